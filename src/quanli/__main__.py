@@ -1,0 +1,3 @@
+from quanli.cli import main
+
+main()

@@ -1,0 +1,1 @@
+"""Checking a loaded catalogue: schema validity and rules, producing Findings."""

@@ -1,0 +1,40 @@
+"""What a rule sees: the catalogue, and a way to report a finding against a file and path."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+from quanli.check.registry import RULES
+from quanli.findings import Finding
+from quanli.model import Catalogue, SourceFile
+
+
+@dataclass
+class Context:
+    catalogue: Catalogue
+    display: Callable[[SourceFile], str]  # how a file's path is shown to the user
+    findings: list[Finding] = field(default_factory=list)
+
+    def report(self, rule_id: str, sf: SourceFile, path: tuple, zh: str, en: str, *,
+               key: bool = False, item: str | None = None, line: int | None = None,
+               column: int | None = None) -> None:
+        rule = RULES[rule_id]
+        if item is None and sf.kind in ("item", "flow") and isinstance(sf.data, dict):
+            item = sf.data.get("id") if isinstance(sf.data.get("id"), str) else sf.stem
+        self.findings.append(Finding(
+            rule=rule_id, severity=rule.severity, file=self.display(sf), message_zh=zh,
+            message_en=en, path=tuple(path), item=item, line=line, column=column, key=key,
+            abs_path=sf.path,
+        ))
+
+    def pseudo(self, rel: str) -> SourceFile:
+        """A file that was not read (missing or stray), to report a finding against."""
+        return SourceFile(path=self.catalogue.root / rel, rel=rel, kind="other")
+
+    def items(self):
+        """Items that were read successfully."""
+        return [sf for sf in self.catalogue.items if sf.ok]
+
+    def flows(self):
+        return [sf for sf in self.catalogue.flows if sf.ok]

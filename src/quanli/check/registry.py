@@ -1,0 +1,61 @@
+"""The one registry of rules.
+
+A rule has a stable id, a kebab-case name, a default severity, a bilingual summary, a
+rationale and a passing and a failing example (both are also tests). Rules that look at
+a whole catalogue are functions registered with ``@catalogue_rule``; rules about reading
+files (QL100-QL109) and schema validity (QL110) are produced by the loader and the
+schema checker and only described here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Iterator
+
+from quanli.findings import Severity
+
+
+@dataclass
+class Rule:
+    id: str
+    name: str
+    severity: Severity
+    summary_zh: str
+    summary_en: str
+    rationale: str
+    passing: str = ""
+    failing: str = ""
+    check: Callable | None = field(default=None, repr=False)
+
+
+RULES: dict[str, Rule] = {}
+
+
+def register(rule: Rule) -> Rule:
+    if rule.id in RULES:  # pragma: no cover - programming error
+        raise ValueError(f"duplicate rule id {rule.id}")
+    RULES[rule.id] = rule
+    return rule
+
+
+def describe(id: str, name: str, severity: str, zh: str, en: str, rationale: str,
+             passing: str = "", failing: str = "") -> Rule:
+    return register(Rule(id, name, Severity.parse(severity), zh, en, rationale, passing, failing))
+
+
+def catalogue_rule(id: str, name: str, severity: str, zh: str, en: str, rationale: str,
+                   passing: str = "", failing: str = "") -> Callable:
+    """Register ``fn(ctx) -> Iterator[Finding]`` as a catalogue-level rule."""
+
+    def wrap(fn: Callable[..., Iterator]) -> Callable:
+        register(Rule(id, name, Severity.parse(severity), zh, en, rationale, passing, failing, fn))
+        return fn
+
+    return wrap
+
+
+def load_all() -> dict[str, Rule]:
+    """Import every rule module so the registry is complete."""
+    from quanli.check.rules import files, flows, references  # noqa: F401
+
+    return RULES

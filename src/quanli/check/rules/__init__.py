@@ -1,0 +1,1 @@
+"""Rule modules. Each registers its rules in quanli.check.registry.RULES."""

@@ -1,0 +1,156 @@
+"""The command line: thin typer commands that parse options, call one function, map the result to an exit code."""
+
+from __future__ import annotations
+
+import os
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+app = typer.Typer(
+    name="quanli",
+    help="quanli：以 YAML + git 管理行政权力目录（权力清单），检查并生成“四个一”。\n\n"
+         "Power catalogues (行政权力清单) as YAML in git: validate them and build the deliverables.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+new_app = typer.Typer(help="新建事项或流程图模板。Create an item or flow from a template.", no_args_is_help=True)
+app.add_typer(new_app, name="new")
+
+
+class Lang(str, Enum):
+    zh = "zh"
+    en = "en"
+
+
+class Format(str, Enum):
+    text = "text"
+    json = "json"
+
+
+class Level(str, Enum):
+    error = "error"
+    warning = "warning"
+    info = "info"
+
+
+def _default_lang() -> Lang:
+    return Lang.en if os.environ.get("QUANLI_LANG", "").lower().startswith("en") else Lang.zh
+
+
+LangOpt = typer.Option(None, "--lang", help="消息语言：zh（默认）或 en。也可设环境变量 QUANLI_LANG。Message language.")
+
+
+def _guard(lang: Optional[Lang], fn, *args, **kwargs) -> None:
+    """Run a command; user errors become a message and exit code 2, never a traceback."""
+    from quanli.errors import QuanliError
+
+    chosen = (lang or _default_lang()).value
+    try:
+        code = fn(*args, lang=chosen, **kwargs)
+    except QuanliError as exc:
+        typer.echo(("错误：" if chosen == "zh" else "error: ") + exc.message(chosen), err=True)
+        raise typer.Exit(exc.exit_code)
+    except KeyboardInterrupt:
+        raise typer.Exit(130)
+    except OSError as exc:
+        where = f"{exc.filename}: " if exc.filename else ""
+        typer.echo(("无法读写文件：" if chosen == "zh" else "I/O error: ") + where + (exc.strerror or str(exc)), err=True)
+        raise typer.Exit(2)
+    except Exception as exc:  # a bug in quanli: say so plainly, keep the details for the report
+        if os.environ.get("QUANLI_DEBUG"):
+            raise
+        msg = ("quanli 内部错误（这是 quanli 的缺陷，不是您的错误）：" if chosen == "zh" else "internal error in quanli: ")
+        typer.echo(f"{msg}{type(exc).__name__}: {exc}\n" + ("设置环境变量 QUANLI_DEBUG=1 可查看详细信息，请把它附在问题报告中。" if chosen == "zh"
+                   else "Set QUANLI_DEBUG=1 for details and include them in a bug report."), err=True)
+        raise typer.Exit(2)
+    raise typer.Exit(code or 0)
+
+
+@app.command()
+def validate(
+    paths: Optional[List[Path]] = typer.Argument(None, help="目录文件夹、包含多个目录的文件夹，或单个文件；默认为当前文件夹。"),
+    format: Format = typer.Option(Format.text, "--format", "-f", help="输出格式：text（默认，便于阅读）或 json（便于程序处理）。"),
+    fail_level: Level = typer.Option(Level.error, "--fail-level", help="达到此级别的问题使退出码为 1：error（默认）、warning 或 info。"),
+    no_cache: bool = typer.Option(False, "--no-cache", help="不使用解析缓存（.quanli-cache/）。"),
+    lang: Optional[Lang] = LangOpt,
+) -> None:
+    """检查目录：格式规范、文件之间的引用、流程图结构。退出码：0 通过，1 有问题，2 用法或读写错误。"""
+    from quanli.commands import validate as cmd
+
+    _guard(lang, lambda lang: cmd.run(paths or [], format.value, lang, fail_level.value, not no_cache))
+
+
+@app.command()
+def init(
+    directory: Path = typer.Argument(..., help="新目录的文件夹（不存在时新建；已有 catalog.yaml 时拒绝覆盖）。"),
+    name: str = typer.Option("（请填写单位名称）", "--name", help="单位名称。"),
+    lang: Optional[Lang] = LangOpt,
+) -> None:
+    """新建一个空目录：catalog.yaml、laws.yaml、items/、flows/ 和编辑器用的 JSON Schema。"""
+    from quanli.commands import scaffold
+
+    _guard(lang, lambda lang: scaffold.init(directory, name, lang))
+
+
+@new_app.command("item")
+def new_item(
+    item_id: str = typer.Argument(..., metavar="ID", help="事项编号，例如 HB-XK-001。"),
+    category: str = typer.Option("行政许可", "--category", "-c", help="类别，例如 行政许可、行政处罚；决定模板中预先填好的要素。"),
+    name: str = typer.Option("（请填写项目名称）", "--name", help="项目名称。"),
+    catalog: Path = typer.Option(Path("."), "--catalog", help="目录文件夹，默认为当前文件夹（或其上级中含 catalog.yaml 的文件夹）。"),
+    lang: Optional[Lang] = LangOpt,
+) -> None:
+    """新建一个事项文件 items/<ID>.yaml（按类别填好要素的模板）。"""
+    from quanli.commands import scaffold
+
+    _guard(lang, lambda lang: scaffold.new_item(catalog, item_id, category, name, lang))
+
+
+@new_app.command("flow")
+def new_flow(
+    flow_id: str = typer.Argument(..., metavar="ID", help="流程图编号，例如 XK-TY。"),
+    kind: str = typer.Option("许可", "--kind", "-k", help="模板：许可（申请-受理-审查-决定-送达）或 处罚（处罚一般程序）。"),
+    name: str = typer.Option("", "--name", help="流程图名称。"),
+    catalog: Path = typer.Option(Path("."), "--catalog", help="目录文件夹，默认为当前文件夹。"),
+    lang: Optional[Lang] = LangOpt,
+) -> None:
+    """新建一个流程图文件 flows/<ID>.yaml。"""
+    from quanli.commands import scaffold
+
+    _guard(lang, lambda lang: scaffold.new_flow(catalog, flow_id, kind, name, lang))
+
+
+@app.command()
+def rules(
+    format: Format = typer.Option(Format.text, "--format", "-f", help="输出格式：text 或 json。"),
+    lang: Optional[Lang] = LangOpt,
+) -> None:
+    """列出全部检查规则：编号、名称、级别和说明。"""
+    from quanli.commands import rules as cmd
+
+    _guard(lang, lambda lang: cmd.run(format.value, lang))
+
+
+@app.callback(invoke_without_command=True)
+def _root(version: bool = typer.Option(False, "--version", help="显示版本号。")) -> None:
+    if version:
+        from quanli import __version__
+
+        typer.echo(f"quanli {__version__}")
+        raise typer.Exit(0)
+
+
+def main() -> None:
+    if sys.platform == "win32":  # Chinese messages must survive a legacy console code page
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.reconfigure(errors="replace")  # type: ignore[attr-defined]
+            except (AttributeError, ValueError):
+                pass
+    app()

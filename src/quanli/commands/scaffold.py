@@ -1,0 +1,131 @@
+"""``quanli init`` and ``quanli new``: create files from the templates, never overwriting."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import shutil
+from pathlib import Path
+
+from quanli.errors import QuanliError
+from quanli.fsutil import write_atomic
+from quanli.loader.catalogue import CATALOG_FILE, find_catalogue_root
+from quanli.model import DEFAULT_ID_PATTERN
+from quanli.resources import SCHEMA_KINDS, schema_file, templates_dir
+
+LOCAL_SCHEMAS = ".quanli/schemas"
+_MODELINE = re.compile(r"#\s*yaml-language-server:\s*\$schema=(\S+)/catalog\.schema\.json")
+_KIND_BY_CATEGORY = {"行政许可": "licence", "行政处罚": "penalty"}
+_FLOW_BY_KIND = {"licence": "XK-TY", "penalty": "CF-YBCX", "other": "QT-TY"}
+
+
+def _render(template: str, **values) -> str:
+    import jinja2
+
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(templates_dir())), keep_trailing_newline=True,
+                             undefined=jinja2.StrictUndefined, autoescape=False)
+    return env.get_template(template).render(**values)
+
+
+def _say(lang: str, zh: str, en: str) -> None:
+    print(en if lang == "en" else zh)
+
+
+def _schema_dir_for(root: Path, folder: Path) -> str:
+    """The schemas folder as seen from ``folder``, following catalog.yaml's own modeline."""
+    target = root / LOCAL_SCHEMAS
+    try:
+        first = (root / CATALOG_FILE).read_text(encoding="utf-8-sig").splitlines()[0]
+        match = _MODELINE.search(first)
+        if match and "://" not in match.group(1):
+            target = (root / match.group(1)).resolve()
+    except (OSError, IndexError, UnicodeDecodeError):
+        pass
+    return Path(os.path.relpath(target, folder)).as_posix()
+
+
+def _check_id(ident: str, what: str) -> None:
+    if not re.fullmatch(DEFAULT_ID_PATTERN.strip("^$"), ident):
+        raise QuanliError(f"{what}编号“{ident}”不合规：只能用字母、数字、连字符和下划线，以字母或数字开头，最长 64 个字符。",
+                          f"invalid id '{ident}': use letters, digits, '-' and '_' (max 64).")
+
+
+def init(directory: Path, name: str, lang: str) -> int:
+    if (directory / CATALOG_FILE).exists():
+        raise QuanliError(f"{directory / CATALOG_FILE} 已存在，没有改动任何文件。", f"{directory / CATALOG_FILE} already exists; nothing changed.")
+    directory.mkdir(parents=True, exist_ok=True)
+    for kind in SCHEMA_KINDS:
+        target = directory / LOCAL_SCHEMAS / f"{kind}.schema.json"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(schema_file(kind), target)
+    for sub in ("items", "flows"):
+        (directory / sub).mkdir(exist_ok=True)
+    values = dict(schema_dir=LOCAL_SCHEMAS, name=name, year=dt.date.today().year)
+    write_atomic(directory / "laws.yaml", _render("laws.yaml.j2", **values))
+    write_atomic(directory / CATALOG_FILE, _render("catalog.yaml.j2", **values))
+    flow_dir = _schema_dir_for(directory.resolve(), (directory / "flows").resolve())
+    for kind, flow_id, title in (("licence", "XK-TY", "行政许可通用流程图"), ("penalty", "CF-YBCX", "行政处罚一般程序流程图"),
+                                 ("other", "QT-TY", "通用办理流程图")):
+        write_atomic(directory / "flows" / f"{flow_id}.yaml",
+                     _render("flow.yaml.j2", schema_dir=flow_dir, id=flow_id, name=title, kind=kind))
+    _say(lang, f"已新建目录 {directory}：catalog.yaml、laws.yaml、items/、flows/（含 3 个通用流程图）。\n"
+               f"下一步：编辑 catalog.yaml，然后用 quanli new item <编号> --catalog {directory} 新建事项。",
+         f"created catalogue {directory}. Next: edit catalog.yaml, then quanli new item <ID> --catalog {directory}.")
+    return 0
+
+
+def _catalogue_root(path: Path) -> Path:
+    root = find_catalogue_root(path)
+    if root is None:
+        raise QuanliError(f"{path} 不在任何目录中（找不到 {CATALOG_FILE}）。请用 --catalog 指定，或先运行 quanli init。",
+                          f"{path} is not inside a catalogue (no {CATALOG_FILE}); use --catalog or run quanli init.")
+    return root
+
+
+def _first_department_and_duty(root: Path) -> tuple[str, str, str]:
+    from quanli.loader.yamlparse import ParseFailure, load_bytes
+
+    try:
+        data, _ = load_bytes((root / CATALOG_FILE).read_bytes())
+    except (OSError, ParseFailure):
+        data = None
+    subject, department, duty = "（实施主体）", "（承办机构）", "（职责编号）"
+    if isinstance(data, dict):
+        unit = data.get("unit")
+        if isinstance(unit, dict) and isinstance(unit.get("name"), str):
+            subject = unit["name"]
+        deps = data.get("departments")
+        if isinstance(deps, list) and deps and isinstance(deps[0], dict):
+            department = str(deps[0].get("name", department))
+            duties = deps[0].get("duties")
+            if isinstance(duties, list) and duties and isinstance(duties[0], dict):
+                duty = str(duties[0].get("id", duty))
+    return subject, department, duty
+
+
+def new_item(catalog: Path, ident: str, category: str, name: str, lang: str) -> int:
+    _check_id(ident, "事项")
+    root = _catalogue_root(catalog)
+    target = root / "items" / f"{ident}.yaml"
+    kind = _KIND_BY_CATEGORY.get(category, "other")
+    subject, department, duty = _first_department_and_duty(root)
+    text = _render("item.yaml.j2", schema_dir=_schema_dir_for(root, root / "items"), id=ident, name=name,
+                   category=category, subject=subject, department=department, duty=duty,
+                   flow=_FLOW_BY_KIND[kind], kind=kind, today=dt.date.today().isoformat())
+    write_atomic(target, text)
+    _say(lang, f"已新建 {target}。请填写括号中的内容，然后运行 quanli validate。",
+         f"created {target}. Fill in the bracketed hints, then run quanli validate.")
+    return 0
+
+
+def new_flow(catalog: Path, ident: str, kind: str, name: str, lang: str) -> int:
+    _check_id(ident, "流程图")
+    root = _catalogue_root(catalog)
+    target = root / "flows" / f"{ident}.yaml"
+    template_kind = "penalty" if kind in ("处罚", "penalty") else "licence"
+    title = name or ("行政处罚一般程序流程图" if template_kind == "penalty" else "行政许可办理流程图")
+    write_atomic(target, _render("flow.yaml.j2", schema_dir=_schema_dir_for(root, root / "flows"), id=ident,
+                                 name=title, kind=template_kind))
+    _say(lang, f"已新建 {target}。", f"created {target}.")
+    return 0

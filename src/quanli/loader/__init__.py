@@ -1,0 +1,1 @@
+"""Reading catalogue files: the only package that knows YAML."""

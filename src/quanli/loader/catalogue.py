@@ -1,0 +1,191 @@
+"""Finding catalogues on disk and loading them into the model."""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any, Iterable
+
+from quanli.errors import QuanliError
+from quanli.loader.cache import CACHE_DIR, MISSING, ParseCache, digest
+from quanli.loader.yamlparse import ParseFailure, load_bytes
+from quanli.model import Catalogue, SourceFile, Stray
+
+CATALOG_FILE = "catalog.yaml"
+LAWS_FILE = "laws.yaml"
+YAML_SUFFIXES = (".yaml", ".yml")
+SKIP_DIRS = {".git", CACHE_DIR, "node_modules", "__pycache__", ".venv", "venv"}
+PARALLEL_THRESHOLD = 400  # below this, starting worker processes costs more than it saves
+
+
+def find_catalogue_root(path: Path) -> Path | None:
+    """The catalogue folder containing ``path`` (the nearest folder with catalog.yaml)."""
+    path = path.resolve()
+    for candidate in [path, *path.parents]:
+        if (candidate / CATALOG_FILE).is_file():
+            return candidate
+    return None
+
+
+def discover(paths: Iterable[Path]) -> list[tuple[Path, set[Path] | None]]:
+    """Resolve command-line paths to catalogues.
+
+    Returns (catalogue root, selected files or None for "the whole catalogue"). A path is
+    a catalogue folder, a folder holding catalogues (searched recursively), or a file
+    inside a catalogue. Raises QuanliError for paths that do not exist or hold nothing.
+    """
+    found: dict[Path, set[Path] | None] = {}
+    for raw in paths:
+        if not raw.exists():
+            raise QuanliError(f"路径不存在：{raw}", f"path does not exist: {raw}")
+        if raw.is_file():
+            root = find_catalogue_root(raw.parent)
+            if root is None:
+                raise QuanliError(
+                    f"{raw} 不在任何目录中（向上找不到 {CATALOG_FILE}）。",
+                    f"{raw} is not inside a catalogue (no {CATALOG_FILE} above it).",
+                )
+            if root not in found:
+                found[root] = set()
+            selected = found[root]
+            if selected is not None:
+                selected.add(raw.resolve())
+            continue
+        roots = _catalogue_folders(raw.resolve())
+        if not roots:
+            inside = find_catalogue_root(raw)
+            if inside is None:
+                raise QuanliError(
+                    f"在 {raw} 中没有找到目录（含 {CATALOG_FILE} 的文件夹）。可以用 quanli init 新建一个。",
+                    f"no catalogue (a folder with {CATALOG_FILE}) found in {raw}. Create one with quanli init.",
+                )
+            roots = [inside]
+        for root in roots:
+            found[root] = None
+    return sorted(found.items(), key=lambda kv: str(kv[0]))
+
+
+def _catalogue_folders(top: Path) -> list[Path]:
+    if (top / CATALOG_FILE).is_file():
+        return [top]
+    out = []
+    for dirpath, dirnames, filenames in os.walk(top):
+        dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and not d.startswith("."))
+        if CATALOG_FILE in filenames:
+            out.append(Path(dirpath))
+            dirnames[:] = []  # a catalogue does not nest catalogues
+    return out
+
+
+def _read(path: Path) -> bytes | ParseFailure:
+    try:
+        with open(path, "rb") as fh:
+            return fh.read()
+    except OSError as exc:
+        return ParseFailure("QL100", 1, 1, f"无法读取文件：{exc.strerror}", f"cannot read the file: {exc.strerror}")
+
+
+def _parse_blob(blob: bytes) -> tuple[Any, ParseFailure | None]:
+    try:
+        data, _ = load_bytes(blob)
+        return data, None
+    except ParseFailure as failure:
+        return None, failure
+
+
+def _parse_chunk(blobs: list[bytes]) -> list[tuple[Any, ParseFailure | None]]:
+    return [_parse_blob(b) for b in blobs]
+
+
+def _parse_all(blobs: list[bytes], jobs: int) -> list[tuple[Any, ParseFailure | None]]:
+    if jobs <= 1 or len(blobs) < PARALLEL_THRESHOLD:
+        return _parse_chunk(blobs)
+    size = max(50, len(blobs) // (jobs * 4))
+    chunks = [blobs[i:i + size] for i in range(0, len(blobs), size)]
+    try:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            return [r for part in pool.map(_parse_chunk, chunks) for r in part]
+    except (OSError, RuntimeError):  # no process support (e.g. restricted sandbox): do it here
+        return _parse_chunk(blobs)
+
+
+def _list_yaml(root: Path, sub: str, strays: list[Stray]) -> list[Path]:
+    folder = root / sub
+    out = []
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError:
+        return out
+    for entry in entries:
+        rel = f"{sub}/{entry.name}"
+        if entry.name.startswith("."):
+            continue
+        if entry.is_symlink():
+            strays.append(Stray(rel, False))  # never followed: it may leave the catalogue
+        elif entry.is_dir():
+            strays.append(Stray(rel, True))
+        elif entry.name.endswith(YAML_SUFFIXES):
+            out.append(Path(entry.path))
+        else:
+            strays.append(Stray(rel, False))
+    return out
+
+
+def load_catalogue(root: Path, use_cache: bool = True, jobs: int | None = None) -> Catalogue:
+    """Read every file of one catalogue; reading problems become ``SourceFile.failure``."""
+    root = root.resolve()
+    strays: list[Stray] = []
+    missing: list[str] = []
+    plan: list[tuple[Path, str]] = [(root / CATALOG_FILE, "catalog")]
+    if (root / LAWS_FILE).is_file():
+        plan.append((root / LAWS_FILE, "laws"))
+    else:
+        missing.append(LAWS_FILE)
+    for sub, kind in (("items", "item"), ("flows", "flow")):
+        if not (root / sub).is_dir():
+            missing.append(sub + "/")
+        plan.extend((p, kind) for p in _list_yaml(root, sub, strays))
+
+    cache = ParseCache(root / CACHE_DIR if use_cache else None)
+    files: list[SourceFile] = []
+    todo: list[tuple[int, bytes, bytes]] = []
+    for path, kind in plan:
+        sf = SourceFile(path=path, rel=path.relative_to(root).as_posix(), kind=kind)
+        blob = _read(path)
+        if isinstance(blob, ParseFailure):
+            sf.failure = blob
+        else:
+            key = digest(blob)
+            cached = cache.get(key)
+            if cached is MISSING:
+                todo.append((len(files), key, blob))
+            else:
+                sf.data = cached
+        files.append(sf)
+    if todo:
+        results = _parse_all([blob for _, _, blob in todo], jobs or os.cpu_count() or 1)
+        for (index, key, _), (data, failure) in zip(todo, results):
+            files[index].data = data
+            files[index].failure = failure
+            if failure is None:
+                cache.put(key, data)
+    cache.save()
+
+    for sf in files:
+        if sf.failure is None and not isinstance(sf.data, dict):
+            sf.failure = ParseFailure(
+                "QL108", 1, 1, "文件的最外层应当是“键: 值”形式的映射，而不是列表或单个值。",
+                "the top level of the file must be a mapping (key: value), not a list or a single value.",
+            )
+    catalog = files[0]
+    laws = next((f for f in files if f.kind == "laws"), None)
+    return Catalogue(
+        root=root,
+        catalog=catalog,
+        laws=laws,
+        items=[f for f in files if f.kind == "item"],
+        flows=[f for f in files if f.kind == "flow"],
+        strays=strays,
+        missing=missing,
+    )

@@ -1,0 +1,112 @@
+"""The catalogue as loaded: source files with their data, plus typed views used by checks and renderers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from quanli.loader.yamlparse import ParseFailure
+
+NATIONAL_CATEGORIES = [
+    ("01", "行政许可"), ("02", "行政处罚"), ("03", "行政强制"), ("04", "行政征收"),
+    ("05", "行政给付"), ("06", "行政检查"), ("07", "行政确认"), ("08", "行政奖励"),
+    ("09", "行政裁决"), ("10", "其他行政权力"), ("20", "公共服务"),
+]
+PUBLIC_SCOPES = ("社会公开", "依申请公开")
+DEFAULT_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"
+
+
+@dataclass
+class SourceFile:
+    """One YAML file of a catalogue and what reading it gave."""
+
+    path: Path  # absolute path on disk
+    rel: str  # posix path relative to the catalogue root, e.g. "items/HB-XK-001.yaml"
+    kind: str  # "catalog", "laws", "item" or "flow"
+    data: Any = None  # parsed document (None when reading failed)
+    failure: ParseFailure | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.failure is None and isinstance(self.data, dict)
+
+    @property
+    def stem(self) -> str:
+        return self.rel.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.data.get(key, default) if isinstance(self.data, dict) else default
+
+
+@dataclass
+class Stray:
+    """Something in a catalogue folder that is not part of the format."""
+
+    rel: str
+    is_dir: bool
+
+
+@dataclass
+class Catalogue:
+    root: Path
+    catalog: SourceFile
+    laws: SourceFile | None
+    items: list[SourceFile] = field(default_factory=list)
+    flows: list[SourceFile] = field(default_factory=list)
+    strays: list[Stray] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)  # rel paths of required files/folders that are absent
+
+    def files(self) -> list[SourceFile]:
+        out = [self.catalog]
+        if self.laws is not None:
+            out.append(self.laws)
+        return out + self.items + self.flows
+
+    @property
+    def settings(self) -> dict:
+        settings = self.catalog.get("settings")
+        return settings if isinstance(settings, dict) else {}
+
+    def category_names(self) -> list[str]:
+        configured = self.settings.get("categories")
+        if isinstance(configured, list) and configured:
+            return [c.get("name") for c in configured if isinstance(c, dict) and isinstance(c.get("name"), str)]
+        return [name for _, name in NATIONAL_CATEGORIES]
+
+    def department_names(self) -> set[str]:
+        deps = self.catalog.get("departments")
+        if not isinstance(deps, list):
+            return set()
+        return {d["name"] for d in deps if isinstance(d, dict) and isinstance(d.get("name"), str)}
+
+    def duty_ids(self) -> set[str]:
+        out: set[str] = set()
+        for dep in self.catalog.get("departments") or []:
+            if isinstance(dep, dict):
+                for duty in dep.get("duties") or []:
+                    if isinstance(duty, dict) and isinstance(duty.get("id"), str):
+                        out.add(duty["id"])
+        return out
+
+    def law_ids(self) -> set[str]:
+        laws = self.laws.get("laws") if self.laws is not None else None
+        if not isinstance(laws, list):
+            return set()
+        return {law["id"] for law in laws if isinstance(law, dict) and isinstance(law.get("id"), str)}
+
+    def flow_ids(self) -> set[str]:
+        return {f.data["id"] for f in self.flows if f.ok and isinstance(f.data.get("id"), str)}
+
+    @property
+    def name(self) -> str:
+        unit = self.catalog.get("unit")
+        if isinstance(unit, dict) and isinstance(unit.get("name"), str):
+            return unit["name"]
+        return self.root.name
+
+
+def is_public(item: dict) -> bool:
+    """True only when the item is explicitly disclosed to society (社会公开 or 依申请公开)."""
+    disclosure = item.get("disclosure")
+    return isinstance(disclosure, dict) and disclosure.get("scope") in PUBLIC_SCOPES

@@ -1,0 +1,49 @@
+"""``--format text``: findings grouped by file, each with its source line and a caret."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import IO
+
+from quanli.findings import Finding, Severity
+
+_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+
+
+def _source_lines(path) -> list[str] | None:
+    try:
+        with open(path, "rb") as fh:
+            return fh.read().decode("utf-8-sig").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def _caret_pad(text: str, column: int) -> str:
+    """Spaces that reach ``column`` under ``text``, counting CJK characters as two cells."""
+    from rich.cells import cell_len
+
+    return " " * cell_len(text[: max(column - 1, 0)].replace("\t", " "))
+
+
+def render(findings: list[Finding], summary, lang: str, stream: IO[str]) -> None:
+    from rich.console import Console
+    from rich.markup import escape
+
+    console = Console(file=stream, highlight=False, soft_wrap=True)
+    by_file: dict[str, list[Finding]] = defaultdict(list)
+    for f in findings:
+        by_file[f.file].append(f)
+    for file, group in by_file.items():
+        console.print(f"[bold underline]{escape(file)}[/]")
+        lines = _source_lines(group[0].abs_path) if group[0].abs_path else None
+        for f in group:
+            where = f"{f.line}:{f.column}"
+            ident = f" [dim]({escape(f.item)} {escape(f.json_path)})[/]" if f.item else (f" [dim]({escape(f.json_path)})[/]" if f.path else "")
+            console.print(f"  {where:<8} [{_STYLE[f.severity]}]{f.severity.text(lang)}[/] [dim]{f.rule}[/]  {escape(f.message(lang))}{ident}")
+            if lines and f.line and 0 < f.line <= len(lines):
+                src = lines[f.line - 1]
+                gutter = f"{f.line:>6} | "
+                console.print(f"[dim]{gutter}[/]{escape(src)}")
+                console.print(" " * (len(gutter) - 2) + "| " + _caret_pad(src, f.column) + f"[{_STYLE[f.severity]}]^[/]")
+        console.print()
+    console.print(summary.text(lang))
