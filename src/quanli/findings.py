@@ -53,6 +53,16 @@ class Finding:
     def sort_key(self) -> tuple:
         return (self.file, self.line or 0, self.column or 0, self.rule, self.message_en)
 
+    def to_row(self) -> tuple:
+        """A plain tuple for the result cache (marshal-able)."""
+        return (self.rule, int(self.severity), self.file, self.message_zh, self.message_en, tuple(self.path),
+                self.item, self.line, self.column, self.key, None if self.abs_path is None else str(self.abs_path))
+
+    @classmethod
+    def from_row(cls, row: tuple) -> "Finding":
+        rule, sev, file, zh, en, path, item, line, column, key, abs_path = row
+        return cls(rule, Severity(sev), file, zh, en, tuple(path), item, line, column, key, abs_path)
+
     def to_dict(self, lang: str) -> dict:
         from quanli.check.registry import RULES
 

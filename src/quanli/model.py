@@ -21,7 +21,7 @@ DEFAULT_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"
 class SourceFile:
     """One YAML file of a catalogue and what reading it gave."""
 
-    path: Path  # absolute path on disk
+    path: str  # absolute path on disk
     rel: str  # posix path relative to the catalogue root, e.g. "items/HB-XK-001.yaml"
     kind: str  # "catalog", "laws", "item" or "flow"
     data: Any = None  # parsed document (None when reading failed)

@@ -30,7 +30,7 @@ class Context:
 
     def pseudo(self, rel: str) -> SourceFile:
         """A file that was not read (missing or stray), to report a finding against."""
-        return SourceFile(path=self.catalogue.root / rel, rel=rel, kind="other")
+        return SourceFile(path=str(self.catalogue.root / rel), rel=rel, kind="other")
 
     def items(self):
         """Items that were read successfully."""

@@ -15,9 +15,9 @@ from quanli.loader.yamlparse import ParseFailure, load_bytes
 from quanli.model import Catalogue, SourceFile
 
 
-def display_path(path: Path, base: Path | None = None) -> str:
+def display_path(path: str, base: str | None = None) -> str:
     """A path as the user should see it: relative to the current folder when inside it."""
-    base = base or Path.cwd()
+    base = base or os.getcwd()
     try:
         rel = os.path.relpath(path, base)
     except ValueError:  # another drive on Windows
@@ -25,10 +25,33 @@ def display_path(path: Path, base: Path | None = None) -> str:
     return str(path) if rel.startswith("..") else rel
 
 
+def check_snapshot(snap, use_cache: bool = True, selected: set[Path] | None = None) -> list[Finding]:
+    """Check a catalogue as read from disk, reusing the last run's findings if nothing changed."""
+    from quanli.loader.cache import CACHE_DIR, ResultCache
+    from quanli.loader.catalogue import parse_snapshot
+
+    results = ResultCache(snap.root / CACHE_DIR if use_cache else None)
+    key = snap.key()
+    rows = results.get(key)
+    if rows is None:
+        findings = check_catalogue(parse_snapshot(snap, use_cache=use_cache), display=lambda sf: sf.path)
+        results.put(key, [f.to_row() for f in findings])
+    else:
+        findings = [Finding.from_row(row) for row in rows]
+    cwd = os.getcwd()
+    for f in findings:
+        f.file = display_path(f.abs_path, cwd) if f.abs_path else f.file
+    if selected is not None:
+        chosen = {str(p) for p in selected}
+        findings = [f for f in findings if f.abs_path is not None and str(Path(f.abs_path).resolve()) in chosen]
+    return findings
+
+
 def check_catalogue(catalogue: Catalogue, selected: set[Path] | None = None,
                     display: Callable[[SourceFile], str] | None = None) -> list[Finding]:
     load_all()
-    ctx = Context(catalogue, display or (lambda sf: display_path(sf.path)))
+    cwd = os.getcwd()
+    ctx = Context(catalogue, display or (lambda sf: display_path(sf.path, cwd)))
     for sf in catalogue.files():
         if sf.failure is not None:
             f = sf.failure
@@ -41,7 +64,8 @@ def check_catalogue(catalogue: Catalogue, selected: set[Path] | None = None,
             rule.check(ctx)
     findings = ctx.findings
     if selected is not None:
-        findings = [f for f in findings if f.abs_path is not None and Path(f.abs_path).resolve() in selected]
+        chosen = {str(p) for p in selected}
+        findings = [f for f in findings if f.abs_path is not None and str(Path(f.abs_path).resolve()) in chosen]
     place(findings)
     findings.sort(key=Finding.sort_key)
     return findings
@@ -49,7 +73,7 @@ def check_catalogue(catalogue: Catalogue, selected: set[Path] | None = None,
 
 def place(findings: Iterable[Finding]) -> None:
     """Fill in line and column, parsing each affected file once more with position tracking."""
-    todo: dict[Path, list[Finding]] = defaultdict(list)
+    todo: dict[str, list[Finding]] = defaultdict(list)
     for f in findings:
         if f.line is None and f.abs_path is not None:
             todo[f.abs_path].append(f)

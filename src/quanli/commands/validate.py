@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import IO
 
 from quanli import report
-from quanli.check.run import check_catalogue
+from quanli.check.run import check_snapshot
 from quanli.findings import Finding, Severity
-from quanli.loader.catalogue import discover, load_catalogue
+from quanli.loader.catalogue import discover, read_catalogue
 
 
 @dataclass
@@ -46,9 +46,9 @@ def run(paths: list[Path], fmt: str = "text", lang: str = "zh", fail_level: str 
     files = 0
     targets = discover(paths or [Path.cwd()])
     for root, selected in targets:
-        catalogue = load_catalogue(root, use_cache=use_cache)
-        files += len(selected) if selected is not None else len(catalogue.files())
-        findings.extend(check_catalogue(catalogue, selected))
+        snap = read_catalogue(root)
+        files += len(selected) if selected is not None else len(snap.files)
+        findings.extend(check_snapshot(snap, use_cache, selected))
     summary = Summary(len(targets), files, findings, time.perf_counter() - started)
     report.get(fmt)(findings, summary, lang, stream)
     return 1 if any(f.severity >= threshold for f in findings) else 0
