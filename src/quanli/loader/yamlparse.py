@@ -113,7 +113,12 @@ def decode(data: bytes) -> str:
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
         raise ParseFailure("QL100", 1, 1, "文件是 UTF-16 编码（记事本里的“Unicode”）。请另存为 UTF-8 编码（记事本：文件 → 另存为 → 编码选“UTF-8”）。",
                            "the file is UTF-16 encoded (Notepad's \"Unicode\"). Save it as UTF-8 (Notepad: File > Save As > Encoding: UTF-8).")
-    if b"\x00" in data[:8192]:
+    head = data[:8192]
+    if b"\x00" in head:
+        odd, even = head[1::2], head[0::2]
+        if head and max(odd.count(0) / max(len(odd), 1), even.count(0) / max(len(even), 1)) > 0.3 and min(odd.count(0), even.count(0)) * 4 < len(head) // 2:
+            raise ParseFailure("QL100", 1, 1, "文件看起来是不带 BOM 的 UTF-16 编码。请另存为 UTF-8 编码（记事本：文件 → 另存为 → 编码选“UTF-8”）。",
+                               "the file looks like UTF-16 without a BOM. Save it as UTF-8.")
         raise ParseFailure("QL100", 1, 1, "文件含有空字节，看起来是二进制文件（例如 Word 或 Excel 文件），不是 YAML 文本。",
                            "the file contains NUL bytes: it looks like a binary file (e.g. Word or Excel), not YAML text.")
     if data.startswith(b"\xef\xbb\xbf"):

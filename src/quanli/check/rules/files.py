@@ -28,7 +28,7 @@ describe("QL106", "file-too-large", "error", "文件过大", "file too large",
 describe("QL107", "nesting-too-deep", "error", "嵌套层数过深", "nesting too deep",
          "超过 64 层的嵌套在目录中没有意义，却可能让程序耗尽资源，因此拒绝读取。", "a:\n  b: 1\n", "a: " + "[" * 70 + "]" * 70 + "\n")
 describe("QL108", "not-a-mapping", "error", "文件最外层不是映射", "top level is not a mapping",
-         "每个目录文件的最外层都是“键: 值”形式的映射。", "name: 甲\n", "- 甲\n- 乙\n")
+         "每个目录文件的最外层都是“键: 值”形式的映射（事项的 id、name 等写在最外层）。整个文件写成列表或单个值，多半是缩进或复制粘贴出了错。", "name: 甲\n", "- 甲\n- 乙\n")
 describe("QL109", "yaml-tag", "error", "使用了 YAML 标签", "YAML tag used",
          "!!python/object 等标签可能让不安全的读取器执行代码；目录文件只需要文字、数字、列表和映射。",
          "name: 甲\n", "name: !!python/object 甲\n")
