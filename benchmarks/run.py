@@ -1,0 +1,91 @@
+"""Time ``quanli validate`` on generated catalogues and print a markdown table.
+
+Usage: python benchmarks/run.py [N ...]   (default: 1000 10000)
+
+For each size: a cold run (no caches), a warm run (nothing changed since the last run),
+and a run after one item changed. Each figure is the best of three runs of the real
+command in a fresh process, so start-up time is included, as a clerk experiences it.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from generate import generate  # noqa: E402
+
+QUANLI = [sys.executable, "-m", "quanli"]
+
+
+def timed(args: list[str]) -> tuple[float, int]:
+    """Wall seconds and peak RSS (KB) of one run in a fresh process."""
+    started = time.perf_counter()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    proc = subprocess.run(args, capture_output=True, text=True)
+    elapsed = time.perf_counter() - started
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"{args} failed:\n{proc.stderr}")
+    return elapsed, max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+
+
+def best(args: list[str], prepare=None, runs: int = 3) -> float:
+    times = []
+    for _ in range(runs):
+        if prepare:
+            prepare()
+        times.append(timed(args)[0])
+    return min(times)
+
+
+def bench(n: int) -> list[tuple[str, float]]:
+    work = HERE / ".work" / f"n{n}"
+    if not (work / "catalog.yaml").is_file():
+        shutil.rmtree(work, ignore_errors=True)
+        generate(n, work)
+    cache = work / ".quanli-cache"
+    target = work / "items" / sorted(os.listdir(work / "items"))[n // 2]
+    original = target.read_text(encoding="utf-8")
+    toggle = {"on": False}
+
+    def clear():
+        shutil.rmtree(cache, ignore_errors=True)
+
+    def change():
+        toggle["on"] = not toggle["on"]
+        target.write_text(original + ("remarks: 基准测试修改\n" if toggle["on"] else ""), encoding="utf-8")
+
+    validate = QUANLI + ["validate", str(work)]
+    rows = [("validate cold (no cache)", best(validate, clear))]
+    subprocess.run(validate, capture_output=True)
+    rows.append(("validate warm (nothing changed)", best(validate)))
+    rows.append(("validate after one item changed", best(validate, change)))
+    target.write_text(original, encoding="utf-8")
+    return rows
+
+
+def main() -> None:
+    sizes = [int(a) for a in sys.argv[1:]] or [1000, 10000]
+    import jsonschema_rs  # noqa: F401  (versions for the record)
+    import yaml
+
+    print(f"- date: {time.strftime('%Y-%m-%d')}")
+    print(f"- machine: {platform.machine()}, {os.cpu_count()} cores, {platform.system()} {platform.release()}")
+    print(f"- Python {platform.python_version()}, PyYAML {yaml.__version__} (libyaml {yaml.__with_libyaml__})")
+    print()
+    print("| items | command | seconds |")
+    print("|---:|---|---:|")
+    for n in sizes:
+        for label, seconds in bench(n):
+            print(f"| {n:,} | {label} | {seconds:.2f} |")
+
+
+if __name__ == "__main__":
+    main()
