@@ -13,6 +13,14 @@ def _str(value) -> str | None:
     return value if isinstance(value, str) else None
 
 
+def _check_field(ctx, rule_id: str, field: str, known: set | list, zh, en) -> None:
+    """Report every item whose text ``field`` is not among ``known``; zh/en build the messages."""
+    for sf in ctx.items():
+        value = _str(sf.data.get(field))
+        if value is not None and value not in known:
+            ctx.report(rule_id, sf, (field,), zh(value), en(value))
+
+
 @catalogue_rule("QL111", "id-matches-file", "error", "编号与文件名不一致", "id differs from the file name",
                 "事项和流程图的编号就是它的文件名（items/<编号>.yaml），这样在文件夹里、在 git 历史里都能按编号找到它。"
                 "编号改了而文件名没改（或反过来），引用和变更记录就会对不上。",
@@ -67,11 +75,8 @@ def duplicate_name(ctx):
                 "flow: CF-YBCX   # flows/CF-YBCX.yaml 存在", "flow: CF-YBCX   # flows/ 中没有这个文件")
 def unknown_flow(ctx):
     flows = ctx.catalogue.flow_ids() | {sf.stem for sf in ctx.catalogue.flows}
-    for sf in ctx.items():
-        flow = _str(sf.data.get("flow"))
-        if flow is not None and flow not in flows:
-            ctx.report("QL114", sf, ("flow",), f"引用的流程图“{flow}”不存在（flows/{flow}.yaml）。",
-                       f"flow '{flow}' not found (flows/{flow}.yaml).")
+    _check_field(ctx, "QL114", "flow", flows, lambda v: f"引用的流程图“{v}”不存在（flows/{v}.yaml）。",
+                 lambda v: f"flow '{v}' not found (flows/{v}.yaml).")
 
 
 @catalogue_rule("QL115", "unknown-law", "error", "引用的法规不在 laws.yaml 中", "law not in laws.yaml",
@@ -98,12 +103,9 @@ def unknown_department(ctx):
     if not ctx.catalogue.catalog.ok:
         return
     names = ctx.catalogue.department_names()
-    for sf in ctx.items():
-        dep = _str(sf.data.get("department"))
-        if dep is not None and dep not in names:
-            known = "、".join(sorted(names)) or "（尚未登记任何处室）"
-            ctx.report("QL116", sf, ("department",), f"承办机构“{dep}”不在 catalog.yaml 的内设处室中。已登记：{known}。",
-                       f"department '{dep}' is not listed in catalog.yaml departments.")
+    listed = "、".join(sorted(names)) or "（尚未登记任何处室）"
+    _check_field(ctx, "QL116", "department", names, lambda v: f"承办机构“{v}”不在 catalog.yaml 的内设处室中。已登记：{listed}。",
+                 lambda v: f"department '{v}' is not listed in catalog.yaml departments.")
 
 
 @catalogue_rule("QL117", "unknown-category", "error", "类别不在本目录的类别设置中", "category not in the catalogue's set",
@@ -113,11 +115,8 @@ def unknown_category(ctx):
     if not ctx.catalogue.catalog.ok:
         return
     names = ctx.catalogue.category_names()
-    for sf in ctx.items():
-        cat = _str(sf.data.get("category"))
-        if cat is not None and cat not in names:
-            ctx.report("QL117", sf, ("category",), f"类别“{cat}”不在本目录的类别中。可选：{'、'.join(names)}。",
-                       f"category '{cat}' is not one of: {', '.join(names)}.")
+    _check_field(ctx, "QL117", "category", names, lambda v: f"类别“{v}”不在本目录的类别中。可选：{'、'.join(names)}。",
+                 lambda v: f"category '{v}' is not one of: {', '.join(names)}.")
 
 
 def _compile(ctx, key: str, default: str):
