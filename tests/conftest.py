@@ -14,11 +14,13 @@ from quanli.cli import app
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "catalogs"
 
+DROP = object()  # marks a key to remove from a test document
+
 CATALOG = {
     "schema_version": 1,
     "unit": {"name": "测试县生态环境局", "level": "县级"},
     "departments": [
-        {"name": "法制科", "duties": [{"id": "ZZ-01", "text": "负责行政处罚案件审核。"}]},
+        {"name": "法制科"},
         {"name": "审批科", "duties": [{"id": "ZZ-02", "text": "负责建设项目环境影响评价文件审批。"}]},
     ],
     "settings": {"id_pattern": "^T-[A-Z]{2}-[0-9]{3}$"},
@@ -27,11 +29,12 @@ LAWS = {"schema_version": 1, "laws": [
     {"id": "行政许可法", "name": "中华人民共和国行政许可法", "level": "法律", "status": "现行有效"},
     {"id": "环境影响评价法", "name": "中华人民共和国环境影响评价法", "level": "法律", "status": "现行有效"},
 ]}
-FLOW = {"id": "XK-TY", "name": "行政许可通用流程图", "steps": [
+FLOW = {"id": "XK-TY", "name": "行政许可通用流程图", "complaint": {"phone": "0519-82101099"}, "steps": [
     {"id": "apply", "name": "申请", "type": "start", "next": ["accept"]},
-    {"id": "accept", "name": "受理", "type": "decision",
+    {"id": "accept", "name": "受理", "type": "decision", "post": "窗口受理人员", "time_limit": 1, "supervision": "一次性告知补正",
      "next": [{"to": "decide", "label": "受理"}, {"to": "apply", "label": "补正"}]},
-    {"id": "decide", "name": "决定", "next": ["deliver"]},
+    {"id": "decide", "name": "决定", "post": "局长", "time_limit": 3,
+     "disclosure": {"scope": "社会", "forms": ["门户网站"], "timing": "7 个工作日内"}, "next": ["deliver"]},
     {"id": "deliver", "name": "送达", "type": "end"},
 ]}
 
@@ -40,12 +43,29 @@ def item(ident: str = "T-XK-001", name: str = "建设项目环境影响报告表
     data = {
         "id": ident, "name": name, "category": "行政许可", "subject": "测试县生态环境局",
         "department": "审批科", "duties": ["ZZ-02"], "flow": "XK-TY",
-        "basis": [{"law": "环境影响评价法", "article": "第二十二条"}],
+        "basis": [{"law": "环境影响评价法", "article": "第二十二条"}, {"law": "行政许可法", "article": "第二十九条"}],
+        "conditions": ["建设项目依法应当编制环境影响报告表"],
+        "materials": [{"name": "环境影响报告表", "form": "原件", "copies": 1}],
         "time_limit": {"statutory": {"value": 20, "unit": "工作日"}, "promised": 10},
+        "fee": {"charged": False},
+        "contact": {"consult_phone": "0519-82101004", "complaint_phone": "0519-82101099"},
+        "responsibility": {"duties": ["审查责任"], "accountability": ["超过法定期限作出决定的"]},
         "disclosure": {"scope": "社会公开", "forms": ["门户网站"], "timing": "长期公开"},
     }
     data.update(extra)
-    return data
+    return without_dropped(data)
+
+
+def without_dropped(data: dict) -> dict:
+    return {k: v for k, v in data.items() if v is not DROP}
+
+
+PENALTY = dict(
+    category="行政处罚", flow="XK-TY", conditions=DROP, materials=DROP, fee=DROP,
+    penalty={"behaviour": "未批先建", "kinds": ["罚款"], "range": "总投资额百分之一以上百分之五以下"},
+    discretion=[{"tier": "一般", "circumstances": "未投产", "standard": "百分之一至百分之三"},
+                {"tier": "严重", "circumstances": "已投产", "standard": "百分之三至百分之五"}],
+)
 
 
 def dump(data) -> str:

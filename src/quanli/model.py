@@ -110,3 +110,43 @@ def is_public(item: dict) -> bool:
     """True only when the item is explicitly disclosed to society (社会公开 or 依申请公开)."""
     disclosure = item.get("disclosure")
     return isinstance(disclosure, dict) and disclosure.get("scope") in PUBLIC_SCOPES
+
+
+# ---- time limits -------------------------------------------------------------------------
+
+WORKING_DAYS_PER_UNIT = {"工作日": 1.0, "自然日": 5 / 7, "小时": 1 / 8, "个月": 21.0}
+
+
+@dataclass(frozen=True)
+class TimeLimit:
+    value: float
+    unit: str = "工作日"
+
+    def working_days(self) -> float:
+        """Approximate length in working days (5 working days a week, 8 hours a day, 21 a month)."""
+        return self.value * WORKING_DAYS_PER_UNIT.get(self.unit, 1.0)
+
+    def text(self) -> str:
+        value = int(self.value) if float(self.value).is_integer() else self.value
+        return "即办" if value == 0 else f"{value} 个{self.unit}" if self.unit == "工作日" else f"{value} {self.unit}"
+
+
+def time_limit(value: Any) -> TimeLimit | None:
+    """Read a time limit written as a number (working days) or as {value, unit}."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return TimeLimit(float(value))
+    if isinstance(value, dict) and isinstance(value.get("value"), (int, float)) and not isinstance(value.get("value"), bool):
+        unit = value.get("unit") if isinstance(value.get("unit"), str) else "工作日"
+        return TimeLimit(float(value["value"]), unit)
+    return None
+
+
+def item_flows(catalogue: "Catalogue") -> dict[str, list[SourceFile]]:
+    """Flow id -> the items that use it."""
+    out: dict[str, list[SourceFile]] = {}
+    for sf in catalogue.items:
+        if sf.ok and isinstance(sf.data.get("flow"), str):
+            out.setdefault(sf.data["flow"], []).append(sf)
+    return out

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Callable
 
 from quanli.check.registry import RULES
 from quanli.findings import Finding
-from quanli.model import Catalogue, SourceFile
+from quanli.model import Catalogue, SourceFile, item_flows
 
 
 @dataclass
@@ -38,3 +39,20 @@ class Context:
 
     def flows(self):
         return [sf for sf in self.catalogue.flows if sf.ok]
+
+    @cached_property
+    def flows_by_id(self) -> dict[str, SourceFile]:
+        return {sf.data["id"]: sf for sf in self.flows() if isinstance(sf.data.get("id"), str)}
+
+    @cached_property
+    def items_by_flow(self) -> dict[str, list[SourceFile]]:
+        return item_flows(self.catalogue)
+
+    @cached_property
+    def laws_by_id(self) -> dict[str, dict]:
+        laws = self.catalogue.laws.get("laws") if self.catalogue.laws is not None else None
+        return {law["id"]: law for law in laws or [] if isinstance(law, dict) and isinstance(law.get("id"), str)}
+
+    def default_contact(self) -> dict:
+        contact = self.catalogue.catalog.get("contact")
+        return contact if isinstance(contact, dict) else {}

@@ -56,6 +56,8 @@ def catalogue_rule(id: str, name: str, severity: str, zh: str, en: str, rational
 
 def load_all() -> dict[str, Rule]:
     """Import every rule module so the registry is complete."""
-    from quanli.check.rules import files, flows, references  # noqa: F401
+    from quanli.check.rules import (  # noqa: F401
+        basis, disclosure, duties, elements, files, flows, hygiene, identity, references, timelimits,
+    )
 
     return RULES

@@ -259,8 +259,8 @@ def parse(text: str, track: bool = False) -> tuple[Any, Positions | None]:
                 else:
                     sub = path + (len(container),) if track else ()
                     container.append(new)
-                if track:
-                    values[sub] = (event.start_mark.line + 1, event.start_mark.column + 1)
+                if track:  # a collection under a key is shown at its key (the value may start lines below)
+                    values[sub] = keys.get(sub) or (event.start_mark.line + 1, event.start_mark.column + 1)
                 stack.append((container, is_map, key, path))
                 container, is_map, key, path = new, etype is MappingStartEvent, _NOKEY, sub
             elif etype is MappingEndEvent or etype is SequenceEndEvent:

@@ -47,6 +47,83 @@ def unknown_step(ctx):
                                f"步骤“{step['id']}”的下一步“{target}”不存在。", f"step '{step['id']}' points to unknown step '{target}'.")
 
 
+class FlowGraph:
+    """A flow's steps as a graph: ids, exits, the start, and which exits are loops back."""
+
+    def __init__(self, sf) -> None:
+        self.sf = sf
+        self.steps = _steps(sf)
+        self.by_id = {s["id"]: s for _, s in self.steps}
+        self.index = {s["id"]: i for i, s in self.steps}
+        self.succ = {s["id"]: [t for _, t in edges(s) if t in self.by_id] for _, s in self.steps}
+        indeg = {sid: 0 for sid in self.succ}
+        for targets in self.succ.values():
+            for t in targets:
+                indeg[t] += 1
+        starts = start_steps(self.steps, indeg)
+        self.start = starts[0][1]["id"] if len(starts) == 1 else None
+        self.back_edges = self._back_edges()
+
+    def _back_edges(self) -> set[tuple[str, str]]:
+        """Edges that close a cycle, found by an iterative depth-first search from the start."""
+        back: set[tuple[str, str]] = set()
+        if self.start is None:
+            return back
+        state = {self.start: 1}  # 1 on the stack, 2 done
+        stack = [(self.start, iter(self.succ[self.start]))]
+        while stack:
+            node, it = stack[-1]
+            nxt = next(it, None)
+            if nxt is None:
+                state[node] = 2
+                stack.pop()
+            elif state.get(nxt) == 1:
+                back.add((node, nxt))
+            elif nxt not in state:
+                state[nxt] = 1
+                stack.append((nxt, iter(self.succ[nxt])))
+        return back
+
+    def ends(self) -> list[str]:
+        return [sid for sid, targets in self.succ.items() if not targets]
+
+
+def flow_graph(sf) -> FlowGraph:
+    return FlowGraph(sf)
+
+
+def longest_path(graph: FlowGraph) -> tuple[float, list[str]]:
+    """The slowest way from the start to an end, in working days, ignoring loops back and special steps."""
+    from quanli.model import time_limit
+
+    if graph.start is None:
+        return 0.0, []
+    cost = {}
+    for sid, step in graph.by_id.items():
+        limit = time_limit(step.get("time_limit"))
+        cost[sid] = 0.0 if (step.get("special") is True or limit is None) else limit.working_days()
+    forward = {sid: [t for t in targets if (sid, t) not in graph.back_edges] for sid, targets in graph.succ.items()}
+    reachable = _reach([graph.start], forward)
+    indeg = {sid: 0 for sid in reachable}
+    for sid in reachable:
+        for t in forward[sid]:
+            indeg[t] += 1
+    order, ready = [], [sid for sid in reachable if indeg[sid] == 0]
+    while ready:  # Kahn's algorithm: a topological order of the loop-free part
+        node = ready.pop()
+        order.append(node)
+        for t in forward[node]:
+            indeg[t] -= 1
+            if indeg[t] == 0:
+                ready.append(t)
+    best: dict[str, tuple[float, list[str]]] = {}
+    for node in reversed(order):  # successors before predecessors
+        tails = [best[n] for n in forward[node] if n in best]
+        tail = max(tails, key=lambda t: t[0]) if tails else (0.0, [])
+        best[node] = (cost[node] + tail[0], [graph.by_id[node].get("name", node)] + tail[1])
+    return best.get(graph.start, (0.0, []))
+
+
 def _graph(sf):
     steps = _steps(sf)
     ids = {s["id"] for _, s in steps}
@@ -134,3 +211,116 @@ def no_end(ctx):
             if s["id"] not in can_end:
                 ctx.report("QL404", sf, ("steps", i, "id"), f"从步骤“{s['id']}”出发走不到任何结束步骤（陷入循环）。",
                            f"no end can be reached from step '{s['id']}' (it loops forever).")
+
+
+_RETURN_WORDS = ("补正", "退回", "回退", "返回", "重新", "补充", "修改", "再次", "整改", "重办")
+
+
+def _exit_entries(step: dict) -> list[tuple[int, object]]:
+    nxt = step.get("next")
+    return list(enumerate(nxt)) if isinstance(nxt, list) else []
+
+
+def _is_terminal(step: dict, graph: FlowGraph) -> bool:
+    return step.get("type") in ("start", "end") or step["id"] == graph.start or not graph.succ.get(step["id"])
+
+
+@catalogue_rule("QL406", "unmarked-loop", "error", "流程中有未标明为回退的循环", "a loop not marked as a return",
+                "流程应当一路向前；只有补正、退回重办这类回退可以回到前面的步骤（seed 000：规范程序、简明清晰）。"
+                "回退的出口要写成 {to: 步骤, label: 补正, return: true}，或在出口标签、步骤名称中写明补正、退回、修改。",
+                "next:\n  - {to: apply, label: 补正, return: true}", "next: [apply]   # 回到开始，却没有标明为回退")
+def unmarked_loop(ctx):
+    for sf in ctx.flows():
+        graph = flow_graph(sf)
+        for src, dst in sorted(graph.back_edges):
+            step = graph.by_id[src]
+            for j, entry in _exit_entries(step):
+                target = entry.get("to") if isinstance(entry, dict) else entry
+                if target != dst:
+                    continue
+                said = f"{entry.get('label', '')}" if isinstance(entry, dict) else ""
+                said += str(step.get("name", ""))  # a step named 一次性告知补正 that leads back is a return
+                marked = (isinstance(entry, dict) and entry.get("return") is True) or any(w in said for w in _RETURN_WORDS)
+                if not marked:
+                    ctx.report("QL406", sf, ("steps", graph.index[src], "next", j),
+                               f"从“{step.get('name', src)}”回到“{graph.by_id[dst].get('name', dst)}”形成了循环，但没有标明为回退。若是补正、退回，请写成 {{to: {dst}, label: 补正, return: true}}。",
+                               f"the exit from '{src}' back to '{dst}' closes a loop but is not marked as a return (return: true).")
+
+
+@catalogue_rule("QL407", "decision-exits", "error", "判断步骤的出口不足两个或没有标签", "decision without two labelled exits",
+                "判断（菱形）只有一个入口，出口至少两个并各自标明条件（GB/T 1526）；有多个出口的步骤应当画成判断，读者才知道何时走哪一条。",
+                "type: decision\nnext:\n  - {to: grant, label: 准予}\n  - {to: refuse, label: 不予}", "type: decision\nnext: [grant]")
+def decision_exits(ctx):
+    for sf in ctx.flows():
+        graph = flow_graph(sf)
+        for i, step in graph.steps:
+            exits = _exit_entries(step)
+            unlabelled = [e for _, e in exits if not (isinstance(e, dict) and str(e.get("label", "")).strip())]
+            if step.get("type") == "decision" and (len(exits) < 2 or unlabelled):
+                ctx.report("QL407", sf, ("steps", i, "next") if exits else ("steps", i, "id"),
+                           f"判断步骤“{step.get('name', step['id'])}”需要至少两个出口，并给每个出口写上标签（label），例如“符合”“不符合”。",
+                           f"decision '{step['id']}' needs at least two exits, each with a label.")
+            elif step.get("type") != "decision" and len(exits) >= 2 and unlabelled:
+                ctx.report("QL407", sf, ("steps", i, "next"),
+                           f"步骤“{step.get('name', step['id'])}”有 {len(exits)} 个出口却没有全部标明条件。请把它设为判断（type: decision），并给每个出口写上标签。",
+                           f"step '{step['id']}' has {len(exits)} exits without labels; make it a decision with labelled exits.")
+
+
+@catalogue_rule("QL408", "step-without-post", "warning", "步骤没有承办岗位", "step without a post (承办岗位)",
+                "流程图的每个办理步骤都要注明承办岗位（seed 000、seed 001：流程图注明承办岗位、办理时限、监督制约环节），开始和结束的端点除外。",
+                "- id: review\n  name: 审查\n  post: 审批科科员", "- id: review\n  name: 审查")
+def step_without_post(ctx):
+    for sf in ctx.flows():
+        graph = flow_graph(sf)
+        for i, step in graph.steps:
+            if not _is_terminal(step, graph) and not str(step.get("post") or "").strip():
+                ctx.report("QL408", sf, ("steps", i, "id"), f"步骤“{step.get('name', step['id'])}”没有写承办岗位（post）。",
+                           f"step '{step['id']}' has no post.")
+
+
+@catalogue_rule("QL409", "flow-without-supervision", "warning", "流程图没有监督制约环节", "flow without a supervision point",
+                "“监督制约环节”是流程图必须标明的内容（seed 000、seed 001），至少要有一个步骤写明监督制约措施（例如负责人审批、法制审核、集体讨论）。",
+                "supervision: 法制审核", "（所有步骤都没有 supervision）")
+def flow_without_supervision(ctx):
+    for sf in ctx.flows():
+        graph = flow_graph(sf)
+        if graph.steps and not any(str(s.get("supervision") or "").strip() for _, s in graph.steps):
+            ctx.report("QL409", sf, ("steps",), "流程图中没有任何步骤写明监督制约（supervision）。", "no step of the flow has a supervision point.", key=True)
+
+
+@catalogue_rule("QL410", "flow-without-complaint", "warning", "流程图没有投诉举报途径", "flow without a complaint channel",
+                "一图须标明投诉举报途径和方式（seed 000、seed 001），画在流程图底部；请在流程图的 complaint 中写明电话或地址。",
+                "complaint:\n  phone: 0519-82101099", "（没有 complaint）")
+def flow_without_complaint(ctx):
+    for sf in ctx.flows():
+        complaint = sf.data.get("complaint")
+        if not (isinstance(complaint, dict) and any(str(v).strip() for v in complaint.values())):
+            ctx.report("QL410", sf, ("complaint",) if "complaint" in sf.data else ("name",), "流程图没有写投诉举报途径（complaint）。",
+                       "the flow has no complaint channel.", key=True)
+
+
+@catalogue_rule("QL411", "decision-without-disclosure", "warning", "许可、处罚流程没有结果公开的说明", "licence/penalty flow without a disclosure note",
+                "行政许可、行政处罚决定应在作出之日起 7 个工作日内公开（seed 003），流程图要在重要环节标明公开的范围、形式和时限（seed 000）。"
+                "许可、处罚事项所用的流程图至少要有一个步骤写明 disclosure。",
+                "- id: decide\n  disclosure: {scope: 社会, forms: [门户网站], timing: 7 个工作日内}", "（流程中没有任何 disclosure）")
+def decision_without_disclosure(ctx):
+    for flow_id, items in sorted(ctx.items_by_flow.items()):
+        sf = ctx.flows_by_id.get(flow_id)
+        if sf is None or not any(i.data.get("category") in ("行政许可", "行政处罚") for i in items):
+            continue
+        steps = _steps(sf)
+        if not any(isinstance(s.get("disclosure"), dict) and s["disclosure"] for _, s in steps):
+            ctx.report("QL411", sf, ("steps",), "行政许可或行政处罚事项使用这张流程图，但没有任何步骤写明结果公开（disclosure：范围、形式、时限，例如 7 个工作日内公开）。",
+                       "licence/penalty items use this flow but no step has a disclosure note.", key=True)
+
+
+@catalogue_rule("QL412", "step-type-mismatch", "warning", "步骤的图形与它在流程中的位置不符", "step type does not fit its place",
+                "GB/T 1526：端点表示开始和结束，结束步骤没有下一步；写成 end 却还有下一步、写成 start 却不是开始，会画出误导读者的图。",
+                "- id: close\n  type: end", "- id: close\n  type: end\n  next: [archive]")
+def step_type_mismatch(ctx):
+    for sf in ctx.flows():
+        graph = flow_graph(sf)
+        for i, step in graph.steps:
+            kind = step.get("type")
+            if kind == "end" and graph.succ.get(step["id"]):
+                ctx.report("QL412", sf, ("steps", i, "type"), f"步骤“{step['id']}”标为结束（end），却还有下一步。", f"step '{step['id']}' is an end but has next steps.")

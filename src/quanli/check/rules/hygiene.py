@@ -1,0 +1,143 @@
+"""QL801-QL806: text a clerk typed that will embarrass the published catalogue.
+
+One pass over every string of every file; a cheap pre-filter keeps the cost near a
+single regular-expression search per string.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from quanli.check.registry import catalogue_rule
+
+_PLACEHOLDER = re.compile(r"待定|待补充|待完善|XXX|xxx|ＸＸＸ|TODO|TBD|暂无|^（[^（）]*）$|^\([^()]*\)$|^[？?]+$")
+_FULLWIDTH_DIGIT = re.compile("[０-９]")
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u202a-\u202e\u2066-\u2069\u00ad]")
+_SUSPECT = re.compile("待|XXX|xxx|ＸＸＸ|TODO|TBD|暂无|^[（(？?]|[０-９]|[\u200b\u200c\u200d\u2060\ufeff\u202a-\u202e\u2066-\u2069\u00ad]|^\\s|\\s$")
+_SKIP_PLACEHOLDER = {"remarks", "extra", "note"}
+PHONE_FIELDS = {"consult_phone", "complaint_phone", "phone"}
+_PHONE = re.compile(r"(?:(?:\(?0\d{2,3}\)?[-－ ]?)?[2-9]\d{6,7}(?:(?:[-－]|转)\d{1,6})?|1[3-9]\d{9}|[48]00[- ]?\d{3}[- ]?\d{4}|12\d{3}|95\d{3,4}|96\d{3,4})")
+_PHONE_SPLIT = re.compile(r"[、；;，,/／\s]+|或")
+_PHONE_LABEL = re.compile(r"^[^0-9０-９(（]*[：:]")
+_PHONE_NOTE = re.compile(r"[（(][^（）()]*[\u4e00-\u9fff][^（）()]*[）)]")  # （本局监督投诉）
+
+
+def strings(node, path=()):
+    """(path, text) for every string in a document, iteratively (no recursion limit)."""
+    stack = [(path, node)]
+    while stack:
+        p, n = stack.pop()
+        if isinstance(n, str):
+            yield p, n
+        elif isinstance(n, dict):
+            stack.extend((p + (k,), v) for k, v in reversed(list(n.items())))
+        elif isinstance(n, list):
+            stack.extend((p + (i,), v) for i, v in reversed(list(enumerate(n))))
+
+
+def _files(ctx):
+    cat = ctx.catalogue
+    return [sf for sf in [cat.catalog, cat.laws] + cat.items + cat.flows if sf is not None and sf.ok]
+
+
+def _suspects(ctx):
+    """Strings that may break a hygiene rule, computed once for all of QL802-QL804 and QL806."""
+    cached = getattr(ctx, "_hygiene_suspects", None)
+    if cached is None:
+        cached = []
+        search = _SUSPECT.search
+        for sf in _files(ctx):
+            for path, text in strings(sf.data):
+                if search(text):
+                    cached.append((sf, path, text))
+        ctx._hygiene_suspects = cached
+    return cached
+
+
+@catalogue_rule("QL801", "law-name-without-brackets", "warning", "法律法规名称没有加书名号", "law name without 《》",
+                "公文中法律法规名称要加书名号（《党政机关公文格式》及公文写作规范），一表、一件中引用依据时统一写成《中华人民共和国行政许可法》。"
+                "laws.yaml 的 name 写全称但不加书名号（输出时由 quanli 加上）；事项文字中出现法规全称时要加书名号。",
+                "text: 依照《中华人民共和国行政许可法》第四十二条", "text: 依照中华人民共和国行政许可法第四十二条")
+def law_name_brackets(ctx):
+    laws = ctx.catalogue.laws
+    names = []
+    for i, law in enumerate(laws.get("laws") if laws is not None and laws.ok else []):
+        if isinstance(law, dict) and isinstance(law.get("name"), str):
+            if "《" in law["name"] or "》" in law["name"]:
+                ctx.report("QL801", laws, ("laws", i, "name"), f"laws.yaml 中的名称“{law['name']}”不要带书名号，输出时会自动加上。",
+                           "write law names in laws.yaml without 《》; quanli adds them.")
+            elif len(law["name"]) >= 4:
+                names.append(law["name"])
+    if not names:
+        return
+    pattern = re.compile("|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)))
+    for sf in ctx.items() + ctx.flows():
+        for path, text in strings(sf.data):
+            if path and path[-1] == "law" or not ("法" in text or "条例" in text or "规定" in text or "办法" in text):
+                continue
+            for m in pattern.finditer(text):
+                if not (m.start() > 0 and text[m.start() - 1] == "《" and text[m.end():m.end() + 1] == "》"):
+                    ctx.report("QL801", sf, path, f"“{m.group()}”要加书名号：《{m.group()}》。", f"'{m.group()}' needs 《》.")
+                    break
+
+
+@catalogue_rule("QL802", "placeholder-text", "warning", "还有未填写的占位文字", "placeholder text left in",
+                "“待定”“XXX”“暂无”以及模板中括号里的填写提示不能出现在发布的目录中；quanli new 生成的模板用这种提示标出要填写的地方。",
+                "subject: 示例县生态环境局", "subject: （实施主体）")
+def placeholder_text(ctx):
+    for sf, path, text in _suspects(ctx):
+        if any(isinstance(p, str) and p in _SKIP_PLACEHOLDER for p in path):
+            continue
+        m = _PLACEHOLDER.search(text.strip())
+        if m:
+            ctx.report("QL802", sf, path, f"“{text.strip()[:40]}”是占位文字，请填写实际内容。", f"'{text.strip()[:40]}' is a placeholder; fill in the real content.")
+
+
+@catalogue_rule("QL803", "fullwidth-digits", "warning", "混用了全角数字", "full-width digits",
+                "全角数字（１２３）与半角数字（123）混用，会让检索、排序和电话号码识别出错，打印出来也参差不齐。请统一用半角数字。",
+                "consult_phone: 0519-82101004", "consult_phone: ０５１９-82101004")
+def fullwidth_digits(ctx):
+    for sf, path, text in _suspects(ctx):
+        if _FULLWIDTH_DIGIT.search(text):
+            fixed = unicodedata.normalize("NFKC", text) if len(text) < 60 else None
+            hint = f"应为“{fixed}”。" if fixed else "请改为半角数字。"
+            ctx.report("QL803", sf, path, f"含有全角数字，{hint}", "contains full-width digits; use ASCII digits.")
+
+
+@catalogue_rule("QL804", "surrounding-whitespace", "warning", "文字前后有多余的空白", "leading or trailing whitespace",
+                "加了引号的文字前后多出的空格、换行会原样进入一表和一件，造成对不齐，也会让相同的名称比较起来不同。",
+                "name: '建设项目审批'", "name: '建设项目审批 '")
+def surrounding_whitespace(ctx):
+    for sf, path, text in _suspects(ctx):
+        body = text[:-1] if text.endswith("\n") and not text.endswith("\n\n") else text  # a block scalar keeps one newline
+        if body != body.strip():
+            ctx.report("QL804", sf, path, "文字前后有多余的空格或换行，请删除。", "remove the leading/trailing whitespace.")
+
+
+@catalogue_rule("QL805", "phone-format", "warning", "电话号码格式不对", "malformed phone number",
+                "咨询、投诉电话要能直接拨打：固定电话写成 0519-82101004，手机 11 位，服务热线如 12345、12369；多个号码用顿号或分号分开。",
+                "complaint_phone: 0519-82101099；12369", "complaint_phone: 8210109")
+def phone_format(ctx):
+    for sf in _files(ctx):
+        for path, text in strings(sf.data):
+            if not path or path[-1] not in PHONE_FIELDS:
+                continue
+            value = _PHONE_NOTE.sub(" ", _PHONE_LABEL.sub("", text.strip()))
+            tokens = [t for t in _PHONE_SPLIT.split(value) if t]
+            bad = [t for t in tokens if not _PHONE.fullmatch(t)]
+            if bad or not tokens:
+                ctx.report("QL805", sf, path, f"电话号码“{text.strip()}”格式不对（{'、'.join(bad) or '没有号码'}）。例如 0519-82101004、12345。",
+                           f"phone number '{text.strip()}' is malformed.")
+
+
+@catalogue_rule("QL806", "invisible-characters", "error", "含有零宽或控制文字方向的不可见字符", "invisible or bidirectional control characters",
+                "零宽字符和文字方向控制符看不见，却会让两个看起来完全相同的名称不同，或让显示的文字与实际内容不一致（Trojan Source 式欺骗），"
+                "常见于从网页或聊天软件复制的文字。",
+                "name: 建设项目审批", "name: 建设项目\u200b审批（含零宽空格）")
+def invisible_characters(ctx):
+    for sf, path, text in _suspects(ctx):
+        m = _INVISIBLE.search(text)
+        if m:
+            ctx.report("QL806", sf, path, f"含有不可见字符 U+{ord(m.group()):04X}（第 {m.start() + 1} 个字符处），请删除。",
+                       f"contains the invisible character U+{ord(m.group()):04X}; delete it.")
