@@ -58,6 +58,12 @@ def _guard(lang: Optional[Lang], fn, *args, **kwargs) -> None:
         raise typer.Exit(exc.exit_code)
     except KeyboardInterrupt:
         raise typer.Exit(130)
+    except BrokenPipeError:  # the reader went away (e.g. `quanli validate | head`): nothing to say
+        try:
+            sys.stdout = open(os.devnull, "w")
+        except OSError:
+            pass
+        raise typer.Exit(1)
     except OSError as exc:
         where = f"{exc.filename}: " if exc.filename else ""
         typer.echo(("无法读写文件：" if chosen == "zh" else "I/O error: ") + where + (exc.strerror or str(exc)), err=True)
@@ -72,18 +78,53 @@ def _guard(lang: Optional[Lang], fn, *args, **kwargs) -> None:
     raise typer.Exit(code or 0)
 
 
+class OutFormat(str, Enum):
+    text = "text"
+    json = "json"
+    github = "github"
+    sarif = "sarif"
+    junit = "junit"
+    markdown = "markdown"
+    auto = "auto"
+
+
+def _split(values: Optional[List[str]]) -> list[str]:
+    return [v.strip() for value in values or [] for v in value.split(",") if v.strip()]
+
+
 @app.command()
 def validate(
     paths: Optional[List[Path]] = typer.Argument(None, help="目录文件夹、包含多个目录的文件夹，或单个文件；默认为当前文件夹。"),
-    format: Format = typer.Option(Format.text, "--format", "-f", help="输出格式：text（默认，便于阅读）或 json（便于程序处理）。"),
-    fail_level: Level = typer.Option(Level.error, "--fail-level", help="达到此级别的问题使退出码为 1：error（默认）、warning 或 info。"),
+    format: OutFormat = typer.Option(OutFormat.text, "--format", "-f",
+                                     help="输出格式：text（默认）、json、github（GitHub Actions 注释）、sarif、junit、markdown，或 auto（在 GitHub Actions 中用 github，否则 text）。"),
+    fail_level: Optional[Level] = typer.Option(None, "--fail-level", "--fail-on", help="达到此级别的问题使退出码为 1：error（默认）、warning 或 info。"),
+    select: Optional[List[str]] = typer.Option(None, "--select", help="只运行这些规则（编号、组或名称，可用逗号分隔或重复），例如 QL1,QL401。"),
+    ignore: Optional[List[str]] = typer.Option(None, "--ignore", help="不运行这些规则，例如 QL702。"),
+    config: Optional[Path] = typer.Option(None, "--config", help="配置文件；默认从目录向上查找 quanli.toml。"),
+    no_baseline: bool = typer.Option(False, "--no-baseline", help="不使用 quanli-baseline.json，显示全部问题。"),
     no_cache: bool = typer.Option(False, "--no-cache", help="不使用解析缓存（.quanli-cache/）。"),
     lang: Optional[Lang] = LangOpt,
 ) -> None:
-    """检查目录：格式规范、文件之间的引用、流程图结构。退出码：0 通过，1 有问题，2 用法或读写错误。"""
+    """检查目录：格式规范、文件之间的引用、流程图和各项业务规则。退出码：0 通过，1 有问题，2 用法、配置或读写错误。"""
     from quanli.commands import validate as cmd
 
-    _guard(lang, lambda lang: cmd.run(paths or [], format.value, lang, fail_level.value, not no_cache))
+    fmt = format.value
+    if fmt == "auto":
+        fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+    _guard(lang, lambda lang: cmd.run(paths or [], fmt, lang, fail_level.value if fail_level else None, not no_cache,
+                                      select=_split(select), ignore=_split(ignore), config_path=config, use_baseline=not no_baseline))
+
+
+@app.command()
+def baseline(
+    paths: Optional[List[Path]] = typer.Argument(None, help="目录文件夹；默认为当前文件夹。"),
+    config: Optional[Path] = typer.Option(None, "--config", help="配置文件；默认从目录向上查找 quanli.toml。"),
+    lang: Optional[Lang] = LangOpt,
+) -> None:
+    """把目录现有的问题记入基线（quanli-baseline.json），此后 validate 只报告新出现的问题。"""
+    from quanli.commands import validate as cmd
+
+    _guard(lang, lambda lang: cmd.record_baseline(paths or [], lang, config_path=config))
 
 
 @app.command()
@@ -126,15 +167,22 @@ def new_flow(
     _guard(lang, lambda lang: scaffold.new_flow(catalog, flow_id, kind, name, lang))
 
 
+class RulesFormat(str, Enum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+
+
 @app.command()
 def rules(
-    format: Format = typer.Option(Format.text, "--format", "-f", help="输出格式：text 或 json。"),
+    rule: Optional[str] = typer.Argument(None, help="只显示这一条规则的详细说明，例如 QL114 或 unknown-flow。"),
+    format: RulesFormat = typer.Option(RulesFormat.text, "--format", "-f", help="输出格式：text、json 或 markdown（即 docs/rules.md）。"),
     lang: Optional[Lang] = LangOpt,
 ) -> None:
-    """列出全部检查规则：编号、名称、级别和说明。"""
+    """列出全部检查规则，或详细说明一条规则：编号、名称、级别、依据和例子。"""
     from quanli.commands import rules as cmd
 
-    _guard(lang, lambda lang: cmd.run(format.value, lang))
+    _guard(lang, lambda lang: cmd.run(format.value, lang, rule))
 
 
 @app.callback(invoke_without_command=True)

@@ -77,4 +77,5 @@ class Finding:
             "message": self.message(lang),
             "path": self.json_path,
             "item": self.item,
+            "help": f"docs/rules.md#{self.rule.lower()}",
         }

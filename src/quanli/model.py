@@ -56,6 +56,7 @@ class Catalogue:
     flows: list[SourceFile] = field(default_factory=list)
     strays: list[Stray] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)  # rel paths of required files/folders that are absent
+    overrides: dict = field(default_factory=dict)  # settings from quanli.toml [catalog], over catalog.yaml
 
     def files(self) -> list[SourceFile]:
         out = [self.catalog]
@@ -66,7 +67,7 @@ class Catalogue:
     @property
     def settings(self) -> dict:
         settings = self.catalog.get("settings")
-        return settings if isinstance(settings, dict) else {}
+        return {**(settings if isinstance(settings, dict) else {}), **self.overrides}
 
     def category_names(self) -> list[str]:
         configured = self.settings.get("categories")

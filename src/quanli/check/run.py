@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -25,26 +26,71 @@ def display_path(path: str, base: str | None = None) -> str:
     return str(path) if rel.startswith("..") else rel
 
 
-def check_snapshot(snap, use_cache: bool = True, selected: set[Path] | None = None) -> list[Finding]:
+@dataclass
+class Checked:
+    """One catalogue's findings (suppressions applied), and its item names for cross-catalogue checks."""
+
+    root: Path
+    findings: list[Finding]
+    names: list[tuple[str, str, str, str]]  # (normalised name, name, file path, item id)
+
+
+def check_snapshot(snap, use_cache: bool = True, selected: set[Path] | None = None, overrides: dict | None = None) -> Checked:
     """Check a catalogue as read from disk, reusing the last run's findings if nothing changed."""
+    import json
+
+    from quanli.check import suppress
+    from quanli.check.rules.identity import normalise_name
     from quanli.loader.cache import CACHE_DIR, ResultCache
     from quanli.loader.catalogue import parse_snapshot
 
+    overrides = overrides or {}
     results = ResultCache(snap.root / CACHE_DIR if use_cache else None)
-    key = snap.key()
-    rows = results.get(key)
-    if rows is None:
-        findings = check_catalogue(parse_snapshot(snap, use_cache=use_cache), display=lambda sf: sf.path)
-        results.put(key, [f.to_row() for f in findings])
+    key = snap.key(json.dumps(overrides, ensure_ascii=False, sort_keys=True).encode())
+    cached = results.get(key)
+    if cached is None:
+        catalogue = parse_snapshot(snap, use_cache=use_cache)
+        catalogue.overrides = overrides
+        findings = check_catalogue(catalogue, display=lambda sf: sf.path)
+        sups = {sf.path: (sf.path, suppress.parse(blob)) for sf, blob in zip(snap.files, snap.blobs) if blob}
+        findings = suppress.apply(findings, {k: v for k, v in sups.items() if v[1]})
+        findings.sort(key=Finding.sort_key)
+        names = [(normalise_name(sf.data["name"]), sf.data["name"], sf.path, str(sf.data.get("id")))
+                 for sf in catalogue.items if sf.ok and isinstance(sf.data.get("name"), str)]
+        results.put(key, [[f.to_row() for f in findings], names])
     else:
+        rows, names = cached
         findings = [Finding.from_row(row) for row in rows]
+        names = [tuple(n) for n in names]
     cwd = os.getcwd()
     for f in findings:
         f.file = display_path(f.abs_path, cwd) if f.abs_path else f.file
     if selected is not None:
         chosen = {str(p) for p in selected}
         findings = [f for f in findings if f.abs_path is not None and str(Path(f.abs_path).resolve()) in chosen]
-    return findings
+    return Checked(snap.root, findings, names)
+
+
+def duplicates_across(checked: list[Checked]) -> list[Finding]:
+    """QL124: the same (normalised) item name in two catalogues of one run."""
+    from quanli.check.registry import RULES
+
+    first: dict[str, tuple[Checked, tuple]] = {}
+    out = []
+    for result in checked:
+        for entry in result.names:
+            norm, name, path, ident = entry
+            prev = first.get(norm)
+            if prev is None:
+                first[norm] = (result, entry)
+            elif prev[0] is not result:
+                other = display_path(prev[1][2])
+                out.append(Finding(rule="QL124", severity=RULES["QL124"].severity, file=display_path(path),
+                                   message_zh=f"事项名称“{name}”与另一个目录的 {other}（{prev[1][3]}）相同，可能是职责交叉。",
+                                   message_en=f"item name '{name}' also appears in another catalogue: {other}.",
+                                   path=("name",), item=ident, key=True, abs_path=path))
+    place(out)
+    return out
 
 
 def check_catalogue(catalogue: Catalogue, selected: set[Path] | None = None,

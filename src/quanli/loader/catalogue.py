@@ -146,9 +146,10 @@ class Snapshot:
     strays: list[Stray]
     missing: list[str]
 
-    def key(self) -> bytes:
-        """One digest for the whole catalogue's content and layout."""
+    def key(self, extra: bytes = b"") -> bytes:
+        """One digest for the whole catalogue's content and layout (and ``extra`` settings)."""
         h = hashlib.blake2b(digest_size=16)
+        h.update(extra + b"\0")
         for sf, d in zip(self.files, self.digests):
             h.update(sf.rel.encode("utf-8", "surrogateescape") + b"\0" + d)
         for stray in self.strays:

@@ -9,6 +9,10 @@ from typing import Callable
 FORMATS: dict[str, str] = {
     "text": "quanli.report.text:render",
     "json": "quanli.report.jsonfmt:render",
+    "github": "quanli.report.github:render",
+    "sarif": "quanli.report.sarif:render",
+    "junit": "quanli.report.junit:render",
+    "markdown": "quanli.report.markdown:render",
 }
 
 

@@ -54,8 +54,11 @@ def duty_of_other_department(ctx):
             for duty in dep.get("duties") or []:
                 if isinstance(duty, dict) and isinstance(duty.get("id"), str):
                     owner[duty["id"]] = dep.get("name")
+    known = ctx.catalogue.department_names()
     for sf in ctx.items():
         dep = sf.data.get("department")
+        if dep not in known:
+            continue  # QL116 reports the unknown department
         co = sf.data.get("co_departments") if isinstance(sf.data.get("co_departments"), list) else []
         duties = sf.data.get("duties")
         for i, ref in enumerate(duties if isinstance(duties, list) else []):

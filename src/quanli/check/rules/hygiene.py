@@ -123,6 +123,8 @@ def phone_format(ctx):
         for path, text in strings(sf.data):
             if not path or path[-1] not in PHONE_FIELDS:
                 continue
+            if _PLACEHOLDER.search(text.strip()):
+                continue  # QL802 already asks for the real number
             value = _PHONE_NOTE.sub(" ", _PHONE_LABEL.sub("", text.strip()))
             tokens = [t for t in _PHONE_SPLIT.split(value) if t]
             bad = [t for t in tokens if not _PHONE.fullmatch(t)]
