@@ -129,7 +129,11 @@ def load(path: Path) -> Config:
         if key not in _CATALOG_KEYS:
             raise _fail(path, f"[catalog] 中不认识的设置“{key}”。", f"unknown [catalog] setting '{key}'.")
         if key == "categories":
-            value = [{"name": v} if isinstance(v, str) else v for v in _strings(path, key, value) or []]
+            ok = isinstance(value, list) and all(isinstance(v, str) or (isinstance(v, dict) and isinstance(v.get("name"), str)) for v in value)
+            if not ok:
+                raise _fail(path, "[catalog] categories 应为类别名称的列表，或 {name = \"…\", code = \"…\"} 的列表。",
+                            "[catalog] categories must be a list of names or of {name, code} tables.")
+            value = [{"name": v} if isinstance(v, str) else {"name": v["name"], **({"code": str(v["code"])} if "code" in v else {})} for v in value]
         cfg.catalog[_CATALOG_KEYS[key]] = value
     if isinstance(raw.get("docs-url"), str):
         cfg.docs_url = raw["docs-url"]

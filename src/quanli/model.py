@@ -75,6 +75,13 @@ class Catalogue:
             return [c.get("name") for c in configured if isinstance(c, dict) and isinstance(c.get("name"), str)]
         return [name for _, name in NATIONAL_CATEGORIES]
 
+    def category_codes(self) -> dict[str, str]:
+        """Category name -> code (from settings.categories, else the national codes)."""
+        configured = self.settings.get("categories")
+        if isinstance(configured, list) and configured:
+            return {c["name"]: str(c["code"]) for c in configured if isinstance(c, dict) and isinstance(c.get("name"), str) and c.get("code") is not None}
+        return {name: code for code, name in NATIONAL_CATEGORIES}
+
     def department_names(self) -> set[str]:
         deps = self.catalog.get("departments")
         if not isinstance(deps, list):

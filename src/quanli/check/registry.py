@@ -59,5 +59,6 @@ def load_all() -> dict[str, Rule]:
     from quanli.check.rules import (  # noqa: F401
         basis, disclosure, duties, elements, files, flows, hygiene, identity, references, timelimits,
     )
+    from quanli.check import suppress  # noqa: F401  (QL130, QL131)
 
     return RULES

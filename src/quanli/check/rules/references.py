@@ -119,9 +119,11 @@ def unknown_category(ctx):
                  lambda v: f"category '{v}' is not one of: {', '.join(names)}.")
 
 
-def _compile(ctx, key: str, default: str):
+def _compile(ctx, key: str, default: str, code: str | None = None):
     pattern = ctx.catalogue.settings.get(key) or default
     try:
+        if "{code}" in str(pattern):
+            return re.compile(str(pattern).replace("{code}", re.escape(code) if code is not None else "(?!)"))
         return re.compile(pattern)
     except (re.error, TypeError) as exc:
         ctx.report("QL118", ctx.catalogue.catalog, ("settings", key),
@@ -130,20 +132,28 @@ def _compile(ctx, key: str, default: str):
 
 
 @catalogue_rule("QL118", "id-pattern", "error", "编号不符合本目录的编号规则", "id does not follow the catalogue's pattern",
-                "catalog.yaml 的 settings.id_pattern 规定事项编号的写法（例如 ^HB-[A-Z]{2}-[0-9]{3}$），统一的编号便于排序、查找和导入导出。",
+                "catalog.yaml 的 settings.id_pattern（或 quanli.toml 的 [catalog] id-pattern）规定事项编号的写法，例如 ^HB-[A-Z]{2}-[0-9]{3}$；"
+                "写成 ^HB-{code}-[0-9]{3}$ 时，{code} 换成事项所属类别的代码（settings.categories[].code），即按类别分前缀。统一的编号便于排序、查找和导入导出。",
                 "id: HB-XK-001", "id: HBXK1")
 def id_pattern(ctx):
     if not ctx.catalogue.catalog.ok:
         return
+    codes = ctx.catalogue.category_codes()
     for key, group, what in (("id_pattern", ctx.items(), "事项"), ("flow_id_pattern", ctx.flows(), "流程图")):
-        regex = _compile(ctx, key, DEFAULT_ID_PATTERN)
-        if regex is None:
+        pattern = ctx.catalogue.settings.get(key) or DEFAULT_ID_PATTERN
+        per_category = "{code}" in str(pattern)
+        shared = None if per_category else _compile(ctx, key, DEFAULT_ID_PATTERN)
+        if not per_category and shared is None:
             continue
         for sf in group:
             ident = _str(sf.data.get("id"))
-            if ident is not None and not regex.search(ident):
-                ctx.report("QL118", sf, ("id",), f"{what}编号“{ident}”不符合本目录的编号规则 {regex.pattern}。",
-                           f"id '{ident}' does not match the catalogue's pattern {regex.pattern}.")
+            if ident is None:
+                continue
+            regex = _compile(ctx, key, DEFAULT_ID_PATTERN, codes.get(sf.data.get("category"))) if per_category else shared
+            if regex is not None and not regex.search(ident):
+                shown = str(pattern).replace("{code}", codes.get(sf.data.get("category"), "{code}")) if per_category else regex.pattern
+                ctx.report("QL118", sf, ("id",), f"{what}编号“{ident}”不符合本目录的编号规则 {shown}。",
+                           f"id '{ident}' does not match the catalogue's pattern {shown}.")
 
 
 @catalogue_rule("QL119", "unknown-duty", "error", "对应职责不存在", "duty not found",
