@@ -26,6 +26,7 @@ class SourceFile:
     kind: str  # "catalog", "laws", "item" or "flow"
     data: Any = None  # parsed document (None when reading failed)
     failure: ParseFailure | None = None
+    blob: bytes | None = field(default=None, repr=False)  # the file's bytes, when read in this run
 
     @property
     def ok(self) -> bool:

@@ -56,3 +56,17 @@ class Context:
     def default_contact(self) -> dict:
         contact = self.catalogue.catalog.get("contact")
         return contact if isinstance(contact, dict) else {}
+
+    @cached_property
+    def flow_graphs(self) -> dict:
+        """Flow id -> its graph, built once per run."""
+        from quanli.check.rules.flows import FlowGraph
+
+        return {fid: FlowGraph(sf) for fid, sf in self.flows_by_id.items()}
+
+    @cached_property
+    def longest_paths(self) -> dict:
+        """Flow id -> (working days, step names) of its slowest path."""
+        from quanli.check.rules.flows import longest_path
+
+        return {fid: longest_path(graph) for fid, graph in self.flow_graphs.items()}

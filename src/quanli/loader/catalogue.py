@@ -182,6 +182,7 @@ def read_catalogue(root: Path) -> Snapshot:
             blobs.append(None)
             digests.append(b"unreadable")
         else:
+            sf.blob = blob
             blobs.append(blob)
             digests.append(digest(blob))
         files.append(sf)

@@ -88,7 +88,12 @@ class FlowGraph:
         return [sid for sid, targets in self.succ.items() if not targets]
 
 
-def flow_graph(sf) -> FlowGraph:
+def flow_graph(sf, ctx=None) -> FlowGraph:
+    """The graph of a flow file, shared through the check context when there is one."""
+    if ctx is not None and isinstance(sf.data.get("id"), str) and sf.data["id"] in ctx.flow_graphs:
+        graph = ctx.flow_graphs[sf.data["id"]]
+        if graph.sf is sf:
+            return graph
     return FlowGraph(sf)
 
 
@@ -231,7 +236,7 @@ def _is_terminal(step: dict, graph: FlowGraph) -> bool:
                 "next:\n  - {to: apply, label: 补正, return: true}", "next: [apply]   # 回到开始，却没有标明为回退")
 def unmarked_loop(ctx):
     for sf in ctx.flows():
-        graph = flow_graph(sf)
+        graph = flow_graph(sf, ctx)
         for src, dst in sorted(graph.back_edges):
             step = graph.by_id[src]
             for j, entry in _exit_entries(step):
@@ -252,7 +257,7 @@ def unmarked_loop(ctx):
                 "type: decision\nnext:\n  - {to: grant, label: 准予}\n  - {to: refuse, label: 不予}", "type: decision\nnext: [grant]")
 def decision_exits(ctx):
     for sf in ctx.flows():
-        graph = flow_graph(sf)
+        graph = flow_graph(sf, ctx)
         for i, step in graph.steps:
             exits = _exit_entries(step)
             unlabelled = [e for _, e in exits if not (isinstance(e, dict) and str(e.get("label", "")).strip())]
@@ -271,7 +276,7 @@ def decision_exits(ctx):
                 "- id: review\n  name: 审查\n  post: 审批科科员", "- id: review\n  name: 审查")
 def step_without_post(ctx):
     for sf in ctx.flows():
-        graph = flow_graph(sf)
+        graph = flow_graph(sf, ctx)
         for i, step in graph.steps:
             if not _is_terminal(step, graph) and not str(step.get("post") or "").strip():
                 ctx.report("QL408", sf, ("steps", i, "id"), f"步骤“{step.get('name', step['id'])}”没有写承办岗位（post）。",
@@ -283,7 +288,7 @@ def step_without_post(ctx):
                 "supervision: 法制审核", "（所有步骤都没有 supervision）")
 def flow_without_supervision(ctx):
     for sf in ctx.flows():
-        graph = flow_graph(sf)
+        graph = flow_graph(sf, ctx)
         if graph.steps and not any(str(s.get("supervision") or "").strip() for _, s in graph.steps):
             ctx.report("QL409", sf, ("steps",), "流程图中没有任何步骤写明监督制约（supervision）。", "no step of the flow has a supervision point.", key=True)
 
@@ -319,7 +324,7 @@ def decision_without_disclosure(ctx):
                 "- id: close\n  type: end", "- id: close\n  type: end\n  next: [archive]")
 def step_type_mismatch(ctx):
     for sf in ctx.flows():
-        graph = flow_graph(sf)
+        graph = flow_graph(sf, ctx)
         for i, step in graph.steps:
             kind = step.get("type")
             if kind == "end" and graph.succ.get(step["id"]):

@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 
 from quanli.check.registry import catalogue_rule
-from quanli.check.rules.flows import flow_graph, longest_path
 from quanli.model import time_limit
 
 _CITES_LAW = re.compile(r"《[^》]+》|法|条例|规定|办法|第[〇零一二三四五六七八九十百千两0-9]+条")
@@ -42,7 +41,7 @@ def flow_exceeds_promised(ctx):
         flow = ctx.flows_by_id.get(sf.data.get("flow"))
         if limit is None or flow is None:
             continue
-        total, path = longest_path(flow_graph(flow))
+        total, path = ctx.longest_paths[flow.data["id"]]
         if total > limit.working_days() + 1e-9:
             which = "promised" if promised else "statutory"
             ctx.report("QL302", sf, ("time_limit", which),
