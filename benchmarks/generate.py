@@ -40,10 +40,21 @@ def _flow(fid: str, name: str, steps: int) -> str:
              "complaint: {phone: 0755-12345678}", "steps:"]
     for i in range(steps):
         lines += [f"  - id: s{i}", f"    name: 步骤{i + 1}", f"    type: {'start' if i == 0 else 'end' if i == steps - 1 else 'process'}",
-                  "    post: 承办人员", "    time_limit: {value: 2, unit: 工作日}", "    supervision: 科室负责人审核"]
+                  "    post: 承办人员", "    time_limit: {value: 1, unit: 工作日}", "    supervision: 科室负责人审核"]
+        if i == steps - 2:
+            lines.append("    disclosure: {scope: 社会, forms: [门户网站], timing: 作出决定之日起 7 个工作日内}")
         if i < steps - 1:
             lines.append(f"    next: [s{i + 1}]")
     return "\n".join(lines) + "\n"
+
+
+def _clean(text: str, limit: int) -> str:
+    return " ".join(str(text).replace("'", "’").split())[:limit]
+
+
+def _phone(value) -> str:
+    value = _clean(value or "", 60)
+    return value if value and value != "无" else "12345"
 
 
 def generate(n: int, out: Path, seed: int = 7) -> None:
@@ -70,9 +81,9 @@ def generate(n: int, out: Path, seed: int = 7) -> None:
             flow = f"{code}-F{i:06d}"
             (out / "flows" / f"{flow}.yaml").write_text(_flow(flow, f"{r.get('matter_name', '事项')}流程图", 6), encoding="utf-8")
         dep = deps[i % len(deps)]
-        name = (r.get("matter_name") or r.get("TASK_NAME") or "事项").replace("'", "’")
+        name = _clean(r.get("matter_name") or r.get("TASK_NAME") or "事项", 120)
         mats = r.get("material_intro") or ["申请书"]
-        cond = (r.get("accept_standard") or "无").replace("'", "’").replace("\n", " ")[:300]
+        cond = _clean(r.get("accept_standard") or "申请人应当符合法定条件", 300) or "申请人应当符合法定条件"
         laws_used = rnd.sample(LAWS, 2)
         body = [
             "# yaml-language-server: $schema=../.quanli/schemas/item.schema.json",
@@ -84,10 +95,18 @@ def generate(n: int, out: Path, seed: int = 7) -> None:
                      f"    text: '{cond[:120]}'"]
         body += ["conditions:", f"  - '{cond}'", "materials:"]
         for m in mats[:6]:
-            body += [f"  - name: '{str(m).replace(chr(39), '’')[:80]}'", "    form: 原件", "    copies: 1"]
-        body += ["time_limit:", "  statutory: {value: 20, unit: 工作日}", "  promised: {value: 10, unit: 工作日}",
-                 "contact:", f"  consult_phone: '{r.get('consult_phone') or '12345'}'", f"  complaint_phone: '{r.get('complaint_phone') or '12345'}'",
-                 f"  location: '{(r.get('handle_location') or '政务服务中心').replace(chr(39), '’')[:100]}'",
+            body += [f"  - name: '{_clean(m, 80) or '申请书'}'", "    form: 原件", "    copies: 1"]
+        if cat == "行政处罚":
+            body += ["time_limit:", "  statutory: {value: 90, unit: 自然日}", "  promised: {value: 60, unit: 自然日}",
+                     "penalty:", "  behaviour: 违反有关规定的行为", "  kinds: [警告, 罚款]", "  range: 处一万元以上十万元以下罚款",
+                     "discretion:", "  - {tier: 一般, circumstances: 初次违法且危害较小, standard: 处一万元以上五万元以下罚款}",
+                     "  - {tier: 严重, circumstances: 多次违法或者危害较大, standard: 处五万元以上十万元以下罚款}"]
+        else:
+            body += ["time_limit:", "  statutory: {value: 20, unit: 工作日}", "  promised: {value: 10, unit: 工作日}"]
+        if cat == "行政许可":
+            body += ["fee: {charged: false}"]
+        body += ["contact:", f"  consult_phone: '{_phone(r.get('consult_phone'))}'", f"  complaint_phone: '{_phone(r.get('complaint_phone'))}'",
+                 f"  location: '{_clean(r.get('handle_location') or '政务服务中心', 100)}'",
                  "remedy:", "  reconsideration: 可以自知道该行政行为之日起六十日内依法申请行政复议。",
                  "  litigation: 可以自知道或者应当知道作出行政行为之日起六个月内依法提起行政诉讼。",
                  "responsibility:", "  duties: [受理责任, 审查责任, 决定责任, 送达责任]", "  accountability: [对符合条件的申请不予受理的, 超过法定期限作出决定的]",

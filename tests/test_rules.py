@@ -248,7 +248,7 @@ CASES = {
     "QL802": (lambda c: c.item(subject="（实施主体）"), lambda c: c.item(subject="测试县生态环境局（本级）"), ("items/T-XK-001.yaml", "subject:")),
     "QL803": (lambda c: c.item(contact={"consult_phone": "０５１９-82101004", "complaint_phone": "12369"}),
               lambda c: c.item(contact={"consult_phone": "0519-82101004", "complaint_phone": "12369"}), ("items/T-XK-001.yaml", "consult_phone:")),
-    "QL804": (lambda c: c.item(name="建设项目环境影响报告表审批 "), lambda c: c.item(remarks="第一行\n第二行\n"), ("items/T-XK-001.yaml", "name: '")),
+    "QL804": (lambda c: c.item(name="建设项目环境影响报告表审批 "), lambda c: c.write("items/T-XK-001.yaml", (c.root / "items/T-XK-001.yaml").read_text(encoding="utf-8") + "remarks: |\n  第一行\n  第二行\n"), ("items/T-XK-001.yaml", "name: '")),
     "QL805": (lambda c: c.item(contact={"complaint_phone": "0519-821010"}),
               lambda c: c.item(contact={"complaint_phone": "监督电话：0519-82101099（本局）；12369、13912345678"}), ("items/T-XK-001.yaml", "complaint_phone:")),
     "QL806": (lambda c: c.item(name="建设项目环境影响报告表\u200b审批"), lambda c: c.item(name="建设项目环境影响报告表审批"), ("items/T-XK-001.yaml", ("name: ", 0))),

@@ -188,3 +188,25 @@ def _override(severities: dict, rule_id: str, default: Severity) -> Severity | N
             return severities[key]
     groups = sorted((sel for sel in severities if matches(sel, rule_id)), key=len, reverse=True)
     return severities[groups[0]] if groups else default
+
+
+def active_rules(cfg: Config, select: list[str], ignore: list[str]) -> set[str] | None:
+    """The rule ids worth running: selected, not ignored, not switched off. None means all."""
+    from quanli.check.registry import RULES
+    from quanli.check.suppress import matches
+
+    select = select or cfg.select
+    ignore = ignore + cfg.ignore
+    off = [sel for sel, sev in cfg.severities.items() if sev is None]
+    if not (select or ignore or off):
+        return None
+    out = set()
+    for rid in RULES:
+        if select and not any(matches(s, rid) for s in select):
+            continue
+        if any(matches(s, rid) for s in ignore):
+            continue
+        if off and _override(cfg.severities, rid, RULES[rid].severity) is None:
+            continue
+        out.add(rid)
+    return out

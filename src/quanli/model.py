@@ -27,6 +27,7 @@ class SourceFile:
     data: Any = None  # parsed document (None when reading failed)
     failure: ParseFailure | None = None
     blob: bytes | None = field(default=None, repr=False)  # the file's bytes, when read in this run
+    facts: list = field(default_factory=list, repr=False)  # source facts from the loader: (kind, line, column)
 
     @property
     def ok(self) -> bool:

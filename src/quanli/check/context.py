@@ -33,11 +33,19 @@ class Context:
         """A file that was not read (missing or stray), to report a finding against."""
         return SourceFile(path=str(self.catalogue.root / rel), rel=rel, kind="other")
 
-    def items(self):
-        """Items that were read successfully."""
+    def items(self) -> list[SourceFile]:
+        """Items that were read successfully (computed once: every rule asks)."""
+        return self._ok_items
+
+    def flows(self) -> list[SourceFile]:
+        return self._ok_flows
+
+    @cached_property
+    def _ok_items(self) -> list[SourceFile]:
         return [sf for sf in self.catalogue.items if sf.ok]
 
-    def flows(self):
+    @cached_property
+    def _ok_flows(self) -> list[SourceFile]:
         return [sf for sf in self.catalogue.flows if sf.ok]
 
     @cached_property
@@ -70,3 +78,14 @@ class Context:
         from quanli.check.rules.flows import longest_path
 
         return {fid: longest_path(graph) for fid, graph in self.flow_graphs.items()}
+
+    @cached_property
+    def limits(self) -> dict:
+        """Item file path -> (time_limit dict, statutory TimeLimit, promised TimeLimit), read once."""
+        from quanli.model import time_limit
+
+        out = {}
+        for sf in self.items():
+            tl = sf.data.get("time_limit") if isinstance(sf.data.get("time_limit"), dict) else {}
+            out[sf.path] = (tl, time_limit(tl.get("statutory")), time_limit(tl.get("promised")))
+        return out

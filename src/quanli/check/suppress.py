@@ -67,8 +67,11 @@ def known(selector: str) -> bool:
     return any(matches(selector, rid) for rid in RULES)
 
 
-def apply(findings: list[Finding], by_file: dict[str, tuple[str, list[Suppression]]]) -> list[Finding]:
-    """Drop suppressed findings; add QL130/QL131 findings. ``by_file``: abs path -> (display, suppressions)."""
+def apply(findings: list[Finding], by_file: dict[str, tuple[str, list[Suppression]]], active: set[str] | None = None) -> list[Finding]:
+    """Drop suppressed findings; add QL130/QL131 findings. ``by_file``: abs path -> (display, suppressions).
+
+    A suppression of rules that did not run in this pass (``active``) is not called unused.
+    """
     kept = []
     for f in findings:
         sups = by_file.get(f.abs_path, (None, []))[1] if f.abs_path else []
@@ -82,7 +85,7 @@ def apply(findings: list[Finding], by_file: dict[str, tuple[str, list[Suppressio
             for sel in s.selectors:
                 if not known(sel):
                     kept.append(_meta("QL131", display, abs_path, s, f"抑制注释中的“{sel}”不是已知的规则编号、组或名称。", f"'{sel}' is not a known rule id, group or name."))
-                elif sel not in s.used:
+                elif sel not in s.used and (active is None or any(matches(sel, rid) for rid in active)):
                     kept.append(_meta("QL130", display, abs_path, s, f"抑制注释“{sel}”没有抑制任何问题，请删除。", f"suppression '{sel}' suppresses nothing; remove it."))
     return kept
 

@@ -66,7 +66,7 @@ def run(paths: list[Path], fmt: str = "text", lang: str = "zh", fail_level: str 
         configs[root] = cfg
         snap = read_catalogue(root)
         files += len(selected) if selected is not None else len(snap.files)
-        checked = check_snapshot(snap, use_cache, selected, cfg.catalog)
+        checked = check_snapshot(snap, use_cache, selected, cfg.catalog, config.active_rules(cfg, select or [], ignore or []))
         results.append(checked)
         found = config.apply(checked.findings, cfg, select or [], ignore or [])
         recorded = baseline.load(root) if use_baseline else None

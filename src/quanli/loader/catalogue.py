@@ -88,19 +88,20 @@ def _read(path: str) -> bytes | ParseFailure:
         return ParseFailure("QL100", 1, 1, f"无法读取文件：{exc.strerror}", f"cannot read the file: {exc.strerror}")
 
 
-def _parse_blob(blob: bytes) -> tuple[Any, ParseFailure | None]:
+def _parse_blob(blob: bytes) -> tuple[Any, list, ParseFailure | None]:
+    facts: list = []
     try:
-        data, _ = load_bytes(blob)
-        return data, None
+        data, _ = load_bytes(blob, facts=facts)
+        return data, facts, None
     except ParseFailure as failure:
-        return None, failure
+        return None, [], failure
 
 
-def _parse_chunk(blobs: list[bytes]) -> list[tuple[Any, ParseFailure | None]]:
+def _parse_chunk(blobs: list[bytes]) -> list[tuple[Any, list, ParseFailure | None]]:
     return [_parse_blob(b) for b in blobs]
 
 
-def _parse_all(blobs: list[bytes], jobs: int) -> list[tuple[Any, ParseFailure | None]]:
+def _parse_all(blobs: list[bytes], jobs: int) -> list[tuple[Any, list, ParseFailure | None]]:
     if jobs <= 1 or len(blobs) < PARALLEL_THRESHOLD:
         return _parse_chunk(blobs)
     size = max(50, len(blobs) // (jobs * 4))
@@ -201,14 +202,15 @@ def parse_snapshot(snap: Snapshot, use_cache: bool = True, jobs: int | None = No
         if cached is MISSING:
             todo.append(index)
         else:
-            sf.data = cached
+            sf.data, sf.facts = cached
     if todo:
         results = _parse_all([snap.blobs[i] for i in todo], jobs or os.cpu_count() or 1)
-        for index, (data, failure) in zip(todo, results):
+        for index, (data, facts, failure) in zip(todo, results):
             files[index].data = data
+            files[index].facts = facts
             files[index].failure = failure
             if failure is None:
-                cache.put(snap.digests[index], data)
+                cache.put(snap.digests[index], (data, facts))
     cache.save()
 
     for sf in files:

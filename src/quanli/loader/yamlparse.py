@@ -190,8 +190,13 @@ def _fail(rule: str, event: Any, zh: str, en: str) -> ParseFailure:
 _NOKEY = object()
 
 
-def parse(text: str, track: bool = False) -> tuple[Any, Positions | None]:
-    """Parse one YAML document into plain data. Raises ParseFailure."""
+def parse(text: str, track: bool = False, facts: list | None = None) -> tuple[Any, Positions | None]:
+    """Parse one YAML document into plain data. Raises ParseFailure.
+
+    ``facts``, when given, receives (kind, line, column) notes about the source that the
+    data cannot show: ("whitespace", …) for a quoted or block scalar with leading or
+    trailing whitespace (plain scalars are trimmed by YAML itself).
+    """
     _check_control(text)
     parser = _Parser(text)
     get = parser.get_event
@@ -229,6 +234,10 @@ def parse(text: str, track: bool = False) -> tuple[Any, Positions | None]:
                 if tag is not None and tag != "!" and tag != STR_TAG:
                     raise _fail("QL109", event, f"不支持 YAML 标签“{tag}”。请删除它。", f"YAML tag '{tag}' is not supported; remove it.")
                 value = event.value if (tag is not None or not event.implicit[0]) else resolve_plain(event.value)
+                if facts is not None and event.style and type(value) is str and value:
+                    body = value[:-1] if event.style in ("|", ">") and value.endswith("\n") else value
+                    if body != body.strip():
+                        facts.append(("whitespace", event.start_mark.line + 1, event.start_mark.column + 1))
                 if track:
                     sub = path + ((key,) if is_map else (len(container),)) if stack or container is not None else ()
                     values[sub] = (event.start_mark.line + 1, event.start_mark.column + 1)
@@ -283,6 +292,6 @@ def parse(text: str, track: bool = False) -> tuple[Any, Positions | None]:
     return root, (Positions(values, keys) if track else None)
 
 
-def load_bytes(data: bytes, track: bool = False) -> tuple[Any, Positions | None]:
+def load_bytes(data: bytes, track: bool = False, facts: list | None = None) -> tuple[Any, Positions | None]:
     """Decode and parse; raises ParseFailure."""
-    return parse(decode(data), track=track)
+    return parse(decode(data), track=track, facts=facts)

@@ -35,18 +35,21 @@ def public_forms_timing(ctx):
                 "公开事项的流程图只写通用步骤", "公开事项的流程图中写着“参照 BGS-RS-003 干部任免酝酿”")
 def public_flow_mentions_confidential(ctx):
     secret = [(sf.data.get("id"), sf.data.get("name")) for sf in ctx.items() if _disclosure(sf).get("scope") in NON_PUBLIC]
-    needles = [(s, ident) for ident, name in secret for s in (ident, name) if isinstance(s, str) and len(s) >= 3]
+    needles = {s: ident for ident, name in secret for s in (ident, name) if isinstance(s, str) and len(s) >= 3}
     if not needles:
         return
+    import re
+
+    pattern = re.compile("|".join(re.escape(n) for n in sorted(needles, key=len, reverse=True)))
     for flow_id, items in sorted(ctx.items_by_flow.items()):
         flow = ctx.flows_by_id.get(flow_id)
         if flow is None or not any(_disclosure(i).get("scope") in PUBLIC_SCOPES for i in items):
             continue
         for path, text in _strings(flow.data, ()):
-            for needle, ident in needles:
-                if needle in text:
-                    ctx.report("QL602", flow, path, f"公开事项使用这张流程图，但其中提到了不公开的事项“{needle}”（{ident}）。公开发布时会泄露它，请删去。",
-                               f"this flow is used by public items but mentions the confidential item '{ident}'.")
+            for m in pattern.finditer(text):
+                needle, ident = m.group(), needles[m.group()]
+                ctx.report("QL602", flow, path, f"公开事项使用这张流程图，但其中提到了不公开的事项“{needle}”（{ident}）。公开发布时会泄露它，请删去。",
+                           f"this flow is used by public items but mentions the confidential item '{ident}'.")
 
 
 def _strings(node, path):

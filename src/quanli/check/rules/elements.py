@@ -18,8 +18,8 @@ PENALTY = "行政处罚"
 def _blank(value) -> bool:
     if value is None:
         return True
-    if isinstance(value, str):
-        return not value.strip()
+    if value.__class__ is str:
+        return not value or value.isspace()
     if isinstance(value, (list, dict)):
         return not value
     return False

@@ -17,11 +17,14 @@ _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u202a-\u202e\u2066-\u20
 _SUSPECT = re.compile("待|XXX|xxx|ＸＸＸ|TODO|TBD|暂无|^[（(？?]|[０-９]|[\u200b\u200c\u200d\u2060\ufeff\u202a-\u202e\u2066-\u2069\u00ad]|^\\s|\\s$")
 _SKIP_PLACEHOLDER = {"remarks", "extra", "note"}
 PHONE_FIELDS = {"consult_phone", "complaint_phone", "phone"}
-_PHONE = re.compile(r"(?:\(?0\d{2,3}\)?[-－– ]?)?(?:\d{7,8}|12\d{3}|9[56]\d{3,4})(?:(?:[-－–]|转)\d{1,6})?"
+_PHONE = re.compile(r"(?:\(?0\d{2,3}\)?[-– ]?)?(?:\d{7,8}|12\d{3}|9[56]\d{3,4})(?:(?:[-–]|转)\d{1,6}){0,3}"
                     r"|1[3-9]\d{9}|[48]00[-– ]?\d{3}[-– ]?\d{4}")
+_SIMPLE_PHONES = re.compile(r"[0-9()\-–、；;，,/ ]+")
+_TOKEN_LABEL = re.compile(r"^[\u4e00-\u9fff]+:?")  # 广州：020-…, 拨打12348
+_TOKEN_TAIL = re.compile(r"[。.，,；;]+$")
 _PHONE_SPLIT = re.compile(r"[、；;，,/／\s]+|或")
 _PHONE_LABEL = re.compile(r"^[^0-9０-９(（]*[：:]")
-_PHONE_NOTE = re.compile(r"[（(][^（）()]*[\u4e00-\u9fff][^（）()]*[）)]")  # （本局监督投诉）
+_PHONE_NOTE = re.compile(r"\([^()]*[\u4e00-\u9fff][^()]*\)")  # (本局监督投诉), after NFKC
 
 
 def strings(node, path=()):
@@ -37,10 +40,24 @@ def strings(node, path=()):
             stack.extend((p + (i,), v) for i, v in reversed(list(enumerate(n))))
 
 
-# What a suspect string can look like in the file's source text: most files contain none,
-# and a regex over the raw text is ~30x cheaper than walking every parsed string.
-_RAW_SUSPECT = re.compile("待|XXX|xxx|ＸＸＸ|TODO|TBD|暂无|[（(？?]|[０-９]|[\u200b\u200c\u200d\u2060\ufeff\u202a-\u202e\u2066-\u2069\u00ad]"
-                          "|['\"]\\s|\\s['\"]|\\\\[tn ]|[|>][-+]?\\s*$")
+# What a suspect string can look like in a file's source text. Most files contain none of
+# these; every pattern starts with a rare character so one scan of the text is cheap
+# (surrounding whitespace is reported by the loader instead, see QL804).
+_RAW_WORDS = re.compile("待定|待补充|待完善|XXX|xxx|ＸＸＸ|TODO|TBD|暂无|？")  # literal branches: fast
+_RAW_CHARS = re.compile("[０-９\u200b\u200c\u200d\u2060\ufeff\u202a-\u202e\u2066-\u2069\u00ad]")
+_VALUE_START = (": ", "- ", ": '", "- '", ': "', '- "')
+
+
+def _raw_suspect(text: str) -> bool:
+    if _RAW_WORDS.search(text) or _RAW_CHARS.search(text) or "?\n" in text or "?'\n" in text or '?"\n' in text:
+        return True
+    for bracket in ("（", "("):  # a value that starts with a bracket may be a template hint
+        i = text.find(bracket)
+        while i != -1:
+            if text[max(0, i - 3):i].endswith(_VALUE_START):
+                return True
+            i = text.find(bracket, i + 1)
+    return False
 
 
 def _files(ctx):
@@ -59,7 +76,7 @@ def _suspects(ctx):
         cached = []
         search = _SUSPECT.search
         for sf in _files(ctx):
-            if sf.blob is not None and not _RAW_SUSPECT.search(_text(sf)):
+            if sf.blob is not None and not _raw_suspect(_text(sf)):
                 continue
             for path, text in strings(sf.data):
                 if search(text):
@@ -143,10 +160,21 @@ def fullwidth_digits(ctx):
                 "加了引号的文字前后多出的空格、换行会原样进入一表和一件，造成对不齐，也会让相同的名称比较起来不同。",
                 "name: '建设项目审批'", "name: '建设项目审批 '")
 def surrounding_whitespace(ctx):
-    for sf, path, text in _suspects(ctx):
-        body = text[:-1] if text.endswith("\n") and not text.endswith("\n\n") else text  # a block scalar keeps one newline
-        if body != body.strip():
-            ctx.report("QL804", sf, path, "文字前后有多余的空格或换行，请删除。", "remove the leading/trailing whitespace.")
+    from quanli.loader.yamlparse import ParseFailure, load_bytes
+
+    for sf in _files(ctx):
+        spots = [(line, column) for kind, line, column in sf.facts if kind == "whitespace"]
+        if not spots:
+            continue
+        paths = {}
+        try:  # find the JSON path of each spot (rare: only files with such values are parsed again)
+            _, positions = load_bytes(sf.blob if sf.blob is not None else open(sf.path, "rb").read(), track=True)
+            paths = {pos: path for path, pos in positions.values.items()}
+        except (OSError, ParseFailure):
+            pass
+        for line, column in spots:
+            ctx.report("QL804", sf, paths.get((line, column), ()), "文字前后有多余的空格或换行，请删除。",
+                       "remove the leading/trailing whitespace.", line=line, column=column)
 
 
 @catalogue_rule("QL805", "phone-format", "warning", "电话号码格式不对", "malformed phone number",
@@ -155,10 +183,16 @@ def surrounding_whitespace(ctx):
 def phone_format(ctx):
     for sf in _files(ctx):
         for path, text in _phones(sf):
+            if _SIMPLE_PHONES.fullmatch(text):  # digits and separators only: the common case
+                tokens = [t for t in _PHONE_SPLIT.split(text) if t]
+                if tokens and all(_PHONE.fullmatch(t) for t in tokens):
+                    continue
             if _PLACEHOLDER.search(text.strip()):
                 continue  # QL802 already asks for the real number
-            value = _PHONE_NOTE.sub(" ", _PHONE_LABEL.sub("", text.strip()))
-            tokens = [t for t in _PHONE_SPLIT.split(value) if t]
+            value = unicodedata.normalize("NFKC", text.strip())  # （0662） -> (0662); QL803 reports full-width digits
+            value = _PHONE_NOTE.sub(" ", _PHONE_LABEL.sub("", value)).replace("- ", "-")
+            tokens = [_TOKEN_TAIL.sub("", _TOKEN_LABEL.sub("", t)) for t in _PHONE_SPLIT.split(value) if t]
+            tokens = [t for t in tokens if t]
             bad = [t for t in tokens if not _PHONE.fullmatch(t)]
             if bad or not tokens:
                 ctx.report("QL805", sf, path, f"电话号码“{text.strip()}”格式不对（{'、'.join(bad) or '没有号码'}）。例如 0519-82101004、12345。",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from quanli.check.registry import catalogue_rule, describe
 
@@ -11,6 +12,7 @@ _NOISE = re.compile(r"[\s\u3000，,、。.；;：:（）()《》“”\"'‘’�
 LEVEL_DIGITS = {"国家级": "1", "省级": "2", "市级": "3", "县级": "4", "镇（乡、街道）级": "5", "村（社区）级": "6"}
 
 
+@lru_cache(maxsize=65536)
 def normalise_name(name: str) -> str:
     """Two names that read the same to a person normalise to the same key."""
     return _NOISE.sub("", unicodedata.normalize("NFKC", name)).casefold()

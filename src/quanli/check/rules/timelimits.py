@@ -10,14 +10,12 @@ from __future__ import annotations
 import re
 
 from quanli.check.registry import catalogue_rule
-from quanli.model import time_limit
 
 _CITES_LAW = re.compile(r"《[^》]+》|法|条例|规定|办法|第[〇零一二三四五六七八九十百千两0-9]+条")
 
 
-def _limits(sf):
-    tl = sf.data.get("time_limit") if isinstance(sf.data.get("time_limit"), dict) else {}
-    return tl, time_limit(tl.get("statutory")), time_limit(tl.get("promised"))
+def _limits(ctx, sf):
+    return ctx.limits[sf.path]
 
 
 @catalogue_rule("QL301", "promised-exceeds-statutory", "error", "承诺时限超过法定时限", "promised limit exceeds the statutory limit",
@@ -25,7 +23,7 @@ def _limits(sf):
                 "statutory: 20\npromised: 10", "statutory: 20\npromised: 25")
 def promised_exceeds(ctx):
     for sf in ctx.items():
-        _, statutory, promised = _limits(sf)
+        _, statutory, promised = _limits(ctx, sf)
         if statutory and promised and promised.working_days() > statutory.working_days() + 1e-9:
             ctx.report("QL301", sf, ("time_limit", "promised"), f"承诺办结时限（{promised.text()}）超过了法定办结时限（{statutory.text()}）。",
                        f"promised limit ({promised.value:g} {promised.unit}) exceeds the statutory limit ({statutory.value:g} {statutory.unit}).")
@@ -36,7 +34,7 @@ def promised_exceeds(ctx):
                 "promised: 10，流程各步骤合计 8 个工作日", "promised: 5，流程各步骤合计 8 个工作日")
 def flow_exceeds_promised(ctx):
     for sf in ctx.items():
-        tl, statutory, promised = _limits(sf)
+        tl, statutory, promised = _limits(ctx, sf)
         limit = promised or statutory
         flow = ctx.flows_by_id.get(sf.data.get("flow"))
         if limit is None or flow is None:
@@ -54,7 +52,7 @@ def flow_exceeds_promised(ctx):
                 "statutory: {value: 20, unit: 工作日}\npromised: {value: 10, unit: 工作日}", "statutory: {value: 20, unit: 工作日}\npromised: {value: 10, unit: 自然日}")
 def unit_mismatch(ctx):
     for sf in ctx.items():
-        _, statutory, promised = _limits(sf)
+        _, statutory, promised = _limits(ctx, sf)
         if statutory and promised and statutory.unit != promised.unit and 0 not in (statutory.value, promised.value):
             ctx.report("QL303", sf, ("time_limit", "promised"), f"法定时限以“{statutory.unit}”计，承诺时限却以“{promised.unit}”计，请统一单位。",
                        f"statutory limit in {statutory.unit} but promised limit in {promised.unit}; use one unit.")
@@ -68,7 +66,7 @@ def licence_limit_basis(ctx):
     for sf in ctx.items():
         if sf.data.get("category") != "行政许可":
             continue
-        tl, statutory, _ = _limits(sf)
+        tl, statutory, _ = _limits(ctx, sf)
         if statutory is None or statutory.working_days() <= 20 + 1e-9:
             continue
         notes = [tl.get("note"), tl.get("statutory", {}).get("note") if isinstance(tl.get("statutory"), dict) else None]
