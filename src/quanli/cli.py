@@ -127,6 +127,27 @@ def baseline(
     _guard(lang, lambda lang: cmd.record_baseline(paths or [], lang, config_path=config))
 
 
+class Audience(str, Enum):
+    public = "public"
+    internal = "internal"
+
+
+@app.command()
+def build(
+    catalog: Optional[Path] = typer.Argument(None, help="目录文件夹；默认为当前文件夹。"),
+    out: Path = typer.Option(Path("dist"), "--out", "-o", help="输出文件夹（默认 dist）。只写入空文件夹或 quanli 生成过的文件夹。"),
+    audience: Audience = typer.Option(Audience.public, "--audience", help="public（默认）：只含公开事项；internal：全部事项和《涉密不宜公开权力目录》，每页标“内部资料”。"),
+    force: bool = typer.Option(False, "--force", help="允许写入一个不是 quanli 生成的非空文件夹（其中的内容会被替换）。"),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="不显示进度和完成信息（用于 CI）。"),
+    no_cache: bool = typer.Option(False, "--no-cache", help="不使用缓存。"),
+    lang: Optional[Lang] = LangOpt,
+) -> None:
+    """生成“四个一”：一表（XLSX/CSV/HTML）、一图（SVG/Mermaid）、一件（DOCX/HTML）、一盘（离线网站、manifest.json 和 ZIP）。"""
+    from quanli.commands import build as cmd
+
+    _guard(lang, lambda lang: cmd.run(catalog, out, audience.value, force, quiet, lang, not no_cache))
+
+
 @app.command()
 def init(
     directory: Path = typer.Argument(..., help="新目录的文件夹（不存在时新建；已有 catalog.yaml 时拒绝覆盖）。"),

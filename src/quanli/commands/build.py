@@ -1,0 +1,224 @@
+"""``quanli build``: the 四个一 deliverables for one catalogue, public or internal.
+
+Pipeline: check (errors refuse the build) → audience view → render every deliverable
+in memory → for a public build, a last scan that no non-public item's id or name is in
+any byte → manifest and ZIP → write into a temporary folder beside DIR and swap it in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import json
+import os
+import re
+import shutil
+import sys
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+
+from quanli.errors import QuanliError
+from quanli.findings import Severity
+from quanli.fsutil import write_atomic  # noqa: F401  (re-exported for callers)
+
+MARKER = ".quanli-build"
+SAFE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
+
+
+def safe_stem(ident: str) -> str:
+    """A file name that cannot leave the output folder or collide on case-insensitive disks."""
+    if SAFE.match(ident) and ident.upper() not in {"CON", "PRN", "AUX", "NUL"} | {f"COM{i}" for i in range(10)} | {f"LPT{i}" for i in range(10)}:
+        return ident
+    return "x-" + hashlib.sha256(ident.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+def source_info(root: Path) -> dict:
+    """The commit and time the build is reproducible from: SOURCE_DATE_EPOCH, else git HEAD."""
+    info: dict = {"commit": None, "epoch": None}
+    try:
+        from dulwich.repo import Repo
+
+        repo = Repo.discover(str(root))
+        head = repo.head()
+        info["commit"] = head.decode()
+        info["epoch"] = int(repo[head].commit_time)
+    except Exception:  # no repository, no commits yet, or an unreadable one: build without
+        pass
+    env = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if env.isdigit():
+        info["epoch"] = int(env)
+    return info
+
+
+def _date(epoch: int | None) -> str:
+    moment = dt.datetime.fromtimestamp(epoch, dt.timezone.utc) if epoch is not None else dt.datetime.now(dt.timezone.utc)
+    return moment.astimezone(dt.timezone(dt.timedelta(hours=8))).date().isoformat()  # Beijing time
+
+
+def render_all(view, epoch: int, progress=None) -> dict[str, bytes]:
+    """Every deliverable as (relative path -> bytes)."""
+    from quanli.render import bundle, flowchart, sheet, site, table
+
+    files: dict[str, bytes] = {}
+    files["table/catalog.xlsx"] = bundle.rezip(table.xlsx_bytes(view), epoch)
+    files["table/catalog.csv"] = table.csv_bytes(view)
+    files["table/catalog.html"] = table.html(view).encode("utf-8")
+    svgs: dict[str, str] = {}
+    for flow_id, flow in view.flows.items():
+        svgs[flow_id] = flowchart.to_svg(flow, internal=view.internal)
+        stem = safe_stem(flow_id)
+        files[f"flowcharts/{stem}.svg"] = svgs[flow_id].encode("utf-8")
+        files[f"flowcharts/{stem}.mmd"] = flowchart.to_mermaid(flow).encode("utf-8")
+    keys = {item.id: safe_stem(item.id) for item in view.items}
+    for item in view.items:
+        svg = svgs.get(item.flow_id)
+        stem = keys[item.id]
+        files[f"sheets/{stem}.docx"] = bundle.rezip(sheet.docx_bytes(view, item, svg), epoch)
+        files[f"sheets/{stem}.html"] = sheet.html(view, item, svg).encode("utf-8")
+        files[f"site/items/{stem}.html"] = site.item_page(view, item, sheet.sheet_fragment(view, item, svg), stem).encode("utf-8")
+        if progress:
+            progress()
+    files["site/index.html"] = site.index(view, keys).encode("utf-8")
+    files["site/table.html"] = site.page(view.heading, table.table_fragment(view), view).encode("utf-8")
+    files["site/style.css"] = site.CSS.encode("utf-8")
+    return files
+
+
+def _texts_of(data: bytes) -> list[str]:
+    """The text inside an output file: Office files and ZIPs are searched member by member."""
+    if data[:4] == b"PK\x03\x04":
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as zf:
+                return [zf.read(n).decode("utf-8", "replace") for n in zf.namelist()]
+        except zipfile.BadZipFile:
+            pass
+    return [data.decode("utf-8", "replace")]
+
+
+def leak_check(files: dict[str, bytes], secrets: list[str]) -> list[tuple[str, str]]:
+    """(file, secret) for every non-public string found in a public output, names included."""
+    if not secrets:
+        return []
+    from html import escape
+
+    needles = sorted({s for secret in secrets for s in (secret, escape(secret), json.dumps(secret, ensure_ascii=False)[1:-1])}, key=len, reverse=True)
+    pattern = re.compile("|".join(re.escape(n) for n in needles))
+    found = []
+    for name in sorted(files):
+        for text in [name] + _texts_of(files[name]):
+            m = pattern.search(text)
+            if m:
+                found.append((name, m.group()))
+                break
+    return found
+
+
+def _secrets(catalogue, view) -> list[str]:
+    """Ids and names of items a public build must not show (names only when distinctive)."""
+    public_text = {i.name for i in view.items}
+    out = []
+    for sf in catalogue.items:
+        if not sf.ok or sf.data.get("id") in {i.id for i in view.items}:
+            continue
+        for key in ("id", "name"):
+            value = sf.data.get(key)
+            if isinstance(value, str) and len(value) >= 3 and not any(value in shown for shown in public_text):
+                out.append(value)
+    return out
+
+
+def _prepare_out(out: Path, force: bool) -> None:
+    if out.exists() and not out.is_dir():
+        raise QuanliError(f"{out} 是一个文件，不是文件夹。", f"{out} is a file, not a folder.")
+    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file() and not force:
+        raise QuanliError(f"{out} 不是空文件夹，也不是 quanli 生成的，为免覆盖其中的文件，没有写入。请换一个文件夹，或加 --force。",
+                          f"{out} is not empty and was not made by quanli; refusing to overwrite it. Use another folder or --force.")
+
+
+def write_tree(out: Path, files: dict[str, bytes], marker: dict) -> None:
+    """Write everything into a temporary folder beside ``out``, then swap it in."""
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
+    try:
+        for name, data in files.items():
+            target = (tmp / name).resolve()
+            if tmp not in target.parents:
+                raise QuanliError(f"输出文件名“{name}”会写到输出文件夹之外，已停止。", f"output name '{name}' escapes the output folder.")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        (tmp / MARKER).write_text(json.dumps(marker, ensure_ascii=False, sort_keys=True), encoding="utf-8")
+        old = None
+        if out.exists():
+            old = out.parent / f".{out.name}.old-{os.getpid()}"
+            os.replace(out, old)
+        os.replace(tmp, out)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def run(catalog: Path | None, out: Path, audience: str = "public", force: bool = False, quiet: bool = False,
+        lang: str = "zh", use_cache: bool = True) -> int:
+    from quanli import config
+    from quanli.check.run import check_snapshot
+    from quanli.loader.catalogue import discover, parse_snapshot, read_catalogue
+    from quanli.render.bundle import deterministic_zip, manifest
+    from quanli.render.view import build_view
+
+    started = time.perf_counter()
+    targets = discover([catalog or Path.cwd()])
+    if len(targets) != 1:
+        raise QuanliError(f"找到了 {len(targets)} 个目录，quanli build 一次生成一个，请指定其中一个目录文件夹。",
+                          f"found {len(targets)} catalogues; build one at a time: name its folder.")
+    root = targets[0][0]
+    _prepare_out(out, force)
+    cfg = config.resolve(root, None)
+    snap = read_catalogue(root)
+    checked = check_snapshot(snap, use_cache, None, cfg.catalog)
+    errors = [f for f in config.apply(checked.findings, cfg, [], []) if f.severity >= Severity.ERROR]
+    if errors:
+        from quanli.commands.validate import Summary
+        from quanli.report import get
+
+        get("text")(errors[:20], Summary(1, len(snap.files), errors, time.perf_counter() - started), lang, sys.stderr)
+        print(("目录中有错误，没有生成成果。请先改正（quanli validate 可查看全部问题）。" if lang != "en"
+               else "the catalogue has errors; nothing was built. Fix them first (see quanli validate)."), file=sys.stderr)
+        return 1
+    catalogue = parse_snapshot(snap, use_cache=use_cache)
+    catalogue.overrides = cfg.catalog
+    source = source_info(root)
+    epoch = source["epoch"] if source["epoch"] is not None else int(time.time())
+    view = build_view(catalogue, audience, _date(source["epoch"]))
+    files = _render_with_progress(view, epoch, quiet, lang)
+    if audience == "public":
+        leaks = leak_check(files, _secrets(catalogue, view))
+        if leaks:  # should be impossible: the view holds no such item. Refuse rather than publish.
+            name, secret = leaks[0]
+            raise QuanliError(f"公开成果 {name} 中出现了不公开事项的内容“{secret}”，已停止生成，没有写入任何文件。请报告此问题。",
+                              f"public output {name} contains non-public content '{secret}'; build stopped, nothing written.")
+    files["manifest.json"] = manifest(view, files, source)
+    bundle_name = f"quanli-{safe_stem(Path(root).name)}-{audience}.zip"
+    files[bundle_name] = deterministic_zip(files, epoch)
+    write_tree(out, files, {"tool": "quanli", "audience": audience})
+    if not quiet:
+        seconds = time.perf_counter() - started
+        print(f"已生成{'内部' if audience == 'internal' else '公开'}版“四个一”：{len(view.items)} 个事项、{len(view.flows)} 张流程图，"
+              f"共 {len(files)} 个文件，写入 {out}（用时 {seconds:.1f} 秒）。" if lang != "en" else
+              f"built the {audience} deliverables: {len(view.items)} items, {len(view.flows)} flows, {len(files)} files in {out} ({seconds:.1f} s).")
+    return 0
+
+
+def _render_with_progress(view, epoch: int, quiet: bool, lang: str) -> dict[str, bytes]:
+    if quiet or not sys.stderr.isatty() or len(view.items) < 200:
+        return render_all(view, epoch)
+    from rich.progress import Progress
+
+    with Progress(transient=True) as bar:
+        task = bar.add_task("生成事项成果" if lang != "en" else "rendering items", total=len(view.items))
+        return render_all(view, epoch, progress=lambda: bar.advance(task))

@@ -1,0 +1,63 @@
+"""一盘's package: manifest.json and a reproducible ZIP of every deliverable."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import time
+import zipfile
+
+# ZIP cannot store times before 1980; a fixed time keeps the archive reproducible.
+ZIP_EPOCH_MIN = 315532800  # 1980-01-01T00:00:00Z
+
+
+def zip_time(epoch: int) -> tuple[int, int, int, int, int, int]:
+    return time.gmtime(max(epoch, ZIP_EPOCH_MIN))[:6]
+
+
+def deterministic_zip(files: dict[str, bytes], epoch: int) -> bytes:
+    """Entries sorted by name, fixed timestamps and permissions, fixed compression."""
+    buf = io.BytesIO()
+    stamp = zip_time(epoch)
+    with zipfile.ZipFile(buf, "w") as zf:
+        for name in sorted(files):
+            info = zipfile.ZipInfo(name, date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            info.create_system = 3  # unix, whatever the building machine
+            zf.writestr(info, files[name], compress_type=zipfile.ZIP_DEFLATED, compresslevel=6)
+    return buf.getvalue()
+
+
+def rezip(data: bytes, epoch: int) -> bytes:
+    """Rewrite an Office file (a ZIP) with sorted entries and fixed timestamps."""
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        members = {info.filename: zf.read(info) for info in zf.infolist()}
+    # [Content_Types].xml first, as Office expects; the rest sorted
+    order = sorted(members, key=lambda n: (n != "[Content_Types].xml", n))
+    buf = io.BytesIO()
+    stamp = zip_time(epoch)
+    with zipfile.ZipFile(buf, "w") as out:
+        for name in order:
+            info = zipfile.ZipInfo(name, date_time=stamp)
+            info.external_attr = 0o644 << 16
+            info.create_system = 3
+            out.writestr(info, members[name], compress_type=zipfile.ZIP_DEFLATED, compresslevel=6)
+    return buf.getvalue()
+
+
+def manifest(view, files: dict[str, bytes], source: dict) -> bytes:
+    data = {
+        "tool": "quanli",
+        "catalogue": view.heading,
+        "unit": view.unit,
+        "audience": view.audience,
+        "version": view.version,
+        "date": view.date,
+        "source_commit": source.get("commit"),
+        "items": len(view.items),
+        "flows": len(view.flows),
+        "files": {name: hashlib.sha256(files[name]).hexdigest() for name in sorted(files)},
+    }
+    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")

@@ -1,0 +1,220 @@
+"""What the deliverables show: one view of a catalogue per audience.
+
+This is the only place that decides what a build may contain. Renderers receive a
+CatalogueView, never the raw catalogue, so an item that is not publicly disclosed cannot
+reach a public output by accident: it is not in the view at all, nor are the flows that
+only such items use.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from quanli.model import PUBLIC_SCOPES, Catalogue, time_limit
+
+WITHDRAWN = ("停止行使", "已取消")  # no longer exercised: not in any catalogue table
+
+
+def _text(value: Any) -> str:
+    if value is None or isinstance(value, (dict, list)):
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return str(value).strip()
+
+
+def _texts(value: Any) -> list[str]:
+    return [t for t in (_text(v) for v in value) if t] if isinstance(value, list) else ([_text(value)] if _text(value) else [])
+
+
+def limit_text(value: Any) -> str:
+    """A time limit as a clerk writes it: 20 个工作日, 60 自然日, 即办."""
+    tl = time_limit(value)
+    if tl is None:
+        return ""
+    note = value.get("note") if isinstance(value, dict) else None
+    return tl.text() + (f"（{_text(note)}）" if _text(note) else "")
+
+
+@dataclass(frozen=True)
+class LawRef:
+    title: str  # 《中华人民共和国行政许可法》
+    article: str
+    kind: str
+    text: str
+
+    def cite(self) -> str:
+        return f"{self.title}{self.article}"
+
+
+@dataclass(frozen=True)
+class Material:
+    name: str
+    form: str
+    copies: str
+    required: bool
+    note: str
+
+
+@dataclass
+class ItemView:
+    id: str
+    name: str
+    category: str
+    subject: str
+    department: str
+    level: str
+    basis: list[LawRef]
+    conditions: list[str]
+    materials: list[Material]
+    statutory: str
+    promised: str
+    time_note: str
+    special_procedures: list[str]
+    fee: str
+    scope: str
+    forms: str
+    timing: str
+    reason: str
+    consult: str
+    complaint: str
+    location: str
+    hours: str
+    remedy: list[str]
+    penalty: list[str]
+    discretion: list[tuple[str, str, str]]
+    responsibilities: list[str]
+    accountability: list[str]
+    flow_id: str
+    public: bool
+
+    @property
+    def basis_text(self) -> str:
+        """Citations grouped by law, in order: 《甲法》第一条、第三条；《乙条例》第五条."""
+        grouped: dict[str, list[str]] = {}
+        for ref in self.basis:
+            grouped.setdefault(ref.title, []).append(ref.article)
+        return "；".join(title + "、".join(a for a in articles if a) for title, articles in grouped.items())
+
+    @property
+    def limits_text(self) -> str:
+        parts = [f"法定：{self.statutory}" if self.statutory else "", f"承诺：{self.promised}" if self.promised else ""]
+        return "；".join(p for p in parts if p)
+
+    @property
+    def contact_text(self) -> str:
+        parts = [f"咨询：{self.consult}" if self.consult else "", f"投诉：{self.complaint}" if self.complaint else ""]
+        return "；".join(p for p in parts if p)
+
+
+@dataclass
+class CatalogueView:
+    audience: str  # "public" or "internal"
+    unit: str
+    title: str  # 行政权力目录 / 职权目录
+    version: str
+    date: str  # YYYY-MM-DD of the source (reproducible)
+    items: list[ItemView]  # in table order: by category, then id
+    categories: list[tuple[str, list[ItemView]]]
+    confidential: list[ItemView] = field(default_factory=list)  # internal audience only
+    flows: dict[str, dict] = field(default_factory=dict)  # only flows used by the items in view
+
+    @property
+    def internal(self) -> bool:
+        return self.audience == "internal"
+
+    @property
+    def heading(self) -> str:
+        return f"{self.unit}{self.title}"
+
+
+def _item(data: dict, laws: dict[str, dict], default_contact: dict) -> ItemView:
+    basis = []
+    for entry in data.get("basis") if isinstance(data.get("basis"), list) else []:
+        if isinstance(entry, dict):
+            law = laws.get(entry.get("law"), {})
+            title = f"《{_text(law.get('name')) or _text(entry.get('law'))}》"
+            basis.append(LawRef(title, _text(entry.get("article")), _text(entry.get("kind")), _text(entry.get("text"))))
+    materials = []
+    for m in data.get("materials") if isinstance(data.get("materials"), list) else []:
+        if isinstance(m, dict) and _text(m.get("name")):
+            materials.append(Material(_text(m.get("name")), _text(m.get("form")), _text(m.get("copies")),
+                                      m.get("required") is not False, _text(m.get("note"))))
+    tl = data.get("time_limit") if isinstance(data.get("time_limit"), dict) else {}
+    fee = data.get("fee") if isinstance(data.get("fee"), dict) else {}
+    if fee.get("charged") is True:
+        fee_text = "；".join(t for t in (f"依据：{_text(fee.get('basis'))}" if _text(fee.get("basis")) else "",
+                                        f"标准：{_text(fee.get('standard'))}" if _text(fee.get("standard")) else "") if t) or "收费"
+    elif fee.get("charged") is False:
+        fee_text = "不收费" + (f"（{_text(fee.get('basis'))}）" if _text(fee.get("basis")) and _text(fee.get("basis")) != "不收费" else "")
+    else:
+        fee_text = ""
+    contact = data.get("contact") if isinstance(data.get("contact"), dict) else {}
+
+    def pick(key: str) -> str:
+        return _text(contact.get(key)) or _text(default_contact.get(key))
+
+    complaint = "；".join(t for t in (pick("complaint_phone"), pick("complaint_other")) if t)
+    disclosure = data.get("disclosure") if isinstance(data.get("disclosure"), dict) else {}
+    remedy = data.get("remedy") if isinstance(data.get("remedy"), dict) else {}
+    penalty = data.get("penalty") if isinstance(data.get("penalty"), dict) else {}
+    resp = data.get("responsibility") if isinstance(data.get("responsibility"), dict) else {}
+    specials = [_text(sp.get("name")) + (f"（{limit_text(sp.get('limit'))}）" if limit_text(sp.get("limit")) else "")
+                for sp in (data.get("special_procedures") if isinstance(data.get("special_procedures"), list) else [])
+                if isinstance(sp, dict) and _text(sp.get("name"))]
+    return ItemView(
+        id=_text(data.get("id")), name=_text(data.get("name")), category=_text(data.get("category")),
+        subject=_text(data.get("subject")), department=_text(data.get("department")),
+        level="、".join(_texts(data.get("level"))), basis=basis, conditions=_texts(data.get("conditions")),
+        materials=materials, statutory=limit_text(tl.get("statutory")), promised=limit_text(tl.get("promised")),
+        time_note=_text(tl.get("note")), special_procedures=specials, fee=fee_text,
+        scope=_text(disclosure.get("scope")), forms="、".join(_texts(disclosure.get("forms"))),
+        timing=_text(disclosure.get("timing")), reason=_text(disclosure.get("reason")),
+        consult=pick("consult_phone"), complaint=complaint, location=pick("location"), hours=pick("hours"),
+        remedy=[t for t in (f"行政复议：{_text(remedy.get('reconsideration'))}" if _text(remedy.get("reconsideration")) else "",
+                             f"行政诉讼：{_text(remedy.get('litigation'))}" if _text(remedy.get("litigation")) else "") if t],
+        penalty=[t for t in (f"违法行为：{_text(penalty.get('behaviour'))}" if _text(penalty.get("behaviour")) else "",
+                              f"处罚种类：{'、'.join(_texts(penalty.get('kinds')))}" if _texts(penalty.get("kinds")) else "",
+                              f"处罚幅度：{_text(penalty.get('range'))}" if _text(penalty.get("range")) else "") if t],
+        discretion=[(_text(t.get("tier")), _text(t.get("circumstances")), _text(t.get("standard")))
+                    for t in (data.get("discretion") if isinstance(data.get("discretion"), list) else []) if isinstance(t, dict)],
+        responsibilities=_texts(resp.get("duties")), accountability=_texts(resp.get("accountability")),
+        flow_id=_text(data.get("flow")),
+        public=disclosure.get("scope") in PUBLIC_SCOPES,
+    )
+
+
+def build_view(catalogue: Catalogue, audience: str, date: str, version: str = "") -> CatalogueView:
+    """The catalogue as ``audience`` ("public" or "internal") may see it."""
+    if audience not in ("public", "internal"):
+        raise ValueError(audience)
+    laws_data = catalogue.laws.get("laws") if catalogue.laws is not None else None
+    laws = {law["id"]: law for law in laws_data or [] if isinstance(law, dict) and isinstance(law.get("id"), str)}
+    contact = catalogue.catalog.get("contact") if isinstance(catalogue.catalog.get("contact"), dict) else {}
+    order = {name: i for i, name in enumerate(catalogue.category_names())}
+    shown: list[ItemView] = []
+    confidential: list[ItemView] = []
+    for sf in catalogue.items:
+        if not sf.ok or sf.data.get("status") in WITHDRAWN:
+            continue
+        view = _item(sf.data, laws, contact)
+        if view.public:
+            shown.append(view)
+        elif audience == "internal":
+            shown.append(view)
+            confidential.append(view)
+    shown.sort(key=lambda v: (order.get(v.category, len(order)), v.category, v.id))
+    groups: dict[str, list[ItemView]] = {}
+    for v in shown:
+        groups.setdefault(v.category, []).append(v)
+    used = {v.flow_id for v in shown}
+    flows = {sf.data["id"]: sf.data for sf in catalogue.flows if sf.ok and sf.data.get("id") in used}
+    unit = catalogue.catalog.get("unit") if isinstance(catalogue.catalog.get("unit"), dict) else {}
+    return CatalogueView(
+        audience=audience, unit=_text(unit.get("name")) or catalogue.root.name,
+        title=_text(catalogue.catalog.get("title")) or "行政权力目录",
+        version=version or _text(catalogue.catalog.get("version")), date=date, items=shown,
+        categories=list(groups.items()), confidential=sorted(confidential, key=lambda v: v.id) if audience == "internal" else [],
+        flows=dict(sorted(flows.items())),
+    )

@@ -1,0 +1,210 @@
+"""quanli build: the deliverables, the audience boundary, reproducibility and safe output."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import re
+import shutil
+import zipfile
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import SAMPLES, Cat, CATALOG, FLOW, LAWS, invoke, item
+
+EPOCH = "1767225600"  # 2026-01-01
+
+
+@pytest.fixture(autouse=True)
+def _fixed_source_date(monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+
+
+def build(src: Path, out: Path, *extra: str):
+    return invoke("build", str(src), "--out", str(out), "--quiet", *extra)
+
+
+def all_files(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def every_text(out: Path) -> str:
+    """All text of every output, Office files and ZIPs opened member by member."""
+    chunks = []
+    for name, data in all_files(out).items():
+        chunks.append(name)
+        if data[:4] == b"PK\x03\x04":
+            with zipfile.ZipFile(io.BytesIO(data)) as zf:
+                chunks += [n for n in zf.namelist()] + [zf.read(n).decode("utf-8", "replace") for n in zf.namelist()]
+        else:
+            chunks.append(data.decode("utf-8", "replace"))
+    return "\n".join(chunks)
+
+
+@pytest.fixture(scope="module")
+def city(tmp_path_factory):
+    out = tmp_path_factory.mktemp("b") / "public"
+    import os
+
+    os.environ["SOURCE_DATE_EPOCH"] = EPOCH
+    result = build(SAMPLES / "city-gov-office", out)
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def test_public_build_writes_the_four_deliverables(city):
+    names = set(all_files(city))
+    assert {"table/catalog.xlsx", "table/catalog.csv", "table/catalog.html", "site/index.html", "manifest.json"} <= names
+    assert any(n.startswith("flowcharts/") and n.endswith(".svg") for n in names)
+    assert any(n.startswith("flowcharts/") and n.endswith(".mmd") for n in names)
+    assert any(n.startswith("sheets/") and n.endswith(".docx") for n in names)
+    assert any(n.endswith(".zip") for n in names)
+
+
+def test_public_build_leaves_out_every_non_public_item(city):
+    import yaml
+
+    text = every_text(city)
+    for path in (SAMPLES / "city-gov-office" / "items").glob("*.yaml"):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        public = data["disclosure"]["scope"] in ("社会公开", "依申请公开")
+        assert (data["id"] in text) == public, data["id"]
+        if not public:
+            assert data["name"] not in text and data["disclosure"]["reason"] not in text
+
+
+def test_manifest_hashes_match_and_zip_holds_everything(city):
+    files = all_files(city)
+    manifest = json.loads(files["manifest.json"])
+    assert manifest["audience"] == "public" and manifest["items"] == 13
+    for name, digest in manifest["files"].items():
+        assert hashlib.sha256(files[name]).hexdigest() == digest, name
+    bundle = next(n for n in files if n.endswith(".zip"))
+    with zipfile.ZipFile(io.BytesIO(files[bundle])) as zf:
+        assert set(zf.namelist()) == set(manifest["files"]) | {"manifest.json"}
+        assert zf.namelist() == sorted(zf.namelist())
+
+
+class Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.links, self.scripts = [], []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag in ("a", "link") and attrs.get("href"):
+            self.links.append(attrs["href"])
+        if tag == "script" and attrs.get("src"):
+            self.scripts.append(attrs["src"])
+
+
+def test_site_links_resolve_offline(city):
+    site = city / "site"
+    pages = list(site.rglob("*.html"))
+    assert len(pages) == 13 + 2
+    for page in pages:
+        parser = Links()
+        parser.feed(page.read_text(encoding="utf-8"))
+        assert parser.scripts == []
+        for href in parser.links:
+            assert not re.match(r"^[a-z]+://", href), href  # nothing from the network
+            assert (page.parent / href.split("#")[0]).resolve().is_file(), (page, href)
+
+
+def test_reproducible_byte_for_byte(city, tmp_path):
+    again = tmp_path / "again"
+    assert build(SAMPLES / "city-gov-office", again).exit_code == 0
+    assert all_files(again) == all_files(city)
+
+
+def test_internal_build_has_everything_and_says_internal(tmp_path):
+    out = tmp_path / "internal"
+    assert build(SAMPLES / "city-gov-office", out, "--audience", "internal").exit_code == 0
+    import openpyxl
+
+    wb = openpyxl.load_workbook(io.BytesIO((out / "table/catalog.xlsx").read_bytes()))
+    assert "涉密不宜公开权力目录" in wb.sheetnames
+    assert json.loads((out / "manifest.json").read_text(encoding="utf-8"))["items"] == 20
+    for page in (out / "site").rglob("*.html"):
+        assert "内部资料" in page.read_text(encoding="utf-8"), page
+
+
+def test_build_refuses_a_catalogue_with_errors(cat, tmp_path):
+    cat.item(flow="XK-HP")
+    result = build(cat.root, tmp_path / "out")
+    assert result.exit_code == 1 and not (tmp_path / "out").exists()
+
+
+def test_build_refuses_a_foreign_non_empty_folder(cat, tmp_path):
+    out = tmp_path / "docs"
+    out.mkdir()
+    (out / "我的文件.docx").write_text("clerk's own work", encoding="utf-8")
+    result = build(cat.root, out)
+    assert result.exit_code == 2 and (out / "我的文件.docx").read_text(encoding="utf-8") == "clerk's own work"
+    assert build(cat.root, out, "--force").exit_code == 0 and (out / ".quanli-build").is_file()
+
+
+def test_rebuild_replaces_the_previous_output_and_failure_keeps_it(cat, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    assert build(cat.root, out).exit_code == 0
+    before = all_files(out)
+    import quanli.render.table as table
+
+    monkeypatch.setattr(table, "csv_bytes", lambda view: (_ for _ in ()).throw(RuntimeError("disk full")))
+    result = build(cat.root, out)
+    assert result.exit_code == 2
+    assert all_files(out) == before
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out.")]
+
+
+def test_catalogue_text_is_escaped_everywhere(cat, tmp_path):
+    cat.item(name="<script>alert(1)</script>审批", conditions=["<img src=x onerror=alert(1)>"])
+    out = tmp_path / "out"
+    assert build(cat.root, out).exit_code == 0
+    for path in list(out.rglob("*.html")) + list(out.rglob("*.svg")):
+        text = path.read_text(encoding="utf-8")
+        assert "<script>alert" not in text and "<img src=x" not in text, path
+
+
+# ---- the confidentiality property, over generated catalogues -------------------------------
+
+SCOPES = ["社会公开", "依申请公开", "内部公开", "不予公开"]
+names = st.text(alphabet="审批许可登记备案检查处罚征收确认奖励裁决资产人事采购会议机密甲乙丙丁", min_size=4, max_size=12)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(st.lists(st.tuples(names, st.sampled_from(SCOPES), st.booleans()), min_size=1, max_size=6, unique_by=lambda t: t[0]))
+def test_public_build_never_contains_a_non_public_item(tmp_path_factory, specs):
+    root = tmp_path_factory.mktemp("gen") / "cat"
+    cat = Cat(root)
+    cat.write("catalog.yaml", CATALOG)
+    cat.write("laws.yaml", LAWS)
+    cat.write("flows/XK-TY.yaml", FLOW)
+    secrets, shown = [], []
+    for i, (name, scope, own_flow) in enumerate(specs):
+        ident = f"T-XK-{i:03d}"
+        flow_id = "XK-TY"
+        if own_flow:  # a flow used only by this item: private with it
+            flow_id = f"XK-F{i:02d}"
+            flow = dict(FLOW, id=flow_id, name=f"{name}流程")
+            cat.write(f"flows/{flow_id}.yaml", flow)
+        disclosure = {"scope": scope, "forms": ["门户网站"], "timing": "长期公开"} if scope in SCOPES[:2] else {"scope": scope, "reason": f"{name}涉及国家秘密"}
+        cat.write(f"items/{ident}.yaml", item(ident=ident, name=name, flow=flow_id, disclosure=disclosure))
+        (shown if scope in SCOPES[:2] else secrets).append((ident, name, flow_id if own_flow else None))
+    out = root.parent / "out"
+    result = build(root, out)
+    assert result.exit_code == 0, result.output
+    text = every_text(out)
+    for ident, name, flow_id in secrets:
+        assert ident not in text
+        if not any(name in n for _, n, _ in shown):
+            assert name not in text
+        if flow_id:
+            assert flow_id not in text
+    for ident, name, _ in shown:
+        assert ident in text and name in text
