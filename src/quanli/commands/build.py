@@ -58,33 +58,76 @@ def _date(epoch: int | None) -> str:
     return moment.astimezone(dt.timezone(dt.timedelta(hours=8))).date().isoformat()  # Beijing time
 
 
-def render_all(view, epoch: int, progress=None) -> dict[str, bytes]:
-    """Every deliverable as (relative path -> bytes)."""
+def _key(*parts) -> str:
+    from quanli.loader.cache import code_fingerprint
+
+    h = hashlib.blake2b(code_fingerprint().encode(), digest_size=16)
+    for part in parts:
+        h.update(b"\0" + (part if isinstance(part, bytes) else repr(part).encode("utf-8", "surrogatepass")))
+    return h.hexdigest()
+
+
+class Reuse:
+    """Files of the previous build whose inputs have not changed (the content-hash cache)."""
+
+    def __init__(self, out: Path, keys: dict[str, str]) -> None:
+        self.out, self.keys, self.used = out, keys, 0
+
+    def get(self, group: str, key: str, names: list[str]) -> dict[str, bytes] | None:
+        if self.keys.get(group) != key:
+            return None
+        try:
+            found = {name: (self.out / name).read_bytes() for name in names}
+        except OSError:
+            return None
+        self.used += 1
+        return found
+
+
+def render_all(view, epoch: int, progress=None, reuse: Reuse | None = None) -> tuple[dict[str, bytes], dict[str, str]]:
+    """Every deliverable as (relative path -> bytes), and the key of each reusable group."""
     from quanli.render import bundle, flowchart, sheet, site, table
 
     files: dict[str, bytes] = {}
+    keys: dict[str, str] = {}
+    header = (view.audience, view.unit, view.title, view.version, view.date, epoch)
     files["table/catalog.xlsx"] = bundle.rezip(table.xlsx_bytes(view), epoch)
     files["table/catalog.csv"] = table.csv_bytes(view)
     files["table/catalog.html"] = table.html(view).encode("utf-8")
     svgs: dict[str, str] = {}
     for flow_id, flow in view.flows.items():
-        svgs[flow_id] = flowchart.to_svg(flow, internal=view.internal)
         stem = safe_stem(flow_id)
-        files[f"flowcharts/{stem}.svg"] = svgs[flow_id].encode("utf-8")
-        files[f"flowcharts/{stem}.mmd"] = flowchart.to_mermaid(flow).encode("utf-8")
-    keys = {item.id: safe_stem(item.id) for item in view.items}
+        names = [f"flowcharts/{stem}.svg", f"flowcharts/{stem}.mmd"]
+        group, key = f"flow:{flow_id}", _key(header, json.dumps(flow, ensure_ascii=False, sort_keys=True))
+        keys[group] = key
+        old = reuse.get(group, key, names) if reuse else None
+        if old:
+            files.update(old)
+            svgs[flow_id] = old[names[0]].decode("utf-8")
+            continue
+        svgs[flow_id] = flowchart.to_svg(flow, internal=view.internal)
+        files[names[0]] = svgs[flow_id].encode("utf-8")
+        files[names[1]] = flowchart.to_mermaid(flow).encode("utf-8")
+    stems = {item.id: safe_stem(item.id) for item in view.items}
     for item in view.items:
         svg = svgs.get(item.flow_id)
-        stem = keys[item.id]
-        files[f"sheets/{stem}.docx"] = bundle.rezip(sheet.docx_bytes(view, item, svg), epoch)
-        files[f"sheets/{stem}.html"] = sheet.html(view, item, svg).encode("utf-8")
-        files[f"site/items/{stem}.html"] = site.item_page(view, item, sheet.sheet_fragment(view, item, svg), stem).encode("utf-8")
+        stem = stems[item.id]
+        names = [f"sheets/{stem}.docx", f"sheets/{stem}.html", f"site/items/{stem}.html"]
+        group, key = f"item:{item.id}", _key(header, item, svg)
+        keys[group] = key
+        old = reuse.get(group, key, names) if reuse else None
+        if old:
+            files.update(old)
+        else:
+            files[names[0]] = bundle.rezip(sheet.docx_bytes(view, item, svg), epoch)
+            files[names[1]] = sheet.html(view, item, svg).encode("utf-8")
+            files[names[2]] = site.item_page(view, item, sheet.sheet_fragment(view, item, svg), stem).encode("utf-8")
         if progress:
             progress()
-    files["site/index.html"] = site.index(view, keys).encode("utf-8")
+    files["site/index.html"] = site.index(view, stems).encode("utf-8")
     files["site/table.html"] = site.page(view.heading, table.table_fragment(view), view).encode("utf-8")
     files["site/style.css"] = site.CSS.encode("utf-8")
-    return files
+    return files, keys
 
 
 def _texts_of(data: bytes) -> list[str]:
@@ -136,6 +179,14 @@ def _prepare_out(out: Path, force: bool) -> None:
     if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file() and not force:
         raise QuanliError(f"{out} 不是空文件夹，也不是 quanli 生成的，为免覆盖其中的文件，没有写入。请换一个文件夹，或加 --force。",
                           f"{out} is not empty and was not made by quanli; refusing to overwrite it. Use another folder or --force.")
+
+
+def read_marker(out: Path) -> dict:
+    try:
+        data = json.loads((out / MARKER).read_text(encoding="utf-8"))
+        return data if isinstance(data, dict) else {}
+    except (OSError, ValueError):
+        return {}
 
 
 def write_tree(out: Path, files: dict[str, bytes], marker: dict) -> None:
@@ -190,12 +241,19 @@ def run(catalog: Path | None, out: Path, audience: str = "public", force: bool =
         print(("目录中有错误，没有生成成果。请先改正（quanli validate 可查看全部问题）。" if lang != "en"
                else "the catalogue has errors; nothing was built. Fix them first (see quanli validate)."), file=sys.stderr)
         return 1
-    catalogue = parse_snapshot(snap, use_cache=use_cache)
-    catalogue.overrides = cfg.catalog
     source = source_info(root)
     epoch = source["epoch"] if source["epoch"] is not None else int(time.time())
+    build_key = _key(snap.key(json.dumps(cfg.catalog, ensure_ascii=False, sort_keys=True).encode()), audience, epoch, source["commit"])
+    previous = read_marker(out) if use_cache else {}
+    if previous.get("build") == build_key and all((out / name).is_file() for name in previous.get("files", [])):
+        if not quiet:
+            print(f"成果已是最新（目录没有变化），没有重新生成：{out}" if lang != "en" else f"up to date: nothing changed since the last build in {out}")
+        return 0
+    catalogue = parse_snapshot(snap, use_cache=use_cache)
+    catalogue.overrides = cfg.catalog
     view = build_view(catalogue, audience, _date(source["epoch"]))
-    files = _render_with_progress(view, epoch, quiet, lang)
+    reuse = Reuse(out, previous.get("groups", {})) if previous.get("audience") == audience else None
+    files, groups = _render_with_progress(view, epoch, quiet, lang, reuse)
     if audience == "public":
         leaks = leak_check(files, _secrets(catalogue, view))
         if leaks:  # should be impossible: the view holds no such item. Refuse rather than publish.
@@ -205,7 +263,7 @@ def run(catalog: Path | None, out: Path, audience: str = "public", force: bool =
     files["manifest.json"] = manifest(view, files, source)
     bundle_name = f"quanli-{safe_stem(Path(root).name)}-{audience}.zip"
     files[bundle_name] = deterministic_zip(files, epoch)
-    write_tree(out, files, {"tool": "quanli", "audience": audience})
+    write_tree(out, files, {"tool": "quanli", "audience": audience, "build": build_key, "files": sorted(files), "groups": groups})
     if not quiet:
         seconds = time.perf_counter() - started
         print(f"已生成{'内部' if audience == 'internal' else '公开'}版“四个一”：{len(view.items)} 个事项、{len(view.flows)} 张流程图，"
@@ -214,11 +272,11 @@ def run(catalog: Path | None, out: Path, audience: str = "public", force: bool =
     return 0
 
 
-def _render_with_progress(view, epoch: int, quiet: bool, lang: str) -> dict[str, bytes]:
+def _render_with_progress(view, epoch: int, quiet: bool, lang: str, reuse: Reuse | None):
     if quiet or not sys.stderr.isatty() or len(view.items) < 200:
-        return render_all(view, epoch)
+        return render_all(view, epoch, reuse=reuse)
     from rich.progress import Progress
 
-    with Progress(transient=True) as bar:
+    with Progress(transient=True, console=None) as bar:
         task = bar.add_task("生成事项成果" if lang != "en" else "rendering items", total=len(view.items))
-        return render_all(view, epoch, progress=lambda: bar.advance(task))
+        return render_all(view, epoch, progress=lambda: bar.advance(task), reuse=reuse)
