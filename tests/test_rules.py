@@ -204,7 +204,7 @@ CASES = {
               ("flows/XK-TY.yaml", "name: 行政许可通用流程图")),
     "QL411": (lambda c: c.write("flows/XK-TY.yaml", flow_steps(lambda st: pop_key(st["decide"], "disclosure"))),
               lambda c: c.write("flows/XK-TY.yaml", flow_steps(lambda st: pop_key(st["decide"], "disclosure"))) and c.item(category="行政检查"),
-              ("flows/XK-TY.yaml", "steps:")),
+              ("flows/XK-TY.yaml", "id: decide")),
     "QL412": (lambda c: c.write("flows/XK-TY.yaml", flow_steps(lambda st: st["decide"].update(type="end"))),
               lambda c: c.write("flows/XK-TY.yaml", flow_steps(lambda st: st["decide"].update(type="process"))), ("flows/XK-TY.yaml", ("type: end", 0))),
     # QL5xx legal basis

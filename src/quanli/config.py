@@ -69,6 +69,8 @@ def _load_toml(path: Path) -> dict:
             return tomllib.load(fh)
     except OSError as exc:
         raise QuanliError(f"无法读取配置文件 {path}：{exc.strerror}", f"cannot read {path}: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise QuanliError(f"配置文件 {path} 不是 UTF-8 编码，请另存为 UTF-8。", f"{path} is not UTF-8; save it as UTF-8.") from None
     except tomllib.TOMLDecodeError as exc:
         where = re.search(r"line (\d+), column (\d+)", str(exc))
         pos = f":{where.group(1)}:{where.group(2)}" if where else ""
@@ -111,6 +113,11 @@ def load(path: Path) -> Config:
     cfg = Config(path=path.resolve())
     if "fail-level" in raw:
         cfg.fail_level = _severity(path, "fail-level", raw["fail-level"])
+        if cfg.fail_level is None:
+            raise _fail(path, "fail-level 不能是 off。", "fail-level cannot be off.")
+    for key in ("rules", "catalog"):
+        if key in raw and not isinstance(raw[key], dict):
+            raise _fail(path, f"[{key}] 应为表（[{key}] 开头的一节）。", f"{key} must be a table.")
     cfg.select = _strings(path, "select", raw.get("select", []))
     cfg.ignore = _strings(path, "ignore", raw.get("ignore", []))
     cfg.exclude = _strings(path, "exclude", raw.get("exclude", []))
@@ -134,6 +141,11 @@ def load(path: Path) -> Config:
                 raise _fail(path, "[catalog] categories 应为类别名称的列表，或 {name = \"…\", code = \"…\"} 的列表。",
                             "[catalog] categories must be a list of names or of {name, code} tables.")
             value = [{"name": v} if isinstance(v, str) else {"name": v["name"], **({"code": str(v["code"])} if "code" in v else {})} for v in value]
+        if key in ("id-pattern", "flow-id-pattern"):
+            try:
+                re.compile(str(value).replace("{code}", "X"))
+            except re.error as exc:
+                raise _fail(path, f"[catalog] {key} “{value}”不是有效的正则表达式：{exc}。", f"[catalog] {key} is not a valid regular expression: {exc}.") from None
         cfg.catalog[_CATALOG_KEYS[key]] = value
     if isinstance(raw.get("docs-url"), str):
         cfg.docs_url = raw["docs-url"]
@@ -165,9 +177,10 @@ def apply(findings: list[Finding], cfg: Config, select: list[str], ignore: list[
     ignore = ignore + cfg.ignore
     out = []
     for f in findings:
-        if select and not any(matches(s, f.rule) for s in select):
+        unreadable = f.rule < "QL110" and f.rule.startswith("QL10")  # a file that could not be read is never hidden
+        if not unreadable and select and not any(matches(s, f.rule) for s in select):
             continue
-        if any(matches(s, f.rule) for s in ignore) or cfg.excluded(f.abs_path):
+        if not unreadable and any(matches(s, f.rule) for s in ignore) or cfg.excluded(f.abs_path):
             continue
         override = _override(cfg.severities, f.rule, f.severity)
         if override is None:

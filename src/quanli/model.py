@@ -47,6 +47,7 @@ class Stray:
 
     rel: str
     is_dir: bool
+    kind: str = ""  # "symlink", "special" (FIFO, device) or "" for an ordinary file or folder
 
 
 @dataclass
@@ -85,25 +86,27 @@ class Catalogue:
         return {name: code for code, name in NATIONAL_CATEGORIES}
 
     def department_names(self) -> set[str]:
+        return {d["name"] for d in self.departments() if isinstance(d.get("name"), str)}
+
+    def departments(self) -> list[dict]:
         deps = self.catalog.get("departments")
-        if not isinstance(deps, list):
-            return set()
-        return {d["name"] for d in deps if isinstance(d, dict) and isinstance(d.get("name"), str)}
+        return [d for d in deps if isinstance(d, dict)] if isinstance(deps, list) else []
 
     def duty_ids(self) -> set[str]:
         out: set[str] = set()
-        for dep in self.catalog.get("departments") or []:
-            if isinstance(dep, dict):
-                for duty in dep.get("duties") or []:
-                    if isinstance(duty, dict) and isinstance(duty.get("id"), str):
-                        out.add(duty["id"])
+        for dep in self.departments():
+            duties = dep.get("duties")
+            for duty in duties if isinstance(duties, list) else []:
+                if isinstance(duty, dict) and isinstance(duty.get("id"), str):
+                    out.add(duty["id"])
         return out
 
-    def law_ids(self) -> set[str]:
+    def law_entries(self) -> list[dict]:
         laws = self.laws.get("laws") if self.laws is not None else None
-        if not isinstance(laws, list):
-            return set()
-        return {law["id"] for law in laws if isinstance(law, dict) and isinstance(law.get("id"), str)}
+        return [law for law in laws if isinstance(law, dict)] if isinstance(laws, list) else []
+
+    def law_ids(self) -> set[str]:
+        return {law["id"] for law in self.law_entries() if isinstance(law.get("id"), str)}
 
     def flow_ids(self) -> set[str]:
         return {f.data["id"] for f in self.flows if f.ok and isinstance(f.data.get("id"), str)}

@@ -58,8 +58,7 @@ class Context:
 
     @cached_property
     def laws_by_id(self) -> dict[str, dict]:
-        laws = self.catalogue.laws.get("laws") if self.catalogue.laws is not None else None
-        return {law["id"]: law for law in laws or [] if isinstance(law, dict) and isinstance(law.get("id"), str)}
+        return {law["id"]: law for law in self.catalogue.law_entries() if isinstance(law.get("id"), str)}
 
     def default_contact(self) -> dict:
         contact = self.catalogue.catalog.get("contact")

@@ -22,8 +22,10 @@ def display_path(path: str, base: str | None = None) -> str:
     try:
         rel = os.path.relpath(path, base)
     except ValueError:  # another drive on Windows
-        return str(path)
-    return str(path) if rel.startswith("..") else rel
+        rel = str(path)
+    shown = str(path) if rel.startswith("..") else rel
+    # a file name that is not valid UTF-8 (unzipped on Chinese Windows) must still print
+    return shown.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 @dataclass
@@ -50,7 +52,11 @@ def check_snapshot(snap, use_cache: bool = True, selected: set[Path] | None = No
 
     overrides = overrides or {}
     results = ResultCache(snap.root / CACHE_DIR if use_cache else None)
-    key = snap.key(json.dumps([overrides, sorted(active) if active is not None else None], ensure_ascii=False, sort_keys=True).encode())
+    import datetime as dt
+
+    # today's date is part of the key: whether a law is in force yet (QL503) depends on it
+    key = snap.key(json.dumps([overrides, sorted(active) if active is not None else None, dt.date.today().isoformat()],
+                              ensure_ascii=False, sort_keys=True).encode())
     cached = results.get(key)
     if cached is None:
         catalogue = parse_snapshot(snap, use_cache=use_cache)
@@ -59,13 +65,14 @@ def check_snapshot(snap, use_cache: bool = True, selected: set[Path] | None = No
         sups = {sf.path: (sf.path, suppress.parse(blob)) for sf, blob in zip(snap.files, snap.blobs) if blob}
         findings = suppress.apply(findings, {k: v for k, v in sups.items() if v[1]}, active)
         findings.sort(key=Finding.sort_key)
-        names = [(normalise_name(sf.data["name"]), sf.data["name"], sf.path, str(sf.data.get("id")))
+        names = [(normalise_name(sf.data["name"]), sf.data["name"], sf.rel, str(sf.data.get("id")))
                  for sf in catalogue.items if sf.ok and isinstance(sf.data.get("name"), str)]
-        results.put(key, [[f.to_row() for f in findings], names])
+        results.put(key, [[_relative(f.to_row(), snap.root) for f in findings], names])
     else:
         rows, names = cached
-        findings = [Finding.from_row(row) for row in rows]
-        names = [tuple(n) for n in names]
+        findings = [Finding.from_row(_absolute(row, snap.root)) for row in rows]
+    # the cache holds paths relative to the catalogue, so a moved or copied catalogue stays right
+    names = [(n[0], n[1], os.path.join(str(snap.root), n[2]), n[3]) for n in names]
     cwd = os.getcwd()
     for f in findings:
         f.file = display_path(f.abs_path, cwd) if f.abs_path else f.file
@@ -73,6 +80,16 @@ def check_snapshot(snap, use_cache: bool = True, selected: set[Path] | None = No
         chosen = {str(p) for p in selected}
         findings = [f for f in findings if f.abs_path is not None and str(Path(f.abs_path).resolve()) in chosen]
     return Checked(snap.root, findings, names)
+
+
+def _relative(row: tuple, root: Path) -> tuple:
+    abs_path = row[-1]
+    return row[:-1] + ((os.path.relpath(abs_path, root) if abs_path else None),)
+
+
+def _absolute(row: tuple, root: Path) -> tuple:
+    rel = row[-1]
+    return row[:-1] + ((os.path.join(str(root), rel) if rel else None),)
 
 
 def duplicates_across(checked: list[Checked]) -> list[Finding]:
@@ -106,9 +123,13 @@ def check_catalogue(catalogue: Catalogue, selected: set[Path] | None = None,
         if sf.failure is not None:
             f = sf.failure
             ctx.report(f.rule, sf, (), f.zh, f.en, line=f.line, column=f.column)
-        elif sf.ok and (active is None or "QL110" in active):
-            for path, at_key, zh, en in schema_check.validate(sf.kind, sf.data):
-                ctx.report("QL110", sf, path, zh, en, key=at_key)
+        elif sf.ok:
+            # always validate: it also turns numbers typed where text is wanted back into text,
+            # which every other rule relies on; only the findings depend on QL110 being selected
+            problems = schema_check.validate(sf.kind, sf.data)
+            for path, at_key, zh, en in problems:
+                if active is None or "QL110" in active:
+                    ctx.report("QL110", sf, path, zh, en, key=at_key)
     for rule in RULES.values():
         if rule.check is not None and (active is None or rule.id in active):
             rule.check(ctx)

@@ -23,6 +23,7 @@ describe("QL131", "unknown-suppression", "warning", "抑制注释中的规则不
          "抑制注释写错了规则编号，就什么也没有抑制，还会让人以为问题已被豁免。可以写规则编号（QL802）、组（QL8）或名称（placeholder-text）。",
          "# quanli: disable=QL802", "# quanli: disable=QL9999")
 
+RUN_LEVEL = {"QL124"}  # found across catalogues, after the per-catalogue pass
 _COMMENT = re.compile(rb"#\s*quanli:\s*(disable-file|disable)\s*=\s*([A-Za-z0-9_,\s-]+)")
 
 
@@ -85,7 +86,8 @@ def apply(findings: list[Finding], by_file: dict[str, tuple[str, list[Suppressio
             for sel in s.selectors:
                 if not known(sel):
                     kept.append(_meta("QL131", display, abs_path, s, f"抑制注释中的“{sel}”不是已知的规则编号、组或名称。", f"'{sel}' is not a known rule id, group or name."))
-                elif sel not in s.used and (active is None or any(matches(sel, rid) for rid in active)):
+                elif sel not in s.used and (active is None or any(matches(sel, rid) for rid in active)) \
+                        and not all(rid in RUN_LEVEL for rid in RULES if matches(sel, rid)):
                     kept.append(_meta("QL130", display, abs_path, s, f"抑制注释“{sel}”没有抑制任何问题，请删除。", f"suppression '{sel}' suppresses nothing; remove it."))
     return kept
 

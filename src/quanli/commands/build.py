@@ -125,8 +125,8 @@ def render_all(view, epoch: int, progress=None, reuse: Reuse | None = None) -> t
         if progress:
             progress()
     files["site/index.html"] = site.index(view, stems).encode("utf-8")
-    files["site/table.html"] = site.page(view.heading, table.table_fragment(view), view).encode("utf-8")
-    files["site/style.css"] = site.CSS.encode("utf-8")
+    files["site/table.html"] = site.page(view.heading, table.table_fragment(view) + table.confidential_fragment(view), view).encode("utf-8")
+    files["site/style.css"] = (site.CSS + table.TABLE_CSS + sheet.CSS).encode("utf-8")
     return files, keys
 
 

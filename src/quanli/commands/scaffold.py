@@ -24,8 +24,25 @@ def _render(template: str, **values) -> str:
     import jinja2
 
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(templates_dir())), keep_trailing_newline=True,
-                             undefined=jinja2.StrictUndefined, autoescape=False)
+                             undefined=jinja2.StrictUndefined, autoescape=False, finalize=_yaml_scalar)
     return env.get_template(template).render(**values)
+
+
+_PLAIN = re.compile(r"[A-Za-z0-9_\-\u4e00-\u9fff（）【】、，。·]+")
+
+
+def _yaml_scalar(value):
+    """Values put into a template stay plain when YAML reads them back unchanged, else are quoted:
+    a name may hold ': ', '#', quotes or newlines, or look like a number."""
+    import json
+
+    from quanli.loader.yamlparse import resolve_plain
+
+    if not isinstance(value, str) or "/" in value:  # numbers, and the schema paths of the modelines
+        return value
+    if _PLAIN.fullmatch(value) and resolve_plain(value) == value and not value.startswith("-"):
+        return value
+    return json.dumps(value, ensure_ascii=False)  # a JSON string is a valid YAML double-quoted scalar
 
 
 def _say(lang: str, zh: str, en: str) -> None:
@@ -83,6 +100,25 @@ def _catalogue_root(path: Path) -> Path:
     return root
 
 
+def _existing(root: Path) -> tuple[set[str], list[str], dict[str, str]]:
+    """Flow ids, law ids, and the flow most used by each category, of an existing catalogue."""
+    from collections import Counter
+
+    from quanli.loader.catalogue import load_catalogue
+
+    try:
+        cat = load_catalogue(root, use_cache=False)
+    except OSError:
+        return set(), [], {}
+    flows = cat.flow_ids()
+    laws = [law["id"] for law in cat.law_entries() if isinstance(law.get("id"), str)]
+    usage: dict[str, Counter] = {}
+    for sf in cat.items:
+        if sf.ok and isinstance(sf.data.get("category"), str) and sf.data.get("flow") in flows:
+            usage.setdefault(sf.data["category"], Counter())[sf.data["flow"]] += 1
+    return flows, laws, {c: counts.most_common(1)[0][0] for c, counts in usage.items()}
+
+
 def _first_department_and_duty(root: Path) -> tuple[str, str, str]:
     from quanli.loader.yamlparse import ParseFailure, load_bytes
 
@@ -110,9 +146,15 @@ def new_item(catalog: Path, ident: str, category: str, name: str, lang: str) -> 
     target = root / "items" / f"{ident}.yaml"
     kind = _KIND_BY_CATEGORY.get(category, "other")
     subject, department, duty = _first_department_and_duty(root)
+    flows, laws, by_category = _existing(root)
+    flow = _FLOW_BY_KIND[kind]
+    if flow not in flows:  # the catalogue's own habit for this category, else any flow it has
+        flow = by_category.get(category) or (sorted(flows)[0] if flows else flow)
+    law = {"licence": "行政许可法", "penalty": "行政处罚法"}.get(kind, "政府信息公开条例")
     text = _render("item.yaml.j2", schema_dir=_schema_dir_for(root, root / "items"), id=ident, name=name,
                    category=category, subject=subject, department=department, duty=duty,
-                   flow=_FLOW_BY_KIND[kind], kind=kind, today=dt.date.today().isoformat())
+                   flow=flow, kind=kind, today=dt.date.today().isoformat(),
+                   law=law if (law in laws or not laws) else laws[0], known_law=law in laws or not laws)
     write_atomic(target, text)
     _say(lang, f"已新建 {target}。请填写括号中的内容，然后运行 quanli validate。",
          f"created {target}. Fill in the bracketed hints, then run quanli validate.")

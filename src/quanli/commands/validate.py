@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import sys
 import time
-from dataclasses import dataclass
+import os
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
 from quanli import report
-from quanli.check.run import check_snapshot, duplicates_across
+from quanli.check.run import check_snapshot, display_path, duplicates_across
 from quanli.errors import QuanliError
 from quanli.findings import Finding, Severity
 from quanli.loader.catalogue import discover, read_catalogue
@@ -22,6 +23,8 @@ class Summary:
     findings: list[Finding]
     seconds: float
     baselined: int = 0
+    checked: list[str] = field(default_factory=list)  # every file checked, as shown to the user
+    docs: str | None = None  # base of help links (quanli.toml docs-url), else docs/rules.md
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
@@ -59,15 +62,23 @@ def run(paths: list[Path], fmt: str = "text", lang: str = "zh", fail_level: str 
     failing = False
     files = covered = 0
     results = []
+    checked_paths: list[str] = []
     configs = {}
     targets = discover(paths or [Path.cwd()])
     for root, selected in targets:
         cfg = config.resolve(root, config_path)
         configs[root] = cfg
         snap = read_catalogue(root)
+        if selected is not None:
+            known = {str(Path(sf.path).resolve()) for sf in snap.files} | {str((root / s.rel).resolve()) for s in snap.strays}
+            outside = sorted(str(p) for p in selected if str(p) not in known)
+            if outside:
+                raise QuanliError(f"{outside[0]} 不属于目录 {root}：只检查 catalog.yaml、laws.yaml、items/*.yaml 和 flows/*.yaml。",
+                                  f"{outside[0]} is not part of the catalogue {root} (catalog.yaml, laws.yaml, items/*.yaml, flows/*.yaml).")
         files += len(selected) if selected is not None else len(snap.files)
         checked = check_snapshot(snap, use_cache, selected, cfg.catalog, config.active_rules(cfg, select or [], ignore or []))
         results.append(checked)
+        checked_paths += [str(p) for p in selected] if selected is not None else [sf.path for sf in snap.files]
         found = config.apply(checked.findings, cfg, select or [], ignore or [])
         recorded = baseline.load(root) if use_baseline else None
         if recorded is not None:
@@ -78,13 +89,51 @@ def run(paths: list[Path], fmt: str = "text", lang: str = "zh", fail_level: str 
         findings.extend(found)
     if len(results) > 1:
         cross = config.apply(duplicates_across(results), configs[targets[0][0]], select or [], ignore or [])
+        cross = _suppress_cross(cross)
+        if use_baseline:
+            for root, _ in targets:
+                recorded = baseline.load(root)
+                if recorded is not None:
+                    inside = [f for f in cross if f.abs_path and Path(f.abs_path).resolve().is_relative_to(root)]
+                    kept, n = baseline.filter_new(inside, root, recorded)
+                    covered += n
+                    cross = [f for f in cross if f not in inside] + kept
         findings.extend(cross)
         threshold = Severity.parse(fail_level) if fail_level else (configs[targets[0][0]].fail_level or Severity.ERROR)
         failing |= any(f.severity >= threshold for f in cross)
     findings.sort(key=Finding.sort_key)
-    summary = Summary(len(targets), files, findings, time.perf_counter() - started, covered)
-    report.get(fmt)(findings, summary, lang, stream)
+    summary = Summary(len(targets), files, findings, time.perf_counter() - started, covered,
+                      checked=sorted({display_path(sf, os.getcwd()) for sf in checked_paths}),
+                      docs=next((c.docs_url for c in configs.values() if c.docs_url), None))
+    try:
+        report.get(fmt)(findings, summary, lang, stream)
+        stream.flush()
+    except BrokenPipeError:  # the reader went away (`| head`): the verdict still stands
+        try:
+            sys.stdout = open(os.devnull, "w")
+        except OSError:
+            pass
     return 1 if failing else 0
+
+
+def _suppress_cross(findings: list[Finding]) -> list[Finding]:
+    """Inline suppression for run-level findings (QL124), read from the files they point at."""
+    from quanli.check import suppress
+
+    by_file = {}
+    for f in findings:
+        if f.abs_path and f.abs_path not in by_file:
+            try:
+                with open(f.abs_path, "rb") as fh:
+                    by_file[f.abs_path] = (f.file, suppress.parse(fh.read()))
+            except OSError:
+                by_file[f.abs_path] = (f.file, [])
+    kept = []
+    for f in findings:
+        sups = by_file.get(f.abs_path, (None, []))[1]
+        if not any((s.target is None or s.target == f.line) and any(suppress.matches(sel, f.rule) for sel in s.selectors) for s in sups):
+            kept.append(f)
+    return kept
 
 
 def record_baseline(paths: list[Path], lang: str, config_path: Path | None = None) -> int:

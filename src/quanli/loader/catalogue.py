@@ -126,9 +126,11 @@ def _list_yaml(root: Path, sub: str, strays: list[Stray]) -> list[tuple[str, str
         if entry.name.startswith("."):
             continue
         if entry.is_symlink():
-            strays.append(Stray(rel, False))  # never followed: it may leave the catalogue
-        elif entry.is_dir():
+            strays.append(Stray(rel, False, "symlink"))  # never followed: it may leave the catalogue
+        elif entry.is_dir(follow_symlinks=False):
             strays.append(Stray(rel, True))
+        elif not entry.is_file(follow_symlinks=False):
+            strays.append(Stray(rel, False, "special"))  # a FIFO or device would block or never end
         elif entry.name.endswith(YAML_SUFFIXES):
             out.append((entry.path, rel))
         else:

@@ -91,7 +91,7 @@ def resolve_plain(value: str) -> Any:
     """YAML 1.2 core-schema style resolution, stricter: no octal, no sexagesimal, no dates."""
     if value in _CONSTANTS:
         return _CONSTANTS[value]
-    if value[0] in _NUMERIC_START:
+    if value[0] in _NUMERIC_START and len(value) <= 30:  # longer digit runs (ids, codes) stay text
         if _INT.match(value):
             return int(value)
         if _FLOAT.match(value):
@@ -116,7 +116,7 @@ def decode(data: bytes) -> str:
     head = data[:8192]
     if b"\x00" in head:
         odd, even = head[1::2], head[0::2]
-        if head and max(odd.count(0) / max(len(odd), 1), even.count(0) / max(len(even), 1)) > 0.3 and min(odd.count(0), even.count(0)) * 4 < len(head) // 2:
+        if len(head) >= 16 and max(odd.count(0) / max(len(odd), 1), even.count(0) / max(len(even), 1)) > 0.3 and min(odd.count(0), even.count(0)) * 4 < len(head) // 2:
             raise ParseFailure("QL100", 1, 1, "文件看起来是不带 BOM 的 UTF-16 编码。请另存为 UTF-8 编码（记事本：文件 → 另存为 → 编码选“UTF-8”）。",
                                "the file looks like UTF-16 without a BOM. Save it as UTF-8.")
         raise ParseFailure("QL100", 1, 1, "文件含有空字节，看起来是二进制文件（例如 Word 或 Excel 文件），不是 YAML 文本。",

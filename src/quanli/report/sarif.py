@@ -11,7 +11,16 @@ from quanli.findings import Severity
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 
 
-def document(findings, lang: str) -> dict:
+def _uri(f) -> str:
+    from pathlib import Path
+
+    path = Path(f.file)
+    if path.is_absolute():
+        return path.as_uri()
+    return f.file.replace("\\", "/")
+
+
+def document(findings, lang: str, docs: str = "docs/rules.md") -> dict:
     from quanli.check.registry import load_all
 
     rules = sorted(load_all().values(), key=lambda r: r.id)
@@ -19,7 +28,7 @@ def document(findings, lang: str) -> dict:
     driver = {
         "name": "quanli", "version": __version__, "informationUri": "https://pypi.org/project/quanli/",
         "rules": [{
-            "id": r.id, "name": r.name,
+            "id": r.id, "name": r.name, "helpUri": f"{docs}#{r.id.lower()}",
             "shortDescription": {"text": r.summary_en if lang == "en" else r.summary_zh},
             "fullDescription": {"text": r.rationale},
             "help": {"text": r.rationale, "markdown": f"{r.rationale}\n\n```yaml\n# passing\n{r.passing}\n# failing\n{r.failing}\n```"},
@@ -31,7 +40,7 @@ def document(findings, lang: str) -> dict:
         "ruleId": f.rule, "ruleIndex": index.get(f.rule, -1), "level": _LEVEL[f.severity],
         "message": {"text": f.message(lang)},
         "locations": [{"physicalLocation": {
-            "artifactLocation": {"uri": f.file.replace("\\", "/")},
+            "artifactLocation": {"uri": _uri(f)},
             "region": {"startLine": f.line or 1, "startColumn": f.column or 1},
         }, "logicalLocations": [{"name": f.json_path, "fullyQualifiedName": f"{f.item or ''}{f.json_path}"}]}],
         "partialFingerprints": {"quanliFinding/v1": f"{f.rule}:{f.file}:{f.json_path}"},
@@ -41,5 +50,5 @@ def document(findings, lang: str) -> dict:
 
 
 def render(findings, summary, lang: str, stream: IO[str]) -> None:
-    json.dump(document(findings, lang), stream, ensure_ascii=False, indent=2)
+    json.dump(document(findings, lang, getattr(summary, "docs", None) or "docs/rules.md"), stream, ensure_ascii=False, indent=2)
     stream.write("\n")

@@ -11,7 +11,16 @@ _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO:
 
 
 def _source_lines(path) -> list[str] | None:
+    """The file's lines, only for a regular file of sane size that is not a symbolic link."""
+    import os
+    import stat
+
+    from quanli.loader.yamlparse import MAX_FILE_BYTES
+
     try:
+        st = os.lstat(path)
+        if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_FILE_BYTES:
+            return None
         with open(path, "rb") as fh:
             return fh.read().decode("utf-8-sig").splitlines()
     except (OSError, UnicodeDecodeError):
@@ -29,7 +38,7 @@ def render(findings: list[Finding], summary, lang: str, stream: IO[str]) -> None
     from rich.console import Console
     from rich.markup import escape
 
-    console = Console(file=stream, highlight=False, soft_wrap=True)
+    console = Console(file=stream, highlight=False, soft_wrap=True, emoji=False)
     by_file: dict[str, list[Finding]] = defaultdict(list)
     for f in findings:
         by_file[f.file].append(f)

@@ -12,7 +12,7 @@ import re
 from quanli.check.registry import catalogue_rule
 
 NUM = "[〇零一二三四五六七八九十百千两0-9]+"
-PART = rf"(?:第{NUM}(?:条(?:之{NUM})?|款|项|目|章|节)|[（(]{NUM}[）)])"
+PART = rf"(?:第(?:{NUM}|[（(]{NUM}[）)])(?:条(?:之{NUM})?|款|项|目|章|节)|[（(]{NUM}[）)])"
 ARTICLE = re.compile(rf"{PART}(?:\s*(?:[、，,；;和及与或至到]|以及)?\s*{PART})*")
 
 
@@ -20,9 +20,11 @@ def _cited(ctx):
     """(item file, basis index, law entry) for every citation of a registered law."""
     laws = ctx.laws_by_id
     for sf in ctx.items():
+        if sf.data.get("status") in ("停止行使", "已取消"):
+            continue  # a power no longer exercised needs no basis in force
         basis = sf.data.get("basis")
         for i, entry in enumerate(basis if isinstance(basis, list) else []):
-            if isinstance(entry, dict) and entry.get("law") in laws:
+            if isinstance(entry, dict) and isinstance(entry.get("law"), str) and entry["law"] in laws:
                 yield sf, i, laws[entry["law"]]
 
 
@@ -82,7 +84,8 @@ def article_format(ctx):
                 "status: 现行有效", "status: 未知")
 def law_status_unknown(ctx):
     laws = ctx.catalogue.laws
-    for i, law in enumerate(laws.get("laws") if laws is not None and laws.ok else []):
+    entries = laws.get("laws") if laws is not None and laws.ok else None
+    for i, law in enumerate(entries if isinstance(entries, list) else []):
         if isinstance(law, dict) and law.get("status") in (None, "未知"):
             ctx.report("QL505", laws, ("laws", i, "id"), f"{_title(law)}的时效性（status）未知，请查证后填写。", f"the status of '{law.get('id')}' is unknown.")
 
@@ -95,7 +98,8 @@ def law_unused(ctx):
     if laws is None or not laws.ok:
         return
     used = {entry.get("law") for sf in ctx.items() for entry in (sf.data.get("basis") if isinstance(sf.data.get("basis"), list) else [])
-            if isinstance(entry, dict)}
-    for i, law in enumerate(laws.get("laws") or []):
+            if isinstance(entry, dict) and isinstance(entry.get("law"), str)}
+    entries = laws.get("laws")
+    for i, law in enumerate(entries if isinstance(entries, list) else []):
         if isinstance(law, dict) and isinstance(law.get("id"), str) and law["id"] not in used:
             ctx.report("QL506", laws, ("laws", i, "id"), f"{_title(law)}没有被任何事项引用。", f"'{law['id']}' is cited by no item.")

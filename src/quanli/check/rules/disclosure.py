@@ -86,7 +86,10 @@ def weak_reason(ctx):
         if d.get("scope") in NON_PUBLIC:
             reason = d.get("reason")
             text = reason.strip() if isinstance(reason, str) else ""
-            if text and (text in _PLACEHOLDER_REASONS or len(text) < 4):
+            if not text:
+                ctx.report("QL604", sf, ("disclosure", "reason") if "reason" in d else ("disclosure",), "不公开的理由是空白，请写明具体理由和依据。",
+                           "the reason for not disclosing is blank.", key="reason" not in d)
+            elif text in _PLACEHOLDER_REASONS or len(text) < 4:
                 ctx.report("QL604", sf, ("disclosure", "reason"), f"不公开的理由“{text}”太笼统，请说明具体理由和依据（例如涉及国家秘密、商业秘密、个人隐私）。",
                            f"the reason '{text}' is too vague; give the concrete ground and its basis.")
 

@@ -11,8 +11,12 @@ from quanli.check.registry import catalogue_rule
 
 
 def _departments(ctx):
-    deps = ctx.catalogue.catalog.get("departments")
-    return deps if isinstance(deps, list) else []
+    return ctx.catalogue.departments()
+
+
+def _duties(dep) -> list:
+    duties = dep.get("duties") if isinstance(dep, dict) else None
+    return duties if isinstance(duties, list) else []
 
 
 @catalogue_rule("QL701", "item-without-duty", "warning", "事项没有对应职责（可能越位）", "item maps to no duty (possible overreach)",
@@ -35,9 +39,10 @@ def item_without_duty(ctx):
 def duty_without_item(ctx):
     if not ctx.catalogue.catalog.ok:
         return
-    used = {d for sf in ctx.items() for d in (sf.data.get("duties") if isinstance(sf.data.get("duties"), list) else [])}
-    for i, dep in enumerate(_departments(ctx)):
-        for j, duty in enumerate(dep.get("duties") or [] if isinstance(dep, dict) else []):
+    used = {d for sf in ctx.items() for d in (sf.data.get("duties") if isinstance(sf.data.get("duties"), list) else []) if isinstance(d, str)}
+    deps = ctx.catalogue.catalog.get("departments")
+    for i, dep in enumerate(deps if isinstance(deps, list) else []):
+        for j, duty in enumerate(_duties(dep)):
             if isinstance(duty, dict) and isinstance(duty.get("id"), str) and duty["id"] not in used:
                 ctx.report("QL702", ctx.catalogue.catalog, ("departments", i, "duties", j, "id"),
                            f"{dep.get('name')}的职责“{duty['id']}”没有任何事项对应，可能缺位。",
@@ -50,14 +55,13 @@ def duty_without_item(ctx):
 def duty_of_other_department(ctx):
     owner = {}
     for dep in _departments(ctx):
-        if isinstance(dep, dict):
-            for duty in dep.get("duties") or []:
-                if isinstance(duty, dict) and isinstance(duty.get("id"), str):
-                    owner[duty["id"]] = dep.get("name")
+        for duty in _duties(dep):
+            if isinstance(duty, dict) and isinstance(duty.get("id"), str):
+                owner[duty["id"]] = dep.get("name")
     known = ctx.catalogue.department_names()
     for sf in ctx.items():
         dep = sf.data.get("department")
-        if dep not in known:
+        if not isinstance(dep, str) or dep not in known:
             continue  # QL116 reports the unknown department
         co = sf.data.get("co_departments") if isinstance(sf.data.get("co_departments"), list) else []
         duties = sf.data.get("duties")

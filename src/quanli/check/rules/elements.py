@@ -74,7 +74,7 @@ def missing_complaint(ctx):
     has_default = not _blank(default.get("complaint_phone")) or not _blank(default.get("complaint_other"))
     for sf in ctx.items():
         contact = sf.data.get("contact") if isinstance(sf.data.get("contact"), dict) else {}
-        flow = ctx.flows_by_id.get(sf.data.get("flow"))
+        flow = ctx.flows_by_id.get(sf.data.get("flow")) if isinstance(sf.data.get("flow"), str) else None
         on_flow = flow is not None and not _blank(flow.data.get("complaint"))
         if has_default or on_flow or not _blank(contact.get("complaint_phone")) or not _blank(contact.get("complaint_other")):
             continue

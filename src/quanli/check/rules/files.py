@@ -54,7 +54,12 @@ def missing_part(ctx):
                 "items/HB-XK-001.yaml", "items/HB-XK-001.docx")
 def stray_files(ctx):
     for stray in ctx.catalogue.strays:
-        what_zh = "子文件夹" if stray.is_dir else "文件"
-        ctx.report("QL121", ctx.pseudo(stray.rel), (),
-                   f"{stray.rel} 不是 .yaml 文件，不会被读取。请移出这个{what_zh}，或改成 .yaml 文件。",
-                   f"{stray.rel} is not a .yaml file and is not read; move it out.", line=1, column=1)
+        if stray.kind == "symlink":
+            zh, en = f"{stray.rel} 是符号链接，为安全起见不会被读取（它可能指向目录之外）。请换成普通文件。", f"{stray.rel} is a symbolic link and is not followed."
+        elif stray.kind == "special":
+            zh, en = f"{stray.rel} 不是普通文件（管道或设备），不会被读取。", f"{stray.rel} is not a regular file and is not read."
+        elif stray.is_dir:
+            zh, en = f"{stray.rel} 是子文件夹，其中的文件不会被读取。事项和流程图请直接放在 items/、flows/ 中。", f"{stray.rel} is a folder; its files are not read."
+        else:
+            zh, en = f"{stray.rel} 不是 .yaml 文件，不会被读取。请移出这个文件，或改成 .yaml 文件。", f"{stray.rel} is not a .yaml file and is not read; move it out."
+        ctx.report("QL121", ctx.pseudo(stray.rel), (), zh, en, line=1, column=1)

@@ -9,6 +9,8 @@ def edges(step: dict) -> list[tuple[int, str]]:
     """(index in next, target id) for each exit of a step."""
     out = []
     nxt = step.get("next")
+    if isinstance(nxt, str):  # a single id written without brackets (QL110 says so): follow it anyway
+        nxt = [nxt]
     for i, entry in enumerate(nxt if isinstance(nxt, list) else []):
         target = entry.get("to") if isinstance(entry, dict) else entry
         if isinstance(target, str):
@@ -62,15 +64,18 @@ class FlowGraph:
                 indeg[t] += 1
         starts = start_steps(self.steps, indeg)
         self.start = starts[0][1]["id"] if len(starts) == 1 else None
-        self.back_edges = self._back_edges()
+        self.marked = {(s["id"], t) for _, s in self.steps for entry, t in _exits_with_entries(s) if t in self.by_id and _is_return(s, entry)}
+        self.unmarked_loops = self._back_edges(self.marked)
+        self.back_edges = self.marked | self.unmarked_loops
 
-    def _back_edges(self) -> set[tuple[str, str]]:
-        """Edges that close a cycle, found by an iterative depth-first search from the start."""
+    def _back_edges(self, skip: set) -> set[tuple[str, str]]:
+        """Edges that close a cycle once ``skip`` edges are left out (iterative depth-first search)."""
         back: set[tuple[str, str]] = set()
         if self.start is None:
             return back
+        succ = {sid: [t for t in targets if (sid, t) not in skip] for sid, targets in self.succ.items()}
         state = {self.start: 1}  # 1 on the stack, 2 done
-        stack = [(self.start, iter(self.succ[self.start]))]
+        stack = [(self.start, iter(succ[self.start]))]
         while stack:
             node, it = stack[-1]
             nxt = next(it, None)
@@ -81,11 +86,34 @@ class FlowGraph:
                 back.add((node, nxt))
             elif nxt not in state:
                 state[nxt] = 1
-                stack.append((nxt, iter(self.succ[nxt])))
+                stack.append((nxt, iter(succ[nxt])))
         return back
 
     def ends(self) -> list[str]:
         return [sid for sid, targets in self.succ.items() if not targets]
+
+
+_RETURN_WORDS = ("补正", "退回", "回退", "返回", "重新", "补充", "修改", "再次", "整改", "重办")
+
+
+def _exits_with_entries(step: dict) -> list[tuple[object, str]]:
+    nxt = step.get("next")
+    if isinstance(nxt, str):
+        nxt = [nxt]
+    out = []
+    for entry in nxt if isinstance(nxt, list) else []:
+        target = entry.get("to") if isinstance(entry, dict) else entry
+        if isinstance(target, str):
+            out.append((entry, target))
+    return out
+
+
+def _is_return(step: dict, entry) -> bool:
+    """An exit marked as a return (return: true), or labelled or named as one (补正, 退回 …)."""
+    if isinstance(entry, dict) and entry.get("return") is True:
+        return True
+    said = (str(entry.get("label", "")) if isinstance(entry, dict) else "") + str(step.get("name", ""))
+    return any(w in said for w in _RETURN_WORDS)
 
 
 def flow_graph(sf, ctx=None) -> FlowGraph:
@@ -218,9 +246,6 @@ def no_end(ctx):
                            f"no end can be reached from step '{s['id']}' (it loops forever).")
 
 
-_RETURN_WORDS = ("补正", "退回", "回退", "返回", "重新", "补充", "修改", "再次", "整改", "重办")
-
-
 def _exit_entries(step: dict) -> list[tuple[int, object]]:
     nxt = step.get("next")
     return list(enumerate(nxt)) if isinstance(nxt, list) else []
@@ -237,19 +262,12 @@ def _is_terminal(step: dict, graph: FlowGraph) -> bool:
 def unmarked_loop(ctx):
     for sf in ctx.flows():
         graph = flow_graph(sf, ctx)
-        for src, dst in sorted(graph.back_edges):
+        for src, dst in sorted(graph.unmarked_loops):
             step = graph.by_id[src]
-            for j, entry in _exit_entries(step):
-                target = entry.get("to") if isinstance(entry, dict) else entry
-                if target != dst:
-                    continue
-                said = f"{entry.get('label', '')}" if isinstance(entry, dict) else ""
-                said += str(step.get("name", ""))  # a step named 一次性告知补正 that leads back is a return
-                marked = (isinstance(entry, dict) and entry.get("return") is True) or any(w in said for w in _RETURN_WORDS)
-                if not marked:
-                    ctx.report("QL406", sf, ("steps", graph.index[src], "next", j),
-                               f"从“{step.get('name', src)}”回到“{graph.by_id[dst].get('name', dst)}”形成了循环，但没有标明为回退。若是补正、退回，请写成 {{to: {dst}, label: 补正, return: true}}。",
-                               f"the exit from '{src}' back to '{dst}' closes a loop but is not marked as a return (return: true).")
+            j = next((k for k, (_, t) in enumerate(_exits_with_entries(step)) if t == dst), 0)
+            ctx.report("QL406", sf, ("steps", graph.index[src], "next", j),
+                       f"从“{step.get('name', src)}”回到“{graph.by_id[dst].get('name', dst)}”形成了循环，但没有标明为回退。若是补正、退回，请写成 {{to: {dst}, label: 补正, return: true}}。",
+                       f"the exit from '{src}' back to '{dst}' closes a loop but is not marked as a return (return: true).")
 
 
 @catalogue_rule("QL407", "decision-exits", "error", "判断步骤的出口不足两个或没有标签", "decision without two labelled exits",
@@ -306,17 +324,26 @@ def flow_without_complaint(ctx):
 
 @catalogue_rule("QL411", "decision-without-disclosure", "warning", "许可、处罚流程没有结果公开的说明", "licence/penalty flow without a disclosure note",
                 "行政许可、行政处罚决定应在作出之日起 7 个工作日内公开（seed 003），流程图要在重要环节标明公开的范围、形式和时限（seed 000）。"
-                "许可、处罚事项所用的流程图至少要有一个步骤写明 disclosure。",
+                "许可、处罚事项所用的流程图中，作出决定的步骤（名称含“决定”）或其后的步骤要写明 disclosure。",
                 "- id: decide\n  disclosure: {scope: 社会, forms: [门户网站], timing: 7 个工作日内}", "（流程中没有任何 disclosure）")
 def decision_without_disclosure(ctx):
     for flow_id, items in sorted(ctx.items_by_flow.items()):
         sf = ctx.flows_by_id.get(flow_id)
         if sf is None or not any(i.data.get("category") in ("行政许可", "行政处罚") for i in items):
             continue
-        steps = _steps(sf)
-        if not any(isinstance(s.get("disclosure"), dict) and s["disclosure"] for _, s in steps):
-            ctx.report("QL411", sf, ("steps",), "行政许可或行政处罚事项使用这张流程图，但没有任何步骤写明结果公开（disclosure：范围、形式、时限，例如 7 个工作日内公开）。",
-                       "licence/penalty items use this flow but no step has a disclosure note.", key=True)
+        graph = flow_graph(sf, ctx)
+        deciding = [sid for sid, step in graph.by_id.items() if "决定" in str(step.get("name", ""))]
+        if deciding:  # the decision, or a step after it (送达, 公开), must say how the result is published
+            forward = {sid: [t for t in ts if (sid, t) not in graph.back_edges] for sid, ts in graph.succ.items()}
+            candidates = _reach(deciding, forward)
+        else:
+            candidates = set(graph.by_id)
+        if not any(isinstance(graph.by_id[sid].get("disclosure"), dict) and graph.by_id[sid]["disclosure"] for sid in candidates):
+            where = "作出决定的步骤及其后续步骤" if deciding else "任何步骤"
+            ctx.report("QL411", sf, ("steps", graph.index[deciding[0]], "id") if deciding else ("steps",),
+                       f"行政许可或行政处罚事项使用这张流程图，但{where}都没有写明结果公开（disclosure：范围、形式、时限，例如决定作出之日起 7 个工作日内公开）。",
+                       "licence/penalty items use this flow but the decision step and the steps after it carry no disclosure note.",
+                       key=not deciding)
 
 
 @catalogue_rule("QL412", "step-type-mismatch", "warning", "步骤的图形与它在流程中的位置不符", "step type does not fit its place",

@@ -13,8 +13,8 @@ from quanli.check.registry import catalogue_rule
 
 _PLACEHOLDER = re.compile(r"待定|待补充|待完善|XXX|xxx|ＸＸＸ|TODO|TBD|暂无|^（[^（）]*）$|^\([^()]*\)$|^[？?]+$")
 _FULLWIDTH_DIGIT = re.compile("[０-９]")
-_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u202a-\u202e\u2066-\u2069\u00ad]")
-_SUSPECT = re.compile("待|XXX|xxx|ＸＸＸ|TODO|TBD|暂无|^[（(？?]|[０-９]|[\u200b\u200c\u200d\u2060\ufeff\u202a-\u202e\u2066-\u2069\u00ad]|^\\s|\\s$")
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u202a-\u202e\u2066-\u2069\u00ad\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_SUSPECT = re.compile("待|XXX|xxx|ＸＸＸ|TODO|TBD|暂无|^[（(？?]|[０-９]|[\u200b\u200c\u200d\u2060\ufeff\u202a-\u202e\u2066-\u2069\u00ad\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|^\\s|\\s$")
 _SKIP_PLACEHOLDER = {"remarks", "extra", "note"}
 PHONE_FIELDS = {"consult_phone", "complaint_phone", "phone"}
 _PHONE = re.compile(r"(?:\(?0\d{2,3}\)?[-– ]?)?(?:\d{7,8}|12\d{3}|9[56]\d{3,4})(?:(?:[-–]|转)\d{1,6}){0,3}"
@@ -51,10 +51,15 @@ _VALUE_START = (": ", "- ", ": '", "- '", ': "', '- "')
 def _raw_suspect(text: str) -> bool:
     if _RAW_WORDS.search(text) or _RAW_CHARS.search(text) or "?\n" in text or "?'\n" in text or '?"\n' in text:
         return True
+    if "\\" in text:  # escapes in double quotes can make any character, invisible ones included
+        return True
     for bracket in ("（", "("):  # a value that starts with a bracket may be a template hint
         i = text.find(bracket)
         while i != -1:
-            if text[max(0, i - 3):i].endswith(_VALUE_START):
+            j = i - 1
+            while j >= 0 and text[j] in " \t'\"":
+                j -= 1
+            if j < 0 or text[j] in ":-[,\n":
                 return True
             i = text.find(bracket, i + 1)
     return False
@@ -111,7 +116,8 @@ def _phones(sf):
 def law_name_brackets(ctx):
     laws = ctx.catalogue.laws
     names = []
-    for i, law in enumerate(laws.get("laws") if laws is not None and laws.ok else []):
+    entries = laws.get("laws") if laws is not None and laws.ok else None
+    for i, law in enumerate(entries if isinstance(entries, list) else []):
         if isinstance(law, dict) and isinstance(law.get("name"), str):
             if "《" in law["name"] or "》" in law["name"]:
                 ctx.report("QL801", laws, ("laws", i, "name"), f"laws.yaml 中的名称“{law['name']}”不要带书名号，输出时会自动加上。",
@@ -200,8 +206,8 @@ def phone_format(ctx):
 
 
 @catalogue_rule("QL806", "invisible-characters", "error", "含有零宽或控制文字方向的不可见字符", "invisible or bidirectional control characters",
-                "零宽字符和文字方向控制符看不见，却会让两个看起来完全相同的名称不同，或让显示的文字与实际内容不一致（Trojan Source 式欺骗），"
-                "常见于从网页或聊天软件复制的文字。",
+                "零宽字符、文字方向控制符和控制字符看不见，却会让两个看起来完全相同的名称不同，或让显示的文字与实际内容不一致（Trojan Source 式欺骗），"
+                "常见于从网页或聊天软件复制的文字，也可能由双引号中的转义（如 \\u202e）写出。",
                 "name: 建设项目审批", "name: 建设项目\u200b审批（含零宽空格）")
 def invisible_characters(ctx):
     for sf, path, text in _suspects(ctx):

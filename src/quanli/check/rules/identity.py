@@ -57,7 +57,7 @@ def code_mismatch(ctx):
         if isinstance(unit_code, str) and impl[:18] != unit_code:
             problems.append(("前 18 位与单位的统一社会信用代码不同", "the first 18 characters differ from the unit's credit code"))
         levels = sf.data.get("level")
-        digits = {LEVEL_DIGITS[lv] for lv in levels if lv in LEVEL_DIGITS} if isinstance(levels, list) else set()
+        digits = {LEVEL_DIGITS[lv] for lv in levels if isinstance(lv, str) and lv in LEVEL_DIGITS} if isinstance(levels, list) else set()
         if digits and impl[18] not in digits:
             problems.append((f"第 19 位层级代码“{impl[18]}”与行使层级不符", f"level digit '{impl[18]}' contradicts the item's level"))
         for zh, en in problems:

@@ -142,8 +142,8 @@ def id_pattern(ctx):
     for key, group, what in (("id_pattern", ctx.items(), "事项"), ("flow_id_pattern", ctx.flows(), "流程图")):
         pattern = ctx.catalogue.settings.get(key) or DEFAULT_ID_PATTERN
         per_category = "{code}" in str(pattern)
-        shared = None if per_category else _compile(ctx, key, DEFAULT_ID_PATTERN)
-        if not per_category and shared is None:
+        shared = _compile(ctx, key, DEFAULT_ID_PATTERN, "X")  # also validates a per-category pattern, once
+        if shared is None:
             continue
         for sf in group:
             ident = _str(sf.data.get("id"))

@@ -36,12 +36,14 @@ def flow_exceeds_promised(ctx):
     for sf in ctx.items():
         tl, statutory, promised = _limits(ctx, sf)
         limit = promised or statutory
-        flow = ctx.flows_by_id.get(sf.data.get("flow"))
+        flow = ctx.flows_by_id.get(sf.data.get("flow")) if isinstance(sf.data.get("flow"), str) else None
         if limit is None or flow is None:
             continue
         total, path = ctx.longest_paths[flow.data["id"]]
         if total > limit.working_days() + 1e-9:
             which = "promised" if promised else "statutory"
+            if len(path) > 8:
+                path = path[:4] + ["…"] + path[-3:]
             ctx.report("QL302", sf, ("time_limit", which),
                        f"流程图“{flow.data['id']}”最长路径（{'→'.join(path)}）的步骤时限合计约 {total:g} 个工作日，超过了{'承诺' if promised else '法定'}时限（{limit.text()}）。",
                        f"the longest path of flow '{flow.data['id']}' ({' > '.join(path)}) takes about {total:g} working days, more than the {which} limit.")
