@@ -150,6 +150,8 @@ def _item(data: dict, laws: dict[str, dict], default_contact: dict) -> ItemView:
         fee_text = "不收费" + (f"（{_text(fee.get('basis'))}）" if _text(fee.get("basis")) and _text(fee.get("basis")) != "不收费" else "")
     else:
         fee_text = ""
+    if _text(fee.get("note")):
+        fee_text = "；".join(t for t in (fee_text, _text(fee.get("note"))) if t)
     contact = data.get("contact") if isinstance(data.get("contact"), dict) else {}
 
     def pick(key: str) -> str:
