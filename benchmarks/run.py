@@ -1,6 +1,6 @@
 """Time ``quanli validate`` on generated catalogues and print a markdown table.
 
-Usage: python benchmarks/run.py [N ...]   (default: 1000 10000)
+Usage: python benchmarks/run.py [--no-build] [N ...]   (default: 1000 10000)
 
 For each size: a cold run (no caches), a warm run (nothing changed since the last run),
 and a run after one item changed. Each figure is the best of three runs of the real
@@ -81,11 +81,29 @@ def bench(n: int) -> list[tuple[str, float]]:
     rows.append(("validate warm (nothing changed)", best(validate)))
     rows.append(("validate after one item changed", best(validate, change)))
     target.write_text(original, encoding="utf-8")
+    if BUILD:
+        out = HERE / ".work" / f"dist{n}"
+        build = QUANLI + ["build", str(work), "--out", str(out), "--quiet", "--force"]
+        shutil.rmtree(out, ignore_errors=True)
+        seconds, peak = timed(build)
+        rows.append((f"build cold (peak memory {peak // 1024} MB)", seconds))
+        rows.append(("build again, nothing changed", timed(build)[0]))
+        change()
+        rows.append(("build after one item changed", timed(build)[0]))
+        target.write_text(original, encoding="utf-8")
     return rows
 
 
+BUILD = True
+
+
 def main() -> None:
-    sizes = [int(a) for a in sys.argv[1:]] or [1000, 10000]
+    global BUILD
+    args = sys.argv[1:]
+    if "--no-build" in args:
+        BUILD = False
+        args.remove("--no-build")
+    sizes = [int(a) for a in args] or [1000, 10000]
     import jsonschema_rs  # noqa: F401  (versions for the record)
     import yaml
 

@@ -156,7 +156,7 @@ def test_rebuild_replaces_the_previous_output_and_failure_keeps_it(cat, tmp_path
     import quanli.render.table as table
 
     monkeypatch.setattr(table, "csv_bytes", lambda view: (_ for _ in ()).throw(RuntimeError("disk full")))
-    result = build(cat.root, out)
+    result = build(cat.root, out, "--no-cache")  # force a real rebuild (nothing changed)
     assert result.exit_code == 2
     assert all_files(out) == before
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out.")]
@@ -208,3 +208,40 @@ def test_public_build_never_contains_a_non_public_item(tmp_path_factory, specs):
             assert flow_id not in text
     for ident, name, _ in shown:
         assert ident in text and name in text
+
+
+def test_nothing_changed_means_nothing_rebuilt(cat, tmp_path):
+    out = tmp_path / "out"
+    assert build(cat.root, out).exit_code == 0
+    stamp = (out / "manifest.json").stat().st_mtime_ns
+    result = invoke("build", str(cat.root), "--out", str(out))
+    assert result.exit_code == 0 and "已是最新" in result.stdout
+    assert (out / "manifest.json").stat().st_mtime_ns == stamp
+
+
+def test_one_changed_item_is_rerendered_and_the_others_reused(cat, tmp_path, monkeypatch):
+    cat.item(ident="T-XK-002", name="第二个事项")
+    out = tmp_path / "out"
+    assert build(cat.root, out).exit_code == 0
+    import quanli.render.sheet as sheet
+
+    rendered = []
+    real = sheet.docx_bytes
+    monkeypatch.setattr(sheet, "docx_bytes", lambda view, item, svg: rendered.append(item.id) or real(view, item, svg))
+    cat.item(ident="T-XK-002", name="第二个事项（已修改）")
+    assert build(cat.root, out).exit_code == 0
+    assert rendered == ["T-XK-002"]
+    assert "第二个事项（已修改）" in every_text(out) and "建设项目环境影响报告表审批" in every_text(out)
+
+
+def test_parallel_rendering_gives_the_same_files_as_serial(monkeypatch):
+    import quanli.commands.build as b
+    from quanli.loader.catalogue import load_catalogue
+    from quanli.render.view import build_view
+
+    view = build_view(load_catalogue(SAMPLES / "county-amr"), "public", "2026-01-01")
+    monkeypatch.setattr(b, "PARALLEL_ITEMS", 10**9)
+    serial, _ = b.render_all(view, int(EPOCH))
+    monkeypatch.setattr(b, "PARALLEL_ITEMS", 1)
+    parallel, _ = b.render_all(view, int(EPOCH))
+    assert serial == parallel and len(serial) > 100

@@ -109,25 +109,71 @@ def render_all(view, epoch: int, progress=None, reuse: Reuse | None = None) -> t
         files[names[0]] = svgs[flow_id].encode("utf-8")
         files[names[1]] = flowchart.to_mermaid(flow).encode("utf-8")
     stems = {item.id: safe_stem(item.id) for item in view.items}
+    todo = []
     for item in view.items:
         svg = svgs.get(item.flow_id)
-        stem = stems[item.id]
-        names = [f"sheets/{stem}.docx", f"sheets/{stem}.html", f"site/items/{stem}.html"]
         group, key = f"item:{item.id}", _key(header, item, svg)
         keys[group] = key
-        old = reuse.get(group, key, names) if reuse else None
+        old = reuse.get(group, key, _item_names(stems[item.id])) if reuse else None
         if old:
             files.update(old)
+            if progress:
+                progress()
         else:
-            files[names[0]] = bundle.rezip(sheet.docx_bytes(view, item, svg), epoch)
-            files[names[1]] = sheet.html(view, item, svg).encode("utf-8")
-            files[names[2]] = site.item_page(view, item, sheet.sheet_fragment(view, item, svg), stem).encode("utf-8")
+            todo.append(item)
+    for rendered in _render_items(view, todo, svgs, stems, epoch):
+        files.update(rendered)
         if progress:
             progress()
     files["site/index.html"] = site.index(view, stems).encode("utf-8")
     files["site/table.html"] = site.page(view.heading, table.table_fragment(view) + table.confidential_fragment(view), view).encode("utf-8")
     files["site/style.css"] = (site.CSS + table.TABLE_CSS + sheet.CSS).encode("utf-8")
     return files, keys
+
+
+def _item_names(stem: str) -> list[str]:
+    return [f"sheets/{stem}.docx", f"sheets/{stem}.html", f"site/items/{stem}.html"]
+
+
+def _render_item(view, item, svg, stem: str, epoch: int) -> dict[str, bytes]:
+    from quanli.render import bundle, sheet, site
+
+    names = _item_names(stem)
+    return {names[0]: bundle.rezip(sheet.docx_bytes(view, item, svg), epoch),
+            names[1]: sheet.html(view, item, svg).encode("utf-8"),
+            names[2]: site.item_page(view, item, sheet.sheet_fragment(view, item, svg), stem).encode("utf-8")}
+
+
+def _render_chunk(args) -> list[dict[str, bytes]]:
+    view, batch, epoch = args
+    return [_render_item(view, item, svg, stem, epoch) for item, svg, stem in batch]
+
+
+PARALLEL_ITEMS = 200  # below this, starting worker processes costs more than it saves
+
+
+def _render_items(view, items, svgs, stems, epoch: int):
+    """Per-item deliverables, on every core when there are many (the view header only is sent)."""
+    import dataclasses
+
+    jobs = os.cpu_count() or 1
+    work = [(item, svgs.get(item.flow_id), stems[item.id]) for item in items]
+    if jobs <= 1 or len(work) < PARALLEL_ITEMS:
+        for item, svg, stem in work:
+            yield _render_item(view, item, svg, stem, epoch)
+        return
+    light = dataclasses.replace(view, items=[], categories=[], confidential=[])  # the sheets need view.flows
+    size = max(20, len(work) // (jobs * 8))
+    chunks = [(light, work[i:i + size], epoch) for i in range(0, len(work), size)]
+    from concurrent.futures import ProcessPoolExecutor
+
+    try:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            for part in pool.map(_render_chunk, chunks):
+                yield from part
+    except (OSError, RuntimeError):  # no process support here: render in this process
+        for item, svg, stem in work:
+            yield _render_item(view, item, svg, stem, epoch)
 
 
 def _texts_of(data: bytes) -> list[str]:
@@ -195,6 +241,9 @@ def write_tree(out: Path, files: dict[str, bytes], marker: dict) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
     try:
+        mask = os.umask(0o022)
+        os.umask(mask)
+        os.chmod(tmp, 0o777 & ~mask)  # mkdtemp makes 0700; the output is an ordinary folder
         for name, data in files.items():
             target = (tmp / name).resolve()
             if tmp not in target.parents:

@@ -18,7 +18,7 @@ CSS = """
 body { font-family: %s; margin: 0 auto; max-width: 1100px; padding: 16px 24px; color: #222; line-height: 1.6; }
 h1 { font-size: 22px; margin: 8px 0; } h2 { font-size: 18px; margin: 20px 0 6px; border-bottom: 1px solid #ccc; }
 .meta { color: #666; font-size: 13px; } .internal { color: #b00; font-weight: bold; border: 2px solid #b00; padding: 2px 8px; display: inline-block; }
-.tools { margin: 12px 0; display: flex; gap: 12px; flex-wrap: wrap; } .tools input, .tools select { font: inherit; padding: 4px 8px; }
+.tools { margin: 12px 0; display: flex; gap: 12px; flex-wrap: wrap; } .tools input, .tools select { font: inherit; padding: 4px 8px; } .tools input { min-width: 24em; flex: 1 1 24em; }
 ul.items { list-style: none; padding: 0; margin: 0; } ul.items li { padding: 4px 0; border-bottom: 1px dotted #ddd; }
 ul.items .id { color: #888; font-size: 12px; margin-left: 8px; } .count { color: #666; font-weight: normal; font-size: 14px; }
 nav a { margin-right: 16px; } .hidden { display: none; } svg { max-width: 100%%; height: auto; }
@@ -68,7 +68,8 @@ def index(view: CatalogueView, keys: dict[str, str]) -> str:
                         f'<ul class="items">\n{lis}\n</ul></section>')
         rows += [{"k": keys[i.id], "c": category, "t": " ".join((i.name, i.id, i.department, i.subject, i.basis_text)).lower()} for i in items]
     options = "".join(f'<option value="{escape(c)}">{escape(c)}（{len(items)}）</option>' for c, items in view.categories)
-    data = json.dumps(rows, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
+    # inline JSON: <, > and & as \u escapes, so no catalogue text can end or re-open the script element
+    data = json.dumps(rows, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     body = (f'<h1>{escape(view.heading)}</h1>\n'
             f'<p class="meta">{escape(view.version)} · {escape(view.date)} · 共 {len(view.items)} 项</p>\n'
             f'<nav><a href="table.html">一表（目录表）</a></nav>\n'
