@@ -22,11 +22,14 @@ def deterministic_zip(files: dict[str, bytes], epoch: int) -> bytes:
     stamp = zip_time(epoch)
     with zipfile.ZipFile(buf, "w") as zf:
         for name in sorted(files):
+            data = files[name]
+            # Office files are ZIPs already: deflating them again costs time and saves nothing
+            method = zipfile.ZIP_STORED if data[:4] == b"PK\x03\x04" else zipfile.ZIP_DEFLATED
             info = zipfile.ZipInfo(name, date_time=stamp)
-            info.compress_type = zipfile.ZIP_DEFLATED
+            info.compress_type = method
             info.external_attr = 0o644 << 16
             info.create_system = 3  # unix, whatever the building machine
-            zf.writestr(info, files[name], compress_type=zipfile.ZIP_DEFLATED, compresslevel=6)
+            zf.writestr(info, data, compress_type=method, compresslevel=6 if method == zipfile.ZIP_DEFLATED else None)
     return buf.getvalue()
 
 
