@@ -208,9 +208,10 @@ def leak_check(files: dict[str, bytes], secrets: list[str]) -> list[tuple[str, s
 def _secrets(catalogue, view) -> list[str]:
     """Ids and names of items a public build must not show (names only when distinctive)."""
     public_text = {i.name for i in view.items}
+    public_ids = {i.id for i in view.items}
     out = []
     for sf in catalogue.items:
-        if not sf.ok or sf.data.get("id") in {i.id for i in view.items}:
+        if not sf.ok or sf.data.get("id") in public_ids:
             continue
         for key in ("id", "name"):
             value = sf.data.get(key)
