@@ -21,8 +21,8 @@ class Context:
                key: bool = False, item: str | None = None, line: int | None = None,
                column: int | None = None) -> None:
         rule = RULES[rule_id]
-        if item is None and sf.kind in ("item", "flow") and isinstance(sf.data, dict):
-            item = sf.data.get("id") if isinstance(sf.data.get("id"), str) else sf.stem
+        if item is None and sf.kind in ("item", "flow"):  # an unreadable file is still about the item its name says
+            item = sf.data.get("id") if isinstance(sf.data, dict) and isinstance(sf.data.get("id"), str) else sf.stem
         self.findings.append(Finding(
             rule=rule_id, severity=rule.severity, file=self.display(sf), message_zh=zh,
             message_en=en, path=tuple(path), item=item, line=line, column=column, key=key,
