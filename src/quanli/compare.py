@@ -1,0 +1,200 @@
+"""Semantic comparison of two states of a catalogue: model × model → changes.
+
+The state is plain data (``State``): items, flows, laws and departments by identifier, as
+read from two git revisions or from disk. Changes are in the catalogue's own terms:
+an item added, removed, renamed (same content under a new id) or modified, with each
+modified field as (path, old, new). Lists are matched by what identifies their entries
+(a basis by law and article, a material by name, a step by id), so reordering keys or
+entries, or reformatting the YAML, is not a change.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+# list path (with [] for "every entry") -> the keys that identify an entry of that list
+IDENTITY: dict[str, tuple[str, ...]] = {
+    "basis": ("law", "article"),
+    "materials": ("name",),
+    "special_procedures": ("name",),
+    "discretion": ("tier",),
+    "steps": ("id",),
+    "steps[].next": ("to",),
+    "duties": ("id",),
+}
+RENAME_SIMILARITY = 0.8  # share of content that must match to pair a removed and an added item
+
+
+@dataclass
+class FieldChange:
+    path: str
+    old: Any = None
+    new: Any = None
+
+    def to_dict(self) -> dict:
+        return {"path": self.path, "old": self.old, "new": self.new}
+
+
+@dataclass
+class Change:
+    kind: str  # item, flow, law, department
+    id: str
+    change: str  # added, removed, modified, renamed
+    name: str = ""
+    old_id: str | None = None  # for renamed
+    fields: list[FieldChange] = field(default_factory=list)
+    affects: list[str] = field(default_factory=list)  # items touched by a flow or law change
+
+    def to_dict(self) -> dict:
+        out: dict = {"kind": self.kind, "id": self.id, "change": self.change, "name": self.name}
+        if self.old_id is not None:
+            out["old_id"] = self.old_id
+        if self.fields:
+            out["fields"] = [f.to_dict() for f in self.fields]
+        if self.affects:
+            out["affects"] = self.affects
+        return out
+
+
+@dataclass
+class State:
+    items: dict[str, dict] = field(default_factory=dict)
+    flows: dict[str, dict] = field(default_factory=dict)
+    laws: dict[str, dict] = field(default_factory=dict)
+    departments: dict[str, dict] = field(default_factory=dict)
+
+
+def state_of(catalogue) -> State:
+    """The comparable state of a loaded Catalogue (files that could not be read are left out)."""
+    def by_id(files):
+        return {sf.data["id"]: sf.data for sf in files if sf.ok and isinstance(sf.data.get("id"), str)}
+
+    return State(
+        items=by_id(catalogue.items), flows=by_id(catalogue.flows),
+        laws={law["id"]: law for law in catalogue.law_entries() if isinstance(law.get("id"), str)},
+        departments={d["name"]: d for d in catalogue.departments() if isinstance(d.get("name"), str)},
+    )
+
+
+def _generic(path: str) -> str:
+    """basis[2].law -> basis[].law: the path pattern used to look up identities."""
+    out, depth = [], 0
+    for ch in path:
+        if ch == "[":
+            depth += 1
+            out.append("[")
+        elif ch == "]":
+            depth -= 1
+            out.append("]")
+        elif depth == 0:
+            out.append(ch)
+    return "".join(out)
+
+
+def _key_of(entry: Any, keys: tuple[str, ...]) -> Any:
+    if isinstance(entry, dict):
+        return tuple(json.dumps(entry.get(k), ensure_ascii=False, sort_keys=True) for k in keys)
+    return ("=", json.dumps(entry, ensure_ascii=False, sort_keys=True))  # a bare id in `next: [a]`
+
+
+def _label(entry: Any, keys: tuple[str, ...]) -> str:
+    if isinstance(entry, dict):
+        return ",".join(str(entry.get(k)) for k in keys if entry.get(k) is not None)
+    return str(entry)
+
+
+def diff_values(old: Any, new: Any, path: str = "") -> list[FieldChange]:
+    """Field-level changes between two values, lists matched by identity where one is known."""
+    if old == new:
+        return []
+    if isinstance(old, dict) and isinstance(new, dict):
+        out = []
+        for key in sorted(set(old) | set(new), key=str):
+            sub = f"{path}.{key}" if path else str(key)
+            if key not in old:
+                out.append(FieldChange(sub, None, new[key]))
+            elif key not in new:
+                out.append(FieldChange(sub, old[key], None))
+            else:
+                out += diff_values(old[key], new[key], sub)
+        return out
+    if isinstance(old, list) and isinstance(new, list):
+        keys = IDENTITY.get(_generic(path).rstrip("."))
+        if keys is None and all(not isinstance(v, (dict, list)) for v in old + new):
+            # a list of texts: order is not meaningful, report what was added and removed
+            gone = [v for v in old if v not in new]
+            came = [v for v in new if v not in old]
+            return [FieldChange(path, gone or None, came or None)] if gone or came else []
+        if keys is None:
+            return [FieldChange(path, old, new)]
+        before = {_key_of(e, keys): e for e in old}
+        after = {_key_of(e, keys): e for e in new}
+        out = []
+        for k, entry in before.items():
+            sub = f"{path}[{_label(entry, keys)}]"
+            out += [FieldChange(sub, entry, None)] if k not in after else diff_values(entry, after[k], sub)
+        out += [FieldChange(f"{path}[{_label(e, keys)}]", None, e) for k, e in after.items() if k not in before]
+        return out
+    return [FieldChange(path, old, new)]
+
+
+def _flat(value: Any) -> list[str]:
+    """A document as comparable lines, one per top-level field (the id itself left out)."""
+    if isinstance(value, dict):
+        return [f"{key}={json.dumps(value[key], ensure_ascii=False, sort_keys=True)}" for key in sorted(value, key=str) if key != "id"]
+    return [json.dumps(value, ensure_ascii=False, sort_keys=True)]
+
+
+def similarity(a: dict, b: dict) -> float:
+    return difflib.SequenceMatcher(None, _flat(a), _flat(b), autojunk=False).ratio()
+
+
+def _compare_kind(kind: str, old: dict[str, dict], new: dict[str, dict], renames: bool) -> list[Change]:
+    out: list[Change] = []
+    removed = sorted(set(old) - set(new))
+    added = sorted(set(new) - set(old))
+    pairs: list[tuple[str, str]] = []
+    if renames and removed and added:
+        candidates = sorted(((similarity(old[r], new[a]), r, a) for r in removed for a in added), reverse=True)
+        used_r, used_a = set(), set()
+        for score, r, a in candidates:
+            if score >= RENAME_SIMILARITY and r not in used_r and a not in used_a:
+                pairs.append((r, a))
+                used_r.add(r)
+                used_a.add(a)
+        removed = [r for r in removed if r not in used_r]
+        added = [a for a in added if a not in used_a]
+    name = lambda d: str(d.get("name", "")) if isinstance(d, dict) else ""  # noqa: E731
+    for ident in added:
+        out.append(Change(kind, ident, "added", name(new[ident])))
+    for ident in removed:
+        out.append(Change(kind, ident, "removed", name(old[ident])))
+    for r, a in pairs:
+        fields = [f for f in diff_values(old[r], new[a]) if f.path != "id"]
+        out.append(Change(kind, a, "renamed", name(new[a]), old_id=r, fields=fields))
+    for ident in sorted(set(old) & set(new)):
+        fields = diff_values(old[ident], new[ident])
+        if fields:
+            out.append(Change(kind, ident, "modified", name(new[ident]), fields=fields))
+    return out
+
+
+def compare(before: State, after: State) -> list[Change]:
+    """Every change from ``before`` to ``after``, sorted by kind and id."""
+    changes = (_compare_kind("item", before.items, after.items, renames=True)
+               + _compare_kind("flow", before.flows, after.flows, renames=True)
+               + _compare_kind("law", before.laws, after.laws, renames=False)
+               + _compare_kind("department", before.departments, after.departments, renames=False))
+    for change in changes:  # who is touched by a changed flow or law, in the new state (or the old one if removed)
+        if change.kind == "flow":
+            items = after.items if change.change != "removed" else before.items
+            change.affects = sorted(i for i, d in items.items() if d.get("flow") in (change.id, change.old_id))
+        elif change.kind == "law":
+            items = after.items if change.change != "removed" else before.items
+            change.affects = sorted(i for i, d in items.items() if any(
+                isinstance(b, dict) and b.get("law") == change.id for b in (d.get("basis") if isinstance(d.get("basis"), list) else [])))
+    order = {"item": 0, "flow": 1, "law": 2, "department": 3}
+    return sorted(changes, key=lambda c: (order[c.kind], c.id, c.change))
