@@ -115,6 +115,26 @@ def validate(
                                       select=_split(select), ignore=_split(ignore), config_path=config, use_baseline=not no_baseline))
 
 
+class DiffFormat(str, Enum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+
+
+@app.command()
+def diff(
+    revisions: Optional[List[str]] = typer.Argument(None, metavar="[REV_A] [REV_B]", help="两个版本（提交、分支、标签，或 A..B）；默认比较 HEAD 和工作区。"),
+    path: Optional[Path] = typer.Option(None, "--path", "-p", help="只比较这个文件夹下的目录；默认为当前文件夹。"),
+    format: DiffFormat = typer.Option(DiffFormat.text, "--format", "-f", help="text（默认）、markdown（合并请求评论）或 json。"),
+    exit_code: bool = typer.Option(False, "--exit-code", help="有变化时退出码为 1（用于脚本）。"),
+    lang: Optional[Lang] = LangOpt,
+) -> None:
+    """按事项、流程图、法律法规和处室显示两个版本之间的变化（字段级别）。"""
+    from quanli.commands import diff as cmd
+
+    _guard(lang, lambda lang: cmd.run(revisions or [], path, format.value, lang, exit_code))
+
+
 @app.command()
 def baseline(
     paths: Optional[List[Path]] = typer.Argument(None, help="目录文件夹；默认为当前文件夹。"),
