@@ -136,6 +136,19 @@ def diff(
 
 
 @app.command()
+def workdays(
+    start: str = typer.Argument(..., help="起算日期 YYYY-MM-DD（从次日开始计算）。"),
+    count: int = typer.Argument(..., help="工作日数，例如 20。"),
+    holidays: Optional[Path] = typer.Option(None, "--holidays", help="补充节假日文件；默认使用当前目录的 holidays.yaml（如有）。"),
+    lang: Optional[Lang] = LangOpt,
+) -> None:
+    """计算某日之后的第 N 个工作日（不含法定节假日，调休上班日计入），用于法定时限和公开时限。"""
+    from quanli import workdays as cmd
+
+    _guard(lang, lambda lang: cmd.run(start, count, holidays, lang))
+
+
+@app.command()
 def baseline(
     paths: Optional[List[Path]] = typer.Argument(None, help="目录文件夹；默认为当前文件夹。"),
     config: Optional[Path] = typer.Option(None, "--config", help="配置文件；默认从目录向上查找 quanli.toml。"),
