@@ -9,7 +9,8 @@ from pathlib import Path
 from quanli.errors import QuanliError
 
 
-def _umask() -> int:
+def umask() -> int:
+    """The process umask (read without changing it for good)."""
     mask = os.umask(0o022)
     os.umask(mask)
     return mask
@@ -26,7 +27,7 @@ def write_atomic(path: Path, data: str | bytes, overwrite: bool = False) -> None
     raw = data.encode("utf-8") if isinstance(data, str) else data
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; a new file gets the usual mode
+        os.chmod(tmp, 0o666 & ~umask())  # mkstemp makes 0600; a new file gets the usual mode
         with os.fdopen(fd, "wb") as fh:
             fh.write(raw)
             fh.flush()

@@ -14,6 +14,8 @@ NATIONAL_CATEGORIES = [
     ("09", "行政裁决"), ("10", "其他行政权力"), ("20", "公共服务"),
 ]
 PUBLIC_SCOPES = ("社会公开", "依申请公开")
+# words in an exit's label (or its step's name) that mark a loop back as a return: 补正, 退回 …
+RETURN_WORDS = ("补正", "退回", "回退", "返回", "重新", "补充", "修改", "再次", "整改", "重办")
 DEFAULT_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"
 
 

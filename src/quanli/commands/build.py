@@ -22,7 +22,7 @@ from pathlib import Path
 
 from quanli.errors import QuanliError
 from quanli.findings import Severity
-from quanli.fsutil import write_atomic  # noqa: F401  (re-exported for callers)
+from quanli.fsutil import umask
 
 MARKER = ".quanli-build"
 SAFE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
@@ -242,9 +242,7 @@ def write_tree(out: Path, files: dict[str, bytes], marker: dict) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
     try:
-        mask = os.umask(0o022)
-        os.umask(mask)
-        os.chmod(tmp, 0o777 & ~mask)  # mkdtemp makes 0700; the output is an ordinary folder
+        os.chmod(tmp, 0o777 & ~umask())  # mkdtemp makes 0700; the output is an ordinary folder
         for name, data in files.items():
             target = (tmp / name).resolve()
             if tmp not in target.parents:

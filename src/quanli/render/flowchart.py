@@ -43,7 +43,7 @@ __all__ = [
 FONT_FAMILY = '"Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC", SimSun, sans-serif'
 NO_LINE_START = frozenset("，。、；：？！）》」』〉】’”…,.;:?!)]}%")
 NO_LINE_END = frozenset("（《「『〈【“‘([{")
-RETURN_WORDS = ("补正", "退回", "修改")
+from quanli.model import RETURN_WORDS  # noqa: E402  (the same words the linter uses)
 SPECIAL_TEXT = "特别程序（不计时限）"
 KINDS = ("start", "process", "decision", "end")
 

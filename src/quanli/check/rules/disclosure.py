@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from quanli.check.registry import catalogue_rule
 from quanli.check.rules.elements import _blank
+from quanli.check.rules.hygiene import strings
 from quanli.model import PUBLIC_SCOPES, time_limit
 
 NON_PUBLIC = ("内部公开", "不予公开")
@@ -45,22 +46,11 @@ def public_flow_mentions_confidential(ctx):
         flow = ctx.flows_by_id.get(flow_id)
         if flow is None or not any(_disclosure(i).get("scope") in PUBLIC_SCOPES for i in items):
             continue
-        for path, text in _strings(flow.data, ()):
+        for path, text in strings(flow.data):
             for m in pattern.finditer(text):
                 needle, ident = m.group(), needles[m.group()]
                 ctx.report("QL602", flow, path, f"公开事项使用这张流程图，但其中提到了不公开的事项“{needle}”（{ident}）。公开发布时会泄露它，请删去。",
                            f"this flow is used by public items but mentions the confidential item '{ident}'.")
-
-
-def _strings(node, path):
-    if isinstance(node, str):
-        yield path, node
-    elif isinstance(node, dict):
-        for k, v in node.items():
-            yield from _strings(v, path + (k,))
-    elif isinstance(node, list):
-        for i, v in enumerate(node):
-            yield from _strings(v, path + (i,))
 
 
 @catalogue_rule("QL603", "disclosure-deadline-too-long", "warning", "结果公开期限超过规定", "disclosure deadline longer than required",

@@ -25,6 +25,15 @@ def _blank(value) -> bool:
     return False
 
 
+def _lacking(ctx, rule_id: str, sf, holder: str, wanted: dict[str, str], present, zh_what: str) -> None:
+    """Report the sub-fields of ``holder`` (key -> Chinese name) for which ``present(key)`` is false."""
+    lacking = [k for k in wanted if not present(k)]
+    if lacking:
+        names = "、".join(wanted[k] for k in lacking)
+        ctx.report(rule_id, sf, (holder,) if holder in sf.data else (), f"{zh_what}缺少{names}。",
+                   f"missing {holder} {', '.join(lacking)}.", key=True)
+
+
 def _missing(ctx, rule_id: str, field: str, zh: str, en: str, category: str | None = None) -> None:
     for sf in ctx.items():
         if category is not None and sf.data.get("category") != category:
@@ -88,11 +97,8 @@ def missing_complaint(ctx):
 def missing_responsibility(ctx):
     for sf in ctx.items():
         resp = sf.data.get("responsibility") if isinstance(sf.data.get("responsibility"), dict) else {}
-        lacking = [k for k in ("duties", "accountability") if _blank(resp.get(k))]
-        if lacking:
-            names = "、".join({"duties": "责任事项（duties）", "accountability": "追责情形（accountability）"}[k] for k in lacking)
-            ctx.report("QL206", sf, ("responsibility",) if "responsibility" in sf.data else (), f"缺少{names}。",
-                       f"missing responsibility {', '.join(lacking)}.", key=True)
+        _lacking(ctx, "QL206", sf, "responsibility", {"duties": "责任事项（duties）", "accountability": "追责情形（accountability）"},
+                 lambda k: not _blank(resp.get(k)), "")
 
 
 @catalogue_rule("QL207", "licence-missing-conditions", "error", "行政许可事项没有受理条件", "licence without conditions",
@@ -117,11 +123,8 @@ def licence_limits(ctx):
         if sf.data.get("category") != LICENCE:
             continue
         tl = sf.data.get("time_limit") if isinstance(sf.data.get("time_limit"), dict) else {}
-        lacking = [k for k in ("statutory", "promised") if time_limit(tl.get(k)) is None]
-        if lacking:
-            names = "、".join({"statutory": "法定办结时限", "promised": "承诺办结时限"}[k] for k in lacking)
-            ctx.report("QL209", sf, ("time_limit",) if "time_limit" in sf.data else (), f"行政许可事项缺少{names}。",
-                       f"a licence item needs time_limit {', '.join(lacking)}.", key=True)
+        _lacking(ctx, "QL209", sf, "time_limit", {"statutory": "法定办结时限", "promised": "承诺办结时限"},
+                 lambda k: time_limit(tl.get(k)) is not None, "行政许可事项")
 
 
 @catalogue_rule("QL210", "licence-missing-fee", "error", "行政许可事项没有收费信息", "licence without fee information",
@@ -164,11 +167,8 @@ def penalty_content(ctx):
         if sf.data.get("category") != PENALTY:
             continue
         penalty = sf.data.get("penalty") if isinstance(sf.data.get("penalty"), dict) else {}
-        lacking = [k for k in ("behaviour", "kinds", "range") if _blank(penalty.get(k))]
-        if lacking:
-            names = "、".join({"behaviour": "违法行为", "kinds": "处罚种类", "range": "处罚幅度"}[k] for k in lacking)
-            ctx.report("QL212", sf, ("penalty",) if "penalty" in sf.data else (), f"行政处罚事项缺少{names}。",
-                       f"a penalty item needs penalty {', '.join(lacking)}.", key=True)
+        _lacking(ctx, "QL212", sf, "penalty", {"behaviour": "违法行为", "kinds": "处罚种类", "range": "处罚幅度"},
+                 lambda k: not _blank(penalty.get(k)), "行政处罚事项")
 
 
 @catalogue_rule("QL213", "missing-flow", "error", "事项没有运行流程图", "item without a flow",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from quanli.check.registry import catalogue_rule
+from quanli.model import RETURN_WORDS
 
 
 def edges(step: dict) -> list[tuple[int, str]]:
@@ -93,9 +94,6 @@ class FlowGraph:
         return [sid for sid, targets in self.succ.items() if not targets]
 
 
-_RETURN_WORDS = ("补正", "退回", "回退", "返回", "重新", "补充", "修改", "再次", "整改", "重办")
-
-
 def _exits_with_entries(step: dict) -> list[tuple[object, str]]:
     nxt = step.get("next")
     if isinstance(nxt, str):
@@ -113,7 +111,7 @@ def _is_return(step: dict, entry) -> bool:
     if isinstance(entry, dict) and entry.get("return") is True:
         return True
     said = (str(entry.get("label", "")) if isinstance(entry, dict) else "") + str(step.get("name", ""))
-    return any(w in said for w in _RETURN_WORDS)
+    return any(w in said for w in RETURN_WORDS)
 
 
 def flow_graph(sf, ctx=None) -> FlowGraph:
