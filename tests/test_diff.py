@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 
 import pytest
 
-from conftest import LAWS, dump, invoke, item
+from conftest import FLOW, LAWS, dump, invoke, item
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is needed to make test repositories")
 
@@ -85,3 +86,112 @@ def test_outside_a_repository_or_unknown_revision_is_exit_2(tmp_path, repo, monk
     outside.mkdir(exist_ok=True)
     result = invoke("diff", "--path", str(outside))
     assert result.exit_code == 2 and "git" in result.output
+
+
+MERMAID_LINE = re.compile(
+    r'^    (?:%% .*|s\d+(?:\(\["[^"]*"\]\)|\["[^"]*"\]|\{"[^"]*"\})'
+    r'|s\d+ (?:-->|-\.->)(?:\|"[^"|]*"\|)? s\d+|classDef \w+ .+|class s\d+(?:,s\d+)* \w+)$')
+
+
+def mermaid_blocks(markdown: str) -> list[str]:
+    return re.findall(r"```mermaid\n(.*?)```", markdown, flags=re.S)
+
+
+def test_flow_changes_in_words_and_mermaid_before_after(repo, cat):
+    flow = json.loads(json.dumps(FLOW, ensure_ascii=False))
+    steps = flow["steps"]
+    steps[1]["name"] = "受理审查"                      # renamed step
+    steps[2]["post"] = "分管副局长"                     # post changed
+    steps[2]["time_limit"] = 5                          # time limit changed
+    steps[2]["next"] = ["notify"]                       # edge changed: decide -> notify
+    steps.insert(3, {"id": "notify", "name": "告知", "next": ["deliver"]})  # step added
+    cat.write("flows/XK-TY.yaml", flow)
+    [change] = changes()
+    assert change["kind"] == "flow" and change["change"] == "modified" and change["affects"] == ["T-XK-001"]
+    assert {(f["path"], json.dumps(f["old"], ensure_ascii=False), json.dumps(f["new"], ensure_ascii=False)) for f in change["fields"]} == {
+        ("steps[accept].name", '"受理"', '"受理审查"'),
+        ("steps[decide].post", '"局长"', '"分管副局长"'),
+        ("steps[decide].time_limit", "3", "5"),
+        ("steps[decide].next[deliver]", '"deliver"', "null"),
+        ("steps[decide].next[notify]", "null", '"notify"'),
+        ("steps[notify]", "null", '{"id": "notify", "name": "告知", "next": ["deliver"]}'),
+    }
+    assert change["summary"] == [
+        "步骤改名：“受理” → “受理审查”（accept）",
+        "删除连线：决定 → 送达",
+        "新增连线：决定 → 告知",
+        "“决定”的承办岗位：局长 → 分管副局长",
+        "“决定”的时限：3 → 5",
+        "新增步骤“告知”（notify）",
+    ]
+    md = invoke("diff", "--format", "markdown").stdout
+    before, after = mermaid_blocks(md)
+    for block in (before, after):
+        lines = block.rstrip("\n").split("\n")
+        assert lines[0] == "flowchart TD"
+        assert all(MERMAID_LINE.match(line) for line in lines[1:]), [l for l in lines[1:] if not MERMAID_LINE.match(l)]
+    assert '{"受理"}' in before and '{"受理审查"}' in after
+    assert "受理审查" in after and "告知" in after and "告知" not in before
+    assert "新增步骤“告知”（notify）" in md
+
+
+@pytest.mark.skipif(shutil.which("mmdc") is None, reason="mermaid-cli (mmdc) is not installed")
+def test_markdown_mermaid_renders_with_mermaid_cli(repo, cat, tmp_path):  # pragma: no cover - optional tool
+    flow = json.loads(json.dumps(FLOW, ensure_ascii=False))
+    flow["steps"][1]["name"] = "受理审查"
+    cat.write("flows/XK-TY.yaml", flow)
+    for n, block in enumerate(mermaid_blocks(invoke("diff", "--format", "markdown").stdout)):
+        (tmp_path / f"{n}.mmd").write_text(block, encoding="utf-8")
+        subprocess.run(["mmdc", "-i", str(tmp_path / f"{n}.mmd"), "-o", str(tmp_path / f"{n}.svg")], check=True, capture_output=True)
+
+
+def test_only_changed_files_are_parsed(repo, cat, monkeypatch):
+    for n in range(2, 12):
+        cat.item(ident=f"T-XK-{n:03d}", name=f"事项{n}")
+    git(repo, "add", "-A"); git(repo, "commit", "-q", "-m", "十个事项")
+    cat.item(ident="T-XK-005", name="事项五（改）")
+    git(repo, "add", "-A"); git(repo, "commit", "-q", "-m", "改一个")
+    from quanli import history
+
+    parsed = []
+    real = history.parse_blob
+    monkeypatch.setattr(history, "parse_blob", lambda data: parsed.append(data) or real(data))
+    assert [c["id"] for c in changes("HEAD~1", "HEAD")] == ["T-XK-005"]
+    assert len(parsed) == 2  # the old and the new blob of the one changed file
+    parsed.clear()
+    assert [c["id"] for c in changes()] == []  # HEAD against an unchanged working tree parses nothing
+    assert parsed == []
+
+
+def test_law_repeal_finds_items_that_did_not_change(repo, cat):
+    cat.item(ident="T-XK-002", name="第二个事项", basis=[{"law": "行政许可法", "article": "第二十九条"}])
+    git(repo, "add", "-A"); git(repo, "commit", "-q", "-m", "第二个事项")
+    laws = json.loads(json.dumps(LAWS, ensure_ascii=False))
+    laws["laws"][1]["status"] = "已废止"
+    cat.write("laws.yaml", laws)
+    [change] = changes()
+    assert change["kind"] == "law" and change["affects"] == ["T-XK-001"]  # T-XK-002 does not cite it
+
+
+def test_a_repository_with_several_catalogues_and_a_subfolder(repo, cat, monkeypatch):
+    other = repo / "second"
+    shutil.copytree(cat.root, other)
+    git(repo, "add", "-A"); git(repo, "commit", "-q", "-m", "第二个目录")
+    (other / "items" / "T-XK-001.yaml").unlink()
+    cat.item(name="改名后的事项")
+    result = invoke("diff", "--format", "json")
+    rows = json.loads(result.stdout)
+    assert sorted((r["catalogue"], r["id"], r["change"]) for r in rows) == [
+        ("cat", "T-XK-001", "modified"), ("second", "T-XK-001", "removed")]
+    monkeypatch.chdir(other / "items")  # from a folder inside one catalogue: only that one
+    assert [(r["catalogue"], r["change"]) for r in json.loads(invoke("diff", "--format", "json").stdout)] == [("second", "removed")]
+
+
+def test_shallow_clone_says_how_to_fetch_more(repo, cat, tmp_path, monkeypatch):
+    cat.item(name="第二版")
+    git(repo, "add", "-A"); git(repo, "commit", "-q", "-m", "第二版")
+    clone = tmp_path / "shallow"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{repo}", str(clone)], check=True, capture_output=True)
+    monkeypatch.chdir(clone)
+    result = invoke("diff", "HEAD~1", "HEAD")
+    assert result.exit_code == 2 and "fetch-depth: 0" in result.output and "Traceback" not in result.output

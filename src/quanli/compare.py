@@ -13,7 +13,7 @@ from __future__ import annotations
 import difflib
 import json
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 # list path (with [] for "every entry") -> the keys that identify an entry of that list
 IDENTITY: dict[str, tuple[str, ...]] = {
@@ -47,6 +47,9 @@ class Change:
     old_id: str | None = None  # for renamed
     fields: list[FieldChange] = field(default_factory=list)
     affects: list[str] = field(default_factory=list)  # items touched by a flow or law change
+    summary: list[str] = field(default_factory=list)  # for flows: steps and edges in words
+    before: Any = None  # the documents themselves (not serialised): for Mermaid before/after
+    after: Any = None
 
     def to_dict(self) -> dict:
         out: dict = {"kind": self.kind, "id": self.id, "change": self.change, "name": self.name}
@@ -56,6 +59,8 @@ class Change:
             out["fields"] = [f.to_dict() for f in self.fields]
         if self.affects:
             out["affects"] = self.affects
+        if self.summary:
+            out["summary"] = self.summary
         return out
 
 
@@ -65,6 +70,12 @@ class State:
     flows: dict[str, dict] = field(default_factory=dict)
     laws: dict[str, dict] = field(default_factory=dict)
     departments: dict[str, dict] = field(default_factory=dict)
+    # every item of this side whose text mentions a string (None: ``items`` is the whole side).
+    # Lets a state hold only the changed files while a flow or law change still finds its items.
+    items_mentioning: Callable[[str], dict[str, dict]] | None = None
+
+    def items_citing(self, needle: str) -> dict[str, dict]:
+        return self.items_mentioning(needle) if self.items_mentioning else self.items
 
 
 def state_of(catalogue) -> State:
@@ -169,17 +180,70 @@ def _compare_kind(kind: str, old: dict[str, dict], new: dict[str, dict], renames
         added = [a for a in added if a not in used_a]
     name = lambda d: str(d.get("name", "")) if isinstance(d, dict) else ""  # noqa: E731
     for ident in added:
-        out.append(Change(kind, ident, "added", name(new[ident])))
+        out.append(Change(kind, ident, "added", name(new[ident]), after=new[ident]))
     for ident in removed:
-        out.append(Change(kind, ident, "removed", name(old[ident])))
+        out.append(Change(kind, ident, "removed", name(old[ident]), before=old[ident]))
     for r, a in pairs:
         fields = [f for f in diff_values(old[r], new[a]) if f.path != "id"]
-        out.append(Change(kind, a, "renamed", name(new[a]), old_id=r, fields=fields))
+        out.append(Change(kind, a, "renamed", name(new[a]), old_id=r, fields=fields, before=old[r], after=new[a]))
     for ident in sorted(set(old) & set(new)):
         fields = diff_values(old[ident], new[ident])
         if fields:
-            out.append(Change(kind, ident, "modified", name(new[ident]), fields=fields))
+            out.append(Change(kind, ident, "modified", name(new[ident]), fields=fields, before=old[ident], after=new[ident]))
     return out
+
+
+def _step_label(path: str) -> str:
+    return path[len("steps["):path.index("]")]
+
+
+def flow_summary(change: Change) -> list[str]:
+    """A flow's field changes in words: steps added, removed or renamed, edges, posts and time limits."""
+    out = []
+    names_old: dict = {}
+    for doc in (change.after, change.before):  # a step is called by its old name where it had one
+        steps = doc.get("steps") if isinstance(doc, dict) else None
+        names_old.update({s.get("id"): s.get("name") for s in steps if isinstance(s, dict) and isinstance(s.get("name"), str)}
+                         if isinstance(steps, list) else {})
+    for f in change.fields:
+        if not f.path.startswith("steps["):
+            continue
+        step = _step_label(f.path)
+        rest = f.path[len("steps[") + len(step) + 1:]
+        shown = names_old.get(step) or step
+        if rest == "":
+            if f.old is None:
+                out.append(f"新增步骤“{(f.new or {}).get('name', step) if isinstance(f.new, dict) else step}”（{step}）")
+            elif f.new is None:
+                out.append(f"删除步骤“{(f.old or {}).get('name', step) if isinstance(f.old, dict) else step}”（{step}）")
+            continue
+        if rest == ".name":
+            out.append(f"步骤改名：“{f.old}” → “{f.new}”（{step}）")
+        elif rest.startswith(".next"):
+            target = rest[len(".next["):-1] if rest.startswith(".next[") and rest.endswith("]") else ""
+            if rest == ".next" or not target:
+                out.append(f"“{shown}”的下一步：{_words(f.old)} → {_words(f.new)}")
+            elif f.old is None:
+                out.append(f"新增连线：{shown} → {names_old.get(target) or target}")
+            elif f.new is None:
+                out.append(f"删除连线：{shown} → {names_old.get(target) or target}")
+            else:
+                out.append(f"连线“{shown} → {names_old.get(target) or target}”的标签：{_words(f.old)} → {_words(f.new)}")
+        elif rest.startswith(".time_limit"):
+            out.append(f"“{shown}”的时限：{_words(f.old)} → {_words(f.new)}")
+        elif rest.startswith(".post"):
+            out.append(f"“{shown}”的承办岗位：{_words(f.old)} → {_words(f.new)}")
+        else:
+            out.append(f"“{shown}”的 {rest.lstrip('.')}：{_words(f.old)} → {_words(f.new)}")
+    return out
+
+
+def _words(value: Any) -> str:
+    if value is None:
+        return "（无）"
+    if isinstance(value, dict) and "label" in value:
+        return str(value["label"])
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
 
 
 def compare(before: State, after: State) -> list[Change]:
@@ -189,11 +253,13 @@ def compare(before: State, after: State) -> list[Change]:
                + _compare_kind("law", before.laws, after.laws, renames=False)
                + _compare_kind("department", before.departments, after.departments, renames=False))
     for change in changes:  # who is touched by a changed flow or law, in the new state (or the old one if removed)
+        side = after if change.change != "removed" else before
         if change.kind == "flow":
-            items = after.items if change.change != "removed" else before.items
+            items = side.items_citing(change.id)
             change.affects = sorted(i for i, d in items.items() if d.get("flow") in (change.id, change.old_id))
+            change.summary = flow_summary(change)
         elif change.kind == "law":
-            items = after.items if change.change != "removed" else before.items
+            items = side.items_citing(change.id)
             change.affects = sorted(i for i, d in items.items() if any(
                 isinstance(b, dict) and b.get("law") == change.id for b in (d.get("basis") if isinstance(d.get("basis"), list) else [])))
     order = {"item": 0, "flow": 1, "law": 2, "department": 3}

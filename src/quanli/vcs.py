@@ -1,14 +1,46 @@
-"""Reading catalogues at git revisions, with dulwich (no git binary at run time)."""
+"""Reading catalogues at git revisions, with dulwich (no git binary at run time).
+
+Only what differs is read: between two commits the changed paths come from git's tree
+diff (unchanged subtrees are skipped without being listed), and against the working tree
+the files on disk are hashed as git blobs and compared with the commit's blob ids. A
+catalogue is any folder with a ``catalog.yaml``; its files are ``catalog.yaml``,
+``laws.yaml``, ``items/*.yaml`` and ``flows/*.yaml``.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
-from pathlib import Path, PurePosixPath
+from dataclasses import dataclass
+from pathlib import Path
 
 from quanli.errors import QuanliError
 
 _SUFFIX = re.compile(r"(~\d*|\^\d*)$")
+_CATALOGUE_FILE = re.compile(r"^(?:(.*)/)?(catalog\.yaml|laws\.yaml|(?:items|flows)/[^/]+\.ya?ml)$")
+WORKTREE = None  # the "revision" that means the files on disk now
+
+
+def blob_id(data: bytes) -> bytes:
+    """The git blob id (hex) of some bytes, as ``git hash-object`` computes it."""
+    return hashlib.sha1(b"blob %d\x00" % len(data) + data).hexdigest().encode()
+
+
+def split_catalogue_path(path: str) -> tuple[str, str] | None:
+    """'a/b/items/X.yaml' -> ('a/b', 'items/X.yaml'); None for a path that is no catalogue file."""
+    m = _CATALOGUE_FILE.match(path)
+    return (m.group(1) or ".", m.group(2)) if m else None
+
+
+@dataclass
+class FileChange:
+    """One catalogue file that differs between two sides (None: absent on that side)."""
+    root: str  # catalogue folder relative to the repository ("." for the top)
+    old_path: str | None  # path inside the catalogue
+    new_path: str | None
+    old_sha: bytes | None
+    new_sha: bytes | None
 
 
 class Repository:
@@ -18,8 +50,12 @@ class Repository:
         try:
             self.repo = Repo.discover(str(start))
         except Exception:
-            raise QuanliError(f"{start} 不在 git 仓库中，无法比较版本。", f"{start} is not inside a git repository.") from None
+            raise QuanliError(f"{start} 不在 git 仓库中，无法比较版本。请在目录所在的 git 仓库中运行，或先运行 git init。",
+                              f"{start} is not inside a git repository.") from None
         self.root = Path(self.repo.path).resolve()
+        self._disk: dict[str, bytes] = {}  # working-tree bytes read so far, by repository path
+
+    # -- revisions -------------------------------------------------------------------------
 
     def commit(self, spec: str):
         """A commit from a revision: a ref, a tag, a commit id, with ~N and ^N suffixes."""
@@ -36,57 +72,146 @@ class Repository:
         try:
             commit = parse_commit(self.repo, base.encode())
         except Exception:
-            raise QuanliError(f"找不到版本“{spec}”。", f"unknown revision '{spec}'.") from None
+            if base == "HEAD":
+                raise QuanliError("仓库中还没有任何提交。请先提交目录（git add、git commit）。",
+                                  "the repository has no commits yet.") from None
+            raise QuanliError(f"找不到版本“{spec}”。请用 git log 查看提交，或 git tag 查看标签。", f"unknown revision '{spec}'.") from None
         for step in steps:
             count = int(step[1:] or 1)
             if step[0] == "~":
                 for _ in range(count):
-                    commit = self._parent(commit, 0, spec)
+                    commit = self.parent(commit, 0, spec)
             else:
-                commit = self._parent(commit, count - 1, spec)
+                commit = self.parent(commit, count - 1, spec)
         return commit
 
-    def _parent(self, commit, index: int, spec: str):
+    def parent(self, commit, index: int = 0, spec: str = ""):
         if len(commit.parents) <= index:
             raise QuanliError(f"版本“{spec}”不存在（没有更早的提交）。", f"revision '{spec}' does not exist.")
-        return self.repo[commit.parents[index]]
+        sha = commit.parents[index]
+        if sha not in self.repo.object_store:
+            raise QuanliError(
+                "这是浅克隆（shallow clone），缺少更早的提交。请运行 git fetch --unshallow；"
+                "在 GitHub Actions 中给 actions/checkout 加上 fetch-depth: 0，在 GitLab CI 中设 GIT_DEPTH: 0。",
+                "this is a shallow clone without the earlier commits: run git fetch --unshallow "
+                "(GitHub Actions: fetch-depth: 0; GitLab CI: GIT_DEPTH: 0).")
+        return self.repo[sha]
 
-    def files(self, spec: str, under: str = "") -> dict[str, bytes]:
-        """{path relative to the repository: blob bytes} of the YAML files at a revision."""
+    def head_id(self) -> bytes | None:
+        try:
+            return self.repo.head()
+        except Exception:
+            return None
+
+    # -- files -------------------------------------------------------------------------------
+
+    def blob(self, sha: bytes, path: str | None = None) -> bytes:
+        """A blob's bytes: from the object store, or from disk for a working-tree file."""
+        if path is not None and path in self._disk:
+            return self._disk[path]
+        return self.repo.object_store[sha].data
+
+    def tree_files(self, tree: bytes, under: str = "") -> dict[str, bytes]:
+        """{repository path: blob id} of the catalogue files in a tree (blobs are not read)."""
         from dulwich.object_store import iter_tree_contents
 
-        commit = self.commit(spec)
+        store = self.repo.object_store
+        top = tree
+        if under:
+            from dulwich.object_store import tree_lookup_path
+
+            try:
+                _, top = tree_lookup_path(store.__getitem__, tree, under.rstrip("/").encode())
+            except KeyError:
+                return {}
         out = {}
-        for entry in iter_tree_contents(self.repo.object_store, commit.tree):
-            path = entry.path.decode("utf-8", "surrogateescape")
-            if path.endswith((".yaml", ".yml")) and (not under or path.startswith(under)) and entry.mode & 0o170000 == 0o100000:
-                out[path] = self.repo.object_store[entry.sha].data
+        for entry in iter_tree_contents(store, top):
+            path = under + entry.path.decode("utf-8", "surrogateescape")
+            if entry.mode & 0o170000 == 0o100000 and split_catalogue_path(path):
+                out[path] = entry.sha
         return out
 
-    def worktree_files(self, under: str = "") -> dict[str, bytes]:
-        """The same for the working tree (what is on disk now), skipping hidden folders."""
+    def disk_files(self, under: str = "") -> dict[str, bytes]:
+        """The same for the working tree: files on disk hashed as git blobs (hidden folders skipped)."""
         out = {}
         top = self.root / under if under else self.root
         for dirpath, dirnames, filenames in os.walk(top):
-            dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
             for name in filenames:
                 if name.endswith((".yaml", ".yml")):
                     full = Path(dirpath) / name
-                    if full.is_file() and not full.is_symlink():
-                        out[full.relative_to(self.root).as_posix()] = full.read_bytes()
+                    rel = full.relative_to(self.root).as_posix()
+                    if split_catalogue_path(rel) and full.is_file() and not full.is_symlink():
+                        data = full.read_bytes()
+                        self._disk[rel] = data
+                        out[rel] = blob_id(data)
         return out
 
+    def changes(self, rev_a: str, rev_b: str | None, under: str = "") -> list[FileChange]:
+        """Catalogue files that differ between two revisions (``rev_b`` None: the working tree)."""
+        old_commit = self.commit(rev_a)
+        if rev_b is WORKTREE:
+            return _pair(self.tree_files(old_commit.tree, under), self.disk_files(under.rstrip("/")), self._catalogue_roots)
+        return self.commit_changes(old_commit.tree, self.commit(rev_b).tree, under)
 
-def catalogues_in(files: dict[str, bytes]) -> dict[str, dict[str, bytes]]:
-    """Group a revision's files by catalogue: {catalogue folder: {path inside it: bytes}}."""
-    roots = sorted((str(PurePosixPath(p).parent) for p in files if PurePosixPath(p).name == "catalog.yaml"), key=len, reverse=True)
-    out: dict[str, dict[str, bytes]] = {}
-    for path, data in files.items():
-        for root in roots:
-            prefix = "" if root == "." else root + "/"
-            if path.startswith(prefix):
-                rel = path[len(prefix):]
-                if rel in ("catalog.yaml", "laws.yaml") or re.fullmatch(r"(items|flows)/[^/]+\.ya?ml", rel):
-                    out.setdefault(root, {})[rel] = data
-                break
-    return out
+    def commit_changes(self, old_tree: bytes | None, new_tree: bytes | None, under: str = "") -> list[FileChange]:
+        """Changed catalogue files between two trees, from git's tree diff."""
+        from dulwich.diff_tree import tree_changes
+
+        old, new = {}, {}
+        for tc in tree_changes(self.repo.object_store, old_tree, new_tree):
+            for side, entry in ((old, tc.old), (new, tc.new)):
+                if entry is not None and entry.path is not None and entry.mode is not None and entry.mode & 0o170000 == 0o100000:
+                    path = entry.path.decode("utf-8", "surrogateescape")
+                    if path.startswith(under) and split_catalogue_path(path):
+                        side[path] = entry.sha
+        trees = [t for t in (old_tree, new_tree) if t is not None]
+        return _pair(old, new, lambda roots: {r for r in roots if any(self._has(t, r) for t in trees)})
+
+    def _has(self, tree: bytes, root: str) -> bool:
+        from dulwich.object_store import tree_lookup_path
+
+        try:
+            tree_lookup_path(self.repo.object_store.__getitem__, tree, (root + "/catalog.yaml" if root != "." else "catalog.yaml").encode())
+            return True
+        except KeyError:
+            return False
+
+    def _catalogue_roots(self, roots: set[str]) -> set[str]:
+        """For the working tree: roots whose catalog.yaml exists on disk or at HEAD."""
+        head = self.head_id()
+        tree = self.repo[head].tree if head else None
+        return {r for r in roots if (self.root / r / "catalog.yaml").is_file() or (tree is not None and self._has(tree, r))}
+
+    def path_at(self, commit, path: str) -> bytes | None:
+        """The blob id of a file at a commit, or None."""
+        from dulwich.object_store import tree_lookup_path
+
+        try:
+            mode, sha = tree_lookup_path(self.repo.object_store.__getitem__, commit.tree, path.encode())
+        except KeyError:
+            return None
+        return sha if mode & 0o170000 == 0o100000 else None
+
+
+def _pair(old: dict[str, bytes], new: dict[str, bytes], keep_roots) -> list[FileChange]:
+    """FileChanges for the paths whose blob ids differ, in catalogues that exist on either side."""
+    out = []
+    for path in sorted(set(old) | set(new)):
+        if old.get(path) == new.get(path):
+            continue
+        root, rel = split_catalogue_path(path)  # type: ignore[misc]
+        out.append(FileChange(root, rel if path in old else None, rel if path in new else None, old.get(path), new.get(path)))
+    roots = keep_roots({c.root for c in out})
+    return [c for c in out if c.root in roots]
+
+
+def relative_root(repo: Repository, start: Path) -> str:
+    """The repository-relative prefix ('' or 'a/b/') of a folder inside the repository."""
+    start = start.resolve()
+    if start == repo.root:
+        return ""
+    try:
+        return start.relative_to(repo.root).as_posix().rstrip("/") + "/"
+    except ValueError:
+        raise QuanliError(f"{start} 不在仓库 {repo.root} 中。", f"{start} is not inside the repository {repo.root}.") from None

@@ -1,0 +1,134 @@
+"""Catalogue changes across git history: between two revisions, and commit by commit.
+
+Only the files git reports as changed are parsed. A flow or law change still names every
+item that uses it: those items are found on demand by a byte search of that side's item
+files, and only the files that mention the id are parsed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterator
+
+from quanli.compare import Change, State, compare
+from quanli.vcs import WORKTREE, FileChange, Repository
+
+
+def parse_blob(data: bytes) -> Any:
+    """A file's data, or None when it cannot be read (validate reports those)."""
+    from quanli.loader.yamlparse import ParseFailure, load_bytes
+
+    try:
+        return load_bytes(data)[0]
+    except ParseFailure:
+        return None
+
+
+def _put(state: State, rel: str, data: Any) -> None:
+    if not isinstance(data, dict):
+        return
+    if rel == "laws.yaml":
+        laws = data.get("laws")
+        state.laws = {law["id"]: law for law in laws if isinstance(law, dict) and isinstance(law.get("id"), str)} if isinstance(laws, list) else {}
+    elif rel == "catalog.yaml":
+        deps = data.get("departments")
+        state.departments = {d["name"]: d for d in deps if isinstance(d, dict) and isinstance(d.get("name"), str)} if isinstance(deps, list) else {}
+    elif isinstance(data.get("id"), str):
+        (state.items if rel.startswith("items/") else state.flows)[data["id"]] = data
+
+
+class _Side:
+    """One side of a comparison: a commit's tree, or the working tree (tree None)."""
+
+    def __init__(self, repo: Repository, tree: bytes | None) -> None:
+        self.repo, self.tree = repo, tree
+
+    def items_mentioning(self, root: str):
+        prefix = "" if root == "." else root + "/"
+
+        def find(needle: str) -> dict[str, dict]:
+            files = self.repo.tree_files(self.tree, prefix + "items/") if self.tree is not None else self.repo.disk_files(prefix + "items")
+            out = {}
+            key = needle.encode("utf-8")
+            for path, sha in files.items():
+                blob = self.repo.blob(sha, path if self.tree is None else None)
+                if key in blob:
+                    data = parse_blob(blob)
+                    if isinstance(data, dict) and isinstance(data.get("id"), str):
+                        out[data["id"]] = data
+            return out
+        return find
+
+
+def compare_changes(repo: Repository, changes: list[FileChange], old_tree: bytes | None, new_tree: bytes | None,
+                    new_is_worktree: bool = False) -> dict[str, list[Change]]:
+    """{catalogue folder: its semantic changes} for a set of changed files."""
+    by_root: dict[str, list[FileChange]] = {}
+    for fc in changes:
+        by_root.setdefault(fc.root, []).append(fc)
+    old_side = _Side(repo, old_tree) if old_tree is not None else None
+    new_side = _Side(repo, None if new_is_worktree else new_tree) if (new_tree is not None or new_is_worktree) else None
+    prefix = lambda root: "" if root == "." else root + "/"  # noqa: E731
+    out: dict[str, list[Change]] = {}
+    for root, files in sorted(by_root.items()):
+        before = State(items_mentioning=old_side.items_mentioning(root) if old_side else (lambda _n: {}))
+        after = State(items_mentioning=new_side.items_mentioning(root) if new_side else (lambda _n: {}))
+        for fc in files:
+            if fc.old_path is not None:
+                _put(before, fc.old_path, parse_blob(repo.blob(fc.old_sha)))
+            if fc.new_path is not None:
+                path = prefix(root) + fc.new_path
+                _put(after, fc.new_path, parse_blob(repo.blob(fc.new_sha, path if new_is_worktree else None)))
+        result = compare(before, after)
+        if result:
+            out[root] = result
+    return out
+
+
+def diff(repo: Repository, rev_a: str, rev_b: str | None, under: str = "") -> dict[str, list[Change]]:
+    """Semantic changes from ``rev_a`` to ``rev_b`` (None: the working tree)."""
+    old = repo.commit(rev_a)
+    new_tree = repo.commit(rev_b).tree if rev_b is not WORKTREE else None
+    return compare_changes(repo, repo.changes(rev_a, rev_b, under), old.tree, new_tree, new_is_worktree=rev_b is WORKTREE)
+
+
+@dataclass
+class Entry:
+    """One commit that changed an item."""
+    commit: str
+    date: int  # seconds since the epoch
+    tz: int  # offset in seconds
+    author: str
+    message: str
+    change: Change
+
+
+def commits(repo: Repository, head: bytes) -> Iterator[Any]:
+    """Commits reachable from ``head``, newest first (first parents only: the catalogue's main line)."""
+    commit = repo.repo[head]
+    while True:
+        yield commit
+        if not commit.parents or commit.parents[0] not in repo.repo.object_store:
+            return
+        commit = repo.repo[commit.parents[0]]
+
+
+def item_log(repo: Repository, item_id: str, head: bytes, root: str) -> list[Entry]:
+    """The commits that changed one item, newest first, following id changes (renames) back in time."""
+    prefix = "" if root == "." else root + "/"
+    current = item_id
+    out: list[Entry] = []
+    for commit in commits(repo, head):
+        parent_tree = repo.repo[commit.parents[0]].tree if commit.parents and commit.parents[0] in repo.repo.object_store else None
+        files = [fc for fc in repo.commit_changes(parent_tree, commit.tree, prefix) if fc.root == root
+                 and ((fc.old_path or "").startswith("items/") or (fc.new_path or "").startswith("items/"))]
+        if not files:
+            continue
+        for change in compare_changes(repo, files, parent_tree, commit.tree).get(root, []):
+            if change.kind == "item" and change.id == current:
+                out.append(Entry(commit.id.decode(), commit.commit_time, commit.commit_timezone,
+                                 commit.author.decode("utf-8", "replace"), commit.message.decode("utf-8", "replace").strip(), change))
+                if change.change == "renamed" and change.old_id:
+                    current = change.old_id
+                break
+    return out
