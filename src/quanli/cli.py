@@ -136,6 +136,31 @@ def diff(
 
 
 @app.command()
+def log(
+    item_id: str = typer.Argument(..., metavar="ITEM_ID", help="事项编号，例如 SJ-XK-001。"),
+    path: Optional[Path] = typer.Option(None, "--path", "-p", help="目录文件夹；默认为当前文件夹所在的目录（仓库中只有一个目录时可省略）。"),
+    format: Format = typer.Option(Format.text, "--format", "-f", help="text（默认）或 json。"),
+    lang: Optional[Lang] = LangOpt,
+) -> None:
+    """事项的修改历史：每次提交的日期、作者、说明和字段变化（事项改编号后继续追溯）。"""
+    from quanli.commands import history as cmd
+
+    _guard(lang, lambda lang: cmd.log(item_id, path, format.value, lang))
+
+
+@app.command()
+def show(
+    spec: str = typer.Argument(..., metavar="ITEM_ID@REV", help="事项编号@版本，例如 SJ-XK-001@v1.0、SJ-XK-001@HEAD~3；省略 @版本 时为 HEAD。"),
+    path: Optional[Path] = typer.Option(None, "--path", "-p", help="目录文件夹；默认为当前文件夹所在的目录。"),
+    lang: Optional[Lang] = LangOpt,
+) -> None:
+    """显示事项在某个版本时的内容（原样输出当时的 YAML 文件）。"""
+    from quanli.commands import history as cmd
+
+    _guard(lang, lambda lang: cmd.show(spec, path, lang))
+
+
+@app.command()
 def workdays(
     start: str = typer.Argument(..., help="起算日期 YYYY-MM-DD（从次日开始计算）。"),
     count: int = typer.Argument(..., help="工作日数，例如 20。"),

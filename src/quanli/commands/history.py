@@ -1,0 +1,112 @@
+"""``quanli log ITEM`` and ``quanli show ITEM@REV``: one item through the catalogue's history."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+
+from quanli.errors import QuanliError
+
+
+def _catalogue_root(repo, start: Path, commit) -> str:
+    """The catalogue (repository-relative folder) a command is about: the one around ``start``,
+    or the only one in the repository at ``commit``."""
+    from quanli.loader.catalogue import find_catalogue_root
+    from quanli.vcs import relative_root
+
+    around = find_catalogue_root(start)
+    if around is not None:
+        return relative_root(repo, around).rstrip("/") or "."
+    roots = sorted({path.rsplit("/", 1)[0] if "/" in path else "." for path in repo.tree_files(commit.tree, relative_root(repo, start))
+                    if path.rsplit("/", 1)[-1] == "catalog.yaml"})
+    if len(roots) == 1:
+        return roots[0]
+    if not roots:
+        raise QuanliError(f"{start} 中没有目录（找不到 catalog.yaml）。", f"no catalogue under {start}.")
+    raise QuanliError(f"仓库中有多个目录（{'、'.join(roots)}），请用 --path 指定其中一个。",
+                      f"the repository holds several catalogues ({', '.join(roots)}): choose one with --path.")
+
+
+def _open(path: Path | None):
+    from quanli.vcs import Repository
+
+    start = (path or Path.cwd()).resolve()
+    if not start.exists():
+        raise QuanliError(f"路径不存在：{start}", f"path does not exist: {start}")
+    if start.is_file():
+        start = start.parent
+    return Repository(start), start
+
+
+def _item_blob(repo, commit, root: str, item_id: str) -> bytes | None:
+    """The item's file at a commit: items/<ID>.yaml, or any item file whose id is ``item_id``."""
+    from quanli.history import parse_blob
+
+    prefix = "" if root == "." else root + "/"
+    for name in (f"items/{item_id}.yaml", f"items/{item_id}.yml"):
+        sha = repo.path_at(commit, prefix + name)
+        if sha is not None:
+            return repo.blob(sha)
+    for path, sha in repo.tree_files(commit.tree, prefix + "items/").items():
+        blob = repo.blob(sha)
+        if item_id.encode() in blob:
+            data = parse_blob(blob)
+            if isinstance(data, dict) and data.get("id") == item_id:
+                return blob
+    return None
+
+
+def show(spec: str, path: Path | None, lang: str) -> int:
+    item_id, _, rev = spec.partition("@")
+    if not item_id:
+        raise QuanliError("请写成 事项编号@版本，例如 SJ-XK-001@v1.0 或 SJ-XK-001@HEAD~2。",
+                          "write ITEM_ID@REV, e.g. SJ-XK-001@v1.0.")
+    repo, start = _open(path)
+    commit = repo.commit(rev or "HEAD")
+    root = _catalogue_root(repo, start, commit)
+    blob = _item_blob(repo, commit, root, item_id)
+    if blob is None:
+        raise QuanliError(f"版本 {rev or 'HEAD'} 中没有事项 {item_id}（目录 {root}）。可用 quanli log {item_id} 查看它的历史。",
+                          f"item {item_id} does not exist at {rev or 'HEAD'} (catalogue {root}).", exit_code=1)
+    text = blob.decode("utf-8", "replace")
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    return 0
+
+
+def _when(seconds: int, tz: int) -> str:
+    moment = dt.datetime.fromtimestamp(seconds, dt.timezone(dt.timedelta(seconds=tz)))
+    return moment.strftime("%Y-%m-%d %H:%M")
+
+
+def log(item_id: str, path: Path | None, fmt: str, lang: str) -> int:
+    from quanli.history import item_log
+    from quanli.report.changes import CHANGE_ZH, short
+
+    repo, start = _open(path)
+    head = repo.commit("HEAD")
+    root = _catalogue_root(repo, start, head)
+    entries = item_log(repo, item_id, head.id, root)
+    if fmt == "json":
+        rows = [{"commit": e.commit, "date": _when(e.date, e.tz), "author": e.author, "message": e.message,
+                 **e.change.to_dict()} for e in entries]
+        json.dump(rows, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return 0
+    en = lang == "en"
+    if not entries:
+        print(f"No commit changed item {item_id}." if en else f"没有提交修改过事项 {item_id}。")
+        return 0
+    for e in entries:
+        c = e.change
+        verb = c.change if en else CHANGE_ZH[c.change]
+        ident = f"{c.old_id} → {c.id}" if c.old_id else c.id
+        print(f"{e.commit[:10]}  {_when(e.date, e.tz)}  {e.author}")
+        print(f"    {e.message.splitlines()[0] if e.message else ''}")
+        print(f"    {verb} {ident} {c.name}".rstrip())
+        for f in c.fields:
+            none = "(none)" if en else "（无）"
+            print(f"      {f.path}: {short(f.old) if f.old is not None else none} → {short(f.new) if f.new is not None else none}")
+        print()
+    return 0
