@@ -160,6 +160,26 @@ def show(
     _guard(lang, lambda lang: cmd.show(spec, path, lang))
 
 
+@app.command("git-setup")
+def git_setup(
+    path: Optional[Path] = typer.Argument(None, help="仓库中的文件夹；默认为当前文件夹。其中的所有目录都会设置。"),
+    undo: bool = typer.Option(False, "--undo", help="撤销设置：删除 .gitattributes 中 quanli 的段落和 .git/config 中的 diff.quanli。"),
+    lang: Optional[Lang] = LangOpt,
+) -> None:
+    """让 git diff、git log -p 按字段显示目录文件的变化（写入 .gitattributes 和本仓库的 git 配置；可重复运行，可撤销）。"""
+    from quanli.commands import gitsetup as cmd
+
+    _guard(lang, lambda lang: cmd.run(path, undo, lang))
+
+
+@app.command(hidden=True)
+def textconv(file: Path = typer.Argument(..., help="文件。")) -> None:
+    """git 的 textconv：把目录文件转换为逐字段的规范文本（由 git 调用）。"""
+    from quanli.commands import gitsetup as cmd
+
+    _guard(None, lambda lang: cmd.textconv(file))
+
+
 @app.command()
 def workdays(
     start: str = typer.Argument(..., help="起算日期 YYYY-MM-DD（从次日开始计算）。"),
