@@ -181,6 +181,34 @@ def textconv(file: Path = typer.Argument(..., help="文件。")) -> None:
 
 
 @app.command()
+def release(
+    version: str = typer.Argument(..., help="版本号，例如 v2026.1（用作 git 标签）。"),
+    path: Optional[Path] = typer.Option(None, "--path", "-p", help="目录文件夹；默认为当前文件夹所在的目录。"),
+    date: Optional[str] = typer.Option(None, "--date", help="发布日期 YYYY-MM-DD；默认今天（北京时间）。报送期限从它的次日起算。"),
+    allow_empty: bool = typer.Option(False, "--allow-empty", help="自上次发布以来没有变化时也发布。"),
+    lang: Optional[Lang] = LangOpt,
+) -> None:
+    """发布新版本：检查通过且工作区干净时，写入 CHANGELOG.md 和变更说明（DOCX、Markdown，含 20 个工作日的报送期限），提交并创建带说明的标签。"""
+    from quanli.commands import release as cmd
+
+    _guard(lang, lambda lang: cmd.release(version, path, date, allow_empty, lang))
+
+
+@app.command()
+def changelog(
+    rev_from: Optional[str] = typer.Argument(None, metavar="[FROM]", help="起始版本；默认为上一个发布标签。"),
+    rev_to: Optional[str] = typer.Argument(None, metavar="[TO]", help="结束版本；默认 HEAD。"),
+    path: Optional[Path] = typer.Option(None, "--path", "-p", help="目录文件夹；默认为当前文件夹所在的目录。"),
+    date: Optional[str] = typer.Option(None, "--date", help="计算报送期限所用的日期；默认今天。"),
+    lang: Optional[Lang] = LangOpt,
+) -> None:
+    """显示两个版本之间的变更记录（与 release 写入的内容相同，Markdown），不创建标签。"""
+    from quanli.commands import release as cmd
+
+    _guard(lang, lambda lang: cmd.changelog(rev_from, rev_to, path, date, lang))
+
+
+@app.command()
 def workdays(
     start: str = typer.Argument(..., help="起算日期 YYYY-MM-DD（从次日开始计算）。"),
     count: int = typer.Argument(..., help="工作日数，例如 20。"),

@@ -132,3 +132,59 @@ def item_log(repo: Repository, item_id: str, head: bytes, root: str) -> list[Ent
                     current = change.old_id
                 break
     return out
+
+
+def tags_by_commit(repo: Repository) -> dict[bytes, list[str]]:
+    """{commit id: tag names} (annotated tags peeled to their commit)."""
+    from dulwich.objects import Tag
+
+    out: dict[bytes, list[str]] = {}
+    for name, sha in repo.repo.refs.as_dict(b"refs/tags").items():
+        try:
+            obj = repo.repo[sha]
+            while isinstance(obj, Tag):
+                obj = repo.repo[obj.object[1]]
+        except KeyError:
+            continue
+        out.setdefault(obj.id, []).append(name.decode("utf-8", "replace"))
+    return out
+
+
+def previous_release(repo: Repository, head: bytes, skip_head: bool = False) -> tuple[str, bytes] | None:
+    """The nearest tagged commit on the main line from ``head`` (itself included unless ``skip_head``)."""
+    tags = tags_by_commit(repo)
+    for commit in commits(repo, head):
+        if skip_head and commit.id == head:
+            continue
+        if commit.id in tags:
+            return sorted(tags[commit.id])[-1], commit.id
+    return None
+
+
+def item_messages(repo: Repository, head: bytes, stop: bytes | None, root: str) -> dict[str, list[str]]:
+    """{item id: first lines of the commit messages that changed it}, oldest first, from ``stop`` (excluded) to ``head``."""
+    prefix = "" if root == "." else root + "/"
+    out: dict[str, list[str]] = {}
+    for commit in commits(repo, head):
+        if commit.id == stop:
+            break
+        parent_tree = repo.repo[commit.parents[0]].tree if commit.parents and commit.parents[0] in repo.repo.object_store else None
+        files = [fc for fc in repo.commit_changes(parent_tree, commit.tree, prefix) if fc.root == root
+                 and ((fc.old_path or "").startswith("items/") or (fc.new_path or "").startswith("items/"))]
+        if not files:
+            continue
+        first = commit.message.decode("utf-8", "replace").strip().splitlines()
+        message = first[0].strip() if first else ""
+        for change in compare_changes(repo, files, parent_tree, commit.tree).get(root, []):
+            for ident in filter(None, (change.id, change.old_id)):
+                out.setdefault(ident, []).insert(0, message)
+    return out
+
+
+def changes_since(repo: Repository, base: bytes | None, head: bytes, root: str) -> list[Change]:
+    """The semantic changes of one catalogue from commit ``base`` (None: nothing) to ``head``."""
+    prefix = "" if root == "." else root + "/"
+    old_tree = repo.repo[base].tree if base is not None else None
+    new_tree = repo.repo[head].tree
+    files = [fc for fc in repo.commit_changes(old_tree, new_tree, prefix) if fc.root == root]
+    return compare_changes(repo, files, old_tree, new_tree).get(root, [])

@@ -215,3 +215,30 @@ def relative_root(repo: Repository, start: Path) -> str:
         return start.relative_to(repo.root).as_posix().rstrip("/") + "/"
     except ValueError:
         raise QuanliError(f"{start} 不在仓库 {repo.root} 中。", f"{start} is not inside the repository {repo.root}.") from None
+
+
+def catalogue_in(repo, start: Path, commit) -> str:
+    """The catalogue (repository-relative folder) a command is about: the one around ``start``,
+    or the only one in the repository at ``commit``."""
+    from quanli.loader.catalogue import find_catalogue_root
+
+    around = find_catalogue_root(start)
+    if around is not None:
+        return relative_root(repo, around).rstrip("/") or "."
+    roots = sorted({path.rsplit("/", 1)[0] if "/" in path else "." for path in repo.tree_files(commit.tree, relative_root(repo, start))
+                    if path.rsplit("/", 1)[-1] == "catalog.yaml"})
+    if len(roots) == 1:
+        return roots[0]
+    if not roots:
+        raise QuanliError(f"{start} 中没有目录（找不到 catalog.yaml）。", f"no catalogue under {start}.")
+    raise QuanliError(f"仓库中有多个目录（{'、'.join(roots)}），请用 --path 指定其中一个。",
+                      f"the repository holds several catalogues ({', '.join(roots)}): choose one with --path.")
+
+
+def open_repository(path: Path | None):
+    start = (path or Path.cwd()).resolve()
+    if not start.exists():
+        raise QuanliError(f"路径不存在：{start}", f"path does not exist: {start}")
+    if start.is_file():
+        start = start.parent
+    return Repository(start), start

@@ -8,36 +8,7 @@ import sys
 from pathlib import Path
 
 from quanli.errors import QuanliError
-
-
-def _catalogue_root(repo, start: Path, commit) -> str:
-    """The catalogue (repository-relative folder) a command is about: the one around ``start``,
-    or the only one in the repository at ``commit``."""
-    from quanli.loader.catalogue import find_catalogue_root
-    from quanli.vcs import relative_root
-
-    around = find_catalogue_root(start)
-    if around is not None:
-        return relative_root(repo, around).rstrip("/") or "."
-    roots = sorted({path.rsplit("/", 1)[0] if "/" in path else "." for path in repo.tree_files(commit.tree, relative_root(repo, start))
-                    if path.rsplit("/", 1)[-1] == "catalog.yaml"})
-    if len(roots) == 1:
-        return roots[0]
-    if not roots:
-        raise QuanliError(f"{start} 中没有目录（找不到 catalog.yaml）。", f"no catalogue under {start}.")
-    raise QuanliError(f"仓库中有多个目录（{'、'.join(roots)}），请用 --path 指定其中一个。",
-                      f"the repository holds several catalogues ({', '.join(roots)}): choose one with --path.")
-
-
-def _open(path: Path | None):
-    from quanli.vcs import Repository
-
-    start = (path or Path.cwd()).resolve()
-    if not start.exists():
-        raise QuanliError(f"路径不存在：{start}", f"path does not exist: {start}")
-    if start.is_file():
-        start = start.parent
-    return Repository(start), start
+from quanli.vcs import catalogue_in, open_repository
 
 
 def _item_blob(repo, commit, root: str, item_id: str) -> bytes | None:
@@ -63,9 +34,9 @@ def show(spec: str, path: Path | None, lang: str) -> int:
     if not item_id:
         raise QuanliError("请写成 事项编号@版本，例如 SJ-XK-001@v1.0 或 SJ-XK-001@HEAD~2。",
                           "write ITEM_ID@REV, e.g. SJ-XK-001@v1.0.")
-    repo, start = _open(path)
+    repo, start = open_repository(path)
     commit = repo.commit(rev or "HEAD")
-    root = _catalogue_root(repo, start, commit)
+    root = catalogue_in(repo, start, commit)
     blob = _item_blob(repo, commit, root, item_id)
     if blob is None:
         raise QuanliError(f"版本 {rev or 'HEAD'} 中没有事项 {item_id}（目录 {root}）。可用 quanli log {item_id} 查看它的历史。",
@@ -84,9 +55,9 @@ def log(item_id: str, path: Path | None, fmt: str, lang: str) -> int:
     from quanli.history import item_log
     from quanli.report.changes import CHANGE_ZH, short
 
-    repo, start = _open(path)
+    repo, start = open_repository(path)
     head = repo.commit("HEAD")
-    root = _catalogue_root(repo, start, head)
+    root = catalogue_in(repo, start, head)
     entries = item_log(repo, item_id, head.id, root)
     if fmt == "json":
         rows = [{"commit": e.commit, "date": _when(e.date, e.tz), "author": e.author, "message": e.message,

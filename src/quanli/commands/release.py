@@ -1,0 +1,182 @@
+"""``quanli release VERSION`` and ``quanli changelog [FROM] [TO]``.
+
+A release refuses unless the catalogue validates and the working tree is clean; it then
+writes the CHANGELOG entry and the 变更说明 (markdown and DOCX) into the catalogue,
+commits those files and tags that commit (annotated). ``changelog`` prints the same
+content for any range without writing anything.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import re
+import sys
+from pathlib import Path
+
+from quanli.errors import QuanliError
+
+VERSION_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+CHANGELOG = "CHANGELOG.md"
+CHANGELOG_HEAD = "# 变更记录\n\n由 quanli release 生成，新的版本在前。\n"
+RELEASES = "releases"
+
+
+def today_beijing() -> dt.date:
+    return dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).date()
+
+
+def _date(text: str | None) -> dt.date:
+    if not text:
+        return today_beijing()
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise QuanliError(f"日期“{text}”无效，应写成 YYYY-MM-DD。", f"invalid date '{text}' (YYYY-MM-DD).") from None
+
+
+def _catalogue_data(repo, commit, root: str) -> dict:
+    from quanli.history import parse_blob
+
+    sha = repo.path_at(commit, ("" if root == "." else root + "/") + "catalog.yaml")
+    data = parse_blob(repo.blob(sha)) if sha is not None else None
+    return data if isinstance(data, dict) else {}
+
+
+def make_note(repo, root: str, base: tuple[str, bytes] | None, head, version: str, day: dt.date):
+    """The release note of one catalogue from ``base`` (tag, commit) to commit ``head``."""
+    from quanli import history
+    from quanli.release import REPORT_WORKDAYS, build_note
+    from quanli.workdays import HOLIDAYS_FILE, add_workdays, load_extra
+
+    changes = history.changes_since(repo, base[1] if base else None, head.id, root)
+    messages = history.item_messages(repo, head.id, base[1] if base else None, root)
+    unit = _catalogue_data(repo, head, root).get("unit")
+    unit = unit if isinstance(unit, dict) else {}
+    extra = load_extra(repo.root / root / HOLIDAYS_FILE)
+    return build_note(changes, messages, unit=str(unit.get("name") or root), report_to=str(unit.get("report_to") or ""),
+                      catalogue=root, version=version, date=day, deadline=add_workdays(day, REPORT_WORKDAYS, extra),
+                      previous=base[0] if base else None)
+
+
+def changelog(rev_from: str | None, rev_to: str | None, path: Path | None, day: str | None, lang: str) -> int:
+    from quanli import history
+    from quanli.render.changenote import changelog_entry
+    from quanli.vcs import catalogue_in, open_repository
+
+    repo, start = open_repository(path)
+    head = repo.commit(rev_to or "HEAD")
+    root = catalogue_in(repo, start, head)
+    if rev_from:
+        base = (rev_from, repo.commit(rev_from).id)
+    else:
+        base = history.previous_release(repo, head.id, skip_head=True)
+    title = rev_to or ("未发布" if lang != "en" else "unreleased")
+    sys.stdout.write(changelog_entry(make_note(repo, root, base, head, title, _date(day))))
+    return 0
+
+
+def _identity(repo) -> bytes:
+    """Who signs the release commit and tag: GIT_AUTHOR_* or user.name/user.email, never a guess."""
+    config = repo.repo.get_config_stack()
+
+    def get(key: str, env: str) -> bytes | None:
+        if os.environ.get(env):
+            return os.environ[env].encode("utf-8")
+        try:
+            return config.get((b"user",), key.encode())
+        except KeyError:
+            return None
+    name, email = get("name", "GIT_AUTHOR_NAME"), get("email", "GIT_AUTHOR_EMAIL")
+    if not name or not email:
+        raise QuanliError("没有设置提交者姓名和邮箱，无法创建发布提交和标签。请运行：git config user.name \"姓名\" 和 git config user.email \"邮箱\"。",
+                          "no git identity: run git config user.name and git config user.email.")
+    return name + b" <" + email + b">"
+
+
+def _dirty(repo, root: str) -> list[str]:
+    from dulwich import porcelain
+
+    status = porcelain.status(repo.repo)
+    out = [p.decode("utf-8", "replace") if isinstance(p, bytes) else str(p) for group in status.staged.values() for p in group]
+    out += [p.decode("utf-8", "replace") if isinstance(p, bytes) else str(p) for p in status.unstaged]
+    prefix = "" if root == "." else root + "/"
+    out += [u for u in (p.decode("utf-8", "replace") if isinstance(p, bytes) else str(p) for p in status.untracked)
+            if u.startswith(prefix)]
+    return sorted(set(out))
+
+
+def release(version: str, path: Path | None, day: str | None, allow_empty: bool, lang: str) -> int:
+    from dulwich import porcelain
+
+    from quanli import history
+    from quanli.commands import validate
+    from quanli.fsutil import write_atomic
+    from quanli.render.changenote import changelog_entry, docx, markdown
+    from quanli.vcs import catalogue_in, open_repository
+
+    if not VERSION_RE.match(version):
+        raise QuanliError(f"版本号“{version}”无效：只用字母、数字、点、连字符和下划线，例如 v2026.1。",
+                          f"invalid version '{version}': letters, digits, '.', '-' and '_' only, e.g. v2026.1.")
+    release_day = _date(day)
+    repo, start = open_repository(path)
+    head = repo.commit("HEAD")
+    root = catalogue_in(repo, start, head)
+    if f"refs/tags/{version}".encode() in repo.repo.refs:
+        raise QuanliError(f"标签 {version} 已经存在，请换一个版本号。", f"tag {version} already exists.")
+    dirty = _dirty(repo, root)
+    if dirty:
+        shown = "、".join(dirty[:5]) + (f" 等 {len(dirty)} 个文件" if len(dirty) > 5 else "")
+        raise QuanliError(f"工作区有未提交的修改（{shown}）。请先提交或撤销，再发布。",
+                          f"the working tree has uncommitted changes ({', '.join(dirty[:5])}): commit them first.", exit_code=1)
+    catalogue = repo.root / root
+    findings = io.StringIO()
+    if validate.run([catalogue], "text", lang, stream=findings) != 0:
+        sys.stdout.write(findings.getvalue())
+        raise QuanliError("目录检查没有通过（见上），没有发布。请先修正问题。", "the catalogue does not validate (see above): nothing released.",
+                          exit_code=1)
+    author = _identity(repo)
+    base = history.previous_release(repo, head.id)
+    note = make_note(repo, root, base, head, version, release_day)
+    if base and not note.rows and not note.others and not allow_empty:
+        raise QuanliError(f"自上一版本 {base[0]} 以来目录没有变化，没有发布（确需发布时加 --allow-empty）。",
+                          f"nothing changed since {base[0]}: not released (use --allow-empty).", exit_code=1)
+
+    log_path = catalogue / CHANGELOG
+    old_log = log_path.read_text(encoding="utf-8") if log_path.is_file() else CHANGELOG_HEAD
+    head_text, _, rest = old_log.partition("\n## ")
+    new_log = head_text.rstrip("\n") + "\n\n" + changelog_entry(note) + (("\n## " + rest) if rest else "")
+    folder = catalogue / RELEASES / version
+    if folder.exists():
+        raise QuanliError(f"{folder} 已经存在，没有覆盖。", f"{folder} already exists; not overwritten.")
+    outputs = {folder / "变更说明.md": markdown(note).encode("utf-8"), folder / "变更说明.docx": docx(note)}
+    for out_path, data in outputs.items():
+        write_atomic(out_path, data)
+    write_atomic(log_path, new_log, overwrite=True)
+
+    stamp = int(dt.datetime.combine(release_day, dt.time(12), dt.timezone(dt.timedelta(hours=8))).timestamp()) \
+        if day else None
+    paths = [str(p) for p in [log_path, *outputs]]
+    porcelain.add(repo.repo, paths)
+    message = f"发布 {version}：{note.unit}行政职权目录（{changelog_summary(note)}）\n\n由 quanli release 生成。"
+    commit_id = porcelain.commit(repo.repo, message.encode("utf-8"), author=author, committer=author,
+                                 author_timestamp=stamp, commit_timestamp=stamp,
+                                 author_timezone=8 * 3600 if stamp else None, commit_timezone=8 * 3600 if stamp else None)
+    porcelain.tag_create(repo.repo, version.encode(), author=author, message=message.encode("utf-8"), annotated=True,
+                         objectish=commit_id, tag_time=stamp, tag_timezone=8 * 3600 if stamp else None)
+    rel = lambda p: p.relative_to(repo.root).as_posix()  # noqa: E731
+    if lang == "en":
+        print(f"Released {version}: {len(note.rows)} item change(s); commit {commit_id.decode()[:10]}, tag {version}.")
+        print(f"Written: {rel(log_path)}, {', '.join(rel(p) for p in outputs)}. Report due {note.deadline.isoformat()}.")
+    else:
+        print(f"已发布 {version}：{changelog_summary(note)}；提交 {commit_id.decode()[:10]}，标签 {version}。")
+        print(f"已写入：{rel(log_path)}、{'、'.join(rel(p) for p in outputs)}。")
+        print(f"请在 {note.deadline.isoformat()} 前向{note.report_to}报送变更说明（发布后第 20 个工作日）。推送：git push --follow-tags")
+    return 0
+
+
+def changelog_summary(note) -> str:
+    from quanli.render.changenote import tally
+
+    return tally(note)

@@ -1,0 +1,123 @@
+"""quanli release and quanli changelog on real temporary git repositories."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+
+import pytest
+from docx import Document
+
+from conftest import LAWS, invoke
+from test_diff import git, repo  # noqa: F401  (fixture)
+
+pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is needed to make test repositories")
+
+
+@pytest.fixture
+def released(repo, cat, monkeypatch):
+    """A repository whose first state is tagged v1, then three commits of real work."""
+    monkeypatch.setenv("GIT_AUTHOR_NAME", "办事员")
+    monkeypatch.setenv("GIT_AUTHOR_EMAIL", "clerk@example.org")
+    git(repo, "tag", "-a", "v1", "-m", "第一版")
+    cat.item(ident="T-XK-002", name="新增的许可事项", change_reason="《示例条例》新设许可")
+    git(repo, "add", "-A"); git(repo, "commit", "-q", "-m", "新增许可事项")
+    cat.item(time_limit={"statutory": {"value": 20, "unit": "工作日"}, "promised": 5})
+    git(repo, "commit", "-qam", "压缩承诺时限")
+    laws = json.loads(json.dumps(LAWS, ensure_ascii=False))
+    laws["laws"][0]["status"] = "已修改"
+    cat.write("laws.yaml", laws)
+    git(repo, "commit", "-qam", "行政许可法修正")
+    return repo
+
+
+def commit_count(repo) -> int:
+    return int(subprocess.run(["git", "-C", str(repo), "rev-list", "--count", "HEAD"], capture_output=True, text=True).stdout)
+
+
+def test_release_writes_the_note_commits_and_tags(released, cat):
+    result = invoke("release", "v2", "--date", "2025-09-26")
+    assert result.exit_code == 0, result.output
+    assert "2025-10-30" in result.output  # 20th working day after 2025-09-26 across 国庆 (hand-counted)
+    tag = subprocess.run(["git", "-C", str(released), "cat-file", "-t", "v2"], capture_output=True, text=True).stdout.strip()
+    assert tag == "tag"  # annotated
+    files = subprocess.run(["git", "-c", "core.quotePath=false", "-C", str(released), "show", "--name-only", "--format=%s", "v2"],
+                           capture_output=True, text=True).stdout
+    assert "cat/CHANGELOG.md" in files and "cat/releases/v2/变更说明.docx" in files and "cat/releases/v2/变更说明.md" in files
+    status = subprocess.run(["git", "-C", str(released), "status", "--porcelain"], capture_output=True, text=True).stdout
+    assert status == ""  # everything written was committed
+
+    md = (cat.root / "releases" / "v2" / "变更说明.md").read_text(encoding="utf-8")
+    assert md.startswith("# 测试县生态环境局行政职权目录和运行流程图变更说明")
+    assert "| 1 | T-XK-001 | 建设项目环境影响报告表审批 | 修改 | 办理时限（time_limit.promised）：10 → 5 | 压缩承诺时限 |" in md
+    assert "| 2 | T-XK-002 | 新增的许可事项 | 新增 | 新增事项 | 《示例条例》新设许可 |" in md
+    assert "法律法规修改：行政许可法" in md and "涉及事项 T-XK-001、T-XK-002" in md
+    assert "报送期限：2025年10月30日" in md
+
+    doc = Document(str(cat.root / "releases" / "v2" / "变更说明.docx"))
+    paragraphs = [p.text for p in doc.paragraphs]
+    assert paragraphs[0] == "测试县生态环境局行政职权目录和运行流程图变更说明"
+    assert any("自上一版本 v1 以来共新增 1 项，修改 1 项" in p for p in paragraphs)
+    assert any(p.startswith("报送期限：2025年10月30日") for p in paragraphs)
+    [table] = doc.tables
+    rows = [[c.text for c in row.cells] for row in table.rows]
+    assert rows[0] == ["序号", "事项编号", "事项名称", "变化", "变更内容", "变更理由"]
+    assert rows[1] == ["1", "T-XK-001", "建设项目环境影响报告表审批", "修改", "办理时限（time_limit.promised）：10 → 5", "压缩承诺时限"]
+    assert rows[2][1:4] == ["T-XK-002", "新增的许可事项", "新增"]
+    assert doc.sections[0].page_width > doc.sections[0].page_height  # landscape
+
+    log = (cat.root / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert log.startswith("# 变更记录") and "## v2（2025-09-26）" in log
+    # the next release puts its entry first and keeps the old one
+    cat.item(ident="T-XK-002", name="新增的许可事项", status="停止行使", change_reason="《示例条例》废止")
+    git(released, "commit", "-qam", "停止行使")
+    assert invoke("release", "v3", "--date", "2025-01-20").exit_code == 0
+    log = (cat.root / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert log.index("## v3") < log.index("## v2")
+    v3 = (cat.root / "releases" / "v3" / "变更说明.md").read_text(encoding="utf-8")
+    assert "| 1 | T-XK-002 | 新增的许可事项 | 停止行使 |" in v3 and "《示例条例》废止" in v3
+    assert "报送期限：2025年2月21日" in v3  # across 春节 2025 with its 调休 Saturdays (hand-counted)
+
+
+def test_release_refuses_a_dirty_tree_an_invalid_catalogue_and_a_used_tag(released, cat):
+    before = commit_count(released)
+    cat.item(name="未提交的修改")
+    dirty = invoke("release", "v2")
+    assert dirty.exit_code == 1 and "未提交" in dirty.output
+    cat.item(flow="NO-SUCH-FLOW")
+    git(released, "commit", "-qam", "引用不存在的流程图")
+    invalid = invoke("release", "v2")
+    assert invalid.exit_code == 1 and "QL" in invalid.output and "没有发布" in invalid.output
+    assert not (cat.root / "releases").exists() and not (cat.root / "CHANGELOG.md").exists()
+    assert invoke("release", "v1").exit_code == 2  # the tag exists
+    assert invoke("release", "../evil").exit_code == 2  # not a version
+    assert commit_count(released) == before + 1  # only the test's own commit
+
+
+def test_nothing_changed_since_the_last_release(released, cat):
+    assert invoke("release", "v2", "--date", "2025-09-26").exit_code == 0
+    again = invoke("release", "v3")
+    assert again.exit_code == 1 and "没有变化" in again.output
+    assert invoke("release", "v3", "--allow-empty").exit_code == 0
+
+
+def test_release_needs_an_identity(released, cat, monkeypatch):
+    monkeypatch.delenv("GIT_AUTHOR_NAME")
+    monkeypatch.delenv("GIT_AUTHOR_EMAIL")
+    monkeypatch.setenv("HOME", str(released))  # no global git config
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(released))
+    result = invoke("release", "v2")
+    assert result.exit_code == 2 and "git config user.name" in result.output
+    assert not (cat.root / "CHANGELOG.md").exists()
+
+
+def test_changelog_prints_without_tagging(released, cat):
+    result = invoke("changelog", "--date", "2025-09-26")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("## 未发布（2025-09-26）")
+    assert "上一版本：v1" in result.stdout and "| 1 | T-XK-001 |" in result.stdout and "期限 2025-10-30" in result.stdout
+    tags = subprocess.run(["git", "-C", str(released), "tag"], capture_output=True, text=True).stdout.split()
+    assert tags == ["v1"]
+    ranged = invoke("changelog", "v1", "HEAD~2").stdout
+    assert "T-XK-002" in ranged and "T-XK-001 |" not in ranged
