@@ -96,3 +96,12 @@ def test_a_repealed_law_names_the_items_that_cite_it():
 def test_lists_of_texts_report_what_came_and_went():
     assert [f.to_dict() for f in diff_values({"forms": ["门户网站", "公开栏"]}, {"forms": ["公开栏", "政务服务网"]})] == [
         {"path": "forms", "old": ["门户网站"], "new": ["政务服务网"]}]
+
+
+def test_two_items_from_one_template_are_not_a_rename():
+    """Deleting one item and adding another in the same range: similar fields, different names."""
+    a = state(item(ident="T-XK-002", name="甲事项"))
+    b = state(item(ident="T-XK-004", name="乙事项", category="行政确认"))
+    assert [(c["id"], c["change"]) for c in as_dicts(compare(a, b))] == [("T-XK-002", "removed"), ("T-XK-004", "added")]
+    renamed = state(item(ident="T-XK-004", name="甲事项", category="行政确认"))  # same name: an id change with an edit
+    assert [(c["id"], c["change"], c.get("old_id")) for c in as_dicts(compare(a, renamed))] == [("T-XK-004", "renamed", "T-XK-002")]

@@ -9,7 +9,7 @@ import subprocess
 
 import pytest
 
-from conftest import FLOW, LAWS, dump, invoke, item
+from conftest import CATALOG, FLOW, LAWS, dump, invoke, item
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is needed to make test repositories")
 
@@ -195,3 +195,41 @@ def test_shallow_clone_says_how_to_fetch_more(repo, cat, tmp_path, monkeypatch):
     monkeypatch.chdir(clone)
     result = invoke("diff", "HEAD~1", "HEAD")
     assert result.exit_code == 2 and "fetch-depth: 0" in result.output and "Traceback" not in result.output
+
+
+def test_a_range_of_commits_gives_exactly_these_changes(repo, cat):
+    """Additions, a deletion, an id change, a flow change, a law repeal and a department, across several commits."""
+    cat.item(ident="T-XK-002", name="将被删除的事项")
+    cat.item(ident="T-XK-003", name="将被改编号的事项", conditions=["条件甲", "条件乙"])
+    git(repo, "add", "-A"); git(repo, "commit", "-q", "-m", "基线")
+    git(repo, "tag", "base")
+    (cat.root / "items" / "T-XK-002.yaml").unlink()
+    git(repo, "commit", "-qam", "删除")
+    git(repo, "mv", "cat/items/T-XK-003.yaml", "cat/items/T-XK-013.yaml")
+    cat.write("items/T-XK-013.yaml", item(ident="T-XK-013", name="将被改编号的事项", conditions=["条件乙", "条件甲", "条件丙"]))
+    git(repo, "add", "-A"); git(repo, "commit", "-q", "-m", "改编号并加条件")
+    cat.item(ident="T-XK-004", name="新事项", category="行政确认")
+    flow = json.loads(json.dumps(FLOW, ensure_ascii=False))
+    flow["steps"][2]["post"] = "分管副局长"
+    cat.write("flows/XK-TY.yaml", flow)
+    git(repo, "add", "-A"); git(repo, "commit", "-q", "-m", "新增事项，调整岗位")
+    laws = json.loads(json.dumps(LAWS, ensure_ascii=False))
+    laws["laws"][1]["status"] = "已废止"
+    cat.write("laws.yaml", laws)
+    catalog = json.loads(json.dumps(CATALOG, ensure_ascii=False))
+    catalog["departments"].append({"name": "执法大队"})
+    cat.write("catalog.yaml", catalog)
+    git(repo, "commit", "-qam", "环评法废止，新设执法大队")
+    assert changes("base..HEAD") == [
+        {"kind": "item", "id": "T-XK-002", "change": "removed", "name": "将被删除的事项"},
+        {"kind": "item", "id": "T-XK-004", "change": "added", "name": "新事项"},
+        {"kind": "item", "id": "T-XK-013", "change": "renamed", "name": "将被改编号的事项", "old_id": "T-XK-003",
+         "fields": [{"path": "conditions", "old": None, "new": ["条件丙"]}]},
+        {"kind": "flow", "id": "XK-TY", "change": "modified", "name": "行政许可通用流程图",
+         "fields": [{"path": "steps[decide].post", "old": "局长", "new": "分管副局长"}],
+         "affects": ["T-XK-001", "T-XK-004", "T-XK-013"], "summary": ["“决定”的承办岗位：局长 → 分管副局长"]},
+        {"kind": "law", "id": "环境影响评价法", "change": "modified", "name": "中华人民共和国环境影响评价法",
+         "fields": [{"path": "status", "old": "现行有效", "new": "已废止"}], "affects": ["T-XK-001", "T-XK-004", "T-XK-013"]},
+        {"kind": "department", "id": "执法大队", "change": "added", "name": "执法大队"},
+    ]
+    assert changes("base", "base") == [] and changes("HEAD", "HEAD") == []

@@ -25,7 +25,11 @@ IDENTITY: dict[str, tuple[str, ...]] = {
     "steps[].next": ("to",),
     "duties": ("id",),
 }
-RENAME_SIMILARITY = 0.8  # share of content that must match to pair a removed and an added item
+# A removed and an added entry are one renamed entry when their content (id aside) matches this much
+# and they have the same name, or matches almost entirely whatever the name: items made from one
+# template share most of their fields, so similarity alone would pair two different items.
+RENAME_SIMILARITY = 0.8
+RENAME_SIMILARITY_ANY_NAME = 0.95
 
 
 @dataclass
@@ -159,6 +163,11 @@ def _flat(value: Any) -> list[str]:
     return [json.dumps(value, ensure_ascii=False, sort_keys=True)]
 
 
+def _same_name(a: Any, b: Any) -> bool:
+    name = lambda d: " ".join(str(d.get("name", "")).split()) if isinstance(d, dict) else ""  # noqa: E731
+    return bool(name(a)) and name(a) == name(b)
+
+
 def similarity(a: dict, b: dict) -> float:
     return difflib.SequenceMatcher(None, _flat(a), _flat(b), autojunk=False).ratio()
 
@@ -172,7 +181,8 @@ def _compare_kind(kind: str, old: dict[str, dict], new: dict[str, dict], renames
         candidates = sorted(((similarity(old[r], new[a]), r, a) for r in removed for a in added), reverse=True)
         used_r, used_a = set(), set()
         for score, r, a in candidates:
-            if score >= RENAME_SIMILARITY and r not in used_r and a not in used_a:
+            needed = RENAME_SIMILARITY if _same_name(old[r], new[a]) else RENAME_SIMILARITY_ANY_NAME
+            if score >= needed and r not in used_r and a not in used_a:
                 pairs.append((r, a))
                 used_r.add(r)
                 used_a.add(a)
