@@ -233,3 +233,11 @@ def test_a_range_of_commits_gives_exactly_these_changes(repo, cat):
         {"kind": "department", "id": "执法大队", "change": "added", "name": "执法大队"},
     ]
     assert changes("base", "base") == [] and changes("HEAD", "HEAD") == []
+
+
+def test_unit_and_settings_changes_in_catalog_yaml(repo, cat):
+    catalog = json.loads(json.dumps(CATALOG, ensure_ascii=False))
+    catalog["unit"]["report_to"] = "测试县政务公开联席会议办公室"
+    cat.write("catalog.yaml", catalog)
+    assert changes() == [{"kind": "catalog", "id": "catalog.yaml", "change": "modified", "name": "",
+                          "fields": [{"path": "unit.report_to", "old": None, "new": "测试县政务公开联席会议办公室"}]}]

@@ -44,7 +44,7 @@ class FieldChange:
 
 @dataclass
 class Change:
-    kind: str  # item, flow, law, department
+    kind: str  # item, flow, law, department, catalog (unit and settings in catalog.yaml)
     id: str
     change: str  # added, removed, modified, renamed
     name: str = ""
@@ -74,24 +74,13 @@ class State:
     flows: dict[str, dict] = field(default_factory=dict)
     laws: dict[str, dict] = field(default_factory=dict)
     departments: dict[str, dict] = field(default_factory=dict)
+    catalog: dict[str, dict] = field(default_factory=dict)  # {"catalog.yaml": its fields but departments}
     # every item of this side whose text mentions a string (None: ``items`` is the whole side).
     # Lets a state hold only the changed files while a flow or law change still finds its items.
     items_mentioning: Callable[[str], dict[str, dict]] | None = None
 
     def items_citing(self, needle: str) -> dict[str, dict]:
         return self.items_mentioning(needle) if self.items_mentioning else self.items
-
-
-def state_of(catalogue) -> State:
-    """The comparable state of a loaded Catalogue (files that could not be read are left out)."""
-    def by_id(files):
-        return {sf.data["id"]: sf.data for sf in files if sf.ok and isinstance(sf.data.get("id"), str)}
-
-    return State(
-        items=by_id(catalogue.items), flows=by_id(catalogue.flows),
-        laws={law["id"]: law for law in catalogue.law_entries() if isinstance(law.get("id"), str)},
-        departments={d["name"]: d for d in catalogue.departments() if isinstance(d.get("name"), str)},
-    )
 
 
 def _generic(path: str) -> str:
@@ -261,7 +250,8 @@ def compare(before: State, after: State) -> list[Change]:
     changes = (_compare_kind("item", before.items, after.items, renames=True)
                + _compare_kind("flow", before.flows, after.flows, renames=True)
                + _compare_kind("law", before.laws, after.laws, renames=False)
-               + _compare_kind("department", before.departments, after.departments, renames=False))
+               + _compare_kind("department", before.departments, after.departments, renames=False)
+               + _compare_kind("catalog", before.catalog, after.catalog, renames=False))
     for change in changes:  # who is touched by a changed flow or law, in the new state (or the old one if removed)
         side = after if change.change != "removed" else before
         if change.kind == "flow":
@@ -272,5 +262,5 @@ def compare(before: State, after: State) -> list[Change]:
             items = side.items_citing(change.id)
             change.affects = sorted(i for i, d in items.items() if any(
                 isinstance(b, dict) and b.get("law") == change.id for b in (d.get("basis") if isinstance(d.get("basis"), list) else [])))
-    order = {"item": 0, "flow": 1, "law": 2, "department": 3}
+    order = {"item": 0, "flow": 1, "law": 2, "department": 3, "catalog": 4}
     return sorted(changes, key=lambda c: (order[c.kind], c.id, c.change))

@@ -33,6 +33,7 @@ def _put(state: State, rel: str, data: Any) -> None:
     elif rel == "catalog.yaml":
         deps = data.get("departments")
         state.departments = {d["name"]: d for d in deps if isinstance(d, dict) and isinstance(d.get("name"), str)} if isinstance(deps, list) else {}
+        state.catalog = {"catalog.yaml": {k: v for k, v in data.items() if k != "departments"}}
     elif isinstance(data.get("id"), str):
         (state.items if rel.startswith("items/") else state.flows)[data["id"]] = data
 

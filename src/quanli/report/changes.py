@@ -8,8 +8,8 @@ from typing import IO
 from quanli.compare import Change
 
 CHANGE_ZH = {"added": "新增", "removed": "删除", "modified": "修改", "renamed": "改编号"}
-KIND_ZH = {"item": "事项", "flow": "流程图", "law": "法律法规", "department": "处室"}
-KIND_EN = {"item": "item", "flow": "flow", "law": "law", "department": "department"}
+KIND_ZH = {"item": "事项", "flow": "流程图", "law": "法律法规", "department": "处室", "catalog": "目录信息"}
+KIND_EN = {"item": "item", "flow": "flow", "law": "law", "department": "department", "catalog": "catalogue"}
 # field names a reviewer reads in Chinese (the first segment of a field path)
 FIELD_ZH = {
     "name": "名称", "category": "类别", "subject": "实施主体", "department": "承办机构", "duties": "对应职责", "flow": "流程图",
