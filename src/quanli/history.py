@@ -114,19 +114,24 @@ def commits(repo: Repository, head: bytes) -> Iterator[Any]:
         commit = repo.repo[commit.parents[0]]
 
 
+def item_changes_in(repo: Repository, commit, root: str) -> list[Change]:
+    """The item changes one commit made to one catalogue (against its first parent)."""
+    prefix = "" if root == "." else root + "/"
+    parent_tree = repo.repo[commit.parents[0]].tree if commit.parents and commit.parents[0] in repo.repo.object_store else None
+    files = [fc for fc in repo.commit_changes(parent_tree, commit.tree, prefix) if fc.root == root
+             and ((fc.old_path or "").startswith("items/") or (fc.new_path or "").startswith("items/"))]
+    if not files:
+        return []
+    return [c for c in compare_changes(repo, files, parent_tree, commit.tree).get(root, []) if c.kind == "item"]
+
+
 def item_log(repo: Repository, item_id: str, head: bytes, root: str) -> list[Entry]:
     """The commits that changed one item, newest first, following id changes (renames) back in time."""
-    prefix = "" if root == "." else root + "/"
     current = item_id
     out: list[Entry] = []
     for commit in commits(repo, head):
-        parent_tree = repo.repo[commit.parents[0]].tree if commit.parents and commit.parents[0] in repo.repo.object_store else None
-        files = [fc for fc in repo.commit_changes(parent_tree, commit.tree, prefix) if fc.root == root
-                 and ((fc.old_path or "").startswith("items/") or (fc.new_path or "").startswith("items/"))]
-        if not files:
-            continue
-        for change in compare_changes(repo, files, parent_tree, commit.tree).get(root, []):
-            if change.kind == "item" and change.id == current:
+        for change in item_changes_in(repo, commit, root):
+            if change.id == current:
                 out.append(Entry(commit.id.decode(), commit.commit_time, commit.commit_timezone,
                                  commit.author.decode("utf-8", "replace"), commit.message.decode("utf-8", "replace").strip(), change))
                 if change.change == "renamed" and change.old_id:
@@ -164,19 +169,13 @@ def previous_release(repo: Repository, head: bytes, skip_head: bool = False) -> 
 
 def item_messages(repo: Repository, head: bytes, stop: bytes | None, root: str) -> dict[str, list[str]]:
     """{item id: first lines of the commit messages that changed it}, oldest first, from ``stop`` (excluded) to ``head``."""
-    prefix = "" if root == "." else root + "/"
     out: dict[str, list[str]] = {}
     for commit in commits(repo, head):
         if commit.id == stop:
             break
-        parent_tree = repo.repo[commit.parents[0]].tree if commit.parents and commit.parents[0] in repo.repo.object_store else None
-        files = [fc for fc in repo.commit_changes(parent_tree, commit.tree, prefix) if fc.root == root
-                 and ((fc.old_path or "").startswith("items/") or (fc.new_path or "").startswith("items/"))]
-        if not files:
-            continue
         first = commit.message.decode("utf-8", "replace").strip().splitlines()
         message = first[0].strip() if first else ""
-        for change in compare_changes(repo, files, parent_tree, commit.tree).get(root, []):
+        for change in item_changes_in(repo, commit, root):
             for ident in filter(None, (change.id, change.old_id)):
                 out.setdefault(ident, []).insert(0, message)
     return out
