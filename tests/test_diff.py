@@ -241,3 +241,46 @@ def test_unit_and_settings_changes_in_catalog_yaml(repo, cat):
     cat.write("catalog.yaml", catalog)
     assert changes() == [{"kind": "catalog", "id": "catalog.yaml", "change": "modified", "name": "",
                           "fields": [{"path": "unit.report_to", "old": None, "new": "测试县政务公开联席会议办公室"}]}]
+
+
+def test_a_catalogue_deleted_in_the_working_tree_is_listed(repo, cat):
+    shutil.rmtree(cat.root)
+    assert [(c["kind"], c["id"], c["change"]) for c in changes()] == [
+        ("item", "T-XK-001", "removed"), ("flow", "XK-TY", "removed"),
+        ("law", "环境影响评价法", "removed"), ("law", "行政许可法", "removed"),
+        ("department", "审批科", "removed"), ("department", "法制科", "removed"), ("catalog", "catalog.yaml", "removed")]
+
+
+def test_inside_a_catalogue_subfolder_the_whole_catalogue_is_compared(repo, cat, monkeypatch):
+    flow = json.loads(json.dumps(FLOW, ensure_ascii=False))
+    flow["name"] = "改名的流程图"
+    cat.write("flows/XK-TY.yaml", flow)
+    monkeypatch.chdir(cat.root / "items")
+    assert [(c["kind"], c["change"]) for c in changes()] == [("flow", "modified")]
+
+
+def test_a_file_that_cannot_be_read_is_said_so_not_removed(repo, cat):
+    path = cat.root / "items" / "T-XK-001.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "  bad: [unclosed\n", encoding="utf-8")
+    (cat.root / "flows" / "XK-TY.yaml").write_bytes(b"\x00\x01binary")
+    assert changes() == [
+        {"kind": "item", "id": "T-XK-001", "change": "unreadable", "name": "建设项目环境影响报告表审批",
+         "path": "cat/items/T-XK-001.yaml", "side": "new"},
+        {"kind": "flow", "id": "XK-TY", "change": "unreadable", "name": "行政许可通用流程图",
+         "path": "cat/flows/XK-TY.yaml", "side": "new"},
+    ]
+    text = invoke("diff").stdout
+    assert "无法读取" in text and "quanli validate" in text and "删除" not in text
+
+
+def test_revision_suffixes_and_the_merge_base(repo, cat):
+    cat.item(name="第二版")
+    git(repo, "commit", "-qam", "第二版")
+    assert changes("HEAD~1^0", "HEAD~1") == [] and changes("HEAD^{}", "HEAD") == []
+    assert [c["id"] for c in changes("HEAD^", "HEAD")] == ["T-XK-001"]
+    git(repo, "checkout", "-q", "-b", "feature", "HEAD~1")
+    cat.item(ident="T-XK-007", name="分支上的新事项")
+    git(repo, "add", "-A"); git(repo, "commit", "-q", "-m", "分支")
+    # main moved on after the branch left it: A..B would show main's change reverted, A...B does not
+    assert sorted(c["id"] for c in changes("main", "feature")) == ["T-XK-001", "T-XK-007"]
+    assert [c["id"] for c in changes("main...feature")] == ["T-XK-007"]

@@ -73,3 +73,41 @@ def test_outside_a_repository_is_a_clear_error(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     result = invoke("git-setup")
     assert result.exit_code == 2 and "git" in result.output
+
+
+def test_other_content_of_both_files_is_kept_exactly(repo, cat):
+    config = repo / ".git" / "config"
+    config.write_bytes(config.read_bytes() + b"# my comment\n[alias]\n\tst = status # trailing\n")
+    before_config = config.read_bytes()
+    attributes = repo / ".gitattributes"
+    attributes.write_bytes(b"# \xd6\xd0\xce\xc4 (GBK)\r\n*.pdf binary\r\n")
+    before_attributes = attributes.read_bytes()
+    assert invoke("git-setup").exit_code == 0
+    assert config.read_bytes().startswith(before_config) and b'[diff "quanli"]' in config.read_bytes()
+    text = attributes.read_bytes()
+    assert text.startswith(before_attributes) and b"cat/items/*.yaml diff=quanli\r\n" in text  # CRLF kept
+    assert invoke("git-setup", "--undo").exit_code == 0
+    assert config.read_bytes() == before_config and attributes.read_bytes() == before_attributes
+
+
+def test_an_unterminated_block_keeps_the_users_lines(repo, cat):
+    from quanli.commands.gitsetup import BEGIN
+
+    attributes = repo / ".gitattributes"
+    attributes.write_text(f"{BEGIN}\ncat/items/*.yaml diff=quanli\n*.pdf binary\n", encoding="utf-8")
+    assert invoke("git-setup", "--undo").exit_code == 0
+    assert attributes.read_text(encoding="utf-8") == "*.pdf binary\n"
+
+
+def test_folders_with_spaces_and_glob_characters_and_a_bare_path(repo, cat):
+    odd = repo / "目录 [2024]"
+    shutil.copytree(cat.root, odd)
+    git(repo, "add", "-A"); git(repo, "commit", "-q", "-m", "奇怪的文件夹名")
+    assert invoke("git-setup").exit_code == 0
+    attr = git_out(repo, "check-attr", "diff", "--", "目录 [2024]/items/T-XK-001.yaml", "cat/flows/XK-TY.yaml", "other.yaml")
+    assert attr.count(": diff: quanli") == 2 and "other.yaml: diff: unspecified" in attr
+    (odd / "items" / "T-XK-001.yaml").write_text((odd / "items" / "T-XK-001.yaml").read_text(encoding="utf-8")
+                                                 .replace("department: 审批科", "department: 法制科"), encoding="utf-8")
+    env = dict(os.environ, HOME=str(repo), PATH="/usr/bin:/bin", GIT_PAGER="cat")  # no venv on PATH: a GUI tool's view
+    shown = subprocess.run(["git", "-C", str(repo), "diff"], capture_output=True, text=True, env=env)
+    assert shown.returncode == 0 and "+department: 法制科" in shown.stdout and " disclosure.scope: 社会公开" in shown.stdout

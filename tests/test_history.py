@@ -56,7 +56,7 @@ def test_show_prints_the_item_as_it_was(repo, cat):
     git(repo, "tag", "v1.0", "HEAD~1")
     assert invoke("show", "T-XK-001@v1.0").stdout == original
     missing = invoke("show", "T-XK-404@HEAD")
-    assert missing.exit_code == 1 and "T-XK-404" in missing.output
+    assert missing.exit_code == 2 and "T-XK-404" in missing.output
     assert invoke("show", "T-XK-001@nosuch").exit_code == 2
     assert invoke("show", "@HEAD").exit_code == 2
 
@@ -65,3 +65,13 @@ def test_show_finds_an_item_whose_file_name_differs(repo, cat):
     (cat.root / "items" / "T-XK-001.yaml").rename(cat.root / "items" / "old-name.yaml")
     commit(repo, "文件改名")
     assert "建设项目环境影响报告表审批" in invoke("show", "T-XK-001@HEAD").stdout
+
+
+def test_show_goes_by_id_when_two_files_are_swapped(repo, cat):
+    cat.item(ident="T-XK-002", name="第二个")
+    a, b = cat.root / "items" / "T-XK-001.yaml", cat.root / "items" / "T-XK-002.yaml"
+    text_a, text_b = a.read_text(encoding="utf-8"), b.read_text(encoding="utf-8")
+    a.write_text(text_b, encoding="utf-8")
+    b.write_text(text_a, encoding="utf-8")
+    commit(repo, "两个文件互换")
+    assert invoke("show", "T-XK-002").stdout == text_b

@@ -121,3 +121,85 @@ def test_changelog_prints_without_tagging(released, cat):
     assert tags == ["v1"]
     ranged = invoke("changelog", "v1", "HEAD~2").stdout
     assert "T-XK-002" in ranged and "T-XK-001 |" not in ranged
+
+
+@pytest.mark.parametrize("version", ["v3..1", "v3.lock", "v3.", "-v3", "v 3", "v3/x"])
+def test_a_version_git_cannot_tag_is_refused_before_anything_is_written(released, cat, version):
+    before = commit_count(released)
+    result = invoke("release", version)
+    assert result.exit_code == 2 and "内部错误" not in result.output
+    assert commit_count(released) == before and not (cat.root / "CHANGELOG.md").exists()
+
+
+def test_a_refusing_pre_commit_hook_leaves_nothing_behind(released, cat):
+    hook = released / ".git" / "hooks" / "pre-commit"
+    hook.parent.mkdir(parents=True, exist_ok=True)
+    hook.write_text("#!/bin/sh\necho 不许提交\nexit 1\n", encoding="utf-8")
+    hook.chmod(0o755)
+    before = commit_count(released)
+    result = invoke("release", "v2")
+    assert result.exit_code == 2 and "无法创建发布提交" in result.output and "内部错误" not in result.output
+    assert commit_count(released) == before
+    assert not (cat.root / "CHANGELOG.md").exists() and not (cat.root / "releases").exists()
+    status = subprocess.run(["git", "-C", str(released), "status", "--porcelain"], capture_output=True, text=True).stdout
+    assert status == ""
+    hook.unlink()
+    assert invoke("release", "v2").exit_code == 0  # the retry works
+
+
+def test_detached_head_is_refused(released, cat):
+    git(released, "checkout", "-q", "--detach")
+    result = invoke("release", "v2")
+    assert result.exit_code == 2 and "detached" in result.output
+
+
+def test_a_shallow_clone_is_refused_with_advice(released, cat, tmp_path, monkeypatch):
+    clone = tmp_path / "shallow"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{released}", str(clone)], check=True, capture_output=True)
+    monkeypatch.chdir(clone / "cat")
+    for args in (["release", "v2"], ["changelog"], ["log", "T-XK-001"]):
+        result = invoke(*args)
+        assert result.exit_code == 2 and "git fetch --unshallow" in result.output, args
+    assert not (clone / "cat" / "CHANGELOG.md").exists()
+
+
+def test_each_catalogue_of_a_repository_has_its_own_releases(repo, cat, monkeypatch):
+    monkeypatch.setenv("GIT_AUTHOR_NAME", "办事员")
+    monkeypatch.setenv("GIT_AUTHOR_EMAIL", "clerk@example.org")
+    shutil.copytree(cat.root, repo / "second")
+    git(repo, "add", "-A"); git(repo, "commit", "-q", "-m", "两个目录")
+    assert invoke("release", "cat-v1", "--path", str(cat.root)).exit_code == 0
+    second = invoke("release", "second-v1", "--path", str(repo / "second"))
+    assert second.exit_code == 0, second.output
+    note = (repo / "second" / "releases" / "second-v1" / "变更说明.md").read_text(encoding="utf-8")
+    assert "本目录首次发布" in note and "新增 1 项" in note
+    cat.item(name="只改第一个目录")
+    git(repo, "commit", "-qam", "第一个目录改名")
+    log = invoke("changelog", "--path", str(cat.root)).stdout
+    assert "上一版本：cat-v1" in log and "只改第一个目录" in log
+
+
+def test_a_merged_branch_gives_its_own_messages_as_reasons(released, cat):
+    git(released, "checkout", "-q", "-b", "feature")
+    cat.item(name="分支上改名")
+    git(released, "commit", "-qam", "《示例条例》修正，事项改名")
+    git(released, "checkout", "-q", "main")
+    git(released, "merge", "-q", "--no-ff", "-m", "Merge branch 'feature'", "feature")
+    out = invoke("changelog").stdout
+    assert "《示例条例》修正，事项改名" in out and "Merge branch" not in out
+    log = json.loads(invoke("log", "T-XK-001", "--format", "json").stdout)
+    assert log[0]["message"] == "《示例条例》修正，事项改名"
+
+
+def test_hand_written_changelog_keeps_newest_first(released, cat):
+    (cat.root / "CHANGELOG.md").write_text("## 2024 版\n\n手写的记录。\n", encoding="utf-8")
+    git(released, "add", "-A"); git(released, "commit", "-q", "-m", "手写记录")
+    assert invoke("release", "v2", "--date", "2025-09-26").exit_code == 0
+    text = (cat.root / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert text.startswith("## v2（2025-09-26）") and text.index("## v2") < text.index("## 2024 版") and "手写的记录。" in text
+
+
+def test_changelog_of_a_tagged_head_is_titled_by_its_tag(released, cat):
+    assert invoke("release", "v2", "--date", "2025-09-26").exit_code == 0
+    out = invoke("changelog", "--date", "2025-09-26").stdout
+    assert out.startswith("## v2（2025-09-26）") and "上一版本：v1" in out

@@ -123,7 +123,7 @@ class DiffFormat(str, Enum):
 
 @app.command()
 def diff(
-    revisions: Optional[List[str]] = typer.Argument(None, metavar="[REV_A] [REV_B]", help="两个版本（提交、分支、标签，或 A..B）；默认比较 HEAD 和工作区。"),
+    revisions: Optional[List[str]] = typer.Argument(None, metavar="[REV_A] [REV_B]", help="两个版本（提交、分支、标签，或 A..B；A...B 比较 B 与它和 A 的共同祖先，即分支自己的修改）；默认比较 HEAD 和工作区。"),
     path: Optional[Path] = typer.Option(None, "--path", "-p", help="只比较这个文件夹下的目录；默认为当前文件夹。"),
     format: DiffFormat = typer.Option(DiffFormat.text, "--format", "-f", help="text（默认）、markdown（合并请求评论）或 json。"),
     exit_code: bool = typer.Option(False, "--exit-code", help="有变化时退出码为 1（用于脚本）。"),

@@ -46,7 +46,7 @@ class FieldChange:
 class Change:
     kind: str  # item, flow, law, department, catalog (unit and settings in catalog.yaml)
     id: str
-    change: str  # added, removed, modified, renamed
+    change: str  # added, removed, modified, renamed; unreadable (the file cannot be read on one side)
     name: str = ""
     old_id: str | None = None  # for renamed
     fields: list[FieldChange] = field(default_factory=list)
@@ -54,6 +54,8 @@ class Change:
     summary: list[str] = field(default_factory=list)  # for flows: steps and edges in words
     before: Any = None  # the documents themselves (not serialised): for Mermaid before/after
     after: Any = None
+    path: str | None = None  # for unreadable: the file, and the side (old, new) where it cannot be read
+    side: str | None = None
 
     def to_dict(self) -> dict:
         out: dict = {"kind": self.kind, "id": self.id, "change": self.change, "name": self.name}
@@ -65,6 +67,9 @@ class Change:
             out["affects"] = self.affects
         if self.summary:
             out["summary"] = self.summary
+        if self.path is not None:
+            out["path"] = self.path
+            out["side"] = self.side
         return out
 
 
@@ -262,5 +267,11 @@ def compare(before: State, after: State) -> list[Change]:
             items = side.items_citing(change.id)
             change.affects = sorted(i for i, d in items.items() if any(
                 isinstance(b, dict) and b.get("law") == change.id for b in (d.get("basis") if isinstance(d.get("basis"), list) else [])))
-    order = {"item": 0, "flow": 1, "law": 2, "department": 3, "catalog": 4}
-    return sorted(changes, key=lambda c: (order[c.kind], c.id, c.change))
+    return sorted(changes, key=sort_key)
+
+
+KIND_ORDER = {"item": 0, "flow": 1, "law": 2, "department": 3, "catalog": 4}
+
+
+def sort_key(change: Change) -> tuple:
+    return KIND_ORDER[change.kind], change.id, change.change

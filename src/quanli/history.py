@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Iterator
 
-from quanli.compare import Change, State, compare
+from quanli.compare import Change, State, compare, sort_key
 from quanli.vcs import WORKTREE, FileChange, Repository
 
 
@@ -61,6 +61,21 @@ class _Side:
         return find
 
 
+def _kind_of(path: str) -> str:
+    name = path.rsplit("/", 1)[-1]
+    if name == "laws.yaml":
+        return "law"
+    if name == "catalog.yaml":
+        return "catalog"
+    return "flow" if "/flows/" in "/" + path else "item"
+
+
+def _unreadable(path: str, side: str, other: Any) -> Change:
+    ident = other.get("id") if isinstance(other, dict) and isinstance(other.get("id"), str) else path.rsplit("/", 1)[-1]
+    name = str(other.get("name", "")) if isinstance(other, dict) else ""
+    return Change(_kind_of(path), ident, "unreadable", name, path=path, side=side)
+
+
 def compare_changes(repo: Repository, changes: list[FileChange], old_tree: bytes | None, new_tree: bytes | None,
                     new_is_worktree: bool = False) -> dict[str, list[Change]]:
     """{catalogue folder: its semantic changes} for a set of changed files."""
@@ -74,23 +89,37 @@ def compare_changes(repo: Repository, changes: list[FileChange], old_tree: bytes
     for root, files in sorted(by_root.items()):
         before = State(items_mentioning=old_side.items_mentioning(root) if old_side else (lambda _n: {}))
         after = State(items_mentioning=new_side.items_mentioning(root) if new_side else (lambda _n: {}))
+        unreadable: list[Change] = []
         for fc in files:
+            old_doc = parse_blob(repo.blob(fc.old_sha)) if fc.old_path is not None else None
+            new_doc = parse_blob(repo.blob(fc.new_sha, prefix(root) + fc.new_path if new_is_worktree else None)) \
+                if fc.new_path is not None else None
+            for side, path, doc, other in (("old", fc.old_path, old_doc, new_doc), ("new", fc.new_path, new_doc, old_doc)):
+                if path is not None and doc is None:
+                    # a file that cannot be read on one side is said so, and counts as unchanged there:
+                    # it is not reported as removed (or added), and what uses it is not touched
+                    unreadable.append(_unreadable(prefix(root) + path, side, other))
+                    if side == "old":
+                        old_doc = other
+                    else:
+                        new_doc = other
             if fc.old_path is not None:
-                _put(before, fc.old_path, parse_blob(repo.blob(fc.old_sha)))
+                _put(before, fc.old_path, old_doc)
             if fc.new_path is not None:
-                path = prefix(root) + fc.new_path
-                _put(after, fc.new_path, parse_blob(repo.blob(fc.new_sha, path if new_is_worktree else None)))
-        result = compare(before, after)
+                _put(after, fc.new_path, new_doc)
+        result = sorted(unreadable, key=sort_key) + compare(before, after)
         if result:
             out[root] = result
     return out
 
 
-def diff(repo: Repository, rev_a: str, rev_b: str | None, under: str = "") -> dict[str, list[Change]]:
-    """Semantic changes from ``rev_a`` to ``rev_b`` (None: the working tree)."""
-    old = repo.commit(rev_a)
-    new_tree = repo.commit(rev_b).tree if rev_b is not WORKTREE else None
-    return compare_changes(repo, repo.changes(rev_a, rev_b, under), old.tree, new_tree, new_is_worktree=rev_b is WORKTREE)
+def diff(repo: Repository, rev_a: str, rev_b: str | None, under: str = "", merge_base: bool = False) -> dict[str, list[Change]]:
+    """Semantic changes from ``rev_a`` to ``rev_b`` (None: the working tree); with ``merge_base``, from
+    the common ancestor of the two (``A...B``: what a branch changed since it left the other)."""
+    old = repo.merge_base(rev_a, rev_b or "HEAD") if merge_base else repo.commit(rev_a)
+    new = repo.commit(rev_b) if rev_b is not WORKTREE else None
+    return compare_changes(repo, repo.changes(old, new if new is not None else WORKTREE, under), old.tree,
+                           new.tree if new is not None else None, new_is_worktree=new is None)
 
 
 @dataclass
@@ -104,14 +133,17 @@ class Entry:
     change: Change
 
 
-def commits(repo: Repository, head: bytes) -> Iterator[Any]:
-    """Commits reachable from ``head``, newest first (first parents only: the catalogue's main line)."""
-    commit = repo.repo[head]
-    while True:
-        yield commit
-        if not commit.parents or commit.parents[0] not in repo.repo.object_store:
-            return
-        commit = repo.repo[commit.parents[0]]
+def commits(repo: Repository, head: bytes, stop: bytes | None = None) -> Iterator[Any]:
+    """Commits reachable from ``head`` but not from ``stop``, newest first, merge commits left out
+    (what a merge brings in is seen in the branch's own commits, as ``git log`` shows it).
+
+    Refuses a shallow clone: its history stops early, and a release or a log would be wrong without saying so.
+    """
+    repo.require_history()
+    walker = repo.repo.get_walker(include=[head], exclude=[stop] if stop is not None else None)
+    for entry in walker:
+        if len(entry.commit.parents) <= 1:
+            yield entry.commit
 
 
 def item_changes_in(repo: Repository, commit, root: str) -> list[Change]:
@@ -156,23 +188,38 @@ def tags_by_commit(repo: Repository) -> dict[bytes, list[str]]:
     return out
 
 
-def previous_release(repo: Repository, head: bytes, skip_head: bool = False) -> tuple[str, bytes] | None:
-    """The nearest tagged commit on the main line from ``head`` (itself included unless ``skip_head``)."""
+def _catalogue_count(repo: Repository, tree: bytes) -> int:
+    return sum(1 for path in repo.tree_files(tree) if path.rsplit("/", 1)[-1] == "catalog.yaml")
+
+
+def previous_release(repo: Repository, head: bytes, root: str, skip_head: bool = False) -> tuple[str, bytes] | None:
+    """The nearest release of one catalogue among the ancestors of ``head`` (itself included unless ``skip_head``).
+
+    In a repository with one catalogue every tag is a release; with several, a tag is a release of
+    the catalogue whose ``releases/<tag>/`` folder it holds (quanli release writes it), so each
+    catalogue has its own history of releases.
+    """
+    repo.require_history()
     tags = tags_by_commit(repo)
-    for commit in commits(repo, head):
+    if not tags:
+        return None
+    prefix = "" if root == "." else root + "/"
+    several = _catalogue_count(repo, repo.repo[head].tree) > 1
+    for entry in repo.repo.get_walker(include=[head]):
+        commit = entry.commit
         if skip_head and commit.id == head:
             continue
-        if commit.id in tags:
-            return sorted(tags[commit.id])[-1], commit.id
+        names = [t for t in sorted(tags.get(commit.id, []))
+                 if not several or repo.path_at(commit, f"{prefix}releases/{t}/变更说明.md") is not None]
+        if names:
+            return names[-1], commit.id
     return None
 
 
 def item_messages(repo: Repository, head: bytes, stop: bytes | None, root: str) -> dict[str, list[str]]:
     """{item id: first lines of the commit messages that changed it}, oldest first, from ``stop`` (excluded) to ``head``."""
     out: dict[str, list[str]] = {}
-    for commit in commits(repo, head):
-        if commit.id == stop:
-            break
+    for commit in commits(repo, head, stop):
         first = commit.message.decode("utf-8", "replace").strip().splitlines()
         message = first[0].strip() if first else ""
         for change in item_changes_in(repo, commit, root):

@@ -17,9 +17,17 @@ from pathlib import Path
 
 from quanli.errors import QuanliError
 
-_SUFFIX = re.compile(r"(~\d*|\^\d*)$")
+_SUFFIX = re.compile(r"(~\d*|\^\d*|\^\{(?:commit)?\})$")
 _CATALOGUE_FILE = re.compile(r"^(?:(.*)/)?(catalog\.yaml|laws\.yaml|(?:items|flows)/[^/]+\.ya?ml)$")
 WORKTREE = None  # the "revision" that means the files on disk now
+
+
+def shallow_error() -> QuanliError:
+    return QuanliError(
+        "这是浅克隆（shallow clone），缺少更早的提交，无法得到完整的历史。请运行 git fetch --unshallow；"
+        "在 GitHub Actions 中给 actions/checkout 加上 fetch-depth: 0，在 GitLab CI 中设 GIT_DEPTH: 0。",
+        "this is a shallow clone without the earlier commits: run git fetch --unshallow "
+        "(GitHub Actions: fetch-depth: 0; GitLab CI: GIT_DEPTH: 0).")
 
 
 def blob_id(data: bytes) -> bytes:
@@ -58,7 +66,7 @@ class Repository:
     # -- revisions -------------------------------------------------------------------------
 
     def commit(self, spec: str):
-        """A commit from a revision: a ref, a tag, a commit id, with ~N and ^N suffixes."""
+        """A commit from a revision: a ref, a tag, a commit id, with ~N, ^N and ^{} suffixes."""
         from dulwich.objectspec import parse_commit
 
         steps = []
@@ -77,25 +85,45 @@ class Repository:
                                   "the repository has no commits yet.") from None
             raise QuanliError(f"找不到版本“{spec}”。请用 git log 查看提交，或 git tag 查看标签。", f"unknown revision '{spec}'.") from None
         for step in steps:
-            count = int(step[1:] or 1)
+            if step.startswith("^{"):  # ^{} and ^{commit}: the commit itself (tags are already peeled)
+                continue
+            count = int(step[1:]) if step[1:] else 1
             if step[0] == "~":
                 for _ in range(count):
                     commit = self.parent(commit, 0, spec)
-            else:
+            elif count > 0:  # ^0 is the commit itself, ^N its N-th parent
                 commit = self.parent(commit, count - 1, spec)
         return commit
+
+    def merge_base(self, a: str, b: str):
+        """The best common ancestor of two revisions (for A...B, as git diff reads it)."""
+        from dulwich.graph import find_merge_base
+
+        first, second = self.commit(a), self.commit(b)
+        self.require_history()
+        bases = find_merge_base(self.repo, [first.id, second.id])
+        if not bases:
+            raise QuanliError(f"“{a}”和“{b}”没有共同的祖先提交。", f"'{a}' and '{b}' have no common ancestor.")
+        return self.repo[bases[0]]
 
     def parent(self, commit, index: int = 0, spec: str = ""):
         if len(commit.parents) <= index:
             raise QuanliError(f"版本“{spec}”不存在（没有更早的提交）。", f"revision '{spec}' does not exist.")
         sha = commit.parents[index]
         if sha not in self.repo.object_store:
-            raise QuanliError(
-                "这是浅克隆（shallow clone），缺少更早的提交。请运行 git fetch --unshallow；"
-                "在 GitHub Actions 中给 actions/checkout 加上 fetch-depth: 0，在 GitLab CI 中设 GIT_DEPTH: 0。",
-                "this is a shallow clone without the earlier commits: run git fetch --unshallow "
-                "(GitHub Actions: fetch-depth: 0; GitLab CI: GIT_DEPTH: 0).")
+            raise shallow_error()
         return self.repo[sha]
+
+    def is_shallow(self) -> bool:
+        try:
+            return bool(self.repo.get_shallow())
+        except Exception:
+            return False
+
+    def require_history(self) -> None:
+        """Commands that walk history refuse a shallow clone rather than stop early without saying so."""
+        if self.is_shallow():
+            raise shallow_error()
 
     def head_id(self) -> bytes | None:
         try:
@@ -147,12 +175,14 @@ class Repository:
                         out[rel] = blob_id(data)
         return out
 
-    def changes(self, rev_a: str, rev_b: str | None, under: str = "") -> list[FileChange]:
-        """Catalogue files that differ between two revisions (``rev_b`` None: the working tree)."""
-        old_commit = self.commit(rev_a)
+    def changes(self, rev_a, rev_b, under: str = "") -> list[FileChange]:
+        """Catalogue files that differ between two revisions or commits (``rev_b`` None: the working tree)."""
+        old_commit = self.commit(rev_a) if isinstance(rev_a, str) else rev_a
         if rev_b is WORKTREE:
-            return _pair(self.tree_files(old_commit.tree, under), self.disk_files(under.rstrip("/")), self._catalogue_roots)
-        return self.commit_changes(old_commit.tree, self.commit(rev_b).tree, under)
+            return _pair(self.tree_files(old_commit.tree, under), self.disk_files(under.rstrip("/")),
+                         lambda roots: self._catalogue_roots(roots, old_commit.tree))
+        new_commit = self.commit(rev_b) if isinstance(rev_b, str) else rev_b
+        return self.commit_changes(old_commit.tree, new_commit.tree, under)
 
     def commit_changes(self, old_tree: bytes | None, new_tree: bytes | None, under: str = "") -> list[FileChange]:
         """Changed catalogue files between two trees, from git's tree diff."""
@@ -177,11 +207,9 @@ class Repository:
         except KeyError:
             return False
 
-    def _catalogue_roots(self, roots: set[str]) -> set[str]:
-        """For the working tree: roots whose catalog.yaml exists on disk or at HEAD."""
-        head = self.head_id()
-        tree = self.repo[head].tree if head else None
-        return {r for r in roots if (self.root / r / "catalog.yaml").is_file() or (tree is not None and self._has(tree, r))}
+    def _catalogue_roots(self, roots: set[str], old_tree: bytes) -> set[str]:
+        """For the working tree: roots whose catalog.yaml exists on disk or in the old revision."""
+        return {r for r in roots if (self.root / r / "catalog.yaml").is_file() or self._has(old_tree, r)}
 
     def path_at(self, commit, path: str) -> bytes | None:
         """The blob id of a file at a commit, or None."""

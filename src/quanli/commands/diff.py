@@ -9,41 +9,53 @@ from quanli.compare import Change
 from quanli.errors import QuanliError
 
 
-def parse_revisions(revs: list[str]) -> tuple[str, str | None]:
-    """[] -> HEAD vs working tree; [A] -> A vs working tree; [A..B] or [A, B] -> A vs B."""
+def parse_revisions(revs: list[str]) -> tuple[str, str | None, bool]:
+    """[] -> HEAD vs working tree; [A] -> A vs working tree; [A..B] or [A, B] -> A vs B;
+    [A...B] -> the merge base of A and B vs B (what B changed since it branched off A)."""
     if not revs:
-        return "HEAD", None
+        return "HEAD", None, False
+    if len(revs) == 1 and "..." in revs[0]:
+        a, b = revs[0].split("...", 1)
+        return a or "HEAD", b or "HEAD", True
     if len(revs) == 1 and ".." in revs[0]:
         a, b = revs[0].split("..", 1)
-        return a or "HEAD", b or "HEAD"
+        return a or "HEAD", b or "HEAD", False
     if len(revs) == 1:
-        return revs[0], None
+        return revs[0], None, False
     if len(revs) == 2:
-        return revs[0], revs[1]
+        return revs[0], revs[1], False
     raise QuanliError("最多给出两个版本。", "give at most two revisions.")
 
 
 def run(revs: list[str], path: Path | None, fmt: str, lang: str, exit_code: bool) -> int:
     from quanli import history
+    from quanli.loader.catalogue import find_catalogue_root
     from quanli.vcs import Repository, relative_root
 
     start = (path or Path.cwd()).resolve()
     if not start.exists():
         raise QuanliError(f"路径不存在：{start}", f"path does not exist: {start}")
-    repo = Repository(start if start.is_dir() else start.parent)
-    under = relative_root(repo, start if start.is_dir() else start.parent)
-    rev_a, rev_b = parse_revisions(revs)
-    results = history.diff(repo, rev_a, rev_b, under)
-    _report(results, fmt, lang, rev_a, rev_b or ("工作区" if lang != "en" else "working tree"))
+    if start.is_file():
+        start = start.parent
+    repo = Repository(start)
+    around = find_catalogue_root(start)  # inside a catalogue (e.g. its items/ folder): the whole catalogue
+    if around is not None and (around == repo.root or repo.root in around.parents):
+        start = around
+    under = relative_root(repo, start)
+    rev_a, rev_b, merge_base = parse_revisions(revs)
+    results = history.diff(repo, rev_a, rev_b, under, merge_base=merge_base)
+    title = f"quanli diff {rev_a}...{rev_b}" if merge_base else \
+        f"quanli diff {rev_a} → {rev_b or ('working tree' if lang == 'en' else '工作区')}"
+    _report(results, fmt, lang, title)
     return 1 if exit_code and results else 0
 
 
-def _report(results: dict[str, list[Change]], fmt: str, lang: str, a: str, b: str) -> None:
+def _report(results: dict[str, list[Change]], fmt: str, lang: str, title: str) -> None:
     from quanli.report import changes as report
 
     if fmt == "json":
         report.to_json(results, sys.stdout)
     elif fmt == "markdown":
-        report.to_markdown(results, lang, f"quanli diff {a} → {b}", sys.stdout)
+        report.to_markdown(results, lang, title, sys.stdout)
     else:
         report.to_text(results, lang, sys.stdout)

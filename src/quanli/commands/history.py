@@ -16,10 +16,13 @@ def _item_blob(repo, commit, root: str, item_id: str) -> bytes | None:
     from quanli.history import parse_blob
 
     prefix = "" if root == "." else root + "/"
-    for name in (f"items/{item_id}.yaml", f"items/{item_id}.yml"):
+    for name in (f"items/{item_id}.yaml", f"items/{item_id}.yml"):  # the usual place, if it holds that id
         sha = repo.path_at(commit, prefix + name)
         if sha is not None:
-            return repo.blob(sha)
+            blob = repo.blob(sha)
+            data = parse_blob(blob)
+            if not isinstance(data, dict) or data.get("id") in (item_id, None):
+                return blob
     for path, sha in repo.tree_files(commit.tree, prefix + "items/").items():
         blob = repo.blob(sha)
         if item_id.encode() in blob:
@@ -40,7 +43,7 @@ def show(spec: str, path: Path | None, lang: str) -> int:
     blob = _item_blob(repo, commit, root, item_id)
     if blob is None:
         raise QuanliError(f"版本 {rev or 'HEAD'} 中没有事项 {item_id}（目录 {root}）。可用 quanli log {item_id} 查看它的历史。",
-                          f"item {item_id} does not exist at {rev or 'HEAD'} (catalogue {root}).", exit_code=1)
+                          f"item {item_id} does not exist at {rev or 'HEAD'} (catalogue {root}).")
     text = blob.decode("utf-8", "replace")
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
     return 0

@@ -71,8 +71,9 @@ def changelog(rev_from: str | None, rev_to: str | None, path: Path | None, day: 
     if rev_from:
         base = (rev_from, repo.commit(rev_from).id)
     else:
-        base = history.previous_release(repo, head.id, skip_head=True)
-    title = rev_to or ("未发布" if lang != "en" else "unreleased")
+        base = history.previous_release(repo, head.id, root, skip_head=True)
+    own = sorted(history.tags_by_commit(repo).get(head.id, []))
+    title = own[-1] if own else (rev_to or ("未发布" if lang != "en" else "unreleased"))
     sys.stdout.write(changelog_entry(make_note(repo, root, base, head, title, _date(day))))
     return 0
 
@@ -113,10 +114,12 @@ def release(version: str, path: Path | None, day: str | None, allow_empty: bool,
     from quanli import history
     from quanli.commands import validate
     from quanli.fsutil import write_atomic
-    from quanli.render.changenote import changelog_entry, docx, markdown
+    from quanli.render.changenote import changelog_entry, docx, markdown, tally
     from quanli.vcs import catalogue_in, open_repository
 
-    if not VERSION_RE.match(version):
+    from dulwich.refs import check_ref_format
+
+    if not VERSION_RE.match(version) or not check_ref_format(b"refs/tags/" + version.encode()) or version.endswith((".lock", ".")):
         raise QuanliError(f"版本号“{version}”无效：只用字母、数字、点、连字符和下划线，例如 v2026.1。",
                           f"invalid version '{version}': letters, digits, '.', '-' and '_' only, e.g. v2026.1.")
     release_day = _date(day)
@@ -125,6 +128,10 @@ def release(version: str, path: Path | None, day: str | None, allow_empty: bool,
     root = catalogue_in(repo, start, head)
     if f"refs/tags/{version}".encode() in repo.repo.refs:
         raise QuanliError(f"标签 {version} 已经存在，请换一个版本号。", f"tag {version} already exists.")
+    head_ref = repo.repo.refs.read_ref(b"HEAD") or b""
+    if not head_ref.startswith(b"ref: refs/heads/"):
+        raise QuanliError("HEAD 没有指向任何分支（detached HEAD），发布提交会不在任何分支上。请先 git switch 到要发布的分支（例如 main）。",
+                          "HEAD is detached: switch to the branch to release (e.g. git switch main) first.")
     dirty = _dirty(repo, root)
     if dirty:
         shown = "、".join(dirty[:5]) + (f" 等 {len(dirty)} 个文件" if len(dirty) > 5 else "")
@@ -137,46 +144,82 @@ def release(version: str, path: Path | None, day: str | None, allow_empty: bool,
         raise QuanliError("目录检查没有通过（见上），没有发布。请先修正问题。", "the catalogue does not validate (see above): nothing released.",
                           exit_code=1)
     author = _identity(repo)
-    base = history.previous_release(repo, head.id)
+    base = history.previous_release(repo, head.id, root)
     note = make_note(repo, root, base, head, version, release_day)
     if base and not note.rows and not note.others and not allow_empty:
         raise QuanliError(f"自上一版本 {base[0]} 以来目录没有变化，没有发布（确需发布时加 --allow-empty）。",
                           f"nothing changed since {base[0]}: not released (use --allow-empty).", exit_code=1)
 
     log_path = catalogue / CHANGELOG
-    old_log = log_path.read_text(encoding="utf-8") if log_path.is_file() else CHANGELOG_HEAD
-    head_text, _, rest = old_log.partition("\n## ")
-    new_log = head_text.rstrip("\n") + "\n\n" + changelog_entry(note) + (("\n## " + rest) if rest else "")
+    old_log = log_path.read_bytes() if log_path.is_file() else None
     folder = catalogue / RELEASES / version
     if folder.exists():
         raise QuanliError(f"{folder} 已经存在，没有覆盖。", f"{folder} already exists; not overwritten.")
     outputs = {folder / "变更说明.md": markdown(note).encode("utf-8"), folder / "变更说明.docx": docx(note)}
-    for out_path, data in outputs.items():
-        write_atomic(out_path, data)
-    write_atomic(log_path, new_log, overwrite=True)
+    new_log = insert_entry(old_log.decode("utf-8", "replace") if old_log is not None else CHANGELOG_HEAD, changelog_entry(note))
 
     stamp = int(dt.datetime.combine(release_day, dt.time(12), dt.timezone(dt.timedelta(hours=8))).timestamp()) \
         if day else None
-    paths = [str(p) for p in [log_path, *outputs]]
-    porcelain.add(repo.repo, paths)
-    message = f"发布 {version}：{note.unit}行政职权目录（{changelog_summary(note)}）\n\n由 quanli release 生成。"
-    commit_id = porcelain.commit(repo.repo, message.encode("utf-8"), author=author, committer=author,
-                                 author_timestamp=stamp, commit_timestamp=stamp,
-                                 author_timezone=8 * 3600 if stamp else None, commit_timezone=8 * 3600 if stamp else None)
-    porcelain.tag_create(repo.repo, version.encode(), author=author, message=message.encode("utf-8"), annotated=True,
-                         objectish=commit_id, tag_time=stamp, tag_timezone=8 * 3600 if stamp else None)
+    zone = 8 * 3600 if stamp else None
+    message = f"发布 {version}：{note.unit}行政职权目录（{tally(note)}）\n\n由 quanli release 生成。"
+    try:
+        for out_path, data in outputs.items():
+            write_atomic(out_path, data)
+        write_atomic(log_path, new_log, overwrite=True)
+        porcelain.add(repo.repo, [str(p) for p in [log_path, *outputs]])
+        commit_id = porcelain.commit(repo.repo, message.encode("utf-8"), author=author, committer=author,
+                                     author_timestamp=stamp, commit_timestamp=stamp, author_timezone=zone, commit_timezone=zone)
+    except Exception as exc:  # a refusing pre-commit hook, a full disk: put everything back as it was
+        _roll_back(repo, folder, log_path, old_log)
+        if isinstance(exc, QuanliError):
+            raise
+        detail = str(exc).strip() or type(exc).__name__
+        raise QuanliError(f"无法创建发布提交（{detail}），已撤销本次写入的文件，没有发布。若是 pre-commit 钩子拒绝，请先处理它报告的问题。",
+                          f"could not create the release commit ({detail}); the files written were removed, nothing released.") from None
+    try:
+        porcelain.tag_create(repo.repo, version.encode(), author=author, message=message.encode("utf-8"), annotated=True,
+                             objectish=commit_id, tag_time=stamp, tag_timezone=zone)
+    except Exception as exc:
+        raise QuanliError(f"已提交 {commit_id.decode()[:10]}，但无法创建标签 {version}（{exc}）。请运行：git tag -a {version} {commit_id.decode()[:10]}",
+                          f"committed {commit_id.decode()[:10]} but could not create tag {version} ({exc}).") from None
     rel = lambda p: p.relative_to(repo.root).as_posix()  # noqa: E731
     if lang == "en":
         print(f"Released {version}: {len(note.rows)} item change(s); commit {commit_id.decode()[:10]}, tag {version}.")
         print(f"Written: {rel(log_path)}, {', '.join(rel(p) for p in outputs)}. Report due {note.deadline.isoformat()}.")
     else:
-        print(f"已发布 {version}：{changelog_summary(note)}；提交 {commit_id.decode()[:10]}，标签 {version}。")
+        print(f"已发布 {version}：{tally(note)}；提交 {commit_id.decode()[:10]}，标签 {version}。")
         print(f"已写入：{rel(log_path)}、{'、'.join(rel(p) for p in outputs)}。")
         print(f"请在 {note.deadline.isoformat()} 前向{note.report_to}报送变更说明（发布后第 20 个工作日）。推送：git push --follow-tags")
     return 0
 
 
-def changelog_summary(note) -> str:
-    from quanli.render.changenote import tally
+def insert_entry(text: str, entry: str) -> str:
+    """The CHANGELOG with ``entry`` before the newest entry (the first ``## `` heading), all else kept."""
+    match = re.search(r"^## ", text, flags=re.M)
+    if match is None:
+        return text.rstrip("\n") + "\n\n" + entry
+    return text[:match.start()] + entry + "\n" + text[match.start():]
 
-    return tally(note)
+
+def _roll_back(repo, folder: Path, log_path: Path, old_log: bytes | None) -> None:
+    """Undo a release that could not be committed: the index back to HEAD, written files removed."""
+    import shutil
+
+    from dulwich import porcelain
+
+    from quanli.fsutil import write_atomic
+
+    try:
+        porcelain.reset(repo.repo, "mixed", "HEAD")  # the tree was clean before, so this only unstages ours
+    except Exception:
+        pass
+    shutil.rmtree(folder, ignore_errors=True)
+    for parent in (folder.parent,):
+        try:
+            parent.rmdir()  # releases/ itself, when this was the first release
+        except OSError:
+            pass
+    if old_log is None:
+        log_path.unlink(missing_ok=True)
+    else:
+        write_atomic(log_path, old_log, overwrite=True)

@@ -7,7 +7,7 @@ from typing import IO
 
 from quanli.compare import Change
 
-CHANGE_ZH = {"added": "新增", "removed": "删除", "modified": "修改", "renamed": "改编号"}
+CHANGE_ZH = {"added": "新增", "removed": "删除", "modified": "修改", "renamed": "改编号", "unreadable": "无法读取"}
 KIND_ZH = {"item": "事项", "flow": "流程图", "law": "法律法规", "department": "处室", "catalog": "目录信息"}
 KIND_EN = {"item": "item", "flow": "flow", "law": "law", "department": "department", "catalog": "catalogue"}
 # field names a reviewer reads in Chinese (the first segment of a field path)
@@ -37,6 +37,12 @@ def ident(c: Change) -> str:
     return f"{c.old_id} → {c.id}" if c.old_id else c.id
 
 
+def unreadable_note(c: Change, lang: str) -> str:
+    if lang == "en":
+        return f"({c.path} cannot be read in the {'old' if c.side == 'old' else 'new'} revision: run quanli validate)"
+    return f"（{'旧' if c.side == 'old' else '新'}版本中的 {c.path} 无法读取，请运行 quanli validate 查看原因）"
+
+
 def to_json(results: dict[str, list[Change]], stream: IO[str]) -> None:
     rows = [dict(c.to_dict(), catalogue=root) for root, changes in results.items() for c in changes]
     json.dump(rows, stream, ensure_ascii=False, indent=2)
@@ -55,6 +61,8 @@ def to_text(results: dict[str, list[Change]], lang: str, stream: IO[str]) -> Non
             head = f"  {verb:<4} {kind} {ident(c)} {c.name}".rstrip()
             if c.affects:
                 head += f"  ({'affects' if en else '涉及'} {'、'.join(c.affects)})"
+            if c.change == "unreadable":
+                head += "  " + unreadable_note(c, lang)
             stream.write(head + "\n")
             for line in c.summary:
                 stream.write(f"      · {line}\n")
@@ -69,6 +77,8 @@ def to_markdown(results: dict[str, list[Change]], lang: str, title: str, stream:
     from quanli.report.markdown import cell
 
     en = lang == "en"
+    verb = (lambda c: c) if en else CHANGE_ZH.get
+    kind = KIND_EN.get if en else KIND_ZH.get
     lines = [f"### {title}", ""]
     if not results:
         lines.append("No changes." if en else "没有变化。")
@@ -76,24 +86,27 @@ def to_markdown(results: dict[str, list[Change]], lang: str, title: str, stream:
         counts: dict[str, int] = {}
         for c in changes:
             counts[c.change] = counts.get(c.change, 0) + 1
-        tally = "，".join(f"{CHANGE_ZH[k]} {v}" for k, v in sorted(counts.items(), key=lambda kv: list(CHANGE_ZH).index(kv[0])))
-        lines += [f"**{cell(root)}**：{tally}", "", "| 类别 | 编号 | 名称 | 变化 | 涉及事项 |", "|---|---|---|---|---|"]
+        tally = ("; " if en else "，").join(f"{verb(k)} {v}" for k, v in sorted(counts.items(), key=lambda kv: list(CHANGE_ZH).index(kv[0])))
+        head = "| Kind | Id | Name | Change | Items affected |" if en else "| 类别 | 编号 | 名称 | 变化 | 涉及事项 |"
+        lines += [f"**{cell(root)}**{': ' if en else '：'}{tally}", "", head, "|---|---|---|---|---|"]
         for c in changes:
-            lines.append(f"| {KIND_ZH[c.kind]} | `{cell(ident(c))}` | {cell(c.name)} | {CHANGE_ZH[c.change]}"
-                         f"{'（' + str(len(c.fields)) + ' 处）' if c.fields else ''} | {cell('、'.join(c.affects))} |")
+            places = (f" ({len(c.fields)})" if en else f"（{len(c.fields)} 处）") if c.fields else ""
+            note = " " + cell(unreadable_note(c, lang)) if c.change == "unreadable" else ""
+            lines.append(f"| {kind(c.kind)} | `{cell(ident(c))}` | {cell(c.name)}{note} | {verb(c.change)}{places} | "
+                         f"{cell('、'.join(c.affects))} |")
         lines.append("")
         for c in changes:
             if not (c.fields or c.summary):
                 continue
-            lines += [f"<details><summary>{KIND_ZH[c.kind]} {cell(ident(c))} {cell(c.name)}</summary>", ""]
+            lines += [f"<details><summary>{kind(c.kind)} {cell(ident(c))} {cell(c.name)}</summary>", ""]
             lines += [f"- {cell(s)}" for s in c.summary] + ([""] if c.summary else [])
             if c.fields:
-                lines += ["| 字段 | 原 | 新 |", "|---|---|---|"]
+                lines += ["| Field | Old | New |" if en else "| 字段 | 原 | 新 |", "|---|---|---|"]
                 lines += [f"| `{cell(f.path)}` | {cell(short(f.old)) if f.old is not None else ''} | "
                           f"{cell(short(f.new)) if f.new is not None else ''} |" for f in c.fields]
                 lines.append("")
             if c.kind == "flow" and isinstance(c.before, dict) and isinstance(c.after, dict):
-                lines += ["修改前：", "", "```mermaid", to_mermaid(c.before).rstrip("\n"), "```", "",
-                          "修改后：", "", "```mermaid", to_mermaid(c.after).rstrip("\n"), "```", ""]
+                lines += ["Before:" if en else "修改前：", "", "```mermaid", to_mermaid(c.before).rstrip("\n"), "```", "",
+                          "After:" if en else "修改后：", "", "```mermaid", to_mermaid(c.after).rstrip("\n"), "```", ""]
             lines += ["</details>", ""]
     stream.write("\n".join(lines).rstrip("\n") + "\n")
