@@ -2,6 +2,9 @@
 
 Usage: python benchmarks/diff.py [N ...]   (default: 10000)
 
+Also timed: ``quanli log`` of one item over that history, and a first ``quanli release``
+of the whole catalogue (every item new: the largest 变更说明 there is).
+
 The catalogue is committed, then two more commits change 1 and 100 items; the repository
 is packed (``git gc``) as a clone would be. Timed, best of three fresh processes:
 ``diff HEAD~1 HEAD`` (100 items), ``diff HEAD~2 HEAD~1`` (1 item), and HEAD against a
@@ -68,6 +71,14 @@ def bench(n: int) -> list[tuple[str, float, int]]:
                                  ("diff HEAD against the working tree, 100 items changed", [], 100)):
         seconds, peak = best(extra, expect)
         rows.append((label, seconds, peak))
+    log = QUANLI + ["log", items[50].stem, "--path", str(repo / "cat")]
+    runs = [timed(log) for _ in range(3)]
+    rows.append(("log of one item (3 commits)", min(r[0] for r in runs), max(r[1] for r in runs)))
+    git(repo, "checkout", "-q", ".")
+    git(repo, "config", "user.name", "基准")
+    git(repo, "config", "user.email", "bench@example.org")
+    seconds, peak = timed(QUANLI + ["release", "v1", "--path", str(repo / "cat")])
+    rows.append(("first release (validate, 变更说明 of every item, commit, tag)", seconds, peak))
     return rows
 
 

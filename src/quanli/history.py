@@ -24,6 +24,14 @@ def parse_blob(data: bytes) -> Any:
         return None
 
 
+def document(repo: Repository, sha: bytes, path: str | None = None) -> Any:
+    """A blob's data, parsed once per command: blobs are named by their content, so the same id is the same data."""
+    cache = repo.__dict__.setdefault("_documents", {})
+    if sha not in cache:
+        cache[sha] = parse_blob(repo.blob(sha, path))
+    return cache[sha]
+
+
 def _put(state: State, rel: str, data: Any) -> None:
     if not isinstance(data, dict):
         return
@@ -39,22 +47,30 @@ def _put(state: State, rel: str, data: Any) -> None:
 
 
 class _Side:
-    """One side of a comparison: a commit's tree, or the working tree (tree None)."""
+    """One side of a comparison: a commit's tree, or the working tree (tree None).
+
+    Its item files are read once, on the first question, and each is parsed at most once,
+    however many flows and laws ask which items mention them (a first release asks for all).
+    """
 
     def __init__(self, repo: Repository, tree: bytes | None) -> None:
         self.repo, self.tree = repo, tree
+        self._blobs: dict[str, dict[str, tuple[bytes, bytes]]] = {}  # catalogue root -> {path: (blob id, bytes)}
+
+    def _items(self, root: str) -> dict[str, tuple[bytes, bytes]]:
+        if root not in self._blobs:
+            prefix = "" if root == "." else root + "/"
+            files = self.repo.tree_files(self.tree, prefix + "items/") if self.tree is not None else self.repo.disk_files(prefix + "items")
+            self._blobs[root] = {path: (sha, self.repo.blob(sha, path if self.tree is None else None)) for path, sha in files.items()}
+        return self._blobs[root]
 
     def items_mentioning(self, root: str):
-        prefix = "" if root == "." else root + "/"
-
         def find(needle: str) -> dict[str, dict]:
-            files = self.repo.tree_files(self.tree, prefix + "items/") if self.tree is not None else self.repo.disk_files(prefix + "items")
             out = {}
             key = needle.encode("utf-8")
-            for path, sha in files.items():
-                blob = self.repo.blob(sha, path if self.tree is None else None)
+            for path, (sha, blob) in self._items(root).items():
                 if key in blob:
-                    data = parse_blob(blob)
+                    data = document(self.repo, sha, path if self.tree is None else None)
                     if isinstance(data, dict) and isinstance(data.get("id"), str):
                         out[data["id"]] = data
             return out
@@ -91,8 +107,8 @@ def compare_changes(repo: Repository, changes: list[FileChange], old_tree: bytes
         after = State(items_mentioning=new_side.items_mentioning(root) if new_side else (lambda _n: {}))
         unreadable: list[Change] = []
         for fc in files:
-            old_doc = parse_blob(repo.blob(fc.old_sha)) if fc.old_path is not None else None
-            new_doc = parse_blob(repo.blob(fc.new_sha, prefix(root) + fc.new_path if new_is_worktree else None)) \
+            old_doc = document(repo, fc.old_sha) if fc.old_path is not None else None
+            new_doc = document(repo, fc.new_sha, prefix(root) + fc.new_path if new_is_worktree else None) \
                 if fc.new_path is not None else None
             for side, path, doc, other in (("old", fc.old_path, old_doc, new_doc), ("new", fc.new_path, new_doc, old_doc)):
                 if path is not None and doc is None:
@@ -140,18 +156,33 @@ def commits(repo: Repository, head: bytes, stop: bytes | None = None) -> Iterato
     Refuses a shallow clone: its history stops early, and a release or a log would be wrong without saying so.
     """
     repo.require_history()
-    walker = repo.repo.get_walker(include=[head], exclude=[stop] if stop is not None else None)
+    walker = repo.repo.get_walker(include=[head], exclude=[stop] if stop is not None else None, order="topo")
     for entry in walker:
         if len(entry.commit.parents) <= 1:
             yield entry.commit
 
 
-def item_changes_in(repo: Repository, commit, root: str) -> list[Change]:
-    """The item changes one commit made to one catalogue (against its first parent)."""
+def item_changes_in(repo: Repository, commit, root: str, focus: str | None = None) -> list[Change]:
+    """The item changes one commit made to one catalogue (against its first parent).
+
+    With ``focus`` (an item id), only the files that can concern that item are parsed: its own
+    file (or, when no changed file has its name, the files that mention the id), and the files
+    the commit removed when it added that item's file (an id change pairs them).
+    """
     prefix = "" if root == "." else root + "/"
     parent_tree = repo.repo[commit.parents[0]].tree if commit.parents and commit.parents[0] in repo.repo.object_store else None
     files = [fc for fc in repo.commit_changes(parent_tree, commit.tree, prefix) if fc.root == root
              and ((fc.old_path or "").startswith("items/") or (fc.new_path or "").startswith("items/"))]
+    if focus is not None and files:
+        names = {f"items/{focus}.yaml", f"items/{focus}.yml"}
+        mine = [fc for fc in files if fc.old_path in names or fc.new_path in names]
+        if not mine:
+            key = focus.encode("utf-8")
+            mine = [fc for fc in files if (fc.old_sha is not None and key in repo.blob(fc.old_sha))
+                    or (fc.new_sha is not None and key in repo.blob(fc.new_sha))]
+        if any(fc.old_path is None for fc in mine):  # added here: perhaps renumbered from a removed item
+            mine += [fc for fc in files if fc.new_path is None and fc not in mine]
+        files = mine
     if not files:
         return []
     return [c for c in compare_changes(repo, files, parent_tree, commit.tree).get(root, []) if c.kind == "item"]
@@ -162,7 +193,7 @@ def item_log(repo: Repository, item_id: str, head: bytes, root: str) -> list[Ent
     current = item_id
     out: list[Entry] = []
     for commit in commits(repo, head):
-        for change in item_changes_in(repo, commit, root):
+        for change in item_changes_in(repo, commit, root, focus=current):
             if change.id == current:
                 out.append(Entry(commit.id.decode(), commit.commit_time, commit.commit_timezone,
                                  commit.author.decode("utf-8", "replace"), commit.message.decode("utf-8", "replace").strip(), change))
@@ -205,7 +236,7 @@ def previous_release(repo: Repository, head: bytes, root: str, skip_head: bool =
         return None
     prefix = "" if root == "." else root + "/"
     several = _catalogue_count(repo, repo.repo[head].tree) > 1
-    for entry in repo.repo.get_walker(include=[head]):
+    for entry in repo.repo.get_walker(include=[head], order="topo"):
         commit = entry.commit
         if skip_head and commit.id == head:
             continue

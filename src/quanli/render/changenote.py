@@ -102,7 +102,8 @@ def docx(note: Note) -> bytes:
 
     from lxml import etree
 
-    holder = etree.Element(sheet._w("body"), nsmap={"w": sheet.W_NS})
+    body = doc.element.body
+    holder = body  # built in place (moving a large table between lxml documents is very slow); sectPr goes last
     safe = sheet.xml_safe
     sheet._para(holder, "QLTitle", safe(f"{note.unit}{TITLE}"), keep_next=True)
     sheet._para(holder, "QLSubtitle", safe(f"版本 {note.version}　发布日期 {note.date.isoformat()}"), keep_next=True)
@@ -140,9 +141,7 @@ def docx(note: Note) -> bytes:
         p[0].append(etree.Element(sheet._w("jc"), {sheet._w("val"): "right"}))
     sheet._para(holder, "QLNote")
     sheet._para(holder, "QLNote", safe(deadline_line(note)))
-    sect = doc.element.body.sectPr
-    for el in list(holder):
-        sect.addprevious(el)
+    body.append(body.sectPr)
     out = BytesIO()
     doc.save(out)
     return sheet._repack(out.getvalue(), when)
