@@ -175,6 +175,9 @@ def _translate(exc: yaml.MarkedYAMLError, text: str) -> ParseFailure:
     both = f"{exc.context or ''} {exc.problem or ''}".strip()
     line = mark.line + 1 if mark else 1
     column = mark.column + 1 if mark else 1
+    if "maximum nesting depth" in both:  # newer libyaml stops deep nesting itself: the same finding as ours
+        return ParseFailure("QL107", line, column, f"嵌套层数超过 {MAX_DEPTH} 层，拒绝读取。",
+                            f"nesting deeper than {MAX_DEPTH} levels; refusing to read.")
     if mark is not None and 0 <= mark.index < len(text) and text[mark.index] == "\t":
         zh = _TAB_ZH
     else:
