@@ -222,6 +222,18 @@ def workdays(
 
 
 @app.command()
+def fmt(
+    paths: Optional[List[Path]] = typer.Argument(None, help="目录文件夹、包含多个目录的文件夹，或单个文件；默认为当前文件夹。"),
+    check: bool = typer.Option(False, "--check", help="只检查不改写：有文件需要格式化时列出它们，退出码为 1（用于 CI 和 pre-commit）。"),
+    lang: Optional[Lang] = LangOpt,
+) -> None:
+    """把目录的 YAML 文件改写成统一格式（键按规范顺序、统一缩进和引号、首行编辑器提示），保留注释，不改变数据。"""
+    from quanli.commands import fmt as cmd
+
+    _guard(lang, lambda lang: cmd.run(paths or [], check, lang))
+
+
+@app.command()
 def baseline(
     paths: Optional[List[Path]] = typer.Argument(None, help="目录文件夹；默认为当前文件夹。"),
     config: Optional[Path] = typer.Option(None, "--config", help="配置文件；默认从目录向上查找 quanli.toml。"),

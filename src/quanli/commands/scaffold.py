@@ -45,6 +45,16 @@ def _yaml_scalar(value):
     return json.dumps(value, ensure_ascii=False)  # a JSON string is a valid YAML double-quoted scalar
 
 
+def _canonical(text: str, kind: str) -> str:
+    """A template's output in the form quanli fmt keeps (so a new file never shows up in fmt --check)."""
+    from quanli.yamlfmt import Unsafe, format_text
+
+    try:
+        return format_text(text, kind, "")
+    except Unsafe:  # cannot happen for quanli's own templates; keep the template's text if it did
+        return text
+
+
 def _say(lang: str, zh: str, en: str) -> None:
     print(en if lang == "en" else zh)
 
@@ -79,13 +89,13 @@ def init(directory: Path, name: str, lang: str) -> int:
     for sub in ("items", "flows"):
         (directory / sub).mkdir(exist_ok=True)
     values = dict(schema_dir=LOCAL_SCHEMAS, name=name, year=dt.date.today().year)
-    write_atomic(directory / "laws.yaml", _render("laws.yaml.j2", **values))
-    write_atomic(directory / CATALOG_FILE, _render("catalog.yaml.j2", **values))
+    write_atomic(directory / "laws.yaml", _canonical(_render("laws.yaml.j2", **values), "laws"))
+    write_atomic(directory / CATALOG_FILE, _canonical(_render("catalog.yaml.j2", **values), "catalog"))
     flow_dir = _schema_dir_for(directory.resolve(), (directory / "flows").resolve())
     for kind, flow_id, title in (("licence", "XK-TY", "行政许可通用流程图"), ("penalty", "CF-YBCX", "行政处罚一般程序流程图"),
                                  ("other", "QT-TY", "通用办理流程图")):
         write_atomic(directory / "flows" / f"{flow_id}.yaml",
-                     _render("flow.yaml.j2", schema_dir=flow_dir, id=flow_id, name=title, kind=kind))
+                     _canonical(_render("flow.yaml.j2", schema_dir=flow_dir, id=flow_id, name=title, kind=kind), "flow"))
     _say(lang, f"已新建目录 {directory}：catalog.yaml、laws.yaml、items/、flows/（含 3 个通用流程图）。\n"
                f"下一步：编辑 catalog.yaml，然后用 quanli new item <编号> --catalog {directory} 新建事项。",
          f"created catalogue {directory}. Next: edit catalog.yaml, then quanli new item <ID> --catalog {directory}.")
@@ -155,7 +165,7 @@ def new_item(catalog: Path, ident: str, category: str, name: str, lang: str) -> 
                    category=category, subject=subject, department=department, duty=duty,
                    flow=flow, kind=kind, today=dt.date.today().isoformat(),
                    law=law if (law in laws or not laws) else laws[0], known_law=law in laws or not laws)
-    write_atomic(target, text)
+    write_atomic(target, _canonical(text, "item"))
     _say(lang, f"已新建 {target}。请填写括号中的内容，然后运行 quanli validate。",
          f"created {target}. Fill in the bracketed hints, then run quanli validate.")
     return 0
@@ -167,7 +177,7 @@ def new_flow(catalog: Path, ident: str, kind: str, name: str, lang: str) -> int:
     target = root / "flows" / f"{ident}.yaml"
     template_kind = "penalty" if kind in ("处罚", "penalty") else "licence"
     title = name or ("行政处罚一般程序流程图" if template_kind == "penalty" else "行政许可办理流程图")
-    write_atomic(target, _render("flow.yaml.j2", schema_dir=_schema_dir_for(root, root / "flows"), id=ident,
-                                 name=title, kind=template_kind))
+    write_atomic(target, _canonical(_render("flow.yaml.j2", schema_dir=_schema_dir_for(root, root / "flows"), id=ident,
+                                            name=title, kind=template_kind), "flow"))
     _say(lang, f"已新建 {target}。", f"created {target}.")
     return 0

@@ -1,0 +1,72 @@
+"""``quanli fmt [PATH] [--check]``: rewrite catalogue YAML into its one canonical form."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from quanli.errors import QuanliError
+
+
+def modeline_for(root: Path, path: Path, kind: str) -> str:
+    from quanli.commands.scaffold import _schema_dir_for
+
+    return f"# yaml-language-server: $schema={_schema_dir_for(root, path.parent)}/{kind}.schema.json"
+
+
+def catalogue_files(root: Path) -> list[Path]:
+    out = [root / name for name in ("catalog.yaml", "laws.yaml") if (root / name).is_file()]
+    for sub in ("items", "flows"):
+        folder = root / sub
+        if folder.is_dir():
+            out += sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file() and not p.is_symlink())
+    return out
+
+
+def run(paths: list[Path], check: bool, lang: str) -> int:
+    from quanli.fsutil import write_atomic
+    from quanli.loader.catalogue import discover, find_catalogue_root
+    from quanli.yamlfmt import Unsafe, format_text, kind_of
+
+    en = lang == "en"
+    # files named one by one (pre-commit passes every staged YAML file): those outside a catalogue are not ours
+    paths = [p for p in paths if not (p.is_file() and find_catalogue_root(p.parent) is None)] if paths else [Path.cwd()]
+    targets: list[tuple[Path, Path]] = []
+    for root, selected in (discover(paths) if paths else []):
+        files = sorted(selected) if selected else catalogue_files(root)
+        targets += [(root, f) for f in files]
+    changed, failed = [], []
+    for root, path in targets:
+        rel = path.resolve().relative_to(root.resolve()).as_posix()
+        kind = kind_of(rel)
+        if kind is None:
+            continue
+        raw = path.read_bytes()
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            failed.append((path, "不是 UTF-8 编码" if not en else "not UTF-8"))
+            continue
+        try:
+            result = format_text(text, kind, modeline_for(root, path, kind))
+        except Unsafe as exc:
+            failed.append((path, str(exc)))
+            continue
+        if result.encode("utf-8") != raw:
+            changed.append(path)
+            if not check:
+                write_atomic(path, result, overwrite=True)
+    for path, why in failed:
+        print(f"{path}: {'not formatted: ' if en else '未格式化：'}{why}")
+    if check:
+        for path in changed:
+            print(f"{path}: {'would be reformatted' if en else '格式不规范，quanli fmt 会改写它'}")
+        if en:
+            print(f"{len(changed)} of {len(targets)} files would be reformatted.")
+        else:
+            print(f"共 {len(targets)} 个文件，{len(changed)} 个需要格式化。" + ("运行 quanli fmt 改写。" if changed else ""))
+    else:
+        print(f"Reformatted {len(changed)} of {len(targets)} files." if en else f"共 {len(targets)} 个文件，已格式化 {len(changed)} 个。")
+    if failed:
+        raise QuanliError(f"{len(failed)} 个文件无法格式化（见上），已保持原样。请先运行 quanli validate 修正。",
+                          f"{len(failed)} file(s) could not be formatted (see above) and were left as they are.")
+    return 1 if check and changed else 0

@@ -1,0 +1,180 @@
+"""One canonical form for catalogue YAML, with comments kept (``quanli fmt``, and files ``import`` writes).
+
+The form: the ``# yaml-language-server`` line first; keys in the order the schema lists
+them (unknown keys after, in their own order); two-space indentation with list dashes at
+the key's column; no line folding; strings plain unless YAML 1.1, YAML 1.2 or quanli would
+read them as something else (``no``, ``010``, ``12:30``, ``2026-01-01``), then single-quoted;
+texts with line breaks as literal blocks. Comments travel with the key they follow.
+
+A formatted file must load to exactly the data the original loads to (quanli's own
+loader, both times); a file where that would not hold is left alone and reported.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from functools import lru_cache
+from typing import Any
+
+MODELINE = re.compile(r"^#\s*yaml-language-server:\s*\$schema=\S+\s*$")
+KIND_OF_FILE = {"catalog.yaml": "catalog", "laws.yaml": "laws"}
+
+
+class Unsafe(Exception):
+    """Formatting would change the data, or the file cannot be read."""
+
+
+def kind_of(rel: str) -> str | None:
+    """The schema kind of a catalogue file from its path inside the catalogue."""
+    if rel in KIND_OF_FILE:
+        return KIND_OF_FILE[rel]
+    if re.fullmatch(r"items/[^/]+\.ya?ml", rel):
+        return "item"
+    if re.fullmatch(r"flows/[^/]+\.ya?ml", rel):
+        return "flow"
+    return None
+
+
+@lru_cache(maxsize=None)
+def _schema(kind: str) -> dict:
+    from quanli.resources import schema_file
+
+    return json.loads(schema_file(kind).read_text(encoding="utf-8"))
+
+
+def _resolve(node: Any, root: dict) -> dict:
+    """Follow $ref and pick the object alternative of oneOf/anyOf: the part that orders keys."""
+    for _ in range(10):
+        if not isinstance(node, dict):
+            return {}
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/"):
+            target: Any = root
+            for part in ref[2:].split("/"):
+                target = target.get(part, {}) if isinstance(target, dict) else {}
+            node = target
+            continue
+        for alt in ("oneOf", "anyOf"):
+            for option in node.get(alt) or []:
+                option = _resolve(option, root)
+                if "properties" in option or "items" in option:
+                    return option
+        return node
+    return {}
+
+
+def _order(value: Any, node: dict, root: dict) -> Any:
+    """Reorder mapping keys (recursively) as the schema lists them; lists keep their order."""
+    from ruamel.yaml.comments import CommentedMap
+
+    node = _resolve(node, root)
+    fa = getattr(value, "fa", None)
+    if fa is not None:  # flow style ({a: 1}, [x]) becomes block style: one form for every file
+        fa.set_block_style()
+    if isinstance(value, dict):
+        props = node.get("properties") or {}
+        known = [k for k in props if k in value]
+        rest = [k for k in value if k not in props]
+        for key in list(value):
+            value[key] = _order(value[key], props.get(key, {}) if key != "extra" else {}, root)
+        if isinstance(value, CommentedMap):
+            for key in known + rest:
+                value.move_to_end(key)
+        else:
+            ordered = {k: value[k] for k in known + rest}
+            value.clear()
+            value.update(ordered)
+        return value
+    if isinstance(value, list):
+        item = node.get("items") or {}
+        for n, entry in enumerate(value):
+            value[n] = _order(entry, item, root)
+    return value
+
+
+def _needs_quotes(text: str) -> bool:
+    """Would a plain scalar with this text be read back as something other than this text?"""
+    import yaml
+
+    from quanli.loader.yamlparse import resolve_plain
+
+    if text == "" or text != text.strip() or "\n" in text:
+        return True
+    if resolve_plain(text) != text:  # quanli's own reading
+        return True
+    tag = yaml.resolver.Resolver().resolve(yaml.ScalarNode, text, (True, False))  # YAML 1.1 readers (PyYAML and others)
+    return tag != "tag:yaml.org,2002:str"
+
+
+def _yaml():
+    from ruamel.yaml import YAML
+    from ruamel.yaml.representer import RoundTripRepresenter
+
+    class Representer(RoundTripRepresenter):
+        pass
+
+    def represent_str(self, data: str):
+        if "\n" in data and not any(ch in data for ch in "\r\t") and data == data.rstrip(" ") and not data.startswith(" "):
+            return self.represent_scalar("tag:yaml.org,2002:str", data, style="|")
+        style = "'" if _needs_quotes(data) else None
+        return self.represent_scalar("tag:yaml.org,2002:str", data, style=style)
+
+    Representer.add_representer(str, represent_str)
+    y = YAML(typ="rt")
+    y.Representer = Representer
+    y.indent(mapping=2, sequence=2, offset=0)
+    y.width = 1 << 20  # never fold long texts
+    y.allow_unicode = True
+    y.preserve_quotes = False
+    return y
+
+
+def _load_quanli(text: str) -> Any:
+    from quanli.loader.yamlparse import ParseFailure, load_bytes
+
+    try:
+        return load_bytes(text.encode("utf-8"))[0]
+    except ParseFailure as failure:
+        raise Unsafe(f"{failure.line}:{failure.column} {failure.zh}") from None
+
+
+def _dump(doc: Any) -> str:
+    out = io.StringIO()
+    _yaml().dump(doc, out)
+    return out.getvalue()
+
+
+def _split_modeline(text: str) -> tuple[str | None, str]:
+    first, sep, rest = text.partition("\n")
+    if MODELINE.match(first.strip()):
+        return first.strip(), rest
+    return None, text
+
+
+def format_text(text: str, kind: str, modeline: str) -> str:
+    """The canonical form of a file's text; raises Unsafe when it cannot be read or would change."""
+    text = text.lstrip("\ufeff").replace("\r\n", "\n")
+    expected = _load_quanli(text)
+    own, body = _split_modeline(text)
+    try:
+        doc = _yaml().load(body)
+    except Exception as exc:  # ruamel reads what quanli read: this is a disagreement, not the user's error
+        raise Unsafe(str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from None
+    schema = _schema(kind)
+    doc = _order(doc, schema, schema)
+    result = (own or modeline) + "\n" + _dump(doc)
+    if _load_quanli(result) != expected:
+        raise Unsafe("格式化会改变数据")
+    return result
+
+
+def dump_document(data: dict, kind: str, modeline: str) -> str:
+    """New data (from import) in the canonical form."""
+    schema = _schema(kind)
+    ordered = _order(json.loads(json.dumps(data, ensure_ascii=False)), schema, schema)
+    text = modeline + "\n" + _dump(ordered)
+    if _load_quanli(text) != json.loads(json.dumps(data, ensure_ascii=False)):
+        raise Unsafe("写出的 YAML 读回后与原数据不同")
+    return text

@@ -1,0 +1,136 @@
+"""quanli fmt: one canonical form, comments kept, data never changed."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, SAMPLES, invoke
+from quanli.loader.yamlparse import load_bytes
+from quanli.yamlfmt import Unsafe, format_text, kind_of
+
+MODELINE = "# yaml-language-server: $schema=../.quanli/schemas/item.schema.json"
+
+MESSY = """# 备注：这个文件是手写的
+name: 测试事项   # 名称
+id: T-XK-001
+disclosure: {scope: 社会公开, forms: [门户网站]}
+category: 行政许可
+basis:
+    -   article: 第十二条
+        law: 行政许可法
+time_limit:
+  promised: 5
+  statutory: {unit: 工作日, value: 20}
+contact: {consult_phone: "0519-82101004", complaint_phone: '010'}
+remarks: "no"
+extra: {b: 1, a: 2}
+"""
+
+CANONICAL = """# yaml-language-server: $schema=../.quanli/schemas/item.schema.json
+# 备注：这个文件是手写的
+id: T-XK-001
+name: 测试事项   # 名称
+category: 行政许可
+basis:
+- law: 行政许可法
+  article: 第十二条
+time_limit:
+  statutory:
+    value: 20
+    unit: 工作日
+  promised: 5
+contact:
+  consult_phone: 0519-82101004
+  complaint_phone: '010'
+disclosure:
+  scope: 社会公开
+  forms:
+  - 门户网站
+remarks: 'no'
+extra:
+  b: 1
+  a: 2
+"""
+
+
+def test_messy_file_becomes_the_canonical_form():
+    assert format_text(MESSY, "item", MODELINE) == CANONICAL
+    assert format_text(CANONICAL, "item", "# another modeline is not forced") == CANONICAL  # idempotent, own modeline kept
+    assert load_bytes(CANONICAL.encode())[0] == load_bytes(MESSY.encode())[0]
+
+
+@pytest.mark.parametrize("text", ["a: 010\n", "a: '12:30'\n", "a: 2026-01-01\n", "a: 'on'\n", "a: ''\n", "a: ~\n",
+                                  "a: '0x1F'\n", "a: 1e3\n", "a: \"多行\\n文本\"\n", "a: ' 前后空格 '\n", "a: '#号'\n"])
+def test_scalars_keep_their_meaning(text):
+    out = format_text(text, "item", MODELINE)
+    assert load_bytes(out.encode())[0] == load_bytes(text.encode())[0]
+    assert format_text(out, "item", MODELINE) == out
+
+
+def test_every_sample_and_test_file_keeps_its_data_and_is_stable():
+    roots = [*sorted(p for p in SAMPLES.iterdir() if p.is_dir()), ROOT / "tests" / "data" / "county-eeb-2026"]
+    seen = 0
+    for root in roots:
+        for path in sorted(root.rglob("*.yaml")):
+            kind = kind_of(path.relative_to(root).as_posix())
+            if kind is None:
+                continue
+            text = path.read_text(encoding="utf-8")
+            out = format_text(text, kind, "# x")
+            assert load_bytes(out.encode())[0] == load_bytes(text.encode())[0], path
+            assert format_text(out, kind, "# x") == out, path
+            seen += 1
+    assert seen > 100
+
+
+def test_broken_file_is_refused():
+    with pytest.raises(Unsafe):
+        format_text("id: [\n", "item", MODELINE)
+
+
+def test_cli_check_and_rewrite(cat):
+    path = cat.write("items/T-XK-001.yaml", MESSY)
+    before = path.read_bytes()
+    result = invoke("fmt", "--check", str(cat.root))
+    assert result.exit_code == 1 and "T-XK-001.yaml" in result.output
+    assert path.read_bytes() == before  # --check writes nothing
+    assert invoke("fmt", str(cat.root)).exit_code == 0
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("# yaml-language-server: $schema=") and "# 名称" in text and "# 备注：这个文件是手写的" in text
+    assert load_bytes(text.encode())[0] == load_bytes(MESSY.encode())[0]
+    again = invoke("fmt", "--check", str(cat.root))
+    assert again.exit_code == 0, again.output
+
+
+def test_cli_leaves_an_unreadable_file_alone(cat):
+    bad = cat.write("items/T-XK-002.yaml", "id: T-XK-002\nname: [\n")
+    before = bad.read_bytes()
+    result = invoke("fmt", str(cat.root))
+    assert result.exit_code == 2 and "T-XK-002.yaml" in result.output and "Traceback" not in result.output
+    assert bad.read_bytes() == before
+
+
+def test_samples_are_in_canonical_form():
+    result = invoke("fmt", "--check", str(SAMPLES))
+    assert result.exit_code == 0, result.output
+
+
+def test_new_files_are_already_canonical(tmp_path):
+    target = tmp_path / "新目录"
+    assert invoke("init", str(target), "--name", "测试局").exit_code == 0
+    assert invoke("new", "item", "T-CF-001", "-c", "行政处罚", "--catalog", str(target)).exit_code == 0
+    assert invoke("new", "flow", "CF-AB", "-k", "处罚", "--catalog", str(target)).exit_code == 0
+    result = invoke("fmt", "--check", str(target))
+    assert result.exit_code == 0, result.output
+
+
+def test_files_outside_a_catalogue_are_ignored(cat, tmp_path):
+    workflow = tmp_path / "ci.yaml"
+    workflow.write_text("on: push\n", encoding="utf-8")
+    item = cat.root / "items" / "T-XK-001.yaml"
+    result = invoke("fmt", "--check", str(workflow), str(item))
+    assert result.exit_code == 1 and "T-XK-001.yaml" in result.output and "ci.yaml" not in result.output
+    assert workflow.read_text(encoding="utf-8") == "on: push\n"
