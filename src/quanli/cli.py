@@ -233,6 +233,53 @@ def fmt(
     _guard(lang, lambda lang: cmd.run(paths or [], check, lang))
 
 
+class ImportFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+@app.command("import")
+def import_(
+    file: Path = typer.Argument(..., help="要导入的清单：.xlsx、.csv（UTF-8 或 GBK）、.json 或 .jsonl。"),
+    into: Path = typer.Option(..., "--into", help="导入到这个目录（文件夹不存在或为空时新建目录）。"),
+    sheet: Optional[str] = typer.Option(None, "--sheet", help="Excel 工作表名称；默认自动选表头最像事项清单的工作表。"),
+    mapping: Optional[Path] = typer.Option(None, "--mapping", help="列映射文件（YAML）：columns: {表头: 字段}，可选 defaults: {department: 办公室}。"),
+    dry_run: bool = typer.Option(False, "--dry-run", help="只显示列的对应关系和前几个事项的预览，不写入任何文件。"),
+    update: bool = typer.Option(False, "--update", help="已有的事项也更新（只改写有变化的字段，保留注释）；默认跳过已有的事项。"),
+    scope: Optional[str] = typer.Option(None, "--scope", help="表中没有公开范围时新事项使用的公开范围（默认 社会公开）。"),
+    format: ImportFormat = typer.Option(ImportFormat.text, "--format", "-f", help="报告格式：text（默认）或 json。"),
+    lang: Optional[Lang] = LangOpt,
+) -> None:
+    """从现有的 Excel、CSV 或 JSON 清单导入事项：自动识别表头，规范时限、类别、依据等，报告无法识别的值。"""
+    from quanli.commands import migrate as cmd
+
+    if scope is not None and scope not in ("社会公开", "依申请公开", "内部公开", "不予公开"):
+        typer.echo("错误：--scope 应为 社会公开、依申请公开、内部公开 或 不予公开。" if (lang or _default_lang()).value == "zh"
+                   else "error: --scope must be 社会公开, 依申请公开, 内部公开 or 不予公开.", err=True)
+        raise typer.Exit(2)
+    _guard(lang, lambda lang: cmd.import_(file, into, sheet, mapping, dry_run, update, scope, format.value, lang))
+
+
+class ExportFormat(str, Enum):
+    xlsx = "xlsx"
+    csv = "csv"
+    json = "json"
+
+
+@app.command()
+def export(
+    catalog: Optional[Path] = typer.Argument(None, help="目录文件夹；默认为当前文件夹。"),
+    format: ExportFormat = typer.Option(ExportFormat.xlsx, "--format", "-f", help="xlsx（默认）、csv 或 json。"),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="输出文件；csv、json 不指定时输出到终端。"),
+    force: bool = typer.Option(False, "--force", help="输出文件已存在时覆盖它。"),
+    lang: Optional[Lang] = LangOpt,
+) -> None:
+    """把目录的全部事项导出为一张平表（每个事项一行，每个字段一列）或 JSON；导出的文件可以再用 quanli import 导入。"""
+    from quanli.commands import migrate as cmd
+
+    _guard(lang, lambda lang: cmd.export(catalog, format.value, out, force, lang))
+
+
 @app.command()
 def baseline(
     paths: Optional[List[Path]] = typer.Argument(None, help="目录文件夹；默认为当前文件夹。"),
@@ -258,12 +305,13 @@ def build(
     force: bool = typer.Option(False, "--force", help="允许写入一个不是 quanli 生成的非空文件夹（其中的内容会被替换）。"),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="不显示进度和完成信息（用于 CI）。"),
     no_cache: bool = typer.Option(False, "--no-cache", help="不使用缓存。"),
+    draft: bool = typer.Option(False, "--draft", help="目录有错误时也生成（仅限 --audience internal），用于核对刚导入、尚未补全的目录。"),
     lang: Optional[Lang] = LangOpt,
 ) -> None:
     """生成“四个一”：一表（XLSX/CSV/HTML）、一图（SVG/Mermaid）、一件（DOCX/HTML）、一盘（离线网站、manifest.json 和 ZIP）。"""
     from quanli.commands import build as cmd
 
-    _guard(lang, lambda lang: cmd.run(catalog, out, audience.value, force, quiet, lang, not no_cache))
+    _guard(lang, lambda lang: cmd.run(catalog, out, audience.value, force, quiet, lang, not no_cache, draft=draft))
 
 
 @app.command()

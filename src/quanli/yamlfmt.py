@@ -178,3 +178,49 @@ def dump_document(data: dict, kind: str, modeline: str) -> str:
     if _load_quanli(text) != json.loads(json.dumps(data, ensure_ascii=False)):
         raise Unsafe("写出的 YAML 读回后与原数据不同")
     return text
+
+
+def update_text(text: str, changes: dict, kind: str, modeline: str) -> str:
+    """A file with some top-level fields replaced, everything else (comments included) kept."""
+    text = text.lstrip("\ufeff").replace("\r\n", "\n")
+    expected = _load_quanli(text)
+    if not isinstance(expected, dict):
+        raise Unsafe("最外层不是映射")
+    own, body = _split_modeline(text)
+    doc = _yaml().load(body)
+    plain = json.loads(json.dumps(changes, ensure_ascii=False))
+    for key, value in plain.items():
+        doc[key] = value
+        expected[key] = value
+    schema = _schema(kind)
+    doc = _order(doc, schema, schema)
+    result = (own or modeline) + "\n" + _dump(doc)
+    if _load_quanli(result) != expected:
+        raise Unsafe("改写后的数据与预期不同")
+    return result
+
+
+def append_laws(text: str, laws: list[dict], modeline: str) -> str:
+    """laws.yaml with entries added at the end of its list, everything else kept."""
+    text = text.lstrip("\ufeff").replace("\r\n", "\n")
+    expected = _load_quanli(text) if text.strip() else {}
+    if not isinstance(expected, dict):
+        raise Unsafe("最外层不是映射")
+    own, body = _split_modeline(text)
+    doc = _yaml().load(body) if body.strip() else None
+    if doc is None:
+        from ruamel.yaml.comments import CommentedMap
+
+        doc = CommentedMap(schema_version=1)
+    plain = json.loads(json.dumps(laws, ensure_ascii=False))
+    if not isinstance(doc.get("laws"), list):
+        doc["laws"] = []
+    doc["laws"].extend(plain)
+    expected.setdefault("schema_version", 1)
+    expected["laws"] = (expected.get("laws") if isinstance(expected.get("laws"), list) else []) + plain
+    schema = _schema("laws")
+    doc = _order(doc, schema, schema)
+    result = (own or modeline) + "\n" + _dump(doc)
+    if _load_quanli(result) != expected:
+        raise Unsafe("改写后的数据与预期不同")
+    return result

@@ -263,7 +263,7 @@ def write_tree(out: Path, files: dict[str, bytes], marker: dict) -> None:
 
 
 def run(catalog: Path | None, out: Path, audience: str = "public", force: bool = False, quiet: bool = False,
-        lang: str = "zh", use_cache: bool = True) -> int:
+        lang: str = "zh", use_cache: bool = True, draft: bool = False) -> int:
     from quanli import config
     from quanli.check.run import check_snapshot
     from quanli.loader.catalogue import discover, parse_snapshot, read_catalogue
@@ -271,6 +271,9 @@ def run(catalog: Path | None, out: Path, audience: str = "public", force: bool =
     from quanli.render.view import build_view
 
     started = time.perf_counter()
+    if draft and audience != "internal":
+        raise QuanliError("草稿（--draft）只能生成内部版：请同时加 --audience internal。有错误的目录不得生成公开版。",
+                          "--draft builds the internal edition only: add --audience internal.")
     targets = discover([catalog or Path.cwd()])
     if len(targets) != 1:
         raise QuanliError(f"找到了 {len(targets)} 个目录，quanli build 一次生成一个，请指定其中一个目录文件夹。",
@@ -281,7 +284,12 @@ def run(catalog: Path | None, out: Path, audience: str = "public", force: bool =
     snap = read_catalogue(root)
     checked = check_snapshot(snap, use_cache, None, cfg.catalog)
     errors = [f for f in config.apply(checked.findings, cfg, [], []) if f.severity >= Severity.ERROR]
-    if errors:
+    if errors and draft:
+        if not quiet:
+            print((f"目录有 {len(errors)} 个错误：按 --draft 生成内部草稿（每页标“内部资料”），供核对，不得对外公开。" if lang != "en"
+                   else f"the catalogue has {len(errors)} errors: building an internal draft (--draft), not for publication."),
+                  file=sys.stderr)
+    elif errors:
         from quanli.commands.validate import Summary
         from quanli.report import get
 

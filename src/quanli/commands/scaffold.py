@@ -78,7 +78,7 @@ def _check_id(ident: str, what: str) -> None:
                           f"invalid id '{ident}': use letters, digits, '-' and '_' (max 64).")
 
 
-def init(directory: Path, name: str, lang: str) -> int:
+def init(directory: Path, name: str, lang: str, quiet: bool = False) -> int:
     if (directory / CATALOG_FILE).exists():
         raise QuanliError(f"{directory / CATALOG_FILE} 已存在，没有改动任何文件。", f"{directory / CATALOG_FILE} already exists; nothing changed.")
     directory.mkdir(parents=True, exist_ok=True)
@@ -96,6 +96,8 @@ def init(directory: Path, name: str, lang: str) -> int:
                                  ("other", "QT-TY", "通用办理流程图")):
         write_atomic(directory / "flows" / f"{flow_id}.yaml",
                      _canonical(_render("flow.yaml.j2", schema_dir=flow_dir, id=flow_id, name=title, kind=kind), "flow"))
+    if quiet:
+        return 0
     _say(lang, f"已新建目录 {directory}：catalog.yaml、laws.yaml、items/、flows/（含 3 个通用流程图）。\n"
                f"下一步：编辑 catalog.yaml，然后用 quanli new item <编号> --catalog {directory} 新建事项。",
          f"created catalogue {directory}. Next: edit catalog.yaml, then quanli new item <ID> --catalog {directory}.")

@@ -1,0 +1,108 @@
+"""``quanli export``: every item as one flat row (XLSX, CSV) or as its data (JSON).
+
+Columns are the item fields (sub-fields of time limits, contacts, fees … each a column),
+headed ``中文标题（path）``, only those some item uses. A cell holds text, a number, 是/否,
+a list of texts one per line, or, for lists of objects (依据, 材料, 裁量基准) and for a
+list entry that spans lines, compact JSON. ``quanli import`` reads such a file back to the
+same items. Spreadsheet cells are always text or numbers, never formulas; CSV cells that
+start with = + - @ get a leading ' (removed again on import).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from quanli.migrate.columns import export_header, export_paths
+
+CSV_DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _get(item: dict, path: str) -> Any:
+    head, _, rest = path.partition(".")
+    value = item.get(head)
+    if rest:
+        return value.get(rest) if isinstance(value, dict) else None
+    return value
+
+
+def cell(value: Any) -> Any:
+    """A field's value as one spreadsheet cell."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, (int, float)):
+        return value
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list) and value and all(isinstance(v, str) and "\n" not in v and v == v.strip() and v for v in value):
+        return "\n".join(value)
+    return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
+
+
+def table(items: list[dict]) -> tuple[list[str], list[list[Any]]]:
+    paths = [p for p in export_paths() if p in ("id", "name", "category") or any(_get(i, p) is not None for i in items)]
+    rows = [[cell(_get(item, p)) for p in paths] for item in items]
+    return [export_header(p) for p in paths], rows
+
+
+def render(items: list[dict], fmt: str) -> bytes:
+    if fmt == "json":
+        return (json.dumps(items, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    headers, rows = table(items)
+    if fmt == "csv":
+        out = io.StringIO(newline="")
+        writer = csv.writer(out, lineterminator="\r\n")
+        writer.writerow(headers)
+        for row in rows:
+            writer.writerow(["" if v is None else ("'" + v if isinstance(v, str) and v.startswith(CSV_DANGEROUS) else v) for v in row])
+        return ("\ufeff" + out.getvalue()).encode("utf-8")
+    return _xlsx(headers, rows)
+
+
+def _xlsx(headers: list[str], rows: list[list[Any]]) -> bytes:
+    import datetime as dt
+    import zipfile
+
+    from openpyxl import Workbook
+    from openpyxl.cell import Cell
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+    from openpyxl.writer.excel import ExcelWriter
+
+    from quanli.render.bundle import rezip
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("事项")
+    ws.freeze_panes = "C2"
+    for n, header in enumerate(headers, 1):
+        longest = max([len(str(header))] + [max((len(line) for line in str(r[n - 1]).split("\n")), default=0)
+                                              for r in rows[:200] if r[n - 1] is not None])
+        ws.column_dimensions[get_column_letter(n)].width = max(8, min(60, longest * 1.6 + 2))
+    bold, wrap = Font(bold=True), Alignment(wrap_text=True, vertical="top")
+
+    def text_cell(value: Any, font=None):
+        c = Cell(ws, row=1, column=1, value=value)
+        if isinstance(value, str):
+            c.data_type = "s"  # never a formula, whatever the text
+            if value.startswith(("=", "+", "-", "@")):
+                c.quotePrefix = True
+        c.alignment = wrap
+        if font is not None:
+            c.font = font
+        return c
+
+    ws.append([text_cell(h, bold) for h in headers])
+    for row in rows:
+        ws.append([text_cell(v) if v is not None else None for v in row])
+    props = wb.properties
+    props.created = props.modified = dt.datetime(2000, 1, 1)
+    props.creator = props.lastModifiedBy = "quanli"
+    props.title = "quanli export"
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as archive:
+        ExcelWriter(wb, archive).save()  # not wb.save(): that stamps the current time
+    return rezip(buf.getvalue(), 946684800)

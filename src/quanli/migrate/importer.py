@@ -1,0 +1,393 @@
+"""``quanli import``: rows of an existing list become item files, with a report of what could not be read.
+
+Each row is mapped column by column (``columns.resolve``), its values normalised
+(``values``), matched against the catalogue's items (by 实施编码, else 基本编码 and name,
+else name and 实施主体/承办机构), and either created with a new id, skipped (it exists),
+or, with ``update``, merged into the existing file (only changed fields are rewritten,
+comments kept). Laws cited that the catalogue does not know are added to laws.yaml with
+status 未知. Ids follow the catalogue's pattern and are stable: the same file gives the
+same ids, and a second import of it finds every row already there.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from quanli.migrate import columns, values
+from quanli.migrate.tables import Record, Table
+
+PLACEHOLDER_FLOW = "TODO"
+PLACEHOLDER_NOTE = "导入时没有流程图：请新建或选用流程图（quanli new flow）后把编号填在这里"
+ABBR = {"行政许可": "XK", "行政处罚": "CF", "行政强制": "QZ", "行政征收": "ZS", "行政给付": "GF", "行政检查": "JC",
+        "行政确认": "QR", "行政奖励": "JL", "行政裁决": "CJ", "其他行政权力": "QT", "公共服务": "FW"}
+_PATTERN = re.compile(r"^\^(?P<pre>[A-Za-z0-9_-]*?)(?P<mid>\{code\}|\[A-Z\]\{(?P<n>\d)\})?(?P<sep>-?)\[0-9\]\{(?P<w>\d+)\}\$$")
+
+
+@dataclass
+class Problem:
+    row: int
+    column: str  # letter or key
+    header: str
+    message: str
+
+    def to_dict(self) -> dict:
+        return {"row": self.row, "column": self.column, "header": self.header, "message": self.message}
+
+
+@dataclass
+class Planned:
+    record: Record
+    data: dict
+    id: str | None = None
+    action: str = "create"  # create, update, skip, unchanged
+    existing: Path | None = None
+    changed: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Report:
+    file: str
+    sheet: str = ""
+    header_row: int = 0
+    rows: int = 0
+    mapping: dict[str, str] = field(default_factory=dict)  # header -> field path
+    unmapped: list[str] = field(default_factory=list)
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    laws_added: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {"file": self.file, "sheet": self.sheet, "header_row": self.header_row, "rows": self.rows,
+                "mapping": self.mapping, "unmapped": self.unmapped, "created": self.created, "updated": self.updated,
+                "skipped": self.skipped, "unchanged": self.unchanged, "laws_added": self.laws_added,
+                "problems": [p.to_dict() for p in self.problems], "notes": self.notes}
+
+
+# -- one row -> item data -------------------------------------------------------------------------
+
+_SCHEMA_CACHE: dict[str, dict] = {}
+
+
+def _field_schema(path: str) -> dict:
+    if path not in _SCHEMA_CACHE:
+        node: dict = {"properties": columns._item_schema()["properties"]}
+        for part in path.split("."):
+            node = (node.get("properties") or {}).get(part) or {}
+        _SCHEMA_CACHE[path] = node
+    return _SCHEMA_CACHE[path]
+
+
+def _exact(path: str, raw: Any) -> tuple[Any, str | None]:
+    """A value quanli export wrote: read back exactly as written, no 无 → absent, no guessing."""
+    if raw is None or raw == "":
+        return None, None
+    if not isinstance(raw, str):
+        return raw, None
+    if raw[:1] == "'" and raw[1:2] in ("=", "+", "-", "@", "\t", "\r"):
+        raw = raw[1:]  # the CSV export's guard against formulas
+    node = _field_schema(path)
+    kind = node.get("type")
+    if kind == "string" or (kind is None and "$ref" not in node and path != "extra"):
+        return raw, None
+    if kind == "boolean":
+        return values.boolean(raw)
+    if kind in ("integer", "number") or "$ref" in node:
+        try:
+            number = float(raw)
+            return (int(number) if number.is_integer() and kind != "number" or number.is_integer() else number), None
+        except ValueError:
+            pass
+    if kind == "array" and (node.get("items") or {}).get("type") == "string":
+        cell = values.json_cell(raw)
+        return (cell if isinstance(cell, list) else raw.split("\n")), None
+    try:
+        return json.loads(raw), None
+    except json.JSONDecodeError:
+        return None, f"“{raw[:30]}”不是 quanli 导出的格式"
+
+
+def _convert(path: str, raw: Any, header: str, names: list[str]) -> tuple[Any, str | None]:
+    """One cell's value for one field, by what the field is."""
+    if columns.is_exact(header):
+        return _exact(path, raw)
+    if path == "category":
+        return values.category(raw, names)
+    if path == "level":
+        return values.levels(raw)
+    if path == "basis":
+        return values.citations(raw, columns.BASIS_KIND.get(re.sub(r"\s", "", header)))
+    if path == "materials":
+        return values.materials(raw), None
+    if path.startswith("time_limit.") and path != "time_limit.note":
+        return values.time_limit(raw)
+    if path == "disclosure.scope":
+        return values.scope(raw)
+    if path == "disclosure.deadline":
+        return values.time_limit(raw)
+    node = _field_schema(path)
+    kind = node.get("type")
+    if kind == "boolean":
+        return values.boolean(raw)
+    if kind == "integer":
+        return values.integer(raw)
+    if kind == "number":
+        v, problem = values.integer(raw)
+        return v, problem
+    if kind == "array":
+        items = node.get("items") or {}
+        if items.get("type") == "string":
+            return values.text_list(raw), None
+        cell = values.json_cell(raw)
+        return (cell, None) if isinstance(cell, list) else (None, None if values.is_none(raw) else "应为 quanli 导出的 JSON 列表")
+    if kind == "object" or path == "extra":
+        cell = values.json_cell(raw)
+        return (cell, None) if isinstance(cell, dict) else (None, None if values.is_none(raw) else "应为 quanli 导出的 JSON 对象")
+    if values.is_none(raw):
+        return None, None
+    text = values.text_of(raw)
+    for label in columns.SYNONYMS.get(path, ()):  # "办理地点：广州市…" in the 办理地点 column
+        for colon in ("：", ":"):
+            if text.startswith(label + colon) and len(text) > len(label) + 1:
+                text = text[len(label) + 1:].strip()
+    pattern = node.get("pattern")
+    if pattern and not re.fullmatch(pattern.strip("^$"), text):
+        return None, f"“{text}”不符合{columns.title_of(path)}的格式"
+    enum = node.get("enum")
+    if enum and text not in enum:
+        return None, f"“{text}”不是{columns.title_of(path)}的可选值（{'、'.join(enum)}）"
+    return text, None
+
+
+def _set(data: dict, path: str, value: Any) -> None:
+    head, _, rest = path.partition(".")
+    if rest:
+        data.setdefault(head, {})
+        if isinstance(data[head], dict):
+            data[head][rest] = value
+    else:
+        data[head] = value
+
+
+def _merge(old: Any, new: Any) -> Any:
+    """Two columns for one field: lists are joined (设定依据 and 实施依据); otherwise the first column
+    that has a value wins (TASK_NAME, the sub-item's own name, before matter_name)."""
+    if isinstance(old, list) and isinstance(new, list):
+        return old + [v for v in new if v not in old]
+    return new if old is None else old
+
+
+def row_to_item(record: Record, mapping: dict[str, str], names: list[str], defaults: dict, problems: list[Problem]) -> dict:
+    data: dict = {}
+    for header, raw in record.values.items():
+        path = mapping.get(header)
+        if not path:
+            continue
+        head, _, rest = path.partition(".")
+        current = data.get(head, {}).get(rest) if rest and isinstance(data.get(head), dict) else data.get(path) if not rest else None
+        if current is not None and not isinstance(current, list):
+            continue  # an earlier column already gave this field (TASK_TYPE_TEXT before TASK_TYPE)
+        value, problem = _convert(path, raw, header, names)
+        if problem and path in ("codes.basic", "codes.implementation") and not values.is_none(raw):
+            # a code in another shape (33-character sub-item codes are common): kept as the local code
+            _set(data, "codes.local", values.text_of(raw))
+            problem += "，已记入本地编码（codes.local）"
+        if problem:
+            problems.append(Problem(record.row, record.where.get(header, ""), header, problem))
+        if value is None or value == [] or value == {}:
+            continue
+        _set(data, path, _merge(current, value))
+    for path, value in defaults.items():
+        head, _, rest = path.partition(".")
+        present = (isinstance(data.get(head), dict) and rest in data[head]) if rest else head in data
+        if not present and value not in (None, ""):
+            _set(data, path, value)
+    if "basis" not in data and not any(p == "basis" for p in mapping.values()):
+        # no basis column: a condition that opens with a citation (《…》第…条规定，…) is the legal basis
+        cited = [c for c in data.get("conditions") or [] if c.startswith("《")]
+        entries = [e for c in cited for e in values.citations(c)[0]]
+        if entries:
+            data["basis"] = entries
+    if data.get("parent") == data.get("name"):  # a main item without sub-items names itself as its parent
+        data.pop("parent")
+    fee = data.get("fee")
+    if isinstance(fee, dict) and "charged" not in fee:  # a standard or basis given: charged unless it says otherwise
+        standard = values.text_of(fee.get("standard"))
+        fee["charged"] = not (values.is_none(standard) or "不收费" in standard or "免费" in standard) or bool(fee.get("basis"))
+    if "disclosure" in data and "scope" not in data["disclosure"]:
+        data["disclosure"]["scope"] = defaults.get("disclosure.scope", "社会公开")
+    return data
+
+
+# -- ids ------------------------------------------------------------------------------------------------
+
+class IdMaker:
+    """New ids in the catalogue's pattern, numbered after the highest one already used."""
+
+    def __init__(self, pattern: str | None, codes: dict[str, str], existing: set[str]) -> None:
+        self.pattern = pattern
+        self.codes = codes
+        self.used = set(existing)
+        self.used_lower = {u.lower() for u in existing}  # two ids differing by case are one file on Windows and macOS
+        self.next: dict[str, int] = {}
+        m = _PATTERN.match(pattern) if pattern else None
+        self.shape = m.groupdict() if m else None
+        self.width = int(self.shape["w"]) if self.shape else 4
+        self.warned = False
+
+    def prefix(self, category: str) -> str:
+        abbr = ABBR.get(category, "QT")
+        if self.shape is None:
+            return f"{abbr}-"
+        code = self.codes.get(category, abbr) if self.shape["mid"] == "{code}" else abbr
+        if self.shape["mid"] and self.shape["mid"].startswith("[A-Z]"):
+            code = abbr if len(abbr) == int(self.shape["n"]) else abbr[: int(self.shape["n"])].ljust(int(self.shape["n"]), "X")
+        return f"{self.shape['pre']}{code if self.shape['mid'] else ''}{self.shape['sep']}"
+
+    def make(self, category: str) -> str:
+        prefix = self.prefix(category)
+        if prefix not in self.next:
+            numbers = [int(i[len(prefix):]) for i in self.used if i.startswith(prefix) and i[len(prefix):].isdigit()]
+            self.next[prefix] = max(numbers, default=0) + 1
+        while True:
+            n = self.next[prefix]
+            self.next[prefix] += 1
+            ident = f"{prefix}{n:0{self.width}d}"
+            if ident.lower() not in self.used_lower:
+                self.used.add(ident)
+                self.used_lower.add(ident.lower())
+                return ident
+
+    def fits(self, ident: str) -> bool:
+        if not self.pattern or "{code}" in self.pattern:
+            return True
+        try:
+            return re.search(self.pattern, ident) is not None
+        except re.error:
+            return True
+
+
+# -- the catalogue side -----------------------------------------------------------------------------------
+
+def _match_keys(data: dict) -> list[tuple]:
+    """What identifies an item, most specific first: its id, its 实施编码 (or local code), its
+    基本编码 with name and 实施主体, else name, 实施主体 and 承办机构. Two items are one when
+    their first keys agree: the same 基本编码 at province and city level are two items."""
+    codes = data.get("codes") if isinstance(data.get("codes"), dict) else {}
+    name = values.text_of(data.get("name"))
+    subject = values.text_of(data.get("subject"))
+    keys = []
+    if isinstance(data.get("id"), str) and data["id"]:
+        keys.append(("id", data["id"]))
+    if codes.get("implementation"):
+        keys.append(("impl", codes["implementation"]))
+    elif codes.get("local"):
+        keys.append(("local", codes["local"]))
+    elif codes.get("basic") and name:
+        keys.append(("basic", codes["basic"], name, subject))
+    elif name:
+        keys.append(("name", name, subject, values.text_of(data.get("department"))))
+    return keys
+
+
+def plan(table: Table, mapping: dict[str, str], catalogue, defaults: dict, update: bool, report: Report) -> list[Planned]:
+    names = catalogue.category_names()
+    existing: dict[tuple, tuple[str, Path, dict]] = {}
+    for sf in catalogue.items:
+        if sf.ok and isinstance(sf.data.get("id"), str):
+            for key in _match_keys(sf.data):
+                existing.setdefault(key, (sf.data["id"], Path(sf.path), sf.data))
+    ids = IdMaker(catalogue.settings.get("id_pattern"), catalogue.category_codes(),
+                  {sf.data["id"] for sf in catalogue.items if sf.ok and isinstance(sf.data.get("id"), str)}
+                  | {Path(sf.path).stem for sf in catalogue.items})
+    seen_in_file: dict[tuple, str] = {}
+    out = []
+    for record in table.records:
+        data = row_to_item(record, mapping, names, defaults, report.problems)
+        if not data.get("name"):
+            report.problems.append(Problem(record.row, "", "", "这一行没有事项名称，已跳过"))
+            continue
+        planned = Planned(record, data)
+        hit = next((existing[k] for k in _match_keys(data) if k in existing), None)
+        if hit is not None:
+            planned.id, planned.existing, old = hit
+            planned.changed = [k for k in data if data[k] != old.get(k)]
+            planned.action = ("update" if planned.changed else "unchanged") if update else "skip"
+        else:
+            again = next((seen_in_file[k] for k in _match_keys(data) if k in seen_in_file), None)
+            if again is not None:
+                report.problems.append(Problem(record.row, "", "", f"与前面的行重复（{again}），已跳过"))
+                continue
+            own = data.get("id")
+            if isinstance(own, str) and re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}", own) and own.lower() not in ids.used_lower:
+                planned.id = own  # the row has its id (an export read back): keep it
+                ids.used.add(own)
+                ids.used_lower.add(own.lower())
+            else:
+                if own is not None:
+                    report.problems.append(Problem(record.row, "", "", f"编号“{own}”无效或已被占用，已另编"))
+                planned.id = ids.make(values.text_of(data.get("category")) or "其他行政权力")
+            if not ids.fits(planned.id) and not ids.warned:
+                ids.warned = True
+                report.notes.append(f"编号规则 {ids.pattern} 无法自动套用，新编号形如 {planned.id}；validate 会报告不符合规则的编号。")
+        for key in _match_keys(data):
+            seen_in_file.setdefault(key, planned.id)
+        out.append(planned)
+    return out
+
+
+def complete(data: dict, ident: str, unit: str) -> dict:
+    """A new item: the id first, the subject from the unit, a placeholder flow, required fields present."""
+    item = {"id": ident, **{k: v for k, v in data.items() if k != "id"}}
+    item.setdefault("subject", unit)
+    item.setdefault("flow", PLACEHOLDER_FLOW)
+    item.setdefault("disclosure", {"scope": "社会公开"})
+    return item
+
+
+def law_entries(planned: list[Planned], known: list[dict]) -> tuple[list[dict], dict[str, str]]:
+    """Laws to add (status 未知) and {cited name: law id} for every basis, known or new."""
+    by_name = {values.text_of(law.get("name")): law["id"] for law in known if isinstance(law.get("id"), str)}
+    by_id = {law["id"] for law in known if isinstance(law.get("id"), str)}
+    new: list[dict] = []
+    ids: dict[str, str] = {}
+    for p in planned:
+        for basis in p.data.get("basis") or []:
+            name = values.text_of(basis.get("law")).replace("<", "〈").replace(">", "〉")
+            if name in ids:
+                continue
+            if name in by_id:  # already an id
+                ids[name] = name
+                continue
+            if name in by_name or name.replace("〈", "").replace("〉", "") in by_name:
+                ids[name] = by_name.get(name) or by_name[name.replace("〈", "").replace("〉", "")]
+                continue
+            ident = values.law_id(name)
+            if ident in by_id:
+                ident = f"{ident}（{len(new) + 1}）"
+            entry: dict = {"id": ident, "name": name, "status": "未知"}
+            if name.startswith("中华人民共和国") and name.endswith("法"):
+                entry["level"] = "法律"
+            new.append(entry)
+            by_id.add(ident)
+            by_name[name] = ident
+            ids[name] = ident
+    return new, ids
+
+
+def apply_law_ids(data: dict, ids: dict[str, str]) -> None:
+    for basis in data.get("basis") or []:
+        name = values.text_of(basis.get("law")).replace("<", "〈").replace(">", "〉")
+        if name in ids:
+            basis["law"] = ids[name]
+
+
+def dump_json_report(report: Report) -> str:
+    return json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n"

@@ -1,0 +1,196 @@
+"""Reading the lists units already have: XLSX, CSV (UTF-8 or GBK) and JSON / JSON Lines.
+
+Every reader gives the same thing: a list of ``Record`` (a row's values by header, and
+where each came from: the row number and the column letter or key), so the importer does
+not care what the file was. Spreadsheets get their header row found (title rows and
+merged cells above it are skipped) and vertically merged cells filled down.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from quanli.errors import QuanliError
+
+MAX_HEADER_SCAN = 30  # rows searched for the header
+
+
+@dataclass
+class Record:
+    row: int  # 1-based row (line for JSON Lines, index + 1 for a JSON array)
+    values: dict[str, Any]
+    where: dict[str, str] = field(default_factory=dict)  # header -> column letter or key
+
+
+@dataclass
+class Table:
+    headers: list[str]
+    records: list[Record]
+    header_row: int = 0  # 1-based, 0 for JSON
+    sheet: str = ""
+
+
+def column_letter(index: int) -> str:
+    out = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+def _clean_header(value: Any) -> str:
+    return "".join(str(value).split()) if value is not None else ""
+
+
+def _find_header(rows: list[list[Any]], known) -> int:
+    """The index of the row that looks most like a header: most cells that are known headers."""
+    best, best_score = 0, -1
+    for n, row in enumerate(rows[:MAX_HEADER_SCAN]):
+        cells = [_clean_header(c) for c in row if c not in (None, "")]
+        score = sum(1 for c in cells if known(c)) * 10 + (len(set(cells)) if len(cells) >= 2 else 0)
+        if score > best_score and len(cells) >= 2:
+            best, best_score = n, score
+    return best
+
+
+def _table_from_rows(rows: list[list[Any]], known, merged_down: set[tuple[int, int]] | None = None, sheet: str = "") -> Table:
+    if not rows:
+        return Table([], [])
+    h = _find_header(rows, known)
+    headers = [_clean_header(c) for c in rows[h]]
+    records = []
+    previous: list[Any] = []
+    for n, row in enumerate(rows[h + 1:], start=h + 2):
+        row = list(row) + [None] * (len(headers) - len(row))
+        if merged_down:
+            row = [previous[c] if (n, c) in merged_down and c < len(previous) else v for c, v in enumerate(row)]
+        previous = row
+        if all(v in (None, "") or (isinstance(v, str) and not v.strip()) for v in row):
+            continue
+        values, where = {}, {}
+        for c, header in enumerate(headers):
+            if header and c < len(row):
+                if header in values:  # the same header twice: keep both, the second numbered
+                    header = f"{header}#{c + 1}"
+                values[header] = row[c]
+                where[header] = column_letter(c)
+        records.append(Record(n, values, where))
+    return Table([x for x in headers if x], records, h + 1, sheet)
+
+
+def read_xlsx(path: Path, sheet: str | None, known) -> Table:
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=False, data_only=True)
+    except Exception as exc:
+        raise QuanliError(f"无法读取 Excel 文件 {path}：{exc}", f"cannot read the Excel file {path}: {exc}") from None
+    if sheet:
+        if sheet not in book.sheetnames:
+            raise QuanliError(f"{path} 中没有名为“{sheet}”的工作表。已有：{'、'.join(book.sheetnames)}。",
+                              f"no sheet '{sheet}' in {path}; sheets: {', '.join(book.sheetnames)}.")
+        ws = book[sheet]
+    else:  # the sheet whose header row knows the most columns
+        scored = []
+        for ws in book.worksheets:
+            rows = [list(r) for r in ws.iter_rows(min_row=1, max_row=MAX_HEADER_SCAN, values_only=True)]
+            h = _find_header(rows, known) if rows else 0
+            scored.append((sum(1 for c in (rows[h] if rows else []) if known(_clean_header(c))), -book.worksheets.index(ws), ws))
+        ws = max(scored, key=lambda t: (t[0], t[1]))[2]
+    merged_down: set[tuple[int, int]] = set()
+    for rng in ws.merged_cells.ranges:  # cells under the top of a vertical merge take its value
+        for r in range(rng.min_row + 1, rng.max_row + 1):
+            for c in range(rng.min_col, rng.max_col + 1):
+                merged_down.add((r, c - 1))
+    rows = [list(r) for r in ws.iter_rows(min_row=1, values_only=True)]
+    return _table_from_rows(rows, known, merged_down, ws.title)
+
+
+def decode_text(raw: bytes, path: Path) -> str:
+    """UTF-8 (with or without BOM), else GB18030 (which reads GBK and GB2312)."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return raw.decode("utf-16")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return raw.decode("gb18030")
+    except UnicodeDecodeError:
+        raise QuanliError(f"{path} 既不是 UTF-8 也不是 GBK 编码，无法读取。请用 Excel 或 WPS 另存为“CSV UTF-8”。",
+                          f"{path} is neither UTF-8 nor GBK.") from None
+
+
+def read_csv(path: Path, known) -> Table:
+    text = decode_text(path.read_bytes(), path)
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
+    except csv.Error:
+        dialect = csv.excel
+    rows = [row for row in csv.reader(io.StringIO(text), dialect)]
+    return _table_from_rows(rows, known)
+
+
+def read_json(path: Path) -> Table:
+    text = decode_text(path.read_bytes(), path)
+    records: list[Record] = []
+    stripped = text.lstrip()
+    if stripped.startswith("[") or stripped.startswith("{") and not _is_json_lines(stripped):
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise QuanliError(f"{path}:{exc.lineno}:{exc.colno} JSON 格式错误：{exc.msg}",
+                              f"{path}:{exc.lineno}:{exc.colno} invalid JSON: {exc.msg}") from None
+        if isinstance(data, dict):  # {"items": [...]} or {"data": [...]}: the first list of objects
+            data = next((v for v in data.values() if isinstance(v, list)), [data])
+        if not isinstance(data, list):
+            raise QuanliError(f"{path} 应当是对象的数组或 JSON Lines。", f"{path} must be an array of objects or JSON Lines.")
+        for n, obj in enumerate(data, 1):
+            if isinstance(obj, dict):
+                records.append(Record(n, obj, {k: k for k in obj}))
+    else:
+        for n, line in enumerate(text.splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise QuanliError(f"{path}:{n}:{exc.colno} JSON 格式错误：{exc.msg}", f"{path}:{n}:{exc.colno} invalid JSON: {exc.msg}") from None
+            if isinstance(obj, dict):
+                records.append(Record(n, obj, {k: k for k in obj}))
+    headers: list[str] = []
+    for r in records:
+        headers += [k for k in r.values if k not in headers]
+    return Table(headers, records)
+
+
+def _is_json_lines(text: str) -> bool:
+    first = text.split("\n", 1)[0]
+    try:
+        json.loads(first)
+        return "\n" in text.strip()
+    except json.JSONDecodeError:
+        return False
+
+
+def read_table(path: Path, sheet: str | None, known) -> Table:
+    if not path.is_file():
+        raise QuanliError(f"找不到文件：{path}", f"file not found: {path}")
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        return read_xlsx(path, sheet, known)
+    if suffix in (".csv", ".tsv", ".txt"):
+        return read_csv(path, known)
+    if suffix in (".json", ".jsonl", ".ndjson"):
+        return read_json(path)
+    if suffix == ".xls":
+        raise QuanliError(f"{path} 是旧版 Excel（.xls）。请在 Excel 或 WPS 中另存为 .xlsx 后再导入。",
+                          f"{path} is an old .xls file: save it as .xlsx first.")
+    raise QuanliError(f"不支持的文件类型：{path.suffix}（支持 .xlsx、.csv、.json、.jsonl）。",
+                      f"unsupported file type {path.suffix} (.xlsx, .csv, .json, .jsonl).")
