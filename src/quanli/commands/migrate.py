@@ -87,10 +87,11 @@ def import_(file: Path, into: Path, sheet: str | None, mapping_file: Path | None
         catalogue = load_catalogue(into, use_cache=False)
         unit_data = catalogue.catalog.get("unit") if isinstance(catalogue.catalog.get("unit"), dict) else {}
         unit = str(unit_data.get("name") or "")
-    planned = importer.plan(table, mapping, catalogue, defaults, update, report)
+    planned = importer.plan(table, mapping, catalogue, defaults, update, report, unit)
     new_laws, law_ids = importer.law_entries(planned, catalogue.law_entries())
     for p in planned:
         importer.apply_law_ids(p.data, law_ids)
+    importer.settle(planned)
     report.laws_added = [law["id"] for law in new_laws]
     if not any(path == "disclosure.scope" for path in mapping.values()) and not scope:
         report.notes.append("表中没有“公开范围”列：新事项都按“社会公开”导入。其中如有不公开的事项，请改为“内部公开”或“不予公开”并写明理由，"

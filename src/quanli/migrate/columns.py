@@ -14,21 +14,24 @@ from pathlib import Path
 
 from quanli.errors import QuanliError
 
+SUB_NAME = "_sub_name"  # a 子项名称 column: the item is the sub-item, the name column names its main item
+
 # Top-level item fields exported as one column per sub-field; every other field is one column.
 EXPANDED = ("codes", "time_limit", "fee", "penalty", "contact", "remedy", "responsibility", "service", "disclosure", "dates")
 
 # Header texts seen in real lists (whitespace removed), by field path. Sources: provincial
 # portals' exports and the county and city lists the seeds describe.
 SYNONYMS: dict[str, tuple[str, ...]] = {
-    "name": ("事项名称", "职权名称", "权力名称", "项目名称", "权力事项名称", "职权事项", "权力事项", "事项", "名称", "子项名称",
+    "name": ("事项名称", "职权名称", "权力名称", "项目名称", "权力事项名称", "职权事项", "权力事项", "事项", "名称", "主项名称",
              "matter_name", "TASK_NAME", "task_name"),
+    SUB_NAME: ("子项名称", "子项", "子项事项名称", "子项目名称"),
     "category": ("事项类型", "职权类型", "权力类别", "权力类型", "职权类别", "事项类别", "类别", "类型", "权力分类",
                  "matter_type", "TASK_TYPE_TEXT", "TASK_TYPE", "task_type"),
     "sub_category": ("子类别", "细类"),
     "codes.basic": ("基本编码", "事项编码", "职权编码", "权力编码", "目录编码", "CATAID"),
     "codes.implementation": ("实施编码", "实施清单编码", "TASK_CODE"),
     "codes.local": ("本地编码", "地方编码", "内部编码"),
-    "parent": ("主项", "主项名称", "所属主项", "parentCatalogName"),
+    "parent": ("所属主项", "parentCatalogName"),
     "subject": ("实施主体", "行使主体", "实施机关", "责任主体", "DEPT_NAME", "dept_name"),
     "department": ("承办机构", "承办科室", "承办处室", "责任科室", "责任处室", "内设机构", "承办部门", "责任股室", "承办股室"),
     "co_departments": ("联办机构", "协办机构", "配合科室", "co_department"),

@@ -45,6 +45,7 @@ class Planned:
     id: str | None = None
     action: str = "create"  # create, update, skip, unchanged
     existing: Path | None = None
+    old: dict | None = None  # the existing item's data
     changed: list[str] = field(default_factory=list)
 
 
@@ -118,6 +119,8 @@ def _convert(path: str, raw: Any, header: str, names: list[str]) -> tuple[Any, s
     """One cell's value for one field, by what the field is."""
     if columns.is_exact(header):
         return _exact(path, raw)
+    if path == columns.SUB_NAME:
+        return (None if values.is_none(raw) else values.text_of(raw)), None
     if path == "category":
         return values.category(raw, names)
     if path == "level":
@@ -209,6 +212,11 @@ def row_to_item(record: Record, mapping: dict[str, str], names: list[str], defau
         present = (isinstance(data.get(head), dict) and rest in data[head]) if rest else head in data
         if not present and value not in (None, ""):
             _set(data, path, value)
+    sub = data.pop(columns.SUB_NAME, None)
+    if sub:  # a sub-item row: its own name, and the main item (the name column, often a merged cell) as parent
+        if data.get("name") and data["name"] != sub:
+            data.setdefault("parent", data["name"])
+        data["name"] = sub
     if "basis" not in data and not any(p == "basis" for p in mapping.values()):
         # no basis column: a condition that opens with a citation (《…》第…条规定，…) is the legal basis
         cited = [c for c in data.get("conditions") or [] if c.startswith("《")]
@@ -278,7 +286,7 @@ class IdMaker:
 
 def _match_keys(data: dict) -> list[tuple]:
     """What identifies an item, most specific first: its id, its 实施编码 (or local code), its
-    基本编码 with name and 实施主体, else name, 实施主体 and 承办机构. Two items are one when
+    基本编码 with name and 实施主体, else name and 实施主体. Two items are one when
     their first keys agree: the same 基本编码 at province and city level are two items."""
     codes = data.get("codes") if isinstance(data.get("codes"), dict) else {}
     name = values.text_of(data.get("name"))
@@ -293,11 +301,12 @@ def _match_keys(data: dict) -> list[tuple]:
     elif codes.get("basic") and name:
         keys.append(("basic", codes["basic"], name, subject))
     elif name:
-        keys.append(("name", name, subject, values.text_of(data.get("department"))))
+        keys.append(("name", name, subject))
     return keys
 
 
-def plan(table: Table, mapping: dict[str, str], catalogue, defaults: dict, update: bool, report: Report) -> list[Planned]:
+def plan(table: Table, mapping: dict[str, str], catalogue, defaults: dict, update: bool, report: Report,
+         unit: str = "") -> list[Planned]:
     names = catalogue.category_names()
     existing: dict[tuple, tuple[str, Path, dict]] = {}
     for sf in catalogue.items:
@@ -314,12 +323,13 @@ def plan(table: Table, mapping: dict[str, str], catalogue, defaults: dict, updat
         if not data.get("name"):
             report.problems.append(Problem(record.row, "", "", "这一行没有事项名称，已跳过"))
             continue
+        if unit:
+            data.setdefault("subject", unit)  # as the new file will have it, so that a second import finds it
         planned = Planned(record, data)
         hit = next((existing[k] for k in _match_keys(data) if k in existing), None)
         if hit is not None:
-            planned.id, planned.existing, old = hit
-            planned.changed = [k for k in data if data[k] != old.get(k)]
-            planned.action = ("update" if planned.changed else "unchanged") if update else "skip"
+            planned.id, planned.existing, planned.old = hit
+            planned.action = "update" if update else "skip"  # settled by settle() once law names are ids
         else:
             again = next((seen_in_file[k] for k in _match_keys(data) if k in seen_in_file), None)
             if again is not None:
@@ -341,6 +351,15 @@ def plan(table: Table, mapping: dict[str, str], catalogue, defaults: dict, updat
             seen_in_file.setdefault(key, planned.id)
         out.append(planned)
     return out
+
+
+def settle(planned: list[Planned]) -> None:
+    """For rows that exist already: which fields differ (after law names became ids); none: unchanged."""
+    for p in planned:
+        if p.action == "update" and p.old is not None:
+            p.changed = [k for k in p.data if p.data[k] != p.old.get(k)]
+            if not p.changed:
+                p.action = "unchanged"
 
 
 def complete(data: dict, ident: str, unit: str) -> dict:
