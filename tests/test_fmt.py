@@ -134,3 +134,44 @@ def test_files_outside_a_catalogue_are_ignored(cat, tmp_path):
     result = invoke("fmt", "--check", str(workflow), str(item))
     assert result.exit_code == 1 and "T-XK-001.yaml" in result.output and "ci.yaml" not in result.output
     assert workflow.read_text(encoding="utf-8") == "on: push\n"
+
+
+def test_the_fast_emitter_writes_what_the_ruamel_path_writes():
+    """Files without comments take PyYAML's C emitter; it must agree byte for byte with ruamel's."""
+    import json as _json
+
+    from quanli import yamlfmt
+
+    roots = [*sorted(p for p in SAMPLES.iterdir() if p.is_dir()), ROOT / "tests" / "data" / "county-eeb-2026"]
+    for root in roots:
+        for path in sorted(root.rglob("*.yaml")):
+            kind = kind_of(path.relative_to(root).as_posix())
+            if kind is None:
+                continue
+            data = load_bytes(path.read_bytes())[0]
+            schema = yamlfmt._schema(kind)
+            ordered = yamlfmt._order(_json.loads(_json.dumps(data, ensure_ascii=False)), schema, schema)
+            assert yamlfmt._fast_dump(ordered) == yamlfmt._dump(ordered), path
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+TEXT = st.text(alphabet=st.sampled_from(list("ab01 :#'\"-?|>{}[],&*!%@`.eE+_~中文《》（）\n\t")), max_size=12)
+SCALAR = st.one_of(TEXT, st.integers(-10**6, 10**6), st.booleans(), st.none(), st.sampled_from(
+    ["no", "on", "010", "0x1F", "1e5", "12:30", "2026-01-01", ".inf", "1_000", "null", "~", "True", " a", "a ", "多行\n文本", "- x"]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.sampled_from(["name", "remarks", "x", "extra", "id"]), st.one_of(SCALAR, st.lists(SCALAR, max_size=3)),
+                       min_size=1))
+def test_any_data_survives_both_emitters(data):
+    import json as _json
+
+    from quanli import yamlfmt
+
+    schema = yamlfmt._schema("item")
+    ordered = yamlfmt._order(_json.loads(_json.dumps(data)), schema, schema)
+    fast, slow = yamlfmt._fast_dump(ordered), yamlfmt._dump(ordered)
+    assert load_bytes(fast.encode())[0] == data
+    assert load_bytes(slow.encode())[0] == data
+    assert fast == slow
