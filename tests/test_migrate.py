@@ -98,7 +98,7 @@ def test_messy_xlsx_is_imported_with_a_report(cat, tmp_path):
     assert rep["created"] == ["T-XK-002", "T-XK-003", "T-XK-004", "T-CF-001"]  # the catalogue's pattern, after T-XK-001
     problems = {(p["row"], p["column"], p["message"]) for p in rep["problems"]}
     assert (6, "E", "找不到《法律法规名称》：“依照有关规定”") in problems
-    assert (6, "H", "无法识别的时限“视情况而定”") in problems
+    assert (6, "H", "无法识别的时限“视情况而定”（请写成如 20 个工作日、60 日、即办）") in problems
     assert rep["laws_added"] == []  # 环境影响评价法 is known by its full name
     items = items_of(cat.root)
     assert items["T-XK-002"]["name"] == "报告书审批" and items["T-XK-003"]["name"] == "报告表审批"
@@ -244,3 +244,110 @@ def test_the_real_gd_policy_data(tmp_path):
     assert built.exit_code == 0, built.output
     manifest = json.loads((tmp_path / "dist" / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["items"] == 120 or manifest.get("item_count") == 120 or len(list((tmp_path / "dist" / "sheets").glob("*.docx"))) == 120
+
+
+# -- regressions from review ------------------------------------------------------------------------------------
+
+def test_a_scope_that_is_not_plainly_public_is_never_taken_for_public(cat, tmp_path):
+    source = tmp_path / "s.csv"
+    source.write_text("事项名称,事项类型,公开范围\n甲,行政许可,不予以公开\n乙,行政许可,内部\n丙,行政许可,随便写的\n丁,行政许可,\n",
+                      encoding="utf-8")
+    rep = report(invoke("import", str(source), "--into", str(cat.root), "--format", "json"))
+    items = items_of(cat.root)
+    scopes = {items[i]["name"]: (items[i].get("disclosure") or {}).get("scope") for i in rep["created"]}
+    assert scopes == {"甲": "不予公开", "乙": "内部公开", "丙": None, "丁": None}
+    assert any("随便写的" in p["message"] and "没有当作公开" in p["message"] for p in rep["problems"])
+    code, findings = cat.validate()
+    assert code == 1  # the ones without a scope cannot be built
+
+
+def test_update_merges_only_the_given_sub_fields_and_never_touches_the_scope(cat, tmp_path):
+    cat.item(disclosure={"scope": "内部公开", "reason": "涉及内部管理", "forms": ["内部通报"]},
+             contact={"consult_phone": "0519-1", "complaint_phone": "0519-2", "location": "一楼"})
+    source = tmp_path / "u.csv"
+    source.write_text("事项名称,实施主体,事项类型,咨询电话,公开方式\n建设项目环境影响报告表审批,测试县生态环境局,行政许可,0519-9,门户网站\n",
+                      encoding="utf-8")
+    rep = report(invoke("import", str(source), "--into", str(cat.root), "--format", "json", "--update"))
+    assert rep["updated"] == ["T-XK-001"]
+    item = items_of(cat.root)["T-XK-001"]
+    assert item["contact"] == {"consult_phone": "0519-9", "complaint_phone": "0519-2", "location": "一楼"}
+    assert item["disclosure"] == {"scope": "内部公开", "reason": "涉及内部管理", "forms": ["门户网站"]}
+
+
+def test_rows_and_settings_that_used_to_crash(cat, tmp_path):
+    rows = tmp_path / "n.csv"
+    rows.write_text("事项名称,事项类型\n甲,行政许可\n,行政许可\n", encoding="utf-8")
+    rep = report(invoke("import", str(rows), "--into", str(tmp_path / "o"), "--format", "json"))
+    assert len(rep["created"]) == 1 and any("没有事项名称" in p["message"] for p in rep["problems"])
+    for mapping in ("defaults: {disclosure: 内部公开}\n", "colums: {甲: name}\n", "defaults: {departmnet: 办公室}\n",
+                    "defaults: {disclosure.scope: 秘密}\n", "defaults: {department: [1, 2]}\n"):
+        bad = cat.write("map.yaml", mapping)
+        result = invoke("import", str(rows), "--into", str(cat.root), "--mapping", str(bad))
+        assert result.exit_code == 2 and "map.yaml" in result.output and "内部错误" not in result.output, mapping
+    surrogate = tmp_path / "s.json"
+    surrogate.write_text('[{"事项名称": "a\\ud800", "事项类型": "行政许可"}]', encoding="utf-8")
+    assert invoke("import", str(surrogate), "--into", str(tmp_path / "p")).exit_code == 0
+
+
+def test_json_shapes(tmp_path):
+    one = tmp_path / "one.json"
+    one.write_text(json.dumps({"事项名称": "甲", "事项类型": "行政许可", "申请材料": ["申请书"], "备注": {"a": 1}, "是否收费": True},
+                              ensure_ascii=False), encoding="utf-8")
+    rep = report(invoke("import", str(one), "--into", str(tmp_path / "a"), "--format", "json"))
+    [item] = items_of(tmp_path / "a").values()
+    assert rep["created"] == ["XK-0001"] and item["name"] == "甲" and item["materials"] == [{"name": "申请书"}]
+    assert item["remarks"] == '{"a": 1}' and item["fee"] == {"charged": True}
+    lines = tmp_path / "l.jsonl"
+    lines.write_text(json.dumps({"事项名称": "乙\u2028丙", "事项类型": "行政许可"}, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert invoke("import", str(lines), "--into", str(tmp_path / "b")).exit_code == 0
+
+
+def test_sub_items_of_two_main_items_are_four_items(tmp_path):
+    source = tmp_path / "subs.csv"
+    source.write_text("主项名称,子项名称,事项类型\n食品经营许可,新办,行政许可\n食品经营许可,变更,行政许可\n"
+                      "药品经营许可,新办,行政许可\n药品经营许可,变更,行政许可\n", encoding="utf-8")
+    rep = report(invoke("import", str(source), "--into", str(tmp_path / "c"), "--format", "json"))
+    assert len(rep["created"]) == 4
+    assert sorted((i["parent"], i["name"]) for i in items_of(tmp_path / "c").values()) == [
+        ("药品经营许可", "变更"), ("药品经营许可", "新办"), ("食品经营许可", "变更"), ("食品经营许可", "新办")]
+
+
+@pytest.mark.parametrize("text", ["30分钟", "1年", "2周", "3-5个工作日", "12:30:00"])
+def test_time_limits_in_other_units_are_reported_not_guessed(text):
+    value, problem = values.time_limit(text)
+    assert value is None and text in problem
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json", "xlsx"])
+def test_texts_that_start_with_an_apostrophe_survive_the_round_trip(cat, tmp_path, fmt):
+    cat.item(name="'=已经加了引号", remarks="''+两个")
+    out = tmp_path / f"e.{fmt}"
+    assert invoke("export", str(cat.root), "--format", fmt, "--out", str(out)).exit_code == 0
+    invoke("import", str(out), "--into", str(tmp_path / "back"))
+    item = items_of(tmp_path / "back")["T-XK-001"]
+    assert item["name"] == "'=已经加了引号" and item["remarks"] == "''+两个"
+
+
+def test_laws_are_not_doubled_and_forms_are_not_laws(cat, tmp_path):
+    source = tmp_path / "l.csv"
+    source.write_text("事项名称,事项类型,设定依据\n甲,行政许可,《中华人民共和国食品安全法》第三十五条\n"
+                      "乙,行政许可,《食品安全法》第三十六条\n丙,行政许可,《食品经营许可申请书》\n", encoding="utf-8")
+    rep = report(invoke("import", str(source), "--into", str(cat.root), "--format", "json"))
+    assert rep["laws_added"] == ["食品安全法"]
+    items = {i["name"]: i for i in items_of(cat.root).values()}
+    assert items["甲"]["basis"][0]["law"] == items["乙"]["basis"][0]["law"] == "食品安全法"
+    assert "basis" not in items["丙"] and any("不是法律法规" in p["message"] for p in rep["problems"])
+
+
+def test_the_id_pattern_of_quanli_toml_is_followed(cat, tmp_path):
+    (cat.root / "quanli.toml").write_text('[catalog]\nid-pattern = "^Q-[A-Z]{2}-\\\\d{4}$"\n', encoding="utf-8")
+    source = tmp_path / "a.csv"
+    source.write_text("事项名称,事项类型\n甲,行政许可\n", encoding="utf-8")
+    rep = report(invoke("import", str(source), "--into", str(cat.root), "--format", "json"))
+    assert rep["created"] == ["Q-XK-0001"]
+
+
+def test_export_says_when_an_item_could_not_be_read(cat, tmp_path):
+    cat.write("items/T-XK-002.yaml", "id: [\n")
+    result = invoke("export", str(cat.root), "--format", "json")
+    assert result.exit_code == 1 and "T-XK-002.yaml" in result.output

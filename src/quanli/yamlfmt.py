@@ -65,6 +65,17 @@ def _resolve(node: Any, root: dict) -> dict:
     return {}
 
 
+def _inner_comments(mapping) -> bool:
+    """Does a value of this mapping end with a comment that really sits before the next key?"""
+    for v in mapping.values():
+        ca = getattr(v, "ca", None)
+        if ca is not None and (ca.items or (ca.comment and any(ca.comment))):
+            last = list(v.keys())[-1] if hasattr(v, "keys") and len(v) else (len(v) - 1 if isinstance(v, list) and v else None)
+            if last is not None and last in ca.items:
+                return True
+    return False
+
+
 def _order(value: Any, node: dict, root: dict) -> Any:
     """Reorder mapping keys (recursively) as the schema lists them; lists keep their order."""
     from ruamel.yaml.comments import CommentedMap
@@ -80,8 +91,11 @@ def _order(value: Any, node: dict, root: dict) -> Any:
         for key in list(value):
             value[key] = _order(value[key], props.get(key, {}) if key != "extra" else {}, root)
         if isinstance(value, CommentedMap):
-            for key in known + rest:
-                value.move_to_end(key)
+            # a comment between keys is held by the key before it, so reordering would carry it elsewhere:
+            # a mapping that holds comments keeps the order its author gave it
+            if not value.ca.items and not _inner_comments(value):
+                for key in known + rest:
+                    value.move_to_end(key)
         else:
             ordered = {k: value[k] for k in known + rest}
             value.clear()
@@ -162,6 +176,7 @@ def _fast_dumper():
         return dumper.represent_scalar("tag:yaml.org,2002:str", data, style="'" if _needs_quotes(data) else None)
 
     Dumper.add_representer(str, represent_str)
+    Dumper.add_representer(type(None), lambda dumper, _: dumper.represent_scalar("tag:yaml.org,2002:null", ""))
     return Dumper
 
 
@@ -172,9 +187,9 @@ def _fast_dump(data: Any) -> str:
                      width=1 << 20, indent=2)
 
 
-def _has_comment(text: str) -> bool:
-    """Could the text hold a comment? (Any # after the first line: a cheap, safe over-estimate.)"""
-    return "#" in text.partition("\n")[2] if MODELINE.match(text.partition("\n")[0].strip()) else "#" in text
+def _has_comment(body: str) -> bool:
+    """Could the text (without its modeline) hold a comment? Any # at all: a cheap, safe over-estimate."""
+    return "#" in body
 
 
 def _load_quanli(text: str) -> Any:
@@ -189,13 +204,21 @@ def _load_quanli(text: str) -> Any:
 def _dump(doc: Any) -> str:
     out = io.StringIO()
     _yaml().dump(doc, out)
-    return out.getvalue()
+    return _NULL_ENTRY.sub(r"\1-", out.getvalue())  # "- " for an empty entry, as the C emitter writes it: "-"
+
+
+_NULL_ENTRY = re.compile(r"^( *)- $", re.M)
 
 
 def _split_modeline(text: str) -> tuple[str | None, str]:
-    first, sep, rest = text.partition("\n")
-    if MODELINE.match(first.strip()):
-        return first.strip(), rest
+    """(the file's own modeline, the rest): the modeline may sit anywhere in the comments that open the file."""
+    lines = text.split("\n")
+    for n, line in enumerate(lines):
+        stripped = line.strip()
+        if not stripped.startswith("#"):
+            break
+        if MODELINE.match(stripped):
+            return stripped, "\n".join(lines[:n] + lines[n + 1:])
     return None, text
 
 
@@ -205,18 +228,21 @@ def format_text(text: str, kind: str, modeline: str) -> str:
     expected = _load_quanli(text)
     own, body = _split_modeline(text)
     schema = _schema(kind)
-    if not _has_comment(text) and isinstance(expected, (dict, list)):  # nothing to keep but the data: the fast path
+    if not _has_comment(body) and isinstance(expected, (dict, list)):  # nothing to keep but the data: the fast path
         fast = (own or modeline) + "\n" + _fast_dump(_order(json.loads(json.dumps(expected, ensure_ascii=False)), schema, schema))
         if _load_quanli(fast) == expected:
             return fast
     try:
         doc = _yaml().load(body)
     except Exception as exc:  # ruamel reads what quanli read: this is a disagreement, not the user's error
-        raise Unsafe(str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from None
-    doc = _order(doc, schema, schema)
-    result = (own or modeline) + "\n" + _dump(doc)
+        raise Unsafe(f"无法安全地格式化（{str(exc).splitlines()[0] if str(exc) else type(exc).__name__}）") from None
+    try:
+        doc = _order(doc, schema, schema)
+        result = (own or modeline) + "\n" + _dump(doc)
+    except Exception as exc:  # ruamel refuses something quanli accepted (e.g. keys 1 and true)
+        raise Unsafe(f"无法安全地格式化（{str(exc).splitlines()[0] if str(exc) else type(exc).__name__}）") from None
     if _load_quanli(result) != expected:
-        raise Unsafe("格式化会改变数据")
+        raise Unsafe("格式化会改变数据，已保持原样")
     return result
 
 
@@ -231,20 +257,38 @@ def dump_document(data: dict, kind: str, modeline: str) -> str:
 
 
 def update_text(text: str, changes: dict, kind: str, modeline: str) -> str:
-    """A file with some top-level fields replaced, everything else (comments included) kept."""
+    """A file with some fields replaced (``{"contact.consult_phone": …, "name": …}``), everything
+    else (other sub-fields, comments, key order) kept."""
+    from ruamel.yaml.comments import CommentedMap
+
     text = text.lstrip("\ufeff").replace("\r\n", "\n")
     expected = _load_quanli(text)
     if not isinstance(expected, dict):
         raise Unsafe("最外层不是映射")
     own, body = _split_modeline(text)
-    doc = _yaml().load(body)
+    try:
+        doc = _yaml().load(body)
+    except Exception as exc:
+        raise Unsafe(f"无法读取：{str(exc).splitlines()[0] if str(exc) else type(exc).__name__}") from None
     plain = json.loads(json.dumps(changes, ensure_ascii=False))
-    for key, value in plain.items():
-        doc[key] = value
-        expected[key] = value
+    for path, value in plain.items():
+        head, _, rest = path.partition(".")
+        if rest:
+            if not isinstance(doc.get(head), dict):
+                doc[head] = CommentedMap()
+            if not isinstance(expected.get(head), dict):
+                expected[head] = {}
+            doc[head][rest] = value
+            expected[head][rest] = value
+        else:
+            doc[head] = value
+            expected[head] = value
     schema = _schema(kind)
-    doc = _order(doc, schema, schema)
-    result = (own or modeline) + "\n" + _dump(doc)
+    try:
+        doc = _order(doc, schema, schema)
+        result = (own or modeline) + "\n" + _dump(doc)
+    except Exception as exc:
+        raise Unsafe(f"无法写出：{str(exc).splitlines()[0] if str(exc) else type(exc).__name__}") from None
     if _load_quanli(result) != expected:
         raise Unsafe("改写后的数据与预期不同")
     return result

@@ -299,7 +299,7 @@ def run(catalog: Path | None, out: Path, audience: str = "public", force: bool =
         return 1
     source = source_info(root)
     epoch = source["epoch"] if source["epoch"] is not None else int(time.time())
-    build_key = _key(snap.key(json.dumps(cfg.catalog, ensure_ascii=False, sort_keys=True).encode()), audience, epoch, source["commit"])
+    build_key = _key(snap.key(json.dumps(cfg.catalog, ensure_ascii=False, sort_keys=True).encode()), audience, epoch, source["commit"], bool(draft and errors))
     previous = read_marker(out) if use_cache else {}
     if previous.get("build") == build_key and all((out / name).is_file() for name in previous.get("files", [])):
         if not quiet:
@@ -316,7 +316,7 @@ def run(catalog: Path | None, out: Path, audience: str = "public", force: bool =
             name, secret = leaks[0]
             raise QuanliError(f"公开成果 {name} 中出现了不公开事项的内容“{secret}”，已停止生成，没有写入任何文件。请报告此问题。",
                               f"public output {name} contains non-public content '{secret}'; build stopped, nothing written.")
-    files["manifest.json"] = manifest(view, files, source)
+    files["manifest.json"] = manifest(view, files, source, len(errors) if draft else 0)
     bundle_name = f"quanli-{safe_stem(Path(root).name)}-{audience}.zip"
     files[bundle_name] = deterministic_zip(files, epoch)
     write_tree(out, files, {"tool": "quanli", "audience": audience, "build": build_key, "files": sorted(files), "groups": groups})

@@ -10,24 +10,42 @@ from pathlib import Path
 from quanli.errors import QuanliError
 
 
-def _ensure_catalogue(into: Path, table, mapping: dict[str, str], lang: str) -> bool:
-    """Create the catalogue (quanli init) when the folder has none; True if it was created."""
-    if (into / "catalog.yaml").is_file():
-        return False
-    if into.exists() and any(into.iterdir()):
-        raise QuanliError(f"{into} 不是目录（没有 catalog.yaml）且不是空文件夹，没有导入。请指定一个目录或一个新的文件夹。",
-                          f"{into} is not a catalogue (no catalog.yaml) and not empty: nothing imported.")
-    from quanli.commands import scaffold
+class _NewCatalogue:
+    """What ``quanli init`` would make, for planning an import before anything is written."""
 
+    items: list = []
+
+    def __init__(self, overrides: dict | None = None) -> None:
+        self.settings = dict(overrides or {})
+
+    def category_names(self):
+        from quanli.model import NATIONAL_CATEGORIES
+
+        return [name for _, name in NATIONAL_CATEGORIES]
+
+    def category_codes(self):
+        from quanli.model import NATIONAL_CATEGORIES
+
+        return {name: code for code, name in NATIONAL_CATEGORIES}
+
+    def law_entries(self):
+        from quanli.commands import scaffold
+        from quanli.loader.yamlparse import load_bytes
+
+        data, _ = load_bytes(scaffold._render("laws.yaml.j2", schema_dir=".").encode("utf-8"))
+        return [law for law in data.get("laws") or [] if isinstance(law, dict)]
+
+
+def _unit_name(table, mapping: dict[str, str]) -> str:
     subjects = Counter(str(r.values[h]).strip() for r in table.records for h, p in mapping.items()
                        if p == "subject" and r.values.get(h) not in (None, ""))
-    name = subjects.most_common(1)[0][0] if subjects else "（请填写单位名称）"
-    scaffold.init(into, name, lang, quiet=True)
-    return True
+    return subjects.most_common(1)[0][0] if subjects else "（请填写单位名称）"
 
 
 def import_(file: Path, into: Path, sheet: str | None, mapping_file: Path | None, dry_run: bool, update: bool,
             scope: str | None, fmt: str, lang: str) -> int:
+    from quanli import config
+    from quanli.commands import scaffold
     from quanli.commands.fmt import modeline_for
     from quanli.fsutil import write_atomic
     from quanli.loader.catalogue import load_catalogue
@@ -36,113 +54,108 @@ def import_(file: Path, into: Path, sheet: str | None, mapping_file: Path | None
     from quanli.yamlfmt import Unsafe, append_laws, dump_document, update_text
 
     user_map, options = columns.load_mapping(mapping_file)
+    exists = (into / "catalog.yaml").is_file()
+    if not exists and into.exists() and (not into.is_dir() or any(into.iterdir())):
+        raise QuanliError(f"{into} 不是目录（没有 catalog.yaml）且不是空文件夹，没有导入。请指定一个目录或一个新的文件夹。",
+                          f"{into} is not a catalogue (no catalog.yaml) and not empty: nothing imported.")
     table = read_table(file, sheet or options.get("sheet"), lambda h: columns.resolve(h, user_map) is not None)
     if not table.records:
         raise QuanliError(f"{file} 中没有找到数据行。", f"no data rows in {file}.")
     report = importer.Report(str(file), table.sheet, table.header_row, len(table.records))
     mapping: dict[str, str] = {}
-    for header in table.headers:
-        path = columns.resolve(header, user_map)
-        if path:
-            mapping[header] = path
-        else:
-            report.unmapped.append(header)
-    for record in table.records:  # JSON records may carry keys the first one lacked, and numbered repeats
-        for header in record.values:
-            if header not in mapping and header not in report.unmapped:
-                path = columns.resolve(header.split("#")[0], user_map)
-                if path:
-                    mapping[header] = path
-                else:
-                    report.unmapped.append(header)
+    for record in [None, *table.records]:  # the header row, then keys some JSON records have and others lack
+        for header in (table.headers if record is None else record.values):
+            if header in mapping or header in report.unmapped:
+                continue
+            path = columns.resolve(header, user_map) or (columns.resolve(header.split("#")[0], user_map) if "#" in header else None)
+            if path:
+                mapping[header] = path
+            else:
+                report.unmapped.append(header)
     report.mapping = mapping
+    missing = [h for h in user_map if h not in mapping and user_map[h]]
+    if missing:
+        report.notes.append(f"映射文件中的列“{'、'.join(missing)}”在表中不存在。")
     if "name" not in mapping.values():
         raise QuanliError(f"{file} 中找不到事项名称列（例如“事项名称”“职权名称”）。请用 --mapping 指定，例如 columns: {{名称列: name}}。"
                           f"表头：{'、'.join(table.headers[:20])}",
                           f"no item-name column in {file}; give one with --mapping.")
-    defaults = {k: v for k, v in (options.get("defaults") or {}).items()} if isinstance(options.get("defaults"), dict) else {}
-    if scope:
-        defaults["disclosure.scope"] = scope
-    created_catalogue = False
-    if dry_run and not (into / "catalog.yaml").is_file():
-        from quanli.model import NATIONAL_CATEGORIES
+    defaults = dict(options.get("defaults") or {})
+    has_scope = any(p in ("disclosure.scope", "disclosure") for p in mapping.values())
+    default_scope = None if has_scope else (scope or defaults.get("disclosure.scope") or "社会公开")
 
-        class _Empty:  # what a new catalogue would be, without writing it
-            items: list = []
-            settings: dict = {}
-
-            def category_names(self):
-                return [name for _, name in NATIONAL_CATEGORIES]
-
-            def category_codes(self):
-                return {name: code for code, name in NATIONAL_CATEGORIES}
-
-            def law_entries(self):
-                return []
-
-        catalogue = _Empty()
-        unit = "（新目录）"
-    else:
-        created_catalogue = _ensure_catalogue(into, table, mapping, lang)
+    overrides = config.resolve(into, None).catalog if exists else config.resolve(into.parent if into.parent.exists() else Path.cwd(), None).catalog
+    if exists:
         catalogue = load_catalogue(into, use_cache=False)
+        catalogue.overrides = {**catalogue.overrides, **overrides}
         unit_data = catalogue.catalog.get("unit") if isinstance(catalogue.catalog.get("unit"), dict) else {}
         unit = str(unit_data.get("name") or "")
-    planned = importer.plan(table, mapping, catalogue, defaults, update, report, unit)
+    else:
+        catalogue = _NewCatalogue(overrides)
+        unit = _unit_name(table, mapping)
+    planned = importer.plan(table, mapping, catalogue, defaults, update, report, unit, csv_guard=file.suffix.lower() in (".csv", ".tsv", ".txt"))
     new_laws, law_ids = importer.law_entries(planned, catalogue.law_entries())
     for p in planned:
         importer.apply_law_ids(p.data, law_ids)
     importer.settle(planned)
     report.laws_added = [law["id"] for law in new_laws]
-    if not any(path == "disclosure.scope" for path in mapping.values()) and not scope:
+    if not has_scope and not scope:
         report.notes.append("表中没有“公开范围”列：新事项都按“社会公开”导入。其中如有不公开的事项，请改为“内部公开”或“不予公开”并写明理由，"
-                            "或导入时用 --scope 指定。")
+                            "或导入时用 --scope 指定。已有事项的公开范围不会改动。")
     if dry_run:
-        return _dry_run(report, planned, unit, fmt, lang)
-    if created_catalogue:
-        report.notes.append(f"{into} 中原来没有目录，已用 quanli init 新建（请补全 catalog.yaml 中的单位信息和处室）。")
+        return _dry_run(report, planned, unit, default_scope, fmt, lang)
 
+    # everything is rendered first: a row that cannot be written stops the import before any file changes
+    writes: list[tuple[Path, str, bool]] = []  # (path, text, overwrite)
     items_dir = into / "items"
     for p in planned:
-        if p.action == "create":
-            data = importer.complete(p.data, p.id, unit)
-            target = items_dir / f"{p.id}.yaml"
-            text = dump_document(data, "item", modeline_for(into, target, "item"))
-            text = text.replace(f"\nflow: {importer.PLACEHOLDER_FLOW}\n", f"\nflow: {importer.PLACEHOLDER_FLOW}  # {importer.PLACEHOLDER_NOTE}\n", 1)
-            write_atomic(target, text)
-            report.created.append(p.id)
-        elif p.action == "update":
-            try:
-                text = update_text(p.existing.read_text(encoding="utf-8"), {k: p.data[k] for k in p.changed}, "item",
+        try:
+            if p.action == "create":
+                data = importer.complete(p.data, p.id, unit, default_scope)
+                target = items_dir / f"{p.id}.yaml"
+                text = dump_document(data, "item", modeline_for(into, target, "item") if exists
+                                     else f"# yaml-language-server: $schema=../{scaffold.LOCAL_SCHEMAS}/item.schema.json")
+                text = text.replace(f"\nflow: {importer.PLACEHOLDER_FLOW}\n",
+                                    f"\nflow: {importer.PLACEHOLDER_FLOW}  # {importer.PLACEHOLDER_NOTE}\n", 1)
+                writes.append((target, text, False))
+                report.created.append(p.id)
+            elif p.action == "update":
+                text = update_text(p.existing.read_text(encoding="utf-8"), importer.changes_of(p), "item",
                                    modeline_for(into, p.existing, "item"))
-            except (Unsafe, UnicodeDecodeError) as exc:
-                report.problems.append(importer.Problem(p.record.row, "", "", f"无法更新 {p.existing.name}：{exc}"))
-                continue
-            write_atomic(p.existing, text, overwrite=True)
-            report.updated.append(p.id)
-        elif p.action == "skip":
-            report.skipped.append(p.id)
-        else:
-            report.unchanged.append(p.id)
-    if new_laws:
+                writes.append((p.existing, text, True))
+                report.updated.append(p.id)
+            elif p.action == "skip":
+                report.skipped.append(p.id)
+            else:
+                report.unchanged.append(p.id)
+        except (Unsafe, UnicodeDecodeError, OSError) as exc:
+            raise QuanliError(f"{file}:{p.record.row}：无法写出事项 {p.id}（{exc}），没有导入任何事项。",
+                              f"{file}:{p.record.row}: cannot write item {p.id} ({exc}); nothing imported.") from None
+    if not exists:
+        scaffold.init(into, unit, lang, quiet=True)
+        report.notes.append(f"{into} 中原来没有目录，已用 quanli init 新建（请补全 catalog.yaml 中的单位信息和处室）。")
+    if new_laws:  # laws first: an item never cites a law that laws.yaml lacks, even if writing stops half-way
         laws_path = into / "laws.yaml"
         old = laws_path.read_text(encoding="utf-8") if laws_path.is_file() else ""
         try:
             write_atomic(laws_path, append_laws(old, new_laws, modeline_for(into, laws_path, "laws")), overwrite=True)
         except Unsafe as exc:
-            raise QuanliError(f"无法把新的法律法规写入 {laws_path}：{exc}。事项已导入，请手工补充：{'、'.join(report.laws_added)}",
-                              f"could not add laws to {laws_path}: {exc}.") from None
+            raise QuanliError(f"无法把新的法律法规写入 {laws_path}（{exc}），没有导入任何事项。",
+                              f"could not add laws to {laws_path} ({exc}); nothing imported.") from None
+    for path, text, overwrite in writes:
+        write_atomic(path, text, overwrite=overwrite)
     _print_report(report, fmt, lang)
     return 0
 
 
-def _dry_run(report, planned, unit: str, fmt: str, lang: str) -> int:
+def _dry_run(report, planned, unit: str, default_scope, fmt: str, lang: str) -> int:
     from quanli.migrate import importer
     from quanli.yamlfmt import dump_document
 
     if fmt == "json":
         out = report.to_dict()
         out["dry_run"] = True
-        out["preview"] = [importer.complete(p.data, p.id, unit) for p in planned[:3]]
+        out["preview"] = [importer.complete(p.data, p.id, unit, default_scope) for p in planned[:3]]
         sys.stdout.write(json.dumps(out, ensure_ascii=False, indent=2) + "\n")
         return 0
     en = lang == "en"
@@ -155,7 +168,7 @@ def _dry_run(report, planned, unit: str, fmt: str, lang: str) -> int:
     print()
     for p in planned[:3]:
         print(f"# {'row' if en else '第'} {p.record.row}{'' if en else ' 行'}：{p.action}")
-        print(dump_document(importer.complete(p.data, p.id, unit), "item", "# ...").split("\n", 1)[1])
+        print(dump_document(importer.complete(p.data, p.id, unit, default_scope), "item", "# ...").split("\n", 1)[1])
     counts = Counter(p.action for p in planned)
     print(("Would create {c}, update {u}, skip {s}." if en else "将新建 {c} 项，更新 {u} 项，跳过已有的 {s} 项。").format(
         c=counts["create"], u=counts["update"], s=counts["skip"] + counts["unchanged"]))
@@ -184,6 +197,8 @@ def _print_report(report, fmt: str, lang: str) -> None:
         sys.stdout.write(dump_json_report(report))
         return
     en = lang == "en"
+    if report.sheet:
+        print(f"{'Sheet' if en else '工作表'}：{report.sheet}（{'header on row' if en else '表头在第'} {report.header_row}{'' if en else ' 行'}）")
     if en:
         print(f"Read {report.rows} rows: created {len(report.created)}, updated {len(report.updated)}, "
               f"skipped {len(report.skipped) + len(report.unchanged)} already there; {len(report.laws_added)} laws added to laws.yaml.")
@@ -218,4 +233,5 @@ def export(catalog: Path | None, fmt: str, out: Path | None, force: bool, lang: 
     if unreadable:
         print(("Not exported (cannot be read, see quanli validate): " if lang == "en" else "无法读取而没有导出的文件（见 quanli validate）：")
               + "、".join(unreadable), file=sys.stderr)
+        return 1
     return 0

@@ -93,6 +93,14 @@ def export_paths() -> list[str]:
     return out
 
 
+def field_schema(path: str) -> dict:
+    """The schema of an item field by its dotted path ({} if there is none)."""
+    node: dict = {"properties": _item_schema()["properties"]}
+    for part in path.split("."):
+        node = (node.get("properties") or {}).get(part) or {}
+    return node
+
+
 def title_of(path: str) -> str:
     node: dict = {"properties": _item_schema()["properties"]}
     for part in path.split("."):
@@ -150,7 +158,26 @@ def load_mapping(path: Path | None) -> tuple[dict[str, str], dict]:
     if not isinstance(data, dict) or not isinstance(data.get("columns", {}), dict):
         raise QuanliError(f"{path}：应写成 columns: {{表头: 字段}}，例如 columns: {{职权名称: name}}。",
                           f"{path}: expected columns: {{header: field}}.")
+    unknown = [str(k) for k in data if k not in ("columns", "sheet", "defaults")]
+    if unknown:
+        raise QuanliError(f"{path}：不认识的设置“{'、'.join(unknown)}”（可用：columns、sheet、defaults）。",
+                          f"{path}: unknown setting(s) {', '.join(unknown)} (use columns, sheet, defaults).")
     allowed = set(export_paths())
+    defaults = data.get("defaults") or {}
+    if not isinstance(defaults, dict):
+        raise QuanliError(f"{path}：defaults 应写成 {{字段: 值}}，例如 defaults: {{department: 办公室}}。", f"{path}: defaults must be a mapping.")
+    for key, value in defaults.items():
+        node = field_schema(str(key))
+        if key not in allowed or key == "id":
+            raise QuanliError(f"{path}：defaults 中的“{key}”不是可以设默认值的字段。可用字段：{'、'.join(sorted(allowed - {'id'}))}。",
+                              f"{path}: '{key}' in defaults is not a field.")
+        kind = node.get("type")
+        ok = (isinstance(value, str) and kind in ("string", None)) or (isinstance(value, bool) and kind == "boolean") \
+            or (isinstance(value, int) and not isinstance(value, bool) and kind in ("integer", "number", None)) \
+            or (isinstance(value, list) and kind == "array" and all(isinstance(v, str) for v in value))
+        if not ok or ("enum" in node and value not in node["enum"]):
+            choices = f"（可选：{'、'.join(node['enum'])}）" if "enum" in node else ""
+            raise QuanliError(f"{path}：defaults 中“{key}”的值“{value}”不合适{choices}。", f"{path}: bad default for '{key}'.")
     columns = {}
     for header, target in (data.get("columns") or {}).items():
         target = "" if target in (None, "", "忽略", "ignore") else str(target)

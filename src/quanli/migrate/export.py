@@ -58,9 +58,20 @@ def render(items: list[dict], fmt: str) -> bytes:
         writer = csv.writer(out, lineterminator="\r\n")
         writer.writerow(headers)
         for row in rows:
-            writer.writerow(["" if v is None else ("'" + v if isinstance(v, str) and v.startswith(CSV_DANGEROUS) else v) for v in row])
+            writer.writerow(["" if v is None else _guard(v) for v in row])
         return ("\ufeff" + out.getvalue()).encode("utf-8")
     return _xlsx(headers, rows)
+
+
+def _guard(value: Any) -> Any:
+    """A CSV cell a spreadsheet will not run as a formula; a text that already starts with ' before
+    one of those characters gets one more, so that import, which takes one off, gives it back."""
+    if isinstance(value, str) and (value.startswith(CSV_DANGEROUS) or (value[:1] == "'" and value[1:2] in CSV_DANGEROUS + ("'",))):
+        return "'" + value
+    return value
+
+
+XLSX_CELL_LIMIT = 32767
 
 
 def _xlsx(headers: list[str], rows: list[list[Any]]) -> bytes:
@@ -97,6 +108,13 @@ def _xlsx(headers: list[str], rows: list[list[Any]]) -> bytes:
 
     ws.append([text_cell(h, bold) for h in headers])
     for row in rows:
+        for n, v in enumerate(row):
+            if isinstance(v, str) and len(v) > XLSX_CELL_LIMIT:
+                from quanli.errors import QuanliError
+
+                raise QuanliError(f"事项 {row[0]} 的“{headers[n]}”有 {len(v)} 个字符，超过 Excel 单元格的上限 {XLSX_CELL_LIMIT}，"
+                                  "无法完整写入 XLSX；请改用 --format json 或 csv。",
+                                  f"item {row[0]}: '{headers[n]}' is longer than an Excel cell holds; use --format json or csv.")
         ws.append([text_cell(v) if v is not None else None for v in row])
     props = wb.properties
     props.created = props.modified = dt.datetime(2000, 1, 1)

@@ -24,7 +24,7 @@ PLACEHOLDER_FLOW = "TODO"
 PLACEHOLDER_NOTE = "导入时没有流程图：请新建或选用流程图（quanli new flow）后把编号填在这里"
 ABBR = {"行政许可": "XK", "行政处罚": "CF", "行政强制": "QZ", "行政征收": "ZS", "行政给付": "GF", "行政检查": "JC",
         "行政确认": "QR", "行政奖励": "JL", "行政裁决": "CJ", "其他行政权力": "QT", "公共服务": "FW"}
-_PATTERN = re.compile(r"^\^(?P<pre>[A-Za-z0-9_-]*?)(?P<mid>\{code\}|\[A-Z\]\{(?P<n>\d)\})?(?P<sep>-?)\[0-9\]\{(?P<w>\d+)\}\$$")
+_PATTERN = re.compile(r"^\^(?P<pre>[A-Za-z0-9_-]*?)(?P<mid>\{code\}|\[A-Z\]\{(?P<n>\d)\})?(?P<sep>-?)(?:\[0-9\]|\\d)\{(?P<w>\d+)\}\$$")
 
 
 @dataclass
@@ -74,25 +74,17 @@ class Report:
 
 # -- one row -> item data -------------------------------------------------------------------------
 
-_SCHEMA_CACHE: dict[str, dict] = {}
-
-
 def _field_schema(path: str) -> dict:
-    if path not in _SCHEMA_CACHE:
-        node: dict = {"properties": columns._item_schema()["properties"]}
-        for part in path.split("."):
-            node = (node.get("properties") or {}).get(part) or {}
-        _SCHEMA_CACHE[path] = node
-    return _SCHEMA_CACHE[path]
+    return columns.field_schema(path)
 
 
-def _exact(path: str, raw: Any) -> tuple[Any, str | None]:
+def _exact(path: str, raw: Any, csv_guard: bool = False) -> tuple[Any, str | None]:
     """A value quanli export wrote: read back exactly as written, no 无 → absent, no guessing."""
     if raw is None or raw == "":
         return None, None
     if not isinstance(raw, str):
         return raw, None
-    if raw[:1] == "'" and raw[1:2] in ("=", "+", "-", "@", "\t", "\r"):
+    if csv_guard and raw[:1] == "'" and raw[1:2] in ("=", "+", "-", "@", "\t", "\r", "'"):
         raw = raw[1:]  # the CSV export's guard against formulas
     node = _field_schema(path)
     kind = node.get("type")
@@ -115,12 +107,17 @@ def _exact(path: str, raw: Any) -> tuple[Any, str | None]:
         return None, f"“{raw[:30]}”不是 quanli 导出的格式"
 
 
-def _convert(path: str, raw: Any, header: str, names: list[str]) -> tuple[Any, str | None]:
-    """One cell's value for one field, by what the field is."""
+def _convert(path: str, raw: Any, header: str, names: list[str], csv_guard: bool = False) -> tuple[Any, str | None]:
+    """One cell's value for one field, by what the field is (``csv_guard``: a CSV file, whose
+    exported cells may carry the export's ' before = + - @)."""
     if columns.is_exact(header):
-        return _exact(path, raw)
+        return _exact(path, raw, csv_guard)
     if path == columns.SUB_NAME:
         return (None if values.is_none(raw) else values.text_of(raw)), None
+    if isinstance(raw, float) and path.startswith("codes."):
+        return None, "编码在表中是数字（已丢失精度），没有导入；请在 Excel 中把这一列设为“文本”后重新导入"
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool) and path.endswith("_phone"):
+        return values.text_of(raw), "电话在表中是数字，开头的 0 可能已经丢失，请核对"
     if path == "category":
         return values.category(raw, names)
     if path == "level":
@@ -187,7 +184,8 @@ def _merge(old: Any, new: Any) -> Any:
     return new if old is None else old
 
 
-def row_to_item(record: Record, mapping: dict[str, str], names: list[str], defaults: dict, problems: list[Problem]) -> dict:
+def row_to_item(record: Record, mapping: dict[str, str], names: list[str], defaults: dict, problems: list[Problem],
+                csv_guard: bool = False) -> dict:
     data: dict = {}
     for header, raw in record.values.items():
         path = mapping.get(header)
@@ -197,7 +195,7 @@ def row_to_item(record: Record, mapping: dict[str, str], names: list[str], defau
         current = data.get(head, {}).get(rest) if rest and isinstance(data.get(head), dict) else data.get(path) if not rest else None
         if current is not None and not isinstance(current, list):
             continue  # an earlier column already gave this field (TASK_TYPE_TEXT before TASK_TYPE)
-        value, problem = _convert(path, raw, header, names)
+        value, problem = _convert(path, raw, header, names, csv_guard)
         if problem and path in ("codes.basic", "codes.implementation") and not values.is_none(raw):
             # a code in another shape (33-character sub-item codes are common): kept as the local code
             _set(data, "codes.local", values.text_of(raw))
@@ -208,6 +206,8 @@ def row_to_item(record: Record, mapping: dict[str, str], names: list[str], defau
             continue
         _set(data, path, _merge(current, value))
     for path, value in defaults.items():
+        if path == "disclosure.scope":
+            continue  # for new items only, and only when the table has no scope column: see complete()
         head, _, rest = path.partition(".")
         present = (isinstance(data.get(head), dict) and rest in data[head]) if rest else head in data
         if not present and value not in (None, ""):
@@ -223,14 +223,12 @@ def row_to_item(record: Record, mapping: dict[str, str], names: list[str], defau
         entries = [e for c in cited for e in values.citations(c)[0]]
         if entries:
             data["basis"] = entries
-    if data.get("parent") == data.get("name"):  # a main item without sub-items names itself as its parent
+    if data.get("parent") is not None and data.get("parent") == data.get("name"):  # a main item names itself
         data.pop("parent")
     fee = data.get("fee")
     if isinstance(fee, dict) and "charged" not in fee:  # a standard or basis given: charged unless it says otherwise
         standard = values.text_of(fee.get("standard"))
         fee["charged"] = not (values.is_none(standard) or "不收费" in standard or "免费" in standard) or bool(fee.get("basis"))
-    if "disclosure" in data and "scope" not in data["disclosure"]:
-        data["disclosure"]["scope"] = defaults.get("disclosure.scope", "社会公开")
     return data
 
 
@@ -286,7 +284,8 @@ class IdMaker:
 
 def _match_keys(data: dict) -> list[tuple]:
     """What identifies an item, most specific first: its id, its 实施编码 (or local code), its
-    基本编码 with name and 实施主体, else name and 实施主体. Two items are one when
+    基本编码 with name and 实施主体, else name, 实施主体 and 主项 (sub-items 新办, 变更 of
+    two main items are four items). Two items are one when
     their first keys agree: the same 基本编码 at province and city level are two items."""
     codes = data.get("codes") if isinstance(data.get("codes"), dict) else {}
     name = values.text_of(data.get("name"))
@@ -301,12 +300,12 @@ def _match_keys(data: dict) -> list[tuple]:
     elif codes.get("basic") and name:
         keys.append(("basic", codes["basic"], name, subject))
     elif name:
-        keys.append(("name", name, subject))
+        keys.append(("name", name, subject, values.text_of(data.get("parent"))))
     return keys
 
 
 def plan(table: Table, mapping: dict[str, str], catalogue, defaults: dict, update: bool, report: Report,
-         unit: str = "") -> list[Planned]:
+         unit: str = "", csv_guard: bool = False) -> list[Planned]:
     names = catalogue.category_names()
     existing: dict[tuple, tuple[str, Path, dict]] = {}
     for sf in catalogue.items:
@@ -319,7 +318,7 @@ def plan(table: Table, mapping: dict[str, str], catalogue, defaults: dict, updat
     seen_in_file: dict[tuple, str] = {}
     out = []
     for record in table.records:
-        data = row_to_item(record, mapping, names, defaults, report.problems)
+        data = row_to_item(record, mapping, names, defaults, report.problems, csv_guard)
         if not data.get("name"):
             report.problems.append(Problem(record.row, "", "", "这一行没有事项名称，已跳过"))
             continue
@@ -354,20 +353,43 @@ def plan(table: Table, mapping: dict[str, str], catalogue, defaults: dict, updat
 
 
 def settle(planned: list[Planned]) -> None:
-    """For rows that exist already: which fields differ (after law names became ids); none: unchanged."""
+    """For rows that exist already: which fields differ (after law names became ids), as paths. An
+    object field (contact, disclosure, time_limit …) is compared sub-field by sub-field, so a table
+    with only 咨询电话 changes contact.consult_phone and keeps the rest of contact; none: unchanged."""
     for p in planned:
         if p.action == "update" and p.old is not None:
-            p.changed = [k for k in p.data if p.data[k] != p.old.get(k)]
+            changed = []
+            for key, value in p.data.items():
+                old = p.old.get(key)
+                if isinstance(value, dict) and isinstance(old, dict):
+                    changed += [f"{key}.{sub}" for sub, v in value.items() if old.get(sub) != v]
+                elif value != old:
+                    changed.append(key)
+            p.changed = changed
             if not p.changed:
                 p.action = "unchanged"
 
 
-def complete(data: dict, ident: str, unit: str) -> dict:
-    """A new item: the id first, the subject from the unit, a placeholder flow, required fields present."""
+def changes_of(p: Planned) -> dict[str, Any]:
+    """{path: new value} for the fields an update writes."""
+    out = {}
+    for path in p.changed:
+        head, _, rest = path.partition(".")
+        out[path] = p.data[head][rest] if rest else p.data[head]
+    return out
+
+
+def complete(data: dict, ident: str, unit: str, default_scope: str | None) -> dict:
+    """A new item: the id first, the subject from the unit, a placeholder flow. The scope is the
+    default only when the table says nothing about scope (``default_scope`` None: it had a scope
+    column, so a row without a readable scope gets none, and validate stops it from being published)."""
     item = {"id": ident, **{k: v for k, v in data.items() if k != "id"}}
     item.setdefault("subject", unit)
     item.setdefault("flow", PLACEHOLDER_FLOW)
-    item.setdefault("disclosure", {"scope": "社会公开"})
+    if default_scope is not None:
+        disclosure = item.setdefault("disclosure", {})
+        if isinstance(disclosure, dict):
+            disclosure.setdefault("scope", default_scope)
     return item
 
 
@@ -390,6 +412,10 @@ def law_entries(planned: list[Planned], known: list[dict]) -> tuple[list[dict], 
                 continue
             ident = values.law_id(name)
             if ident in by_id:
+                same = [law for law in known + new if law.get("id") == ident]
+                if same and values.law_id(values.text_of(same[0].get("name"))) == ident:  # 《食品安全法》 and its full name
+                    ids[name] = ident
+                    continue
                 ident = f"{ident}（{len(new) + 1}）"
             entry: dict = {"id": ident, "name": name, "status": "未知"}
             if name.startswith("中华人民共和国") and name.endswith("法"):

@@ -116,6 +116,12 @@ def decode_text(raw: bytes, path: Path) -> str:
     """UTF-8 (with or without BOM), else GB18030 (which reads GBK and GB2312)."""
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         return raw.decode("utf-16")
+    if len(raw) >= 4 and raw.count(b"\x00") * 3 > len(raw):  # UTF-16 without a BOM: every other byte is 0
+        for codec in ("utf-16-le", "utf-16-be") if raw[1:2] == b"\x00" else ("utf-16-be", "utf-16-le"):
+            try:
+                return raw.decode(codec)
+            except UnicodeDecodeError:
+                continue
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -147,15 +153,17 @@ def read_json(path: Path) -> Table:
         except json.JSONDecodeError as exc:
             raise QuanliError(f"{path}:{exc.lineno}:{exc.colno} JSON 格式错误：{exc.msg}",
                               f"{path}:{exc.lineno}:{exc.colno} invalid JSON: {exc.msg}") from None
-        if isinstance(data, dict):  # {"items": [...]} or {"data": [...]}: the first list of objects
-            data = next((v for v in data.values() if isinstance(v, list)), [data])
+        if isinstance(data, dict):  # {"items": [...]} or {"data": [...]} (a portal's envelope), else one item
+            envelopes = [v for k, v in data.items() if k in ("items", "data", "list", "rows", "records", "result")
+                         and isinstance(v, list) and all(isinstance(x, dict) for x in v)]
+            data = envelopes[0] if len(envelopes) == 1 and len(data) <= 5 else [data]
         if not isinstance(data, list):
             raise QuanliError(f"{path} 应当是对象的数组或 JSON Lines。", f"{path} must be an array of objects or JSON Lines.")
         for n, obj in enumerate(data, 1):
             if isinstance(obj, dict):
                 records.append(Record(n, obj, {k: k for k in obj}))
     else:
-        for n, line in enumerate(text.splitlines(), 1):
+        for n, line in enumerate(text.split("\n"), 1):  # not splitlines(): U+2028 may sit inside a string
             if not line.strip():
                 continue
             try:

@@ -26,13 +26,25 @@ LEVELS = {"国家级": "国家级", "国家": "国家级", "中央": "国家级"
 
 
 def text_of(value: Any) -> str:
+    """A cell as text: 是/否 for booleans, YYYY-MM-DD for dates, JSON for nested values."""
+    import datetime as dt
+
     if value is None:
         return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
     if isinstance(value, float) and value.is_integer():
         value = int(value)
+    if isinstance(value, dt.datetime):
+        value = value.date().isoformat() if value.time() == dt.time(0) else value.isoformat(sep=" ")
+    elif isinstance(value, dt.date):
+        value = value.isoformat()
     if isinstance(value, (list, tuple)):
         return "\n".join(text_of(v) for v in value)
-    return str(value).replace("\r\n", "\n").replace("\r", "\n").strip()
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False)
+    text = str(value).encode("utf-8", "replace").decode("utf-8")  # a lone surrogate (broken JSON escape) becomes ?
+    return text.replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
 def is_none(value: Any) -> bool:
@@ -91,8 +103,9 @@ def time_limit(value: Any) -> tuple[Any, str | None]:
             rest = text[len(word):].strip("（）()，,。")
             return ({"value": 0, "unit": "工作日", "note": text} if rest else 0), None
     m = _TIME.match(text)
-    if not m:
-        return None, f"无法识别的时限“{text_of(value)}”"
+    if not m or (not m.group("unit") and m.group("rest") and not m.group("rest").startswith(("（", "(", "，", ",", "；", "。"))) \
+            or re.match(r"^\s*[-~～至到]\s*[0-9一二三四五六七八九十]", m.group("rest") or ""):
+        return None, f"无法识别的时限“{text_of(value)}”（请写成如 20 个工作日、60 日、即办）"
     num = m.group("num")
     number: Any = float(num) if "." in num else (int(num) if num.isdigit() else cn_number(num))
     if number is None:
@@ -192,23 +205,42 @@ def integer(value: Any) -> tuple[int | None, str | None]:
 
 
 def scope(value: Any) -> tuple[str | None, str | None]:
-    text = text_of(value)
+    """公开范围. Anything not plainly public is never taken for public: it is reported and left
+    without a scope, so that validate fails and no build publishes the item."""
+    text = text_of(value).replace(" ", "")
     if is_none(text):
-        return None, None
-    for s in ("社会公开", "依申请公开", "内部公开", "不予公开"):
+        return None, "没有填写公开范围"
+    for s in ("依申请公开", "内部公开", "不予公开", "社会公开"):
         if s in text:
             return s, None
-    if text in ("是", "公开", "主动公开", "全文公开"):
-        return "社会公开", None
-    if text in ("否", "不公开"):
+    if any(w in text for w in ("不予", "不公开", "不宜公开", "涉密", "秘密", "保密", "敏感")) or text == "否":
         return "不予公开", None
-    return None, f"无法识别的公开范围“{text}”"
+    if text.startswith("内部") or "内部" in text:
+        return "内部公开", None
+    if text.startswith("依申请"):
+        return "依申请公开", None
+    if text in ("是", "公开", "主动公开", "全文公开", "向社会公开", "面向社会公开"):
+        return "社会公开", None
+    return None, f"无法识别的公开范围“{text}”，没有当作公开（请填写 社会公开、依申请公开、内部公开 或 不予公开）"
 
 
 # 《中华人民共和国行政许可法》第十二条第一款第（二）项
 _CITATION = re.compile(r"《(?P<law>[^《》]{2,80})》(?P<article>(?:\s*[第0-9零〇一二两三四五六七八九十百千条款项目（）()、，和及与至之]+)?)")
 _ARTICLE = re.compile(r"第[0-9零〇一二两三四五六七八九十百千]+条(?:之[一二三四五六七八九十]+)?(?:第[0-9零〇一二两三四五六七八九十]+款)?"
                       r"(?:第?[（(]?[0-9零〇一二两三四五六七八九十]+[)）]?项)?")
+
+
+LAW_ENDINGS = ("法", "条例", "规定", "办法", "细则", "规则", "决定", "通知", "意见", "规范", "标准", "纲要", "方案", "目录",
+               "准则", "规程", "指南", "公约", "章程", "制度", "令", "批复", "解释", "纪要", "要点", "规划", "清单")
+DOCUMENT_ENDINGS = ("申请书", "申请表", "登记表", "证书", "许可证", "证明", "通知书", "决定书", "告知书", "回执", "表", "单", "书")
+
+
+def is_law_name(name: str) -> bool:
+    """《…》 names a law or a normative document, not a form (申请书, 证书 …)."""
+    name = name.strip()
+    if name.endswith(DOCUMENT_ENDINGS) and not name.endswith(("决定", "通知", "意见")):
+        return False
+    return name.endswith(LAW_ENDINGS) or "法" in name[-4:]
 
 
 def law_id(name: str) -> str:
@@ -230,6 +262,9 @@ def citations(value: Any, kind: str | None = None) -> tuple[list[dict], str | No
     found = list(_CITATION.finditer(text))
     if not found:
         return [], f"找不到《法律法规名称》：“{text[:40]}{'…' if len(text) > 40 else ''}”"
+    found = [m for m in found if is_law_name(m.group("law"))]
+    if not found:
+        return [], f"引用的不是法律法规（如申请书、证书）：“{text[:40]}{'…' if len(text) > 40 else ''}”"
     out = []
     for m in found:
         entry: dict = {"law": m.group("law").strip()}

@@ -50,7 +50,7 @@ def rezip(data: bytes, epoch: int) -> bytes:
     return buf.getvalue()
 
 
-def manifest(view, files: dict[str, bytes], source: dict) -> bytes:
+def manifest(view, files: dict[str, bytes], source: dict, draft_errors: int = 0) -> bytes:
     data = {
         "tool": "quanli",
         "catalogue": view.heading,
@@ -63,4 +63,6 @@ def manifest(view, files: dict[str, bytes], source: dict) -> bytes:
         "flows": len(view.flows),
         "files": {name: hashlib.sha256(files[name]).hexdigest() for name in sorted(files)},
     }
+    if draft_errors:  # built with --draft: a preview of a catalogue that does not validate
+        data["draft"] = {"errors": draft_errors, "note": "草稿：目录检查未通过，不得作为正式版本公开"}
     return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
