@@ -297,7 +297,7 @@ class Audience(str, Enum):
     internal = "internal"
 
 
-@app.command()
+@app.command(short_help="生成“四个一”：一表、一图、一件、一盘（公开版或内部版）。")
 def build(
     catalog: Optional[Path] = typer.Argument(None, help="目录文件夹；默认为当前文件夹。"),
     out: Path = typer.Option(Path("dist"), "--out", "-o", help="输出文件夹（默认 dist）。只写入空文件夹或 quanli 生成过的文件夹。"),
