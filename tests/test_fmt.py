@@ -197,3 +197,20 @@ def test_any_data_survives_both_emitters_and_formats_stably(data):
     # the two may quote an odd string differently ("'" vs '"'); what matters is that each path is stable
     once = format_text(fast, "item", MODELINE)
     assert format_text(once, "item", MODELINE) == once
+
+
+def test_a_second_check_reads_only_what_changed(cat, monkeypatch):
+    from quanli import yamlfmt
+
+    assert invoke("fmt", str(cat.root)).exit_code == 0
+    calls = []
+    real = yamlfmt.format_text
+    monkeypatch.setattr(yamlfmt, "format_text", lambda *a: calls.append(a) or real(*a))
+    assert invoke("fmt", "--check", str(cat.root)).exit_code == 0
+    assert calls == []  # every file known canonical from the run before
+    path = cat.root / "items" / "T-XK-001.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("name: 建设项目环境影响报告表审批", "name: 新名称"), encoding="utf-8")
+    assert invoke("fmt", "--check", str(cat.root)).exit_code == 0
+    assert len(calls) == 1
+    path.write_text(path.read_text(encoding="utf-8") + "extra:   {a: 1}\n", encoding="utf-8")
+    assert invoke("fmt", "--check", str(cat.root)).exit_code == 1  # a changed file is never served from the cache

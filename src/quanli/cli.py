@@ -225,12 +225,13 @@ def workdays(
 def fmt(
     paths: Optional[List[Path]] = typer.Argument(None, help="目录文件夹、包含多个目录的文件夹，或单个文件；默认为当前文件夹。"),
     check: bool = typer.Option(False, "--check", help="只检查不改写：有文件需要格式化时列出它们，退出码为 1（用于 CI 和 pre-commit）。"),
+    no_cache: bool = typer.Option(False, "--no-cache", help="不使用缓存（.quanli-cache/ 中记录的已是统一格式的文件）。"),
     lang: Optional[Lang] = LangOpt,
 ) -> None:
     """把目录的 YAML 文件改写成统一格式（键按规范顺序、统一缩进和引号、首行编辑器提示），保留注释，不改变数据。"""
     from quanli.commands import fmt as cmd
 
-    _guard(lang, lambda lang: cmd.run(paths or [], check, lang))
+    _guard(lang, lambda lang: cmd.run(paths or [], check, lang, use_cache=not no_cache))
 
 
 class ImportFormat(str, Enum):

@@ -108,6 +108,7 @@ def _order(value: Any, node: dict, root: dict) -> Any:
     return value
 
 
+@lru_cache(maxsize=65536)
 def _needs_quotes(text: str) -> bool:
     """Would a plain scalar with this text be read back as something other than this text?"""
     import yaml
@@ -230,7 +231,7 @@ def format_text(text: str, kind: str, modeline: str) -> str:
     schema = _schema(kind)
     if not _has_comment(body) and isinstance(expected, (dict, list)):  # nothing to keep but the data: the fast path
         fast = (own or modeline) + "\n" + _fast_dump(_order(json.loads(json.dumps(expected, ensure_ascii=False)), schema, schema))
-        if _load_quanli(fast) == expected:
+        if fast == text or _load_quanli(fast) == expected:  # unchanged text needs no second reading
             return fast
     try:
         doc = _yaml().load(body)

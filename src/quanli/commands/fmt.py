@@ -22,7 +22,7 @@ def catalogue_files(root: Path) -> list[Path]:
     return out
 
 
-def run(paths: list[Path], check: bool, lang: str) -> int:
+def run(paths: list[Path], check: bool, lang: str, use_cache: bool = True) -> int:
     from quanli.fsutil import write_atomic
     from quanli.loader.catalogue import discover, find_catalogue_root
     from quanli.yamlfmt import Unsafe, format_text, kind_of
@@ -34,13 +34,22 @@ def run(paths: list[Path], check: bool, lang: str) -> int:
     for root, selected in (discover(paths) if paths else []):
         files = sorted(selected) if selected else catalogue_files(root)
         targets += [(root, f) for f in files]
+    from quanli.loader.cache import CACHE_DIR, CanonicalCache
+
     changed, failed = [], []
+    caches: dict[Path, CanonicalCache] = {}
     for root, path in targets:
         rel = path.resolve().relative_to(root.resolve()).as_posix()
         kind = kind_of(rel)
         if kind is None:
             continue
         raw = path.read_bytes()
+        if root not in caches:
+            caches[root] = CanonicalCache(root / CACHE_DIR if use_cache else None)
+        cache = caches[root]
+        key = cache.key(rel, raw)
+        if cache.known(key):
+            continue
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError:
@@ -55,6 +64,11 @@ def run(paths: list[Path], check: bool, lang: str) -> int:
             changed.append(path)
             if not check:
                 write_atomic(path, result, overwrite=True)
+                cache.add(cache.key(rel, result.encode("utf-8")))
+        else:
+            cache.add(key)
+    for cache in caches.values():
+        cache.save()
     for path, why in failed:
         print(f"{path}: {'not formatted: ' if en else '未格式化：'}{why}")
     if check:

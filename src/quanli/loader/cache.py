@@ -127,3 +127,37 @@ class ParseCache:
             _write(self.directory, self.file, (code_fingerprint(), self._new))
         except (OSError, ValueError):
             pass  # a read-only checkout still validates, only slower next time
+
+
+class CanonicalCache:
+    """Digests of files ``quanli fmt`` found already canonical (with the code that judged them), so
+    that a repeated ``fmt --check`` (pre-commit, CI with a cache) reads only the files that changed.
+    The key includes the file's path inside the catalogue: the modeline depends on where it is."""
+
+    def __init__(self, directory: Path | None) -> None:
+        self.directory = directory
+        self.file = directory / "canonical.marshal" if directory else None
+        old = _read(self.file)
+        self._old: set[bytes] = old if isinstance(old, set) else set()
+        self._new: set[bytes] = set()
+
+    @staticmethod
+    def key(rel: str, data: bytes) -> bytes:
+        return digest(rel.encode("utf-8", "surrogatepass") + b"\0" + data)
+
+    def known(self, key: bytes) -> bool:
+        if key in self._old:
+            self._new.add(key)
+            return True
+        return False
+
+    def add(self, key: bytes) -> None:
+        self._new.add(key)
+
+    def save(self) -> None:
+        if self.file is None or self.directory is None or self._new == self._old:
+            return
+        try:
+            _write(self.directory, self.file, (code_fingerprint(), self._new))
+        except (OSError, ValueError):
+            pass
