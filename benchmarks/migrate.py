@@ -18,7 +18,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 from generate import generate  # noqa: E402
-from run import ENV, QUANLI, timed  # noqa: E402
+from run import ENV, QUANLI, print_rows, timed  # noqa: E402
 
 
 def bench(n: int) -> list[tuple[str, float, int]]:
@@ -50,12 +50,7 @@ def bench(n: int) -> list[tuple[str, float, int]]:
 
 
 def main() -> None:
-    sizes = [int(a) for a in sys.argv[1:]] or [10000]
-    print("| items | command | seconds | peak memory |")
-    print("|---:|---|---:|---:|")
-    for n in sizes:
-        for label, seconds, peak in bench(n):
-            print(f"| {n:,} | {label} | {seconds:.2f} | {peak // 1024} MB |")
+    print_rows([int(a) for a in sys.argv[1:]] or [10000], bench)
 
 
 if __name__ == "__main__":

@@ -97,6 +97,15 @@ def bench(n: int) -> list[tuple[str, float]]:
 BUILD = True
 
 
+def print_rows(sizes: list[int], bench) -> None:
+    """A markdown table of (label, seconds, peak KB) rows from ``bench(n)`` for each size."""
+    print("| items | command | seconds | peak memory |")
+    print("|---:|---|---:|---:|")
+    for n in sizes:
+        for label, seconds, peak in bench(n):
+            print(f"| {n:,} | {label} | {seconds:.2f} | {peak // 1024} MB |")
+
+
 def main() -> None:
     global BUILD
     args = sys.argv[1:]
