@@ -245,3 +245,19 @@ def test_parallel_rendering_gives_the_same_files_as_serial(monkeypatch):
     monkeypatch.setattr(b, "PARALLEL_ITEMS", 1)
     parallel, _ = b.render_all(view, int(EPOCH))
     assert serial == parallel and len(serial) > 100
+
+
+def test_leak_scan_remembers_only_what_it_scanned_against_the_same_secrets(tmp_path):
+    from quanli.commands.build import leak_check
+    from quanli.loader.cache import DigestSet
+
+    files = {"a.html": "<p>公开事项</p>".encode(), "b.html": "<p>涉密的事项甲</p>".encode()}
+    clean = DigestSet(tmp_path, "leakscan.marshal")
+    assert leak_check(files, ["涉密的事项甲"], clean) == [("b.html", "涉密的事项甲")]
+    clean.save()
+    again = DigestSet(tmp_path, "leakscan.marshal")
+    files["b.html"] = b"<p>changed</p>"
+    assert leak_check(files, ["涉密的事项甲"], again) == []  # a.html known clean, b.html scanned anew
+    again.save()
+    later = DigestSet(tmp_path, "leakscan.marshal")
+    assert leak_check(files, ["公开事项"], later) == [("a.html", "公开事项")]  # new secrets: everything scanned again

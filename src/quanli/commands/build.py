@@ -187,21 +187,32 @@ def _texts_of(data: bytes) -> list[str]:
     return [data.decode("utf-8", "replace")]
 
 
-def leak_check(files: dict[str, bytes], secrets: list[str]) -> list[tuple[str, str]]:
-    """(file, secret) for every non-public string found in a public output, names included."""
+def leak_check(files: dict[str, bytes], secrets: list[str], clean=None) -> list[tuple[str, str]]:
+    """(file, secret) for every non-public string found in a public output, names included.
+
+    ``clean`` (a DigestSet) remembers outputs already scanned against exactly these secrets:
+    the key covers the whole list of secrets, the file's name and every byte of it, so a
+    changed file or a newly confidential item is always scanned again."""
     if not secrets:
         return []
     from html import escape
 
     needles = sorted({s for secret in secrets for s in (secret, escape(secret), json.dumps(secret, ensure_ascii=False)[1:-1])}, key=len, reverse=True)
     pattern = re.compile("|".join(re.escape(n) for n in needles))
+    against = "\0".join(needles).encode("utf-8", "surrogatepass")
     found = []
     for name in sorted(files):
+        key = clean.key(against, name.encode("utf-8", "surrogatepass"), files[name]) if clean is not None else None
+        if key is not None and clean.known(key):
+            continue
         for text in [name] + _texts_of(files[name]):
             m = pattern.search(text)
             if m:
                 found.append((name, m.group()))
                 break
+        else:
+            if key is not None:
+                clean.add(key)
     return found
 
 
@@ -311,7 +322,12 @@ def run(catalog: Path | None, out: Path, audience: str = "public", force: bool =
     reuse = Reuse(out, previous.get("groups", {})) if previous.get("audience") == audience else None
     files, groups = _render_with_progress(view, epoch, quiet, lang, reuse)
     if audience == "public":
-        leaks = leak_check(files, _secrets(catalogue, view))
+        from quanli.loader.cache import CACHE_DIR, DigestSet
+
+        clean = DigestSet(Path(root) / CACHE_DIR, "leakscan.marshal") if use_cache else None
+        leaks = leak_check(files, _secrets(catalogue, view), clean)
+        if clean is not None and not leaks:
+            clean.save()
         if leaks:  # should be impossible: the view holds no such item. Refuse rather than publish.
             name, secret = leaks[0]
             raise QuanliError(f"公开成果 {name} 中出现了不公开事项的内容“{secret}”，已停止生成，没有写入任何文件。请报告此问题。",

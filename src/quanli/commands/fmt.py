@@ -34,10 +34,10 @@ def run(paths: list[Path], check: bool, lang: str, use_cache: bool = True) -> in
     for root, selected in (discover(paths) if paths else []):
         files = sorted(selected) if selected else catalogue_files(root)
         targets += [(root, f) for f in files]
-    from quanli.loader.cache import CACHE_DIR, CanonicalCache
+    from quanli.loader.cache import CACHE_DIR, DigestSet
 
     changed, failed = [], []
-    caches: dict[Path, CanonicalCache] = {}
+    caches: dict[Path, DigestSet] = {}  # per catalogue: files found canonical (key: path inside it + content)
     for root, path in targets:
         rel = path.resolve().relative_to(root.resolve()).as_posix()
         kind = kind_of(rel)
@@ -45,9 +45,9 @@ def run(paths: list[Path], check: bool, lang: str, use_cache: bool = True) -> in
             continue
         raw = path.read_bytes()
         if root not in caches:
-            caches[root] = CanonicalCache(root / CACHE_DIR if use_cache else None)
+            caches[root] = DigestSet(root / CACHE_DIR if use_cache else None, "canonical.marshal")
         cache = caches[root]
-        key = cache.key(rel, raw)
+        key = cache.key(rel.encode("utf-8", "surrogatepass"), raw)
         if cache.known(key):
             continue
         try:
@@ -64,7 +64,7 @@ def run(paths: list[Path], check: bool, lang: str, use_cache: bool = True) -> in
             changed.append(path)
             if not check:
                 write_atomic(path, result, overwrite=True)
-                cache.add(cache.key(rel, result.encode("utf-8")))
+                cache.add(cache.key(rel.encode("utf-8", "surrogatepass"), result.encode("utf-8")))
         else:
             cache.add(key)
     for cache in caches.values():

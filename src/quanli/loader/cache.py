@@ -129,21 +129,25 @@ class ParseCache:
             pass  # a read-only checkout still validates, only slower next time
 
 
-class CanonicalCache:
-    """Digests of files ``quanli fmt`` found already canonical (with the code that judged them), so
-    that a repeated ``fmt --check`` (pre-commit, CI with a cache) reads only the files that changed.
-    The key includes the file's path inside the catalogue: the modeline depends on where it is."""
+class DigestSet:
+    """A remembered set of digests: things already judged (a file found canonical by ``fmt``, an
+    output found clean by the build's leak scan), valid for this code version only. Each key
+    is a digest of everything the judgement depended on, so a changed input is never served."""
 
-    def __init__(self, directory: Path | None) -> None:
+    def __init__(self, directory: Path | None, name: str) -> None:
         self.directory = directory
-        self.file = directory / "canonical.marshal" if directory else None
+        self.file = directory / name if directory else None
         old = _read(self.file)
         self._old: set[bytes] = old if isinstance(old, set) else set()
         self._new: set[bytes] = set()
 
     @staticmethod
-    def key(rel: str, data: bytes) -> bytes:
-        return digest(rel.encode("utf-8", "surrogatepass") + b"\0" + data)
+    def key(*parts: bytes) -> bytes:
+        h = hashlib.blake2b(digest_size=16)
+        for part in parts:
+            h.update(len(part).to_bytes(8, "little"))
+            h.update(part)
+        return h.digest()
 
     def known(self, key: bytes) -> bool:
         if key in self._old:
@@ -155,6 +159,7 @@ class CanonicalCache:
         self._new.add(key)
 
     def save(self) -> None:
+        """Keep what this run used or found (older entries are dropped), atomically."""
         if self.file is None or self.directory is None or self._new == self._old:
             return
         try:
