@@ -261,3 +261,26 @@ def test_leak_scan_remembers_only_what_it_scanned_against_the_same_secrets(tmp_p
     again.save()
     later = DigestSet(tmp_path, "leakscan.marshal")
     assert leak_check(files, ["公开事项"], later) == [("a.html", "公开事项")]  # new secrets: everything scanned again
+
+
+def test_leak_scan_memory_holds_across_processes(tmp_path):
+    """The key must not depend on the order of a set (Python randomises string hashing per process)."""
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "import sys; from pathlib import Path\n"
+        "from quanli.commands.build import leak_check\n"
+        "from quanli.loader.cache import DigestSet\n"
+        "d = DigestSet(Path(sys.argv[1]), 'leakscan.marshal')\n"
+        "hits = [0]; known = d.known\n"
+        "d.known = lambda k: (hits.__setitem__(0, hits[0] + known(k)) or known(k))\n"
+        "leak_check({'a.html': b'ok'}, ['secret-one', 'secret-two', 'abc', 'xyz', 'x' * 3], d); d.save(); print(hits[0])\n")
+    counts = []
+    for seed in ("1", "2"):
+        out = subprocess.run([sys.executable, "-c", script, str(tmp_path)], capture_output=True, text=True,
+                             env=dict(os.environ, PYTHONHASHSEED=seed))
+        assert out.returncode == 0, out.stderr
+        counts.append(int(out.stdout))
+    assert counts == [0, 1]

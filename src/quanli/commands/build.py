@@ -197,7 +197,8 @@ def leak_check(files: dict[str, bytes], secrets: list[str], clean=None) -> list[
         return []
     from html import escape
 
-    needles = sorted({s for secret in secrets for s in (secret, escape(secret), json.dumps(secret, ensure_ascii=False)[1:-1])}, key=len, reverse=True)
+    needles = sorted({s for secret in secrets for s in (secret, escape(secret), json.dumps(secret, ensure_ascii=False)[1:-1])},
+                     key=lambda n: (-len(n), n))  # longest first; a fixed order, so the cache key is the same each run
     pattern = re.compile("|".join(re.escape(n) for n in needles))
     against = "\0".join(needles).encode("utf-8", "surrogatepass")
     found = []
