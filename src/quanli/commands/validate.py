@@ -23,8 +23,14 @@ class Summary:
     findings: list[Finding]
     seconds: float
     baselined: int = 0
-    checked: list[str] = field(default_factory=list)  # every file checked, as shown to the user
+    checked_paths: list[str] = field(default_factory=list)  # every file checked (absolute)
     docs: str | None = None  # base of help links (quanli.toml docs-url), else docs/rules.md
+
+    @property
+    def checked(self) -> list[str]:
+        """Every file checked, as shown to the user (only some formats need it: computed on demand)."""
+        cwd = os.getcwd()
+        return sorted({display_path(p, cwd) for p in self.checked_paths})
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
@@ -103,7 +109,7 @@ def run(paths: list[Path], fmt: str = "text", lang: str = "zh", fail_level: str 
         failing |= any(f.severity >= threshold for f in cross)
     findings.sort(key=Finding.sort_key)
     summary = Summary(len(targets), files, findings, time.perf_counter() - started, covered,
-                      checked=sorted({display_path(sf, os.getcwd()) for sf in checked_paths}),
+                      checked_paths=checked_paths,
                       docs=next((c.docs_url for c in configs.values() if c.docs_url), None))
     try:
         report.get(fmt)(findings, summary, lang, stream)

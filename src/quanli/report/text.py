@@ -34,25 +34,40 @@ def _caret_pad(text: str, column: int) -> str:
     return " " * cell_len(text[: max(column - 1, 0)].replace("\t", " "))
 
 
-def render(findings: list[Finding], summary, lang: str, stream: IO[str]) -> None:
-    from rich.console import Console
-    from rich.markup import escape
-
-    console = Console(file=stream, highlight=False, soft_wrap=True, emoji=False)
+def _lines(findings: list[Finding], summary, lang: str):
+    """The report as lines of (text, style) pieces; style None is plain."""
     by_file: dict[str, list[Finding]] = defaultdict(list)
     for f in findings:
         by_file[f.file].append(f)
     for file, group in by_file.items():
-        console.print(f"[bold underline]{escape(file)}[/]")
+        yield [(file, "bold underline")]
         lines = _source_lines(group[0].abs_path) if group[0].abs_path else None
         for f in group:
+            style = _STYLE[f.severity]
             where = f"{f.line}:{f.column}"
-            ident = f" [dim]({escape(f.item)} {escape(f.json_path)})[/]" if f.item else (f" [dim]({escape(f.json_path)})[/]" if f.path else "")
-            console.print(f"  {where:<8} [{_STYLE[f.severity]}]{f.severity.text(lang)}[/] [dim]{f.rule}[/]  {escape(f.message(lang))}{ident}")
+            ident = f" ({f.item} {f.json_path})" if f.item else (f" ({f.json_path})" if f.path else "")
+            yield [(f"  {where:<8} ", None), (f.severity.text(lang), style), (" ", None), (f.rule, "dim"),
+                   (f"  {f.message(lang)}", None), (ident, "dim")]
             if lines and f.line and 0 < f.line <= len(lines):
                 src = lines[f.line - 1]
                 gutter = f"{f.line:>6} | "
-                console.print(f"[dim]{gutter}[/]{escape(src)}")
-                console.print(" " * (len(gutter) - 2) + "| " + _caret_pad(src, f.column) + f"[{_STYLE[f.severity]}]^[/]")
-        console.print()
-    console.print(summary.text(lang))
+                yield [(gutter, "dim"), (src, None)]
+                yield [(" " * (len(gutter) - 2) + "| " + _caret_pad(src, f.column), None), ("^", style)]
+        yield []
+    yield [(summary.text(lang), None)]
+
+
+def render(findings: list[Finding], summary, lang: str, stream: IO[str]) -> None:
+    from rich.console import Console
+
+    console = Console(file=stream, highlight=False, soft_wrap=True, emoji=False)
+    if console.color_system is None:  # a pipe, a file, CI without colour: plain text, no rich machinery
+        stream.write("".join("".join(text for text, _ in line) + "\n" for line in _lines(findings, summary, lang)))
+        return
+    from rich.text import Text
+
+    for line in _lines(findings, summary, lang):
+        text = Text()
+        for piece, style in line:
+            text.append(piece, style=style)
+        console.print(text)
