@@ -101,14 +101,40 @@ def _parse_chunk(blobs: list[bytes]) -> list[tuple[Any, list, ParseFailure | Non
     return [_parse_blob(b) for b in blobs]
 
 
+def _parse_packed(blobs: list[bytes]) -> bytes:
+    """A worker's share, sent back as marshal bytes: several times cheaper than pickle both ways."""
+    import marshal
+
+    out = []
+    for data, facts, failure in _parse_chunk(blobs):
+        out.append((data, facts, None if failure is None else (failure.rule, failure.line, failure.column, failure.zh, failure.en)))
+    return marshal.dumps(out)
+
+
+def _unpack(packed: bytes) -> list[tuple[Any, list, ParseFailure | None]]:
+    import marshal
+
+    return [(data, facts, None if failure is None else ParseFailure(*failure)) for data, facts, failure in marshal.loads(packed)]
+
+
 def _parse_all(blobs: list[bytes], jobs: int) -> list[tuple[Any, list, ParseFailure | None]]:
+    """Parse every blob; with several cores, worker processes take a share and this process parses
+    its own share meanwhile (receiving parsed documents costs about a quarter of parsing them,
+    so workers alone would be slower than one process on two cores)."""
     if jobs <= 1 or len(blobs) < PARALLEL_THRESHOLD:
         return _parse_chunk(blobs)
-    size = max(50, len(blobs) // (jobs * 4))
-    chunks = [blobs[i:i + size] for i in range(0, len(blobs), size)]
+    workers = jobs - 1
+    share = len(blobs) * 9 // (10 * jobs)  # per worker: slightly less, it also packs its result
+    mine = len(blobs) - share * workers
+    parts = [blobs[mine + i * share: mine + (i + 1) * share] for i in range(workers)]
     try:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            return [r for part in pool.map(_parse_chunk, chunks) for r in part]
+        pool = ProcessPoolExecutor(max_workers=workers)
+        try:
+            futures = [pool.submit(_parse_packed, part) for part in parts]
+            own = _parse_chunk(blobs[:mine])
+            return own + [r for future in futures for r in _unpack(future.result())]
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
     except (OSError, RuntimeError):  # no process support (e.g. restricted sandbox): do it here
         return _parse_chunk(blobs)
 
