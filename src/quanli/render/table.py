@@ -270,6 +270,29 @@ def table_items(view: CatalogueView) -> list[ItemView]:
     return [item for _, items in view.categories for item in items]
 
 
+def _memo(view: CatalogueView, key: str, make):
+    """``make()`` once per view: the XLSX, CSV and both HTML tables share rows and widths."""
+    if key not in view.memo:
+        view.memo[key] = make()
+    return view.memo[key]
+
+
+def main_rows(view: CatalogueView) -> list[list[str]]:
+    return _memo(view, "rows", lambda: _rows(table_items(view), COLUMNS))
+
+
+def main_widths(view: CatalogueView) -> list[float]:
+    return _memo(view, "widths", lambda: _widths(COLUMNS, main_rows(view), TABLE_WIDTH))
+
+
+def conf_rows(view: CatalogueView) -> list[list[str]]:
+    return _memo(view, "conf_rows", lambda: _rows(view.confidential, CONF_COLUMNS))
+
+
+def conf_widths(view: CatalogueView) -> list[float]:
+    return _memo(view, "conf_widths", lambda: _widths(CONF_COLUMNS, conf_rows(view), CONF_WIDTH))
+
+
 def _rows(view_items: list[ItemView], columns: tuple[Column, ...]) -> list[list[str]]:
     """Text of each row; 序号 (first column) numbered from 1."""
     rows = []
@@ -434,8 +457,7 @@ def xlsx_bytes(view: CatalogueView) -> bytes:
     # main sheet
     ws = wb.create_sheet(_sheet_name(view.title or "行政权力目录", taken))
     taken.add(ws.title)
-    rows = _rows(table_items(view), COLUMNS)
-    widths = _widths(COLUMNS, rows, TABLE_WIDTH)
+    rows, widths = main_rows(view), main_widths(view)
     _setup_print(ws, view, len(COLUMNS), 3, widths, footer_left)
     meta = clean(meta_text(view)) + (f"　　{INTERNAL_MARK} 不得公开" if view.internal else "")
     _title_rows(ws, heading, meta, len(COLUMNS), st)
@@ -452,8 +474,7 @@ def xlsx_bytes(view: CatalogueView) -> bytes:
     if view.internal and view.confidential:
         ws2 = wb.create_sheet(_sheet_name(CONFIDENTIAL_TITLE, taken))
         taken.add(ws2.title)
-        rows2 = _rows(view.confidential, CONF_COLUMNS)
-        widths2 = _widths(CONF_COLUMNS, rows2, CONF_WIDTH)
+        rows2, widths2 = conf_rows(view), conf_widths(view)
         title2 = f"{clean(view.unit)}{CONFIDENTIAL_TITLE}"
         _setup_print(ws2, view, len(CONF_COLUMNS), 3, widths2, f"{title2[:90]}（{INTERNAL_MARK}）")
         meta2 = "　　".join(p for p in (f"版本：{clean(view.version)}" if view.version else "",
@@ -521,7 +542,7 @@ def csv_bytes(view: CatalogueView) -> bytes:
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow(HEADERS)
-    for cells in _rows(table_items(view), COLUMNS):
+    for cells in main_rows(view):
         writer.writerow([cells[0]] + [neutralise(c) for c in cells[1:]])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
@@ -568,8 +589,7 @@ def _e(text: str) -> str:
 
 
 def _table(columns: tuple[Column, ...], groups: list[tuple[str, list[list[str]]]], css_class: str, empty: str,
-           budget: float) -> str:
-    widths = _widths(columns, [r for _, rows in groups for r in rows], budget)  # as in the XLSX
+           widths: list[float]) -> str:
     cols = "".join(f'<col style="width:{w / sum(widths) * 100:.1f}%">' for w in widths)
     head = "".join(f'<th scope="col">{"<br>".join(_e(t) for t in _header_text(c.header, w))}</th>'
                    for c, w in zip(columns, widths))
@@ -591,20 +611,23 @@ def _table(columns: tuple[Column, ...], groups: list[tuple[str, list[list[str]]]
 
 def table_fragment(view: CatalogueView) -> str:
     """Just the catalogue <table> (class "quanli-table"; style it with TABLE_CSS)."""
-    rows = _rows(table_items(view), COLUMNS)
+    return _memo(view, "table_html", lambda: _table_fragment(view))
+
+
+def _table_fragment(view: CatalogueView) -> str:
+    rows = main_rows(view)
     groups, done = [], 0
     for index, (category, items) in enumerate(view.categories, 1):
         groups.append((group_label(index, category, len(items)), rows[done:done + len(items)]))
         done += len(items)
-    return _table(COLUMNS, groups, "quanli-table", "本目录暂无事项", TABLE_WIDTH)
+    return _table(COLUMNS, groups, "quanli-table", "本目录暂无事项", main_widths(view))  # widths as in the XLSX
 
 
 def confidential_fragment(view: CatalogueView) -> str:
     """The 《涉密不宜公开权力目录》 <table>; empty for a public view or when there is none."""
     if not (view.internal and view.confidential):
         return ""
-    return _table(CONF_COLUMNS, [("", _rows(view.confidential, CONF_COLUMNS))], "quanli-table confidential", "无",
-                  CONF_WIDTH)
+    return _table(CONF_COLUMNS, [("", conf_rows(view))], "quanli-table confidential", "无", conf_widths(view))
 
 
 def html(view: CatalogueView) -> str:

@@ -119,6 +119,9 @@ class CatalogueView:
     categories: list[tuple[str, list[ItemView]]]
     confidential: list[ItemView] = field(default_factory=list)  # internal audience only
     flows: dict[str, dict] = field(default_factory=dict)  # only flows used by the items in view
+    # results computed once per view and shared by the formats (table rows, column widths);
+    # not an init field, so dataclasses.replace() starts a copy with an empty memo
+    memo: dict = field(default_factory=dict, init=False, compare=False, repr=False)
 
     @property
     def internal(self) -> bool:
