@@ -284,3 +284,40 @@ def test_leak_scan_memory_holds_across_processes(tmp_path):
         assert out.returncode == 0, out.stderr
         counts.append(int(out.stdout))
     assert counts == [0, 1]
+
+
+def test_an_output_edited_by_hand_is_not_reused(cat, tmp_path):
+    """A reused file must still be what the last build wrote: one touched since is rendered again."""
+    cat.item(ident="T-XK-002", name="第二个事项")
+    out, fresh = tmp_path / "out", tmp_path / "fresh"
+    assert build(cat.root, out).exit_code == 0
+    edited = out / "sheets" / "T-XK-001.html"
+    edited.write_bytes(edited.read_bytes().replace("建设项目".encode(), "手改过的".encode()))
+    cat.item(ident="T-XK-002", name="第二个事项（已修改）")
+    assert build(cat.root, out).exit_code == 0
+    assert build(cat.root, fresh).exit_code == 0
+    assert all_files(out) == all_files(fresh)
+
+
+def test_unchanged_outputs_are_kept_without_reading_them(cat, tmp_path, monkeypatch):
+    cat.item(ident="T-XK-002", name="第二个事项")
+    out = tmp_path / "out"
+    assert build(cat.root, out).exit_code == 0
+    from quanli.render import outputs
+
+    read = []
+    real = outputs.Kept.read
+    monkeypatch.setattr(outputs.Kept, "read", lambda self: read.append(Path(self.path).name) or real(self))
+    from quanli.render import bundle
+
+    copied = []
+    real_raw = bundle._raw
+    monkeypatch.setattr(bundle, "_raw", lambda fh, info: copied.append(info.filename) or real_raw(fh, info))
+    cat.item(ident="T-XK-002", name="第二个事项（已修改）")
+    assert build(cat.root, out).exit_code == 0
+    assert "T-XK-001.docx" not in read and "T-XK-001.html" not in read, read
+    assert all(name.endswith(".svg") for name in read), read  # the flowcharts, embedded in the new sheet
+    assert "sheets/T-XK-001.docx" in copied and "sheets/T-XK-002.docx" not in copied  # the ZIP copies what did not change
+    fresh = tmp_path / "fresh"
+    assert build(cat.root, fresh).exit_code == 0
+    assert all_files(out) == all_files(fresh)  # and the result is the same bytes as a build from scratch

@@ -13,18 +13,15 @@ import io
 import json
 import os
 import re
-import shutil
 import sys
-import tempfile
 import time
 import zipfile
 from pathlib import Path
 
 from quanli.errors import QuanliError
 from quanli.findings import Severity
-from quanli.fsutil import umask
+from quanli.render.outputs import MARKER, Kept, data_of, kept, read_marker, sha256_of, write_tree  # noqa: F401
 
-MARKER = ".quanli-build"
 SAFE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 
 
@@ -68,23 +65,30 @@ def _key(*parts) -> str:
 
 
 class Reuse:
-    """Files of the previous build whose inputs have not changed (the content-hash cache)."""
+    """Files of the previous build whose inputs have not changed (the content-hash cache).
 
-    def __init__(self, out: Path, keys: dict[str, str]) -> None:
+    A group (a flow's two files, an item's three) is reused only whole, and only if every
+    file is still what that build wrote; reused files are not read (see ``Kept``)."""
+
+    def __init__(self, out: Path, keys: dict[str, str], listing: dict, records: dict) -> None:
         self.out, self.keys, self.used = out, keys, 0
+        self.listing = listing if isinstance(listing, dict) else {}
+        self.records = records if isinstance(records, dict) else {}
 
-    def get(self, group: str, key: str, names: list[str]) -> dict[str, bytes] | None:
+    def get(self, group: str, key: str, names: list[str]) -> dict[str, Kept] | None:
         if self.keys.get(group) != key:
             return None
-        try:
-            found = {name: (self.out / name).read_bytes() for name in names}
-        except OSError:
-            return None
+        found = {}
+        for name in names:
+            old = kept(self.out, name, self.listing.get(name), self.records.get(name))
+            if old is None:
+                return None
+            found[name] = old
         self.used += 1
         return found
 
 
-def render_all(view, epoch: int, progress=None, reuse: Reuse | None = None) -> tuple[dict[str, bytes], dict[str, str]]:
+def render_all(view, epoch: int, progress=None, reuse: Reuse | None = None) -> tuple[dict[str, bytes | Kept], dict[str, str]]:
     """Every deliverable as (relative path -> bytes), and the key of each reusable group."""
     from quanli.render import bundle, flowchart, sheet, site, table
 
@@ -103,7 +107,7 @@ def render_all(view, epoch: int, progress=None, reuse: Reuse | None = None) -> t
         old = reuse.get(group, key, names) if reuse else None
         if old:
             files.update(old)
-            svgs[flow_id] = old[names[0]].decode("utf-8")
+            svgs[flow_id] = old[names[0]].read().decode("utf-8")  # the sheets embed it
             continue
         svgs[flow_id] = flowchart.to_svg(flow, internal=view.internal)
         files[names[0]] = svgs[flow_id].encode("utf-8")
@@ -187,12 +191,13 @@ def _texts_of(data: bytes) -> list[str]:
     return [data.decode("utf-8", "replace")]
 
 
-def leak_check(files: dict[str, bytes], secrets: list[str], clean=None) -> list[tuple[str, str]]:
+def leak_check(files: dict[str, bytes | Kept], secrets: list[str], clean=None,
+               digests: dict[str, str] | None = None) -> list[tuple[str, str]]:
     """(file, secret) for every non-public string found in a public output, names included.
 
     ``clean`` (a DigestSet) remembers outputs already scanned against exactly these secrets:
-    the key covers the whole list of secrets, the file's name and every byte of it, so a
-    changed file or a newly confidential item is always scanned again."""
+    the key covers the whole list of secrets, the file's name and its SHA-256, so a changed
+    file or a newly confidential item is always scanned again."""
     if not secrets:
         return []
     from html import escape
@@ -203,10 +208,13 @@ def leak_check(files: dict[str, bytes], secrets: list[str], clean=None) -> list[
     against = "\0".join(needles).encode("utf-8", "surrogatepass")
     found = []
     for name in sorted(files):
-        key = clean.key(against, name.encode("utf-8", "surrogatepass"), files[name]) if clean is not None else None
-        if key is not None and clean.known(key):
-            continue
-        for text in [name] + _texts_of(files[name]):
+        key = None
+        if clean is not None:
+            digest = digests[name] if digests is not None else sha256_of(files[name])
+            key = clean.key(against, name.encode("utf-8", "surrogatepass"), digest.encode())
+            if clean.known(key):
+                continue
+        for text in [name] + _texts_of(data_of(files[name])):
             m = pattern.search(text)
             if m:
                 found.append((name, m.group()))
@@ -240,46 +248,12 @@ def _prepare_out(out: Path, force: bool) -> None:
                           f"{out} is not empty and was not made by quanli; refusing to overwrite it. Use another folder or --force.")
 
 
-def read_marker(out: Path) -> dict:
-    try:
-        data = json.loads((out / MARKER).read_text(encoding="utf-8"))
-        return data if isinstance(data, dict) else {}
-    except (OSError, ValueError):
-        return {}
-
-
-def write_tree(out: Path, files: dict[str, bytes], marker: dict) -> None:
-    """Write everything into a temporary folder beside ``out``, then swap it in."""
-    out = out.resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
-    try:
-        os.chmod(tmp, 0o777 & ~umask())  # mkdtemp makes 0700; the output is an ordinary folder
-        for name, data in files.items():
-            target = (tmp / name).resolve()
-            if tmp not in target.parents:
-                raise QuanliError(f"输出文件名“{name}”会写到输出文件夹之外，已停止。", f"output name '{name}' escapes the output folder.")
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-        (tmp / MARKER).write_text(json.dumps(marker, ensure_ascii=False, sort_keys=True), encoding="utf-8")
-        old = None
-        if out.exists():
-            old = out.parent / f".{out.name}.old-{os.getpid()}"
-            os.replace(out, old)
-        os.replace(tmp, out)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-
-
 def run(catalog: Path | None, out: Path, audience: str = "public", force: bool = False, quiet: bool = False,
         lang: str = "zh", use_cache: bool = True, draft: bool = False) -> int:
     from quanli import config
     from quanli.check.run import check_snapshot
     from quanli.loader.catalogue import discover, parse_snapshot, read_catalogue
-    from quanli.render.bundle import deterministic_zip, manifest
+    from quanli.render.bundle import Bundle, manifest
     from quanli.render.view import build_view
 
     started = time.perf_counter()
@@ -320,29 +294,52 @@ def run(catalog: Path | None, out: Path, audience: str = "public", force: bool =
     catalogue = parse_snapshot(snap, use_cache=use_cache)
     catalogue.overrides = cfg.catalog
     view = build_view(catalogue, audience, _date(source["epoch"]))
-    reuse = Reuse(out, previous.get("groups", {})) if previous.get("audience") == audience else None
-    files, groups = _render_with_progress(view, epoch, quiet, lang, reuse)
-    if audience == "public":
-        from quanli.loader.cache import CACHE_DIR, DigestSet
+    from quanli.loader.cache import CACHE_DIR, read_payload, write_payload
+    from quanli.render.outputs import records_name
 
-        clean = DigestSet(Path(root) / CACHE_DIR, "leakscan.marshal") if use_cache else None
-        leaks = leak_check(files, _secrets(catalogue, view), clean)
+    cache_dir, records_file = Path(root) / CACHE_DIR, records_name(out)
+    records = read_payload(cache_dir / records_file) if use_cache else None
+    reuse = Reuse(out, previous.get("groups", {}), previous.get("files"), records) if previous.get("audience") == audience else None
+    files, groups = _render_with_progress(view, epoch, quiet, lang, reuse)
+    digests = {name: sha256_of(value) for name, value in files.items()}
+    if audience == "public":
+        from quanli.loader.cache import DigestSet
+
+        clean = DigestSet(cache_dir, "leakscan.marshal") if use_cache else None
+        leaks = leak_check(files, _secrets(catalogue, view), clean, digests)
         if clean is not None and not leaks:
             clean.save()
         if leaks:  # should be impossible: the view holds no such item. Refuse rather than publish.
             name, secret = leaks[0]
             raise QuanliError(f"公开成果 {name} 中出现了不公开事项的内容“{secret}”，已停止生成，没有写入任何文件。请报告此问题。",
                               f"public output {name} contains non-public content '{secret}'; build stopped, nothing written.")
-    files["manifest.json"] = manifest(view, files, source, len(errors) if draft else 0)
+    files["manifest.json"] = manifest(view, digests, source, len(errors) if draft else 0)
+    digests["manifest.json"] = sha256_of(files["manifest.json"])
     bundle_name = f"quanli-{safe_stem(Path(root).name)}-{audience}.zip"
-    files[bundle_name] = deterministic_zip(files, epoch)
-    write_tree(out, files, {"tool": "quanli", "audience": audience, "build": build_key, "files": sorted(files), "groups": groups})
+    files[bundle_name] = Bundle(dict(files), epoch, digests, _previous_bundle(out / bundle_name, reuse, records))
+    digests[bundle_name] = None  # written last, straight to disk; never reused whole
+    records = write_tree(out, files, {"tool": "quanli", "audience": audience, "build": build_key, "groups": groups}, digests)
+    if use_cache:
+        write_payload(cache_dir, cache_dir / records_file, records)
     if not quiet:
         seconds = time.perf_counter() - started
         print(f"已生成{'内部' if audience == 'internal' else '公开'}版“四个一”：{len(view.items)} 个事项、{len(view.flows)} 张流程图，"
               f"共 {len(files)} 个文件，写入 {out}（用时 {seconds:.1f} 秒）。" if lang != "en" else
               f"built the {audience} deliverables: {len(view.items)} items, {len(view.flows)} flows, {len(files)} files in {out} ({seconds:.1f} s).")
     return 0
+
+
+def _previous_bundle(path: Path, reuse: Reuse | None, records) -> tuple[str, dict] | None:
+    """The last build's ZIP and its members' digests, if the file is still what that build wrote."""
+    from quanli.render.outputs import file_stat
+
+    record = records.get(path.name) if reuse is not None and isinstance(records, dict) else None
+    try:
+        if not (isinstance(record, list) and len(record) == 2 and list(file_stat(str(path))) == record[1]):
+            return None
+    except OSError:
+        return None
+    return str(path), reuse.listing
 
 
 def _render_with_progress(view, epoch: int, quiet: bool, lang: str, reuse: Reuse | None):

@@ -72,6 +72,19 @@ def _read(file: Path | None) -> object:
     return payload if header == code_fingerprint() else None
 
 
+def read_payload(file: Path) -> object:
+    """What ``write_payload`` stored for this code version, or None."""
+    return _read(file)
+
+
+def write_payload(directory: Path, file: Path, payload: object) -> None:
+    """Store ``payload`` (marshal-able) atomically; an unwritable cache is not an error."""
+    try:
+        _write(directory, file, (code_fingerprint(), payload))
+    except (OSError, ValueError):
+        pass
+
+
 class ResultCache:
     """The findings of the last run, keyed by the digests of every file of the catalogue."""
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 import time
@@ -19,18 +18,116 @@ def zip_time(epoch: int) -> tuple[int, int, int, int, int, int]:
 def deterministic_zip(files: dict[str, bytes], epoch: int) -> bytes:
     """Entries sorted by name, fixed timestamps and permissions, fixed compression."""
     buf = io.BytesIO()
-    stamp = zip_time(epoch)
-    with zipfile.ZipFile(buf, "w") as zf:
-        for name in sorted(files):
-            data = files[name]
-            # Office files are ZIPs already: deflating them again costs time and saves nothing
-            method = zipfile.ZIP_STORED if data[:4] == b"PK\x03\x04" else zipfile.ZIP_DEFLATED
-            info = zipfile.ZipInfo(name, date_time=stamp)
-            info.compress_type = method
-            info.external_attr = 0o644 << 16
-            info.create_system = 3  # unix, whatever the building machine
-            zf.writestr(info, data, compress_type=method, compresslevel=6 if method == zipfile.ZIP_DEFLATED else None)
+    write_zip(buf, files, epoch)
     return buf.getvalue()
+
+
+class Bundle:
+    """The 一盘 ZIP, written straight to its file by ``write_tree`` (never held in memory).
+
+    ``previous``: (path, {member: sha256}) of the last build's ZIP, when that file is still
+    what the last build wrote. A member whose SHA-256 is unchanged is copied from it as
+    stored (compressed), with a fresh header; the result is the same bytes as compressing
+    it again."""
+
+    def __init__(self, files: dict, epoch: int, digests: dict[str, str], previous: tuple[str, dict] | None = None) -> None:
+        self.files, self.epoch, self.digests, self.previous = files, epoch, digests, previous
+        self.copied = 0
+
+    def write(self, path: str) -> None:
+        with open(path, "wb") as fh:
+            self.copied = write_zip(fh, self.files, self.epoch, self.digests, self.previous)
+
+
+def _old_members(previous: tuple[str, dict] | None):
+    """(open file, {name: ZipInfo}, {name: sha256}) of the previous ZIP, or None if unusable."""
+    if previous is None:
+        return None
+    path, listing = previous
+    try:
+        fh = open(path, "rb")
+    except OSError:
+        return None
+    try:
+        with zipfile.ZipFile(fh) as zf:
+            infos = {info.filename: info for info in zf.infolist()}
+        return fh, infos, listing if isinstance(listing, dict) else {}
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        fh.close()
+        return None
+
+
+def _raw(fh, info: zipfile.ZipInfo) -> bytes | None:
+    """The stored (compressed) bytes of one member, or None if its header is not what we write."""
+    fh.seek(info.header_offset)
+    head = fh.read(30)
+    if len(head) != 30 or head[:4] != b"PK\x03\x04" or info.flag_bits & 0x08:
+        return None
+    name_len, extra_len = int.from_bytes(head[26:28], "little"), int.from_bytes(head[28:30], "little")
+    fh.seek(info.header_offset + 30 + name_len + extra_len)
+    raw = fh.read(info.compress_size)
+    return raw if len(raw) == info.compress_size else None
+
+
+def write_zip(fp, files: dict, epoch: int, digests: dict[str, str] | None = None,
+              previous: tuple[str, dict] | None = None) -> int:
+    """Write the deterministic ZIP of ``files`` (bytes or Kept values) to ``fp``; returns how many
+    members were copied from ``previous`` instead of being compressed again."""
+    import zlib
+
+    from quanli.render.outputs import Kept, data_of
+
+    stamp = zip_time(epoch)
+    old = _old_members(previous) if digests is not None else None
+    copied = 0
+    try:
+        with zipfile.ZipFile(fp, "w") as zf:
+            for name in sorted(files):
+                value = files[name]
+                info = zipfile.ZipInfo(name, date_time=stamp)
+                info.external_attr = 0o644 << 16
+                info.create_system = 3  # unix, whatever the building machine
+                raw = None
+                if old is not None and name in old[1] and old[2].get(name) == digests.get(name) is not None:
+                    prev = old[1][name]
+                    size = value.size if isinstance(value, Kept) else len(value)
+                    if prev.file_size == size and prev.compress_type in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+                        raw = _raw(old[0], prev)
+                        if raw is not None:
+                            info.compress_type, info.CRC, info.file_size = prev.compress_type, prev.CRC, prev.file_size
+                if raw is None:
+                    data = data_of(value)
+                    # Office files are ZIPs already: deflating them again costs time and saves nothing
+                    info.compress_type = zipfile.ZIP_STORED if data[:4] == b"PK\x03\x04" else zipfile.ZIP_DEFLATED
+                    info.CRC, info.file_size = zlib.crc32(data), len(data)
+                    if info.compress_type == zipfile.ZIP_DEFLATED:
+                        packer = zlib.compressobj(6, zlib.DEFLATED, -15)  # what zipfile does at level 6
+                        raw = packer.compress(data) + packer.flush()
+                    else:
+                        raw = data
+                else:
+                    copied += 1
+                _append(zf, info, raw)
+    finally:
+        if old is not None:
+            old[0].close()
+    return copied
+
+
+def _append(zf: zipfile.ZipFile, info: zipfile.ZipInfo, raw: bytes) -> None:
+    """Add a member whose stored bytes are ready, exactly as ``ZipFile.writestr`` lays it out
+    (header with the final CRC and sizes, no data descriptor)."""
+    info.compress_size = len(raw)
+    info.flag_bits = 0
+    zip64 = info.file_size * 1.05 > zipfile.ZIP64_LIMIT
+    fp = zf.fp
+    info.header_offset = fp.tell()
+    fp.write(info.FileHeader(zip64))
+    fp.write(raw)
+    zf.start_dir = fp.tell()
+    zf.filelist.append(info)
+    zf.NameToInfo[info.filename] = info
+    zf._didModify = True
 
 
 def rezip(data: bytes, epoch: int) -> bytes:
@@ -50,7 +147,8 @@ def rezip(data: bytes, epoch: int) -> bytes:
     return buf.getvalue()
 
 
-def manifest(view, files: dict[str, bytes], source: dict, draft_errors: int = 0) -> bytes:
+def manifest(view, digests: dict[str, str], source: dict, draft_errors: int = 0) -> bytes:
+    """What was built from what, with the SHA-256 of every file (``digests``: name -> hex)."""
     data = {
         "tool": "quanli",
         "catalogue": view.heading,
@@ -61,7 +159,7 @@ def manifest(view, files: dict[str, bytes], source: dict, draft_errors: int = 0)
         "source_commit": source.get("commit"),
         "items": len(view.items),
         "flows": len(view.flows),
-        "files": {name: hashlib.sha256(files[name]).hexdigest() for name in sorted(files)},
+        "files": {name: digests[name] for name in sorted(digests)},
     }
     if draft_errors:  # built with --draft: a preview of a catalogue that does not validate
         data["draft"] = {"errors": draft_errors, "note": "草稿：目录检查未通过，不得作为正式版本公开"}

@@ -1,0 +1,140 @@
+"""The set of files a build produces, and writing it out.
+
+A build's files map a relative path to its bytes, or to a ``Kept`` file: an output of the
+previous build whose inputs have not changed and which is still exactly what that build
+wrote (same SHA-256 in the output's marker, and the same size, modification time and file
+id as recorded in the catalogue's cache: the marker itself holds no disk details, so two
+builds of the same catalogue are byte for byte the same, marker included). A kept file
+is not read unless something needs its bytes; it is hard-linked into the new output
+folder (copied where the disk has no hard links), and its recorded SHA-256 stands in for
+its content in the manifest and the leak-scan memory.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from quanli.errors import QuanliError
+from quanli.fsutil import umask
+
+MARKER = ".quanli-build"
+
+
+@dataclass(frozen=True)
+class Kept:
+    path: str  # in the previous output folder
+    sha256: str
+    size: int
+    stat: tuple  # (size, mtime_ns, inode) as recorded: the same file, linked, keeps them
+
+    def read(self) -> bytes:
+        with open(self.path, "rb") as fh:
+            return fh.read()
+
+
+def data_of(value: bytes | Kept) -> bytes:
+    return value.read() if isinstance(value, Kept) else value
+
+
+def sha256_of(value: bytes | Kept) -> str:
+    return value.sha256 if isinstance(value, Kept) else hashlib.sha256(value).hexdigest()
+
+
+def file_stat(path: str) -> tuple:
+    st = os.stat(path)
+    return (st.st_size, st.st_mtime_ns, st.st_ino)
+
+
+def kept(out: Path, name: str, sha256, record) -> Kept | None:
+    """The previous build's ``name`` if it is still the file recorded: ``sha256`` from the marker,
+    ``record`` (sha256, stat) from the cache, written together by that build."""
+    if not (isinstance(record, list) and len(record) == 2 and isinstance(sha256, str) and record[0] == sha256
+            and isinstance(record[1], list)):
+        return None
+    path = os.path.join(out, name)
+    try:
+        now = file_stat(path)
+    except OSError:
+        return None
+    if list(now) != record[1]:
+        return None  # edited, replaced or touched since that build: render it again
+    return Kept(path, record[0], now[0], now)
+
+
+def read_marker(out: Path) -> dict:
+    try:
+        data = json.loads((out / MARKER).read_text(encoding="utf-8"))
+        return data if isinstance(data, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def _safe_name(name: str) -> bool:
+    """A relative path of plain parts: nothing that could leave the output folder."""
+    if not name or name.startswith("/") or "\\" in name or ":" in name or "\0" in name:
+        return False
+    return all(part not in ("", ".", "..") for part in name.split("/"))
+
+
+def write_tree(out: Path, files: dict, marker: dict, digests: dict[str, str]) -> dict[str, list]:
+    """Write everything into a temporary folder beside ``out``, then swap it in.
+
+    ``files`` values are bytes, Kept files, or objects that write themselves (``.write(path)``,
+    digest None). The marker lists each file's SHA-256; returned: each file's [SHA-256, (size, mtime,
+    inode)], for the caller to keep, so the next build can keep a file without reading it."""
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
+    records: dict[str, list] = {}
+    try:
+        os.chmod(tmp, 0o777 & ~umask())  # mkdtemp makes 0700; the output is an ordinary folder
+        made: set[str] = set()
+        can_link = True
+        for name in sorted(files):
+            if not _safe_name(name):
+                raise QuanliError(f"输出文件名“{name}”会写到输出文件夹之外，已停止。", f"output name '{name}' escapes the output folder.")
+            folder, _, _ = name.rpartition("/")
+            if folder and folder not in made:
+                os.makedirs(tmp / folder, exist_ok=True)
+                made.add(folder)
+            target = os.path.join(tmp, name)
+            value = files[name]
+            if isinstance(value, Kept):
+                if can_link:
+                    try:
+                        os.link(value.path, target)
+                        records[name] = [value.sha256, list(value.stat)]
+                        continue
+                    except OSError:  # FAT, exFAT, some network shares: copy instead
+                        can_link = False
+                shutil.copyfile(value.path, target)
+            elif isinstance(value, (bytes, bytearray)):
+                with open(target, "wb") as fh:
+                    fh.write(value)
+            else:  # written by itself, straight to the file (the bundle ZIP)
+                value.write(target)
+            records[name] = [digests[name], list(file_stat(target))]
+        listing = {name: digests[name] for name in files}
+        (tmp / MARKER).write_text(json.dumps(dict(marker, files=listing), ensure_ascii=False, sort_keys=True), encoding="utf-8")
+        old = None
+        if out.exists():
+            old = out.parent / f".{out.name}.old-{os.getpid()}"
+            os.replace(out, old)
+        os.replace(tmp, out)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return records
+
+
+def records_name(out: Path) -> str:
+    """The cache file holding the disk records of the build in ``out`` (one per output folder)."""
+    return "outputs-" + hashlib.blake2b(str(out.resolve()).encode("utf-8", "surrogateescape"), digest_size=8).hexdigest() + ".marshal"
