@@ -383,6 +383,11 @@ def _root(version: bool = typer.Option(False, "--version", help="显示版本号
 
 
 def main() -> None:
+    import gc
+
+    # A short-lived command holding a catalogue's worth of small objects: collect young objects
+    # a hundred times less often (as mypy does); the default made 100,000 items 20 % slower.
+    gc.set_threshold(70_000, 20, 20)
     if sys.platform == "win32":  # Chinese messages must survive a legacy console code page
         for stream in (sys.stdout, sys.stderr):
             try:

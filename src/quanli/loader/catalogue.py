@@ -98,7 +98,17 @@ def _parse_blob(blob: bytes) -> tuple[Any, list, ParseFailure | None]:
 
 
 def _parse_chunk(blobs: list[bytes]) -> list[tuple[Any, list, ParseFailure | None]]:
-    return [_parse_blob(b) for b in blobs]
+    """Parse blobs with the cyclic garbage collector paused: parsed documents hold no cycles, and
+    at 100,000 files its repeated passes over the growing heap cost a quarter of the run."""
+    import gc
+
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return [_parse_blob(b) for b in blobs]
+    finally:
+        if paused:
+            gc.enable()
 
 
 def _parse_packed(blobs: list[bytes]) -> bytes:
@@ -220,6 +230,35 @@ def read_catalogue(root: Path) -> Snapshot:
 
 def parse_snapshot(snap: Snapshot, use_cache: bool = True, jobs: int | None = None) -> Catalogue:
     """Parse what was read (through the parse cache); reading problems become ``SourceFile.failure``."""
+    import gc
+
+    paused = gc.isenabled()
+    gc.disable()  # see _parse_chunk: loading the cache's documents and parsing make no cycles
+    try:
+        _parse_into(snap, use_cache, jobs)
+    finally:
+        if paused:
+            gc.enable()
+    gc.freeze()  # the catalogue lives until the command ends: later collections need not walk it
+    files = snap.files
+    for sf in files:
+        if sf.failure is None and not isinstance(sf.data, dict):
+            sf.failure = ParseFailure(
+                "QL108", 1, 1, "文件的最外层应当是“键: 值”形式的映射，而不是列表或单个值。",
+                "the top level of the file must be a mapping (key: value), not a list or a single value.",
+            )
+    return Catalogue(
+        root=snap.root,
+        catalog=files[0],
+        laws=next((f for f in files if f.kind == "laws"), None),
+        items=[f for f in files if f.kind == "item"],
+        flows=[f for f in files if f.kind == "flow"],
+        strays=snap.strays,
+        missing=snap.missing,
+    )
+
+
+def _parse_into(snap: Snapshot, use_cache: bool, jobs: int | None) -> None:
     cache = ParseCache(snap.root / CACHE_DIR if use_cache else None)
     files = snap.files
     todo: list[int] = []
@@ -240,22 +279,6 @@ def parse_snapshot(snap: Snapshot, use_cache: bool = True, jobs: int | None = No
             if failure is None:
                 cache.put(snap.digests[index], (data, facts))
     cache.save()
-
-    for sf in files:
-        if sf.failure is None and not isinstance(sf.data, dict):
-            sf.failure = ParseFailure(
-                "QL108", 1, 1, "文件的最外层应当是“键: 值”形式的映射，而不是列表或单个值。",
-                "the top level of the file must be a mapping (key: value), not a list or a single value.",
-            )
-    return Catalogue(
-        root=snap.root,
-        catalog=files[0],
-        laws=next((f for f in files if f.kind == "laws"), None),
-        items=[f for f in files if f.kind == "item"],
-        flows=[f for f in files if f.kind == "flow"],
-        strays=snap.strays,
-        missing=snap.missing,
-    )
 
 
 def load_catalogue(root: Path, use_cache: bool = True, jobs: int | None = None) -> Catalogue:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from sys import intern
 from typing import Any
 
 import yaml
@@ -38,6 +39,7 @@ except ImportError:  # pragma: no cover - fallback for exotic builds
 MAX_FILE_BYTES = 4 * 1024 * 1024
 MAX_DEPTH = 64
 STR_TAG = "tag:yaml.org,2002:str"
+SHARED_TEXT = 16  # texts this short are interned: a province's catalogue repeats them 100,000 times
 
 Path = tuple  # a JSON path: tuple of str keys and int indexes
 
@@ -225,7 +227,7 @@ def parse(text: str, track: bool = False, facts: list | None = None) -> tuple[An
                     raise _fail("QL103", event, "不支持 YAML 锚点（&）和别名（*）。请把内容直接写出来。",
                                 "YAML anchors (&) and aliases (*) are not supported; write the content out.")
                 if is_map and key is _NOKEY:
-                    k = event.value
+                    k = intern(event.value)  # keys repeat in every file: one string each, not one per file
                     if k in container:
                         raise _fail("QL102", event, f"键“{k}”重复出现。同一层里每个键只能写一次，请合并或删除重复的一个。",
                                     f"duplicate key '{k}': each key may appear only once at one level; merge or delete one.")
@@ -237,6 +239,8 @@ def parse(text: str, track: bool = False, facts: list | None = None) -> tuple[An
                 if tag is not None and tag != "!" and tag != STR_TAG:
                     raise _fail("QL109", event, f"不支持 YAML 标签“{tag}”。请删除它。", f"YAML tag '{tag}' is not supported; remove it.")
                 value = event.value if (tag is not None or not event.implicit[0]) else resolve_plain(event.value)
+                if type(value) is str and len(value) <= SHARED_TEXT:
+                    value = intern(value)  # 社会公开, 行政许可, department names …: shared, not copied
                 if facts is not None and event.style and type(value) is str and value:
                     body = value[:-1] if event.style in ("|", ">") and value.endswith("\n") else value
                     if body != body.strip():
