@@ -15,7 +15,7 @@ def run(cat, *extra):
 def test_warm_run_gives_the_same_findings_as_cold(cat):
     cat.item(ident="T-XK-002", name="第二项", flow="XK-HP")
     cold = run(cat)
-    assert (cat.root / ".quanli-cache" / "parse.marshal").is_file()
+    assert list((cat.root / ".quanli-cache").glob("parse-*.marshal"))
     assert (cat.root / ".quanli-cache" / ".gitignore").read_text(encoding="utf-8").strip().endswith("*")
     assert run(cat) == cold == run(cat, "--no-cache")
     assert cold[0] == 1
@@ -53,6 +53,19 @@ def test_no_cache_writes_nothing(cat):
 
 
 def test_cached_data_is_not_mutated_across_runs(cat):
-    """A phone typed as a number is turned into text for validation; the cache must still hold what was typed."""
+    """A phone typed as a number is turned into text as the file is read and validated; a warm run,
+    reading the cached result, must see the same text and give the same verdict."""
     cat.item(contact={"consult_phone": 12345})
     assert run(cat) == (0, []) == run(cat)
+
+
+def test_after_one_edit_only_its_shard_of_the_parse_cache_is_written(cat):
+    for n in range(2, 40):
+        cat.item(ident=f"T-XK-{n:03d}", name=f"第{n}个事项")
+    run(cat)
+    shards = {p.name: p.stat().st_mtime_ns for p in (cat.root / ".quanli-cache").glob("parse-*.marshal")}
+    assert len(shards) > 8
+    cat.item(ident="T-XK-007", name="第7个事项（改）")
+    run(cat)
+    changed = [p.name for p in (cat.root / ".quanli-cache").glob("parse-*.marshal") if p.stat().st_mtime_ns != shards.get(p.name)]
+    assert len(changed) in (1, 2)  # the new content's shard, and the old content's if it differs

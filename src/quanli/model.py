@@ -30,6 +30,7 @@ class SourceFile:
     failure: ParseFailure | None = None
     blob: bytes | None = field(default=None, repr=False)  # the file's bytes, when read in this run
     facts: list = field(default_factory=list, repr=False)  # source facts from the loader: (kind, line, column)
+    problems: list | None = field(default=None, repr=False)  # schema problems found by the loader (None: not checked)
 
     @property
     def ok(self) -> bool:

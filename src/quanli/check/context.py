@@ -11,11 +11,24 @@ from quanli.findings import Finding
 from quanli.model import Catalogue, SourceFile, item_flows
 
 
+# what a context derives from the shared files only (flows, laws): the same in every context
+# of one run over one catalogue, so computed once and handed on (see ``share``)
+SHARED = ("flows_by_id", "laws_by_id", "flow_graphs", "longest_paths")
+
+
 @dataclass
 class Context:
     catalogue: Catalogue
     display: Callable[[SourceFile], str]  # how a file's path is shown to the user
     findings: list[Finding] = field(default_factory=list)
+    items_only: bool = False  # rules see no flow files to check (the flows are still looked up by id)
+
+    def share(self, other: "Context") -> "Context":
+        """Take over what ``other`` already derived from the shared files; returns self."""
+        for name in SHARED:
+            if name in other.__dict__:
+                self.__dict__[name] = other.__dict__[name]
+        return self
 
     def report(self, rule_id: str, sf: SourceFile, path: tuple, zh: str, en: str, *,
                key: bool = False, item: str | None = None, line: int | None = None,
@@ -38,7 +51,7 @@ class Context:
         return self._ok_items
 
     def flows(self) -> list[SourceFile]:
-        return self._ok_flows
+        return [] if self.items_only else self._ok_flows
 
     @cached_property
     def _ok_items(self) -> list[SourceFile]:
@@ -50,7 +63,7 @@ class Context:
 
     @cached_property
     def flows_by_id(self) -> dict[str, SourceFile]:
-        return {sf.data["id"]: sf for sf in self.flows() if isinstance(sf.data.get("id"), str)}
+        return {sf.data["id"]: sf for sf in self._ok_flows if isinstance(sf.data.get("id"), str)}
 
     @cached_property
     def items_by_flow(self) -> dict[str, list[SourceFile]]:

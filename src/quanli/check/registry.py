@@ -27,8 +27,21 @@ class Rule:
     failing: str = ""
     check: Callable | None = field(default=None, repr=False)
 
+    @property
+    def across_items(self) -> bool:
+        """True if what the rule finds about one file depends on the other items (see ACROSS_ITEMS)."""
+        return self.id in ACROSS_ITEMS
+
 
 RULES: dict[str, Rule] = {}
+
+# Rules whose findings depend on several items at once: duplicates, near-duplicates, and
+# findings on a flow, laws.yaml or catalog.yaml that depend on which items use it. Every
+# other rule is item-local: what it finds about an item depends only on that item and the
+# shared files (catalog.yaml, laws.yaml, the flows, the settings, today's date), so after
+# an edit only the changed items are checked again (check/run.py). tests/test_incremental.py
+# proves this on every rule's failing example; a new rule that compares items must be listed here.
+ACROSS_ITEMS = frozenset({"QL112", "QL113", "QL123", "QL411", "QL506", "QL602", "QL702"})
 
 
 def register(rule: Rule) -> Rule:

@@ -55,13 +55,17 @@ def check_snapshot(snap, use_cache: bool = True, selected: set[Path] | None = No
     import datetime as dt
 
     # today's date is part of the key: whether a law is in force yet (QL503) depends on it
-    key = snap.key(json.dumps([overrides, sorted(active) if active is not None else None, dt.date.today().isoformat()],
-                              ensure_ascii=False, sort_keys=True).encode())
+    extra = json.dumps([overrides, sorted(active) if active is not None else None, dt.date.today().isoformat()],
+                       ensure_ascii=False, sort_keys=True).encode()
+    key = snap.key(extra)
     cached = results.get(key)
     if cached is None:
         catalogue = parse_snapshot(snap, use_cache=use_cache)
         catalogue.overrides = overrides
-        findings = check_catalogue(catalogue, display=lambda sf: sf.path, active=active)
+        memory = None
+        if use_cache:
+            memory = FindingMemory(snap.root / CACHE_DIR, extra, {sf.path: d for sf, d in zip(snap.files, snap.digests)})
+        findings = check_catalogue(catalogue, display=lambda sf: sf.path, active=active, memory=memory)
         sups = {sf.path: (sf.path, suppress.parse(blob)) for sf, blob in zip(snap.files, snap.blobs) if blob}
         findings = suppress.apply(findings, {k: v for k, v in sups.items() if v[1]}, active)
         findings.sort(key=Finding.sort_key)
@@ -115,31 +119,153 @@ def duplicates_across(checked: list[Checked]) -> list[Finding]:
 
 
 def check_catalogue(catalogue: Catalogue, selected: set[Path] | None = None,
-                    display: Callable[[SourceFile], str] | None = None, active: set[str] | None = None) -> list[Finding]:
+                    display: Callable[[SourceFile], str] | None = None, active: set[str] | None = None,
+                    memory: "FindingMemory | None" = None) -> list[Finding]:
+    """Every finding about the catalogue. With ``memory``, items whose content and shared files
+    are unchanged since a run it remembers are not checked again (their findings are recalled)."""
     load_all()
     cwd = os.getcwd()
-    ctx = Context(catalogue, display or (lambda sf: display_path(sf.path, cwd)))
-    for sf in catalogue.files():
-        if sf.failure is not None:
-            f = sf.failure
-            ctx.report(f.rule, sf, (), f.zh, f.en, line=f.line, column=f.column)
-        elif sf.ok:
-            # always validate: it also turns numbers typed where text is wanted back into text,
-            # which every other rule relies on; only the findings depend on QL110 being selected
-            problems = schema_check.validate(sf.kind, sf.data)
-            for path, at_key, zh, en in problems:
-                if active is None or "QL110" in active:
-                    ctx.report("QL110", sf, path, zh, en, key=at_key)
-    for rule in RULES.values():
-        if rule.check is not None and (active is None or rule.id in active):
+    display = display or (lambda sf: display_path(sf.path, cwd))
+    # always validate every file: it also turns numbers typed where text is wanted back into
+    # text, which every other rule relies on; only the findings depend on QL110 being selected
+    problems = {sf.path: sf.problems if sf.problems is not None else list(schema_check.validate(sf.kind, sf.data))
+                for sf in catalogue.files() if sf.ok}  # the loader validates as it reads; other callers did not
+    rules = [rule for rule in RULES.values() if rule.check is not None and (active is None or rule.id in active)]
+    if memory is None:
+        ctx = Context(catalogue, display)
+        _file_findings(ctx, catalogue.files(), problems, active)
+        for rule in rules:
             rule.check(ctx)
-    findings = ctx.findings
+        findings = ctx.findings
+        place(findings)
+    else:
+        findings = _incremental(catalogue, display, active, problems, rules, memory)
     if selected is not None:
         chosen = {str(p) for p in selected}
         findings = [f for f in findings if f.abs_path is not None and str(Path(f.abs_path).resolve()) in chosen]
-    place(findings)
     findings.sort(key=Finding.sort_key)
     return findings
+
+
+def _file_findings(ctx: Context, files: list[SourceFile], problems: dict, active: set[str] | None) -> None:
+    """What reading (QL100-QL109) and the schema (QL110) found in each of ``files``."""
+    for sf in files:
+        if sf.failure is not None:
+            f = sf.failure
+            ctx.report(f.rule, sf, (), f.zh, f.en, line=f.line, column=f.column)
+        elif sf.ok and (active is None or "QL110" in active):
+            for path, at_key, zh, en in problems.get(sf.path, ()):
+                ctx.report("QL110", sf, path, zh, en, key=at_key)
+
+
+def shared_findings(catalogue: Catalogue, display, problems: dict, local: list, active) -> Context:
+    """The item-local rules on the shared files alone (catalog.yaml, laws.yaml, flows): no items."""
+    import dataclasses
+
+    ctx = Context(dataclasses.replace(catalogue, items=[]), display)
+    _file_findings(ctx, [sf for sf in catalogue.files() if sf.kind != "item"], problems, active)
+    for rule in local:
+        rule.check(ctx)
+    return ctx
+
+
+def item_findings(catalogue: Catalogue, items: list[SourceFile], display, problems: dict, local: list, active,
+                  shared: Context | None = None) -> list[Finding]:
+    """What the item-local rules find about ``items``, with the shared files but no other item;
+    the flow files themselves are not checked here (``shared_findings`` does that)."""
+    import dataclasses
+
+    ctx = Context(dataclasses.replace(catalogue, items=items), display, items_only=True)
+    if shared is not None:
+        ctx.share(shared)
+    _file_findings(ctx, items, problems, active)
+    for rule in local:
+        rule.check(ctx)
+    paths = {sf.path for sf in items}
+    return [f for f in ctx.findings if f.abs_path in paths]
+
+
+def _incremental(catalogue: Catalogue, display, active, problems: dict, rules: list, memory: "FindingMemory") -> list[Finding]:
+    """The same findings as a full run, checking again only the items the memory does not know.
+
+    Item-local rules run twice, on small catalogues: the shared files alone, and the changed
+    items with the shared files; rules that compare items (ACROSS_ITEMS) run on the whole."""
+    root = catalogue.root
+    shared = memory.shared_key(catalogue)
+    keys = {sf.path: memory.item_key(shared, sf) for sf in catalogue.items}
+    recalled: list[Finding] = []
+    todo: list[SourceFile] = []
+    for sf in catalogue.items:
+        rows = memory.get(keys[sf.path])
+        if rows is None:
+            todo.append(sf)
+        else:
+            recalled += [Finding.from_row(_absolute(row, root)) for row in rows]
+    local = [rule for rule in rules if not rule.across_items]
+    bare = shared_findings(catalogue, display, problems, local, active)
+    fresh = item_findings(catalogue, todo, display, problems, local, active, bare)
+    whole = Context(catalogue, display).share(bare)
+    for rule in rules:
+        if rule.across_items:
+            rule.check(whole)
+    place(fresh + bare.findings + whole.findings)
+    by_item: dict[str, list] = {sf.path: [] for sf in todo}
+    for f in fresh:
+        by_item[f.abs_path].append(_relative(f.to_row(), root))
+    for path, rows in by_item.items():
+        memory.put(keys[path], rows)
+    memory.save()
+    return recalled + fresh + bare.findings + whole.findings
+
+
+class FindingMemory:
+    """What the item-local rules found in each item, keyed by the item's content and path and
+    by everything else those findings may depend on (the shared files, settings, rule choice
+    and date: ``extra``); kept in ``.quanli-cache/findings.marshal`` for this code version."""
+
+    def __init__(self, directory: Path | None, extra: bytes, digests: dict[str, bytes]) -> None:
+        from quanli.loader.cache import read_payload
+
+        self.directory, self.extra, self.digests = directory, extra, digests
+        self.file = directory / "findings.marshal" if directory else None
+        old = read_payload(self.file) if self.file else None
+        self._old: dict = old if isinstance(old, dict) else {}
+        self._new: dict = {}
+
+    def shared_key(self, catalogue: Catalogue) -> bytes:
+        import hashlib
+
+        h = hashlib.blake2b(self.extra, digest_size=16)
+        for sf in [catalogue.catalog, catalogue.laws] + list(catalogue.flows):
+            if sf is None:
+                h.update(b"\0absent")
+                continue
+            h.update(b"\0" + sf.rel.encode("utf-8", "surrogateescape") + b"\0" + self.digests.get(sf.path, b"unread"))
+        return h.digest()
+
+    def item_key(self, shared: bytes, sf: SourceFile) -> bytes:
+        import hashlib
+
+        return hashlib.blake2b(shared + sf.rel.encode("utf-8", "surrogateescape") + b"\0" + self.digests.get(sf.path, b"unread"),
+                               digest_size=16).digest()
+
+    def get(self, key: bytes) -> list | None:
+        rows = self._new.get(key)
+        if rows is None:
+            rows = self._old.get(key)
+            if rows is not None:
+                self._new[key] = rows
+        return rows
+
+    def put(self, key: bytes, rows: list) -> None:
+        self._new[key] = rows
+
+    def save(self) -> None:
+        """Keep the entries of this run (older ones are dropped)."""
+        from quanli.loader.cache import write_payload
+
+        if self.directory is not None and self.file is not None and self._new != self._old:
+            write_payload(self.directory, self.file, self._new)
 
 
 def place(findings: Iterable[Finding]) -> None:

@@ -108,38 +108,52 @@ class ResultCache:
 
 
 class ParseCache:
+    """Parsed documents by content digest, in SHARDS files, so that after an edit only the shard
+    holding the changed file is written again (one file of 11 MB at 10,000 items took 0.1 s)."""
+
+    SHARDS = 16
+
     def __init__(self, directory: Path | None) -> None:
         self.directory = directory
-        self.file = directory / "parse.marshal" if directory else None
-        self._old: dict[bytes, Any] = {}
-        self._new: dict[bytes, Any] = {}
-        self._dirty = False
-        entries = _read(self.file)
-        if isinstance(entries, dict):
-            self._old = entries
+        self._old: list[dict[bytes, Any]] = []
+        for shard in range(self.SHARDS):
+            entries = _read(self._file(shard)) if directory else None
+            self._old.append(entries if isinstance(entries, dict) else {})
+        self._new: list[dict[bytes, Any]] = [{} for _ in range(self.SHARDS)]
+        self._dirty = [False] * self.SHARDS
+
+    def _file(self, shard: int) -> Path | None:
+        return self.directory / f"parse-{shard:x}.marshal" if self.directory else None
 
     def get(self, key: bytes) -> Any:
-        value = self._new.get(key, MISSING)
+        shard = key[0] % self.SHARDS
+        value = self._new[shard].get(key, MISSING)
         if value is MISSING:
-            value = self._old.get(key, MISSING)
+            value = self._old[shard].get(key, MISSING)
             if value is not MISSING:
-                self._new[key] = value
+                self._new[shard][key] = value
         return value
 
     def put(self, key: bytes, value: Any) -> None:
-        self._new[key] = value
-        self._dirty = True
+        shard = key[0] % self.SHARDS
+        self._new[shard][key] = value
+        self._dirty[shard] = True
 
     def save(self) -> None:
-        """Write the entries used in this run (older ones are dropped), atomically."""
-        if self.file is None or self.directory is None:
+        """Write the shards that changed, keeping the entries used in this run, atomically."""
+        if self.directory is None:
             return
-        if not self._dirty and len(self._new) == len(self._old):
-            return
+        for shard in range(self.SHARDS):
+            if not self._dirty[shard] and len(self._new[shard]) == len(self._old[shard]):
+                continue
+            try:
+                _write(self.directory, self._file(shard), (code_fingerprint(), self._new[shard]))
+            except (OSError, ValueError):
+                return  # a read-only checkout still validates, only slower next time
         try:
-            _write(self.directory, self.file, (code_fingerprint(), self._new))
-        except (OSError, ValueError):
-            pass  # a read-only checkout still validates, only slower next time
+            (self.directory / "parse.marshal").unlink(missing_ok=True)  # the single file of earlier versions
+        except OSError:
+            pass
 
 
 class DigestSet:

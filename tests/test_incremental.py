@@ -1,0 +1,106 @@
+"""Checking again only what changed: the item-local rules really are local, and a run that
+recalls remembered findings reports exactly what a run from scratch reports."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from conftest import SAMPLES, invoke
+from test_rules import CASES
+
+from quanli.check.context import Context
+from quanli.check.registry import RULES, load_all
+from quanli.check.run import item_findings, shared_findings
+from quanli.loader.catalogue import load_catalogue
+
+load_all()
+LOCAL = [rule for rule in RULES.values() if rule.check is not None and not rule.across_items]
+
+
+def _rows(findings) -> list:
+    return sorted((f.rule, f.abs_path, tuple(f.path), f.message_en, f.line, f.column) for f in findings)
+
+
+def display(sf) -> str:
+    return sf.path
+
+
+def _run(catalogue, rule) -> list:
+    ctx = Context(catalogue, display)
+    rule.check(ctx)
+    return ctx.findings
+
+
+def _item_as(cat, rel: str, **changes):
+    from conftest import item
+
+    cat.write(rel, item(**changes))
+
+
+@pytest.mark.parametrize("case", sorted(CASES) + ["duplicate-item-id"])
+def test_item_local_rules_see_only_their_item(cat, case):
+    """For every rule not in ACROSS_ITEMS: its findings on the whole catalogue are those on the
+    shared files alone plus those on each item alone (the rule's own failing example, with two
+    more items beside it)."""
+    cat.item(ident="T-XK-008", name="建设项目环境影响报告书审批")
+    cat.item(ident="T-XK-009", name="排污许可证核发", flow="XK-TY")
+    if case == "duplicate-item-id":
+        _item_as(cat, "items/T-XK-007.yaml", ident="T-XK-001", name="另一个事项")
+    else:
+        CASES[case][0](cat)
+    catalogue = load_catalogue(cat.root, use_cache=False)  # validated as it is read, as in a real run
+    problems = {sf.path: sf.problems for sf in catalogue.files() if sf.ok}
+    for rule in LOCAL:  # exactly the partition an incremental run uses
+        whole = _run(catalogue, rule)
+        parts = shared_findings(catalogue, display, problems, [rule], {rule.id}).findings
+        for sf in catalogue.items:
+            parts += item_findings(catalogue, [sf], display, problems, [rule], {rule.id})
+        parts = [f for f in parts if f.rule == rule.id]  # not what reading the files found
+        assert _rows(parts) == _rows(whole), (case, rule.id)
+
+
+def _verdict(root, *extra) -> list:
+    result = invoke("validate", str(root), "--format", "json", *extra)
+    assert result.exit_code in (0, 1), result.output
+    return sorted(json.dumps(f, ensure_ascii=False, sort_keys=True) for f in json.loads(result.stdout))
+
+
+EDITS = [  # (file, old text, new text): each applied on top of the previous ones
+    ("items/SJ-CF-001.yaml", "\nname: ", "\nremarks: 待定\nname: "),  # a new finding in one item
+    ("laws.yaml", "status: 现行有效", "status: 已废止"),  # a shared file: items citing the law change
+    ("items/SJ-CF-001.yaml", "remarks: 待定\n", ""),  # and back
+    ("catalog.yaml", "- name: 法规科", "- name: 法制科"),  # a department renamed: its item no longer matches
+]
+
+
+def test_recalled_findings_are_those_of_a_run_from_scratch(tmp_path):
+    root = tmp_path / "amr"
+    shutil.copytree(SAMPLES / "county-amr", root, ignore=shutil.ignore_patterns(".quanli-cache"))
+    assert _verdict(root) == _verdict(root, "--no-cache")
+    items = sorted((root / "items").iterdir())
+    second = (root / "items" / items[3].name).read_text(encoding="utf-8")
+    first_name = next(line for line in (root / "items" / items[2].name).read_text(encoding="utf-8").splitlines() if line.startswith("name: "))
+    own_name = next(line for line in second.splitlines() if line.startswith("name: "))
+    for rel, old, new in EDITS + [(f"items/{items[3].name}", own_name, first_name)]:  # a duplicate name: across items
+        path = root / rel
+        text = path.read_text(encoding="utf-8")
+        assert old in text, (rel, old)
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+        assert _verdict(root) == _verdict(root, "--no-cache"), rel
+
+
+def test_after_one_edit_only_that_item_is_checked_again(tmp_path, monkeypatch):
+    root = tmp_path / "amr"
+    shutil.copytree(SAMPLES / "county-amr", root, ignore=shutil.ignore_patterns(".quanli-cache"))
+    assert invoke("validate", str(root)).exit_code in (0, 1)
+    seen = []
+    rule = RULES["QL201"]
+    real = rule.check
+    monkeypatch.setattr(rule, "check", lambda ctx: seen.append(len(ctx.catalogue.items)) or real(ctx))
+    target = sorted((root / "items").iterdir())[5]
+    target.write_text(target.read_text(encoding="utf-8") + "remarks: 改了一处\n", encoding="utf-8")
+    assert invoke("validate", str(root)).exit_code in (0, 1)
+    assert sorted(seen) == [0, 1]  # the shared files alone, then the one changed item
