@@ -3,6 +3,7 @@ recalls remembered findings reports exactly what a run from scratch reports."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 
@@ -12,12 +13,13 @@ from conftest import SAMPLES, invoke
 from test_rules import CASES
 
 from quanli.check.context import Context
-from quanli.check.registry import RULES, load_all
+from quanli.check.registry import RULES, SUMMARY_FIELDS, load_all, summary
 from quanli.check.run import item_findings, shared_findings
 from quanli.loader.catalogue import load_catalogue
 
 load_all()
 LOCAL = [rule for rule in RULES.values() if rule.check is not None and not rule.across_items]
+ACROSS = [rule for rule in RULES.values() if rule.check is not None and rule.across_items]
 
 
 def _rows(findings) -> list:
@@ -60,6 +62,58 @@ def test_item_local_rules_see_only_their_item(cat, case):
             parts += item_findings(catalogue, [sf], display, problems, [rule], {rule.id})
         parts = [f for f in parts if f.rule == rule.id]  # not what reading the files found
         assert _rows(parts) == _rows(whole), (case, rule.id)
+
+
+class Watched(dict):
+    """An item's summary that fails the test when a rule asks for a field the summary leaves out."""
+
+    def __init__(self, data: dict, allowed) -> None:
+        super().__init__(data)
+        self.allowed = allowed
+
+    def _check(self, key):
+        assert key in self.allowed, f"a rule across items reads '{key}', which registry.summary() leaves out"
+
+    def get(self, key, default=None):
+        self._check(key)
+        return super().get(key, default)
+
+    def __getitem__(self, key):
+        self._check(key)
+        return super().__getitem__(key)
+
+    def __contains__(self, key):
+        self._check(key)
+        return super().__contains__(key)
+
+
+def _watched(data: dict) -> Watched:
+    out = {}
+    for key, value in summary(data).items():
+        inner = SUMMARY_FIELDS[key]
+        if inner is not None and isinstance(value, dict):
+            value = Watched(value, inner)
+        elif inner is not None and isinstance(value, list):
+            value = [Watched(e, inner) if isinstance(e, dict) else e for e in value]
+        out[key] = value
+    return Watched(out, set(SUMMARY_FIELDS))
+
+
+@pytest.mark.parametrize("case", sorted(CASES) + ["duplicate-item-id"])
+def test_rules_across_items_read_only_the_summary(cat, case):
+    """An unchanged item is recalled as its summary: the rules that compare items must find the
+    same with it, and must not even ask for anything else."""
+    cat.item(ident="T-XK-008", name="建设项目环境影响报告书审批")
+    cat.item(ident="T-XK-009", name="排污许可证核发", flow="XK-TY")
+    if case == "duplicate-item-id":
+        _item_as(cat, "items/T-XK-007.yaml", ident="T-XK-001", name="另一个事项")
+    else:
+        CASES[case][0](cat)
+    catalogue = load_catalogue(cat.root, use_cache=False)
+    slim = dataclasses.replace(catalogue, items=[dataclasses.replace(sf, data=_watched(sf.data)) if sf.ok else sf
+                                                 for sf in catalogue.items])
+    for rule in ACROSS:
+        assert _rows(_run(slim, rule)) == _rows(_run(catalogue, rule)), (case, rule.id)
 
 
 def _verdict(root, *extra) -> list:

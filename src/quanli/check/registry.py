@@ -44,6 +44,30 @@ RULES: dict[str, Rule] = {}
 ACROSS_ITEMS = frozenset({"QL112", "QL113", "QL123", "QL411", "QL506", "QL602", "QL702"})
 
 
+# what rules in ACROSS_ITEMS may read of an item: field -> the keys they may read inside each
+# entry (a list of mappings) or inside the mapping, or None for the whole value
+SUMMARY_FIELDS: dict[str, frozenset | None] = {
+    "id": None, "name": None, "flow": None, "category": None, "duties": None,
+    "basis": frozenset({"law"}), "disclosure": frozenset({"scope"}),
+}
+
+
+def summary(data: dict) -> dict:
+    """The part of an item that rules in ACROSS_ITEMS may read: an unchanged item is not parsed
+    again after an edit, this is recalled instead (tests/test_incremental.py holds the rules to it)."""
+    out = {}
+    for key, inner in SUMMARY_FIELDS.items():
+        if key not in data:
+            continue
+        value = data[key]
+        if inner is not None and isinstance(value, dict):
+            value = {k: v for k, v in value.items() if k in inner}
+        elif inner is not None and isinstance(value, list):
+            value = [{k: v for k, v in e.items() if k in inner} if isinstance(e, dict) else e for e in value]
+        out[key] = value
+    return out
+
+
 def register(rule: Rule) -> Rule:
     if rule.id in RULES:  # pragma: no cover - programming error
         raise ValueError(f"duplicate rule id {rule.id}")

@@ -60,11 +60,12 @@ def check_snapshot(snap, use_cache: bool = True, selected: set[Path] | None = No
     key = snap.key(extra)
     cached = results.get(key)
     if cached is None:
-        catalogue = parse_snapshot(snap, use_cache=use_cache)
-        catalogue.overrides = overrides
-        memory = None
+        memory, given = None, None
         if use_cache:
-            memory = FindingMemory(snap.root / CACHE_DIR, extra, {sf.path: d for sf, d in zip(snap.files, snap.digests)})
+            memory = FindingMemory(snap.root / CACHE_DIR, extra, snap)
+            given = memory.recalled(snap)  # unchanged items: their summary, not parsed again
+        catalogue = parse_snapshot(snap, use_cache=use_cache, given=given)
+        catalogue.overrides = overrides
         findings = check_catalogue(catalogue, display=lambda sf: sf.path, active=active, memory=memory)
         sups = {sf.path: (sf.path, suppress.parse(blob)) for sf, blob in zip(snap.files, snap.blobs) if blob}
         findings = suppress.apply(findings, {k: v for k, v in sups.items() if v[1]}, active)
@@ -189,18 +190,19 @@ def _incremental(catalogue: Catalogue, display, active, problems: dict, rules: l
     """The same findings as a full run, checking again only the items the memory does not know.
 
     Item-local rules run twice, on small catalogues: the shared files alone, and the changed
-    items with the shared files; rules that compare items (ACROSS_ITEMS) run on the whole."""
+    items with the shared files; rules that compare items (ACROSS_ITEMS) run on the whole, where
+    an unchanged item holds only its summary."""
+    from quanli.check.registry import summary
+
     root = catalogue.root
-    shared = memory.shared_key(catalogue)
-    keys = {sf.path: memory.item_key(shared, sf) for sf in catalogue.items}
     recalled: list[Finding] = []
     todo: list[SourceFile] = []
     for sf in catalogue.items:
-        rows = memory.get(keys[sf.path])
-        if rows is None:
+        entry = memory.get(sf)
+        if entry is None:
             todo.append(sf)
         else:
-            recalled += [Finding.from_row(_absolute(row, root)) for row in rows]
+            recalled += [Finding.from_row(_absolute(row, root)) for row in entry[0]]
     local = [rule for rule in rules if not rule.across_items]
     bare = shared_findings(catalogue, display, problems, local, active)
     fresh = item_findings(catalogue, todo, display, problems, local, active, bare)
@@ -212,53 +214,63 @@ def _incremental(catalogue: Catalogue, display, active, problems: dict, rules: l
     by_item: dict[str, list] = {sf.path: [] for sf in todo}
     for f in fresh:
         by_item[f.abs_path].append(_relative(f.to_row(), root))
-    for path, rows in by_item.items():
-        memory.put(keys[path], rows)
+    for sf in todo:
+        memory.put(sf, by_item[sf.path], summary(sf.data) if sf.ok else None)
     memory.save()
     return recalled + fresh + bare.findings + whole.findings
 
 
 class FindingMemory:
-    """What the item-local rules found in each item, keyed by the item's content and path and
-    by everything else those findings may depend on (the shared files, settings, rule choice
-    and date: ``extra``); kept in ``.quanli-cache/findings.marshal`` for this code version."""
+    """For each item, what the item-local rules found in it and its summary (see registry.summary),
+    keyed by the item's content and path and by everything else those findings may depend on:
+    the shared files, settings, rule choice and date (``extra``). Kept in
+    ``.quanli-cache/findings.marshal`` for this code version."""
 
-    def __init__(self, directory: Path | None, extra: bytes, digests: dict[str, bytes]) -> None:
+    def __init__(self, directory: Path | None, extra: bytes, snap) -> None:
+        import hashlib
+
         from quanli.loader.cache import read_payload
 
-        self.directory, self.extra, self.digests = directory, extra, digests
+        self.directory = directory
         self.file = directory / "findings.marshal" if directory else None
         old = read_payload(self.file) if self.file else None
         self._old: dict = old if isinstance(old, dict) else {}
         self._new: dict = {}
+        self.digests = {sf.path: d for sf, d in zip(snap.files, snap.digests)}
+        h = hashlib.blake2b(extra, digest_size=16)
+        for sf, d in zip(snap.files, snap.digests):
+            if sf.kind != "item":  # catalog.yaml, laws.yaml and every flow, in catalogue order
+                h.update(b"\0" + sf.rel.encode("utf-8", "surrogateescape") + b"\0" + d)
+        h.update(b"\0laws" if any(sf.kind == "laws" for sf in snap.files) else b"\0no-laws")
+        self.shared = h.digest()
 
-    def shared_key(self, catalogue: Catalogue) -> bytes:
+    def key(self, sf: SourceFile) -> bytes:
         import hashlib
 
-        h = hashlib.blake2b(self.extra, digest_size=16)
-        for sf in [catalogue.catalog, catalogue.laws] + list(catalogue.flows):
-            if sf is None:
-                h.update(b"\0absent")
-                continue
-            h.update(b"\0" + sf.rel.encode("utf-8", "surrogateescape") + b"\0" + self.digests.get(sf.path, b"unread"))
-        return h.digest()
-
-    def item_key(self, shared: bytes, sf: SourceFile) -> bytes:
-        import hashlib
-
-        return hashlib.blake2b(shared + sf.rel.encode("utf-8", "surrogateescape") + b"\0" + self.digests.get(sf.path, b"unread"),
+        return hashlib.blake2b(self.shared + sf.rel.encode("utf-8", "surrogateescape") + b"\0" + self.digests.get(sf.path, b"unread"),
                                digest_size=16).digest()
 
-    def get(self, key: bytes) -> list | None:
-        rows = self._new.get(key)
-        if rows is None:
-            rows = self._old.get(key)
-            if rows is not None:
-                self._new[key] = rows
-        return rows
+    def get(self, sf: SourceFile) -> tuple | None:
+        key = self.key(sf)
+        entry = self._new.get(key)
+        if entry is None:
+            entry = self._old.get(key)
+            if entry is not None:
+                self._new[key] = entry
+        return entry
 
-    def put(self, key: bytes, rows: list) -> None:
-        self._new[key] = rows
+    def recalled(self, snap) -> dict[int, dict | None]:
+        """File index -> summary, for every item already known."""
+        out = {}
+        for index, sf in enumerate(snap.files):
+            if sf.kind == "item" and snap.blobs[index] is not None:
+                entry = self.get(sf)
+                if entry is not None:
+                    out[index] = entry[1]
+        return out
+
+    def put(self, sf: SourceFile, rows: list, summary: dict | None) -> None:
+        self._new[self.key(sf)] = (rows, summary)
 
     def save(self) -> None:
         """Keep the entries of this run (older ones are dropped)."""

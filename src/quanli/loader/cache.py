@@ -47,6 +47,11 @@ def code_fingerprint() -> str:
 
 
 def _write(directory: Path, file: Path, payload: object) -> None:
+    _write_records(directory, file, [payload])
+
+
+def _write_records(directory: Path, file: Path, records: list) -> None:
+    """Marshal ``records`` one after another into ``file``, atomically (temporary file, rename)."""
     directory.mkdir(exist_ok=True)
     ignore = directory / ".gitignore"
     if not ignore.exists():
@@ -54,7 +59,8 @@ def _write(directory: Path, file: Path, payload: object) -> None:
     fd, tmp = tempfile.mkstemp(dir=directory, prefix=".cache-", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:
-            marshal.dump(payload, fh)
+            for record in records:
+                fh.write(marshal.dumps(record))  # marshal.dump(x, fh) builds the same bytes first anyway
         os.replace(tmp, file)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -86,68 +92,95 @@ def write_payload(directory: Path, file: Path, payload: object) -> None:
 
 
 class ResultCache:
-    """The findings of the last run, keyed by the digests of every file of the catalogue."""
+    """The findings of the last run, keyed by the digests of every file of the catalogue.
+
+    The file holds two marshal records, (code fingerprint, key) then the findings, so a run
+    whose key differs reads a few bytes, not the whole list."""
 
     def __init__(self, directory: Path | None) -> None:
         self.directory = directory
         self.file = directory / "results.marshal" if directory else None
 
     def get(self, key: bytes) -> list | None:
-        payload = _read(self.file)
-        if isinstance(payload, tuple) and len(payload) == 2 and payload[0] == key:
-            return payload[1]
-        return None
+        if self.file is None or not self.file.is_file():
+            return None
+        try:
+            with open(self.file, "rb") as fh:
+                if marshal.load(fh) != (code_fingerprint(), key):
+                    return None
+                payload = marshal.loads(fh.read())
+        except (OSError, EOFError, ValueError, TypeError):
+            return None
+        return payload if isinstance(payload, list) else None
 
     def put(self, key: bytes, rows: list) -> None:
         if self.file is None or self.directory is None:
             return
         try:
-            _write(self.directory, self.file, (code_fingerprint(), (key, rows)))
+            _write_records(self.directory, self.file, [(code_fingerprint(), key), rows])
         except (OSError, ValueError):
             pass
 
 
 class ParseCache:
-    """Parsed documents by content digest, in SHARDS files, so that after an edit only the shard
-    holding the changed file is written again (one file of 11 MB at 10,000 items took 0.1 s)."""
+    """Parsed documents by content digest, in shards read only when asked for: items in SHARDS
+    files by digest, the shared files (catalogue, laws, flows) in one of their own. After an
+    edit only the shard holding the changed file is read and written again (one file of 11 MB
+    at 10,000 items took 0.1 s each way)."""
 
     SHARDS = 16
 
-    def __init__(self, directory: Path | None) -> None:
+    def __init__(self, directory: Path | None, complete: bool = True) -> None:
         self.directory = directory
-        self._old: list[dict[bytes, Any]] = []
-        for shard in range(self.SHARDS):
-            entries = _read(self._file(shard)) if directory else None
-            self._old.append(entries if isinstance(entries, dict) else {})
-        self._new: list[dict[bytes, Any]] = [{} for _ in range(self.SHARDS)]
-        self._dirty = [False] * self.SHARDS
+        self.complete = complete  # this run asks for every file: entries not asked for are stale
+        self._old: dict[int, dict[bytes, Any]] = {}
+        self._new: dict[int, dict[bytes, Any]] = {}
+        self._dirty: set[int] = set()
+
+    def _shard(self, key: bytes) -> int:
+        return key[0] % self.SHARDS if key.endswith(b"item") else self.SHARDS  # keys: digest + kind
 
     def _file(self, shard: int) -> Path | None:
-        return self.directory / f"parse-{shard:x}.marshal" if self.directory else None
+        if self.directory is None:
+            return None
+        return self.directory / (f"parse-{shard:x}.marshal" if shard < self.SHARDS else "parse-shared.marshal")
+
+    def _load(self, shard: int) -> dict[bytes, Any]:
+        old = self._old.get(shard)
+        if old is None:
+            entries = _read(self._file(shard)) if self.directory else None
+            old = self._old[shard] = entries if isinstance(entries, dict) else {}
+            self._new[shard] = {}
+        return old
 
     def get(self, key: bytes) -> Any:
-        shard = key[0] % self.SHARDS
+        shard = self._shard(key)
+        old = self._load(shard)
         value = self._new[shard].get(key, MISSING)
         if value is MISSING:
-            value = self._old[shard].get(key, MISSING)
+            value = old.get(key, MISSING)
             if value is not MISSING:
                 self._new[shard][key] = value
         return value
 
     def put(self, key: bytes, value: Any) -> None:
-        shard = key[0] % self.SHARDS
+        shard = self._shard(key)
+        self._load(shard)
         self._new[shard][key] = value
-        self._dirty[shard] = True
+        self._dirty.add(shard)
 
     def save(self) -> None:
-        """Write the shards that changed, keeping the entries used in this run, atomically."""
+        """Write the shards that changed, atomically, keeping the entries used in this run (and, when
+        the run did not ask for every file, the others too). A shard not read is left as it is."""
         if self.directory is None:
             return
-        for shard in range(self.SHARDS):
-            if not self._dirty[shard] and len(self._new[shard]) == len(self._old[shard]):
+        for shard, new in self._new.items():
+            if not self.complete:
+                new = {**self._old[shard], **new}
+            if shard not in self._dirty and len(new) == len(self._old[shard]):
                 continue
             try:
-                _write(self.directory, self._file(shard), (code_fingerprint(), self._new[shard]))
+                _write(self.directory, self._file(shard), (code_fingerprint(), new))
             except (OSError, ValueError):
                 return  # a read-only checkout still validates, only slower next time
         try:
