@@ -158,3 +158,19 @@ def test_after_one_edit_only_that_item_is_checked_again(tmp_path, monkeypatch):
     target.write_text(target.read_text(encoding="utf-8") + "remarks: 改了一处\n", encoding="utf-8")
     assert invoke("validate", str(root)).exit_code in (0, 1)
     assert sorted(seen) == [0, 1]  # the shared files alone, then the one changed item
+
+
+def test_items_checked_in_worker_processes_give_the_same_findings(tmp_path, monkeypatch):
+    """Cold runs check the items where they are parsed, part of them in a worker process."""
+    import quanli.loader.catalogue as loader
+
+    root = tmp_path / "amr"
+    shutil.copytree(SAMPLES / "county-amr", root, ignore=shutil.ignore_patterns(".quanli-cache"))
+    target = sorted((root / "items").iterdir())[7]
+    target.write_text(target.read_text(encoding="utf-8").replace("\nname: ", "\nname: 待定", 1), encoding="utf-8")  # a finding in a worker's share
+    monkeypatch.setattr(loader, "PARALLEL_THRESHOLD", 10**9)
+    alone = _verdict(root, "--no-cache")
+    monkeypatch.setattr(loader, "PARALLEL_THRESHOLD", 2)
+    assert _verdict(root) == alone  # cold, with the cache being filled
+    assert _verdict(root, "--no-cache") == alone
+    assert any('"QL802"' in f for f in alone)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -60,13 +60,12 @@ def check_snapshot(snap, use_cache: bool = True, selected: set[Path] | None = No
     key = snap.key(extra)
     cached = results.get(key)
     if cached is None:
-        memory, given = None, None
-        if use_cache:
-            memory = FindingMemory(snap.root / CACHE_DIR, extra, snap)
-            given = memory.recalled(snap)  # unchanged items: their summary, not parsed again
-        catalogue = parse_snapshot(snap, use_cache=use_cache, given=given)
+        memory = FindingMemory(snap.root / CACHE_DIR if use_cache else None, extra, snap)
+        given = memory.recalled(snap)  # unchanged items: their summary, not parsed again
+        check = ItemCheck(snap.root, overrides, active, snap.strays, snap.missing)  # items checked where parsed
+        catalogue = parse_snapshot(snap, use_cache=use_cache, given=given, check=check)
         catalogue.overrides = overrides
-        findings = check_catalogue(catalogue, display=lambda sf: sf.path, active=active, memory=memory)
+        findings = check_catalogue(catalogue, display=lambda sf: sf.path, active=active, memory=memory, known=check.found)
         sups = {sf.path: (sf.path, suppress.parse(blob)) for sf, blob in zip(snap.files, snap.blobs) if blob}
         findings = suppress.apply(findings, {k: v for k, v in sups.items() if v[1]}, active)
         findings.sort(key=Finding.sort_key)
@@ -121,9 +120,10 @@ def duplicates_across(checked: list[Checked]) -> list[Finding]:
 
 def check_catalogue(catalogue: Catalogue, selected: set[Path] | None = None,
                     display: Callable[[SourceFile], str] | None = None, active: set[str] | None = None,
-                    memory: "FindingMemory | None" = None) -> list[Finding]:
+                    memory: "FindingMemory | None" = None, known: dict | None = None) -> list[Finding]:
     """Every finding about the catalogue. With ``memory``, items whose content and shared files
-    are unchanged since a run it remembers are not checked again (their findings are recalled)."""
+    are unchanged since a run it remembers are not checked again (their findings are recalled);
+    ``known``: item path -> finding rows of the item-local rules, already found (by ItemCheck)."""
     load_all()
     cwd = os.getcwd()
     display = display or (lambda sf: display_path(sf.path, cwd))
@@ -140,7 +140,7 @@ def check_catalogue(catalogue: Catalogue, selected: set[Path] | None = None,
         findings = ctx.findings
         place(findings)
     else:
-        findings = _incremental(catalogue, display, active, problems, rules, memory)
+        findings = _incremental(catalogue, display, active, problems, rules, memory, known or {})
     if selected is not None:
         chosen = {str(p) for p in selected}
         findings = [f for f in findings if f.abs_path is not None and str(Path(f.abs_path).resolve()) in chosen]
@@ -186,7 +186,8 @@ def item_findings(catalogue: Catalogue, items: list[SourceFile], display, proble
     return [f for f in ctx.findings if f.abs_path in paths]
 
 
-def _incremental(catalogue: Catalogue, display, active, problems: dict, rules: list, memory: "FindingMemory") -> list[Finding]:
+def _incremental(catalogue: Catalogue, display, active, problems: dict, rules: list, memory: "FindingMemory",
+                 known: dict) -> list[Finding]:
     """The same findings as a full run, checking again only the items the memory does not know.
 
     Item-local rules run twice, on small catalogues: the shared files alone, and the changed
@@ -199,13 +200,16 @@ def _incremental(catalogue: Catalogue, display, active, problems: dict, rules: l
     todo: list[SourceFile] = []
     for sf in catalogue.items:
         entry = memory.get(sf)
-        if entry is None:
-            todo.append(sf)
-        else:
+        if entry is not None:
             recalled += [Finding.from_row(_absolute(row, root)) for row in entry[0]]
+        elif sf.path in known:  # checked as it was parsed
+            recalled += [Finding.from_row(_absolute(row, root)) for row in known[sf.path]]
+            memory.put(sf, known[sf.path], summary(sf.data) if sf.ok else None)
+        else:
+            todo.append(sf)
     local = [rule for rule in rules if not rule.across_items]
     bare = shared_findings(catalogue, display, problems, local, active)
-    fresh = item_findings(catalogue, todo, display, problems, local, active, bare)
+    fresh = item_findings(catalogue, todo, display, problems, local, active, bare) if todo else []
     whole = Context(catalogue, display).share(bare)
     for rule in rules:
         if rule.across_items:
@@ -218,6 +222,43 @@ def _incremental(catalogue: Catalogue, display, active, problems: dict, rules: l
         memory.put(sf, by_item[sf.path], summary(sf.data) if sf.ok else None)
     memory.save()
     return recalled + fresh + bare.findings + whole.findings
+
+
+@dataclass
+class ItemCheck:
+    """The item-local rules, run on a share of items right where they were parsed (a worker
+    process or this one), against the shared files parsed first. Picklable; ``rows_for`` returns
+    item path -> finding rows (positions placed, paths relative to the catalogue)."""
+
+    root: Path
+    overrides: dict
+    active: set[str] | None
+    strays: list
+    missing: list
+    shared: list = field(default_factory=list)  # catalog.yaml, laws.yaml, flows: set by the loader
+    found: dict = field(default_factory=dict)
+
+    def __getstate__(self) -> dict:
+        return {**self.__dict__, "found": {}}  # a worker starts empty; what it finds comes back
+
+    def rows_for(self, work: list[tuple], parsed: list) -> dict[str, list]:
+        load_all()
+        items = []
+        for (blob, kind, path, rel), (data, facts, failure, problems) in zip(work, parsed):
+            items.append(SourceFile(path=path, rel=rel, kind=kind, data=data, failure=failure, blob=blob,
+                                    facts=facts, problems=problems))
+        shared = self.shared
+        catalogue = Catalogue(root=self.root, catalog=shared[0], laws=next((f for f in shared if f.kind == "laws"), None),
+                              items=items, flows=[f for f in shared if f.kind == "flow"], strays=self.strays,
+                              missing=self.missing, overrides=self.overrides)
+        rules = [r for r in RULES.values() if r.check is not None and not r.across_items and (self.active is None or r.id in self.active)]
+        problems = {sf.path: sf.problems or [] for sf in items if sf.ok}
+        fresh = item_findings(catalogue, items, lambda sf: sf.path, problems, rules, self.active)
+        place(fresh)
+        out: dict[str, list] = {sf.path: [] for sf in items}
+        for f in fresh:
+            out[f.abs_path].append(_relative(f.to_row(), self.root))
+        return out
 
 
 class FindingMemory:

@@ -107,6 +107,8 @@ def _read(path: str) -> bytes | ParseFailure:
 
 
 Parsed = tuple  # (data, facts, failure, schema problems or None)
+NOT_A_MAPPING = ParseFailure("QL108", 1, 1, "文件的最外层应当是“键: 值”形式的映射，而不是列表或单个值。",
+                             "the top level of the file must be a mapping (key: value), not a list or a single value.")
 
 
 def _parse_blob(blob: bytes, kind: str) -> Parsed:
@@ -117,51 +119,63 @@ def _parse_blob(blob: bytes, kind: str) -> Parsed:
         data, _ = load_bytes(blob, facts=facts)
     except ParseFailure as failure:
         return None, [], failure, None
+    if not isinstance(data, dict):
+        return data, facts, NOT_A_MAPPING, None
     problems = None
-    if isinstance(data, dict) and kind in SCHEMA_KINDS:
+    if kind in SCHEMA_KINDS:
         from quanli.check import schema as schema_check
 
         problems = list(schema_check.validate(kind, data))
     return data, facts, None, problems
 
 
-def _parse_chunk(work: list[tuple[bytes, str]]) -> list[Parsed]:
-    """Parse blobs with the cyclic garbage collector paused: parsed documents hold no cycles, and
-    at 100,000 files its repeated passes over the growing heap cost a quarter of the run."""
+def _parse_chunk(work: list[tuple]) -> list[Parsed]:
+    """Parse (blob, kind, …) work with the cyclic garbage collector paused: parsed documents hold
+    no cycles, and at 100,000 files its repeated passes over the growing heap cost a quarter of the run."""
     import gc
 
     paused = gc.isenabled()
     gc.disable()
     try:
-        return [_parse_blob(blob, kind) for blob, kind in work]
+        return [_parse_blob(w[0], w[1]) for w in work]
     finally:
         if paused:
             gc.enable()
 
 
-def _parse_packed(work: list[tuple[bytes, str]]) -> bytes:
-    """A worker's share, sent back as marshal bytes: several times cheaper than pickle both ways."""
+def _pack_failure(failure: ParseFailure | None):
+    return None if failure is None else (failure.rule, failure.line, failure.column, failure.zh, failure.en)
+
+
+def _parse_packed(work: list[tuple], check=None) -> bytes:
+    """A worker's share, parsed (and checked, with ``check``), sent back as marshal bytes: several
+    times cheaper than pickle both ways."""
     import marshal
 
-    out = []
-    for data, facts, failure, problems in _parse_chunk(work):
-        out.append((data, facts, None if failure is None else (failure.rule, failure.line, failure.column, failure.zh, failure.en), problems))
-    return marshal.dumps(out)
+    parsed = _parse_chunk(work)
+    rows = check.rows_for(work, parsed) if check is not None else None
+    return marshal.dumps(([(d, f, _pack_failure(x), p) for d, f, x, p in parsed], rows))
 
 
-def _unpack(packed: bytes) -> list[Parsed]:
+def _unpack(packed: bytes) -> tuple[list[Parsed], dict | None]:
     import marshal
 
-    return [(data, facts, None if failure is None else ParseFailure(*failure), problems)
-            for data, facts, failure, problems in marshal.loads(packed)]
+    parsed, rows = marshal.loads(packed)
+    return [(d, f, None if x is None else ParseFailure(*x), p) for d, f, x, p in parsed], rows
 
 
-def _parse_all(work: list[tuple[bytes, str]], jobs: int) -> list[Parsed]:
-    """Parse every blob; with several cores, worker processes take a share and this process parses
-    its own share meanwhile (receiving parsed documents costs about a quarter of parsing them,
-    so workers alone would be slower than one process on two cores)."""
+def _parse_all(work: list[tuple], jobs: int, check=None) -> list[Parsed]:
+    """Parse every (blob, kind, path, rel); with several cores, worker processes take a share and
+    this process parses its own share meanwhile (receiving parsed documents costs about a quarter
+    of parsing them, so workers alone would be slower than one process on two cores).
+
+    ``check`` (see quanli.check.run.ItemCheck), when given, also checks each share of items where
+    it was parsed; what it finds is collected in ``check.found``."""
     if jobs <= 1 or len(work) < PARALLEL_THRESHOLD:
-        return _parse_chunk(work)
+        parsed = _parse_chunk(work)
+        if check is not None:
+            check.found.update(check.rows_for(work, parsed))
+        return parsed
     workers = jobs - 1
     share = len(work) * 9 // (10 * jobs)  # per worker: slightly less, it also packs its result
     mine = len(work) - share * workers
@@ -169,13 +183,22 @@ def _parse_all(work: list[tuple[bytes, str]], jobs: int) -> list[Parsed]:
     try:
         pool = ProcessPoolExecutor(max_workers=workers)
         try:
-            futures = [pool.submit(_parse_packed, part) for part in parts]
+            futures = [pool.submit(_parse_packed, part, check) for part in parts]
             own = _parse_chunk(work[:mine])
-            return own + [r for future in futures for r in _unpack(future.result())]
+            if check is not None:
+                check.found.update(check.rows_for(work[:mine], own))
+            for future in futures:
+                parsed, rows = _unpack(future.result())
+                own += parsed
+                if check is not None:
+                    check.found.update(rows)
+            return own
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
     except (OSError, RuntimeError):  # no process support (e.g. restricted sandbox): do it here
-        return _parse_chunk(work)
+        if check is not None:
+            check.found.clear()
+        return _parse_all(work, 1, check)
 
 
 def _list_yaml(root: Path, sub: str, strays: list[Stray]) -> list[tuple[str, str]]:
@@ -262,28 +285,23 @@ RECALLED_FAILURE = ParseFailure("QL100", 1, 1, "（沿用上次的检查结果�
 
 
 def parse_snapshot(snap: Snapshot, use_cache: bool = True, jobs: int | None = None,
-                   given: dict[int, Any] | None = None) -> Catalogue:
+                   given: dict[int, Any] | None = None, check=None) -> Catalogue:
     """Parse what was read (through the parse cache); reading problems become ``SourceFile.failure``.
 
     ``given``: file index -> data to use instead of parsing (a recalled summary; None for a file
-    that could not be read), for files whose findings are already known."""
+    that could not be read), for files whose findings are already known. ``check``: checks the
+    items parsed here as they are parsed, in the same processes (see ``_parse_all``)."""
     import gc
 
     paused = gc.isenabled()
     gc.disable()  # see _parse_chunk: loading the cache's documents and parsing make no cycles
     try:
-        _parse_into(snap, use_cache, jobs, given or {})
+        _parse_into(snap, use_cache, jobs, given or {}, check)
     finally:
         if paused:
             gc.enable()
     gc.freeze()  # the catalogue lives until the command ends: later collections need not walk it
     files = snap.files
-    for sf in files:
-        if sf.failure is None and not isinstance(sf.data, dict):
-            sf.failure = ParseFailure(
-                "QL108", 1, 1, "文件的最外层应当是“键: 值”形式的映射，而不是列表或单个值。",
-                "the top level of the file must be a mapping (key: value), not a list or a single value.",
-            )
     return Catalogue(
         root=snap.root,
         catalog=files[0],
@@ -295,7 +313,7 @@ def parse_snapshot(snap: Snapshot, use_cache: bool = True, jobs: int | None = No
     )
 
 
-def _parse_into(snap: Snapshot, use_cache: bool, jobs: int | None, given: dict[int, Any]) -> None:
+def _parse_into(snap: Snapshot, use_cache: bool, jobs: int | None, given: dict[int, Any], check) -> None:
     cache = ParseCache(snap.root / CACHE_DIR if use_cache else None, complete=not given)
     files = snap.files
     todo: list[int] = []
@@ -313,9 +331,16 @@ def _parse_into(snap: Snapshot, use_cache: bool, jobs: int | None, given: dict[i
             todo.append(index)
         else:
             sf.data, sf.facts, sf.problems = cached
-    if todo:
-        results = _parse_all([(snap.blobs[i], files[i].kind) for i in todo], jobs or os.cpu_count() or 1)
-        for index, (data, facts, failure, problems) in zip(todo, results):
+    # the shared files first, here: the items are checked against them as they are parsed
+    for batch in ([i for i in todo if files[i].kind != "item"], [i for i in todo if files[i].kind == "item"]):
+        if not batch:
+            continue
+        items = files[batch[0]].kind == "item"
+        if items and check is not None:
+            check.shared = [sf for sf in files if sf.kind != "item"]
+        work = [(snap.blobs[i], files[i].kind, files[i].path, files[i].rel) for i in batch]
+        results = _parse_all(work, (jobs or os.cpu_count() or 1) if items else 1, check if items else None)
+        for index, (data, facts, failure, problems) in zip(batch, results):
             sf = files[index]
             sf.data, sf.facts, sf.failure, sf.problems = data, facts, failure, problems
             if failure is None:

@@ -57,6 +57,9 @@ class ParseFailure(Exception):
     def __str__(self) -> str:  # pragma: no cover - debugging aid
         return f"{self.rule} {self.line}:{self.column} {self.en}"
 
+    def __reduce__(self):  # picklable for worker processes (Exception's own pickling drops the fields)
+        return (ParseFailure, (self.rule, self.line, self.column, self.zh, self.en))
+
 
 @dataclass
 class Positions:
