@@ -8,11 +8,12 @@ of the whole catalogue (every item new: the largest 变更说明 there is).
 The catalogue is committed, then two more commits change 1 and 100 items; the repository
 is packed (``git gc``) as a clone would be. Timed, best of three fresh processes:
 ``diff HEAD~1 HEAD`` (100 items), ``diff HEAD~2 HEAD~1`` (1 item), and HEAD against a
-working tree with 100 items changed. Needs the git binary (for setting up only).
+working tree with 100 items changed, interleaved. Needs the git binary (for setting up only).
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -22,7 +23,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 from generate import generate  # noqa: E402
-from run import ENV, QUANLI, print_rows, timed  # noqa: E402
+from run import ENV, QUANLI, best, print_rows, step, timed  # noqa: E402
 
 GIT_ENV = dict(ENV, GIT_AUTHOR_NAME="基准", GIT_AUTHOR_EMAIL="bench@example.org",
                GIT_COMMITTER_NAME="基准", GIT_COMMITTER_EMAIL="bench@example.org")
@@ -37,7 +38,7 @@ def edit(items: list[Path], tag: str) -> None:
         path.write_text(path.read_text(encoding="utf-8") + f"remarks: 基准测试修改（{tag}）\n", encoding="utf-8")
 
 
-def bench(n: int) -> list[tuple[str, float, int]]:
+def bench(n: int, runs: int = 3, release: bool = True) -> list[tuple[str, float, int | None]]:
     repo = HERE / ".work" / f"git{n}"
     shutil.rmtree(repo, ignore_errors=True)
     generate(n, repo / "cat")
@@ -52,33 +53,21 @@ def bench(n: int) -> list[tuple[str, float, int]]:
     git(repo, "gc", "-q")
     edit(items[200:300], "工作区")
     diff = QUANLI + ["diff", "--path", str(repo), "--format", "json"]
-
-    def best(extra: list[str], expect: int) -> tuple[float, int]:
-        runs = []
-        for _ in range(3):
-            runs.append(timed(diff + extra))
-        out = subprocess.run(diff + extra, capture_output=True, text=True, env=ENV).stdout
-        import json
-
-        got = len(json.loads(out))
+    cases = [("diff two commits, 100 items changed", ["HEAD~1", "HEAD"], 100),
+             ("diff two commits, 1 item changed", ["HEAD~2", "HEAD~1"], 1),
+             ("diff HEAD against the working tree, 100 items changed", [], 100)]
+    for _, extra, expect in cases:
+        got = len(json.loads(subprocess.run(diff + extra, capture_output=True, text=True, env=ENV).stdout))
         if got != expect:
             raise SystemExit(f"expected {expect} changes, got {got}")
-        return min(r[0] for r in runs), max(r[1] for r in runs)
-
-    rows = []
-    for label, extra, expect in (("diff two commits, 100 items changed", ["HEAD~1", "HEAD"], 100),
-                                 ("diff two commits, 1 item changed", ["HEAD~2", "HEAD~1"], 1),
-                                 ("diff HEAD against the working tree, 100 items changed", [], 100)):
-        seconds, peak = best(extra, expect)
-        rows.append((label, seconds, peak))
-    log = QUANLI + ["log", items[50].stem, "--path", str(repo / "cat")]
-    runs = [timed(log) for _ in range(3)]
-    rows.append(("log of one item (3 commits)", min(r[0] for r in runs), max(r[1] for r in runs)))
-    git(repo, "checkout", "-q", ".")
-    git(repo, "config", "user.name", "基准")
-    git(repo, "config", "user.email", "bench@example.org")
-    seconds, peak = timed(QUANLI + ["release", "v1", "--path", str(repo / "cat")])
-    rows.append(("first release (validate, 变更说明 of every item, commit, tag)", seconds, peak))
+    rows = best([(label, step(diff + extra)) for label, extra, _ in cases]
+                + [("log of one item (3 commits)", step(QUANLI + ["log", items[50].stem, "--path", str(repo / "cat")]))], runs)
+    if release:
+        git(repo, "checkout", "-q", ".")
+        git(repo, "config", "user.name", "基准")
+        git(repo, "config", "user.email", "bench@example.org")
+        seconds, peak = timed(QUANLI + ["release", "v1", "--path", str(repo / "cat")])
+        rows.append(("first release (validate, 变更说明 of every item, commit, tag; one run)", seconds, peak))
     return rows
 
 

@@ -17,15 +17,11 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from generate import generate  # noqa: E402
-from run import ENV, QUANLI, print_rows, timed  # noqa: E402
+from run import ENV, QUANLI, catalogue, print_rows, timed  # noqa: E402
 
 
 def bench(n: int) -> list[tuple[str, float, int]]:
-    work = HERE / ".work" / f"n{n}"
-    if not (work / "catalog.yaml").is_file():
-        shutil.rmtree(work, ignore_errors=True)
-        generate(n, work)
+    work = catalogue(n)
     xlsx = HERE / ".work" / f"export{n}.xlsx"
     target = HERE / ".work" / f"imported{n}"
     xlsx.unlink(missing_ok=True)
