@@ -441,3 +441,23 @@ def test_many_items_stay_within_the_width_budget_and_all_rows_are_written():
     assert sum(widths) <= table.TABLE_WIDTH
     numbers = [v[0] for _, v in sheet_rows(ws) if isinstance(v[0], int)]
     assert numbers == list(range(1, 601))
+
+
+@pytest.mark.parametrize("audience", ["public", "internal"])
+def test_xlsx_fast_rows_are_the_bytes_openpyxl_writes(monkeypatch, audience):
+    """Item rows are written as ready XML, not cell by cell through openpyxl: the workbook
+    must be the same bytes, whatever the text holds (markup, formulas, edge spaces, NEL, empty cells)."""
+    texts = ["a&b<c>\"d'", " 前后有空格 ", "=1+1", "+86 20", "@home", "-", "中文\n第二行\t制表", "x\x85y\u00a0z", ""]
+    items = [make_item(f"T-XK-{i:03d}", f"事项{t or '空'}{i}", consult=t, location=t, conditions=[t, t] if t else []) for i, t in enumerate(texts)]
+    secret = [make_item("T-XK-900", "涉密事项 & <甲>", public=False)]
+    view = lambda: make_view(items, audience, secret if audience == "internal" else None)  # noqa: E731
+    monkeypatch.setattr(table, "FAST_ROWS", False)
+    reference = table.xlsx_bytes(view())
+    monkeypatch.setattr(table, "FAST_ROWS", True)
+    assert table.xlsx_bytes(view()) == reference
+    for catalogue in ("county-amr", "city-gov-office"):
+        data = load_catalogue(Path(__file__).resolve().parents[1] / "catalogs" / catalogue)
+        monkeypatch.setattr(table, "FAST_ROWS", False)
+        reference = table.xlsx_bytes(build_view(data, audience, DATE))
+        monkeypatch.setattr(table, "FAST_ROWS", True)
+        assert table.xlsx_bytes(build_view(data, audience, DATE)) == reference

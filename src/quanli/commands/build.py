@@ -95,7 +95,7 @@ def render_all(view, epoch: int, progress=None, reuse: Reuse | None = None) -> t
     files: dict[str, bytes] = {}
     keys: dict[str, str] = {}
     header = (view.audience, view.unit, view.title, view.version, view.date, epoch)
-    files["table/catalog.xlsx"] = bundle.rezip(table.xlsx_bytes(view), epoch)
+    files["table/catalog.xlsx"] = table.xlsx_bytes(view, epoch)
     files["table/catalog.csv"] = table.csv_bytes(view)
     files["table/catalog.html"] = table.html(view).encode("utf-8")
     svgs: dict[str, str] = {}

@@ -134,7 +134,12 @@ def rezip(data: bytes, epoch: int) -> bytes:
     """Rewrite an Office file (a ZIP) with sorted entries and fixed timestamps."""
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         members = {info.filename: zf.read(info) for info in zf.infolist()}
-    # [Content_Types].xml first, as Office expects; the rest sorted
+    return write_package(members, epoch)
+
+
+def write_package(members: dict[str, bytes], epoch: int) -> bytes:
+    """An Office package (a ZIP) of ``members``: [Content_Types].xml first, as Office expects,
+    the rest sorted; fixed timestamps and attributes; deflated at level 6."""
     order = sorted(members, key=lambda n: (n != "[Content_Types].xml", n))
     buf = io.BytesIO()
     stamp = zip_time(epoch)

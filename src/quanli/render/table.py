@@ -430,25 +430,72 @@ def _group_row(ws, row: int, label: str, ncols: int, st: _Styles) -> None:
     ws.merged_cells.add(f"A{row}:{get_column_letter(ncols)}{row}")
 
 
-def _item_rows(ws, row: int, rows: list[list[str]], columns: tuple[Column, ...], widths: list[float], st: _Styles) -> int:
+def _item_rows(ws, row: int, rows: list[list[str]], columns: tuple[Column, ...], widths: list[float], st: _Styles,
+               raw: dict[int, str] | None = None) -> int:
+    """Item rows. With ``raw``, each row is appended empty (openpyxl still writes its height) and
+    its cells are kept as ready XML, spliced in after saving (see _splice): the same bytes as
+    openpyxl writes, about twenty times faster for 10,000 rows."""
     for cells in rows:
         ws.row_dimensions[row].height = _row_height(cells, widths)
-        out = [_number_cell(ws, int(cells[0]), st)]
-        for col, text in zip(columns[1:], cells[1:]):
-            out.append(_text_cell(ws, text, st, st.body_font, st.center if col.align == "center" else st.left))
-        ws.append(out)
+        if raw is None:
+            out = [_number_cell(ws, int(cells[0]), st)]
+            for col, text in zip(columns[1:], cells[1:]):
+                out.append(_text_cell(ws, text, st, st.body_font, st.center if col.align == "center" else st.left))
+            ws.append(out)
+        else:
+            raw[row] = _row_xml(ws, row, cells, columns, st)
+            ws.append([])
         row += 1
     return row
 
 
-def xlsx_bytes(view: CatalogueView) -> bytes:
-    """The catalogue table as an XLSX workbook (bytes), deterministic for a given view."""
+_XML_TEXT = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;",
+                           **{chr(n): f"&#{n};" for n in range(0x80, 0xA0)}})
+
+
+def _row_xml(ws, row: int, cells: list[str], columns: tuple[Column, ...], st: _Styles) -> str:
+    """The cells of one item row as openpyxl's streaming writer lays them out (after _plain_xml);
+    styles are registered with the workbook in the same order as writing the cells would."""
+    from openpyxl.utils import get_column_letter
+
+    styles = ws.parent._cell_styles  # what Cell.style_id does, without a Cell per value
+    number = styles.add(_style_array(ws, st.body_font, st.center, st.border, None, False, st.cache))
+    parts = [f'<c r="A{row}" s="{number}" t="n"><v>{int(cells[0])}</v></c>']
+    for k, (col, text) in enumerate(zip(columns[1:], cells[1:]), 2):
+        align = st.center if col.align == "center" else st.left
+        s = styles.add(_style_array(ws, st.body_font, align, st.border, None, text.startswith(DANGEROUS), st.cache))
+        ref = f"{get_column_letter(k)}{row}"
+        if not text:
+            parts.append(f'<c r="{ref}" s="{s}" t="n"></c>')
+            continue
+        space = ' xml:space="preserve"' if text != text.strip() else ""
+        parts.append(f'<c r="{ref}" s="{s}" t="inlineStr"><is><t{space}>{text.translate(_XML_TEXT)}</t></is></c>')
+    return "".join(parts)
+
+
+_EMPTY_ROW = re.compile(rb'<row r="(\d+)"([^>]*)></row>')
+
+
+def _splice(body: bytes, raw: dict[int, str]) -> bytes:
+    """Put the ready cells of ``raw`` (row number -> XML) into their empty rows."""
+    def fill(m: re.Match) -> bytes:
+        cells = raw.get(int(m.group(1)))
+        return m.group(0) if cells is None else b'<row r="%s"%s>%s</row>' % (m.group(1), m.group(2), cells.encode("utf-8"))
+
+    return _EMPTY_ROW.sub(fill, body)
+
+
+FAST_ROWS = True  # False: every cell through openpyxl (the reference the tests compare with)
+
+
+def xlsx_bytes(view: CatalogueView, epoch: int | None = None) -> bytes:
+    """The catalogue table as an XLSX workbook (bytes), deterministic for a given view; its
+    members stamped with ``epoch`` (default: the catalogue's date)."""
     from openpyxl import Workbook
     from openpyxl.writer.excel import ExcelWriter
 
-    from quanli.render.bundle import rezip
-
     st = _Styles()
+    raws: list[dict[int, str] | None] = []  # per sheet, in order: row number -> ready cells
     wb = Workbook(write_only=True)  # streams rows: fit for catalogues of 10,000 items
     taken: set[str] = set()
     heading = clean(view.heading)
@@ -463,9 +510,10 @@ def xlsx_bytes(view: CatalogueView) -> bytes:
     _title_rows(ws, heading, meta, len(COLUMNS), st)
     _header_row(ws, 3, HEADERS, widths, st)
     row, done = 4, 0
+    raws.append({} if FAST_ROWS else None)
     for index, (category, items) in enumerate(view.categories, 1):
         _group_row(ws, row, group_label(index, clean(category), len(items)), len(COLUMNS), st)
-        row = _item_rows(ws, row + 1, rows[done:done + len(items)], COLUMNS, widths, st)
+        row = _item_rows(ws, row + 1, rows[done:done + len(items)], COLUMNS, widths, st, raws[0])
         done += len(items)
     if not rows:
         _group_row(ws, row, "（本目录暂无事项）", len(COLUMNS), st)
@@ -482,7 +530,8 @@ def xlsx_bytes(view: CatalogueView) -> bytes:
                                        f"共 {len(view.confidential)} 项", f"{INTERNAL_MARK} 不得公开") if p)
         _title_rows(ws2, title2, meta2, len(CONF_COLUMNS), st)
         _header_row(ws2, 3, CONF_HEADERS, widths2, st)
-        _item_rows(ws2, 4, rows2, CONF_COLUMNS, widths2, st)
+        raws.append({} if FAST_ROWS else None)
+        _item_rows(ws2, 4, rows2, CONF_COLUMNS, widths2, st, raws[1])
 
     moment = dt.datetime.fromtimestamp(_epoch(view.date), dt.timezone.utc).replace(tzinfo=None)
     props = wb.properties
@@ -491,9 +540,9 @@ def xlsx_bytes(view: CatalogueView) -> bytes:
     props.title = heading
     props.language = "zh-CN"
     buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as archive:
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as archive:  # compressed once, below
         ExcelWriter(wb, archive).save()  # not wb.save(): that stamps the current time
-    return rezip(_plain_xml(buf.getvalue()), _epoch(view.date))
+    return _finish(buf.getvalue(), raws, _epoch(view.date) if epoch is None else epoch)
 
 
 _CHAR_REF = re.compile(rb"&#(\d+);")
@@ -508,26 +557,39 @@ def _unref(number: bytes) -> bytes:
     return _UNREF[number]
 
 
-def _plain_xml(data: bytes) -> bytes:
+def _plain_xml(body: bytes) -> bytes:
     """openpyxl's streaming writer stores every CJK character as &#NNNNN;. Write them as
     UTF-8 (the XML's encoding): half the size, and a byte scan for a name (the build's
     leak check) sees what Excel will show. Done in 1 MB slices to bound memory."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+    if b"&#" not in body:
+        return body
+    chunks, start = [], 0
+    while start < len(body):
+        end = body.find(b"<", start + (1 << 20))  # a reference never spans a tag start
+        end = len(body) if end < 0 else end
+        parts = _CHAR_REF.split(body[start:end])  # text, number, text, number, …, text
+        parts[1::2] = [_UNREF.get(n) or _unref(n) for n in parts[1::2]]
+        chunks.append(b"".join(parts))
+        start = end
+    return b"".join(chunks)
+
+
+def _finish(data: bytes, raws: list, epoch: int) -> bytes:
+    """The saved workbook as delivered: plain UTF-8 XML, the item rows spliced in, and the
+    package written once, deterministically (what bundle.rezip writes)."""
+    from quanli.render.bundle import write_package
+
+    members = {}
+    with zipfile.ZipFile(io.BytesIO(data)) as src:
         for info in src.infolist():
             body = src.read(info)
-            if info.filename.endswith(".xml") and b"&#" in body:
-                chunks, start = [], 0
-                while start < len(body):
-                    end = body.find(b"<", start + (1 << 20))  # a reference never spans a tag start
-                    end = len(body) if end < 0 else end
-                    parts = _CHAR_REF.split(body[start:end])  # text, number, text, number, …, text
-                    parts[1::2] = [_UNREF.get(n) or _unref(n) for n in parts[1::2]]
-                    chunks.append(b"".join(parts))
-                    start = end
-                body = b"".join(chunks)
-            dst.writestr(info.filename, body)
-    return out.getvalue()
+            if info.filename.endswith(".xml"):
+                body = _plain_xml(body)
+                m = re.fullmatch(r"xl/worksheets/sheet(\d+)\.xml", info.filename)
+                if m and int(m.group(1)) <= len(raws) and raws[int(m.group(1)) - 1]:
+                    body = _splice(body, raws[int(m.group(1)) - 1])
+            members[info.filename] = body
+    return write_package(members, epoch)
 
 
 # ---------------------------------------------------------------- CSV
