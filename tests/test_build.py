@@ -227,7 +227,7 @@ def test_one_changed_item_is_rerendered_and_the_others_reused(cat, tmp_path, mon
 
     rendered = []
     real = sheet.docx_bytes
-    monkeypatch.setattr(sheet, "docx_bytes", lambda view, item, svg: rendered.append(item.id) or real(view, item, svg))
+    monkeypatch.setattr(sheet, "docx_bytes", lambda view, item, *rest: rendered.append(item.id) or real(view, item, *rest))
     cat.item(ident="T-XK-002", name="第二个事项（已修改）")
     assert build(cat.root, out).exit_code == 0
     assert rendered == ["T-XK-002"]

@@ -143,7 +143,7 @@ def _render_item(view, item, svg, stem: str, epoch: int) -> dict[str, bytes]:
     from quanli.render import bundle, sheet, site
 
     names = _item_names(stem)
-    return {names[0]: bundle.rezip(sheet.docx_bytes(view, item, svg), epoch),
+    return {names[0]: sheet.docx_bytes(view, item, svg, epoch),
             names[1]: sheet.html(view, item, svg).encode("utf-8"),
             names[2]: site.item_page(view, item, sheet.sheet_fragment(view, item, svg), stem).encode("utf-8")}
 

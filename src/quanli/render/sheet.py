@@ -737,8 +737,41 @@ def _repack(data: bytes, when: _dt.datetime) -> bytes:
     return out.getvalue()
 
 
-def docx_bytes(view: CatalogueView, item: ItemView, svg: str | None = None) -> bytes:
-    """The sheet as a DOCX (A4 portrait); same input, same bytes."""
+def docx_bytes(view: CatalogueView, item: ItemView, svg: str | None = None, epoch: int | None = None) -> bytes:
+    """The sheet as a DOCX (A4 portrait); same input, same bytes. Its members are stamped with
+    ``epoch`` (default: the catalogue's date). The package is written once, straight from the
+    parts (saving it with python-docx and rewriting it deterministically zipped it twice)."""
+    from quanli.render.bundle import write_package
+
+    doc = document(view, item, svg)
+    when = _date(view.date)
+    return write_package(package_members(doc), int(when.timestamp()) if epoch is None else epoch)
+
+
+def package_members(doc) -> dict[str, bytes]:
+    """Member name -> bytes of a python-docx document, as ``Document.save`` would write them."""
+    from docx.opc.pkgwriter import PackageWriter
+
+    package = doc.part.package
+
+    class Collect:  # stands in for the zip writer PackageWriter.write would open
+        members: dict[str, bytes] = {}
+
+        def write(self, uri, blob: bytes) -> None:
+            self.members[uri.membername] = blob
+
+    collect = Collect()
+    collect.members = {}
+    for part in package.parts:
+        part.before_marshal()
+    PackageWriter._write_content_types_stream(collect, package.parts)
+    PackageWriter._write_pkg_rels(collect, package.rels)
+    PackageWriter._write_parts(collect, package.parts)
+    return collect.members
+
+
+def document(view: CatalogueView, item: ItemView, svg: str | None = None):
+    """The sheet as a python-docx Document."""
     from docx import Document
 
     doc = Document(BytesIO(_base_docx()))
@@ -791,6 +824,4 @@ def docx_bytes(view: CatalogueView, item: ItemView, svg: str | None = None) -> b
     sect = body.sectPr
     for el in list(holder):
         sect.addprevious(el)
-    out = BytesIO()
-    doc.save(out)
-    return _repack(out.getvalue(), when)
+    return doc
