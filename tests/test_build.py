@@ -321,3 +321,16 @@ def test_unchanged_outputs_are_kept_without_reading_them(cat, tmp_path, monkeypa
     fresh = tmp_path / "fresh"
     assert build(cat.root, fresh).exit_code == 0
     assert all_files(out) == all_files(fresh)  # and the result is the same bytes as a build from scratch
+
+
+def test_an_update_removes_what_is_no_longer_built(cat, tmp_path):
+    """The previous output is updated in place: a removed item's files go, nothing else is left over."""
+    cat.item(ident="T-XK-002", name="第二个事项")
+    out, fresh = tmp_path / "out", tmp_path / "fresh"
+    assert build(cat.root, out).exit_code == 0
+    assert (out / "sheets" / "T-XK-002.docx").is_file()
+    (cat.root / "items" / "T-XK-002.yaml").unlink()
+    assert build(cat.root, out).exit_code == 0
+    assert build(cat.root, fresh).exit_code == 0
+    assert all_files(out) == all_files(fresh)
+    assert not [p for p in out.rglob("*") if p.name.endswith(".tmp")]

@@ -227,15 +227,15 @@ def leak_check(files: dict[str, bytes | Kept], secrets: list[str], clean=None,
 
 def _secrets(catalogue, view) -> list[str]:
     """Ids and names of items a public build must not show (names only when distinctive)."""
-    public_text = {i.name for i in view.items}
     public_ids = {i.id for i in view.items}
+    shown = "\0".join(sorted({i.name for i in view.items}))  # one search of all names, not one per name
     out = []
     for sf in catalogue.items:
         if not sf.ok or sf.data.get("id") in public_ids:
             continue
         for key in ("id", "name"):
             value = sf.data.get(key)
-            if isinstance(value, str) and len(value) >= 3 and not any(value in shown for shown in public_text):
+            if isinstance(value, str) and len(value) >= 3 and ("\0" in value or value not in shown):
                 out.append(value)
     return out
 
@@ -318,7 +318,8 @@ def run(catalog: Path | None, out: Path, audience: str = "public", force: bool =
     bundle_name = f"quanli-{safe_stem(Path(root).name)}-{audience}.zip"
     files[bundle_name] = Bundle(dict(files), epoch, digests, _previous_bundle(out / bundle_name, reuse, records))
     digests[bundle_name] = None  # written last, straight to disk; never reused whole
-    records = write_tree(out, files, {"tool": "quanli", "audience": audience, "build": build_key, "groups": groups}, digests)
+    records = write_tree(out, files, {"tool": "quanli", "audience": audience, "build": build_key, "groups": groups}, digests,
+                         update=bool(previous) and (out / MARKER).is_file())
     if use_cache:
         write_payload(cache_dir, cache_dir / records_file, records)
     if not quiet:

@@ -82,45 +82,28 @@ def _safe_name(name: str) -> bool:
     return all(part not in ("", ".", "..") for part in name.split("/"))
 
 
-def write_tree(out: Path, files: dict, marker: dict, digests: dict[str, str]) -> dict[str, list]:
-    """Write everything into a temporary folder beside ``out``, then swap it in.
+def write_tree(out: Path, files: dict, marker: dict, digests: dict[str, str], update: bool = False) -> dict[str, list]:
+    """Write the build's files to ``out``; returns each file's [SHA-256, (size, mtime, inode)], for
+    the caller to keep, so the next build can keep a file without reading it.
 
     ``files`` values are bytes, Kept files, or objects that write themselves (``.write(path)``,
-    digest None). The marker lists each file's SHA-256; returned: each file's [SHA-256, (size, mtime,
-    inode)], for the caller to keep, so the next build can keep a file without reading it."""
+    digest None). The marker (written last) lists each file's SHA-256.
+
+    ``update`` (``out`` holds the previous build): kept files stay where they are, every other
+    file is written beside its place and renamed over it, files no longer built are removed.
+    Otherwise everything is written into a new folder beside ``out``, swapped in at the end."""
     out = out.resolve()
+    for name in files:
+        if not _safe_name(name):
+            raise QuanliError(f"输出文件名“{name}”会写到输出文件夹之外，已停止。", f"output name '{name}' escapes the output folder.")
+    listing = {name: digests[name] for name in files}
+    if update and out.is_dir():
+        return _update(out, files, dict(marker, files=listing), digests)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
-    records: dict[str, list] = {}
     try:
         os.chmod(tmp, 0o777 & ~umask())  # mkdtemp makes 0700; the output is an ordinary folder
-        made: set[str] = set()
-        can_link = True
-        for name in sorted(files):
-            if not _safe_name(name):
-                raise QuanliError(f"输出文件名“{name}”会写到输出文件夹之外，已停止。", f"output name '{name}' escapes the output folder.")
-            folder, _, _ = name.rpartition("/")
-            if folder and folder not in made:
-                os.makedirs(tmp / folder, exist_ok=True)
-                made.add(folder)
-            target = os.path.join(tmp, name)
-            value = files[name]
-            if isinstance(value, Kept):
-                if can_link:
-                    try:
-                        os.link(value.path, target)
-                        records[name] = [value.sha256, list(value.stat)]
-                        continue
-                    except OSError:  # FAT, exFAT, some network shares: copy instead
-                        can_link = False
-                shutil.copyfile(value.path, target)
-            elif isinstance(value, (bytes, bytearray)):
-                with open(target, "wb") as fh:
-                    fh.write(value)
-            else:  # written by itself, straight to the file (the bundle ZIP)
-                value.write(target)
-            records[name] = [digests[name], list(file_stat(target))]
-        listing = {name: digests[name] for name in files}
+        records = _write_files(tmp, files, digests, link=True)
         (tmp / MARKER).write_text(json.dumps(dict(marker, files=listing), ensure_ascii=False, sort_keys=True), encoding="utf-8")
         old = None
         if out.exists():
@@ -132,6 +115,73 @@ def write_tree(out: Path, files: dict, marker: dict, digests: dict[str, str]) ->
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+    return records
+
+
+def _write_files(folder: Path, files: dict, digests: dict[str, str], link: bool) -> dict[str, list]:
+    """Write every file under ``folder``; Kept files are hard-linked there (``link``) or left as they are."""
+    records: dict[str, list] = {}
+    made: set[str] = set()
+    for name in sorted(files):
+        value = files[name]
+        if isinstance(value, Kept) and not link:
+            records[name] = [value.sha256, list(value.stat)]
+            continue
+        parent, _, _ = name.rpartition("/")
+        if parent and parent not in made:
+            os.makedirs(folder / parent, exist_ok=True)
+            made.add(parent)
+        target = os.path.join(folder, name)
+        if isinstance(value, Kept):
+            try:
+                os.link(value.path, target)
+                records[name] = [value.sha256, list(value.stat)]
+                continue
+            except OSError:  # FAT, exFAT, some network shares: copy instead
+                shutil.copyfile(value.path, target)
+        elif link:
+            _write_one(target, value)
+        else:  # in place: beside it, then renamed over it, so a reader never sees half a file
+            tmp = os.path.join(folder, parent, f".{os.path.basename(name)}.quanli-{os.getpid()}.tmp")
+            try:
+                _write_one(tmp, value)
+                os.replace(tmp, target)
+            except BaseException:
+                if os.path.exists(tmp):
+                    os.unlink(tmp)
+                raise
+        records[name] = [digests[name], list(file_stat(target))]
+    return records
+
+
+def _write_one(path: str, value) -> None:
+    if isinstance(value, (bytes, bytearray)):
+        with open(path, "wb") as fh:
+            fh.write(value)
+    else:  # written by itself, straight to the file (the bundle ZIP)
+        value.write(path)
+
+
+def _update(out: Path, files: dict, marker: dict, digests: dict[str, str]) -> dict[str, list]:
+    """Bring the previous build in ``out`` up to date, file by file; the marker goes last, so an
+    interrupted update is noticed (its files no longer match the records) and redone."""
+    old = read_marker(out).get("files")
+    records = _write_files(out, files, digests, link=False)
+    gone = sorted(set(old) - set(files)) if isinstance(old, dict) else []
+    for name in gone:
+        if _safe_name(name):
+            try:
+                os.unlink(out / name)
+            except OSError:
+                pass
+    for folder in sorted({name.rpartition("/")[0] for name in gone if "/" in name}, key=len, reverse=True):
+        try:
+            os.rmdir(out / folder)  # only if it is empty now
+        except OSError:
+            pass
+    tmp = out / f".{MARKER}.quanli-{os.getpid()}.tmp"
+    tmp.write_text(json.dumps(marker, ensure_ascii=False, sort_keys=True), encoding="utf-8")
+    os.replace(tmp, out / MARKER)
     return records
 
 

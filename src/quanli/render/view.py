@@ -17,6 +17,8 @@ WITHDRAWN = ("停止行使", "已取消")  # no longer exercised: not in any cat
 
 
 def _text(value: Any) -> str:
+    if type(value) is str:  # the common case first
+        return value.strip()
     if value is None or isinstance(value, (dict, list)):
         return ""
     if isinstance(value, bool):
