@@ -7,6 +7,7 @@ any byte → manifest and ZIP → write into a temporary folder beside DIR and s
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import hashlib
 import io
@@ -294,13 +295,16 @@ def run(catalog: Path | None, out: Path, audience: str = "public", force: bool =
     catalogue = parse_snapshot(snap, use_cache=use_cache)
     catalogue.overrides = cfg.catalog
     view = build_view(catalogue, audience, _date(source["epoch"]))
+    # the time stamp inside the packages (ZIP, DOCX, XLSX): the source's day, not its second, so
+    # that builds of two commits of one day reuse every output the second did not change
+    stamp = calendar.timegm(dt.date.fromisoformat(view.date).timetuple())
     from quanli.loader.cache import CACHE_DIR, read_payload, write_payload
     from quanli.render.outputs import records_name
 
     cache_dir, records_file = Path(root) / CACHE_DIR, records_name(out)
     records = read_payload(cache_dir / records_file) if use_cache else None
     reuse = Reuse(out, previous.get("groups", {}), previous.get("files"), records) if previous.get("audience") == audience else None
-    files, groups = _render_with_progress(view, epoch, quiet, lang, reuse)
+    files, groups = _render_with_progress(view, stamp, quiet, lang, reuse)
     digests = {name: sha256_of(value) for name, value in files.items()}
     if audience == "public":
         from quanli.loader.cache import DigestSet
@@ -316,7 +320,7 @@ def run(catalog: Path | None, out: Path, audience: str = "public", force: bool =
     files["manifest.json"] = manifest(view, digests, source, len(errors) if draft else 0)
     digests["manifest.json"] = sha256_of(files["manifest.json"])
     bundle_name = f"quanli-{safe_stem(Path(root).name)}-{audience}.zip"
-    files[bundle_name] = Bundle(dict(files), epoch, digests, _previous_bundle(out / bundle_name, reuse, records))
+    files[bundle_name] = Bundle(dict(files), stamp, digests, _previous_bundle(out / bundle_name, reuse, records))
     digests[bundle_name] = None  # written last, straight to disk; never reused whole
     records = write_tree(out, files, {"tool": "quanli", "audience": audience, "build": build_key, "groups": groups}, digests,
                          update=bool(previous) and (out / MARKER).is_file())

@@ -72,14 +72,26 @@ def _raw(fh, info: zipfile.ZipInfo) -> bytes | None:
 def write_zip(fp, files: dict, epoch: int, digests: dict[str, str] | None = None,
               previous: tuple[str, dict] | None = None) -> int:
     """Write the deterministic ZIP of ``files`` (bytes or Kept values) to ``fp``; returns how many
-    members were copied from ``previous`` instead of being compressed again."""
+    members were copied from ``previous`` instead of being compressed again.
+
+    A member whose content and time stamp are both unchanged is the same bytes, header
+    included: runs of such members are copied from the previous ZIP in one piece."""
     import zlib
 
     from quanli.render.outputs import Kept, data_of
 
     stamp = zip_time(epoch)
     old = _old_members(previous) if digests is not None else None
+    ends = _ends(old[1]) if old is not None else {}
     copied = 0
+    run: list = []  # [old start, old end, new start] of bytes to copy as they are
+
+    def flush(zf) -> None:
+        if run:
+            _copy(old[0], zf.fp, run[0], run[1])
+            zf.start_dir = zf.fp.tell()
+            run.clear()
+
     try:
         with zipfile.ZipFile(fp, "w") as zf:
             for name in sorted(files):
@@ -88,13 +100,27 @@ def write_zip(fp, files: dict, epoch: int, digests: dict[str, str] | None = None
                 info.external_attr = 0o644 << 16
                 info.create_system = 3  # unix, whatever the building machine
                 raw = None
-                if old is not None and name in old[1] and old[2].get(name) == digests.get(name) is not None:
-                    prev = old[1][name]
+                prev = old[1].get(name) if old is not None else None
+                if prev is not None and old[2].get(name) == digests.get(name) is not None:
                     size = value.size if isinstance(value, Kept) else len(value)
                     if prev.file_size == size and prev.compress_type in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+                        info.compress_type, info.CRC, info.file_size = prev.compress_type, prev.CRC, prev.file_size
+                        copied += 1
+                        if prev.date_time == stamp and ends.get(name) is not None:  # verbatim, header and all
+                            if not run or run[1] != prev.header_offset:
+                                flush(zf)
+                                run[:] = [prev.header_offset, prev.header_offset, zf.fp.tell()]
+                            info.compress_size, info.flag_bits = prev.compress_size, 0
+                            info.header_offset = run[2] + (prev.header_offset - run[0])
+                            run[1] = ends[name]
+                            zf.filelist.append(info)
+                            zf.NameToInfo[name] = info
+                            zf._didModify = True
+                            continue
                         raw = _raw(old[0], prev)
-                        if raw is not None:
-                            info.compress_type, info.CRC, info.file_size = prev.compress_type, prev.CRC, prev.file_size
+                        if raw is None:
+                            copied -= 1
+                flush(zf)
                 if raw is None:
                     data = data_of(value)
                     # Office files are ZIPs already: deflating them again costs time and saves nothing
@@ -105,13 +131,35 @@ def write_zip(fp, files: dict, epoch: int, digests: dict[str, str] | None = None
                         raw = packer.compress(data) + packer.flush()
                     else:
                         raw = data
-                else:
-                    copied += 1
                 _append(zf, info, raw)
+            flush(zf)
     finally:
         if old is not None:
             old[0].close()
     return copied
+
+
+def _ends(infos: dict[str, zipfile.ZipInfo]) -> dict[str, int | None]:
+    """Where each member of the previous ZIP ends, for members laid out as we write them: a
+    30-byte header, the name, no extra field, the data, no descriptor (else None)."""
+    order = sorted(infos.values(), key=lambda i: i.header_offset)
+    out: dict[str, int | None] = {}
+    for info, nxt in zip(order, order[1:] + [None]):
+        end = info.header_offset + 30 + len(info.filename.encode("utf-8")) + info.compress_size
+        plain = not info.flag_bits & 0x08 and info.file_size <= zipfile.ZIP64_LIMIT and info.compress_size <= zipfile.ZIP64_LIMIT
+        out[info.filename] = end if plain and (nxt is None or nxt.header_offset == end) else None
+    return out
+
+
+def _copy(src, dst, start: int, end: int) -> None:
+    src.seek(start)
+    left = end - start
+    while left > 0:
+        chunk = src.read(min(left, 1 << 20))
+        if not chunk:
+            raise OSError("the previous bundle is shorter than its directory says")
+        dst.write(chunk)
+        left -= len(chunk)
 
 
 def _append(zf: zipfile.ZipFile, info: zipfile.ZipInfo, raw: bytes) -> None:
