@@ -456,21 +456,29 @@ _XML_TEXT = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"
 def _row_xml(ws, row: int, cells: list[str], columns: tuple[Column, ...], st: _Styles) -> str:
     """The cells of one item row as openpyxl's streaming writer lays them out (after _plain_xml);
     styles are registered with the workbook in the same order as writing the cells would."""
-    from openpyxl.utils import get_column_letter
-
-    styles = ws.parent._cell_styles  # what Cell.style_id does, without a Cell per value
-    number = styles.add(_style_array(ws, st.body_font, st.center, st.border, None, False, st.cache))
+    ids = st.cache.setdefault(("row ids", id(ws)), {})  # (column, quoted) -> (letter, style id)
+    number = ids.get(0)
+    if number is None:
+        number = ids[0] = ws.parent._cell_styles.add(  # what Cell.style_id does, without a Cell per value
+            _style_array(ws, st.body_font, st.center, st.border, None, False, st.cache))
     parts = [f'<c r="A{row}" s="{number}" t="n"><v>{int(cells[0])}</v></c>']
-    for k, (col, text) in enumerate(zip(columns[1:], cells[1:]), 2):
-        align = st.center if col.align == "center" else st.left
-        s = styles.add(_style_array(ws, st.body_font, align, st.border, None, text.startswith(DANGEROUS), st.cache))
-        ref = f"{get_column_letter(k)}{row}"
+    for k, text in enumerate(cells[1:], 2):
+        quoted = text.startswith(DANGEROUS)
+        letter, s = ids.get((k, quoted)) or _column_style(ws, st, ids, k, columns[k - 1], quoted)
         if not text:
-            parts.append(f'<c r="{ref}" s="{s}" t="n"></c>')
+            parts.append(f'<c r="{letter}{row}" s="{s}" t="n"></c>')
             continue
         space = ' xml:space="preserve"' if text != text.strip() else ""
-        parts.append(f'<c r="{ref}" s="{s}" t="inlineStr"><is><t{space}>{text.translate(_XML_TEXT)}</t></is></c>')
+        parts.append(f'<c r="{letter}{row}" s="{s}" t="inlineStr"><is><t{space}>{text.translate(_XML_TEXT)}</t></is></c>')
     return "".join(parts)
+
+
+def _column_style(ws, st: _Styles, ids: dict, k: int, col: Column, quoted: bool) -> tuple[str, int]:
+    from openpyxl.utils import get_column_letter
+
+    align = st.center if col.align == "center" else st.left
+    ids[k, quoted] = (get_column_letter(k), ws.parent._cell_styles.add(_style_array(ws, st.body_font, align, st.border, None, quoted, st.cache)))
+    return ids[k, quoted]
 
 
 _EMPTY_ROW = re.compile(rb'<row r="(\d+)"([^>]*)></row>')
