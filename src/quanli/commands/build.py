@@ -116,8 +116,8 @@ def render_all(view, epoch: int, progress=None, reuse: Reuse | None = None) -> t
     stems = {item.id: safe_stem(item.id) for item in view.items}
     todo = []
     for item in view.items:
-        svg = svgs.get(item.flow_id)
-        group, key = f"item:{item.id}", _key(header, item, svg)
+        # the flow's key stands for its SVG (the SVG is made from exactly what that key covers)
+        group, key = f"item:{item.id}", _key(header, item, keys.get(f"flow:{item.flow_id}"))
         keys[group] = key
         old = reuse.get(group, key, _item_names(stems[item.id])) if reuse else None
         if old:
@@ -206,7 +206,8 @@ def leak_check(files: dict[str, bytes | Kept], secrets: list[str], clean=None,
     needles = sorted({s for secret in secrets for s in (secret, escape(secret), json.dumps(secret, ensure_ascii=False)[1:-1])},
                      key=lambda n: (-len(n), n))  # longest first; a fixed order, so the cache key is the same each run
     pattern = re.compile("|".join(re.escape(n) for n in needles))
-    against = "\0".join(needles).encode("utf-8", "surrogatepass")
+    # every secret, in a fixed order, hashed once (not once per file)
+    against = hashlib.blake2b("\0".join(needles).encode("utf-8", "surrogatepass"), digest_size=32).digest()
     found = []
     for name in sorted(files):
         key = None
