@@ -340,3 +340,20 @@ def test_an_update_removes_what_is_no_longer_built(cat, tmp_path):
     assert build(cat.root, fresh).exit_code == 0
     assert all_files(out) == all_files(fresh)
     assert not [p for p in out.rglob("*") if p.name.endswith(".tmp")]
+
+
+@pytest.mark.parametrize("parallel", [False, True])
+def test_a_leak_in_a_rendered_sheet_stops_the_build(cat, tmp_path, monkeypatch, parallel):
+    """The scan runs where items are rendered (worker processes too): a non-public name that
+    slips into a public sheet stops the build and nothing is written."""
+    import quanli.commands.build as b
+    import quanli.render.sheet as sheet
+
+    cat.item(ident="T-XK-002", name="涉密的审批事项", disclosure={"scope": "不予公开", "reason": "涉及国家秘密（保守国家秘密法）"})
+    real = sheet.html
+    monkeypatch.setattr(sheet, "html", lambda view, item, svg=None: real(view, item, svg).replace("</body>", "涉密的审批事项</body>"))
+    monkeypatch.setattr(b, "PARALLEL_ITEMS", 1 if parallel else 10**9)
+    out = tmp_path / "out"
+    result = build(cat.root, out)
+    assert result.exit_code == 2 and "涉密的审批事项" in result.output
+    assert not out.exists()

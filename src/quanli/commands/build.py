@@ -89,8 +89,24 @@ class Reuse:
         return found
 
 
-def render_all(view, epoch: int, progress=None, reuse: Reuse | None = None) -> tuple[dict[str, bytes | Kept], dict[str, str]]:
-    """Every deliverable as (relative path -> bytes), and the key of each reusable group."""
+class Scan:
+    """The leak scan done where items are rendered (on every core): the secrets to look for, the
+    files found clean there and what was found."""
+
+    def __init__(self, secrets: list[str]) -> None:
+        self.secrets, self.clean, self.leaks = secrets, set(), []
+
+    def take(self, files: dict[str, bytes], leaks: list) -> None:
+        if leaks:
+            self.leaks += leaks
+        else:
+            self.clean.update(files)
+
+
+def render_all(view, epoch: int, progress=None, reuse: Reuse | None = None,
+               scan: Scan | None = None) -> tuple[dict[str, bytes | Kept], dict[str, str]]:
+    """Every deliverable as (relative path -> bytes), and the key of each reusable group; with
+    ``scan``, each newly rendered item's files are scanned for its secrets as they are made."""
     from quanli.render import bundle, flowchart, sheet, site, table
 
     files: dict[str, bytes] = {}
@@ -126,8 +142,10 @@ def render_all(view, epoch: int, progress=None, reuse: Reuse | None = None) -> t
                 progress()
         else:
             todo.append(item)
-    for rendered in _render_items(view, todo, svgs, stems, epoch):
+    for rendered, leaks in _render_items(view, todo, svgs, stems, epoch, scan.secrets if scan else []):
         files.update(rendered)
+        if scan is not None:
+            scan.take(rendered, leaks)
         if progress:
             progress()
     files["site/index.html"] = site.index(view, stems).encode("utf-8")
@@ -140,24 +158,26 @@ def _item_names(stem: str) -> list[str]:
     return [f"sheets/{stem}.docx", f"sheets/{stem}.html", f"site/items/{stem}.html"]
 
 
-def _render_item(view, item, svg, stem: str, epoch: int) -> dict[str, bytes]:
-    from quanli.render import bundle, sheet, site
+def _render_item(view, item, svg, stem: str, epoch: int, secrets: list[str]) -> tuple[dict[str, bytes], list]:
+    """An item's three files, and what a leak scan of them finds (nothing, unless quanli is wrong)."""
+    from quanli.render import sheet, site
 
     names = _item_names(stem)
-    return {names[0]: sheet.docx_bytes(view, item, svg, epoch),
-            names[1]: sheet.html(view, item, svg).encode("utf-8"),
-            names[2]: site.item_page(view, item, sheet.sheet_fragment(view, item, svg), stem).encode("utf-8")}
+    files = {names[0]: sheet.docx_bytes(view, item, svg, epoch),
+             names[1]: sheet.html(view, item, svg).encode("utf-8"),
+             names[2]: site.item_page(view, item, sheet.sheet_fragment(view, item, svg), stem).encode("utf-8")}
+    return files, leak_check(files, secrets) if secrets else []
 
 
-def _render_chunk(args) -> list[dict[str, bytes]]:
-    view, batch, epoch = args
-    return [_render_item(view, item, svg, stem, epoch) for item, svg, stem in batch]
+def _render_chunk(args) -> list[tuple[dict[str, bytes], list]]:
+    view, batch, epoch, secrets = args
+    return [_render_item(view, item, svg, stem, epoch, secrets) for item, svg, stem in batch]
 
 
 PARALLEL_ITEMS = 200  # below this, starting worker processes costs more than it saves
 
 
-def _render_items(view, items, svgs, stems, epoch: int):
+def _render_items(view, items, svgs, stems, epoch: int, secrets: list[str]):
     """Per-item deliverables, on every core when there are many (the view header only is sent)."""
     import dataclasses
 
@@ -165,11 +185,11 @@ def _render_items(view, items, svgs, stems, epoch: int):
     work = [(item, svgs.get(item.flow_id), stems[item.id]) for item in items]
     if jobs <= 1 or len(work) < PARALLEL_ITEMS:
         for item, svg, stem in work:
-            yield _render_item(view, item, svg, stem, epoch)
+            yield _render_item(view, item, svg, stem, epoch, secrets)
         return
     light = dataclasses.replace(view, items=[], categories=[], confidential=[])  # the sheets need view.flows
     size = max(20, len(work) // (jobs * 8))
-    chunks = [(light, work[i:i + size], epoch) for i in range(0, len(work), size)]
+    chunks = [(light, work[i:i + size], epoch, secrets) for i in range(0, len(work), size)]
     from concurrent.futures import ProcessPoolExecutor
 
     try:
@@ -178,7 +198,7 @@ def _render_items(view, items, svgs, stems, epoch: int):
                 yield from part
     except (OSError, RuntimeError):  # no process support here: render in this process
         for item, svg, stem in work:
-            yield _render_item(view, item, svg, stem, epoch)
+            yield _render_item(view, item, svg, stem, epoch, secrets)
 
 
 def _texts_of(data: bytes) -> list[str]:
@@ -193,12 +213,13 @@ def _texts_of(data: bytes) -> list[str]:
 
 
 def leak_check(files: dict[str, bytes | Kept], secrets: list[str], clean=None,
-               digests: dict[str, str] | None = None) -> list[tuple[str, str]]:
+               digests: dict[str, str] | None = None, scanned: set[str] = frozenset()) -> list[tuple[str, str]]:
     """(file, secret) for every non-public string found in a public output, names included.
 
     ``clean`` (a DigestSet) remembers outputs already scanned against exactly these secrets:
     the key covers the whole list of secrets, the file's name and its SHA-256, so a changed
-    file or a newly confidential item is always scanned again."""
+    file or a newly confidential item is always scanned again. ``scanned``: files already
+    found clean against these secrets in this build (where they were rendered)."""
     if not secrets:
         return []
     from html import escape
@@ -216,6 +237,11 @@ def leak_check(files: dict[str, bytes | Kept], secrets: list[str], clean=None,
             key = clean.key(against, name.encode("utf-8", "surrogatepass"), digest.encode())
             if clean.known(key):
                 continue
+            if name in scanned:
+                clean.add(key)
+                continue
+        elif name in scanned:
+            continue
         for text in [name] + _texts_of(data_of(files[name])):
             m = pattern.search(text)
             if m:
@@ -305,13 +331,14 @@ def run(catalog: Path | None, out: Path, audience: str = "public", force: bool =
     cache_dir, records_file = Path(root) / CACHE_DIR, records_name(out)
     records = read_payload(cache_dir / records_file) if use_cache else None
     reuse = Reuse(out, previous.get("groups", {}), previous.get("files"), records) if previous.get("audience") == audience else None
-    files, groups = _render_with_progress(view, stamp, quiet, lang, reuse)
+    scan = Scan(_secrets(catalogue, view) if audience == "public" else [])
+    files, groups = _render_with_progress(view, stamp, quiet, lang, reuse, scan)
     digests = {name: sha256_of(value) for name, value in files.items()}
     if audience == "public":
         from quanli.loader.cache import DigestSet
 
         clean = DigestSet(cache_dir, "leakscan.marshal") if use_cache else None
-        leaks = leak_check(files, _secrets(catalogue, view), clean, digests)
+        leaks = scan.leaks + leak_check(files, scan.secrets, clean, digests, scan.clean)
         if clean is not None and not leaks:
             clean.save()
         if leaks:  # should be impossible: the view holds no such item. Refuse rather than publish.
@@ -348,11 +375,11 @@ def _previous_bundle(path: Path, reuse: Reuse | None, records) -> tuple[str, dic
     return str(path), reuse.listing
 
 
-def _render_with_progress(view, epoch: int, quiet: bool, lang: str, reuse: Reuse | None):
+def _render_with_progress(view, epoch: int, quiet: bool, lang: str, reuse: Reuse | None, scan: Scan | None = None):
     if quiet or not sys.stderr.isatty() or len(view.items) < 200:
-        return render_all(view, epoch, reuse=reuse)
+        return render_all(view, epoch, reuse=reuse, scan=scan)
     from rich.progress import Progress
 
     with Progress(transient=True, console=None) as bar:
         task = bar.add_task("生成事项成果" if lang != "en" else "rendering items", total=len(view.items))
-        return render_all(view, epoch, progress=lambda: bar.advance(task), reuse=reuse)
+        return render_all(view, epoch, progress=lambda: bar.advance(task), reuse=reuse, scan=scan)
