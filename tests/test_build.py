@@ -357,3 +357,15 @@ def test_a_leak_in_a_rendered_sheet_stops_the_build(cat, tmp_path, monkeypatch, 
     result = build(cat.root, out)
     assert result.exit_code == 2 and "涉密的审批事项" in result.output
     assert not out.exists()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(alphabet="甲乙丙审批a-1", min_size=3, max_size=6), min_size=1, max_size=8, unique=True),
+       st.text(alphabet="甲乙丙审批a-1x", max_size=80))
+def test_the_leak_pattern_finds_what_a_plain_alternation_finds(needles, text):
+    from quanli.commands.build import _any_of
+
+    needles = sorted(needles, key=lambda n: (-len(n), n))
+    plain = re.compile("|".join(re.escape(n) for n in needles)).search(text)
+    grouped = _any_of(needles).search(text)
+    assert (plain and (plain.start(), plain.group())) == (grouped and (grouped.start(), grouped.group()))
