@@ -369,3 +369,37 @@ def test_the_leak_pattern_finds_what_a_plain_alternation_finds(needles, text):
     plain = re.compile("|".join(re.escape(n) for n in needles)).search(text)
     grouped = _any_of(needles).search(text)
     assert (plain and (plain.start(), plain.group())) == (grouped and (grouped.start(), grouped.group()))
+
+
+def test_a_file_the_build_did_not_make_is_removed_and_never_taken_as_up_to_date(cat, tmp_path):
+    out = tmp_path / "out"
+    assert build(cat.root, out).exit_code == 0
+    stray = out / "sheets" / "涉密事项.html"  # e.g. left by an interrupted internal build
+    stray.write_text("<p>涉密</p>", encoding="utf-8")
+    result = invoke("build", str(cat.root), "--out", str(out))
+    assert result.exit_code == 0 and "已是最新" not in result.stdout
+    assert not stray.exists()
+
+
+def test_a_public_build_over_an_internal_one_keeps_nothing_of_it(cat, tmp_path):
+    cat.item(ident="T-XK-002", name="涉密的审批事项", disclosure={"scope": "不予公开", "reason": "涉及国家秘密（保守国家秘密法）"})
+    out, fresh = tmp_path / "out", tmp_path / "fresh"
+    assert build(cat.root, out, "--audience", "internal").exit_code == 0
+    assert "涉密的审批事项" in every_text(out)
+    assert build(cat.root, out).exit_code == 0
+    assert build(cat.root, fresh).exit_code == 0
+    assert all_files(out) == all_files(fresh) and "涉密的审批事项" not in every_text(out)
+
+
+def test_a_previous_bundle_that_cannot_be_copied_from_is_not_needed(cat, tmp_path, monkeypatch):
+    from quanli.render import bundle
+
+    cat.item(ident="T-XK-002", name="第二个事项")
+    out, fresh = tmp_path / "out", tmp_path / "fresh"
+    assert build(cat.root, out).exit_code == 0
+    monkeypatch.setattr(bundle, "_copy", lambda *a: (_ for _ in ()).throw(OSError("shorter than its directory says")))
+    monkeypatch.setattr(bundle, "_raw", lambda *a: (_ for _ in ()).throw(OSError("unreadable")))
+    cat.item(ident="T-XK-002", name="第二个事项（已修改）")
+    assert build(cat.root, out).exit_code == 0
+    assert build(cat.root, fresh).exit_code == 0
+    assert all_files(out) == all_files(fresh)

@@ -214,7 +214,7 @@ def _incremental(catalogue: Catalogue, display, active, problems: dict, rules: l
     for rule in rules:
         if rule.across_items:
             rule.check(whole)
-    place(fresh + bare.findings + whole.findings)
+    place(fresh + bare.findings + whole.findings, {sf.path: sf.blob for sf in catalogue.files() if sf.blob is not None})
     by_item: dict[str, list] = {sf.path: [] for sf in todo}
     for f in fresh:
         by_item[f.abs_path].append(_relative(f.to_row(), root))
@@ -254,7 +254,7 @@ class ItemCheck:
         rules = [r for r in RULES.values() if r.check is not None and not r.across_items and (self.active is None or r.id in self.active)]
         problems = {sf.path: sf.problems or [] for sf in items if sf.ok}
         fresh = item_findings(catalogue, items, lambda sf: sf.path, problems, rules, self.active)
-        place(fresh)
+        place(fresh, {sf.path: sf.blob for sf in items if sf.blob is not None})
         out: dict[str, list] = {sf.path: [] for sf in items}
         for f in fresh:
             out[f.abs_path].append(_relative(f.to_row(), self.root))
@@ -321,8 +321,9 @@ class FindingMemory:
             write_payload(self.directory, self.file, self._new)
 
 
-def place(findings: Iterable[Finding]) -> None:
-    """Fill in line and column, parsing each affected file once more with position tracking."""
+def place(findings: Iterable[Finding], blobs: dict[str, bytes] | None = None) -> None:
+    """Fill in line and column, parsing each affected file once more with position tracking
+    (from ``blobs``, the bytes checked, where given: the file may have changed since)."""
     todo: dict[str, list[Finding]] = defaultdict(list)
     for f in findings:
         if f.line is None and f.abs_path is not None:
@@ -330,8 +331,11 @@ def place(findings: Iterable[Finding]) -> None:
     for path, group in todo.items():
         positions = None
         try:
-            with open(path, "rb") as fh:
-                _, positions = load_bytes(fh.read(), track=True)
+            blob = blobs.get(path) if blobs else None
+            if blob is None:
+                with open(path, "rb") as fh:
+                    blob = fh.read()
+            _, positions = load_bytes(blob, track=True)
         except (OSError, ParseFailure):
             pass
         for f in group:

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from quanli.errors import QuanliError
 from quanli.findings import Severity
-from quanli.render.outputs import MARKER, Kept, data_of, kept, read_marker, sha256_of, write_tree  # noqa: F401
+from quanli.render.outputs import MARKER, Kept, data_of, kept, on_disk, read_marker, sha256_of, write_tree  # noqa: F401
 
 SAFE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 
@@ -181,7 +181,7 @@ def _render_items(view, items, svgs, stems, epoch: int, secrets: list[str]):
     """Per-item deliverables, on every core when there are many (the view header only is sent)."""
     import dataclasses
 
-    jobs = os.cpu_count() or 1
+    jobs = min(os.cpu_count() or 1, 61)  # Windows refuses more than 61 worker processes
     work = [(item, svgs.get(item.flow_id), stems[item.id]) for item in items]
     if jobs <= 1 or len(work) < PARALLEL_ITEMS:
         for item, svg, stem in work:
@@ -326,7 +326,7 @@ def run(catalog: Path | None, out: Path, audience: str = "public", force: bool =
     epoch = source["epoch"] if source["epoch"] is not None else int(time.time())
     build_key = _key(snap.key(json.dumps(cfg.catalog, ensure_ascii=False, sort_keys=True).encode()), audience, epoch, source["commit"], bool(draft and errors))
     previous = read_marker(out) if use_cache else {}
-    if previous.get("build") == build_key and all((out / name).is_file() for name in previous.get("files", [])):
+    if previous.get("build") == build_key and isinstance(previous.get("files"), dict) and on_disk(out) == set(previous["files"]):
         if not quiet:
             print(f"成果已是最新（目录没有变化），没有重新生成：{out}" if lang != "en" else f"up to date: nothing changed since the last build in {out}")
         return 0
@@ -362,7 +362,7 @@ def run(catalog: Path | None, out: Path, audience: str = "public", force: bool =
     files[bundle_name] = Bundle(dict(files), stamp, digests, _previous_bundle(out / bundle_name, reuse, records))
     digests[bundle_name] = None  # written last, straight to disk; never reused whole
     records = write_tree(out, files, {"tool": "quanli", "audience": audience, "build": build_key, "groups": groups}, digests,
-                         update=bool(previous) and (out / MARKER).is_file())
+                         update=previous.get("audience") == audience and isinstance(previous.get("files"), dict))
     if use_cache:
         write_payload(cache_dir, cache_dir / records_file, records)
     if not quiet:

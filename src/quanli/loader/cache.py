@@ -33,7 +33,9 @@ def code_fingerprint() -> str:
     from quanli.resources import SCHEMA_KINDS, schema_file
 
     h = hashlib.blake2b(digest_size=12)
-    h.update(f"{__version__}/marshal-{marshal.version}".encode())
+    import zlib
+
+    h.update(f"{__version__}/marshal-{marshal.version}/zlib-{zlib.ZLIB_RUNTIME_VERSION}".encode())
     package = Path(__file__).resolve().parents[1]
     for dirpath, dirnames, filenames in os.walk(package):
         dirnames[:] = sorted(d for d in dirnames if d != "__pycache__")

@@ -35,8 +35,14 @@ class Bundle:
         self.copied = 0
 
     def write(self, path: str) -> None:
-        with open(path, "wb") as fh:
-            self.copied = write_zip(fh, self.files, self.epoch, self.digests, self.previous)
+        try:
+            with open(path, "wb") as fh:
+                self.copied = write_zip(fh, self.files, self.epoch, self.digests, self.previous)
+        except (OSError, zipfile.BadZipFile, ValueError, EOFError):
+            if self.previous is None:
+                raise
+            self.previous = None  # the previous bundle changed or is damaged: without it
+            self.write(path)
 
 
 def _old_members(previous: tuple[str, dict] | None):

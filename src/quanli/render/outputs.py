@@ -31,7 +31,7 @@ class Kept:
     path: str  # in the previous output folder
     sha256: str
     size: int
-    stat: tuple  # (size, mtime_ns, inode) as recorded: the same file, linked, keeps them
+    stat: tuple  # file_stat() as recorded
 
     def read(self) -> bytes:
         with open(self.path, "rb") as fh:
@@ -47,8 +47,10 @@ def sha256_of(value: bytes | Kept) -> str:
 
 
 def file_stat(path: str) -> tuple:
+    """What identifies a file's state on disk: size, modification time, file id, and the inode
+    change time (on POSIX every write changes it and nobody can set it back)."""
     st = os.stat(path)
-    return (st.st_size, st.st_mtime_ns, st.st_ino)
+    return (st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns)
 
 
 def kept(out: Path, name: str, sha256, record) -> Kept | None:
@@ -162,18 +164,32 @@ def _write_one(path: str, value) -> None:
         value.write(path)
 
 
+def on_disk(out: Path) -> set[str]:
+    """Every file under ``out`` (relative posix names), the marker left out."""
+    found = set()
+    for dirpath, _, filenames in os.walk(out):
+        rel = os.path.relpath(dirpath, out).replace(os.sep, "/")
+        for name in filenames:
+            found.add(name if rel == "." else f"{rel}/{name}")
+    found.discard(MARKER)
+    return found
+
+
 def _update(out: Path, files: dict, marker: dict, digests: dict[str, str]) -> dict[str, list]:
     """Bring the previous build in ``out`` up to date, file by file; the marker goes last, so an
-    interrupted update is noticed (its files no longer match the records) and redone."""
-    old = read_marker(out).get("files")
+    interrupted update is noticed (its files no longer match the records) and redone. Whatever
+    else is in the folder (an older build's files, what an interrupted one left) is removed:
+    a file that cannot be removed stops the build, since it may be what a public build must not hold."""
     records = _write_files(out, files, digests, link=False)
-    gone = sorted(set(old) - set(files)) if isinstance(old, dict) else []
+    gone = sorted(on_disk(out) - set(files))
     for name in gone:
-        if _safe_name(name):
-            try:
-                os.unlink(out / name)
-            except OSError:
-                pass
+        try:
+            os.unlink(out / name)
+        except FileNotFoundError:
+            pass
+        except OSError as exc:
+            raise QuanliError(f"无法删除上次生成的文件 {out / name}（{exc.strerror}），已停止：它可能是不应出现在本次成果中的内容。请关闭打开它的程序后重试。",
+                              f"cannot remove {out / name} from the last build ({exc.strerror}); stopped. Close the program using it and retry.") from None
     for folder in sorted({name.rpartition("/")[0] for name in gone if "/" in name}, key=len, reverse=True):
         try:
             os.rmdir(out / folder)  # only if it is empty now

@@ -762,12 +762,18 @@ def package_members(doc) -> dict[str, bytes]:
 
     collect = Collect()
     collect.members = {}
-    for part in package.parts:
-        part.before_marshal()
-    PackageWriter._write_content_types_stream(collect, package.parts)
-    PackageWriter._write_pkg_rels(collect, package.rels)
-    PackageWriter._write_parts(collect, package.parts)
-    return collect.members
+    try:
+        for part in package.parts:
+            part.before_marshal()
+        PackageWriter._write_content_types_stream(collect, package.parts)
+        PackageWriter._write_pkg_rels(collect, package.rels)
+        PackageWriter._write_parts(collect, package.parts)
+        return collect.members
+    except AttributeError:  # a python-docx without these helpers: save, then read the members back
+        saved = BytesIO()
+        doc.save(saved)
+        with zipfile.ZipFile(saved) as zf:
+            return {name: zf.read(name) for name in zf.namelist()}
 
 
 def document(view: CatalogueView, item: ItemView, svg: str | None = None):

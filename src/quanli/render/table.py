@@ -87,7 +87,7 @@ CONF_HEADERS = tuple(c.header for c in CONF_COLUMNS)
 
 # ---------------------------------------------------------------- text helpers
 
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # not allowed in XML / useless in cells
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")  # not allowed in XML / useless in cells
 
 
 def clean(text: str) -> str:
@@ -485,23 +485,33 @@ _EMPTY_ROW = re.compile(rb'<row r="(\d+)"([^>]*)></row>')
 
 
 def _splice(body: bytes, raw: dict[int, str]) -> bytes:
-    """Put the ready cells of ``raw`` (row number -> XML) into their empty rows."""
+    """Put the ready cells of ``raw`` (row number -> XML) into their empty rows; raises
+    RuntimeError if a row is not where openpyxl is expected to leave it."""
+    done = []
+
     def fill(m: re.Match) -> bytes:
         cells = raw.get(int(m.group(1)))
-        return m.group(0) if cells is None else b'<row r="%s"%s>%s</row>' % (m.group(1), m.group(2), cells.encode("utf-8"))
+        if cells is None:
+            return m.group(0)
+        done.append(1)
+        return b'<row r="%s"%s>%s</row>' % (m.group(1), m.group(2), cells.encode("utf-8"))
 
-    return _EMPTY_ROW.sub(fill, body)
+    body = _EMPTY_ROW.sub(fill, body)
+    if len(done) != len(raw):
+        raise RuntimeError(f"openpyxl laid out {len(done)} of {len(raw)} empty rows as expected")
+    return body
 
 
 FAST_ROWS = True  # False: every cell through openpyxl (the reference the tests compare with)
 
 
-def xlsx_bytes(view: CatalogueView, epoch: int | None = None) -> bytes:
+def xlsx_bytes(view: CatalogueView, epoch: int | None = None, fast: bool | None = None) -> bytes:
     """The catalogue table as an XLSX workbook (bytes), deterministic for a given view; its
     members stamped with ``epoch`` (default: the catalogue's date)."""
     from openpyxl import Workbook
     from openpyxl.writer.excel import ExcelWriter
 
+    fast = FAST_ROWS if fast is None else fast
     st = _Styles()
     raws: list[dict[int, str] | None] = []  # per sheet, in order: row number -> ready cells
     wb = Workbook(write_only=True)  # streams rows: fit for catalogues of 10,000 items
@@ -518,7 +528,7 @@ def xlsx_bytes(view: CatalogueView, epoch: int | None = None) -> bytes:
     _title_rows(ws, heading, meta, len(COLUMNS), st)
     _header_row(ws, 3, HEADERS, widths, st)
     row, done = 4, 0
-    raws.append({} if FAST_ROWS else None)
+    raws.append({} if fast else None)
     for index, (category, items) in enumerate(view.categories, 1):
         _group_row(ws, row, group_label(index, clean(category), len(items)), len(COLUMNS), st)
         row = _item_rows(ws, row + 1, rows[done:done + len(items)], COLUMNS, widths, st, raws[0])
@@ -538,7 +548,7 @@ def xlsx_bytes(view: CatalogueView, epoch: int | None = None) -> bytes:
                                        f"共 {len(view.confidential)} 项", f"{INTERNAL_MARK} 不得公开") if p)
         _title_rows(ws2, title2, meta2, len(CONF_COLUMNS), st)
         _header_row(ws2, 3, CONF_HEADERS, widths2, st)
-        raws.append({} if FAST_ROWS else None)
+        raws.append({} if fast else None)
         _item_rows(ws2, 4, rows2, CONF_COLUMNS, widths2, st, raws[1])
 
     moment = dt.datetime.fromtimestamp(_epoch(view.date), dt.timezone.utc).replace(tzinfo=None)
@@ -550,7 +560,12 @@ def xlsx_bytes(view: CatalogueView, epoch: int | None = None) -> bytes:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as archive:  # compressed once, below
         ExcelWriter(wb, archive).save()  # not wb.save(): that stamps the current time
-    return _finish(buf.getvalue(), raws, _epoch(view.date) if epoch is None else epoch)
+    try:
+        return _finish(buf.getvalue(), raws, _epoch(view.date) if epoch is None else epoch)
+    except RuntimeError:  # another openpyxl lays rows out differently: every cell through it
+        if not fast:
+            raise
+        return xlsx_bytes(view, epoch, fast=False)
 
 
 _CHAR_REF = re.compile(rb"&#(\d+);")
