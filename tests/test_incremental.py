@@ -36,23 +36,27 @@ def _run(catalogue, rule) -> list:
     return ctx.findings
 
 
-def _item_as(cat, rel: str, **changes):
+CASE_NAMES = sorted(CASES) + ["duplicate-item-id"]
+
+
+def _scenario(cat, case: str) -> None:
+    """A rule's failing example (or a duplicate item id), with two more items beside it."""
     from conftest import item
 
-    cat.write(rel, item(**changes))
+    cat.item(ident="T-XK-008", name="建设项目环境影响报告书审批")
+    cat.item(ident="T-XK-009", name="排污许可证核发", flow="XK-TY")
+    if case == "duplicate-item-id":
+        cat.write("items/T-XK-007.yaml", item(ident="T-XK-001", name="另一个事项"))
+    else:
+        CASES[case][0](cat)
 
 
-@pytest.mark.parametrize("case", sorted(CASES) + ["duplicate-item-id"])
+@pytest.mark.parametrize("case", CASE_NAMES)
 def test_item_local_rules_see_only_their_item(cat, case):
     """For every rule not in ACROSS_ITEMS: its findings on the whole catalogue are those on the
     shared files alone plus those on each item alone (the rule's own failing example, with two
     more items beside it)."""
-    cat.item(ident="T-XK-008", name="建设项目环境影响报告书审批")
-    cat.item(ident="T-XK-009", name="排污许可证核发", flow="XK-TY")
-    if case == "duplicate-item-id":
-        _item_as(cat, "items/T-XK-007.yaml", ident="T-XK-001", name="另一个事项")
-    else:
-        CASES[case][0](cat)
+    _scenario(cat, case)
     catalogue = load_catalogue(cat.root, use_cache=False)  # validated as it is read, as in a real run
     problems = {sf.path: sf.problems for sf in catalogue.files() if sf.ok}
     for rule in LOCAL:  # exactly the partition an incremental run uses
@@ -99,16 +103,11 @@ def _watched(data: dict) -> Watched:
     return Watched(out, set(SUMMARY_FIELDS))
 
 
-@pytest.mark.parametrize("case", sorted(CASES) + ["duplicate-item-id"])
+@pytest.mark.parametrize("case", CASE_NAMES)
 def test_rules_across_items_read_only_the_summary(cat, case):
     """An unchanged item is recalled as its summary: the rules that compare items must find the
     same with it, and must not even ask for anything else."""
-    cat.item(ident="T-XK-008", name="建设项目环境影响报告书审批")
-    cat.item(ident="T-XK-009", name="排污许可证核发", flow="XK-TY")
-    if case == "duplicate-item-id":
-        _item_as(cat, "items/T-XK-007.yaml", ident="T-XK-001", name="另一个事项")
-    else:
-        CASES[case][0](cat)
+    _scenario(cat, case)
     catalogue = load_catalogue(cat.root, use_cache=False)
     slim = dataclasses.replace(catalogue, items=[dataclasses.replace(sf, data=_watched(sf.data)) if sf.ok else sf
                                                  for sf in catalogue.items])
