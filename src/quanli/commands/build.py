@@ -107,7 +107,7 @@ def render_all(view, epoch: int, progress=None, reuse: Reuse | None = None,
                scan: Scan | None = None) -> tuple[dict[str, bytes | Kept], dict[str, str]]:
     """Every deliverable as (relative path -> bytes), and the key of each reusable group; with
     ``scan``, each newly rendered item's files are scanned for its secrets as they are made."""
-    from quanli.render import bundle, flowchart, sheet, site, table
+    from quanli.render import flowchart, sheet, site, table
 
     files: dict[str, bytes] = {}
     keys: dict[str, str] = {}
