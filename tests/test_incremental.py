@@ -173,3 +173,30 @@ def test_items_checked_in_worker_processes_give_the_same_findings(tmp_path, monk
     assert _verdict(root) == alone  # cold, with the cache being filled
     assert _verdict(root, "--no-cache") == alone
     assert any('"QL802"' in f for f in alone)
+
+
+def test_a_spawned_worker_gets_everything_it_needs(tmp_path):
+    """Windows and macOS start workers by spawning a fresh interpreter: what is sent must pickle
+    and the worker must load the rules itself. Parse and check a share there, as Windows would."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from quanli.check.run import ItemCheck
+    from quanli.loader.catalogue import _parse_chunk, _parse_packed, _unpack, read_catalogue
+
+    root = tmp_path / "amr"
+    shutil.copytree(SAMPLES / "county-amr", root, ignore=shutil.ignore_patterns(".quanli-cache"))
+    (root / "flows" / "BROKEN.yaml").write_text("id: [\n", encoding="utf-8")  # a shared file that failed to parse
+    target = sorted((root / "items").iterdir())[3]
+    target.write_text(target.read_text(encoding="utf-8").replace("\nname: ", "\nname: 待定", 1), encoding="utf-8")
+    snap = read_catalogue(root)
+    shared = [sf for sf in snap.files if sf.kind != "item"]
+    for sf, (data, facts, failure, problems) in zip(shared, _parse_chunk([(sf.blob, sf.kind) for sf in shared])):
+        sf.data, sf.facts, sf.failure, sf.problems = data, facts, failure, problems
+    work = [(sf.blob, sf.kind, sf.path, sf.rel) for sf in snap.files if sf.kind == "item"]
+    check = ItemCheck(snap.root, {}, None, snap.strays, snap.missing, shared=shared)
+    here = check.rows_for(work, _parse_chunk(work))
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        parsed, rows = _unpack(pool.submit(_parse_packed, work, check).result())
+    assert rows == here and any(rows.values())
+    assert [p[0] for p in parsed] == [p[0] for p in _parse_chunk(work)]
