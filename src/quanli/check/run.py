@@ -65,7 +65,7 @@ def check_snapshot(snap, use_cache: bool = True, selected: set[Path] | None = No
         check = ItemCheck(snap.root, overrides, active, snap.strays, snap.missing)  # items checked where parsed
         catalogue = parse_snapshot(snap, use_cache=use_cache, given=given, check=check)
         catalogue.overrides = overrides
-        findings = check_catalogue(catalogue, display=lambda sf: sf.path, active=active, memory=memory, known=check.found)
+        findings = check_catalogue(catalogue, memory, display=lambda sf: sf.path, active=active, known=check.found)
         sups = {sf.path: (sf.path, suppress.parse(blob)) for sf, blob in zip(snap.files, snap.blobs) if blob}
         findings = suppress.apply(findings, {k: v for k, v in sups.items() if v[1]}, active)
         findings.sort(key=Finding.sort_key)
@@ -118,32 +118,20 @@ def duplicates_across(checked: list[Checked]) -> list[Finding]:
     return out
 
 
-def check_catalogue(catalogue: Catalogue, selected: set[Path] | None = None,
-                    display: Callable[[SourceFile], str] | None = None, active: set[str] | None = None,
-                    memory: "FindingMemory | None" = None, known: dict | None = None) -> list[Finding]:
-    """Every finding about the catalogue. With ``memory``, items whose content and shared files
-    are unchanged since a run it remembers are not checked again (their findings are recalled);
+def check_catalogue(catalogue: Catalogue, memory: "FindingMemory", display: Callable[[SourceFile], str] | None = None,
+                    active: set[str] | None = None, known: dict | None = None) -> list[Finding]:
+    """Every finding about the catalogue. Items whose content and shared files are unchanged
+    since a run ``memory`` remembers are not checked again (their findings are recalled);
     ``known``: item path -> finding rows of the item-local rules, already found (by ItemCheck)."""
     load_all()
     cwd = os.getcwd()
     display = display or (lambda sf: display_path(sf.path, cwd))
-    # always validate every file: it also turns numbers typed where text is wanted back into
-    # text, which every other rule relies on; only the findings depend on QL110 being selected
+    # every file is validated: it also turns numbers typed where text is wanted back into text,
+    # which every other rule relies on; the loader does it as it reads
     problems = {sf.path: sf.problems if sf.problems is not None else list(schema_check.validate(sf.kind, sf.data))
-                for sf in catalogue.files() if sf.ok}  # the loader validates as it reads; other callers did not
+                for sf in catalogue.files() if sf.ok}
     rules = [rule for rule in RULES.values() if rule.check is not None and (active is None or rule.id in active)]
-    if memory is None:
-        ctx = Context(catalogue, display)
-        _file_findings(ctx, catalogue.files(), problems, active)
-        for rule in rules:
-            rule.check(ctx)
-        findings = ctx.findings
-        place(findings)
-    else:
-        findings = _incremental(catalogue, display, active, problems, rules, memory, known or {})
-    if selected is not None:
-        chosen = {str(p) for p in selected}
-        findings = [f for f in findings if f.abs_path is not None and str(Path(f.abs_path).resolve()) in chosen]
+    findings = _incremental(catalogue, display, active, problems, rules, memory, known or {})
     findings.sort(key=Finding.sort_key)
     return findings
 

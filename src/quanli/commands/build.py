@@ -72,7 +72,7 @@ class Reuse:
     file is still what that build wrote; reused files are not read (see ``Kept``)."""
 
     def __init__(self, out: Path, keys: dict[str, str], listing: dict, records: dict) -> None:
-        self.out, self.keys, self.used = out, keys, 0
+        self.out, self.keys = out, keys
         self.listing = listing if isinstance(listing, dict) else {}
         self.records = records if isinstance(records, dict) else {}
 
@@ -85,7 +85,6 @@ class Reuse:
             if old is None:
                 return None
             found[name] = old
-        self.used += 1
         return found
 
 

@@ -15,13 +15,6 @@ def zip_time(epoch: int) -> tuple[int, int, int, int, int, int]:
     return time.gmtime(max(epoch, ZIP_EPOCH_MIN))[:6]
 
 
-def deterministic_zip(files: dict[str, bytes], epoch: int) -> bytes:
-    """Entries sorted by name, fixed timestamps and permissions, fixed compression."""
-    buf = io.BytesIO()
-    write_zip(buf, files, epoch)
-    return buf.getvalue()
-
-
 class Bundle:
     """The 一盘 ZIP, written straight to its file by ``write_tree`` (never held in memory).
 
@@ -32,12 +25,11 @@ class Bundle:
 
     def __init__(self, files: dict, epoch: int, digests: dict[str, str], previous: tuple[str, dict] | None = None) -> None:
         self.files, self.epoch, self.digests, self.previous = files, epoch, digests, previous
-        self.copied = 0
 
     def write(self, path: str) -> None:
         try:
             with open(path, "wb") as fh:
-                self.copied = write_zip(fh, self.files, self.epoch, self.digests, self.previous)
+                write_zip(fh, self.files, self.epoch, self.digests, self.previous)
         except (OSError, zipfile.BadZipFile, ValueError, EOFError):
             if self.previous is None:
                 raise
