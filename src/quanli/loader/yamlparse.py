@@ -206,6 +206,15 @@ def parse(text: str, track: bool = False, facts: list | None = None) -> tuple[An
     trailing whitespace (plain scalars are trimmed by YAML itself).
     """
     _check_control(text)
+    if not track:
+        from quanli.loader import fastyaml  # the plain shape quanli fmt writes, read without libyaml
+
+        found: list | None = [] if facts is not None else None
+        data = fastyaml.parse(text, found)
+        if data is not None:
+            if found:
+                facts.extend(found)  # type: ignore[union-attr]
+            return data, None
     parser = _Parser(text)
     get = parser.get_event
     values: dict = {}
