@@ -177,7 +177,7 @@ def _parse_all(work: list[tuple], jobs: int, check=None) -> list[Parsed]:
             check.found.update(check.rows_for(work, parsed))
         return parsed
     workers = min(jobs - 1, 60)  # Windows refuses more than 61 worker processes
-    share = len(work) * 9 // (10 * jobs)  # per worker: slightly less, it also packs its result
+    share = len(work) // jobs  # equal shares: a worker packs its result, this process starts the pool (measured)
     mine = len(work) - share * workers
     parts = [work[mine + i * share: mine + (i + 1) * share] for i in range(workers)]
     try:

@@ -20,7 +20,7 @@ import re
 from sys import intern
 from typing import Any
 
-from quanli.loader.yamlparse import SHARED_TEXT, resolve_plain
+from quanli.loader.yamlparse import _NUMERIC_START, SHARED_TEXT, resolve_plain
 
 # Anything but printable ASCII, the line feed and the plain BMP/astral text YAML reads
 # as itself: tabs, CR, NEL, U+2028/2029 (YAML line breaks) and U+FEFF (libyaml skips it
@@ -52,6 +52,11 @@ _FLOW_KEY = re.compile(r" *([A-Za-z_][A-Za-z0-9_]{0,99}): +")
 _FLOW_EMPTY = re.compile(r" *[\]}]")
 _FLOW_NEXT = re.compile(r" *[,\]}]")
 _TRAILER = re.compile(r"(?: +#.*)? *\Z")
+# a plain scalar may not start with an indicator (YAML allows some of these when followed by
+# a non-space, e.g. -5 or :x; those rare cases go to the full reader)
+_PLAIN_START = frozenset("-?:,[]{}#&*!|>'\"%@`")
+_FLOW_SPECIAL = re.compile(r"['\"\[\]{}#]")
+_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,99}\Z").match
 MAX_DEPTH = 60
 
 
@@ -61,18 +66,59 @@ def _quoted(value: str, facts: list | None, line: int, column: int) -> str:
     return intern(value) if len(value) <= SHARED_TEXT else value
 
 
-def _plain(value: str) -> Any:
-    value = resolve_plain(value)
-    return intern(value) if type(value) is str and len(value) <= SHARED_TEXT else value
-
-
 _DECLINE = object()
+_SHORT: dict = {}  # short plain text -> its value: department names, 原件, 1 … repeat in every file
+
+
+def _plain(text: str) -> Any:
+    """A plain scalar's value (``text`` trimmed, not empty)."""
+    if len(text) > SHARED_TEXT:
+        return resolve_plain(text) if text[0] in _NUMERIC_START else text
+    value = _SHORT.get(text, _DECLINE)
+    if value is _DECLINE:
+        value = resolve_plain(text)
+        if type(value) is str:
+            value = intern(value)
+        if len(_SHORT) > 100_000:
+            _SHORT.clear()
+        _SHORT[text] = value
+    return value
+
+
+def _simple_flow(rest: str, is_map: bool) -> Any:
+    """``[a, b]`` or ``{k: v, l: w}`` of plain scalars only, the common case, by splitting; None
+    when the collection holds anything else (or is empty), for ``_flow`` to read."""
+    close = rest.find("}" if is_map else "]")
+    if close < 0 or not _TRAILER.match(rest, close + 1):
+        return None
+    inner = rest[1:close]
+    if _FLOW_SPECIAL.search(inner) or not inner.strip(" "):
+        return None
+    if is_map:
+        out: Any = {}
+        for part in inner.split(","):
+            key, colon, text = part.partition(": ")
+            key, text = key.lstrip(" "), text.strip(" ")
+            if not colon or not text or ":" in text or text[0] in _PLAIN_START or not _KEY(key) or key in out:
+                return None
+            out[intern(key)] = _plain(text)
+        return out
+    out = []
+    for part in inner.split(","):
+        text = part.strip(" ")
+        if not text or ":" in text or text[0] in _PLAIN_START:
+            return None
+        out.append(_plain(text))
+    return out
 
 
 def _flow(rest: str, line: int, column: int, facts: list | None) -> Any:
     """``[a, 'b']`` or ``{k: v, k2: 'w'}`` of scalars on one line (``rest`` runs to the end of
     the line, ``column`` is where it starts); ``_DECLINE`` for anything else."""
     is_map = rest[0] == "{"
+    simple = _simple_flow(rest, is_map)
+    if simple is not None:
+        return simple
     close = "}" if is_map else "]"
     m = _FLOW_EMPTY.match(rest, 1)
     if m is not None:  # [] or {}
@@ -119,9 +165,12 @@ def parse(text: str, facts: list | None = None) -> dict | None:
     if _UNUSUAL.search(text):
         return None
     root: dict = {}
-    frames: list = []  # (indent, container, is_map), innermost last
+    # the innermost open collection (indent, container, is_map), and the ones around it
+    indent_at, container, is_map = -1, None, True
+    stack: list = []
     pending = None  # (indent, mapping, key): a key whose value may be the block below it
     match = _LINE.match
+    short = _SHORT
     end = len(text)
     pos = 0
     number = 0
@@ -134,73 +183,71 @@ def parse(text: str, facts: list | None = None) -> dict | None:
         kind = m.lastgroup
         if kind == "blank":
             continue
-        indent_, _, dash, key, sq, dq, flow, plain = m.groups()
-        indent = len(indent_)
+        spaces, _, dash, key, sq, dq, flow, plain = m.groups()
+        indent = len(spaces)
         if pending is not None:
             p_indent, p_map, p_key = pending
             pending = None
             # the key's value is the block that starts here; a sequence may sit at the key's
             # own indent ("key:\n- a", as quanli fmt writes it)
             if indent > p_indent or (dash and indent == p_indent):
-                if len(frames) >= MAX_DEPTH:
+                if len(stack) >= MAX_DEPTH:
                     return None
-                new: Any = [] if dash else {}
-                p_map[p_key] = new
-                frames.append((indent, new, not dash))
-        elif not frames:
+                stack.append((indent_at, container, is_map))
+                container = [] if dash else {}
+                p_map[p_key] = container
+                indent_at, is_map = indent, not dash
+        elif container is None:
             if indent or dash:
                 return None
-            frames.append((0, root, True))
-        while frames[-1][0] > indent:
-            frames.pop()
-        if not dash and not frames[-1][2] and len(frames) > 1 and frames[-2][0] == indent:
-            frames.pop()  # a key after a sequence that sat at its mapping's indent
-        f_indent, container, is_map = frames[-1]
-        if f_indent != indent:
+            indent_at, container = 0, root
+        while indent_at > indent:
+            indent_at, container, is_map = stack.pop()
+        if not dash and not is_map and stack and stack[-1][0] == indent:
+            indent_at, container, is_map = stack.pop()  # a key after a sequence at its mapping's indent
+        if indent_at != indent:
             return None
+        if kind == "plain":
+            if plain[-1] == " ":
+                plain = plain.rstrip(" ")
+            value = short.get(plain, _DECLINE)
+            if value is _DECLINE:
+                value = _plain(plain)
+        elif kind == "sq":
+            value = _quoted(sq.replace("''", "'") if "''" in sq else sq, facts, number, m.start(kind) - start)
+        elif kind == "dq":
+            value = _quoted(dq, facts, number, m.start(kind) - start)
+        elif kind == "flow":
+            value = _flow(flow, number, m.start(kind) - start + 1, facts)
+            if value is _DECLINE:
+                return None
+        else:
+            value = _DECLINE  # nothing after "key:" or "- "
         if dash:
             if is_map:
                 return None
             if key is None:  # "- value"
-                if kind == "plain":
-                    container.append(_plain(plain.rstrip(" ") if plain[-1] == " " else plain))
-                elif kind == "sq":
-                    container.append(_quoted(sq.replace("''", "'"), facts, number, m.start(kind) - start))
-                elif kind == "dq":
-                    container.append(_quoted(dq, facts, number, m.start(kind) - start))
-                elif kind == "flow":
-                    value = _flow(flow, number, m.start(kind) - start + 1, facts)
-                    if value is _DECLINE:
-                        return None
-                    container.append(value)
-                else:  # "-" alone: a nested block or null; not our shape
+                if value is _DECLINE:  # "-" alone: a nested block or null; not our shape
                     return None
+                container.append(value)
                 continue
             # "- key: ...": a mapping whose keys sit two columns in
-            if len(frames) >= MAX_DEPTH:
+            if len(stack) >= MAX_DEPTH:
                 return None
-            container = {}
-            frames[-1][1].append(container)
-            frames.append((indent + 2, container, True))
+            new: dict = {}
+            container.append(new)
+            stack.append((indent_at, container, is_map))
+            indent_at, container, is_map = indent + 2, new, True
         elif not is_map or key is None:
             return None
         if key in container:
             return None
         key = intern(key)
-        if kind == "plain":
-            container[key] = _plain(plain.rstrip(" ") if plain[-1] == " " else plain)
-        elif kind == "sq":
-            container[key] = _quoted(sq.replace("''", "'"), facts, number, m.start(kind) - start)
-        elif kind == "dq":
-            container[key] = _quoted(dq, facts, number, m.start(kind) - start)
-        elif kind == "flow":
-            value = _flow(flow, number, m.start(kind) - start + 1, facts)
-            if value is _DECLINE:
-                return None
-            container[key] = value
-        else:  # "key:" (maybe with a comment): null, or the block on the lines below
+        if value is _DECLINE:  # "key:" (maybe with a comment): null, or the block on the lines below
             container[key] = None
-            pending = (indent + 2 if dash else indent, container, key)
-    if not frames:
+            pending = (indent_at, container, key)
+        else:
+            container[key] = value
+    if container is None:
         return None  # empty, or only comments
     return root

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections import defaultdict
 from typing import IO
 
@@ -12,7 +13,6 @@ _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO:
 
 def _source_lines(path) -> list[str] | None:
     """The file's lines, only for a regular file of sane size that is not a symbolic link."""
-    import os
     import stat
 
     from quanli.loader.yamlparse import MAX_FILE_BYTES
@@ -58,11 +58,14 @@ def _lines(findings: list[Finding], summary, lang: str):
 
 
 def render(findings: list[Finding], summary, lang: str, stream: IO[str]) -> None:
+    if not _may_colour(stream):  # not a terminal: plain text without even importing rich
+        _plain(findings, summary, lang, stream)
+        return
     from rich.console import Console
 
     console = Console(file=stream, highlight=False, soft_wrap=True, emoji=False)
     if console.color_system is None:  # a pipe, a file, CI without colour: plain text, no rich machinery
-        stream.write("".join("".join(text for text, _ in line) + "\n" for line in _lines(findings, summary, lang)))
+        _plain(findings, summary, lang, stream)
         return
     from rich.text import Text
 
@@ -71,3 +74,17 @@ def render(findings: list[Finding], summary, lang: str, stream: IO[str]) -> None
         for piece, style in line:
             text.append(piece, style=style)
         console.print(text)
+
+
+def _may_colour(stream: IO[str]) -> bool:
+    """False when rich would surely print without colour: not a terminal, and colour not forced."""
+    if any(os.environ.get(name) for name in ("FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE")):
+        return True
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError, OSError):
+        return False
+
+
+def _plain(findings: list[Finding], summary, lang: str, stream: IO[str]) -> None:
+    stream.write("".join("".join(text for text, _ in line) + "\n" for line in _lines(findings, summary, lang)))
