@@ -403,3 +403,26 @@ def test_a_previous_bundle_that_cannot_be_copied_from_is_not_needed(cat, tmp_pat
     assert build(cat.root, out).exit_code == 0
     assert build(cat.root, fresh).exit_code == 0
     assert all_files(out) == all_files(fresh)
+
+
+@pytest.mark.parametrize("kernel_copy", ["works", "refused"])
+def test_the_bundle_copied_from_the_last_one_is_the_bundle_made_afresh(cat, tmp_path, monkeypatch, kernel_copy):
+    import os
+
+    import quanli.render.bundle as bundle
+
+    cat.item(ident="T-XK-002", name="第二个事项")
+    out = tmp_path / "out"
+    assert build(cat.root, out).exit_code == 0
+    cat.item(ident="T-XK-002", name="第二个事项（已修改）")
+    if kernel_copy == "refused" or not hasattr(os, "copy_file_range"):
+        def refuse(*args):
+            raise OSError(18, "Invalid cross-device link")
+        monkeypatch.setattr(bundle.os, "copy_file_range", refuse, raising=False)
+    assert build(cat.root, out).exit_code == 0
+    fresh = tmp_path / "fresh"
+    assert build(cat.root, fresh, "--no-cache").exit_code == 0
+    name = "quanli-cat-public.zip"
+    assert (out / name).read_bytes() == (fresh / name).read_bytes()
+    with zipfile.ZipFile(out / name) as zf:
+        assert zf.testzip() is None

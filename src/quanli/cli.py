@@ -394,4 +394,29 @@ def main() -> None:
                 stream.reconfigure(errors="replace")  # type: ignore[attr-defined]
             except (AttributeError, ValueError):
                 pass
-    app()
+    try:
+        app()
+    except SystemExit as exc:
+        _leave(exc.code)
+    _leave(0)
+
+
+def _leave(code) -> None:
+    """End the process without freeing every object of the catalogue one by one (as mypy does:
+    0.1-0.2 s of a build of 10,000 items, more at 100,000). Output is flushed first; every file
+    quanli writes is complete and renamed into place before this point."""
+    import threading
+
+    if threading.active_count() > 1:  # never cut short a thread that is still working
+        raise SystemExit(code)
+    if code is None:
+        code = 0
+    elif not isinstance(code, int):
+        print(code, file=sys.stderr)
+        code = 1
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe (quanli validate | head): nothing more to say
+            pass
+    os._exit(code)

@@ -132,7 +132,7 @@ def render_all(view, epoch: int, progress=None, reuse: Reuse | None = None,
     todo = []
     for item in view.items:
         # the flow's key stands for its SVG (the SVG is made from exactly what that key covers)
-        group, key = f"item:{item.id}", _key(header, item, keys.get(f"flow:{item.flow_id}"))
+        group, key = f"item:{item.id}", _key(header, _item_digest(view, item), keys.get(f"flow:{item.flow_id}"))
         keys[group] = key
         old = reuse.get(group, key, _item_names(stems[item.id])) if reuse else None
         if old:
@@ -151,6 +151,17 @@ def render_all(view, epoch: int, progress=None, reuse: Reuse | None = None,
     files["site/table.html"] = site.page(view.heading, table.table_fragment(view) + table.confidential_fragment(view), view).encode("utf-8")
     files["site/style.css"] = (site.CSS + table.TABLE_CSS + sheet.CSS).encode("utf-8")
     return files, keys
+
+
+def _item_digest(view, item) -> bytes:
+    """A digest of everything an item's view holds (remembered with it between builds)."""
+    remembered = view.remembered
+    known = remembered.get(item, "repr") if remembered is not None else None
+    if known is None:
+        known = hashlib.blake2b(repr(item).encode("utf-8", "surrogatepass"), digest_size=16).digest()
+        if remembered is not None:
+            remembered.put(item, "repr", known)
+    return known
 
 
 def _item_names(stem: str) -> list[str]:
@@ -331,14 +342,20 @@ def run(catalog: Path | None, out: Path, audience: str = "public", force: bool =
         return 0
     catalogue = parse_snapshot(snap, use_cache=use_cache)
     catalogue.overrides = cfg.catalog
-    view = build_view(catalogue, audience, _date(source["epoch"]))
+    from quanli.loader.cache import CACHE_DIR, read_payload, write_payload
+    from quanli.render.memo import RenderMemo
+
+    cache_dir = Path(root) / CACHE_DIR
+    memo = RenderMemo(cache_dir if use_cache else None)
+    shared = b"".join(d for sf, d in zip(snap.files, snap.digests) if sf.kind in ("catalog", "laws"))  # what a view reads
+    sources = {sf.rel: RenderMemo.key(shared, d) for sf, d in zip(snap.files, snap.digests) if sf.kind == "item"}
+    view = build_view(catalogue, audience, _date(source["epoch"]), memo=memo, sources=sources)
     # the time stamp inside the packages (ZIP, DOCX, XLSX): the source's day, not its second, so
     # that builds of two commits of one day reuse every output the second did not change
     stamp = calendar.timegm(dt.date.fromisoformat(view.date).timetuple())
-    from quanli.loader.cache import CACHE_DIR, read_payload, write_payload
     from quanli.render.outputs import records_name
 
-    cache_dir, records_file = Path(root) / CACHE_DIR, records_name(out)
+    records_file = records_name(out)
     records = read_payload(cache_dir / records_file) if use_cache else None
     reuse = Reuse(out, previous.get("groups", {}), previous.get("files"), records) if previous.get("audience") == audience else None
     scan = Scan(_secrets(catalogue, view) if audience == "public" else [])
@@ -364,6 +381,7 @@ def run(catalog: Path | None, out: Path, audience: str = "public", force: bool =
                          update=previous.get("audience") == audience and isinstance(previous.get("files"), dict))
     if use_cache:
         write_payload(cache_dir, cache_dir / records_file, records)
+        memo.save()
     if not quiet:
         seconds = time.perf_counter() - started
         print(f"已生成{'内部' if audience == 'internal' else '公开'}版“四个一”：{len(view.items)} 个事项、{len(view.flows)} 张流程图，"

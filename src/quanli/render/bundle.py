@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import time
 import zipfile
 
@@ -29,12 +30,47 @@ class Bundle:
     def write(self, path: str) -> None:
         try:
             with open(path, "wb") as fh:
-                write_zip(fh, self.files, self.epoch, self.digests, self.previous)
+                gathered = Gather(fh)
+                write_zip(gathered, self.files, self.epoch, self.digests, self.previous)
+                gathered.flush()
         except (OSError, zipfile.BadZipFile, ValueError, EOFError):
             if self.previous is None:
                 raise
             self.previous = None  # the previous bundle changed or is damaged: without it
             self.write(path)
+
+
+class Gather:
+    """A write-only file that passes its writes on in pieces of a megabyte: zipfile writes each
+    member's directory entry in four small writes, 120,000 of them for a 10,000-item bundle."""
+
+    PIECE = 1 << 20
+
+    def __init__(self, fp) -> None:
+        self.fp, self.parts, self.size, self.pos = fp, [], 0, fp.tell()
+
+    def write(self, data) -> int:
+        self.parts.append(bytes(data))
+        self.size += len(data)
+        self.pos += len(data)
+        if self.size >= self.PIECE:
+            self.flush()
+        return len(data)
+
+    def tell(self) -> int:
+        return self.pos
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        if whence != 0 or offset != self.pos:  # zipfile only "seeks" to where it is
+            raise OSError("Gather cannot seek")
+        return self.pos
+
+    def flush(self) -> None:
+        if self.parts:
+            self.fp.write(b"".join(self.parts))
+            self.parts.clear()
+            self.size = 0
+        self.fp.flush()
 
 
 def _old_members(previous: tuple[str, dict] | None):
@@ -65,6 +101,9 @@ def _raw(fh, info: zipfile.ZipInfo) -> bytes | None:
     fh.seek(info.header_offset + 30 + name_len + extra_len)
     raw = fh.read(info.compress_size)
     return raw if len(raw) == info.compress_size else None
+
+
+BIG_MEMBER = 1 << 20
 
 
 def write_zip(fp, files: dict, epoch: int, digests: dict[str, str] | None = None,
@@ -125,7 +164,10 @@ def write_zip(fp, files: dict, epoch: int, digests: dict[str, str] | None = None
                     info.compress_type = zipfile.ZIP_STORED if data[:4] == b"PK\x03\x04" else zipfile.ZIP_DEFLATED
                     info.CRC, info.file_size = zlib.crc32(data), len(data)
                     if info.compress_type == zipfile.ZIP_DEFLATED:
-                        packer = zlib.compressobj(6, zlib.DEFLATED, -15)  # what zipfile does at level 6
+                        # level 6, as zipfile does; level 1 for the few large whole-catalogue files
+                        # (tables, index, manifest): four times faster, a quarter larger
+                        level = 1 if len(data) > BIG_MEMBER else 6
+                        packer = zlib.compressobj(level, zlib.DEFLATED, -15)
                         raw = packer.compress(data) + packer.flush()
                     else:
                         raw = data
@@ -150,6 +192,23 @@ def _ends(infos: dict[str, zipfile.ZipInfo]) -> dict[str, int | None]:
 
 
 def _copy(src, dst, start: int, end: int) -> None:
+    if isinstance(dst, Gather) and hasattr(os, "copy_file_range"):
+        try:  # Linux: the kernel copies (or shares) the bytes, without a pass through Python
+            dst.flush()
+            out, at, left = dst.fp.fileno(), start, end - start
+            while left > 0:
+                n = os.copy_file_range(src.fileno(), out, left, at)
+                if n <= 0:
+                    raise OSError("the previous bundle is shorter than its directory says")
+                at, left = at + n, left - n
+            dst.pos += end - start
+            dst.fp.seek(dst.pos)
+            return
+        except (OSError, ValueError, io.UnsupportedOperation) as exc:
+            if isinstance(exc, OSError) and "shorter" in str(exc):
+                raise
+            dst.fp.seek(dst.pos)  # not on this file system: copy through Python from where we are
+            dst.fp.truncate()
     src.seek(start)
     left = end - start
     while left > 0:

@@ -278,27 +278,60 @@ def _memo(view: CatalogueView, key: str, make):
 
 
 def main_rows(view: CatalogueView) -> list[list[str]]:
-    return _memo(view, "rows", lambda: _rows(table_items(view), COLUMNS))
+    return _memo(view, "rows", lambda: _rows(table_items(view), COLUMNS, view.remembered, "cells"))
 
 
 def main_widths(view: CatalogueView) -> list[float]:
     return _memo(view, "widths", lambda: _widths(COLUMNS, main_rows(view), TABLE_WIDTH))
 
 
+def main_heights(view: CatalogueView) -> list[float]:
+    return _memo(view, "heights", lambda: _heights(table_items(view), main_rows(view), main_widths(view),
+                                                   view.remembered, "height"))
+
+
 def conf_rows(view: CatalogueView) -> list[list[str]]:
-    return _memo(view, "conf_rows", lambda: _rows(view.confidential, CONF_COLUMNS))
+    return _memo(view, "conf_rows", lambda: _rows(view.confidential, CONF_COLUMNS, view.remembered, "conf_cells"))
 
 
 def conf_widths(view: CatalogueView) -> list[float]:
     return _memo(view, "conf_widths", lambda: _widths(CONF_COLUMNS, conf_rows(view), CONF_WIDTH))
 
 
-def _rows(view_items: list[ItemView], columns: tuple[Column, ...]) -> list[list[str]]:
-    """Text of each row; 序号 (first column) numbered from 1."""
+def conf_heights(view: CatalogueView) -> list[float]:
+    return _memo(view, "conf_heights", lambda: _heights(view.confidential, conf_rows(view), conf_widths(view),
+                                                        view.remembered, "conf_height"))
+
+
+def _rows(view_items: list[ItemView], columns: tuple[Column, ...], remembered=None, part: str = "") -> list[list[str]]:
+    """Text of each row; 序号 (first column) numbered from 1. With ``remembered``, an item's
+    other cells come from an earlier build when its source is unchanged."""
     rows = []
     for n, item in enumerate(view_items, 1):
-        rows.append([str(n)] + [clean(col.value(item))[:MAX_CELL] for col in columns[1:]])
+        cells = remembered.get(item, part) if remembered is not None else None
+        if cells is None:
+            cells = [clean(col.value(item))[:MAX_CELL] for col in columns[1:]]
+            if remembered is not None:
+                remembered.put(item, part, cells)
+        rows.append([str(n)] + cells)
     return rows
+
+
+def _heights(view_items: list[ItemView], rows: list[list[str]], widths: list[float], remembered=None,
+             part: str = "") -> list[float]:
+    """Each row's height in the XLSX; remembered with the column widths it was worked out for."""
+    out = []
+    shape = tuple(widths)
+    for item, cells in zip(view_items, rows):
+        known = remembered.get(item, part) if remembered is not None else None
+        if known is not None and tuple(known[0]) == shape:
+            out.append(known[1])
+            continue
+        height = _row_height(cells, widths)
+        if remembered is not None:
+            remembered.put(item, part, (shape, height))
+        out.append(height)
+    return out
 
 
 # ---------------------------------------------------------------- XLSX
@@ -430,13 +463,13 @@ def _group_row(ws, row: int, label: str, ncols: int, st: _Styles) -> None:
     ws.merged_cells.add(f"A{row}:{get_column_letter(ncols)}{row}")
 
 
-def _item_rows(ws, row: int, rows: list[list[str]], columns: tuple[Column, ...], widths: list[float], st: _Styles,
+def _item_rows(ws, row: int, rows: list[list[str]], columns: tuple[Column, ...], heights: list[float], st: _Styles,
                raw: dict[int, str] | None = None) -> int:
     """Item rows. With ``raw``, each row is appended empty (openpyxl still writes its height) and
     its cells are kept as ready XML, spliced in after saving (see _splice): the same bytes as
     openpyxl writes, about twenty times faster for 10,000 rows."""
-    for cells in rows:
-        ws.row_dimensions[row].height = _row_height(cells, widths)
+    for cells, height in zip(rows, heights):
+        ws.row_dimensions[row].height = height
         if raw is None:
             out = [_number_cell(ws, int(cells[0]), st)]
             for col, text in zip(columns[1:], cells[1:]):
@@ -522,7 +555,7 @@ def xlsx_bytes(view: CatalogueView, epoch: int | None = None, fast: bool | None 
     # main sheet
     ws = wb.create_sheet(_sheet_name(view.title or "行政权力目录", taken))
     taken.add(ws.title)
-    rows, widths = main_rows(view), main_widths(view)
+    rows, widths, heights = main_rows(view), main_widths(view), main_heights(view)
     _setup_print(ws, view, len(COLUMNS), 3, widths, footer_left)
     meta = clean(meta_text(view)) + (f"　　{INTERNAL_MARK} 不得公开" if view.internal else "")
     _title_rows(ws, heading, meta, len(COLUMNS), st)
@@ -531,7 +564,7 @@ def xlsx_bytes(view: CatalogueView, epoch: int | None = None, fast: bool | None 
     raws.append({} if fast else None)
     for index, (category, items) in enumerate(view.categories, 1):
         _group_row(ws, row, group_label(index, clean(category), len(items)), len(COLUMNS), st)
-        row = _item_rows(ws, row + 1, rows[done:done + len(items)], COLUMNS, widths, st, raws[0])
+        row = _item_rows(ws, row + 1, rows[done:done + len(items)], COLUMNS, heights[done:done + len(items)], st, raws[0])
         done += len(items)
     if not rows:
         _group_row(ws, row, "（本目录暂无事项）", len(COLUMNS), st)
@@ -549,7 +582,7 @@ def xlsx_bytes(view: CatalogueView, epoch: int | None = None, fast: bool | None 
         _title_rows(ws2, title2, meta2, len(CONF_COLUMNS), st)
         _header_row(ws2, 3, CONF_HEADERS, widths2, st)
         raws.append({} if fast else None)
-        _item_rows(ws2, 4, rows2, CONF_COLUMNS, widths2, st, raws[1])
+        _item_rows(ws2, 4, rows2, CONF_COLUMNS, conf_heights(view), st, raws[1])
 
     moment = dt.datetime.fromtimestamp(_epoch(view.date), dt.timezone.utc).replace(tzinfo=None)
     props = wb.properties
@@ -673,22 +706,40 @@ def _e(text: str) -> str:
     return escape(clean(text), quote=True)
 
 
-def _table(columns: tuple[Column, ...], groups: list[tuple[str, list[list[str]]]], css_class: str, empty: str,
-           widths: list[float]) -> str:
+def _tds(columns: tuple[Column, ...], cells: list[str]) -> str:
+    return "".join(f'<td class="c">{_e(t)}</td>' if col.align == "center" else f"<td>{_e(t)}</td>"
+                   for col, t in zip(columns, cells))
+
+
+def _html_rests(view_items: list[ItemView], rows: list[list[str]], columns: tuple[Column, ...], remembered,
+                part: str) -> list[str]:
+    """Each row's cells after 序号 as HTML; remembered between builds like the cells themselves."""
+    out = []
+    for item, cells in zip(view_items, rows):
+        rest = remembered.get(item, part) if remembered is not None else None
+        if rest is None:
+            rest = _tds(columns[1:], cells[1:])
+            if remembered is not None:
+                remembered.put(item, part, rest)
+        out.append(rest)
+    return out
+
+
+def _table(columns: tuple[Column, ...], groups: list[tuple[str, list[list[str]], list[str]]], css_class: str,
+           empty: str, widths: list[float]) -> str:
+    """``groups``: (label, rows, each row's cells after 序号 as HTML)."""
     cols = "".join(f'<col style="width:{w / sum(widths) * 100:.1f}%">' for w in widths)
     head = "".join(f'<th scope="col">{"<br>".join(_e(t) for t in _header_text(c.header, w))}</th>'
                    for c, w in zip(columns, widths))
     parts = [f'<table class="{css_class}">', f"<colgroup>{cols}</colgroup>", f"<thead><tr>{head}</tr></thead>"]
-    for label, rows in groups:
+    for label, rows, rests in groups:
         parts.append("<tbody>")
         if label:
             parts.append(f'<tr class="group"><th colspan="{len(columns)}" scope="rowgroup">{_e(label)}</th></tr>')
-        for cells in rows:
-            tds = "".join(f'<td class="c">{_e(t)}</td>' if col.align == "center" else f"<td>{_e(t)}</td>"
-                          for col, t in zip(columns, cells))
-            parts.append(f'<tr class="item">{tds}</tr>')
+        for cells, rest in zip(rows, rests):
+            parts.append(f'<tr class="item">{_tds(columns[:1], cells[:1])}{rest}</tr>')
         parts.append("</tbody>")
-    if not any(rows for _, rows in groups):
+    if not any(rows for _, rows, _ in groups):
         parts.append(f'<tbody><tr><td class="empty" colspan="{len(columns)}">{_e(empty)}</td></tr></tbody>')
     parts.append("</table>")
     return "\n".join(parts)
@@ -701,9 +752,11 @@ def table_fragment(view: CatalogueView) -> str:
 
 def _table_fragment(view: CatalogueView) -> str:
     rows = main_rows(view)
+    rests = _html_rests(table_items(view), rows, COLUMNS, view.remembered, "html")
     groups, done = [], 0
     for index, (category, items) in enumerate(view.categories, 1):
-        groups.append((group_label(index, category, len(items)), rows[done:done + len(items)]))
+        groups.append((group_label(index, category, len(items)), rows[done:done + len(items)],
+                       rests[done:done + len(items)]))
         done += len(items)
     return _table(COLUMNS, groups, "quanli-table", "本目录暂无事项", main_widths(view))  # widths as in the XLSX
 
@@ -712,7 +765,9 @@ def confidential_fragment(view: CatalogueView) -> str:
     """The 《涉密不宜公开权力目录》 <table>; empty for a public view or when there is none."""
     if not (view.internal and view.confidential):
         return ""
-    return _table(CONF_COLUMNS, [("", conf_rows(view))], "quanli-table confidential", "无", conf_widths(view))
+    rows = conf_rows(view)
+    rests = _html_rests(view.confidential, rows, CONF_COLUMNS, view.remembered, "conf_html")
+    return _table(CONF_COLUMNS, [("", rows, rests)], "quanli-table confidential", "无", conf_widths(view))
 
 
 def html(view: CatalogueView) -> str:

@@ -124,6 +124,8 @@ class CatalogueView:
     # results computed once per view and shared by the formats (table rows, column widths);
     # not an init field, so dataclasses.replace() starts a copy with an empty memo
     memo: dict = field(default_factory=dict, init=False, compare=False, repr=False)
+    # what earlier builds remembered of each item (quanli.render.memo.Remembered), or None
+    remembered: Any = field(default=None, init=False, compare=False, repr=False)
 
     @property
     def internal(self) -> bool:
@@ -192,10 +194,19 @@ def _item(data: dict, laws: dict[str, dict], default_contact: dict) -> ItemView:
     )
 
 
-def build_view(catalogue: Catalogue, audience: str, date: str, version: str = "") -> CatalogueView:
-    """The catalogue as ``audience`` ("public" or "internal") may see it."""
+def build_view(catalogue: Catalogue, audience: str, date: str, version: str = "", memo=None,
+               sources: dict[str, bytes] | None = None) -> CatalogueView:
+    """The catalogue as ``audience`` ("public" or "internal") may see it.
+
+    ``memo`` (quanli.render.memo.RenderMemo) and ``sources`` (each item file's relative path ->
+    its source key) let an unchanged item's view, and its parts of the tables, come from an
+    earlier build."""
     if audience not in ("public", "internal"):
         raise ValueError(audience)
+    from quanli.render import memo as remember
+
+    keys: dict[int, bytes] = {}
+    sources = sources if memo is not None and sources else {}
     laws_data = catalogue.laws.get("laws") if catalogue.laws is not None else None
     laws = {law["id"]: law for law in laws_data or [] if isinstance(law, dict) and isinstance(law.get("id"), str)}
     contact = catalogue.catalog.get("contact") if isinstance(catalogue.catalog.get("contact"), dict) else {}
@@ -205,7 +216,16 @@ def build_view(catalogue: Catalogue, audience: str, date: str, version: str = ""
     for sf in catalogue.items:
         if not sf.ok or sf.data.get("status") in WITHDRAWN:
             continue
-        view = _item(sf.data, laws, contact)
+        key = sources.get(sf.rel)
+        packed = memo.get(key, "view") if key is not None else None
+        if packed is not None:
+            view = remember.unpack(packed)
+        else:
+            view = _item(sf.data, laws, contact)
+            if key is not None:
+                memo.put(key, "view", remember.pack(view))
+        if key is not None:
+            keys[id(view)] = key
         if view.public:
             shown.append(view)
         elif audience == "internal":
@@ -218,10 +238,13 @@ def build_view(catalogue: Catalogue, audience: str, date: str, version: str = ""
     used = {v.flow_id for v in shown}
     flows = {sf.data["id"]: sf.data for sf in catalogue.flows if sf.ok and sf.data.get("id") in used}
     unit = catalogue.catalog.get("unit") if isinstance(catalogue.catalog.get("unit"), dict) else {}
-    return CatalogueView(
+    result = CatalogueView(
         audience=audience, unit=_text(unit.get("name")) or catalogue.root.name,
         title=_text(catalogue.catalog.get("title")) or "行政权力目录",
         version=version or _text(catalogue.catalog.get("version")), date=date, items=shown,
         categories=list(groups.items()), confidential=sorted(confidential, key=lambda v: v.id) if audience == "internal" else [],
         flows=dict(sorted(flows.items())),
     )
+    if memo is not None:
+        result.remembered = remember.Remembered(memo, keys)
+    return result

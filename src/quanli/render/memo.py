@@ -1,0 +1,97 @@
+"""Per-item parts of the whole-catalogue outputs, remembered from one build to the next.
+
+A build after one edit still writes the table (XLSX, CSV, HTML) of every item, and the
+view of every item behind it. What each item contributes -- its view, its table cells, its
+row height -- depends only on the item's file, the shared files (catalog.yaml, laws.yaml)
+and quanli's code. This memo keeps those parts under a digest of exactly that, in
+``.quanli-cache/render-memo.marshal``, so an unchanged item is not worked out again. A
+changed file has another digest and is never served; the file is dropped whole when the
+code changes (the cache's code fingerprint), and entries not used by a build are dropped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from quanli.render.view import ItemView, LawRef, Material
+
+NAME = "render-memo.marshal"
+
+
+class RenderMemo:
+    """Parts by (source key, part name); ``directory`` None remembers nothing between runs."""
+
+    def __init__(self, directory: Path | None) -> None:
+        from quanli.loader.cache import read_payload
+
+        self.directory = directory
+        old = read_payload(directory / NAME) if directory is not None else None
+        self._old: dict = old if isinstance(old, dict) else {}
+        self._new: dict = {}
+        self._changed = False
+
+    @staticmethod
+    def key(shared: bytes, item: bytes) -> bytes:
+        """The source key of an item: its file's digest and the shared files' digest."""
+        return hashlib.blake2b(shared + b"\0" + item, digest_size=16).digest()
+
+    def get(self, key: bytes, part: str):
+        entry = self._new.get(key)
+        if entry is None:
+            entry = self._old.get(key)
+            if entry is None:
+                return None
+            self._new[key] = entry
+        return entry.get(part)
+
+    def put(self, key: bytes, part: str, value) -> None:
+        entry = self._new.get(key)
+        if entry is None:
+            entry = self._new[key] = dict(self._old.get(key) or {})
+        entry[part] = value
+        self._changed = True
+
+    def save(self) -> None:
+        """Keep what this build used (atomically); unwritable caches are not an error."""
+        from quanli.loader.cache import write_payload
+
+        if self.directory is None or not (self._changed or len(self._new) != len(self._old)):
+            return
+        write_payload(self.directory, self.directory / NAME, self._new)
+
+
+class Remembered:
+    """A view's link to the memo: the source key of each of its items (by object identity)."""
+
+    def __init__(self, memo: RenderMemo, keys: dict[int, bytes]) -> None:
+        self.memo, self.keys = memo, keys
+
+    def get(self, item: ItemView, part: str):
+        key = self.keys.get(id(item))
+        return None if key is None else self.memo.get(key, part)
+
+    def put(self, item: ItemView, part: str, value) -> None:
+        key = self.keys.get(id(item))
+        if key is not None:
+            self.memo.put(key, part, value)
+
+
+def pack(item: ItemView) -> tuple:
+    """An ItemView as plain marshal-able data."""
+    values = [getattr(item, name) for name in FIELDS]
+    values[FIELDS.index("basis")] = [(r.title, r.article, r.kind, r.text) for r in item.basis]
+    values[FIELDS.index("materials")] = [(m.name, m.form, m.copies, m.required, m.note) for m in item.materials]
+    values[FIELDS.index("discretion")] = [tuple(d) for d in item.discretion]
+    return tuple(values)
+
+
+def unpack(data: tuple) -> ItemView:
+    item = ItemView(*data)
+    item.basis = [LawRef(*r) for r in item.basis]
+    item.materials = [Material(*m) for m in item.materials]
+    item.discretion = [tuple(d) for d in item.discretion]
+    return item
+
+
+FIELDS = tuple(ItemView.__dataclass_fields__)
