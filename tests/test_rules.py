@@ -189,6 +189,12 @@ CASES = {
     "QL304": (lambda c: c.item(time_limit=tl({"value": 60, "unit": "自然日"}, {"value": 30, "unit": "自然日"})),
               lambda c: c.item(time_limit=tl({"value": 60, "unit": "自然日"}, {"value": 30, "unit": "自然日"}, note="环境影响评价法第二十二条规定六十日")),
               ("items/T-XK-001.yaml", "statutory:")),
+    "QL126": (lambda c: c.write("items/CON.yaml", item(ident="CON", name="另一事项")),
+              lambda c: c.write("items/T-XK-002.yaml", item(ident="T-XK-002", name="另一事项")),
+              ("items/CON.yaml", "id: CON")),
+    "QL127": (lambda c: c.write("items/t-xk-001.yaml", "id: [broken\n"),
+              lambda c: c.write("items/T-XK-002.yaml", item(ident="T-XK-002", name="另一事项")),
+              ("items/t-xk-001.yaml", 1)),
     # QL4xx flows
     "QL406": (lambda c: c.write("flows/XK-TY.yaml", flow_steps(lambda st: st["accept"]["next"][1].update(label="其他"))),
               lambda c: c.write("flows/XK-TY.yaml", flow_steps(lambda st: st["accept"]["next"][1].update(label="其他", **{"return": True}))),

@@ -172,6 +172,10 @@ _PROBLEMS = [  # (needle in "context problem", Chinese explanation); first match
     ("found undefined tag handle", "使用了未定义的标签（!xxx）。请删除感叹号开头的标签。"),
     ("expected <block end>, but found", "缩进没有对齐，或者在同一层混用了“键: 值”和“- 列表项”。"),
     ("found a tab character", _TAB_ZH),
+    ("block sequence entries are not allowed in this context", "这里不能开始“- ”列表：列表要从下一行开始，比上一级的键多缩进，或者给这段文字加上引号。"),
+    ("mapping keys are not allowed in this context", "这里不能出现“? ”：它在 YAML 中表示复杂的键。请给这段文字加上引号。"),
+    ("did not find expected <document start>", "文档结束标记“...”或指令“%”之后还有内容。一个文件只能有一个文档：请删除“...”这一行，或拆成多个文件。"),
+    ("while scanning a block scalar", "“|”或“>”（多行文字）后面同一行只能写“-”“+”或缩进数字，文字要从下一行开始并缩进。"),
 ]
 
 

@@ -1,6 +1,10 @@
-"""QL100-QL110, QL120-QL121: reading files, schema validity and the catalogue layout."""
+"""QL100-QL110, QL120-QL121, QL126-QL127: reading files, schema validity, the catalogue layout and
+file names that another operating system cannot hold."""
 
 from __future__ import annotations
+
+import re
+import unicodedata
 
 from quanli.check.registry import catalogue_rule, describe
 
@@ -42,10 +46,22 @@ describe("QL110", "schema", "error", "不符合格式规范（JSON Schema）", "
                 "一个目录由 catalog.yaml、laws.yaml、items/ 和 flows/ 组成。缺少 laws.yaml 时无法核对法律依据，缺少文件夹多半是路径放错了。",
                 "catalog.yaml、laws.yaml、items/、flows/ 俱全", "缺少 laws.yaml")
 def missing_part(ctx):
+    linked = _linked_folders(ctx)
     for rel in ctx.catalogue.missing:
+        if rel in linked:
+            ctx.report("QL120", ctx.pseudo(rel.rstrip("/")), (),
+                       f"{rel.rstrip('/')} 是符号链接，为安全起见不会被读取（它可能指向目录之外）。请换成普通文件夹。",
+                       f"{rel.rstrip('/')} is a symbolic link and is not followed (it may lead out of the catalogue); use a regular folder.",
+                       line=1, column=1)
+            continue
         ctx.report("QL120", ctx.pseudo(rel.rstrip("/")), (),
                    f"目录缺少 {rel}。" + ("请新建它（可用 quanli init 生成的模板）。" if rel.endswith(".yaml") else "请新建这个文件夹。"),
                    f"the catalogue has no {rel}.", line=1, column=1)
+
+
+def _linked_folders(ctx) -> set[str]:
+    """items/ or flows/ that are symbolic links: reported once, as a missing part (QL120)."""
+    return {s.rel + "/" for s in ctx.catalogue.strays if s.kind == "symlink" and "/" not in s.rel}
 
 
 @catalogue_rule("QL121", "stray-file", "warning", "items/ 或 flows/ 中有不属于目录的文件", "stray file in items/ or flows/",
@@ -53,7 +69,10 @@ def missing_part(ctx):
                 "放在这里容易让人以为它们是目录的一部分。",
                 "items/HB-XK-001.yaml", "items/HB-XK-001.docx")
 def stray_files(ctx):
+    linked = _linked_folders(ctx)
     for stray in ctx.catalogue.strays:
+        if stray.rel + "/" in linked:
+            continue
         if stray.kind == "symlink":
             zh, en = f"{stray.rel} 是符号链接，为安全起见不会被读取（它可能指向目录之外）。请换成普通文件。", f"{stray.rel} is a symbolic link and is not followed."
         elif stray.kind == "special":
@@ -63,3 +82,83 @@ def stray_files(ctx):
         else:
             zh, en = f"{stray.rel} 不是 .yaml 文件，不会被读取。请移出这个文件，或改成 .yaml 文件。", f"{stray.rel} is not a .yaml file and is not read; move it out."
         ctx.report("QL121", ctx.pseudo(stray.rel), (), zh, en, line=1, column=1)
+
+
+# Windows refuses these names for a file, whatever the extension (CON.yaml, aux.txt.yaml), and
+# these characters anywhere in a name; git on Windows then fails to check the file out.
+WINDOWS_RESERVED = frozenset({"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$", *(f"COM{c}" for c in "123456789¹²³"),
+                              *(f"LPT{c}" for c in "123456789¹²³")})
+_WINDOWS_ILLEGAL = re.compile(r'[<>:"|?*\\\x00-\x1f]')
+
+
+def windows_problem(name: str) -> tuple[str, str] | None:
+    """Why ``name`` (one file name) cannot exist on Windows, in Chinese and English; None if it can."""
+    bad = sorted(set(_WINDOWS_ILLEGAL.findall(name)))
+    if bad:
+        shown = " ".join(c if c.isprintable() else f"U+{ord(c):04X}" for c in bad)
+        return f"含有 Windows 文件名中不允许的字符 {shown}", f"it contains characters Windows does not allow in file names: {shown}"
+    base = name.split(".", 1)[0].rstrip(" ").upper()
+    if base in WINDOWS_RESERVED:
+        return f"“{base}”是 Windows 的保留设备名，不能作文件名（加上扩展名也不行）", f"'{base}' is a reserved device name on Windows, with any extension"
+    if name.endswith((" ", ".")):
+        return "以空格或句点结尾，Windows 会把它去掉", "it ends with a space or a dot, which Windows drops"
+    return None
+
+
+@catalogue_rule("QL126", "windows-file-name", "error", "文件名或编号在 Windows 上不能使用", "file name or id not allowed on Windows",
+                "大多数单位用 Windows 办公。CON、PRN、AUX、NUL、COM1–COM9、LPT1–LPT9 是 Windows 的保留设备名（带扩展名也不行），"
+                "< > : \" / \\ | ? * 和控制字符不能出现在文件名中。这样的事项文件在 Windows 上无法检出（git clone 报错、解压时丢失），"
+                "以编号命名的一件（sheets/<编号>.docx）、一图也无法生成。",
+                "items/HB-XK-001.yaml", "items/CON.yaml（id: CON）")
+def windows_file_name(ctx):
+    files = list(ctx.catalogue.items) + ([] if ctx.items_only else list(ctx.catalogue.flows))
+    for sf in files:  # read or not: the file name alone decides
+        name = sf.rel.rsplit("/", 1)[-1]
+        ident = sf.get("id") if sf.ok else None
+        problem = windows_problem(name)
+        if problem is not None:
+            ctx.report("QL126", sf, ("id",) if ident == sf.stem else (),
+                       f"文件名“{name}”在 Windows 上不能使用：{problem[0]}。在 Windows 上检出或解压这个目录时这个文件会出错或丢失，请改名（编号也要一起改）。",
+                       f"file name '{name}' cannot be used on Windows: {problem[1]}; rename the file (and its id).")
+        elif isinstance(ident, str) and ident != sf.stem and (problem := windows_problem(ident + ".yaml")) is not None:
+            ctx.report("QL126", sf, ("id",),
+                       f"编号“{ident}”不能用作 Windows 上的文件名：{problem[0]}。以编号命名的事项文件、一件和一图在 Windows 上都无法创建，请换一个编号。",
+                       f"id '{ident}' cannot name a file on Windows: {problem[1]}; choose another id.")
+    if not ctx.items_only:
+        for stray in ctx.catalogue.strays:
+            name = stray.rel.rsplit("/", 1)[-1]
+            problem = windows_problem(name)
+            if problem is not None:
+                ctx.report("QL126", ctx.pseudo(stray.rel), (),
+                           f"“{stray.rel}”在 Windows 上不能使用：{problem[0]}。在 Windows 上检出或解压这个目录时它会出错或丢失，请改名或移走。",
+                           f"'{stray.rel}' cannot exist on Windows: {problem[1]}; rename or move it.", line=1, column=1)
+
+
+def fold_name(name: str) -> str:
+    """What Windows and macOS compare when they look up a file name: case and Unicode form ignored."""
+    return unicodedata.normalize("NFC", name).casefold()
+
+
+@catalogue_rule("QL127", "case-collision", "error", "文件名只有大小写不同", "file names differ only by case",
+                "Windows 和 macOS 的文件系统不区分大小写：items/HB-XK-001.yaml 和 items/hb-xk-001.yaml 在那里是同一个文件，"
+                "检出时后一个会覆盖前一个，或者 git 一直显示文件被修改。编号相同（不区分大小写）时另由 QL112 报告。",
+                "items/HB-XK-001.yaml 与 items/HB-XK-002.yaml", "items/HB-XK-001.yaml 与 items/hb-xk-001.yaml")
+def case_collision(ctx):
+    cat = ctx.catalogue
+    for folder, files in (("items/", cat.items), ("flows/", cat.flows)):
+        entries = [(sf.rel, sf) for sf in files] + [(s.rel, None) for s in cat.strays if s.rel.startswith(folder)]
+        seen: dict[str, tuple[str, object]] = {}
+        for rel, sf in sorted(entries, key=lambda e: e[0]):
+            first = seen.setdefault(fold_name(rel), (rel, sf))
+            if first[0] == rel:
+                continue
+            other = first[1]
+            if sf is not None and other is not None and sf.ok and other.ok:
+                a, b = sf.get("id"), other.get("id")
+                if isinstance(a, str) and isinstance(b, str) and a.casefold() == b.casefold():
+                    continue  # the ids collide as well: QL112 says so
+            name = rel.rsplit("/", 1)[-1]
+            ctx.report("QL127", sf if sf is not None else ctx.pseudo(rel), (),
+                       f"文件名“{name}”与 {first[0]} 只有大小写不同。在 Windows 和 macOS 上它们是同一个文件，检出时只会留下一个。请改名或删除其中一个。",
+                       f"file name '{name}' differs from {first[0]} only by case: on Windows and macOS they are one file. Rename or delete one.",
+                       line=1, column=1)
