@@ -14,7 +14,7 @@ from test_build import all_files, build
 
 from quanli.loader.catalogue import load_catalogue
 from quanli.render import memo as remember
-from quanli.render.memo import NAME, RenderMemo
+from quanli.render.memo import NAME, SHARDS, RenderMemo
 from quanli.render.view import build_view
 
 
@@ -49,7 +49,7 @@ def test_builds_with_the_memo_write_what_builds_without_it_write(cat, tmp_path):
     cat.item(ident="T-XK-003", name="第三个事项")
     out = tmp_path / "out"
     assert build(cat.root, out).exit_code == 0
-    assert (cat.root / ".quanli-cache" / NAME).is_file()
+    assert any((cat.root / ".quanli-cache" / NAME.format(f"{n:x}")).is_file() for n in range(SHARDS))
 
     # an item edited: its row changes, the others come from the memo
     cat.item(ident="T-XK-002", name="第二个事项（已修改）")
@@ -70,10 +70,26 @@ def test_builds_with_the_memo_write_what_builds_without_it_write(cat, tmp_path):
 def test_a_damaged_memo_is_ignored(cat, tmp_path):
     out = tmp_path / "out"
     assert build(cat.root, out).exit_code == 0
-    (cat.root / ".quanli-cache" / NAME).write_bytes(b"\x00not marshal")
+    for n in range(SHARDS):
+        (cat.root / ".quanli-cache" / NAME.format(f"{n:x}")).write_bytes(b"\x00not marshal")
     cat.item(ident="T-XK-004", name="第四个事项")
     assert build(cat.root, out).exit_code == 0
     assert all_files(out) == _fresh(cat, tmp_path, "fresh")
+
+
+def test_an_edit_rewrites_at_most_two_shards_of_the_memo(cat, tmp_path):
+    for n in range(2, 40):
+        cat.item(ident=f"T-XK-{n:03d}", name=f"第{n}个事项")
+    out = tmp_path / "out"
+    assert build(cat.root, out).exit_code == 0
+    cache = cat.root / ".quanli-cache"
+    before = {p.name: p.stat().st_mtime_ns for p in cache.glob("render-memo-*.marshal")}
+    assert len(before) > 8
+    cat.item(ident="T-XK-002", name="第2个项目")  # as long as before: no column widths, no row heights change
+    assert build(cat.root, out).exit_code == 0
+    after = {p.name: p.stat().st_mtime_ns for p in cache.glob("render-memo-*.marshal")}
+    # the shard of the item's new source key, and the shard that drops its old one
+    assert 1 <= sum(before[name] != after.get(name) for name in before) <= 2
 
 
 def test_the_memo_keeps_only_what_the_last_build_used(cat, tmp_path):

@@ -4,7 +4,7 @@ A build after one edit still writes the table (XLSX, CSV, HTML) of every item, a
 view of every item behind it. What each item contributes -- its view, its table cells, its
 row height -- depends only on the item's file, the shared files (catalog.yaml, laws.yaml)
 and quanli's code. This memo keeps those parts under a digest of exactly that, in
-``.quanli-cache/render-memo.marshal``, so an unchanged item is not worked out again. A
+``.quanli-cache/render-memo-*.marshal``, so an unchanged item is not worked out again. A
 changed file has another digest and is never served; the file is dropped whole when the
 code changes (the cache's code fingerprint), and entries not used by a build are dropped.
 """
@@ -16,7 +16,8 @@ from pathlib import Path
 
 from quanli.render.view import ItemView, LawRef, Material
 
-NAME = "render-memo.marshal"
+NAME = "render-memo-{}.marshal"  # sixteen shards by key: one edit rewrites one of them
+SHARDS = 16
 
 
 class RenderMemo:
@@ -26,10 +27,13 @@ class RenderMemo:
         from quanli.loader.cache import read_payload
 
         self.directory = directory
-        old = read_payload(directory / NAME) if directory is not None else None
-        self._old: dict = old if isinstance(old, dict) else {}
+        self._old: dict = {}
+        for shard in range(SHARDS):
+            old = read_payload(directory / NAME.format(f"{shard:x}")) if directory is not None else None
+            if isinstance(old, dict):
+                self._old.update(old)
         self._new: dict = {}
-        self._changed = False
+        self._dirty: set[int] = set()
 
     @staticmethod
     def key(shared: bytes, item: bytes) -> bytes:
@@ -50,15 +54,24 @@ class RenderMemo:
         if entry is None:
             entry = self._new[key] = dict(self._old.get(key) or {})
         entry[part] = value
-        self._changed = True
+        self._dirty.add(key[0] % SHARDS)
 
     def save(self) -> None:
-        """Keep what this build used (atomically); unwritable caches are not an error."""
+        """Keep what this build used, atomically, rewriting only the shards that changed (or lost
+        entries this build did not use); unwritable caches are not an error."""
         from quanli.loader.cache import write_payload
 
-        if self.directory is None or not (self._changed or len(self._new) != len(self._old)):
+        if self.directory is None:
             return
-        write_payload(self.directory, self.directory / NAME, self._new)
+        shards: list[dict] = [{} for _ in range(SHARDS)]
+        for key, entry in self._new.items():
+            shards[key[0] % SHARDS][key] = entry
+        counts = [0] * SHARDS
+        for key in self._old:
+            counts[key[0] % SHARDS] += 1
+        for shard, entries in enumerate(shards):
+            if shard in self._dirty or len(entries) != counts[shard]:
+                write_payload(self.directory, self.directory / NAME.format(f"{shard:x}"), entries)
 
 
 class Remembered:
