@@ -426,3 +426,31 @@ def test_the_bundle_copied_from_the_last_one_is_the_bundle_made_afresh(cat, tmp_
     assert (out / name).read_bytes() == (fresh / name).read_bytes()
     with zipfile.ZipFile(out / name) as zf:
         assert zf.testzip() is None
+
+
+def test_the_previous_bundle_directory_is_read_as_zipfile_reads_it(cat, tmp_path):
+    from quanli.render.bundle import _directory
+
+    cat.item(ident="T-XK-002", name="第二个事项")
+    out = tmp_path / "out"
+    assert build(cat.root, out).exit_code == 0
+    path = out / "quanli-cat-public.zip"
+    with open(path, "rb") as fh:
+        ours = _directory(fh)
+    with zipfile.ZipFile(path) as zf:
+        theirs = {info.filename: info for info in zf.infolist()}
+    assert ours is not None and set(ours) == set(theirs)
+    for name, info in theirs.items():
+        for field in ("header_offset", "compress_size", "file_size", "CRC", "compress_type", "date_time", "flag_bits"):
+            assert getattr(ours[name], field) == getattr(info, field), (name, field)
+    # a layout our writer never makes is left to zipfile
+    commented = tmp_path / "commented.zip"
+    with zipfile.ZipFile(commented, "w") as zf:
+        zf.writestr("a.txt", "x")
+        zf.comment = b"hello"
+    with open(commented, "rb") as fh:
+        assert _directory(fh) is None
+    with open(tmp_path / "empty.zip", "wb") as fh:
+        fh.write(b"")
+    with open(tmp_path / "empty.zip", "rb") as fh:
+        assert _directory(fh) is None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import struct
 import time
 import zipfile
 
@@ -83,12 +84,62 @@ def _old_members(previous: tuple[str, dict] | None):
     except OSError:
         return None
     try:
-        with zipfile.ZipFile(fh) as zf:
-            infos = {info.filename: info for info in zf.infolist()}
+        infos = _directory(fh)
+        if infos is None:  # ZIP64, a comment, or anything unusual: let zipfile read it
+            with zipfile.ZipFile(fh) as zf:
+                infos = {info.filename: info for info in zf.infolist()}
         return fh, infos, listing if isinstance(listing, dict) else {}
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, struct.error, UnicodeDecodeError):
         fh.close()
         return None
+
+
+class Entry:
+    """What write_zip needs of a member of the previous bundle (the fields of a ZipInfo)."""
+
+    __slots__ = ("filename", "header_offset", "compress_size", "file_size", "CRC", "compress_type", "date_time",
+                 "flag_bits")
+
+    def __init__(self, *values) -> None:
+        for name, value in zip(self.__slots__, values):
+            setattr(self, name, value)
+
+
+_CENTRAL = struct.Struct("<4s6H3L5H2L")  # a central directory entry, as zipfile's structCentralDir
+
+
+def _directory(fh) -> dict[str, Entry] | None:
+    """The central directory of a ZIP as our own writer lays it out (no ZIP64, no comment), read
+    four times faster than zipfile reads it; None for any other layout."""
+    fh.seek(0, 2)
+    size = fh.tell()
+    if size < 22:
+        return None
+    fh.seek(size - 22)
+    end = fh.read(22)
+    if end[:4] != b"PK\x05\x06":
+        return None  # a comment after the end record, or not a ZIP: zipfile knows what to do
+    _, disk, disk_dir, count, total, dir_size, dir_offset, comment = struct.unpack("<4s4H2LH", end)
+    if disk or disk_dir or count != total or count == 0xFFFF or dir_offset == 0xFFFFFFFF or comment:
+        return None
+    if dir_offset + dir_size != size - 22:
+        return None
+    fh.seek(dir_offset)
+    data = fh.read(dir_size)
+    out: dict[str, Entry] = {}
+    pos, unpack = 0, _CENTRAL.unpack_from
+    for _ in range(count):
+        (sig, _made, _need, flags, method, mtime, mdate, crc, csize, usize, nlen, xlen, clen, _disk, _iattr, _eattr,
+         offset) = unpack(data, pos)
+        if sig != b"PK\x01\x02" or 0xFFFFFFFF in (csize, usize, offset):
+            return None
+        start = pos + _CENTRAL.size
+        raw = data[start:start + nlen]
+        name = raw.decode("utf-8") if flags & 0x800 else raw.decode("cp437")
+        when = ((mdate >> 9) + 1980, (mdate >> 5) & 0xF, mdate & 0x1F, mtime >> 11, (mtime >> 5) & 0x3F, (mtime & 0x1F) * 2)
+        out[name] = Entry(name, offset, csize, usize, crc, method, when, flags)
+        pos = start + nlen + xlen + clen
+    return out if pos == dir_size else None
 
 
 def _raw(fh, info: zipfile.ZipInfo) -> bytes | None:
