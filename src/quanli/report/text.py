@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import os
+import re
 from collections import defaultdict
 from typing import IO
 
 from quanli.findings import Finding, Severity
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+# what must not reach a terminal as itself: control characters (an ESC sequence from a file would
+# recolour or rewrite the screen) and bidirectional or zero-width characters (they make the shown
+# line differ from the file); each is shown as U+FFFD, one cell wide, so the caret stays aligned
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
+
+
+def _safe(text: str) -> str:
+    return _UNSAFE.sub("\ufffd", text) if _UNSAFE.search(text) else text
 
 
 def _source_lines(path) -> list[str] | None:
@@ -40,16 +49,16 @@ def _lines(findings: list[Finding], summary, lang: str):
     for f in findings:
         by_file[f.file].append(f)
     for file, group in by_file.items():
-        yield [(file, "bold underline")]
+        yield [(_safe(file), "bold underline")]
         lines = _source_lines(group[0].abs_path) if group[0].abs_path else None
         for f in group:
             style = _STYLE[f.severity]
             where = f"{f.line}:{f.column}"
             ident = f" ({f.item} {f.json_path})" if f.item else (f" ({f.json_path})" if f.path else "")
             yield [(f"  {where:<8} ", None), (f.severity.text(lang), style), (" ", None), (f.rule, "dim"),
-                   (f"  {f.message(lang)}", None), (ident, "dim")]
+                   (_safe(f"  {f.message(lang)}"), None), (_safe(ident), "dim")]
             if lines and f.line and 0 < f.line <= len(lines):
-                src = lines[f.line - 1]
+                src = _safe(lines[f.line - 1])
                 gutter = f"{f.line:>6} | "
                 yield [(gutter, "dim"), (src, None)]
                 yield [(" " * (len(gutter) - 2) + "| " + _caret_pad(src, f.column), None), ("^", style)]

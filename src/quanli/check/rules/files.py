@@ -158,7 +158,9 @@ def case_collision(ctx):
                 if isinstance(a, str) and isinstance(b, str) and a.casefold() == b.casefold():
                     continue  # the ids collide as well: QL112 says so
             name = rel.rsplit("/", 1)[-1]
+            how_zh, how_en = ("只有大小写不同", "only by case") if rel.casefold() == first[0].casefold() else \
+                ("看起来相同（只是 Unicode 字符的组合方式不同）", "only in how its characters are composed (Unicode normalisation)")
             ctx.report("QL127", sf if sf is not None else ctx.pseudo(rel), (),
-                       f"文件名“{name}”与 {first[0]} 只有大小写不同。在 Windows 和 macOS 上它们是同一个文件，检出时只会留下一个。请改名或删除其中一个。",
-                       f"file name '{name}' differs from {first[0]} only by case: on Windows and macOS they are one file. Rename or delete one.",
+                       f"文件名“{name}”与 {first[0]} {how_zh}。在 Windows 和 macOS 上它们是同一个文件，检出时只会留下一个。请改名或删除其中一个。",
+                       f"file name '{name}' differs from {first[0]} {how_en}: on Windows and macOS they are one file. Rename or delete one.",
                        line=1, column=1)
