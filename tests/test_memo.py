@@ -66,6 +66,15 @@ def test_builds_with_the_memo_write_what_builds_without_it_write(cat, tmp_path):
     assert files == _fresh(cat, tmp_path, "fresh2")
     assert "行政许可法（修订）".encode() in files["table/catalog.csv"]
 
+    # a cell that must be written as quoted text: a style the workbook had not registered yet
+    # (the remembered rows hold style ids; they must still be the ids a fresh build gives)
+    cat.item(ident="T-XK-002", name="=SUM(A1)审批")
+    assert build(cat.root, out).exit_code == 0
+    assert all_files(out) == _fresh(cat, tmp_path, "fresh3")
+    cat.item(ident="T-XK-002", name="第二个事项")
+    assert build(cat.root, out).exit_code == 0
+    assert all_files(out) == _fresh(cat, tmp_path, "fresh4")
+
 
 def test_a_damaged_memo_is_ignored(cat, tmp_path):
     out = tmp_path / "out"

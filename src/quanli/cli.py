@@ -407,8 +407,8 @@ def _leave(code) -> None:
     quanli writes is complete and renamed into place before this point."""
     import threading
 
-    if threading.active_count() > 1:  # never cut short a thread that is still working
-        raise SystemExit(code)
+    if threading.active_count() > 1 or sys.getprofile() or sys.gettrace() or "coverage" in sys.modules:
+        raise SystemExit(code)  # a thread still working, or a profiler or coverage that saves at exit
     if code is None:
         code = 0
     elif not isinstance(code, int):

@@ -464,12 +464,19 @@ def _group_row(ws, row: int, label: str, ncols: int, st: _Styles) -> None:
 
 
 def _item_rows(ws, row: int, rows: list[list[str]], columns: tuple[Column, ...], heights: list[float], st: _Styles,
-               raw: dict[int, str] | None = None) -> int:
+               raw: dict[int, str] | None = None, items: list[ItemView] | None = None, remembered=None,
+               part: str = "") -> int:
     """Item rows. With ``raw``, each row is appended empty (openpyxl still writes its height) and
     its cells are kept as ready XML, spliced in after saving (see _splice): the same bytes as
-    openpyxl writes, about twenty times faster for 10,000 rows."""
-    for cells, height in zip(rows, heights):
+    openpyxl writes, about twenty times faster for 10,000 rows. With ``remembered`` (and the
+    rows' ``items``), an unchanged item's cells come from the last build's XML."""
+    for n, (cells, height) in enumerate(zip(rows, heights)):
         ws.row_dimensions[row].height = height
+        if raw is not None and remembered is not None:
+            raw[row] = _remembered_row_xml(ws, row, cells, columns, st, items[n], remembered, part)
+            ws.append([])
+            row += 1
+            continue
         if raw is None:
             out = [_number_cell(ws, int(cells[0]), st)]
             for col, text in zip(columns[1:], cells[1:]):
@@ -486,14 +493,11 @@ _XML_TEXT = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"
                            **{chr(n): f"&#{n};" for n in range(0x80, 0xA0)}})
 
 
-def _row_xml(ws, row: int, cells: list[str], columns: tuple[Column, ...], st: _Styles) -> str:
+def _row_xml(ws, row: int | str, cells: list[str], columns: tuple[Column, ...], st: _Styles) -> str:
     """The cells of one item row as openpyxl's streaming writer lays them out (after _plain_xml);
     styles are registered with the workbook in the same order as writing the cells would."""
     ids = st.cache.setdefault(("row ids", id(ws)), {})  # (column, quoted) -> (letter, style id)
-    number = ids.get(0)
-    if number is None:
-        number = ids[0] = ws.parent._cell_styles.add(  # what Cell.style_id does, without a Cell per value
-            _style_array(ws, st.body_font, st.center, st.border, None, False, st.cache))
+    number = _number_style(ws, st, ids)
     parts = [f'<c r="A{row}" s="{number}" t="n"><v>{int(cells[0])}</v></c>']
     for k, text in enumerate(cells[1:], 2):
         quoted = text.startswith(DANGEROUS)
@@ -504,6 +508,41 @@ def _row_xml(ws, row: int, cells: list[str], columns: tuple[Column, ...], st: _S
         space = ' xml:space="preserve"' if text != text.strip() else ""
         parts.append(f'<c r="{letter}{row}" s="{s}" t="inlineStr"><is><t{space}>{text.translate(_XML_TEXT)}</t></is></c>')
     return "".join(parts)
+
+
+def _number_style(ws, st: _Styles, ids: dict) -> int:
+    """The style id of the 序号 cells, registered with the workbook on first use."""
+    number = ids.get(0)
+    if number is None:
+        number = ids[0] = ws.parent._cell_styles.add(  # what Cell.style_id does, without a Cell per value
+            _style_array(ws, st.body_font, st.center, st.border, None, False, st.cache))
+    return number
+
+
+_ROW = "\x00"  # stands for the row number in a remembered row (clean() keeps NUL out of every text)
+
+
+def _remembered_row_xml(ws, row: int, cells: list[str], columns: tuple[Column, ...], st: _Styles, item: ItemView,
+                        remembered, part: str) -> str:
+    """``_row_xml`` through the memo: the last build's XML of the row with the row number put in,
+    when every cell's style has the same id as then. The styles are registered in the order
+    ``_row_xml`` registers them, so the workbook's style table is the same bytes either way."""
+    ids = st.cache.setdefault(("row ids", id(ws)), {})
+    known = remembered.get(item, part)
+    if known is not None:
+        _number_style(ws, st, ids)
+        combos, style_ids, template = known
+        same = True
+        for (k, quoted), s in zip(combos, style_ids):
+            got = ids.get((k, quoted)) or _column_style(ws, st, ids, k, columns[k - 1], quoted)
+            if got[1] != s:
+                same = False
+        if same:
+            return template.replace(_ROW, str(row))
+    template = _row_xml(ws, _ROW, cells, columns, st)  # type: ignore[arg-type]  # the row number left open
+    combos = tuple((k, text.startswith(DANGEROUS)) for k, text in enumerate(cells[1:], 2))
+    remembered.put(item, part, (combos, tuple(ids[c][1] for c in combos), template))
+    return template.replace(_ROW, str(row))
 
 
 def _column_style(ws, st: _Styles, ids: dict, k: int, col: Column, quoted: bool) -> tuple[str, int]:
@@ -564,7 +603,8 @@ def xlsx_bytes(view: CatalogueView, epoch: int | None = None, fast: bool | None 
     raws.append({} if fast else None)
     for index, (category, items) in enumerate(view.categories, 1):
         _group_row(ws, row, group_label(index, clean(category), len(items)), len(COLUMNS), st)
-        row = _item_rows(ws, row + 1, rows[done:done + len(items)], COLUMNS, heights[done:done + len(items)], st, raws[0])
+        row = _item_rows(ws, row + 1, rows[done:done + len(items)], COLUMNS, heights[done:done + len(items)], st, raws[0],
+                         items, view.remembered, "xlsx")
         done += len(items)
     if not rows:
         _group_row(ws, row, "（本目录暂无事项）", len(COLUMNS), st)
@@ -582,7 +622,8 @@ def xlsx_bytes(view: CatalogueView, epoch: int | None = None, fast: bool | None 
         _title_rows(ws2, title2, meta2, len(CONF_COLUMNS), st)
         _header_row(ws2, 3, CONF_HEADERS, widths2, st)
         raws.append({} if fast else None)
-        _item_rows(ws2, 4, rows2, CONF_COLUMNS, conf_heights(view), st, raws[1])
+        _item_rows(ws2, 4, rows2, CONF_COLUMNS, conf_heights(view), st, raws[1], view.confidential, view.remembered,
+                   "conf_xlsx")
 
     moment = dt.datetime.fromtimestamp(_epoch(view.date), dt.timezone.utc).replace(tzinfo=None)
     props = wb.properties
