@@ -242,3 +242,19 @@ def test_a_real_process_prints_no_traceback(cat, tmp_path, case_id):
         if case.get("secret"):
             assert SECRET not in out and SECRET not in err
     assert snapshot(cat.root, outside) == before
+
+
+@pytest.mark.parametrize("name,refused", [
+    ("T-XK-001.yaml", False), ("CONSOLE.yaml", False), ("COMX.yaml", False), ("说明.txt", False),
+    ("CON.yaml", True), ("nul.yaml", True), ("con.txt.yaml", True), ("AUX .yaml", True), ("COM0.yaml", True),
+    ("LPT9.yaml", True), ("COM¹.yaml", True), ("CONIN$.yaml", True), ("a:b.yaml", True), ("a?b", True),
+    ("a\\b.yaml", True), ("tab\t.yaml", True), ("ends-with-dot.", True), ("ends-with-space ", True),
+])
+def test_windows_file_names(name, refused):
+    from quanli.check.rules.files import windows_problem
+
+    problem = windows_problem(name)
+    assert (problem is not None) == refused
+    if problem:
+        zh, en = problem
+        assert CJK.search(zh) and en and not CJK.search(en.replace(name, ""))

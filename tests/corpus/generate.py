@@ -352,6 +352,8 @@ for id, dest, target, rule, at, note in (
 ):
     CASES.append({"id": id, "category": Z, "note": note, "put": {}, "link": {dest: target}, "exit": 1 if rule != "QL121" else 0,
                   "rule": rule, "at": at, "line": 1, "column": 1, "secret": True})
+CASES.append({"id": "cache-folder-to-outside", "category": Z, "note": "a .quanli-cache committed as a link to a folder outside: never written through",
+              "put": {}, "link": {".quanli-cache": "{outside}"}, "exit": 0, "clean": True})
 CASES.append({"id": "folder-named-yaml", "category": Z, "note": "a folder named items/T-XK-009.yaml", "put": {}, "mkdir": ["items/T-XK-009.yaml"],
               "exit": 0, "rule": "QL121", "at": "items/T-XK-009.yaml", "line": 1, "column": 1})
 case("flow-folder-named-yaml", Z, "a folder named flows/XK-ZZ.yaml holding a flow", {"flows/XK-ZZ.yaml/XK-ZZ.yaml": "id: XK-ZZ\n"},

@@ -52,8 +52,16 @@ def _write(directory: Path, file: Path, payload: object) -> None:
     _write_records(directory, file, [payload])
 
 
+def _linked(directory: Path) -> bool:
+    """A cache folder that is a symbolic link (committed to a repository, say) may lead anywhere:
+    it is neither read nor written through."""
+    return os.path.islink(directory)
+
+
 def _write_records(directory: Path, file: Path, records: list) -> None:
     """Marshal ``records`` one after another into ``file``, atomically (temporary file, rename)."""
+    if _linked(directory):
+        raise OSError(f"{directory} is a symbolic link: the cache is not written through it")
     directory.mkdir(exist_ok=True)
     ignore = directory / ".gitignore"
     if not ignore.exists():
@@ -70,7 +78,7 @@ def _write_records(directory: Path, file: Path, records: list) -> None:
 
 
 def _read(file: Path | None) -> object:
-    if file is None or not file.is_file():
+    if file is None or _linked(file.parent) or not file.is_file():
         return None
     try:
         with open(file, "rb") as fh:
@@ -104,7 +112,7 @@ class ResultCache:
         self.file = directory / "results.marshal" if directory else None
 
     def get(self, key: bytes) -> list | None:
-        if self.file is None or not self.file.is_file():
+        if self.file is None or _linked(self.file.parent) or not self.file.is_file():
             return None
         try:
             with open(self.file, "rb") as fh:

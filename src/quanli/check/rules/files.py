@@ -86,8 +86,8 @@ def stray_files(ctx):
 
 # Windows refuses these names for a file, whatever the extension (CON.yaml, aux.txt.yaml), and
 # these characters anywhere in a name; git on Windows then fails to check the file out.
-WINDOWS_RESERVED = frozenset({"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$", *(f"COM{c}" for c in "123456789¹²³"),
-                              *(f"LPT{c}" for c in "123456789¹²³")})
+WINDOWS_RESERVED = frozenset({"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$", *(f"COM{c}" for c in "0123456789¹²³"),
+                              *(f"LPT{c}" for c in "0123456789¹²³")})
 _WINDOWS_ILLEGAL = re.compile(r'[<>:"|?*\\\x00-\x1f]')
 
 
@@ -106,7 +106,7 @@ def windows_problem(name: str) -> tuple[str, str] | None:
 
 
 @catalogue_rule("QL126", "windows-file-name", "error", "文件名或编号在 Windows 上不能使用", "file name or id not allowed on Windows",
-                "大多数单位用 Windows 办公。CON、PRN、AUX、NUL、COM1–COM9、LPT1–LPT9 是 Windows 的保留设备名（带扩展名也不行），"
+                "大多数单位用 Windows 办公。CON、PRN、AUX、NUL、COM0–COM9、LPT0–LPT9 是 Windows 的保留设备名（带扩展名也不行），"
                 "< > : \" / \\ | ? * 和控制字符不能出现在文件名中。这样的事项文件在 Windows 上无法检出（git clone 报错、解压时丢失），"
                 "以编号命名的一件（sheets/<编号>.docx）、一图也无法生成。",
                 "items/HB-XK-001.yaml", "items/CON.yaml（id: CON）")
