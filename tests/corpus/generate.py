@@ -234,7 +234,8 @@ case("escaped-bell", C, 'an escaped "\\a" in double quotes', {ITEM: rep("name: �
 case("escaped-nul", C, 'an escaped "\\0"', {ITEM: rep("name: 排污许可证核发", 'name: "排污许可证核发\\0"')}, exit=1, rule="QL806", line=2, column=7)
 case("escaped-ansi", C, 'an escaped "\\e[31m"', {ITEM: rep("subject: 测试县生态环境局", 'subject: "\\e[31m测试县生态环境局"')},
      exit=1, rule="QL806", line=4, column=10)
-case("next-line", C, "a raw NEL (U+0085), which YAML reads as a line break", {ITEM: rep("排污许可证核发", "排污许可\x85证核发")}, exit=1, rule="QL101")
+case("next-line", C, "a raw NEL (U+0085), which YAML would read as a line break no editor shows", {ITEM: rep("排污许可证核发", "排污许可\x85证核发")},
+     exit=1, rule="QL101", line=2, column=11, zh="U+0085")
 
 # ---- zero-width and bidirectional characters (QL806) -----------------------------------------
 I = "invisible"
