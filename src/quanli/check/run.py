@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -34,7 +35,12 @@ class Checked:
 
     root: Path
     findings: list[Finding]
-    names: list[tuple[str, str, str, str]]  # (normalised name, name, file path, item id)
+    names_of: Callable[[], list]  # worked out only when asked: most runs check one catalogue
+
+    @cached_property
+    def names(self) -> list[tuple[str, str, str, str]]:
+        """(normalised name, name, file path, item id) of each item."""
+        return [(n[0], n[1], os.path.join(str(self.root), n[2]), n[3]) for n in self.names_of()]
 
 
 def check_snapshot(snap, use_cache: bool = True, selected: set[Path] | None = None, overrides: dict | None = None,
@@ -69,21 +75,28 @@ def check_snapshot(snap, use_cache: bool = True, selected: set[Path] | None = No
         sups = {sf.path: (sf.path, suppress.parse(blob)) for sf, blob in zip(snap.files, snap.blobs) if blob}
         findings = suppress.apply(findings, {k: v for k, v in sups.items() if v[1]}, active)
         findings.sort(key=Finding.sort_key)
-        names = [(normalise_name(sf.data["name"]), sf.data["name"], sf.rel, str(sf.data.get("id")))
-                 for sf in catalogue.items if sf.ok and isinstance(sf.data.get("name"), str)]
-        results.put(key, [[_relative(f.to_row(), snap.root) for f in findings], names])
+        items = catalogue.items
+
+        def names_of() -> list:
+            return [(normalise_name(sf.data["name"]), sf.data["name"], sf.rel, str(sf.data.get("id")))
+                    for sf in items if sf.ok and isinstance(sf.data.get("name"), str)]
+
+        if results.file is not None:
+            names = names_of()
+            results.put(key, [[_relative(f.to_row(), snap.root) for f in findings], names])
+            names_of = lambda: names  # noqa: E731
     else:
         rows, names = cached
         findings = [Finding.from_row(_absolute(row, snap.root)) for row in rows]
+        names_of = lambda: names  # noqa: E731
     # the cache holds paths relative to the catalogue, so a moved or copied catalogue stays right
-    names = [(n[0], n[1], os.path.join(str(snap.root), n[2]), n[3]) for n in names]
     cwd = os.getcwd()
     for f in findings:
         f.file = display_path(f.abs_path, cwd) if f.abs_path else f.file
     if selected is not None:
         chosen = {str(p) for p in selected}
         findings = [f for f in findings if f.abs_path is not None and str(Path(f.abs_path).resolve()) in chosen]
-    return Checked(snap.root, findings, names)
+    return Checked(snap.root, findings, names_of)
 
 
 def _relative(row: tuple, root: Path) -> tuple:
@@ -184,15 +197,17 @@ def _incremental(catalogue: Catalogue, display, active, problems: dict, rules: l
     from quanli.check.registry import summary
 
     root = catalogue.root
+    keeps = memory.keeps  # with --no-cache nothing is remembered: no keys, no summaries
     recalled: list[Finding] = []
     todo: list[SourceFile] = []
     for sf in catalogue.items:
-        entry = memory.get(sf)
+        entry = memory.get(sf) if keeps else None
         if entry is not None:
             recalled += [Finding.from_row(_absolute(row, root)) for row in entry[0]]
         elif sf.path in known:  # checked as it was parsed
             recalled += [Finding.from_row(_absolute(row, root)) for row in known[sf.path]]
-            memory.put(sf, known[sf.path], summary(sf.data) if sf.ok else None)
+            if keeps:
+                memory.put(sf, known[sf.path], summary(sf.data) if sf.ok else None)
         else:
             todo.append(sf)
     local = [rule for rule in rules if not rule.across_items]
@@ -206,9 +221,10 @@ def _incremental(catalogue: Catalogue, display, active, problems: dict, rules: l
     by_item: dict[str, list] = {sf.path: [] for sf in todo}
     for f in fresh:
         by_item[f.abs_path].append(_relative(f.to_row(), root))
-    for sf in todo:
-        memory.put(sf, by_item[sf.path], summary(sf.data) if sf.ok else None)
-    memory.save()
+    if keeps:
+        for sf in todo:
+            memory.put(sf, by_item[sf.path], summary(sf.data) if sf.ok else None)
+        memory.save()
     return recalled + fresh + bare.findings + whole.findings
 
 
@@ -288,9 +304,16 @@ class FindingMemory:
                 self._new[key] = entry
         return entry
 
+    @property
+    def keeps(self) -> bool:
+        """False with --no-cache: nothing to recall, nothing worth remembering."""
+        return self.file is not None
+
     def recalled(self, snap) -> dict[int, dict | None]:
         """File index -> summary, for every item already known."""
-        out = {}
+        out: dict[int, dict | None] = {}
+        if not self._old:
+            return out
         for index, sf in enumerate(snap.files):
             if sf.kind == "item" and snap.blobs[index] is not None:
                 entry = self.get(sf)
