@@ -258,3 +258,33 @@ def test_windows_file_names(name, refused):
     if problem:
         zh, en = problem
         assert CJK.search(zh) and en and not CJK.search(en.replace(name, ""))
+
+
+FORMAT_CASES = ["gbk", "png", "escape-sequence", "escaped-override", "zero-width-in-id", "char-control", "char-quote",
+                "stray-name", "unicode-forms", "billion-laughs", "flow-sequences", "item-to-etc-passwd", "items-folder-to-outside",
+                "long-line-name", "crlf-finding", "cr-only"]
+
+
+@pytest.mark.parametrize("case_id", FORMAT_CASES)
+def test_every_output_format_survives(cat, tmp_path, monkeypatch, case_id):
+    """SARIF and JSON parse as JSON, JUnit as XML, whatever the files held (control characters
+    in names, quotes, bidi characters); GitHub annotations stay one line each."""
+    import xml.etree.ElementTree as ET
+
+    case = BY_ID[case_id]
+    outside = build(case, cat, tmp_path)
+    before = snapshot(cat.root, outside)
+    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
+    for fmt in ("json", "sarif", "junit", "github", "markdown", "text"):
+        for lang in ("zh", "en"):
+            result = run(cat.root, "--format", fmt, "--lang", lang, "--no-cache")
+            assert result.exit_code == case["exit"], (fmt, result.output[-2000:])
+            out = result.stdout
+            if fmt in ("json", "sarif"):
+                json.loads(out)
+            elif fmt == "junit":
+                ET.fromstring(out.encode("utf-8"))
+            elif fmt == "github":
+                assert all(line.startswith("::") for line in out.splitlines() if line and "::" in line[:12])
+            assert case["rule"] in out
+    assert snapshot(cat.root, outside) == before
