@@ -288,3 +288,21 @@ def test_every_output_format_survives(cat, tmp_path, monkeypatch, case_id):
                 assert all(line.startswith("::") for line in out.splitlines() if line and "::" in line[:12])
             assert case["rule"] in out
     assert snapshot(cat.root, outside) == before
+
+
+@pytest.mark.parametrize("case_id", [c["id"] for c in CASES if c.get("link")])
+def test_fmt_never_writes_through_a_link(cat, tmp_path, case_id):
+    """`quanli fmt` rewrites the catalogue's files, never a file a link leads to (and does not crash on one)."""
+    case = BY_ID[case_id]
+    outside = build(case, cat, tmp_path)
+    before = snapshot(outside)
+    links = {str(cat.root / rel): os.readlink(cat.root / rel) for rel in case["link"]}
+    named = [str(cat.root / rel) for rel in case["link"] if (cat.root / rel).is_file()]  # the link itself, named
+    for args in ([str(cat.root), "--check"], [str(cat.root)], *([named] if named else [])):
+        result = invoke("fmt", *args)
+        assert result.exit_code in (0, 1, 2), result.output
+        for mark in MARKS:
+            assert mark not in result.output, result.output
+        assert SECRET not in result.output
+    assert snapshot(outside) == before, "fmt wrote through a symbolic link"
+    assert {p: os.readlink(p) for p in links} == links

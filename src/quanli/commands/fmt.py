@@ -14,10 +14,11 @@ def modeline_for(root: Path, path: Path, kind: str) -> str:
 
 
 def catalogue_files(root: Path) -> list[Path]:
-    out = [root / name for name in ("catalog.yaml", "laws.yaml") if (root / name).is_file()]
+    """The catalogue's YAML files; symbolic links are never followed (validate reports them)."""
+    out = [root / name for name in ("catalog.yaml", "laws.yaml") if (root / name).is_file() and not (root / name).is_symlink()]
     for sub in ("items", "flows"):
         folder = root / sub
-        if folder.is_dir():
+        if folder.is_dir() and not folder.is_symlink():
             out += sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file() and not p.is_symlink())
     return out
 
@@ -39,7 +40,13 @@ def run(paths: list[Path], check: bool, lang: str, use_cache: bool = True) -> in
     changed, failed = [], []
     caches: dict[Path, DigestSet] = {}  # per catalogue: files found canonical (key: path inside it + content)
     for root, path in targets:
-        rel = path.resolve().relative_to(root.resolve()).as_posix()
+        try:  # a file named on the command line may be a link, or be reached through one
+            rel = path.resolve().relative_to(root.resolve()).as_posix() if not path.is_symlink() else None
+        except ValueError:
+            rel = None
+        if rel is None:
+            failed.append((path, "是符号链接或在目录之外，不会改写" if not en else "a symbolic link or outside the catalogue: not rewritten"))
+            continue
         kind = kind_of(rel)
         if kind is None:
             continue
