@@ -299,6 +299,15 @@ def _prepare_out(out: Path, force: bool) -> None:
 
 def run(catalog: Path | None, out: Path, audience: str = "public", force: bool = False, quiet: bool = False,
         lang: str = "zh", use_cache: bool = True, draft: bool = False) -> int:
+    """Build while holding the output folder's lock (a second build into it waits, see quanli.lock)."""
+    from quanli.lock import OutputLock
+
+    with OutputLock(out, lang, quiet):
+        return _run(catalog, out, audience, force, quiet, lang, use_cache, draft)
+
+
+def _run(catalog: Path | None, out: Path, audience: str, force: bool, quiet: bool, lang: str, use_cache: bool,
+         draft: bool) -> int:
     from quanli import config
     from quanli.check.run import check_snapshot
     from quanli.loader.catalogue import discover, parse_snapshot, read_catalogue

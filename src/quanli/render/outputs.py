@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -100,24 +101,55 @@ def write_tree(out: Path, files: dict, marker: dict, digests: dict[str, str], up
             raise QuanliError(f"输出文件名“{name}”会写到输出文件夹之外，已停止。", f"output name '{name}' escapes the output folder.")
     listing = {name: digests[name] for name in files}
     if update and out.is_dir():
-        return _update(out, files, dict(marker, files=listing), digests)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
+        try:
+            return _update(out, files, dict(marker, files=listing), digests)
+        except OSError as exc:
+            raise _write_failed(exc, out, out, "成果文件夹中可能已有一部分文件更新、一部分仍是上一次的；问题解决后重新运行 quanli build 即可补全。",
+                                "Some files may be updated and some not; run quanli build again once fixed.") from None
+    tmp = None
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
+    except OSError as exc:
+        raise _write_failed(exc, out, out, "", "") from None
+    old = None
     try:
         os.chmod(tmp, 0o777 & ~umask())  # mkdtemp makes 0700; the output is an ordinary folder
         records = _write_files(tmp, files, digests, link=True)
         (tmp / MARKER).write_text(json.dumps(dict(marker, files=listing), ensure_ascii=False, sort_keys=True), encoding="utf-8")
-        old = None
         if out.exists():
             old = out.parent / f".{out.name}.old-{os.getpid()}"
             os.replace(out, old)
         os.replace(tmp, out)
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
-    except BaseException:
+    except BaseException as exc:
         shutil.rmtree(tmp, ignore_errors=True)
+        if old is not None and old.is_dir() and not os.path.lexists(out):
+            try:  # stopped between the two renames: the previous build goes back
+                os.replace(old, out)
+            except OSError:
+                pass  # the next build's lock puts it back (quanli.lock.clear_leftovers)
+        if isinstance(exc, OSError):
+            raise _write_failed(exc, tmp, out, "上一次的成果没有改动。" if out.is_dir() else "",
+                                "The previous build was left as it was." if out.is_dir() else "") from None
         raise
     return records
+
+
+def _write_failed(exc: OSError, folder: Path, out: Path, zh_after: str, en_after: str) -> QuanliError:
+    """A write error naming the output file meant (not the temporary folder it was written in)."""
+    from quanli.fsutil import write_error
+
+    target: Path | str = out
+    if exc.filename:
+        try:
+            rel = Path(os.fsdecode(exc.filename)).resolve().relative_to(folder.resolve())
+            own = re.fullmatch(r"\.(.+)\.quanli-\d+\.tmp", rel.name)  # the file beside its place (see _write_files)
+            target = (out / rel.parent / own.group(1) if own else out / rel) if str(rel) != "." else out
+        except ValueError:
+            target = os.fsdecode(exc.filename)
+    return write_error(target, exc, zh_after, en_after)
 
 
 def _write_files(folder: Path, files: dict, digests: dict[str, str], link: bool) -> dict[str, list]:
