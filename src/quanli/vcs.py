@@ -30,6 +30,45 @@ def shallow_error() -> QuanliError:
         "(GitHub Actions: fetch-depth: 0; GitLab CI: GIT_DEPTH: 0).")
 
 
+def missing_error(repo, sha) -> QuanliError:
+    """A git object the repository does not have: a partial clone (``--filter``), or a damaged repository."""
+    ident = sha.decode("ascii", "replace") if isinstance(sha, bytes) else str(sha)
+    partial = False
+    try:
+        config = repo.get_config()
+        partial = any(config.get(section, b"promisor") == b"true" for section in config.sections() if section[:1] == (b"remote",)) \
+            or config.has_section((b"extensions",)) and bool(config.get((b"extensions",), b"partialclone"))
+    except Exception:  # no config to read: say what is known
+        pass
+    if partial:
+        return QuanliError(f"这是部分克隆（git clone --filter），本地缺少 git 对象 {ident[:10]}，quanli 不会自动下载。"
+                           "请运行 git fetch --refetch（git 2.36 以上）取回全部对象，或不加 --filter 重新克隆；"
+                           "在 GitHub Actions 中 actions/checkout 不要设 filter，并设 fetch-depth: 0。",
+                           f"this is a partial clone (git clone --filter): git object {ident[:10]} is not here and quanli does "
+                           "not download it. Run git fetch --refetch, or clone again without --filter.")
+    return QuanliError(f"git 仓库中缺少对象 {ident[:10]}，仓库可能已损坏。请运行 git fsck 检查，或重新克隆。",
+                       f"git object {ident[:10]} is missing: the repository may be damaged (run git fsck).")
+
+
+def is_object_id(value) -> bool:
+    return isinstance(value, bytes) and len(value) in (20, 40) and (len(value) == 20 or bool(re.fullmatch(rb"[0-9a-f]{40}", value)))
+
+
+class objects_present:
+    """``with objects_present(repo):`` turns dulwich's KeyError for a missing object into ``missing_error``."""
+
+    def __init__(self, repo: "Repository") -> None:
+        self.repo = repo
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind, exc, tb) -> bool:
+        if kind is not None and issubclass(kind, KeyError) and exc.args and is_object_id(exc.args[0]):
+            raise missing_error(self.repo.repo, exc.args[0]) from None
+        return False
+
+
 def blob_id(data: bytes) -> bytes:
     """The git blob id (hex) of some bytes, as ``git hash-object`` computes it."""
     return hashlib.sha1(b"blob %d\x00" % len(data) + data).hexdigest().encode()
@@ -137,7 +176,10 @@ class Repository:
         """A blob's bytes: from the object store, or from disk for a working-tree file."""
         if path is not None and path in self._disk:
             return self._disk[path]
-        return self.repo.object_store[sha].data
+        try:
+            return self.repo.object_store[sha].data
+        except KeyError:
+            raise missing_error(self.repo, sha) from None
 
     def tree_files(self, tree: bytes, under: str = "") -> dict[str, bytes]:
         """{repository path: blob id} of the catalogue files in a tree (blobs are not read)."""

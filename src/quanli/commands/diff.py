@@ -30,7 +30,7 @@ def parse_revisions(revs: list[str]) -> tuple[str, str | None, bool]:
 def run(revs: list[str], path: Path | None, fmt: str, lang: str, exit_code: bool) -> int:
     from quanli import history
     from quanli.loader.catalogue import find_catalogue_root
-    from quanli.vcs import Repository, relative_root
+    from quanli.vcs import Repository, objects_present, relative_root
 
     start = (path or Path.cwd()).resolve()
     if not start.exists():
@@ -43,7 +43,8 @@ def run(revs: list[str], path: Path | None, fmt: str, lang: str, exit_code: bool
         start = around
     under = relative_root(repo, start)
     rev_a, rev_b, merge_base = parse_revisions(revs)
-    results = history.diff(repo, rev_a, rev_b, under, merge_base=merge_base)
+    with objects_present(repo):
+        results = history.diff(repo, rev_a, rev_b, under, merge_base=merge_base)
     title = f"quanli diff {rev_a}...{rev_b}" if merge_base else \
         f"quanli diff {rev_a} → {rev_b or ('working tree' if lang == 'en' else '工作区')}"
     _report(results, fmt, lang, title)

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from quanli.errors import QuanliError
-from quanli.vcs import catalogue_in, open_repository
+from quanli.vcs import catalogue_in, objects_present, open_repository
 
 
 def _item_blob(repo, commit, root: str, item_id: str) -> bytes | None:
@@ -39,8 +39,9 @@ def show(spec: str, path: Path | None, lang: str) -> int:
                           "write ITEM_ID@REV, e.g. SJ-XK-001@v1.0.")
     repo, start = open_repository(path)
     commit = repo.commit(rev or "HEAD")
-    root = catalogue_in(repo, start, commit)
-    blob = _item_blob(repo, commit, root, item_id)
+    with objects_present(repo):
+        root = catalogue_in(repo, start, commit)
+        blob = _item_blob(repo, commit, root, item_id)
     if blob is None:
         raise QuanliError(f"版本 {rev or 'HEAD'} 中没有事项 {item_id}（目录 {root}）。可用 quanli log {item_id} 查看它的历史。",
                           f"item {item_id} does not exist at {rev or 'HEAD'} (catalogue {root}).")
@@ -60,8 +61,9 @@ def log(item_id: str, path: Path | None, fmt: str, lang: str) -> int:
 
     repo, start = open_repository(path)
     head = repo.commit("HEAD")
-    root = catalogue_in(repo, start, head)
-    entries = item_log(repo, item_id, head.id, root)
+    with objects_present(repo):
+        root = catalogue_in(repo, start, head)
+        entries = item_log(repo, item_id, head.id, root)
     if fmt == "json":
         rows = [{"commit": e.commit, "date": _when(e.date, e.tz), "author": e.author, "message": e.message,
                  **e.change.to_dict()} for e in entries]

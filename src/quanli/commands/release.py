@@ -63,7 +63,7 @@ def make_note(repo, root: str, base: tuple[str, bytes] | None, head, version: st
 def changelog(rev_from: str | None, rev_to: str | None, path: Path | None, day: str | None, lang: str) -> int:
     from quanli import history
     from quanli.render.changenote import changelog_entry
-    from quanli.vcs import catalogue_in, open_repository
+    from quanli.vcs import catalogue_in, objects_present, open_repository
 
     repo, start = open_repository(path)
     head = repo.commit(rev_to or "HEAD")
@@ -74,7 +74,9 @@ def changelog(rev_from: str | None, rev_to: str | None, path: Path | None, day: 
         base = history.previous_release(repo, head.id, root, skip_head=True)
     own = sorted(history.tags_by_commit(repo).get(head.id, []))
     title = own[-1] if own else (rev_to or ("未发布" if lang != "en" else "unreleased"))
-    sys.stdout.write(changelog_entry(make_note(repo, root, base, head, title, _date(day))))
+    with objects_present(repo):
+        note = make_note(repo, root, base, head, title, _date(day))
+    sys.stdout.write(changelog_entry(note))
     return 0
 
 
@@ -115,7 +117,7 @@ def release(version: str, path: Path | None, day: str | None, allow_empty: bool,
     from quanli.commands import validate
     from quanli.fsutil import write_atomic
     from quanli.render.changenote import changelog_entry, docx, markdown, tally
-    from quanli.vcs import catalogue_in, open_repository
+    from quanli.vcs import catalogue_in, objects_present, open_repository
 
     from dulwich.refs import check_ref_format
 
@@ -144,8 +146,9 @@ def release(version: str, path: Path | None, day: str | None, allow_empty: bool,
         raise QuanliError("目录检查没有通过（见上），没有发布。请先修正问题。", "the catalogue does not validate (see above): nothing released.",
                           exit_code=1)
     author = _identity(repo)
-    base = history.previous_release(repo, head.id, root)
-    note = make_note(repo, root, base, head, version, release_day)
+    with objects_present(repo):
+        base = history.previous_release(repo, head.id, root)
+        note = make_note(repo, root, base, head, version, release_day)
     if base and not note.rows and not note.others and not allow_empty:
         raise QuanliError(f"自上一版本 {base[0]} 以来目录没有变化，没有发布（确需发布时加 --allow-empty）。",
                           f"nothing changed since {base[0]}: not released (use --allow-empty).", exit_code=1)
