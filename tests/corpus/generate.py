@@ -91,16 +91,22 @@ case("utf16-laws", "encoding", "laws.yaml saved as UTF-16 LE with BOM", {"laws.y
 
 # ---- binary files with a .yaml name --------------------------------------------------------
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82"
-case("png", "binary", "a PNG picture saved as an item", {ITEM: PNG}, exit=1, rule="QL100", line=1, column=1, zh="二进制", en="binary")
+case("png", "binary", "a PNG picture saved as an item", {ITEM: PNG}, exit=1, rule="QL100", line=1, column=1, zh="PNG 图片", en="PNG")
 ZIP = (b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00\xdf\xa4\xd2lZ\x01\x00\x00 \x05\x00\x00\x13\x00\x08\x02[Content_Types].xml \xa2\x04\x02("
        + bytes(range(256)) * 4)
-case("docx", "binary", "a Word document (ZIP) renamed to .yaml", {ITEM: ZIP}, exit=1, rule="QL100", line=1, column=1)
+case("docx", "binary", "a Word document (ZIP) renamed to .yaml", {ITEM: ZIP}, exit=1, rule="QL100", line=1, column=1, zh="ZIP", en="ZIP")
 case("xlsx-as-flow", "binary", "an Excel workbook (ZIP) saved as a flow", {"flows/XK-ZZ.yaml": ZIP[:40] + b"xl/workbook.xml" + bytes(600)},
      exit=1, rule="QL100", at="flows/XK-ZZ.yaml", line=1, column=1)
 case("pdf", "binary", "a PDF (no NUL bytes at the start, not UTF-8)", {ITEM: b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n"},
-     exit=1, rule="QL100", line=2, column=2)
+     exit=1, rule="QL100", line=1, column=1, zh="PDF", en="PDF")
 case("elf", "binary", "an executable", {ITEM: b"\x7fELF\x02\x01\x01\x00" + bytes(8) + b"\x02\x00>\x00\x01\x00\x00\x00" + bytes(200)},
-     exit=1, rule="QL100", line=1, column=1)
+     exit=1, rule="QL100", line=1, column=1, zh="二进制", en="binary")
+case("old-excel", "binary", "an .xls workbook (OLE compound file) saved as an item", {ITEM: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504) + "工作表".encode("utf-16-le")},
+     exit=1, rule="QL100", line=1, column=1, zh=".xls", en=".xls")
+case("jpeg", "binary", "a photo of the paper catalogue", {ITEM: b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + bytes(range(256))},
+     exit=1, rule="QL100", line=1, column=1, zh="JPEG", en="JPEG")
+case("rtf", "binary", "an RTF document (ASCII text that is not YAML)", {ITEM: b"{\\rtf1\\ansi\\ansicpg936 {\\fonttbl {\\f0 SimSun;}}\\f0 \\'c5\\'c5\\'ce\\'db}\n"},
+     exit=1, rule="QL100", line=1, column=1, zh="RTF", en="RTF")
 case("random-bytes", "binary", "random bytes (a fixed sequence)", {ITEM: bytes((i * 197 + 89) % 256 for i in range(3000))},
      exit=1, rule="QL100", line=1, column=1)
 

@@ -106,6 +106,20 @@ def resolve_plain(value: str) -> Any:
     return value
 
 
+# files clerks save under a .yaml name by mistake, by their first bytes: named, not guessed at
+_MAGIC = (
+    (b"%PDF-", "PDF 文件", "a PDF file"),
+    (b"PK\x03\x04", "ZIP 压缩包（Word 的 .docx、Excel 的 .xlsx 文件都是这种格式）", "a ZIP archive (Word .docx and Excel .xlsx files are ZIP archives)"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "旧版 Word 或 Excel 文件（.doc、.xls）", "an old Word or Excel file (.doc, .xls)"),
+    (b"\x89PNG\r\n\x1a\n", "PNG 图片", "a PNG picture"),
+    (b"\xff\xd8\xff", "JPEG 图片", "a JPEG picture"),
+    (b"Rar!\x1a\x07", "RAR 压缩包", "a RAR archive"),
+    (b"7z\xbc\xaf\x27\x1c", "7z 压缩包", "a 7z archive"),
+    (b"\x1f\x8b", "gzip 压缩文件", "a gzip file"),
+    (b"{\\rtf", "RTF 文档（写字板、Word 另存的格式）", "an RTF document"),
+)
+
+
 def decode(data: bytes) -> str:
     """Bytes -> text, UTF-8 only (BOM allowed). Raises ParseFailure with advice otherwise."""
     if len(data) > MAX_FILE_BYTES:
@@ -120,6 +134,10 @@ def decode(data: bytes) -> str:
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
         raise ParseFailure("QL100", 1, 1, "文件是 UTF-16 编码（记事本里的“Unicode”）。请另存为 UTF-8 编码（记事本：文件 → 另存为 → 编码选“UTF-8”）。",
                            "the file is UTF-16 encoded (Notepad's \"Unicode\"). Save it as UTF-8 (Notepad: File > Save As > Encoding: UTF-8).")
+    for magic, zh, en in _MAGIC:
+        if data.startswith(magic):
+            raise ParseFailure("QL100", 1, 1, f"这是{zh}，不是 YAML 文本（多半是存错了文件名或扩展名）。请用原来的程序打开它，或换成正确的 YAML 文件。",
+                               f"this is {en}, not YAML text (probably saved under the wrong name). Open it with its own program, or replace it with the right YAML file.")
     head = data[:8192]
     if b"\x00" in head:
         odd, even = head[1::2], head[0::2]
