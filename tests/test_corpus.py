@@ -156,6 +156,7 @@ def test_case(cat, tmp_path, case):
     english = json.loads(en.stdout)
     text = run(root)  # the default text report, with the cache in use
     assert text.exit_code == case["exit"]
+    assert not TERMINAL_UNSAFE.search(text.stdout), "a control or bidirectional character from the file reached the terminal"
 
     for f in findings:
         assert f["message"] and CJK.search(f["message"]), f
