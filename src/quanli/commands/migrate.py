@@ -150,7 +150,7 @@ def import_(file: Path, into: Path, sheet: str | None, mapping_file: Path | None
 
 def _dry_run(report, planned, unit: str, default_scope, fmt: str, lang: str) -> int:
     from quanli.migrate import importer
-    from quanli.yamlfmt import dump_document
+    from quanli.yamlfmt import Unsafe, dump_document
 
     if fmt == "json":
         out = report.to_dict()
@@ -168,7 +168,11 @@ def _dry_run(report, planned, unit: str, default_scope, fmt: str, lang: str) -> 
     print()
     for p in planned[:3]:
         print(f"# {'row' if en else '第'} {p.record.row}{'' if en else ' 行'}：{p.action}")
-        print(dump_document(importer.complete(p.data, p.id, unit, default_scope), "item", "# ...").split("\n", 1)[1])
+        try:
+            print(dump_document(importer.complete(p.data, p.id, unit, default_scope), "item", "# ...").split("\n", 1)[1])
+        except Unsafe as exc:  # as the import itself would say (e.g. a 40-digit number cannot be written as YAML)
+            raise QuanliError(f"{report.file}:{p.record.row}：无法写出事项 {p.id}（{exc}），导入时不会导入任何事项。",
+                              f"{report.file}:{p.record.row}: cannot write item {p.id} ({exc}); an import would import nothing.") from None
     counts = Counter(p.action for p in planned)
     print(("Would create {c}, update {u}, skip {s}." if en else "将新建 {c} 项，更新 {u} 项，跳过已有的 {s} 项。").format(
         c=counts["create"], u=counts["update"], s=counts["skip"] + counts["unchanged"]))

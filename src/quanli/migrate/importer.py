@@ -11,6 +11,7 @@ same ids, and a second import of it finds every row already there.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from dataclasses import dataclass, field
@@ -82,6 +83,8 @@ def _exact(path: str, raw: Any, csv_guard: bool = False) -> tuple[Any, str | Non
     """A value quanli export wrote: read back exactly as written, no 无 → absent, no guessing."""
     if raw is None or raw == "":
         return None, None
+    if isinstance(raw, (dt.date, dt.time, dt.timedelta)):  # Excel made a date (or time) of what was typed: its text
+        return values.text_of(raw), None
     if not isinstance(raw, str):
         return raw, None
     if csv_guard and raw[:1] == "'" and raw[1:2] in ("=", "+", "-", "@", "\t", "\r", "'"):
@@ -219,7 +222,8 @@ def row_to_item(record: Record, mapping: dict[str, str], names: list[str], defau
         data["name"] = sub
     if "basis" not in data and not any(p == "basis" for p in mapping.values()):
         # no basis column: a condition that opens with a citation (《…》第…条规定，…) is the legal basis
-        cited = [c for c in data.get("conditions") or [] if c.startswith("《")]
+        conditions = data.get("conditions")
+        cited = [c for c in conditions if isinstance(c, str) and c.startswith("《")] if isinstance(conditions, list) else []
         entries = [e for c in cited for e in values.citations(c)[0]]
         if entries:
             data["basis"] = entries
@@ -393,6 +397,12 @@ def complete(data: dict, ident: str, unit: str, default_scope: str | None) -> di
     return item
 
 
+def _bases(data: dict) -> list[dict]:
+    """The basis entries that are objects (a column of quanli's own JSON may hold anything: validate reports it)."""
+    basis = data.get("basis")
+    return [b for b in basis if isinstance(b, dict)] if isinstance(basis, list) else []
+
+
 def law_entries(planned: list[Planned], known: list[dict]) -> tuple[list[dict], dict[str, str]]:
     """Laws to add (status 未知) and {cited name: law id} for every basis, known or new."""
     by_name = {values.text_of(law.get("name")): law["id"] for law in known if isinstance(law.get("id"), str)}
@@ -400,7 +410,7 @@ def law_entries(planned: list[Planned], known: list[dict]) -> tuple[list[dict], 
     new: list[dict] = []
     ids: dict[str, str] = {}
     for p in planned:
-        for basis in p.data.get("basis") or []:
+        for basis in _bases(p.data):
             name = values.text_of(basis.get("law")).replace("<", "〈").replace(">", "〉")
             if name in ids:
                 continue
@@ -428,7 +438,7 @@ def law_entries(planned: list[Planned], known: list[dict]) -> tuple[list[dict], 
 
 
 def apply_law_ids(data: dict, ids: dict[str, str]) -> None:
-    for basis in data.get("basis") or []:
+    for basis in _bases(data):
         name = values.text_of(basis.get("law")).replace("<", "〈").replace(">", "〉")
         if name in ids:
             basis["law"] = ids[name]

@@ -11,6 +11,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,6 +20,8 @@ from typing import Any
 from quanli.errors import QuanliError
 
 MAX_HEADER_SCAN = 30  # rows searched for the header
+MAX_DEPTH = 64  # nesting of a JSON value (the YAML reader's limit)
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass
@@ -78,7 +82,8 @@ def _table_from_rows(rows: list[list[Any]], known, merged_down: set[tuple[int, i
             if header and c < len(row):
                 if header in values:  # the same header twice: keep both, the second numbered
                     header = f"{header}#{c + 1}"
-                values[header] = row[c]
+                value = row[c]
+                values[header] = str(value) if isinstance(value, float) and not math.isfinite(value) else value  # NaN, inf: text
                 where[header] = column_letter(c)
         records.append(Record(n, values, where))
     return Table([x for x in headers if x], records, h + 1, sheet)
@@ -115,7 +120,11 @@ def read_xlsx(path: Path, sheet: str | None, known) -> Table:
 def decode_text(raw: bytes, path: Path) -> str:
     """UTF-8 (with or without BOM), else GB18030 (which reads GBK and GB2312)."""
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return raw.decode("utf-16")
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError:  # an odd number of bytes, a broken surrogate pair
+            raise QuanliError(f"{path} 以 UTF-16 的标记开头，但内容不是完整的 UTF-16 文本，无法读取。请另存为“CSV UTF-8”。",
+                              f"{path} starts like UTF-16 but is not valid UTF-16.") from None
     if len(raw) >= 4 and raw.count(b"\x00") * 3 > len(raw):  # UTF-16 without a BOM: every other byte is 0
         for codec in ("utf-16-le", "utf-16-be") if raw[1:2] == b"\x00" else ("utf-16-be", "utf-16-le"):
             try:
@@ -139,7 +148,12 @@ def read_csv(path: Path, known) -> Table:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
     except csv.Error:
         dialect = csv.excel
-    rows = [row for row in csv.reader(io.StringIO(text), dialect)]
+    reader = csv.reader(io.StringIO(text, newline=""), dialect)  # newline="": a lone CR ends a line, as in a file
+    try:
+        rows = [row for row in reader]
+    except csv.Error as exc:  # a field over the csv module's size limit, a quote the dialect cannot close …
+        raise QuanliError(f"{path}:{reader.line_num} CSV 格式错误：{exc}。请用 Excel 或 WPS 打开后另存为“CSV UTF-8”。",
+                          f"{path}:{reader.line_num} invalid CSV: {exc}.") from None
     return _table_from_rows(rows, known)
 
 
@@ -148,11 +162,7 @@ def read_json(path: Path) -> Table:
     records: list[Record] = []
     stripped = text.lstrip()
     if stripped.startswith("[") or stripped.startswith("{") and not _is_json_lines(stripped):
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise QuanliError(f"{path}:{exc.lineno}:{exc.colno} JSON 格式错误：{exc.msg}",
-                              f"{path}:{exc.lineno}:{exc.colno} invalid JSON: {exc.msg}") from None
+        data = _loads(text, path)
         if isinstance(data, dict):  # {"items": [...]} or {"data": [...]} (a portal's envelope), else one item
             envelopes = [v for k, v in data.items() if k in ("items", "data", "list", "rows", "records", "result")
                          and isinstance(v, list) and all(isinstance(x, dict) for x in v)]
@@ -161,16 +171,15 @@ def read_json(path: Path) -> Table:
             raise QuanliError(f"{path} 应当是对象的数组或 JSON Lines。", f"{path} must be an array of objects or JSON Lines.")
         for n, obj in enumerate(data, 1):
             if isinstance(obj, dict):
+                obj = _clean(obj, path)
                 records.append(Record(n, obj, {k: k for k in obj}))
     else:
         for n, line in enumerate(text.split("\n"), 1):  # not splitlines(): U+2028 may sit inside a string
             if not line.strip():
                 continue
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise QuanliError(f"{path}:{n}:{exc.colno} JSON 格式错误：{exc.msg}", f"{path}:{n}:{exc.colno} invalid JSON: {exc.msg}") from None
+            obj = _loads(line, path, n)
             if isinstance(obj, dict):
+                obj = _clean(obj, path)
                 records.append(Record(n, obj, {k: k for k in obj}))
     headers: list[str] = []
     for r in records:
@@ -178,12 +187,43 @@ def read_json(path: Path) -> Table:
     return Table(headers, records)
 
 
+def _clean(value: Any, path: Path, depth: int = 0) -> Any:
+    """A JSON value as the importer may take it: a lone surrogate ("\\ud800", a broken export) cannot
+    be written as UTF-8 and becomes ? (as ``values.text_of`` does for other cells); NaN and
+    infinities (Python's JSON reads them) become their text, which the importer reports; nesting
+    deeper than any item field is refused."""
+    if isinstance(value, str):
+        return value.encode("utf-8", "replace").decode("utf-8") if _SURROGATE.search(value) else value
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if depth > MAX_DEPTH and isinstance(value, (list, dict)):
+        raise QuanliError(f"{path} 中的 JSON 嵌套超过 {MAX_DEPTH} 层，无法导入。", f"{path}: JSON nested deeper than {MAX_DEPTH} levels.")
+    if isinstance(value, list):
+        return [_clean(v, path, depth + 1) for v in value]
+    if isinstance(value, dict):
+        return {_clean(k, path, depth + 1): _clean(v, path, depth + 1) for k, v in value.items()}
+    return value
+
+
+def _loads(text: str, path: Path, line: int | None = None) -> Any:
+    """json.loads with every failure a QuanliError: bad syntax, nesting too deep for the decoder,
+    a number too long for Python to read."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        where = f"{path}:{line or exc.lineno}:{exc.colno}"
+        raise QuanliError(f"{where} JSON 格式错误：{exc.msg}", f"{where} invalid JSON: {exc.msg}") from None
+    except (ValueError, RecursionError) as exc:  # 5,000-digit integers; [[[[… thousands deep
+        where = f"{path}:{line}" if line else f"{path}"
+        raise QuanliError(f"{where} JSON 无法读取：{exc}", f"{where} unreadable JSON: {exc}") from None
+
+
 def _is_json_lines(text: str) -> bool:
     first = text.split("\n", 1)[0]
     try:
         json.loads(first)
         return "\n" in text.strip()
-    except json.JSONDecodeError:
+    except (ValueError, RecursionError):  # a bad first line, too deep, too many digits: read as one document
         return False
 
 
