@@ -67,13 +67,23 @@ def _resolve(node: Any, root: dict) -> dict:
 
 def _inner_comments(mapping) -> bool:
     """Does a value of this mapping end with a comment that really sits before the next key?"""
-    for v in mapping.values():
-        ca = getattr(v, "ca", None)
-        if ca is not None and (ca.items or (ca.comment and any(ca.comment))):
-            last = list(v.keys())[-1] if hasattr(v, "keys") and len(v) else (len(v) - 1 if isinstance(v, list) and v else None)
-            if last is not None and last in ca.items:
-                return True
-    return False
+    return any(_ends_with_comment(v) for v in mapping.values())
+
+
+def _ends_with_comment(v) -> bool:
+    """A comment held by the last key or entry of ``v``, or of its last entry's last entry …: after
+    ``- {law: a}`` the comment is the list's, after ``- law: a`` (the same list once formatted) it is
+    the entry's; both sit before the next key, or formatting twice would not give the same text."""
+    if hasattr(v, "keys") and len(v):
+        last = list(v.keys())[-1]
+    elif isinstance(v, list) and v:
+        last = len(v) - 1
+    else:
+        return False
+    ca = getattr(v, "ca", None)
+    if ca is not None and last in ca.items:
+        return True
+    return _ends_with_comment(v[last])
 
 
 def _order(value: Any, node: dict, root: dict) -> Any:
