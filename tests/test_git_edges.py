@@ -160,3 +160,30 @@ def test_repository_without_commits(cat, tmp_path, monkeypatch):
     for args in (["diff"], ["log", "T-XK-001"], ["show", "T-XK-001"], ["changelog"], ["release", "v1"]):
         refused(invoke(*args), "还没有任何提交")
     works_without_git(cat, tmp_path, lambda *a: (lambda r: (r.exit_code, r.output))(invoke(*a)))
+
+
+def test_a_release_stopped_between_commit_and_tag_is_finished_by_running_it_again(history, cat, monkeypatch):
+    monkeypatch.chdir(cat.root)
+    for key, value in IDENTITY.items():
+        monkeypatch.setenv(key, value)
+    assert invoke("release", "v1", "--date", "2026-09-25").exit_code == 0
+    tag = subprocess.run(["git", "-C", str(history), "cat-file", "-p", "v1"], capture_output=True, text=True).stdout
+    git(history, "tag", "-d", "v1")  # as if the process had been killed after the commit
+    again = invoke("release", "v1", "--date", "2026-09-25")
+    assert again.exit_code == 0 and "已补上标签 v1" in again.output, again.output
+    assert subprocess.run(["git", "-C", str(history), "cat-file", "-p", "v1"], capture_output=True, text=True).stdout == tag
+    refused(invoke("release", "v1"), "已经存在")
+
+
+def test_a_release_stopped_before_its_commit_says_how_to_undo_it(history, cat, monkeypatch):
+    monkeypatch.chdir(cat.root)
+    for key, value in IDENTITY.items():
+        monkeypatch.setenv(key, value)
+    (cat.root / "releases" / "v1").mkdir(parents=True)
+    (cat.root / "releases" / "v1" / "变更说明.md").write_text("# 变更说明\n", encoding="utf-8")
+    (cat.root / ".CHANGELOG.md.k2j3.tmp").write_text("# 变更", encoding="utf-8")
+    result = invoke("release", "v1")
+    assert result.exit_code == 1 and "上一次发布可能被中断了" in result.output and "git checkout -- cat/CHANGELOG.md" in result.output
+    (cat.root / "notes.txt").write_text("别的修改", encoding="utf-8")
+    result = invoke("release", "v1")
+    assert result.exit_code == 1 and "可能被中断" not in result.output and "请先提交或撤销" in result.output

@@ -134,11 +134,21 @@ def release(version: str, path: Path | None, day: str | None, allow_empty: bool,
     if not head_ref.startswith(b"ref: refs/heads/"):
         raise QuanliError("HEAD 没有指向任何分支（detached HEAD），发布提交会不在任何分支上。请先 git switch 到要发布的分支（例如 main）。",
                           "HEAD is detached: switch to the branch to release (e.g. git switch main) first.")
+    prefix = "" if root == "." else root + "/"
+    if head.message.decode("utf-8", "replace").startswith(f"发布 {version}：") and \
+            repo.path_at(head, f"{prefix}{RELEASES}/{version}/变更说明.md") is not None:
+        return _finish_tag(repo, head, version, lang)
     dirty = _dirty(repo, root)
     if dirty:
         shown = "、".join(dirty[:5]) + (f" 等 {len(dirty)} 个文件" if len(dirty) > 5 else "")
-        raise QuanliError(f"工作区有未提交的修改（{shown}）。请先提交或撤销，再发布。",
-                          f"the working tree has uncommitted changes ({', '.join(dirty[:5])}): commit them first.", exit_code=1)
+        ours = all(p == prefix + CHANGELOG or p.startswith(prefix + RELEASES + "/") or (p.rpartition("/")[2].startswith(".")
+                                                                                          and p.endswith(".tmp")) for p in dirty)
+        hint = (f"这些都是 quanli release 写的文件，上一次发布可能被中断了：请撤销它们（git checkout -- {prefix}{CHANGELOG}，"
+                f"删除 {prefix}{RELEASES}/ 中没有提交的文件夹和以“.”开头的 .tmp 文件）后重新发布。") if ours else "请先提交或撤销，再发布。"
+        raise QuanliError(f"工作区有未提交的修改（{shown}）。{hint}",
+                          f"the working tree has uncommitted changes ({', '.join(dirty[:5])}): "
+                          + ("they are what an interrupted quanli release wrote: undo them and release again." if ours
+                             else "commit them first."), exit_code=1)
     catalogue = repo.root / root
     findings = io.StringIO()
     if validate.run([catalogue], "text", lang, stream=findings) != 0:
@@ -193,6 +203,24 @@ def release(version: str, path: Path | None, day: str | None, allow_empty: bool,
         print(f"已发布 {version}：{tally(note)}；提交 {commit_id.decode()[:10]}，标签 {version}。")
         print(f"已写入：{rel(log_path)}、{'、'.join(rel(p) for p in outputs)}。")
         print(f"请在 {note.deadline.isoformat()} 前向{note.report_to}报送变更说明（发布后第 20 个工作日）。推送：git push --follow-tags")
+    return 0
+
+
+def _finish_tag(repo, head, version: str, lang: str) -> int:
+    """HEAD is the release commit of ``version`` but the tag is missing: the release stopped between the
+    commit and the tag (killed, or the tag could not be written). Running it again makes the tag."""
+    from dulwich import porcelain
+
+    author = _identity(repo)
+    try:
+        porcelain.tag_create(repo.repo, version.encode(), author=author, message=head.message, annotated=True,
+                             objectish=head.id, tag_time=head.commit_time, tag_timezone=head.commit_timezone)
+    except Exception as exc:
+        raise QuanliError(f"无法创建标签 {version}（{exc}）。请运行：git tag -a {version} {head.id.decode()[:10]}",
+                          f"could not create tag {version} ({exc}).") from None
+    short = head.id.decode()[:10]
+    print(f"Release {version} was committed ({short}) but not tagged (interrupted?): tag {version} created. Push: git push --follow-tags"
+          if lang == "en" else f"上一次发布 {version} 已提交（{short}）但没有创建标签，可能被中断了：已补上标签 {version}。推送：git push --follow-tags")
     return 0
 
 
