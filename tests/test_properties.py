@@ -154,7 +154,7 @@ def scratch():
         shutil.rmtree(path, ignore_errors=True)
 
 
-@slow(10)
+@slow(20)
 @given(catalogues())
 def test_generated_catalogues_are_valid(scratch, spec):
     items, flows = spec
@@ -211,7 +211,7 @@ def damage(cat: Cat, items: list[dict], changes) -> None:
             cat.write(path, "a:\n" + "".join("  " * d + "- x:\n" for d in range(1, 40 + n * 10)))
 
 
-@slow(40)
+@slow(100)
 @given(catalogues(max_items=4), damages())
 def test_validate_never_crashes_and_gives_findings_or_a_clean_verdict(scratch, spec, changes):
     items, flows = spec
@@ -283,7 +283,7 @@ def private_flows(items: list[dict]) -> set[str]:
     return {i["flow"] for i in items if not is_public(i)} - public
 
 
-@slow(12)
+@slow(15)
 @given(catalogues(need_both=True))
 def test_a_public_build_holds_nothing_of_a_non_public_item(scratch, spec):
     items, flows = spec
@@ -389,7 +389,7 @@ def diff_json(*args: str) -> list[dict]:
 
 
 @pytest.mark.skipif(shutil.which("git") is None, reason="git is needed to make test repositories")
-@slow(15)
+@slow(30)
 @given(st.data())
 def test_diff_of_a_revision_with_itself_is_empty_and_lists_exactly_the_edits(scratch, monkeypatch, data):
     items, flows = data.draw(catalogues(min_items=2, max_items=6))
@@ -456,7 +456,7 @@ def messy_dumps(draw, data: dict) -> str:
     return text
 
 
-@slow(20)
+@slow(40)
 @given(st.data())
 def test_fmt_is_idempotent_and_never_changes_the_data(scratch, data):
     items, flows = data.draw(catalogues(max_items=4))
@@ -496,7 +496,7 @@ TRICKY = st.one_of(st.text(alphabet=st.sampled_from(list("=+-@'\" \t\n\r0１无/
                    st.sampled_from(["无", "010", "1e5", "'=已经加了引号", "=SUM(A1)", "[1, 2]", "{\"a\": 1}", "是", "null", " 前后空格 "]))
 
 
-@slow(24)
+@slow(25)
 @given(catalogues(max_items=5), st.sampled_from(["xlsx", "csv", "json"]), st.lists(TRICKY, max_size=3), st.data())
 def test_export_then_import_gives_the_same_items(scratch, spec, fmt, tricky, data):
     items, flows = spec
