@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,12 @@ import yaml
 from typer.testing import CliRunner
 
 from quanli.cli import app
+
+# the key that seals cache files (quanli.loader.cache._user_key) lives in the user's cache folder:
+# the tests, and the commands they start, keep theirs in a folder of their own
+_KEYS = Path(__import__("tempfile").mkdtemp(prefix="quanli-test-keys-"))
+os.environ["XDG_CACHE_HOME"] = str(_KEYS)
+os.environ["LOCALAPPDATA"] = str(_KEYS)
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "catalogs"

@@ -3,14 +3,19 @@
 The cache lives in ``<catalogue>/.quanli-cache/`` (with its own ``.gitignore``) and maps
 a BLAKE2 digest of a file's bytes to the parsed document. ``marshal`` is used because
 parsed documents are plain dicts, lists, strings and numbers, and it loads several times
-faster than pickle. A corrupt, foreign or unwritable cache is ignored, never fatal.
+faster than pickle. A corrupt, foreign or unwritable cache is ignored, never fatal; every
+cache file is sealed with a key of the user's (see ``_user_key``), so one that quanli did not
+write for this user is never unmarshalled.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
+import io
 import marshal
 import os
+import sys
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -58,8 +63,68 @@ def _linked(directory: Path) -> bool:
     return os.path.islink(directory)
 
 
+SEAL = b"QLC1"  # then a keyed BLAKE2 digest of the rest, then the marshal records
+
+
+@lru_cache(maxsize=None)
+def _user_key() -> bytes:
+    """A random key of this user's, kept outside every catalogue (in the user's cache folder).
+
+    Cache files are sealed with it, and a file whose seal does not match is never unmarshalled:
+    a cache committed to a repository or planted in a shared folder (marshal is not safe on
+    crafted data, and a forged parse or findings cache could make validate pass a bad item or a
+    build show what it should not) is ignored like a foreign one. Where no key can be kept, a
+    key for this process alone: caches work within the run, not across runs."""
+    base = os.environ.get("LOCALAPPDATA") if os.name == "nt" else os.environ.get("XDG_CACHE_HOME")
+    if not base:
+        base = os.path.join(os.path.expanduser("~"), "Library", "Caches") if sys.platform == "darwin" else \
+            os.path.join(os.path.expanduser("~"), ".cache")
+    path = os.path.join(base, "quanli", "cache-key")
+    try:
+        with open(path, "rb") as fh:
+            key = fh.read()
+        if len(key) == 32:
+            return key
+    except OSError:
+        pass
+    key = os.urandom(32)
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".cache-key-")
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(key)
+        try:
+            os.link(tmp, path)  # first writer wins: two processes starting at once agree on one key
+        except FileExistsError:
+            pass
+        except OSError:
+            os.replace(tmp, path)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+        with open(path, "rb") as fh:
+            stored = fh.read()
+        return stored if len(stored) == 32 else key
+    except OSError:
+        return key
+
+
+def _seal(body: bytes) -> bytes:
+    return SEAL + hashlib.blake2b(body, key=_user_key(), digest_size=16).digest() + body
+
+
+def _unseal(data: bytes) -> bytes | None:
+    """The records of a sealed cache file, or None if it was not written by this user's quanli."""
+    if len(data) < 20 or data[:4] != SEAL:
+        return None
+    body = data[20:]
+    if not hmac.compare_digest(data[4:20], hashlib.blake2b(body, key=_user_key(), digest_size=16).digest()):
+        return None
+    return body
+
+
 def _write_records(directory: Path, file: Path, records: list) -> None:
-    """Marshal ``records`` one after another into ``file``, atomically (temporary file, rename)."""
+    """Marshal ``records`` one after another into ``file``, sealed, atomically (temporary file, rename)."""
     if _linked(directory):
         raise OSError(f"{directory} is a symbolic link: the cache is not written through it")
     directory.mkdir(exist_ok=True)
@@ -69,8 +134,8 @@ def _write_records(directory: Path, file: Path, records: list) -> None:
     fd, tmp = tempfile.mkstemp(dir=directory, prefix=".cache-", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:
-            for record in records:
-                fh.write(marshal.dumps(record))  # marshal.dump(x, fh) builds the same bytes first anyway
+            # marshal.dump(x, fh) builds the same bytes first anyway
+            fh.write(_seal(b"".join(marshal.dumps(record) for record in records)))
         os.replace(tmp, file)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -82,7 +147,10 @@ def _read(file: Path | None) -> object:
         return None
     try:
         with open(file, "rb") as fh:
-            header, payload = marshal.loads(fh.read())  # marshal.load(fh) reads in small pieces: 3x slower
+            body = _unseal(fh.read())
+        if body is None:
+            return None
+        header, payload = marshal.loads(body)  # marshal.load(fh) reads in small pieces: 3x slower
     except (OSError, EOFError, ValueError, TypeError):
         return None
     return payload if header == code_fingerprint() else None
@@ -105,7 +173,7 @@ class ResultCache:
     """The findings of the last run, keyed by the digests of every file of the catalogue.
 
     The file holds two marshal records, (code fingerprint, key) then the findings, so a run
-    whose key differs reads a few bytes, not the whole list."""
+    whose key differs unmarshals a few bytes, not the whole list (after checking the seal)."""
 
     def __init__(self, directory: Path | None) -> None:
         self.directory = directory
@@ -116,9 +184,13 @@ class ResultCache:
             return None
         try:
             with open(self.file, "rb") as fh:
-                if marshal.load(fh) != (code_fingerprint(), key):
-                    return None
-                payload = marshal.loads(fh.read())
+                body = _unseal(fh.read())
+            if body is None:
+                return None
+            records = io.BytesIO(body)
+            if marshal.load(records) != (code_fingerprint(), key):
+                return None
+            payload = marshal.loads(records.read())
         except (OSError, EOFError, ValueError, TypeError):
             return None
         return payload if isinstance(payload, list) else None
