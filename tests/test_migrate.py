@@ -351,3 +351,16 @@ def test_export_says_when_an_item_could_not_be_read(cat, tmp_path):
     cat.write("items/T-XK-002.yaml", "id: [\n")
     result = invoke("export", str(cat.root), "--format", "json")
     assert result.exit_code == 1 and "T-XK-002.yaml" in result.output
+
+
+def test_export_of_a_control_character_to_xlsx_says_so(cat, tmp_path):
+    """A double-quoted escape can put a control character into a text; XLSX cannot hold it: a
+    clear refusal (exit 2) naming the item, not an internal error, and JSON still exports it."""
+    cat.write("items/T-XK-001.yaml", (cat.root / "items" / "T-XK-001.yaml").read_text(encoding="utf-8")
+              + 'remarks: "响铃\\a字符"\n')
+    xlsx = tmp_path / "e.xlsx"
+    result = invoke("export", str(cat.root), "--out", str(xlsx))
+    assert result.exit_code == 2 and "U+0007" in result.output and "T-XK-001" in result.output
+    assert "Traceback" not in result.output and "内部错误" not in result.output and not xlsx.exists()
+    data = json.loads(invoke("export", str(cat.root), "--format", "json").stdout)
+    assert any("\a" in str(entry.get("remarks")) for entry in (data if isinstance(data, list) else data.get("items", [])))

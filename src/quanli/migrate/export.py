@@ -106,15 +106,24 @@ def _xlsx(headers: list[str], rows: list[list[Any]]) -> bytes:
             c.font = font
         return c
 
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    from quanli.errors import QuanliError
+
     ws.append([text_cell(h, bold) for h in headers])
     for row in rows:
         for n, v in enumerate(row):
             if isinstance(v, str) and len(v) > XLSX_CELL_LIMIT:
-                from quanli.errors import QuanliError
-
                 raise QuanliError(f"事项 {row[0]} 的“{headers[n]}”有 {len(v)} 个字符，超过 Excel 单元格的上限 {XLSX_CELL_LIMIT}，"
                                   "无法完整写入 XLSX；请改用 --format json 或 csv。",
                                   f"item {row[0]}: '{headers[n]}' is longer than an Excel cell holds; use --format json or csv.")
+            bad = ILLEGAL_CHARACTERS_RE.search(v) if isinstance(v, str) else None
+            if bad:  # an XLSX cannot hold it, and dropping it would not round-trip
+                code = f"U+{ord(bad.group()):04X}"
+                raise QuanliError(f"事项 {row[0]} 的“{headers[n]}”含有控制字符 {code}，XLSX 无法保存它；"
+                                  "请删除这个字符（quanli validate 会指出它的位置），或改用 --format json 或 csv。",
+                                  f"item {row[0]}: '{headers[n]}' holds the control character {code}, which XLSX cannot "
+                                  "hold; delete it or use --format json or csv.")
         ws.append([text_cell(v) if v is not None else None for v in row])
     props = wb.properties
     props.created = props.modified = dt.datetime(2000, 1, 1)
