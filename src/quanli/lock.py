@@ -23,7 +23,14 @@ from pathlib import Path
 
 from quanli.errors import QuanliError
 
-WAIT_SECONDS = float(os.environ.get("QUANLI_LOCK_WAIT", "600"))  # a build of 100,000 items takes minutes
+def _wait_seconds() -> float:
+    try:
+        return max(0.0, float(os.environ.get("QUANLI_LOCK_WAIT", "600")))
+    except ValueError:
+        return 600.0
+
+
+WAIT_SECONDS = _wait_seconds()  # how long a second build waits; a build of 100,000 items takes minutes
 POLL_SECONDS = 0.1
 
 
