@@ -97,3 +97,12 @@ def test_pre_commit_hook_definition():
 
     hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
     assert hooks[0]["id"] == "quanli-validate" and hooks[0]["entry"].startswith("quanli validate")
+
+
+def test_markdown_spells_out_invisible_and_bidi_characters():
+    """A pull-request comment must not show a name reordered by U+202E or two names as one."""
+    from quanli.report.markdown import cell
+
+    assert cell("审批\u202e科") == "审批U+202E科"
+    assert cell("名\u200b称") == "名U+200B称"
+    assert cell("a|b\nc") == "a\\|b c"

@@ -5,17 +5,23 @@ from __future__ import annotations
 from typing import IO
 
 from quanli.findings import Severity
+from quanli.report.text import _UNSAFE
 
 _ICON = {Severity.ERROR: "❌", Severity.WARNING: "⚠️", Severity.INFO: "ℹ️"}
 
 
 def cell(text: str) -> str:
-    return str(text).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ").replace("<", "&lt;").replace(">", "&gt;")
+    """Text for a table cell; control, zero-width and bidirectional characters are spelled out as
+    U+XXXX (in a pull-request comment they would make a name read as another)."""
+    text = str(text)
+    if _UNSAFE.search(text):
+        text = _UNSAFE.sub(lambda m: f"U+{ord(m.group()):04X}", text)
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def table(findings, summary, lang: str) -> str:
     en = lang == "en"
-    lines = [f"### quanli validate", "", summary.text(lang), ""]
+    lines = ["### quanli validate", "", summary.text(lang), ""]
     if not findings:
         return "\n".join(lines) + "\n"
     head = "| | File | Line | Rule | Message | Item |" if en else "| | 文件 | 行 | 规则 | 说明 | 事项 |"
