@@ -124,3 +124,10 @@ def test_a_basis_column_holding_texts_is_imported_for_validate_to_report(tmp_pat
     assert _import(source, tmp_path / "o").exit_code == 0
     result = invoke("validate", str(tmp_path / "o"), "--format", "json", "--no-cache")
     assert result.exit_code == 1 and "内部错误" not in result.output
+
+
+def test_a_workbook_without_a_worksheet_is_a_clear_error(tmp_path):
+    source = tmp_path / "charts.xlsx"
+    source.write_bytes((CASES / "import" / "xlsx-without-a-worksheet").read_bytes()[2:])  # the harness's two option bytes off
+    result = _import(source, tmp_path / "o")
+    assert result.exit_code == 2 and "没有工作表" in result.output, result.output

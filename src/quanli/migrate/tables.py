@@ -96,10 +96,13 @@ def read_xlsx(path: Path, sheet: str | None, known) -> Table:
         book = openpyxl.load_workbook(path, read_only=False, data_only=True)
     except Exception as exc:
         raise QuanliError(f"无法读取 Excel 文件 {path}：{exc}", f"cannot read the Excel file {path}: {exc}") from None
+    names = [ws.title for ws in book.worksheets]  # worksheets only: a chart sheet has no cells
+    if not names:
+        raise QuanliError(f"{path} 中没有工作表（只有图表或为空），无法导入。", f"{path} holds no worksheet.")
     if sheet:
-        if sheet not in book.sheetnames:
-            raise QuanliError(f"{path} 中没有名为“{sheet}”的工作表。已有：{'、'.join(book.sheetnames)}。",
-                              f"no sheet '{sheet}' in {path}; sheets: {', '.join(book.sheetnames)}.")
+        if sheet not in names:
+            raise QuanliError(f"{path} 中没有名为“{sheet}”的工作表。已有：{'、'.join(names)}。",
+                              f"no sheet '{sheet}' in {path}; sheets: {', '.join(names)}.")
         ws = book[sheet]
     else:  # the sheet whose header row knows the most columns
         scored = []
