@@ -318,14 +318,13 @@ def test_build_killed_at_random_moments_leaves_the_old_or_the_new_build(tmp_path
 
 @posix_kill
 def test_build_update_killed_at_random_moments(tmp_path):
-    """A build over the previous one (reusing what did not change) replaces the files one by one, each
-    atomically, the marker last (render/outputs.py _update). After every kill each file is whole (old or
-    new) and the next build completes the folder; but the folder as a whole can be a mix of the two builds."""
+    """A build over the previous one (reusing what did not change) writes every changed file beside
+    its place and renames them all into place at the end, the marker last (render/outputs.py
+    _update): after every kill the folder is the previous build or the new one, never a mix, and
+    the next build completes it."""
     stats = _build_kills(tmp_path, [], 12, seed=11, strict=False)
     print("build (update in place)", stats)
-    if stats["mixed"]:
-        pytest.xfail(f"{stats['mixed']} of {stats['killed']} kills left a mix of the previous and the new build in the "
-                     "output folder: the in-place update (render/outputs.py _update) is atomic per file, not per folder")
+    assert stats["killed"] and not stats["mixed"], stats
 
 
 def test_leftovers_of_a_killed_swap_are_cleared_and_the_old_build_restored(tmp_path):

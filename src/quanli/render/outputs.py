@@ -156,6 +156,24 @@ def _write_files(folder: Path, files: dict, digests: dict[str, str], link: bool)
     """Write every file under ``folder``; Kept files are hard-linked there (``link``) or left as they are."""
     records: dict[str, list] = {}
     made: set[str] = set()
+    staged: list[tuple[str, str, str]] = []  # in place: (name, temporary file, target), renamed at the end
+    try:
+        _write_all(folder, files, digests, link, records, made, staged)
+    except BaseException:
+        for _, tmp, _ in staged:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+        raise
+    # every new file is written beside its place; only now are they renamed over the old ones, one
+    # after another in a moment, so a build stopped while writing leaves the previous build whole
+    for name, tmp, target in staged:
+        os.replace(tmp, target)
+        records[name] = [digests[name], list(file_stat(target))]
+    return records
+
+
+def _write_all(folder: Path, files: dict, digests: dict[str, str], link: bool, records: dict, made: set,
+               staged: list) -> None:
     for name in sorted(files):
         value = files[name]
         if isinstance(value, Kept) and not link:
@@ -175,17 +193,12 @@ def _write_files(folder: Path, files: dict, digests: dict[str, str], link: bool)
                 shutil.copyfile(value.path, target)
         elif link:
             _write_one(target, value)
-        else:  # in place: beside it, then renamed over it, so a reader never sees half a file
+        else:  # in place: beside it, renamed over it once every file is written
             tmp = os.path.join(folder, parent, f".{os.path.basename(name)}.quanli-{os.getpid()}.tmp")
-            try:
-                _write_one(tmp, value)
-                os.replace(tmp, target)
-            except BaseException:
-                if os.path.exists(tmp):
-                    os.unlink(tmp)
-                raise
+            staged.append((name, tmp, target))
+            _write_one(tmp, value)
+            continue
         records[name] = [digests[name], list(file_stat(target))]
-    return records
 
 
 def _write_one(path: str, value) -> None:
@@ -208,8 +221,8 @@ def on_disk(out: Path) -> set[str]:
 
 
 def _update(out: Path, files: dict, marker: dict, digests: dict[str, str]) -> dict[str, list]:
-    """Bring the previous build in ``out`` up to date, file by file; the marker goes last, so an
-    interrupted update is noticed (its files no longer match the records) and redone. Whatever
+    """Bring the previous build in ``out`` up to date: every changed file written beside its place,
+    then all renamed into place at once; the marker goes last, so an interrupted update is noticed (its files no longer match the records) and redone. Whatever
     else is in the folder (an older build's files, what an interrupted one left) is removed:
     a file that cannot be removed stops the build, since it may be what a public build must not hold."""
     records = _write_files(out, files, digests, link=False)
