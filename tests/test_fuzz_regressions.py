@@ -131,3 +131,14 @@ def test_a_workbook_without_a_worksheet_is_a_clear_error(tmp_path):
     source.write_bytes((CASES / "import" / "xlsx-without-a-worksheet").read_bytes()[2:])  # the harness's two option bytes off
     result = _import(source, tmp_path / "o")
     assert result.exit_code == 2 and "没有工作表" in result.output, result.output
+
+
+def test_json_text_in_a_cell_with_lone_surrogates_or_too_deep(tmp_path):
+    source = tmp_path / "c.csv"
+    deep = "[" * 5000 + "]" * 5000
+    source.write_text('项目名称（name）,类别（category）,行使依据（basis）,受理条件（conditions）\n'
+                      f'甲,行政许可,"[{{""law"": ""\\ud800法""}}]",{deep}\n', encoding="utf-8")
+    result = _import(source, tmp_path / "o", "--format", "json")
+    assert result.exit_code == 0, result.output
+    [data] = _items(tmp_path / "o").values()
+    assert data["basis"] == [{"law": "?法"}]

@@ -104,10 +104,10 @@ def _exact(path: str, raw: Any, csv_guard: bool = False) -> tuple[Any, str | Non
     if kind == "array" and (node.get("items") or {}).get("type") == "string":
         cell = values.json_cell(raw)
         return (cell if isinstance(cell, list) else raw.split("\n")), None
-    try:
-        return json.loads(raw), None
-    except json.JSONDecodeError:
+    value = values.loads(raw)
+    if value is None and raw.strip() != "null":
         return None, f"“{raw[:30]}”不是 quanli 导出的格式"
+    return value, None
 
 
 def _convert(path: str, raw: Any, header: str, names: list[str], csv_guard: bool = False) -> tuple[Any, str | None]:

@@ -57,11 +57,30 @@ def json_cell(value: Any) -> Any:
     """A cell quanli export wrote as JSON (an object or a list of objects), or None."""
     text = text_of(value)
     if text[:1] in "[{" and text[-1:] in "]}":
-        try:
-            return json.loads(text)
-        except json.JSONDecodeError:
-            return None
+        return loads(text)
     return None
+
+
+def loads(text: str) -> Any:
+    """JSON text in a cell: its value, or None when it is not JSON, nests deeper than any item field
+    or holds a number Python will not read; a lone surrogate ("\\ud800") becomes ?, as in text_of."""
+    try:
+        value = json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+    return _plain_json(value, 0)
+
+
+def _plain_json(value: Any, depth: int) -> Any:
+    if isinstance(value, str):
+        return value.encode("utf-8", "replace").decode("utf-8")
+    if depth > 64 and isinstance(value, (list, dict)):
+        return None
+    if isinstance(value, list):
+        return [_plain_json(v, depth + 1) for v in value]
+    if isinstance(value, dict):
+        return {_plain_json(k, depth + 1): _plain_json(v, depth + 1) for k, v in value.items()}
+    return value
 
 
 def cn_number(text: str) -> int | None:
