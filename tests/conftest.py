@@ -15,6 +15,7 @@ from quanli.cli import app
 # the key that seals cache files (quanli.loader.cache._user_key) lives in the user's cache folder:
 # the tests, and the commands they start, keep theirs in a folder of their own
 _KEYS = Path(__import__("tempfile").mkdtemp(prefix="quanli-test-keys-"))
+__import__("atexit").register(__import__("shutil").rmtree, _KEYS, True)
 os.environ["XDG_CACHE_HOME"] = str(_KEYS)
 os.environ["LOCALAPPDATA"] = str(_KEYS)
 
