@@ -48,3 +48,19 @@ def test_help_rules_and_errors_print_on_any_console(cat, console):
         assert proc.returncode == code, (args, proc.stderr.decode("utf-8", "replace"))
         assert b"Traceback" not in proc.stderr and b"Traceback" not in proc.stdout, args
         assert proc.stdout or proc.stderr
+
+
+def test_a_catalogue_in_a_folder_with_chinese_and_spaces(cat, tmp_path):
+    """Paths as clerks name folders on Windows: Chinese characters and spaces, in the catalogue's
+    path and the output's; validate, fmt --check and build work, through the real command."""
+    import shutil
+
+    home = tmp_path / "市场监管局 权力清单" / "2026 年 目录"
+    shutil.copytree(cat.root, home)
+    for args, code in ((["validate", str(home), "--no-cache"], 0), (["fmt", "--check", str(home)], None),
+                       (["build", str(home), "--out", str(tmp_path / "成果 输出"), "--quiet"], 0)):
+        proc = run(args, {"PYTHONIOENCODING": "gbk"})
+        assert b"Traceback" not in proc.stderr, args
+        if code is not None:
+            assert proc.returncode == code, (args, proc.stderr.decode("utf-8", "replace"))
+    assert (tmp_path / "成果 输出" / "manifest.json").is_file()
