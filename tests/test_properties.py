@@ -503,6 +503,8 @@ def test_export_then_import_gives_the_same_items(scratch, spec, fmt, tricky, dat
     for k, text in enumerate(tricky):  # texts that look like formulas, numbers, 无, JSON, lists …
         target = items[k % len(items)]
         field = data.draw(st.sampled_from(["remarks", "name", "conditions", "subject"]))
+        if field == "name" and any(other is not target and other.get("name") == text for other in items):
+            field = "remarks"  # two items of one name make an invalid catalogue (QL113): not this property
         if field == "conditions":
             target["conditions"] = [text, "第二条" + text]
         else:
