@@ -144,6 +144,28 @@ def test_facts_name_the_quote_of_padded_text():
     assert facts == full(text)[1]
 
 
+def test_remembered_lines_give_each_document_its_own_data():
+    """Lines repeat across files and are read once; a document's lists and mappings are its own,
+    and a remembered line's facts carry the line number where it stands now."""
+    text = "a: [x, y]\nb: {k: v}\nc:\n  - ' p'\n"
+    first = fastyaml.parse(text)
+    first["a"].append("z")
+    first["b"]["k"] = "changed"
+    first["c"].append("q")
+    facts: list = []
+    again = fastyaml.parse("z: 1\n" + text, facts)
+    assert again == {"z": 1, "a": ["x", "y"], "b": {"k": "v"}, "c": [" p"]}
+    assert facts == [("whitespace", 5, 5)] == full("z: 1\n" + text)[1]
+
+
+def test_the_line_memory_stays_within_its_budget(monkeypatch):
+    monkeypatch.setattr(fastyaml, "_LINES_BUDGET", 2_000)
+    for i in range(200):
+        assert fastyaml.parse(f"k{i}: '{'长' * 50}{i}'\n") == {f"k{i}": "长" * 50 + str(i)}
+    assert 0 < len(fastyaml._LINES) <= 2_000 // 50
+    assert fastyaml._kept[0] <= 2_000
+
+
 def test_deep_nesting_is_left_to_the_full_reader():
     text = "".join(" " * (2 * i) + f"k{i}:\n" for i in range(100)) + " " * 200 + "x: 1\n"
     assert fastyaml.parse(text) is None

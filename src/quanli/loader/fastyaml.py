@@ -12,6 +12,11 @@ snake_case, duplicate keys, odd indentation, anything that might be an error. Th
 parses the text with the full reader (``yamlparse.parse``), which gives the finding and its
 position. Whenever this module answers, its answer equals the full reader's, types included
 (tests compare the two on generated and mutated documents); it never reports errors itself.
+
+Most lines of a catalogue repeat from file to file (``    form: 原件``, ``remedy:``, the same
+legal basis), so what a line says is worked out once per process and remembered by its text
+(``_LINES``, within a budget of characters); only the nesting is worked out again for each file.
+A remembered flow collection is handed out as a fresh copy.
 """
 
 from __future__ import annotations
@@ -160,6 +165,41 @@ def _flow(rest: str, line: int, column: int, facts: list | None) -> Any:
             return _DECLINE
 
 
+_BLANK = ()
+_LINES: dict = {}  # a line's text -> what it says (see _read_line): most lines repeat across files
+_LINES_BUDGET = 4_000_000  # characters of line text kept in _LINES before it starts afresh
+_kept = [0]
+
+
+def _read_line(line: str) -> tuple | None:
+    """What one line says, whatever its place: (indent, dash, key, value, copy, facts) -- the
+    value is ``_DECLINE`` after a bare "key:" or "- ", ``copy`` is true for a flow collection
+    (handed out as a fresh copy each time), ``facts`` are (name, column) pairs; ``_BLANK`` for a
+    blank or comment line, None for a line not of our shape."""
+    m = _LINE.match(line)
+    if m is None:
+        return None
+    kind = m.lastgroup
+    if kind == "blank":
+        return _BLANK
+    spaces, _, dash, key, sq, dq, flow, plain = m.groups()
+    found: list = []
+    if kind == "plain":
+        value = _plain(plain.rstrip(" ") if plain[-1] == " " else plain)
+    elif kind == "sq":
+        value = _quoted(sq.replace("''", "'") if "''" in sq else sq, found, 0, m.start(kind))
+    elif kind == "dq":
+        value = _quoted(dq, found, 0, m.start(kind))
+    elif kind == "flow":
+        value = _flow(flow, 0, m.start(kind) + 1, found)
+        if value is _DECLINE:
+            return None
+    else:
+        value = _DECLINE  # nothing after "key:" or "- "
+    return (len(spaces), dash is not None, None if key is None else intern(key), value, kind == "flow",
+            tuple((f[0], f[2]) for f in found))
+
+
 def parse(text: str, facts: list | None = None) -> dict | None:
     """The document as plain data (always a mapping), or None when the full reader must read it."""
     if _UNUSUAL.search(text):
@@ -169,22 +209,26 @@ def parse(text: str, facts: list | None = None) -> dict | None:
     indent_at, container, is_map = -1, None, True
     stack: list = []
     pending = None  # (indent, mapping, key): a key whose value may be the block below it
-    match = _LINE.match
-    short = _SHORT
-    end = len(text)
-    pos = 0
+    memo = _LINES
+    lines = text.split("\n")
+    if lines[-1] == "":
+        lines.pop()  # the text's final line feed
     number = 0
-    while pos < end:
-        m = match(text, pos)
-        if m is None:
-            return None
+    for line in lines:
         number += 1
-        start, pos = pos, m.end()
-        kind = m.lastgroup
-        if kind == "blank":
+        said = memo.get(line)
+        if said is None:
+            said = _read_line(line)
+            if said is None:
+                return None
+            _kept[0] += len(line) + 40
+            if _kept[0] > _LINES_BUDGET:
+                memo.clear()
+                _kept[0] = len(line) + 40
+            memo[line] = said
+        if said is _BLANK:
             continue
-        spaces, _, dash, key, sq, dq, flow, plain = m.groups()
-        indent = len(spaces)
+        indent, dash, key, value, copy, found = said
         if pending is not None:
             p_indent, p_map, p_key = pending
             pending = None
@@ -207,22 +251,10 @@ def parse(text: str, facts: list | None = None) -> dict | None:
             indent_at, container, is_map = stack.pop()  # a key after a sequence at its mapping's indent
         if indent_at != indent:
             return None
-        if kind == "plain":
-            if plain[-1] == " ":
-                plain = plain.rstrip(" ")
-            value = short.get(plain, _DECLINE)
-            if value is _DECLINE:
-                value = _plain(plain)
-        elif kind == "sq":
-            value = _quoted(sq.replace("''", "'") if "''" in sq else sq, facts, number, m.start(kind) - start)
-        elif kind == "dq":
-            value = _quoted(dq, facts, number, m.start(kind) - start)
-        elif kind == "flow":
-            value = _flow(flow, number, m.start(kind) - start + 1, facts)
-            if value is _DECLINE:
-                return None
-        else:
-            value = _DECLINE  # nothing after "key:" or "- "
+        if copy:
+            value = value.copy()  # a flow collection of scalars: each document gets its own
+        if found and facts is not None:
+            facts.extend((name, number, column) for name, column in found)
         if dash:
             if is_map:
                 return None
@@ -242,7 +274,6 @@ def parse(text: str, facts: list | None = None) -> dict | None:
             return None
         if key in container:
             return None
-        key = intern(key)
         if value is _DECLINE:  # "key:" (maybe with a comment): null, or the block on the lines below
             container[key] = None
             pending = (indent_at, container, key)
