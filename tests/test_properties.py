@@ -490,6 +490,21 @@ def test_fmt_twice_is_fmt_once_with_a_comment_after_a_flow_list():
     assert load_bytes(once.encode())[0] == load_bytes(text.encode())[0]
 
 
+def test_fmt_twice_is_fmt_once_with_a_comment_between_flow_entries():
+    """Found by the property above (second session): a comment between two ``- {…}`` entries kept
+    the first run from reordering the keys; the second run then reordered them."""
+    from quanli.yamlfmt import format_text
+
+    modeline = "# yaml-language-server: $schema=../.quanli/schemas/item.schema.json"
+    text = ("id: T-XK-001\nname: 甲\nmaterials:\n- {name: 表, form: 原件, copies: 1}\nflow: XK-TY\nbasis:\n"
+            "- {law: 环境影响评价法, article: 第二十二条}\n# 手写的注释\n- {law: 行政许可法, article: 第二十九条}\n"
+            "subject: 测试县生态环境局\ndepartment: 审批科\n")
+    once = format_text(text, "item", modeline)
+    assert format_text(once, "item", modeline) == once
+    assert load_bytes(once.encode())[0] == load_bytes(text.encode())[0]
+    assert "# 手写的注释" in once
+
+
 # ---- (e) export -> import round-trips ----------------------------------------------------------------
 
 TRICKY = st.one_of(st.text(alphabet=st.sampled_from(list("=+-@'\" \t\n\r0１无/，,;：:#《》{}[]审批1.")), min_size=1, max_size=12),

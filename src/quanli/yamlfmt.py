@@ -243,18 +243,30 @@ def format_text(text: str, kind: str, modeline: str) -> str:
         fast = (own or modeline) + "\n" + _fast_dump(_order(json.loads(json.dumps(expected, ensure_ascii=False)), schema, schema))
         if fast == text or _load_quanli(fast) == expected:  # unchanged text needs no second reading
             return fast
+    result = (own or modeline) + "\n" + _commented(body, schema)
+    # where comments sit decides what may move, and the first pass can move a comment from one
+    # holder to another (after "- {law: a}" it is the list's, after "- law: a" the entry's): run
+    # again until the text stands still, so fmt --check passes after fmt
+    for _ in range(3):
+        again = (own or modeline) + "\n" + _commented(_split_modeline(result)[1], schema)
+        if again == result:
+            break
+        result = again
+    if _load_quanli(result) != expected:
+        raise Unsafe("格式化会改变数据，已保持原样")
+    return result
+
+
+def _commented(body: str, schema: dict) -> str:
+    """One formatting pass of a text that may hold comments, through ruamel (which keeps them)."""
     try:
         doc = _yaml().load(body)
     except Exception as exc:  # ruamel reads what quanli read: this is a disagreement, not the user's error
         raise Unsafe(f"无法安全地格式化（{str(exc).splitlines()[0] if str(exc) else type(exc).__name__}）") from None
     try:
-        doc = _order(doc, schema, schema)
-        result = (own or modeline) + "\n" + _dump(doc)
+        return _dump(_order(doc, schema, schema))
     except Exception as exc:  # ruamel refuses something quanli accepted (e.g. keys 1 and true)
         raise Unsafe(f"无法安全地格式化（{str(exc).splitlines()[0] if str(exc) else type(exc).__name__}）") from None
-    if _load_quanli(result) != expected:
-        raise Unsafe("格式化会改变数据，已保持原样")
-    return result
 
 
 def dump_document(data: dict, kind: str, modeline: str) -> str:
