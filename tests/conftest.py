@@ -47,6 +47,14 @@ FLOW = {"id": "XK-TY", "name": "行政许可通用流程图", "complaint": {"pho
 ]}
 
 
+SIGNOFFS = [
+    {"stage": "初核", "role": "政务公开领导小组", "name": "王明", "date": "2026-03-02"},
+    {"stage": "审核", "role": "党组", "name": "李华", "date": "2026-03-09"},
+    {"stage": "审定", "role": "局长", "name": "张强", "date": "2026-03-16"},
+    {"stage": "公布", "role": "办公室", "name": "赵敏", "date": "2026-03-18"},
+]
+
+
 def item(ident: str = "T-XK-001", name: str = "建设项目环境影响报告表审批", **extra) -> dict:
     data = {
         "id": ident, "name": name, "category": "行政许可", "subject": "测试县生态环境局",
@@ -59,6 +67,8 @@ def item(ident: str = "T-XK-001", name: str = "建设项目环境影响报告表
         "contact": {"consult_phone": "0519-82101004", "complaint_phone": "0519-82101099"},
         "responsibility": {"duties": ["审查责任"], "accountability": ["超过法定期限作出决定的"]},
         "disclosure": {"scope": "社会公开", "forms": ["门户网站"], "timing": "长期公开"},
+        # signed through the whole chain (no fingerprint: a later edit by a test is not a finding)
+        "status": "公布", "signoffs": [dict(s) for s in SIGNOFFS],
     }
     data.update(extra)
     return without_dropped(data)

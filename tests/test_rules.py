@@ -12,7 +12,8 @@ import copy
 import pytest
 
 from quanli.check.registry import load_all
-from conftest import CATALOG, DROP, FLOW, LAWS, PENALTY, item, without_dropped
+from conftest import CATALOG, DROP, FLOW, LAWS, PENALTY, SIGNOFFS, item, without_dropped
+from quanli import stages
 
 RULES = load_all()
 
@@ -84,6 +85,33 @@ def tl(statutory, promised, note=None):
 
 def pop_key(step, key):
     step.pop(key, None)
+
+
+def record(**changes):
+    """A closed case of T-XK-001 in the operation register."""
+    data = {"case": "2026-XK-0001", "item": "T-XK-001", "applicant_type": "法人", "summary": "建设项目环境影响报告表审批申请",
+            "accepted": {"date": "2026-03-02"}, "decided": {"date": "2026-03-06", "method": "负责人审批"},
+            "concluded": {"date": "2026-03-09", "outcome": "准予许可"}, "published": {"date": "2026-03-10", "forms": ["门户网站"]}}
+    data.update(changes)
+    return without_dropped(data)
+
+
+def signed(c, **extra):
+    """The base item signed off with a fingerprint of its content (as quanli review writes it)."""
+    data = item(**extra)
+    fp = stages.fingerprint(data)
+    data["signoffs"] = [{**s, "fingerprint": fp} for s in SIGNOFFS]
+    return c.write("items/T-XK-001.yaml", data)
+
+
+def special_flow():
+    def edit(st):
+        st["decide"]["special"] = True
+        st["decide"]["name"] = "专家评审"
+    return flow_steps(edit)
+
+
+REC = "records/2026-XK-0001.yaml"
 
 
 # rule id -> (failing edit, passing edit, (file, line)) where line is a number or a text
@@ -264,10 +292,33 @@ CASES = {
     "QL125": (lambda c: c.item(level=["县级"], codes={"basic": "440101007000", "implementation": "11440000006939756B2440101007001"}),
               lambda c: c.item(level=["省级"], codes={"basic": "440101007000", "implementation": "11440000006939756B2440101007000"}),
               ("items/T-XK-001.yaml", "implementation:")),
+    # QL9xx review chain and operation register
+    "QL901": (lambda c: c.item(status="审定", signoffs=[{"stage": "审定", "name": "王明", "date": "2026-03-02"}]),
+              lambda c: c.item(status="初核", signoffs=[{"stage": "初核", "name": "王明", "date": "2026-03-02"}]), ("items/T-XK-001.yaml", "stage: 审定")),
+    "QL902": (lambda c: signed(c) and c.item(signoffs=[{**s, "fingerprint": "0123456789abcdef"} for s in SIGNOFFS]),
+              lambda c: signed(c), ("items/T-XK-001.yaml", "fingerprint:")),
+    "QL903": (lambda c: c.item(signoffs=DROP), lambda c: c.item(status=DROP, signoffs=DROP), ("items/T-XK-001.yaml", "status:")),
+    "QL904": (lambda c: c.item(status="停止行使", signoffs=SIGNOFFS + [{"stage": "停止行使", "name": "赵敏", "date": "2026-05-01"}]),
+              lambda c: c.item(status="停止行使", change_reason="法律依据已废止", signoffs=SIGNOFFS + [{"stage": "停止行使", "name": "赵敏", "date": "2026-05-01"}]),
+              ("items/T-XK-001.yaml", "status:")),
+    "QL905": (lambda c: c.write("catalog.yaml", catalog(review={"stages": [{"stage": "审定"}, {"stage": "初核"}]})),
+              lambda c: c.write("catalog.yaml", catalog(review={"stages": [{"stage": "初核"}, {"stage": "审核"}, {"stage": "审定"}, {"stage": "公布"}], "publish_from": "公布"})),
+              ("catalog.yaml", "review:")),
+    "QL951": (lambda c: c.write(REC, record(summary="申请人：张三，电话 13912345678")),
+              lambda c: c.write(REC, record(summary="个体工商户申请食品经营许可")), (REC, "summary:")),
+    "QL952": (lambda c: c.write(REC, record(item="T-XK-999")), lambda c: c.write(REC, record()), (REC, "item:")),
+    "QL953": (lambda c: c.write(REC, record()), lambda c: c.item(important=True) and c.write(REC, record()), (REC, "item:")),
+    "QL954": (lambda c: c.write(REC, record(accepted={"date": "2026-03-10"}, decided={"date": "2026-03-05"})),
+              lambda c: c.write(REC, record()), (REC, "date: '2026-03-05'")),
+    "QL955": (lambda c: c.write(REC, record(suspensions=[{"step": "等待材料", "from": "2026-03-03", "to": "2026-03-04"}])),
+              lambda c: c.write("flows/XK-TY.yaml", special_flow()) and c.write(REC, record(suspensions=[{"step": "专家评审", "from": "2026-03-03", "to": "2026-03-04"}])),
+              (REC, "step: 等待材料")),
+    "QL956": (lambda c: c.write(REC, record(case="2026-XK-0002")), lambda c: c.write(REC, record()), (REC, "case:")),
 }
 
 
-TESTED_ELSEWHERE = {"QL124": "test_run_level.py", "QL130": "test_suppression.py", "QL131": "test_suppression.py"}
+TESTED_ELSEWHERE = {"QL124": "test_run_level.py", "QL130": "test_suppression.py", "QL131": "test_suppression.py",
+                    **{f"QL96{n}": "test_records.py" for n in range(1, 6)}}  # found by quanli records check
 
 
 def test_every_registered_rule_has_a_case_and_documentation():

@@ -25,7 +25,7 @@ class SourceFile:
 
     path: str  # absolute path on disk
     rel: str  # posix path relative to the catalogue root, e.g. "items/HB-XK-001.yaml"
-    kind: str  # "catalog", "laws", "item" or "flow"
+    kind: str  # "catalog", "laws", "item", "flow" or "record" (records/: the operation register)
     data: Any = None  # parsed document (None when reading failed)
     failure: ParseFailure | None = None
     blob: bytes | None = field(default=None, repr=False)  # the file's bytes, when read in this run
@@ -63,12 +63,13 @@ class Catalogue:
     strays: list[Stray] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)  # rel paths of required files/folders that are absent
     overrides: dict = field(default_factory=dict)  # settings from quanli.toml [catalog], over catalog.yaml
+    records: list[SourceFile] = field(default_factory=list)  # records/: cases of important powers (optional)
 
     def files(self) -> list[SourceFile]:
         out = [self.catalog]
         if self.laws is not None:
             out.append(self.laws)
-        return out + self.items + self.flows
+        return out + self.items + self.flows + self.records
 
     @property
     def settings(self) -> dict:

@@ -10,7 +10,7 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
-SCHEMA_KINDS = ("catalog", "laws", "item", "flow")
+SCHEMA_KINDS = ("catalog", "laws", "item", "flow", "record")
 _HERE = Path(__file__).resolve().parent
 
 

@@ -34,6 +34,8 @@ def kind_of(rel: str) -> str | None:
         return "item"
     if re.fullmatch(r"flows/[^/]+\.ya?ml", rel):
         return "flow"
+    if re.fullmatch(r"records/[^/]+\.ya?ml", rel):
+        return "record"
     return None
 
 

@@ -53,6 +53,10 @@ class Context:
     def flows(self) -> list[SourceFile]:
         return [] if self.items_only else self._ok_flows
 
+    def records(self) -> list[SourceFile]:
+        """The operation register's cases that were read successfully (none where only items are checked)."""
+        return [] if self.items_only else [sf for sf in self.catalogue.records if sf.ok]
+
     @cached_property
     def _ok_items(self) -> list[SourceFile]:
         return [sf for sf in self.catalogue.items if sf.ok]

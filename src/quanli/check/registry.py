@@ -41,14 +41,15 @@ RULES: dict[str, Rule] = {}
 # shared files (catalog.yaml, laws.yaml, the flows, the settings, today's date), so after
 # an edit only the changed items are checked again (check/run.py). tests/test_incremental.py
 # proves this on every rule's failing example; a new rule that compares items must be listed here.
-ACROSS_ITEMS = frozenset({"QL112", "QL113", "QL123", "QL127", "QL411", "QL506", "QL602", "QL702"})
+# QL952, QL953 and QL955 are findings on the register (records/) that depend on the items it names.
+ACROSS_ITEMS = frozenset({"QL112", "QL113", "QL123", "QL127", "QL411", "QL506", "QL602", "QL702", "QL952", "QL953", "QL955"})
 
 
 # what rules in ACROSS_ITEMS may read of an item: field -> the keys they may read inside each
 # entry (a list of mappings) or inside the mapping, or None for the whole value
 SUMMARY_FIELDS: dict[str, frozenset | None] = {
     "id": None, "name": None, "flow": None, "category": None, "duties": None,
-    "basis": frozenset({"law"}), "disclosure": frozenset({"scope"}),
+    "basis": frozenset({"law"}), "disclosure": frozenset({"scope"}), "important": None,
 }
 
 
@@ -94,7 +95,7 @@ def catalogue_rule(id: str, name: str, severity: str, zh: str, en: str, rational
 def load_all() -> dict[str, Rule]:
     """Import every rule module so the registry is complete."""
     from quanli.check.rules import (  # noqa: F401
-        basis, disclosure, duties, elements, files, flows, hygiene, identity, references, timelimits,
+        basis, disclosure, duties, elements, files, flows, hygiene, identity, records, references, review, timelimits,
     )
     from quanli.check import suppress  # noqa: F401  (QL130, QL131)
 

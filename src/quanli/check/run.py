@@ -284,7 +284,7 @@ class FindingMemory:
         self.digests = {sf.path: d for sf, d in zip(snap.files, snap.digests)}
         h = hashlib.blake2b(extra, digest_size=16)
         for sf, d in zip(snap.files, snap.digests):
-            if sf.kind != "item":  # catalog.yaml, laws.yaml and every flow, in catalogue order
+            if sf.kind not in ("item", "record"):  # catalog.yaml, laws.yaml and every flow, in catalogue order
                 h.update(b"\0" + sf.rel.encode("utf-8", "surrogateescape") + b"\0" + d)
         h.update(b"\0laws" if any(sf.kind == "laws" for sf in snap.files) else b"\0no-laws")
         self.shared = h.digest()

@@ -147,6 +147,12 @@ def render_all(view, epoch: int, progress=None, reuse: Reuse | None = None,
             scan.take(rendered, leaks)
         if progress:
             progress()
+    if view.register:  # 重要权力动态运行情况登记表: only when the catalogue keeps a register
+        from quanli.render import register
+
+        files["register/register.xlsx"] = register.xlsx_bytes(view, epoch)
+        files["site/register.html"] = site.page(register.title(view), '<nav><a href="index.html">返回目录</a></nav>\n' + register.fragment(view),
+                                                view).encode("utf-8")
     files["site/index.html"] = site.index(view, stems).encode("utf-8")
     files["site/table.html"] = site.page(view.heading, table.table_fragment(view) + table.confidential_fragment(view), view).encode("utf-8")
     files["site/style.css"] = (site.CSS + table.TABLE_CSS + sheet.CSS).encode("utf-8")
@@ -343,7 +349,11 @@ def _run(catalog: Path | None, out: Path, audience: str, force: bool, quiet: boo
         return 1
     source = source_info(root)
     epoch = source["epoch"] if source["epoch"] is not None else int(time.time())
-    build_key = _key(snap.key(json.dumps(cfg.catalog, ensure_ascii=False, sort_keys=True).encode()), audience, epoch, source["commit"], bool(draft and errors))
+    from quanli.workdays import HOLIDAYS_FILE
+
+    holidays = Path(root) / HOLIDAYS_FILE  # the register's deadlines are counted on it
+    settings = json.dumps(cfg.catalog, ensure_ascii=False, sort_keys=True).encode() + (holidays.read_bytes() if holidays.is_file() else b"")
+    build_key = _key(snap.key(settings), audience, epoch, source["commit"], bool(draft and errors))
     previous = read_marker(out) if use_cache else {}
     if previous.get("build") == build_key and isinstance(previous.get("files"), dict) and on_disk(out) == set(previous["files"]):
         if not quiet:
@@ -359,6 +369,8 @@ def _run(catalog: Path | None, out: Path, audience: str, force: bool, quiet: boo
     shared = b"".join(d for sf, d in zip(snap.files, snap.digests) if sf.kind in ("catalog", "laws"))  # what a view reads
     sources = {sf.rel: RenderMemo.key(shared, d) for sf, d in zip(snap.files, snap.digests) if sf.kind == "item"}
     view = build_view(catalogue, audience, _date(source["epoch"]), memo=memo, sources=sources)
+    if audience == "public" and not quiet:
+        _say_held_back(catalogue, lang)
     # the time stamp inside the packages (ZIP, DOCX, XLSX): the source's day, not its second, so
     # that builds of two commits of one day reuse every output the second did not change
     stamp = calendar.timegm(dt.date.fromisoformat(view.date).timetuple())
@@ -397,6 +409,20 @@ def _run(catalog: Path | None, out: Path, audience: str, force: bool, quiet: boo
               f"共 {len(files)} 个文件，写入 {out}（用时 {seconds:.1f} 秒）。" if lang != "en" else
               f"built the {audience} deliverables: {len(view.items)} items, {len(view.flows)} flows, {len(files)} files in {out} ({seconds:.1f} s).")
     return 0
+
+
+def _say_held_back(catalogue, lang: str) -> None:
+    """Tell the clerk which items the public edition leaves out until they are signed off."""
+    from quanli.render.view import held_back
+    from quanli.stages import chain_of
+
+    held = held_back(catalogue)
+    if not held:
+        return
+    stage = chain_of(catalogue.catalog.data).publish_from
+    shown = "、".join(f"{i}（{s}）" for i, s in held[:10]) + (f" 等 {len(held)} 个" if len(held) > 10 else "")
+    print(f"注意：{len(held)} 个事项尚未审核到“{stage}”，没有列入公开版：{shown}。quanli status 可查看审核进度。" if lang != "en"
+          else f"note: {len(held)} item(s) are not yet signed off at '{stage}' and are left out of the public edition.", file=sys.stderr)
 
 
 def _previous_bundle(path: Path, reuse: Reuse | None, records) -> tuple[str, dict] | None:

@@ -260,13 +260,17 @@ def read_catalogue(root: Path) -> Snapshot:
         plan.append((str(root / LAWS_FILE), LAWS_FILE, "laws"))
     else:
         missing.append(LAWS_FILE)
-    for sub, kind in (("items", "item"), ("flows", "flow")):
+    for sub, kind in (("items", "item"), ("flows", "flow"), ("records", "record")):
+        optional = kind == "record"  # the operation register: only units with important powers keep one
         if os.path.islink(root / sub):  # never followed: it may lead out of the catalogue
             strays.append(Stray(sub, True, "symlink"))
-            missing.append(sub + "/")
+            if not optional:
+                missing.append(sub + "/")
             continue
         if not (root / sub).is_dir():
-            missing.append(sub + "/")
+            if not optional:
+                missing.append(sub + "/")
+            continue
         plan.extend((path, rel, kind) for path, rel in _list_yaml(root, sub, strays))
     files, blobs, digests = [], [], []
     for path, rel, kind in plan:
@@ -320,6 +324,7 @@ def parse_snapshot(snap: Snapshot, use_cache: bool = True, jobs: int | None = No
         flows=[f for f in files if f.kind == "flow"],
         strays=snap.strays,
         missing=snap.missing,
+        records=[f for f in files if f.kind == "record"],
     )
 
 
@@ -347,7 +352,7 @@ def _parse_into(snap: Snapshot, use_cache: bool, jobs: int | None, given: dict[i
             continue
         items = files[batch[0]].kind == "item"
         if items and check is not None:
-            check.shared = [sf for sf in files if sf.kind != "item"]
+            check.shared = [sf for sf in files if sf.kind not in ("item", "record")]
         work = [(snap.blobs[i], files[i].kind, files[i].path, files[i].rel) for i in batch]
         results = _parse_all(work, (jobs or os.cpu_count() or 1) if items else 1, check if items else None)
         for index, (data, facts, failure, problems) in zip(batch, results):

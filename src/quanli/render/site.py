@@ -72,7 +72,7 @@ def index(view: CatalogueView, keys: dict[str, str]) -> str:
     data = json.dumps(rows, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     body = (f'<h1>{escape(view.heading)}</h1>\n'
             f'<p class="meta">{escape(view.version)} · {escape(view.date)} · 共 {len(view.items)} 项</p>\n'
-            f'<nav><a href="table.html">一表（目录表）</a></nav>\n'
+            f'<nav><a href="table.html">一表（目录表）</a>' + ('<a href="register.html">重要权力动态运行情况登记表</a>' if view.register else "") + '</nav>\n'
             f'<div class="tools"><input id="q" type="search" placeholder="搜索名称、编号、承办机构、依据……" aria-label="搜索">'
             f'<select id="cat" aria-label="类别"><option value="">全部类别</option>{options}</select>'
             f'<span>显示 <b id="shown">{len(view.items)}</b> 项</span></div>\n'

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from quanli.model import PUBLIC_SCOPES, Catalogue, time_limit
+from quanli.stages import DRAFT, chain_of
 
 WITHDRAWN = ("停止行使", "已取消")  # no longer exercised: not in any catalogue table
 
@@ -121,6 +122,10 @@ class CatalogueView:
     categories: list[tuple[str, list[ItemView]]]
     confidential: list[ItemView] = field(default_factory=list)  # internal audience only
     flows: dict[str, dict] = field(default_factory=dict)  # only flows used by the items in view
+    # 重要权力动态运行情况登记表: (key, heading) of the columns this audience sees, and one row per
+    # case of an item in view (public: only the columns the unit publishes, never notes or remarks)
+    register_columns: list[tuple[str, str]] = field(default_factory=list)
+    register: list[dict[str, str]] = field(default_factory=list)
     # results computed once per view and shared by the formats (table rows, column widths);
     # not an init field, so dataclasses.replace() starts a copy with an empty memo
     memo: dict = field(default_factory=dict, init=False, compare=False, repr=False)
@@ -194,6 +199,18 @@ def _item(data: dict, laws: dict[str, dict], default_contact: dict) -> ItemView:
     )
 
 
+def held_back(catalogue: Catalogue) -> list[tuple[str, str]]:
+    """(id, status) of each item a public build leaves out because its review has not reached
+    the catalogue's publish_from stage (withdrawn items are left out of every build anyway)."""
+    chain = chain_of(catalogue.catalog.data)
+    out = []
+    for sf in catalogue.items:
+        status = sf.data.get("status") if sf.ok else None
+        if sf.ok and status not in WITHDRAWN and not chain.published(status or DRAFT):
+            out.append((str(sf.data.get("id", sf.stem)), status or DRAFT))
+    return sorted(out)
+
+
 def build_view(catalogue: Catalogue, audience: str, date: str, version: str = "", memo=None,
                sources: dict[str, bytes] | None = None) -> CatalogueView:
     """The catalogue as ``audience`` ("public" or "internal") may see it.
@@ -213,9 +230,12 @@ def build_view(catalogue: Catalogue, audience: str, date: str, version: str = ""
     order = {name: i for i, name in enumerate(catalogue.category_names())}
     shown: list[ItemView] = []
     confidential: list[ItemView] = []
+    chain = chain_of(catalogue.catalog.data)
     for sf in catalogue.items:
         if not sf.ok or sf.data.get("status") in WITHDRAWN:
             continue
+        if audience == "public" and not chain.published(sf.data.get("status") or DRAFT):
+            continue  # not yet signed off for publication (seed 002: 未经核定备案的不得行使): see held_back
         key = sources.get(sf.rel)
         packed = memo.get(key, "view") if key is not None else None
         if packed is not None:
@@ -245,6 +265,42 @@ def build_view(catalogue: Catalogue, audience: str, date: str, version: str = ""
         categories=list(groups.items()), confidential=sorted(confidential, key=lambda v: v.id) if audience == "internal" else [],
         flows=dict(sorted(flows.items())),
     )
+    result.register_columns, result.register = _register(catalogue, shown, audience)
     if memo is not None:
         result.remembered = remember.Remembered(memo, keys)
     return result
+
+
+def _register(catalogue: Catalogue, shown: list[ItemView], audience: str) -> tuple[list[tuple[str, str]], list[dict[str, str]]]:
+    """The register's columns and rows for this audience: cases of the items in view only."""
+    from pathlib import Path
+
+    from quanli import register
+    from quanli.workdays import HOLIDAYS_FILE, load_extra
+
+    records = [sf for sf in catalogue.records if sf.ok]
+    in_view = {v.id: v for v in shown}
+    records = [sf for sf in records if sf.data.get("item") in in_view]
+    if not records:
+        return [], []
+    settings = catalogue.catalog.get("records") if isinstance(catalogue.catalog.get("records"), dict) else {}
+    if audience == "public":
+        chosen = settings.get("publish") if isinstance(settings.get("publish"), list) else register.DEFAULT_PUBLISHED
+        columns = [(k, h) for k, h in register.COLUMNS if k in chosen]
+    else:
+        columns = list(register.COLUMNS) + [("remarks", "备注")]
+    try:
+        extra = load_extra(Path(catalogue.root) / HOLIDAYS_FILE)
+    except Exception:  # a broken holidays.yaml: the deadline columns stay empty (records check reports it)
+        extra = None
+    items = {sf.data.get("id"): sf.data for sf in catalogue.items if sf.ok}
+    flows = {sf.data.get("id"): sf.data for sf in catalogue.flows if sf.ok}
+    rows = []
+    for sf in sorted(records, key=lambda r: (str(r.data.get("accepted", {}).get("date") if isinstance(r.data.get("accepted"), dict) else ""),
+                                            str(r.data.get("case")))):
+        rec = sf.data
+        view = in_view[rec["item"]]
+        values = register.row(rec, items.get(rec["item"]), flows.get(view.flow_id), extra, internal=audience != "public")
+        values.update({"item": view.id, "name": view.name, "category": view.category, "department": view.department})
+        rows.append({k: _text(values.get(k, "")) for k, _ in columns})
+    return columns, rows

@@ -1,0 +1,192 @@
+"""``quanli records check``: the open cases of the operation register against their deadlines
+(电子监察：实时监控、预警纠错, seed 002), counted on the working-day calendar."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+from quanli import register
+from quanli.errors import QuanliError
+from quanli.findings import Finding, Severity
+
+
+
+@dataclass
+class Case:
+    """One case of the register as the checks and the reports see it."""
+
+    file: str
+    case: str
+    item: str
+    name: str
+    department: str
+    state: str  # 在办, 暂停计时, 已办结, 已公开
+    due: str = ""
+    basis: str = ""
+    left: int | None = None  # working days left (negative: overdue)
+
+
+@dataclass
+class Tally:
+    by_department: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    def add(self, department: str, column: str) -> None:
+        row = self.by_department.setdefault(department, {"在办": 0, "超期": 0, "临期": 0, "暂停计时": 0, "待公开": 0})
+        row[column] += 1
+
+
+def _finding(rule: str, sf, path: tuple, zh: str, en: str, item: str, display) -> Finding:
+    from quanli.check.registry import RULES
+
+    return Finding(rule=rule, severity=RULES[rule].severity, file=display(sf), message_zh=zh, message_en=en, path=path,
+                   item=item, abs_path=sf.path)
+
+
+def _due_finding(rule_over: str, rule_soon: str, sf, path, what_zh: str, what_en: str, due: register.Deadline,
+                 today: dt.date, within: int, extra, item: str, display) -> tuple[Finding | None, str, int]:
+    """(finding or None, tally column, working days left) for one deadline."""
+    if today > due.due:
+        late = register.working_days_between(due.due, today, extra)
+        return (_finding(rule_over, sf, path, f"{what_zh}已超过期限 {due.due}（{due.basis}），超期 {late} 个工作日。",
+                         f"{what_en} is past its deadline {due.due} ({late} working day(s) late).", item, display), "超期", -late)
+    left = register.working_days_between(today, due.due, extra)
+    if left <= within:
+        when = "今天到期" if left == 0 else f"还剩 {left} 个工作日"
+        return (_finding(rule_soon, sf, path, f"{what_zh}将于 {due.due} 到期（{due.basis}），{when}。",
+                         f"{what_en} is due on {due.due} ({left} working day(s) left).", item, display), "临期", left)
+    return None, "", left
+
+
+def check_catalogue(catalogue, today: dt.date, within: int | None, display) -> tuple[list[Finding], Tally, list[Case]]:
+    from quanli.workdays import HOLIDAYS_FILE, load_extra
+
+    extra = load_extra(Path(catalogue.root) / HOLIDAYS_FILE)
+    items = {sf.data["id"]: sf.data for sf in catalogue.items if sf.ok and isinstance(sf.data.get("id"), str)}
+    flows = {sf.data["id"]: sf.data for sf in catalogue.flows if sf.ok and isinstance(sf.data.get("id"), str)}
+    settings = catalogue.catalog.get("records") if isinstance(catalogue.catalog.get("records"), dict) else {}
+    if within is None:
+        within = settings.get("due_soon") if isinstance(settings.get("due_soon"), int) else register.DEFAULT_DUE_SOON
+    findings: list[Finding] = []
+    tally = Tally()
+    cases: list[Case] = []
+    for sf in catalogue.records:
+        if not sf.ok:
+            continue  # quanli validate reports files that cannot be read
+        rec = sf.data
+        ident = rec.get("item")
+        item = items.get(ident)
+        if item is None:
+            continue  # QL952 (validate)
+        department = str(item.get("department") or "（未填承办机构）")
+        case = Case(sf.rel, str(rec.get("case") or sf.stem), str(ident), str(item.get("name") or ""), department, "")
+        cases.append(case)
+        what_zh, what_en = f"案件 {case.case}（{ident} {case.name}）", f"case {case.case} ({ident})"
+        try:
+            if register.date_of(rec, "concluded") is None:
+                if register.date_of(rec, "accepted") is None:
+                    continue
+                tally.add(department, "在办")
+                case.state = "在办"
+                if any(last is None for _, _, last in register.suspensions(rec)):
+                    case.state = "暂停计时"
+                    tally.add(department, "暂停计时")
+                    continue  # a special procedure is under way: the clock stands still
+                due = register.deadline(rec, item, flows.get(item.get("flow")), extra)
+                if due is None:
+                    findings.append(_finding("QL965", sf, ("item",), f"{what_zh}：事项没有办结时限，也没有流程图步骤时限，无法预警。",
+                                             f"{what_en}: the item has no time limit; no deadline.", str(ident), display))
+                    continue
+                case.due, case.basis = due.due.isoformat(), due.basis
+                found, column, case.left = _due_finding("QL961", "QL962", sf, ("accepted", "date"), what_zh, what_en, due, today,
+                                                        within, extra, str(ident), display)
+            elif register.date_of(rec, "published") is None:
+                case.state = "已办结"
+                due = register.publish_deadline(rec, item, extra)
+                case.due, case.basis = due.due.isoformat(), due.basis
+                tally.add(department, "待公开")
+                found, column, case.left = _due_finding("QL963", "QL964", sf, ("concluded", "date"), f"{what_zh}的办理结果",
+                                                        f"the result of {what_en}", due, today, within, extra, str(ident), display)
+            else:
+                case.state = "已公开"
+                continue
+        except register.UnknownCalendar as unknown:
+            findings.append(_finding("QL965", sf, ("accepted", "date"),
+                                     f"{what_zh}：期限落在 {unknown.year} 年，还不知道该年的法定节假日安排，无法计算。请在 holidays.yaml 中写明 {unknown.year} 年的放假和调休日期。",
+                                     f"{what_en}: the deadline falls in {unknown.year}, whose holidays are unknown; describe them in holidays.yaml.",
+                                     str(ident), display))
+            continue
+        if found is not None:
+            findings.append(found)
+            tally.add(department, column)
+    return findings, tally, cases
+
+
+def _today(text: str | None) -> dt.date:
+    if text is None:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise QuanliError(f"--today 的日期“{text}”无效，应写成 YYYY-MM-DD。", f"invalid --today date '{text}'.") from None
+
+
+def _tally_text(tally: Tally, lang: str) -> str:
+    from quanli.commands.review import _table
+
+    if not tally.by_department:
+        return ("no open cases.\n" if lang == "en" else "没有在办或待公开的案件。\n")
+    columns = ["在办", "超期", "临期", "暂停计时", "待公开"]
+    head = ["department", "open", "overdue", "due soon", "paused", "to publish"] if lang == "en" else ["承办机构"] + columns
+    rows = [[d] + [str(row[c]) for c in columns] for d, row in sorted(tally.by_department.items())]
+    return "\n".join(_table(head, rows)) + "\n"
+
+
+def check(paths: list[Path], today: str | None, within: int | None, fmt: str, lang: str, fail_level: str | None,
+          stream: IO[str] | None = None) -> int:
+    """Exit code 0: nothing overdue (at the fail level); 1: findings at or above it."""
+    from quanli import config, report
+    from quanli.check.run import display_path, place
+    from quanli.commands.validate import Summary
+    from quanli.check.registry import load_all
+    from quanli.loader.catalogue import discover, load_catalogue
+
+    load_all()
+    if within is not None and not 0 <= within <= 60:
+        raise QuanliError("--within 应在 0 到 60 个工作日之间。", "--within must be between 0 and 60 working days.")
+    day = _today(today)
+    stream = stream or sys.stdout
+    started = time.perf_counter()
+    cwd = os.getcwd()
+    findings: list[Finding] = []
+    failing = False
+    tallies = []
+    files = 0
+    targets = discover(paths or [Path.cwd()])
+    for root, _ in targets:
+        cfg = config.resolve(root, None)
+        catalogue = load_catalogue(root)
+        catalogue.overrides = cfg.catalog
+        found, tally, cases = check_catalogue(catalogue, day, within, lambda sf: display_path(sf.path, cwd))
+        files += len(catalogue.records)
+        place(found, {sf.path: sf.blob for sf in catalogue.records if sf.blob is not None})
+        found = config.apply(found, cfg, [], [])
+        threshold = Severity.parse(fail_level) if fail_level else (cfg.fail_level or Severity.ERROR)
+        failing |= any(f.severity >= threshold for f in found)
+        findings += found
+        tallies.append((catalogue.name, tally))
+    findings.sort(key=Finding.sort_key)
+    summary = Summary(len(targets), files, findings, time.perf_counter() - started)
+    report.get(fmt)(findings, summary, lang, stream)
+    if fmt in ("text", "markdown"):
+        for name, tally in tallies:
+            stream.write(("\n" if fmt == "text" else "\n### ") + (f"{name}: cases by department on {day}" if lang == "en" else f"{name}：各承办机构案件情况（{day}）") + "\n")
+            text = _tally_text(tally, lang)
+            stream.write(text if fmt == "text" else "```\n" + text + "```\n")
+    stream.flush()
+    return 1 if failing else 0

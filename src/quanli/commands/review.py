@@ -1,0 +1,311 @@
+"""``quanli review`` (record a sign-off) and ``quanli status`` (where every item stands)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from quanli import stages
+from quanli.errors import QuanliError
+from quanli.findings import Severity
+
+
+@dataclass
+class Loaded:
+    root: Path
+    catalogue: object
+    chain: stages.Chain
+    errors: dict[str, list]  # item file path -> its error findings
+
+
+def _load(catalog: Path | None) -> Loaded:
+    from quanli import config
+    from quanli.check.run import check_snapshot
+    from quanli.commands.scaffold import _catalogue_root
+    from quanli.loader.catalogue import parse_snapshot, read_catalogue
+
+    root = _catalogue_root((catalog or Path.cwd()).resolve())
+    cfg = config.resolve(root, None)
+    snap = read_catalogue(root)
+    checked = check_snapshot(snap, True, None, cfg.catalog)
+    errors: dict[str, list] = {}
+    for f in config.apply(checked.findings, cfg, [], []):
+        if f.severity >= Severity.ERROR and f.abs_path:
+            errors.setdefault(f.abs_path, []).append(f)
+    catalogue = parse_snapshot(snap, use_cache=True)
+    catalogue.overrides = cfg.catalog
+    return Loaded(root, catalogue, stages.chain_of(catalogue.catalog.data), errors)
+
+
+def _date(text: str | None) -> str:
+    if text is None:
+        return dt.date.today().isoformat()
+    try:
+        return dt.date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise QuanliError(f"日期“{text}”无效，应写成 YYYY-MM-DD。", f"invalid date '{text}' (use YYYY-MM-DD).") from None
+
+
+def _pick(loaded: Loaded, idents: list[str], every: bool, department: str | None) -> list:
+    items = {sf.data["id"]: sf for sf in loaded.catalogue.items if sf.ok and isinstance(sf.data.get("id"), str)}
+    by_path = {str(Path(sf.path).resolve()): sf for sf in loaded.catalogue.items}
+    if every:
+        chosen = [sf for sf in loaded.catalogue.items if sf.ok]
+    else:
+        chosen = []
+        for ident in idents:
+            sf = items.get(ident) or by_path.get(str(Path(ident).resolve()))
+            if sf is None:
+                raise QuanliError(f"目录中没有事项“{ident}”（按事项编码或 items/ 中的文件指定）。", f"no item '{ident}' in the catalogue.")
+            if not sf.ok:
+                raise QuanliError(f"{sf.rel} 无法读取，请先改正（quanli validate）。", f"{sf.rel} cannot be read; fix it first.")
+            chosen.append(sf)
+    if department:
+        chosen = [sf for sf in chosen if sf.data.get("department") == department]
+    return chosen
+
+
+def refusal(sf, stage: str, chain: stages.Chain, errors: list, force: bool) -> tuple[str, str] | None:
+    """Why ``stage`` may not be signed for this item now (zh, en), or None when it may."""
+    state = sf.data.get("status") or stages.DRAFT
+    ident = sf.data.get("id", sf.stem)
+    if state not in chain.order() and state not in stages.WITHDRAWN:
+        return (f"{ident}：状态“{state}”不是本目录的审核环节（{'、'.join(chain.order())}），请先改正 status。",
+                f"{ident}: status '{state}' is not a stage of this catalogue.")
+    changed = stages.changed_since_signoff(sf.data)
+    if changed:
+        allowed: tuple = (chain.first, *stages.WITHDRAWN)
+    elif state in stages.WITHDRAWN:
+        allowed = stages.allowed_stages(state, chain)  # reinstated through the whole chain again
+    else:  # the next stage only: a new round from the first stage is for an item that changed
+        allowed = tuple(s for s in (chain.next(state),) if s) + stages.WITHDRAWN
+    if stage not in allowed:
+        if stage == state and not changed:
+            return f"{ident} 已经是“{stage}”，不需要再签署。", f"{ident} is already at '{stage}'."
+        if changed:
+            return (f"{ident} 在{stages.describe(changed)}之后有改动，要从“{chain.first}”重新审核。",
+                    f"{ident} changed after its last sign-off: review it again from '{chain.first}'.")
+        nxt = chain.next(state)
+        want = f"下一环节是“{nxt}”" if nxt else "已经完成全部环节"
+        return (f"{ident} 处于“{state}”，不能签署“{stage}”：{want}，不能跳过。",
+                f"{ident} is at '{state}': it cannot be signed off at '{stage}' ({'next: ' + nxt if nxt else 'all stages done'}).")
+    if errors and stage not in stages.WITHDRAWN and not force:
+        shown = "；".join(f"{f.line}:{f.column} {f.rule} {f.message_zh}" for f in errors[:3])
+        more = f"（另有 {len(errors) - 3} 个）" if len(errors) > 3 else ""
+        return (f"{ident} 有 {len(errors)} 个错误，不能签署：{shown}{more}。请先改正；确需签署时加 --force 并用 --remark 说明理由。",
+                f"{ident} has {len(errors)} error(s); fix them first, or use --force with --remark.")
+    return None
+
+
+def review(idents: list[str], stage: str, by: str, lang: str, role: str | None = None, remark: str | None = None,
+           date: str | None = None, force: bool = False, catalog: Path | None = None, every: bool = False,
+           department: str | None = None) -> int:
+    """Record one sign-off on each item (all or none: an item that may not be signed stops them all)."""
+    from quanli.fsutil import write_atomic
+    from quanli.commands.fmt import modeline_for
+    from quanli.yamlfmt import Unsafe, update_text
+
+    if not idents and not every:
+        raise QuanliError("请指定要签署的事项编码，或用 --all 签署全部可签署的事项。", "name the items to sign off, or use --all.")
+    if idents and every:
+        raise QuanliError("事项编码和 --all 只能用一个。", "give item ids or --all, not both.")
+    by = (by or "").strip()
+    if not by:
+        raise QuanliError("请用 --by 写明签署人姓名。", "give the signer's name with --by.")
+    remark = (remark or "").strip() or None
+    if force and not remark:
+        raise QuanliError("强制签署（--force）必须用 --remark 说明理由。", "--force needs a reason in --remark.")
+    loaded = _load(catalog)
+    chain = loaded.chain
+    if stage not in chain.stages and stage not in stages.WITHDRAWN:
+        raise QuanliError(f"“{stage}”不是本目录的审核环节。可用的环节：{'、'.join(chain.stages + stages.WITHDRAWN)}。",
+                          f"'{stage}' is not a stage of this catalogue: {', '.join(chain.stages + stages.WITHDRAWN)}.")
+    if stage in stages.WITHDRAWN and not remark:
+        raise QuanliError(f"{stage}要用 --remark 写明原因（会写入变更说明）。", f"{stage} needs the reason in --remark.")
+    day = _date(date)
+    chosen = _pick(loaded, idents, every, department)
+    refused, todo = [], []
+    for sf in chosen:
+        why = refusal(sf, stage, chain, loaded.errors.get(sf.path, []), force)
+        last = stages.last_signoff(sf.data)
+        if why is None and last is not None and str(last.get("date") or "") > day:
+            why = (f"{sf.data.get('id')}：签署日期 {day} 早于上一次签署（{last.get('date')}）。", f"the date {day} is before the last sign-off.")
+        (refused if why else todo).append((sf, why))
+    if every:  # --all signs what may be signed and says how many were passed over
+        passed = len(refused)
+        refused = []
+    else:
+        passed = 0
+    say = (lambda zh, en: print(en if lang == "en" else zh))
+    if refused:
+        for _, (zh, en) in refused:
+            print(en if lang == "en" else zh, file=sys.stderr)
+        print(f"没有签署任何事项（{len(refused)} 个事项不能签署）。" if lang != "en" else f"nothing signed ({len(refused)} item(s) refused).",
+              file=sys.stderr)
+        return 1
+    if not todo:
+        say(f"没有可以签署“{stage}”的事项。" + (f"（{passed} 个事项不在可签署的环节。）" if passed else ""),
+            f"no item can be signed off at '{stage}'.")
+        return 0
+    written = []
+    for sf, _ in todo:
+        changes: dict = {"status": stage}
+        data = dict(sf.data)
+        if stage in stages.WITHDRAWN:
+            if not str(sf.data.get("change_reason") or "").strip():
+                changes["change_reason"] = remark
+            dates = sf.data.get("dates") if isinstance(sf.data.get("dates"), dict) else {}
+            if not dates.get("expires"):
+                changes["dates.expires"] = day
+                data["dates"] = {**dates, "expires": day}
+            if "change_reason" in changes:
+                data["change_reason"] = remark
+        entry = {"stage": stage, "role": role or (chain.role(stage) if stage in chain.stages else ""), "name": by, "date": day}
+        if not entry["role"]:
+            del entry["role"]
+        if remark:
+            entry["remark"] = remark
+        if force and loaded.errors.get(sf.path):
+            entry["forced"] = True
+        entry["fingerprint"] = stages.fingerprint(data)
+        old = sf.data.get("signoffs") if isinstance(sf.data.get("signoffs"), list) else []
+        changes["signoffs"] = [*old, entry]
+        path = Path(sf.path)
+        try:
+            text = path.read_bytes().decode("utf-8-sig")
+            new = update_text(text, changes, "item", modeline_for(loaded.root, path, "item"))
+        except (UnicodeDecodeError, Unsafe) as exc:
+            raise QuanliError(f"{sf.rel} 无法安全地改写（{exc}），没有签署。请先运行 quanli fmt。",
+                              f"{sf.rel} cannot be rewritten safely ({exc}); run quanli fmt first.") from None
+        written.append((path, new, sf))
+    for path, new, _ in written:
+        write_atomic(path, new, overwrite=True)
+    who = " ".join(p for p in (role or (chain.role(stage) if stage in chain.stages else ""), by) if p)
+    ids = "、".join(str(sf.data.get("id")) for _, _, sf in written[:10]) + (" 等" if len(written) > 10 else "")
+    say(f"已签署“{stage}”（{who}，{day}）：{len(written)} 个事项（{ids}）。" + (f"另有 {passed} 个事项不在可签署的环节，未签署。" if passed else ""),
+        f"signed off {len(written)} item(s) at '{stage}' ({who}, {day})." + (f" {passed} item(s) passed over." if passed else ""))
+    return 0
+
+
+# ---- quanli status ---------------------------------------------------------------------------
+
+@dataclass
+class Standing:
+    """Where a catalogue's items stand in the review chain."""
+
+    unit: str
+    chain: stages.Chain
+    counts: dict[str, int]
+    by_department: dict[str, dict[str, int]]
+    waiting: dict[str, list[tuple[str, str]]]  # next stage -> (id, name) of items waiting for it
+    rereview: list[dict] = field(default_factory=list)  # id, name, signoff, how, commits
+    unpublished: int = 0  # items a public build leaves out (not yet at publish_from)
+
+    def as_json(self) -> dict:
+        return {"unit": self.unit, "stages": list(self.chain.order()), "publish_from": self.chain.publish_from,
+                "counts": self.counts, "by_department": self.by_department,
+                "waiting": {k: [{"id": i, "name": n} for i, n in v] for k, v in self.waiting.items()},
+                "needs_review_again": self.rereview, "not_in_public_build": self.unpublished}
+
+
+def standing(loaded: Loaded, use_git: bool = True) -> Standing:
+    chain = loaded.chain
+    items = [sf for sf in loaded.catalogue.items if sf.ok]
+    counts = stages.counts([sf.data for sf in items], chain)
+    by_department: dict[str, dict[str, int]] = {}
+    waiting: dict[str, list[tuple[str, str]]] = {s: [] for s in chain.stages}
+    rereview = []
+    unpublished = 0
+    for sf in sorted(items, key=lambda s: str(s.data.get("id"))):
+        data = sf.data
+        status = data.get("status") or stages.DRAFT
+        dep = str(data.get("department") or "（未填承办机构）")
+        row = by_department.setdefault(dep, {s: 0 for s in counts})
+        row[status] = row.get(status, 0) + 1
+        if status not in stages.WITHDRAWN and not chain.published(status):
+            unpublished += 1
+        changed = stages.changed_since_signoff(data)
+        if changed is not None:
+            rereview.append({"id": data.get("id"), "name": data.get("name"), "signoff": stages.describe(changed), "how": "fingerprint",
+                             "file": sf.path})
+        elif status in stages.WITHDRAWN:
+            continue
+        else:
+            nxt = chain.next(status)
+            if nxt is not None:
+                waiting[nxt].append((str(data.get("id")), str(data.get("name") or "")))
+    if use_git:
+        from quanli.stages_git import check
+
+        rereview = check(loaded.root, items, rereview)
+    for entry in rereview:
+        entry.pop("file", None)
+    unit = loaded.catalogue.name
+    return Standing(unit, chain, counts, dict(sorted(by_department.items())), waiting, rereview, unpublished)
+
+
+def _width(text: str) -> int:
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * max(0, width - _width(text))
+
+
+def _table(head: list[str], rows: list[list[str]]) -> list[str]:
+    widths = [max(_width(r[i]) for r in [head] + rows) for i in range(len(head))]
+    return ["  ".join(_pad(c, w) for c, w in zip(r, widths)).rstrip() for r in [head] + rows]
+
+
+def text_report(st: Standing, lang: str) -> str:
+    en = lang == "en"
+    shown = [s for s in st.counts if st.counts[s] or s in st.chain.order()]
+    total = sum(st.counts.values())
+    out = [f"{st.unit}: {total} item(s)" if en else f"{st.unit}：共 {total} 个事项",
+           ("review chain: " if en else "审核流程：") + " → ".join(st.chain.order()) +
+           (f" (public builds from {st.chain.publish_from})" if en else f"（{st.chain.publish_from}及以后列入公开版）"), ""]
+    out += _table(["stage" if en else "环节", "items" if en else "事项数"], [[s, str(st.counts[s])] for s in shown])
+    out.append("")
+    out += _table(["department" if en else "承办机构"] + shown, [[d] + [str(row.get(s, 0)) for s in shown] for d, row in st.by_department.items()])
+    for stage, items in st.waiting.items():
+        if items:
+            out += ["", f"waiting for {stage} ({len(items)}):" if en else f"等待{stage}（{len(items)} 个）："]
+            out += [f"  {i}  {n}" for i, n in items[:50]] + ([f"  … {len(items) - 50} more" if en else f"  …… 另有 {len(items) - 50} 个"] if len(items) > 50 else [])
+    if st.rereview:
+        out += ["", f"changed after sign-off, to review again ({len(st.rereview)}):" if en else f"签署后有改动、需要重新审核（{len(st.rereview)} 个）："]
+        for r in st.rereview:
+            commits = "；".join(f"{c['commit']} {c['date']} {c['author']}" for c in r.get("commits", [])[:3])
+            out.append(f"  {r['id']}  {r['name']}  " + (f"after {r['signoff']}" if en else f"{r['signoff']}之后") + (f"：{commits}" if commits else ""))
+    if st.unpublished:
+        out += ["", f"{st.unpublished} item(s) are not yet at {st.chain.publish_from} and stay out of public builds." if en else
+                f"{st.unpublished} 个事项尚未到“{st.chain.publish_from}”，不会列入公开版。"]
+    return "\n".join(out) + "\n"
+
+
+def markdown_report(st: Standing, lang: str) -> str:
+    from quanli.report.markdown import cell
+
+    shown = [s for s in st.counts if st.counts[s] or s in st.chain.order()]
+    out = [f"### {cell(st.unit)}：审核进度" if lang != "en" else f"### {cell(st.unit)}: review progress", "",
+           "| 承办机构 | " + " | ".join(shown) + " |", "|---|" + "---:|" * len(shown)]
+    out += [f"| {cell(d)} | " + " | ".join(str(row.get(s, 0)) for s in shown) + " |" for d, row in st.by_department.items()]
+    out.append("| **合计** | " + " | ".join(f"**{st.counts[s]}**" for s in shown) + " |")
+    if st.rereview:
+        out += ["", "需要重新审核：" + "、".join(cell(str(r["id"])) for r in st.rereview)]
+    return "\n".join(out) + "\n"
+
+
+def status(catalog: Path | None, lang: str, fmt: str = "text", use_git: bool = True) -> int:
+    st = standing(_load(catalog), use_git)
+    if fmt == "json":
+        sys.stdout.write(json.dumps(st.as_json(), ensure_ascii=False, indent=2) + "\n")
+    elif fmt == "markdown":
+        sys.stdout.write(markdown_report(st, lang))
+    else:
+        sys.stdout.write(text_report(st, lang))
+    return 0

@@ -1,0 +1,94 @@
+"""Re-review through git: which commits changed an item after its last sign-off.
+
+A sign-off written by ``quanli review`` carries the fingerprint of what it covered, so a change
+is seen without git (rule QL902). A sign-off written by hand, or imported, has none: then the
+item's history says it. The commit that first holds the last sign-off is where it was signed;
+any later version of the item whose content (without the review record) differs from that
+commit's, up to the working tree, is a change nobody signed. Used by ``quanli status``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from quanli import stages
+
+
+def _short(commit) -> dict:
+    when = dt.datetime.fromtimestamp(commit.commit_time, dt.timezone(dt.timedelta(seconds=commit.commit_timezone)))
+    author = commit.author.decode("utf-8", "replace").split(" <")[0]
+    message = commit.message.decode("utf-8", "replace").strip().splitlines()
+    return {"commit": commit.id.decode()[:7], "date": when.date().isoformat(), "author": author, "message": message[0] if message else ""}
+
+
+def check(root: Path, items: list, flagged: list[dict]) -> list[dict]:
+    """``flagged`` (items whose fingerprint already shows a change) with the commits that made the
+    change, plus the items whose last sign-off has no fingerprint and whose history shows one.
+    Without a repository (or with a shallow one) the flagged list is returned as it is."""
+    from quanli.errors import QuanliError
+    from quanli.vcs import Repository
+
+    try:
+        repo = Repository(root)
+    except QuanliError:
+        return flagged
+    if repo.is_shallow() or repo.head_id() is None:
+        return flagged
+    prefix = Path(root).resolve().relative_to(repo.root).as_posix()
+    prefix = "" if prefix == "." else prefix + "/"
+    known = {entry["file"]: entry for entry in flagged}
+    out = list(flagged)
+    for sf in items:
+        last = stages.last_signoff(sf.data)
+        if last is None or last.get("stage") in stages.WITHDRAWN:
+            continue
+        entry = known.get(sf.path)
+        if entry is None and isinstance(last.get("fingerprint"), str):
+            continue  # its fingerprint matches: nothing changed since it was signed
+        found = _history(repo, prefix + sf.rel, last, stages.fingerprint(sf.data))
+        if found is None:
+            continue
+        signed_in, commits = found
+        if entry is not None:
+            entry["commits"] = commits
+        elif signed_in["changed_after"]:
+            out.append({"id": sf.data.get("id"), "name": sf.data.get("name"), "signoff": stages.describe(last), "how": "git",
+                        "signed_in": signed_in["commit"], "commits": commits, "file": sf.path})
+    return sorted(out, key=lambda e: str(e.get("id")))
+
+
+def _history(repo, path: str, last: dict, now: str):
+    """({commit of the sign-off, changed_after: working tree differs}, [commits after it that
+    changed the content]), or None when no commit holds the sign-off."""
+    from dulwich.object_store import tree_lookup_path
+
+    from quanli.history import commits, document
+
+    store = repo.repo.object_store
+    versions = []  # (commit, fingerprint, holds the sign-off), newest first, one per change of the blob
+    previous_blob = None
+    for commit in commits(repo, repo.head_id()):
+        try:
+            _, blob = tree_lookup_path(store.__getitem__, commit.tree, path.encode("utf-8", "surrogateescape"))
+        except KeyError:
+            break  # the item did not exist before this
+        if blob == previous_blob:
+            versions[-1] = (commit, *versions[-1][1:])  # the same content: it came from an older commit
+            continue
+        previous_blob = blob
+        data = document(repo, blob)
+        if not isinstance(data, dict):
+            versions.append((commit, None, False))
+            continue
+        versions.append((commit, stages.fingerprint(data), last in stages.signoffs(data)))
+    holding = [v for v in versions if v[2]]
+    if not holding:
+        return None
+    signed = holding[-1]  # the oldest version that holds the sign-off
+    index = versions.index(signed)
+    changed = []
+    for commit, fp, _ in reversed(versions[:index]):  # the versions after it, oldest first
+        if fp is not None and fp != signed[1]:
+            changed.append(_short(commit))
+    return {"commit": _short(signed[0])["commit"], "changed_after": now != signed[1]}, changed
