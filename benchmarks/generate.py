@@ -57,6 +57,12 @@ def _phone(value) -> str:
     return value if value and value != "无" else "12345"
 
 
+# signed through the chain by hand (no fingerprint), as a unit that adopted quanli review would have them
+SIGNOFFS = "\n".join(["signoffs:"] + [f"  - {{stage: {st}, role: {role}, name: {name}, date: '{day}'}}" for st, role, name, day in (
+    ("初核", "政务公开领导小组", "王明", "2026-01-06"), ("审核", "党组", "李华", "2026-01-08"),
+    ("审定", "主任", "张强", "2026-01-12"), ("公布", "政务公开办公室", "赵敏", "2026-01-13"))])
+
+
 def generate(n: int, out: Path, seed: int = 7) -> None:
     rnd = random.Random(seed)
     recs = _records()
@@ -112,7 +118,7 @@ def generate(n: int, out: Path, seed: int = 7) -> None:
                  "responsibility:", "  duties: [受理责任, 审查责任, 决定责任, 送达责任]", "  accountability: [对符合条件的申请不予受理的, 超过法定期限作出决定的]",
                  "disclosure:"]
         body += ["  scope: 不予公开", "  reason: 涉及国家秘密"] if i % 97 == 0 else ["  scope: 社会公开", "  forms: [门户网站, 政务服务网]", "  timing: 长期公开"]
-        body += ["status: 公布", "dates: {updated: '2026-01-05'}"]
+        body += ["status: 公布", SIGNOFFS, "dates: {updated: '2026-01-05'}"]
         (out / "items" / f"{iid}.yaml").write_text("\n".join(body) + "\n", encoding="utf-8")
 
 
