@@ -9,7 +9,7 @@ import subprocess
 import pytest
 from docx import Document
 
-from conftest import LAWS, invoke
+from conftest import SIGNOFFS, LAWS, invoke
 from test_diff import git, repo  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is needed to make test repositories")
@@ -70,7 +70,8 @@ def test_release_writes_the_note_commits_and_tags(released, cat):
     log = (cat.root / "CHANGELOG.md").read_text(encoding="utf-8")
     assert log.startswith("# 变更记录") and "## v2（2025-09-26）" in log
     # the next release puts its entry first and keeps the old one
-    cat.item(ident="T-XK-002", name="新增的许可事项", status="停止行使", change_reason="《示例条例》废止")
+    cat.item(ident="T-XK-002", name="新增的许可事项", status="停止行使", change_reason="《示例条例》废止",
+             signoffs=SIGNOFFS + [{"stage": "停止行使", "name": "赵敏", "date": "2026-04-01"}])  # as quanli review writes it
     git(released, "commit", "-qam", "停止行使")
     assert invoke("release", "v3", "--date", "2025-01-20").exit_code == 0
     log = (cat.root / "CHANGELOG.md").read_text(encoding="utf-8")
