@@ -16,7 +16,7 @@ def modeline_for(root: Path, path: Path, kind: str) -> str:
 def catalogue_files(root: Path) -> list[Path]:
     """The catalogue's YAML files; symbolic links are never followed (validate reports them)."""
     out = [root / name for name in ("catalog.yaml", "laws.yaml") if (root / name).is_file() and not (root / name).is_symlink()]
-    for sub in ("items", "flows"):
+    for sub in ("items", "flows", "records"):
         folder = root / sub
         if folder.is_dir() and not folder.is_symlink():
             out += sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file() and not p.is_symlink())
