@@ -4,13 +4,10 @@ by the view (quanli.render.view): the cases of the items in view, the columns of
 
 from __future__ import annotations
 
-import datetime as dt
-import io
-import zipfile
 from html import escape
 
-from quanli.render.table import (INTERNAL_MARK, LINE_PT, _epoch, _finish, _header_row, _setup_print, _Styles, _text_cell,
-                                 _title_rows, _widths, Column, clean, date_text, wrapped_lines)
+from quanli.render.table import (INTERNAL_MARK, LINE_PT, Column, _header_row, _setup_print, _Styles, _text_cell, _title_rows,
+                                 _widths, clean, date_text, save_workbook, wrapped_lines)
 from quanli.render.view import CatalogueView
 
 TITLE = "重要权力动态运行情况登记表"
@@ -52,7 +49,6 @@ def _rows(view: CatalogueView, columns: tuple[Column, ...]) -> list[list[str]]:
 def xlsx_bytes(view: CatalogueView, epoch: int | None = None) -> bytes:
     """The register as a workbook, deterministic for a given view."""
     from openpyxl import Workbook
-    from openpyxl.writer.excel import ExcelWriter
 
     st = _Styles()
     columns = _columns(view)
@@ -74,16 +70,7 @@ def xlsx_bytes(view: CatalogueView, epoch: int | None = None) -> bytes:
     ws.append([])
     ws.append([_text_cell(ws, "填表人：　　　　　　审核人：　　　　　　填报日期：　　　　年　　月　　日", st, st.meta_font, st.left, border=False)])
     ws.merged_cells.add(f"A{footer}:{_letter(len(columns))}{footer}")
-    moment = dt.datetime.fromtimestamp(_epoch(view.date), dt.timezone.utc).replace(tzinfo=None)
-    props = wb.properties
-    props.created = props.modified = moment
-    props.creator = props.lastModifiedBy = "quanli"
-    props.title = heading
-    props.language = "zh-CN"
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as archive:
-        ExcelWriter(wb, archive).save()  # not wb.save(): that stamps the current time
-    return _finish(buf.getvalue(), [None], _epoch(view.date) if epoch is None else epoch)
+    return save_workbook(wb, view, heading, [None], epoch)
 
 
 def _letter(n: int) -> str:

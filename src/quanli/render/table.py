@@ -581,7 +581,6 @@ def xlsx_bytes(view: CatalogueView, epoch: int | None = None, fast: bool | None 
     """The catalogue table as an XLSX workbook (bytes), deterministic for a given view; its
     members stamped with ``epoch`` (default: the catalogue's date)."""
     from openpyxl import Workbook
-    from openpyxl.writer.excel import ExcelWriter
 
     fast = FAST_ROWS if fast is None else fast
     st = _Styles()
@@ -625,6 +624,19 @@ def xlsx_bytes(view: CatalogueView, epoch: int | None = None, fast: bool | None 
         _item_rows(ws2, 4, rows2, CONF_COLUMNS, conf_heights(view), st, raws[1], view.confidential, view.remembered,
                    "conf_xlsx")
 
+    try:
+        return save_workbook(wb, view, heading, raws, epoch)
+    except RuntimeError:  # another openpyxl lays rows out differently: every cell through it
+        if not fast:
+            raise
+        return xlsx_bytes(view, epoch, fast=False)
+
+
+def save_workbook(wb, view: CatalogueView, heading: str, raws: list, epoch: int | None) -> bytes:
+    """A workbook's bytes, deterministic: properties stamped with the catalogue's date, members
+    with ``epoch`` (default: that date), ready rows spliced in (see _finish)."""
+    from openpyxl.writer.excel import ExcelWriter
+
     moment = dt.datetime.fromtimestamp(_epoch(view.date), dt.timezone.utc).replace(tzinfo=None)
     props = wb.properties
     props.created = props.modified = moment
@@ -632,14 +644,9 @@ def xlsx_bytes(view: CatalogueView, epoch: int | None = None, fast: bool | None 
     props.title = heading
     props.language = "zh-CN"
     buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as archive:  # compressed once, below
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as archive:  # compressed once, by _finish
         ExcelWriter(wb, archive).save()  # not wb.save(): that stamps the current time
-    try:
-        return _finish(buf.getvalue(), raws, _epoch(view.date) if epoch is None else epoch)
-    except RuntimeError:  # another openpyxl lays rows out differently: every cell through it
-        if not fast:
-            raise
-        return xlsx_bytes(view, epoch, fast=False)
+    return _finish(buf.getvalue(), raws, _epoch(view.date) if epoch is None else epoch)
 
 
 _CHAR_REF = re.compile(rb"&#(\d+);")
