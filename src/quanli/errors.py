@@ -12,5 +12,8 @@ class QuanliError(Exception):
         self.en = en
         self.exit_code = exit_code
 
+    def __reduce__(self):  # picklable, so a worker process can raise it (Exception keeps only args)
+        return (type(self), (self.zh, self.en, self.exit_code))
+
     def message(self, lang: str) -> str:
         return self.en if lang == "en" else self.zh

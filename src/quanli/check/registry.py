@@ -50,6 +50,8 @@ ACROSS_ITEMS = frozenset({"QL112", "QL113", "QL123", "QL127", "QL411", "QL506", 
 SUMMARY_FIELDS: dict[str, frozenset | None] = {
     "id": None, "name": None, "flow": None, "category": None, "duties": None,
     "basis": frozenset({"law"}), "disclosure": frozenset({"scope"}), "important": None,
+    # read by the workspace rules (rules/workspace.py), which compare items of many catalogues
+    "codes": frozenset({"basic"}), "level": None, "status": None,
 }
 
 
@@ -96,6 +98,7 @@ def load_all() -> dict[str, Rule]:
     """Import every rule module so the registry is complete."""
     from quanli.check.rules import (  # noqa: F401
         basis, disclosure, duties, elements, files, flows, hygiene, identity, records, references, review, timelimits,
+        workspace,
     )
     from quanli.check import suppress  # noqa: F401  (QL130, QL131)
 

@@ -42,6 +42,12 @@ class Checked:
         """(normalised name, name, file path, item id) of each item."""
         return [(n[0], n[1], os.path.join(str(self.root), n[2]), n[3]) for n in self.names_of()]
 
+    @cached_property
+    def profiles(self) -> list[tuple]:
+        """Each item's names (as ``names``) followed by what the workspace rules compare: basic
+        code, category, levels, the laws cited and status (see rules.workspace.profile)."""
+        return [(n[0], n[1], os.path.join(str(self.root), n[2])) + tuple(n[3:]) for n in self.names_of()]
+
 
 def check_snapshot(snap, use_cache: bool = True, selected: set[Path] | None = None, overrides: dict | None = None,
                    active: set[str] | None = None) -> Checked:
@@ -53,6 +59,7 @@ def check_snapshot(snap, use_cache: bool = True, selected: set[Path] | None = No
 
     from quanli.check import suppress
     from quanli.check.rules.identity import normalise_name
+    from quanli.check.rules.workspace import law_names, profile
     from quanli.loader.cache import CACHE_DIR, ResultCache
     from quanli.loader.catalogue import parse_snapshot
 
@@ -77,8 +84,10 @@ def check_snapshot(snap, use_cache: bool = True, selected: set[Path] | None = No
         findings.sort(key=Finding.sort_key)
         items = catalogue.items
 
+        laws = law_names(catalogue)
+
         def names_of() -> list:
-            return [(normalise_name(sf.data["name"]), sf.data["name"], sf.rel, str(sf.data.get("id")))
+            return [(normalise_name(sf.data["name"]), sf.data["name"], sf.rel, str(sf.data.get("id"))) + profile(sf.data, laws)
                     for sf in items if sf.ok and isinstance(sf.data.get("name"), str)]
 
         if results.file is not None:

@@ -305,9 +305,18 @@ def _prepare_out(out: Path, force: bool) -> None:
 
 def run(catalog: Path | None, out: Path, audience: str = "public", force: bool = False, quiet: bool = False,
         lang: str = "zh", use_cache: bool = True, draft: bool = False) -> int:
-    """Build while holding the output folder's lock (a second build into it waits, see quanli.lock)."""
+    """Build while holding the output folder's lock (a second build into it waits, see quanli.lock).
+    A workspace (quanli-workspace.yaml, or the folder holding it) is built by commands.wsbuild."""
+    from quanli import workspace
     from quanli.lock import OutputLock
 
+    place = catalog or Path.cwd()
+    found = workspace.find(place) if place.exists() else None
+    if found is not None:
+        from quanli.commands import wsbuild
+
+        with OutputLock(out, lang, quiet):
+            return wsbuild.build(workspace.load(found), out, audience, force, quiet, lang, use_cache, draft)
     with OutputLock(out, lang, quiet):
         return _run(catalog, out, audience, force, quiet, lang, use_cache, draft)
 
@@ -316,9 +325,8 @@ def _run(catalog: Path | None, out: Path, audience: str, force: bool, quiet: boo
          draft: bool) -> int:
     from quanli import config
     from quanli.check.run import check_snapshot
-    from quanli.loader.catalogue import discover, parse_snapshot, read_catalogue
+    from quanli.loader.catalogue import discover, read_catalogue
     from quanli.render.bundle import Bundle, manifest
-    from quanli.render.view import build_view
 
     started = time.perf_counter()
     if draft and audience != "internal":
@@ -359,16 +367,10 @@ def _run(catalog: Path | None, out: Path, audience: str, force: bool, quiet: boo
         if not quiet:
             print(f"成果已是最新（目录没有变化），没有重新生成：{out}" if lang != "en" else f"up to date: nothing changed since the last build in {out}")
         return 0
-    catalogue = parse_snapshot(snap, use_cache=use_cache)
-    catalogue.overrides = cfg.catalog
+    catalogue, view, memo = view_of(snap, cfg, audience, source, use_cache)
     from quanli.loader.cache import CACHE_DIR, read_payload, write_payload
-    from quanli.render.memo import RenderMemo
 
     cache_dir = Path(root) / CACHE_DIR
-    memo = RenderMemo(cache_dir if use_cache else None)
-    shared = b"".join(d for sf, d in zip(snap.files, snap.digests) if sf.kind in ("catalog", "laws"))  # what a view reads
-    sources = {sf.rel: RenderMemo.key(shared, d) for sf, d in zip(snap.files, snap.digests) if sf.kind == "item"}
-    view = build_view(catalogue, audience, _date(source["epoch"]), memo=memo, sources=sources)
     if audience == "public" and not quiet:
         _say_held_back(catalogue, lang)
     # the time stamp inside the packages (ZIP, DOCX, XLSX): the source's day, not its second, so
@@ -411,7 +413,22 @@ def _run(catalog: Path | None, out: Path, audience: str, force: bool, quiet: boo
     return 0
 
 
-def _say_held_back(catalogue, lang: str) -> None:
+def view_of(snap, cfg, audience: str, source: dict, use_cache: bool):
+    """(catalogue, its view for ``audience``, the render memo): unchanged items come from the memo."""
+    from quanli.loader.cache import CACHE_DIR
+    from quanli.loader.catalogue import parse_snapshot
+    from quanli.render.memo import RenderMemo
+    from quanli.render.view import build_view
+
+    catalogue = parse_snapshot(snap, use_cache=use_cache)
+    catalogue.overrides = cfg.catalog
+    memo = RenderMemo(Path(snap.root) / CACHE_DIR if use_cache else None)
+    shared = b"".join(d for sf, d in zip(snap.files, snap.digests) if sf.kind in ("catalog", "laws"))  # what a view reads
+    sources = {sf.rel: RenderMemo.key(shared, d) for sf, d in zip(snap.files, snap.digests) if sf.kind == "item"}
+    return catalogue, build_view(catalogue, audience, _date(source["epoch"]), memo=memo, sources=sources), memo
+
+
+def _say_held_back(catalogue, lang: str, who: str = "") -> None:
     """Tell the clerk which items the public edition leaves out until they are signed off."""
     from quanli.render.view import held_back
     from quanli.stages import chain_of
@@ -421,8 +438,8 @@ def _say_held_back(catalogue, lang: str) -> None:
         return
     stage = chain_of(catalogue.catalog.data).publish_from
     shown = "、".join(f"{i}（{s}）" for i, s in held[:10]) + (f" 等 {len(held)} 个" if len(held) > 10 else "")
-    print(f"注意：{len(held)} 个事项尚未审核到“{stage}”，没有列入公开版：{shown}。quanli status 可查看审核进度。" if lang != "en"
-          else f"note: {len(held)} item(s) are not yet signed off at '{stage}' and are left out of the public edition.", file=sys.stderr)
+    print(f"注意：{who}{len(held)} 个事项尚未审核到“{stage}”，没有列入公开版：{shown}。quanli status 可查看审核进度。" if lang != "en"
+          else f"note: {who}{len(held)} item(s) are not yet signed off at '{stage}' and are left out of the public edition.", file=sys.stderr)
 
 
 def _previous_bundle(path: Path, reuse: Reuse | None, records) -> tuple[str, dict] | None:

@@ -25,6 +25,7 @@ class Summary:
     baselined: int = 0
     checked_paths: list[str] = field(default_factory=list)  # every file checked (absolute)
     docs: str | None = None  # base of help links (quanli.toml docs-url), else docs/rules.md
+    members: list[tuple[str, int, int, int]] = field(default_factory=list)  # workspace: (unit, errors, warnings, infos)
 
     @property
     def checked(self) -> list[str]:
@@ -40,10 +41,20 @@ class Summary:
         if lang == "en":
             head = "No problems found." if not self.findings else f"{e} error(s), {w} warning(s), {i} info."
             base = f" {self.baselined} known finding(s) hidden by the baseline." if self.baselined else ""
-            return f"{head} Checked {self.catalogues} catalogue(s), {self.files} file(s) in {self.seconds:.2f} s.{base}"
+            return f"{head} Checked {self.catalogues} catalogue(s), {self.files} file(s) in {self.seconds:.2f} s.{base}" + self._members(lang)
         head = "没有发现问题。" if not self.findings else f"共 {e} 个错误、{w} 个警告、{i} 个提示。"
         base = f"另有 {self.baselined} 个已记入基线的问题未显示。" if self.baselined else ""
-        return f"{head}检查了 {self.catalogues} 个目录、{self.files} 个文件，用时 {self.seconds:.2f} 秒。{base}"
+        return f"{head}检查了 {self.catalogues} 个目录、{self.files} 个文件，用时 {self.seconds:.2f} 秒。{base}" + self._members(lang)
+
+    def _members(self, lang: str) -> str:
+        """One line per workspace member: its own count of findings."""
+        if not self.members:
+            return ""
+        if lang == "en":
+            return "".join(f"\n  {unit}: " + (f"{e} error(s), {w} warning(s), {i} info" if e + w + i else "no problems")
+                           for unit, e, w, i in self.members)
+        return "".join(f"\n  {unit}：" + (f"{e} 个错误、{w} 个警告、{i} 个提示" if e + w + i else "没有问题")
+                       for unit, e, w, i in self.members)
 
 
 def run(paths: list[Path], fmt: str = "text", lang: str = "zh", fail_level: str | None = None,
@@ -70,7 +81,8 @@ def run(paths: list[Path], fmt: str = "text", lang: str = "zh", fail_level: str 
     results = []
     checked_paths: list[str] = []
     configs = {}
-    targets = discover(paths or [Path.cwd()])
+    spaces, targets = _targets(paths)
+    cross_inputs: dict[Path, tuple] = {}  # catalogue root -> (Checked, catalog.yaml data), for the cross-catalogue rules
     for root, selected in targets:
         cfg = config.resolve(root, config_path)
         configs[root] = cfg
@@ -84,6 +96,7 @@ def run(paths: list[Path], fmt: str = "text", lang: str = "zh", fail_level: str 
         files += len(selected) if selected is not None else len(snap.files)
         checked = check_snapshot(snap, use_cache, selected, cfg.catalog, config.active_rules(cfg, select or [], ignore or []))
         results.append(checked)
+        cross_inputs[root] = (checked, catalog_data(snap))
         checked_paths += [str(p) for p in selected] if selected is not None else [sf.path for sf in snap.files]
         found = config.apply(checked.findings, cfg, select or [], ignore or [])
         recorded = baseline.load(root) if use_baseline else None
@@ -93,8 +106,8 @@ def run(paths: list[Path], fmt: str = "text", lang: str = "zh", fail_level: str 
         threshold = Severity.parse(fail_level) if fail_level else (cfg.fail_level or Severity.ERROR)
         failing |= any(f.severity >= threshold for f in found)
         findings.extend(found)
-    if len(results) > 1:
-        cross = config.apply(duplicates_across(results), configs[targets[0][0]], select or [], ignore or [])
+    if spaces or len(results) > 1:
+        cross = config.apply(_across(spaces, cross_inputs), configs[targets[0][0]], select or [], ignore or [])
         cross = _suppress_cross(cross)
         if use_baseline:
             for root, _ in targets:
@@ -110,7 +123,8 @@ def run(paths: list[Path], fmt: str = "text", lang: str = "zh", fail_level: str 
     findings.sort(key=Finding.sort_key)
     summary = Summary(len(targets), files, findings, time.perf_counter() - started, covered,
                       checked_paths=checked_paths,
-                      docs=next((c.docs_url for c in configs.values() if c.docs_url), None))
+                      docs=next((c.docs_url for c in configs.values() if c.docs_url), None),
+                      members=_per_member(spaces, cross_inputs, findings))
     try:
         report.get(fmt)(findings, summary, lang, stream)
         stream.flush()
@@ -120,6 +134,71 @@ def run(paths: list[Path], fmt: str = "text", lang: str = "zh", fail_level: str 
         except OSError:
             pass
     return 1 if failing else 0
+
+
+def _targets(paths: list[Path]) -> tuple[list, list[tuple[Path, set[Path] | None]]]:
+    """The workspaces named on the command line, and every catalogue to check: each workspace's
+    members in its order, then the catalogues found in the other paths."""
+    from quanli import workspace
+
+    spaces, rest = workspace.split(list(paths) or [Path.cwd()])
+    targets: list[tuple[Path, set[Path] | None]] = [(m.root, None) for ws in spaces for m in ws.members]
+    if rest:
+        members = {root for root, _ in targets}
+        targets += [t for t in discover(rest) if t[0] not in members]
+    return spaces, targets
+
+
+def catalog_data(snap) -> dict:
+    """catalog.yaml's data, read from the bytes just checked ({} if it cannot be read)."""
+    from quanli.loader.yamlparse import ParseFailure, load_bytes
+
+    for sf, blob in zip(snap.files, snap.blobs):
+        if sf.kind == "catalog" and blob:
+            try:
+                data, _ = load_bytes(blob)
+            except ParseFailure:
+                return {}
+            return data if isinstance(data, dict) else {}
+    return {}
+
+
+def _across(spaces: list, inputs: dict[Path, tuple]) -> list[Finding]:
+    """Rules that compare catalogues: QL971-QL974 within each workspace, QL124 among the
+    catalogues of the run that belong to no workspace named."""
+    from quanli.check.rules import workspace as rules
+
+    out: list[Finding] = []
+    inside: set[Path] = set()
+    for ws in spaces:
+        members = [m for m in ws.members if m.root in inputs]
+        inside |= {m.root for m in members}
+        out += rules.check(ws, {m: inputs[m.root][0] for m in members}, {m: inputs[m.root][1] for m in members})
+    loose = [checked for root, (checked, _) in inputs.items() if root not in inside]
+    if len(loose) > 1:
+        out += duplicates_across(loose)
+    return out
+
+
+def _per_member(spaces: list, inputs: dict[Path, tuple], findings: list[Finding]) -> list[tuple[str, int, int, int]]:
+    """(unit, errors, warnings, infos) for each workspace member, and for the workspace files."""
+    if not spaces:
+        return []
+    rows = []
+    for ws in spaces:
+        for m in ws.members:
+            label = f"{m.label(inputs.get(m.root, (None, {}))[1])}（{m.key}）"
+            rows.append((label, m.root, [0, 0, 0]))
+        rows.append((str(ws.file.name), ws.file, [0, 0, 0]))
+    for f in findings:
+        if not f.abs_path:
+            continue
+        where = Path(f.abs_path).resolve()
+        for _, root, counts in rows:
+            if where == root or where.is_relative_to(root) and root.is_dir():
+                counts[3 - int(f.severity)] += 1
+                break
+    return [(label, *counts) for label, root, counts in rows if root.is_dir() or any(counts)]
 
 
 def _suppress_cross(findings: list[Finding]) -> list[Finding]:

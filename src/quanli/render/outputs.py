@@ -85,7 +85,8 @@ def _safe_name(name: str) -> bool:
     return all(part not in ("", ".", "..") for part in name.split("/"))
 
 
-def write_tree(out: Path, files: dict, marker: dict, digests: dict[str, str], update: bool = False) -> dict[str, list]:
+def write_tree(out: Path, files: dict, marker: dict, digests: dict[str, str], update: bool = False,
+               foreign: tuple[str, ...] = ()) -> dict[str, list]:
     """Write the build's files to ``out``; returns each file's [SHA-256, (size, mtime, inode)], for
     the caller to keep, so the next build can keep a file without reading it.
 
@@ -94,7 +95,8 @@ def write_tree(out: Path, files: dict, marker: dict, digests: dict[str, str], up
 
     ``update`` (``out`` holds the previous build): kept files stay where they are, every other
     file is written beside its place and renamed over it, files no longer built are removed.
-    Otherwise everything is written into a new folder beside ``out``, swapped in at the end."""
+    Otherwise everything is written into a new folder beside ``out``, swapped in at the end.
+    ``foreign``: folders (``members/``) that other builds own; an update leaves them alone."""
     out = out.resolve()
     for name in files:
         if not _safe_name(name):
@@ -102,7 +104,7 @@ def write_tree(out: Path, files: dict, marker: dict, digests: dict[str, str], up
     listing = {name: digests[name] for name in files}
     if update and out.is_dir():
         try:
-            return _update(out, files, dict(marker, files=listing), digests)
+            return _update(out, files, dict(marker, files=listing), digests, foreign)
         except OSError as exc:
             raise _write_failed(exc, out, out, "成果文件夹中可能已有一部分文件更新、一部分仍是上一次的；问题解决后重新运行 quanli build 即可补全。",
                                 "Some files may be updated and some not; run quanli build again once fixed.") from None
@@ -209,24 +211,26 @@ def _write_one(path: str, value) -> None:
         value.write(path)
 
 
-def on_disk(out: Path) -> set[str]:
-    """Every file under ``out`` (relative posix names), the marker left out."""
+def on_disk(out: Path, foreign: tuple[str, ...] = ()) -> set[str]:
+    """Every file under ``out`` (relative posix names), the marker and ``foreign`` folders left out."""
     found = set()
-    for dirpath, _, filenames in os.walk(out):
+    for dirpath, dirnames, filenames in os.walk(out):
         rel = os.path.relpath(dirpath, out).replace(os.sep, "/")
+        if foreign:
+            dirnames[:] = [d for d in dirnames if (d if rel == "." else f"{rel}/{d}") + "/" not in foreign]
         for name in filenames:
             found.add(name if rel == "." else f"{rel}/{name}")
     found.discard(MARKER)
     return found
 
 
-def _update(out: Path, files: dict, marker: dict, digests: dict[str, str]) -> dict[str, list]:
+def _update(out: Path, files: dict, marker: dict, digests: dict[str, str], foreign: tuple[str, ...] = ()) -> dict[str, list]:
     """Bring the previous build in ``out`` up to date: every changed file written beside its place,
     then all renamed into place at once; the marker goes last, so an interrupted update is noticed (its files no longer match the records) and redone. Whatever
     else is in the folder (an older build's files, what an interrupted one left) is removed:
     a file that cannot be removed stops the build, since it may be what a public build must not hold."""
     records = _write_files(out, files, digests, link=False)
-    gone = sorted(on_disk(out) - set(files))
+    gone = sorted(on_disk(out, foreign) - set(files))
     for name in gone:
         try:
             os.unlink(out / name)

@@ -76,6 +76,14 @@ COLUMNS: tuple[Column, ...] = (
 )
 HEADERS = tuple(c.header for c in COLUMNS)
 
+# a workspace's combined table: the unit first (quanli build WORKSPACE)
+WORKSPACE_COLUMNS: tuple[Column, ...] = (COLUMNS[0], Column("单位", lambda i: i.unit, 10, 14, "center")) + COLUMNS[1:]
+
+
+def columns_of(view: CatalogueView) -> tuple[Column, ...]:
+    return view.columns or COLUMNS
+
+
 CONF_COLUMNS: tuple[Column, ...] = (
     Column("序号", lambda i: "", 5, 7, "center"),
     Column("项目名称", lambda i: i.name, 16, 36),
@@ -278,11 +286,11 @@ def _memo(view: CatalogueView, key: str, make):
 
 
 def main_rows(view: CatalogueView) -> list[list[str]]:
-    return _memo(view, "rows", lambda: _rows(table_items(view), COLUMNS, view.remembered, "cells"))
+    return _memo(view, "rows", lambda: _rows(table_items(view), columns_of(view), view.remembered, "cells"))
 
 
 def main_widths(view: CatalogueView) -> list[float]:
-    return _memo(view, "widths", lambda: _widths(COLUMNS, main_rows(view), TABLE_WIDTH))
+    return _memo(view, "widths", lambda: _widths(columns_of(view), main_rows(view), TABLE_WIDTH))
 
 
 def main_heights(view: CatalogueView) -> list[float]:
@@ -594,19 +602,20 @@ def xlsx_bytes(view: CatalogueView, epoch: int | None = None, fast: bool | None 
     ws = wb.create_sheet(_sheet_name(view.title or "行政权力目录", taken))
     taken.add(ws.title)
     rows, widths, heights = main_rows(view), main_widths(view), main_heights(view)
-    _setup_print(ws, view, len(COLUMNS), 3, widths, footer_left)
+    columns = columns_of(view)
+    _setup_print(ws, view, len(columns), 3, widths, footer_left)
     meta = clean(meta_text(view)) + (f"　　{INTERNAL_MARK} 不得公开" if view.internal else "")
-    _title_rows(ws, heading, meta, len(COLUMNS), st)
-    _header_row(ws, 3, HEADERS, widths, st)
+    _title_rows(ws, heading, meta, len(columns), st)
+    _header_row(ws, 3, tuple(c.header for c in columns), widths, st)
     row, done = 4, 0
     raws.append({} if fast else None)
     for index, (category, items) in enumerate(view.categories, 1):
-        _group_row(ws, row, group_label(index, clean(category), len(items)), len(COLUMNS), st)
-        row = _item_rows(ws, row + 1, rows[done:done + len(items)], COLUMNS, heights[done:done + len(items)], st, raws[0],
+        _group_row(ws, row, group_label(index, clean(category), len(items)), len(columns), st)
+        row = _item_rows(ws, row + 1, rows[done:done + len(items)], columns, heights[done:done + len(items)], st, raws[0],
                          items, view.remembered, "xlsx")
         done += len(items)
     if not rows:
-        _group_row(ws, row, "（本目录暂无事项）", len(COLUMNS), st)
+        _group_row(ws, row, "（本目录暂无事项）", len(columns), st)
 
     # internal only: 《涉密不宜公开权力目录》
     if view.internal and view.confidential:
@@ -707,7 +716,7 @@ def csv_bytes(view: CatalogueView) -> bytes:
     """UTF-8 with BOM (Excel opens it as Chinese), CRLF, one row per item, no group rows."""
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow(HEADERS)
+    writer.writerow([c.header for c in columns_of(view)])
     for cells in main_rows(view):
         writer.writerow([cells[0]] + [neutralise(c) for c in cells[1:]])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
@@ -800,13 +809,13 @@ def table_fragment(view: CatalogueView) -> str:
 
 def _table_fragment(view: CatalogueView) -> str:
     rows = main_rows(view)
-    rests = _html_rests(table_items(view), rows, COLUMNS, view.remembered, "html")
+    rests = _html_rests(table_items(view), rows, columns_of(view), view.remembered, "html")
     groups, done = [], 0
     for index, (category, items) in enumerate(view.categories, 1):
         groups.append((group_label(index, category, len(items)), rows[done:done + len(items)],
                        rests[done:done + len(items)]))
         done += len(items)
-    return _table(COLUMNS, groups, "quanli-table", "本目录暂无事项", main_widths(view))  # widths as in the XLSX
+    return _table(columns_of(view), groups, "quanli-table", "本目录暂无事项", main_widths(view))  # widths as in the XLSX
 
 
 def confidential_fragment(view: CatalogueView) -> str:

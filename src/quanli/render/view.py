@@ -91,6 +91,7 @@ class ItemView:
     accountability: list[str]
     flow_id: str
     public: bool
+    unit: str = ""  # the unit's name, in a workspace's combined table only
 
     @property
     def basis_text(self) -> str:
@@ -131,6 +132,7 @@ class CatalogueView:
     memo: dict = field(default_factory=dict, init=False, compare=False, repr=False)
     # what earlier builds remembered of each item (quanli.render.memo.Remembered), or None
     remembered: Any = field(default=None, init=False, compare=False, repr=False)
+    columns: Any = None  # the table's columns (render.table); None: the catalogue table's own
 
     @property
     def internal(self) -> bool:
