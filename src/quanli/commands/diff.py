@@ -37,6 +37,11 @@ def run(revs: list[str], path: Path | None, fmt: str, lang: str, exit_code: bool
         raise QuanliError(f"路径不存在：{start}", f"path does not exist: {start}")
     if start.is_file():
         start = start.parent
+    from quanli import workspace
+
+    found = workspace.find(start)
+    if found is not None:
+        return _workspace(workspace.load(found), revs, fmt, lang, exit_code)
     repo = Repository(start)
     around = find_catalogue_root(start)  # inside a catalogue (e.g. its items/ folder): the whole catalogue
     if around is not None and (around == repo.root or repo.root in around.parents):
@@ -45,6 +50,31 @@ def run(revs: list[str], path: Path | None, fmt: str, lang: str, exit_code: bool
     rev_a, rev_b, merge_base = parse_revisions(revs)
     with objects_present(repo):
         results = history.diff(repo, rev_a, rev_b, under, merge_base=merge_base)
+    title = f"quanli diff {rev_a}...{rev_b}" if merge_base else \
+        f"quanli diff {rev_a} → {rev_b or ('working tree' if lang == 'en' else '工作区')}"
+    _report(results, fmt, lang, title)
+    return 1 if exit_code and results else 0
+
+
+def _workspace(ws, revs: list[str], fmt: str, lang: str, exit_code: bool) -> int:
+    """Each member compared in its own repository (the workspace's, a submodule's or a sibling
+    checkout's) between the same revisions; the changes listed by member."""
+    from quanli import history
+    from quanli.check.run import display_path
+    from quanli.vcs import Repository, objects_present, relative_root
+
+    rev_a, rev_b, merge_base = parse_revisions(revs)
+    results: dict[str, list[Change]] = {}
+    for m in ws.members:
+        repo = Repository(m.root)
+        try:
+            with objects_present(repo):
+                part = history.diff(repo, rev_a, rev_b, relative_root(repo, m.root), merge_base=merge_base)
+        except QuanliError as exc:
+            raise QuanliError(f"成员 {m.key}：{exc.zh}", f"member {m.key}: {exc.en}", exc.exit_code) from None
+        changes = [c for group in part.values() for c in group]
+        if changes:
+            results[display_path(str(m.root))] = changes
     title = f"quanli diff {rev_a}...{rev_b}" if merge_base else \
         f"quanli diff {rev_a} → {rev_b or ('working tree' if lang == 'en' else '工作区')}"
     _report(results, fmt, lang, title)

@@ -154,7 +154,7 @@ def check(paths: list[Path], today: str | None, within: int | None, fmt: str, la
     from quanli.check.run import display_path, place
     from quanli.commands.validate import Summary
     from quanli.check.registry import load_all
-    from quanli.loader.catalogue import discover, load_catalogue
+    from quanli.loader.catalogue import load_catalogue
 
     load_all()
     if within is not None and not 0 <= within <= 60:
@@ -167,10 +167,14 @@ def check(paths: list[Path], today: str | None, within: int | None, fmt: str, la
     failing = False
     tallies = []
     files = 0
-    targets = discover(paths or [Path.cwd()])
+    from quanli.commands.validate import _per_member, _targets
+
+    spaces, targets = _targets(paths)  # a workspace: each of its members
+    catalogs = {}
     for root, _ in targets:
         cfg = config.resolve(root, None)
         catalogue = load_catalogue(root)
+        catalogs[root] = (None, catalogue.catalog.data)
         catalogue.overrides = cfg.catalog
         found, tally, cases = check_catalogue(catalogue, day, within, lambda sf: display_path(sf.path, cwd))
         files += len(catalogue.records)
@@ -181,7 +185,7 @@ def check(paths: list[Path], today: str | None, within: int | None, fmt: str, la
         findings += found
         tallies.append((catalogue.name, tally))
     findings.sort(key=Finding.sort_key)
-    summary = Summary(len(targets), files, findings, time.perf_counter() - started)
+    summary = Summary(len(targets), files, findings, time.perf_counter() - started, members=_per_member(spaces, catalogs, findings))
     report.get(fmt)(findings, summary, lang, stream)
     if fmt in ("text", "markdown"):
         for name, tally in tallies:

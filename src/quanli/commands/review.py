@@ -301,6 +301,12 @@ def markdown_report(st: Standing, lang: str) -> str:
 
 
 def status(catalog: Path | None, lang: str, fmt: str = "text", use_git: bool = True) -> int:
+    from quanli import workspace
+
+    place = catalog or Path.cwd()
+    found = workspace.find(place) if place.exists() else None
+    if found is not None:
+        return _workspace_status(workspace.load(found), lang, fmt, use_git)
     st = standing(_load(catalog), use_git)
     if fmt == "json":
         sys.stdout.write(json.dumps(st.as_json(), ensure_ascii=False, indent=2) + "\n")
@@ -308,4 +314,41 @@ def status(catalog: Path | None, lang: str, fmt: str = "text", use_git: bool = T
         sys.stdout.write(markdown_report(st, lang))
     else:
         sys.stdout.write(text_report(st, lang))
+    return 0
+
+
+def _workspace_status(ws, lang: str, fmt: str, use_git: bool) -> int:
+    """Every member's review progress, and one table of them all (a row per unit)."""
+    rows = []
+    for m in ws.members:
+        loaded = _load(m.root)
+        rows.append((m, m.label(loaded.catalogue.catalog.data), standing(loaded, use_git)))
+    if fmt == "json":
+        data = {"workspace": ws.title(), "members": [{"path": m.key, "region": m.region, "level": m.level, **st.as_json()}
+                                                      for m, _, st in rows]}
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        return 0
+    stages_seen: list[str] = []
+    for _, _, st in rows:
+        stages_seen += [s for s in st.counts if (st.counts[s] or s in st.chain.order()) and s not in stages_seen]
+    rank = {s: n for n, s in enumerate(stages.STATUSES)}
+    stages_seen.sort(key=lambda s: rank.get(s, len(rank)))
+    en = lang == "en"
+    again, out_of = ("review again", "not public") if en else ("需重新审核", "不列入公开版")
+    body = [[label] + [str(st.counts.get(s, 0)) for s in stages_seen] + [str(len(st.rereview)), str(st.unpublished)] for _, label, st in rows]
+    totals = [sum(int(r[k]) for r in body) for k in range(1, len(stages_seen) + 3)]
+    if fmt == "markdown":
+        from quanli.report.markdown import cell
+
+        out = [f"## {cell(ws.title())}：审核进度" if not en else f"## {cell(ws.title())}: review progress", "",
+               "| " + ("unit" if en else "单位") + " | " + " | ".join(stages_seen + [again, out_of]) + " |",
+               "|---|" + "---:|" * (len(stages_seen) + 2)]
+        out += ["| " + " | ".join([cell(r[0])] + r[1:]) + " |" for r in body]
+        out.append("| **" + ("total" if en else "合计") + "** | " + " | ".join(f"**{t}**" for t in totals) + " |")
+        sys.stdout.write("\n".join(out) + "\n\n" + "\n".join(markdown_report(st, lang) for _, _, st in rows))
+        return 0
+    head = f"{ws.title()}: {len(rows)} catalogue(s)" if en else f"{ws.title()}：{len(rows)} 个目录"
+    out = [head, ""] + _table(["unit" if en else "单位"] + stages_seen + [again, out_of],
+                              body + [["total" if en else "合计"] + [str(t) for t in totals]])
+    sys.stdout.write("\n".join(out) + "\n" + "".join("\n" + "─" * 40 + "\n" + text_report(st, lang) for _, _, st in rows))
     return 0
