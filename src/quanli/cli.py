@@ -97,7 +97,7 @@ def _split(values: Optional[List[str]]) -> list[str]:
 
 @app.command()
 def validate(
-    paths: Optional[List[Path]] = typer.Argument(None, help="目录文件夹、包含多个目录的文件夹，或单个文件；默认为当前文件夹。"),
+    paths: Optional[List[Path]] = typer.Argument(None, help="目录文件夹、包含多个目录的文件夹、工作区（quanli-workspace.yaml 或含它的文件夹，另查跨单位规则 QL971-QL974），或单个文件；默认为当前文件夹。"),
     format: OutFormat = typer.Option(OutFormat.text, "--format", "-f",
                                      help="输出格式：text（默认）、json、github（GitHub Actions 注释）、sarif、junit、markdown，或 auto（在 GitHub Actions 中用 github，否则 text）。"),
     fail_level: Optional[Level] = typer.Option(None, "--fail-level", "--fail-on", help="达到此级别的问题使退出码为 1：error（默认）、warning 或 info。"),
@@ -127,7 +127,7 @@ class DiffFormat(str, Enum):
 @app.command()
 def diff(
     revisions: Optional[List[str]] = typer.Argument(None, metavar="[REV_A] [REV_B]", help="两个版本（提交、分支、标签，或 A..B；A...B 比较 B 与它和 A 的共同祖先，即分支自己的修改）；默认比较 HEAD 和工作区。"),
-    path: Optional[Path] = typer.Option(None, "--path", "-p", help="只比较这个文件夹下的目录；默认为当前文件夹。"),
+    path: Optional[Path] = typer.Option(None, "--path", "-p", help="只比较这个文件夹下的目录；工作区（含 quanli-workspace.yaml 的文件夹）则逐个成员在其所在仓库中比较；默认为当前文件夹。"),
     format: DiffFormat = typer.Option(DiffFormat.text, "--format", "-f", help="text（默认）、markdown（合并请求评论）或 json。"),
     exit_code: bool = typer.Option(False, "--exit-code", help="有变化时退出码为 1（用于脚本）。"),
     lang: Optional[Lang] = LangOpt,
@@ -325,7 +325,7 @@ class StatusFormat(str, Enum):
 
 @app.command()
 def status(
-    catalog: Optional[Path] = typer.Argument(None, help="目录文件夹；默认为当前文件夹所在的目录。"),
+    catalog: Optional[Path] = typer.Argument(None, help="目录文件夹或工作区（含 quanli-workspace.yaml 的文件夹：每个单位一行汇总）；默认为当前文件夹所在的目录。"),
     format: StatusFormat = typer.Option(StatusFormat.text, "--format", "-f", help="输出格式：text（默认）、json 或 markdown。"),
     no_git: bool = typer.Option(False, "--no-git", help="不查 git 历史（只按内容指纹判断签署后是否有改动）。"),
     lang: Optional[Lang] = LangOpt,
@@ -338,7 +338,7 @@ def status(
 
 @records_app.command("check")
 def records_check(
-    paths: Optional[List[Path]] = typer.Argument(None, help="目录文件夹；默认为当前文件夹。"),
+    paths: Optional[List[Path]] = typer.Argument(None, help="目录文件夹或工作区（含 quanli-workspace.yaml 的文件夹）；默认为当前文件夹。"),
     today: Optional[str] = typer.Option(None, "--today", help="按这一天检查（YYYY-MM-DD），默认今天。"),
     within: Optional[int] = typer.Option(None, "--within", help="离期限不超过这么多个工作日时预警；默认取 catalog.yaml 的 records.due_soon（3）。"),
     format: OutFormat = typer.Option(OutFormat.text, "--format", "-f", help="输出格式，与 quanli validate 相同：text、json、github、sarif、junit、markdown 或 auto。"),
@@ -361,7 +361,7 @@ class Audience(str, Enum):
 
 @app.command(short_help="生成“四个一”：一表、一图、一件、一盘（公开版或内部版）。")
 def build(
-    catalog: Optional[Path] = typer.Argument(None, help="目录文件夹；默认为当前文件夹。"),
+    catalog: Optional[Path] = typer.Argument(None, help="目录文件夹，或工作区（含 quanli-workspace.yaml 的文件夹：生成每个成员的成果和汇总一表、索引、ZIP）；默认为当前文件夹。"),
     out: Path = typer.Option(Path("dist"), "--out", "-o", help="输出文件夹（默认 dist）。只写入空文件夹或 quanli 生成过的文件夹。"),
     audience: Audience = typer.Option(Audience.public, "--audience", help="public（默认）：只含公开事项；internal：全部事项和《涉密不宜公开权力目录》，每页标“内部资料”。"),
     force: bool = typer.Option(False, "--force", help="允许写入一个不是 quanli 生成的非空文件夹（其中的内容会被替换）。"),

@@ -11,7 +11,8 @@ from quanli.errors import QuanliError
 DOCS = "docs/rules.md"
 GROUPS = [("QL1", "结构与引用 Structure and references"), ("QL2", "要素 Elements"), ("QL3", "时限 Time limits"),
           ("QL4", "流程图 Flowcharts"), ("QL5", "法律依据 Legal basis"), ("QL6", "公开 Disclosure"),
-          ("QL7", "职责（四个对应）Duties"), ("QL8", "文字规范 Text hygiene")]
+          ("QL7", "职责（四个对应）Duties"), ("QL8", "文字规范 Text hygiene"),
+          ("QL9", "审核、运行登记与工作区 Review, register and workspaces")]
 
 
 def help_url(rule_id: str, base: str | None = None) -> str:
