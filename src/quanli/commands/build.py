@@ -356,12 +356,14 @@ def _run(catalog: Path | None, out: Path, audience: str, force: bool, quiet: boo
                else "the catalogue has errors; nothing was built. Fix them first (see quanli validate)."), file=sys.stderr)
         return 1
     source = source_info(root)
-    epoch = source["epoch"] if source["epoch"] is not None else int(time.time())
+    # the outputs depend on the source's day (view.date, the packages' stamps), not its second: a
+    # catalogue outside git (no commit time, no SOURCE_DATE_EPOCH) is still up to date all day
+    day = _date(source["epoch"])
     from quanli.workdays import HOLIDAYS_FILE
 
     holidays = Path(root) / HOLIDAYS_FILE  # the register's deadlines are counted on it
     settings = json.dumps(cfg.catalog, ensure_ascii=False, sort_keys=True).encode() + (holidays.read_bytes() if holidays.is_file() else b"")
-    build_key = _key(snap.key(settings), audience, epoch, source["commit"], bool(draft and errors))
+    build_key = _key(snap.key(settings), audience, day, source["commit"], bool(draft and errors))
     previous = read_marker(out) if use_cache else {}
     if previous.get("build") == build_key and isinstance(previous.get("files"), dict) and on_disk(out) == set(previous["files"]):
         if not quiet:

@@ -176,8 +176,15 @@ def member_job(args) -> tuple[int, str]:
 
         single.PARALLEL_ITEMS = catalogue.PARALLEL_THRESHOLD = 1 << 60
     said = io.StringIO()
-    with contextlib.redirect_stdout(said), contextlib.redirect_stderr(said):
-        code = single.run(Path(root), Path(dest), audience, True, True, lang, use_cache, draft)
+    try:
+        with contextlib.redirect_stdout(said), contextlib.redirect_stderr(said):
+            code = single.run(Path(root), Path(dest), audience, True, True, lang, use_cache, draft)
+    finally:
+        # the command line collects garbage rarely (cli.main), which suits one build per process; a
+        # worker builds many members one after another and would keep each one's garbage (4 GB for 25)
+        import gc
+
+        gc.collect()
     return code, said.getvalue()
 
 
