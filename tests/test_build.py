@@ -455,3 +455,17 @@ def test_the_previous_bundle_directory_is_read_as_zipfile_reads_it(cat, tmp_path
         fh.write(b"")
     with open(tmp_path / "empty.zip", "rb") as fh:
         assert _directory(fh) is None
+
+
+def test_a_catalogue_outside_git_is_up_to_date_all_day(cat, tmp_path, monkeypatch):
+    """No commit time and no SOURCE_DATE_EPOCH: the outputs carry today's date, so a second build
+    (seconds later) has nothing to do; it once keyed the build on the second and rebuilt every time."""
+    import time
+
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    monkeypatch.setattr(time, "time", lambda: 1764633600.0)  # two builds seconds apart (the day itself is the real one)
+    out = tmp_path / "out"
+    assert build(cat.root, out).exit_code == 0
+    monkeypatch.setattr(time, "time", lambda: 1764633600.0 + 7)
+    result = invoke("build", str(cat.root), "--out", str(out))
+    assert result.exit_code == 0 and "已是最新" in result.stdout
