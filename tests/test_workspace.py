@@ -357,3 +357,14 @@ def test_diff_of_a_workspace_lists_changes_by_member(ws):
     assert [(Path(r["catalogue"]).name, r["id"]) for r in rows] == [("county-water", "T-XK-003")]
     missing = invoke("diff", "nosuch", "--path", str(ws))
     assert missing.exit_code == 2 and "成员 city" in missing.stderr
+
+
+def test_members_may_be_sibling_checkouts(ws, tmp_path):
+    """A member kept in its own repository beside the workspace's (../county-water)."""
+    (ws / "county-water").rename(tmp_path / "county-water")
+    (ws / "quanli-workspace.yaml").write_text(WORKSPACE.replace("path: county-water", "path: ../county-water"), encoding="utf-8")
+    result = invoke("validate", str(ws), "--no-cache")
+    assert result.exit_code == 0 and "测试县水利局（../county-water）" in result.stdout
+    out = tmp_path / "dist"
+    build(ws, out)
+    assert (out / "members" / "county-water" / "table" / "catalog.xlsx").is_file()
