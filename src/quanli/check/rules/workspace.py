@@ -135,10 +135,10 @@ def check(ws, results: dict, catalogs: dict) -> list[Finding]:
                 continue
             there = f"{label[ref_m]}的 {display_path(ref[PATH])}"
             if p[NORM] != ref[NORM]:
-                finding("QL973", p[PATH], f"基本编码 {code} 的事项名称是“{p[NAME]}”，上级{there}叫“{ref[NAME]}”：同一事项各级名称应基本一致。",
+                finding("QL973", p[PATH], f"基本编码 {code} 的事项名称是“{p[NAME]}”，上级{there}中是“{ref[NAME]}”：同一事项各级名称应基本一致。",
                         f"basic code {code} is named '{p[NAME]}' here but '{ref[NAME]}' in {display_path(ref[PATH])}.", ("name",), p[ID])
             if p[CATEGORY] != ref[CATEGORY]:
-                finding("QL973", p[PATH], f"基本编码 {code} 的事项类别是“{p[CATEGORY]}”，上级{there}是“{ref[CATEGORY]}”。",
+                finding("QL973", p[PATH], f"基本编码 {code} 的事项类别是“{p[CATEGORY]}”，上级{there}中是“{ref[CATEGORY]}”。",
                         f"basic code {code} is a {p[CATEGORY]} here but a {ref[CATEGORY]} in {display_path(ref[PATH])}.", ("category",), p[ID])
             lacking = [law for law in ref[LAWS] if law not in p[LAWS]]
             if lacking:
