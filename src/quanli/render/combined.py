@@ -81,8 +81,11 @@ table.units td.c { text-align: right; }
 
 
 def _category_order(members: list[MemberView]):
-    """Categories in the order the members' tables first show them."""
-    order: dict[str, int] = {}
+    """The national categories in their order (行政许可 first), then any other in the order the
+    members' tables first show them."""
+    from quanli.model import NATIONAL_CATEGORIES
+
+    order: dict[str, int] = {name: n for n, (_, name) in enumerate(NATIONAL_CATEGORIES)}
     for m in members:
         for category, _ in m.view.categories:
             order.setdefault(category, len(order))
