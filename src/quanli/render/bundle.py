@@ -293,18 +293,34 @@ def rezip(data: bytes, epoch: int) -> bytes:
     return write_package(members, epoch)
 
 
-def write_package(members: dict[str, bytes], epoch: int) -> bytes:
-    """An Office package (a ZIP) of ``members``: [Content_Types].xml first, as Office expects,
-    the rest sorted; fixed timestamps and attributes; deflated at level 6."""
+class Packed:
+    """A package member compressed once and written into many packages (the parts every
+    sheet shares): its CRC and deflated bytes, exactly what compressing it again gives."""
+
+    __slots__ = ("data", "crc", "raw")
+
+    def __init__(self, data: bytes) -> None:
+        import zlib
+
+        packer = zlib.compressobj(6, zlib.DEFLATED, -15)  # level 6, as zipfile.writestr does
+        self.data, self.crc, self.raw = data, zlib.crc32(data), packer.compress(data) + packer.flush()
+
+
+def write_package(members: dict, epoch: int) -> bytes:
+    """An Office package (a ZIP) of ``members`` (bytes or Packed): [Content_Types].xml first, as
+    Office expects, the rest sorted; fixed timestamps and attributes; deflated at level 6."""
     order = sorted(members, key=lambda n: (n != "[Content_Types].xml", n))
     buf = io.BytesIO()
     stamp = zip_time(epoch)
     with zipfile.ZipFile(buf, "w") as out:
         for name in order:
+            value = members[name]
+            packed = value if isinstance(value, Packed) else Packed(value)
             info = zipfile.ZipInfo(name, date_time=stamp)
             info.external_attr = 0o644 << 16
             info.create_system = 3
-            out.writestr(info, members[name], compress_type=zipfile.ZIP_DEFLATED, compresslevel=6)
+            info.compress_type, info.CRC, info.file_size = zipfile.ZIP_DEFLATED, packed.crc, len(packed.data)
+            _append(out, info, packed.raw)
     return buf.getvalue()
 
 

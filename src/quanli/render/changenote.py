@@ -71,7 +71,8 @@ def docx(note: Note) -> bytes:
     from docx.enum.section import WD_ORIENT
     from docx.shared import Twips
 
-    from quanli.render import sheet
+    from quanli.render import sheet, wordml
+    from quanli.render.bundle import rezip
 
     doc = Document(BytesIO(sheet._base_docx()))
     when = dt.datetime(max(note.date.year, 1980), note.date.month, note.date.day, tzinfo=dt.timezone.utc)
@@ -94,54 +95,37 @@ def docx(note: Note) -> bytes:
     footer = sec.footer._element
     for p in list(footer):
         footer.remove(p)
-    fp = sheet._para(footer, "Footer", "第 ", center=True)
-    sheet._field(fp, "PAGE", "1")
-    sheet._text_run(fp, " 页　共 ", sheet.BODY_FONT)
-    sheet._field(fp, "NUMPAGES", "1")
-    sheet._text_run(fp, " 页", sheet.BODY_FONT)
+    footer.extend(wordml.elements(sheet.footer_xml()))
 
-    from lxml import etree
-
-    body = doc.element.body
-    holder = body  # built in place (moving a large table between lxml documents is very slow); sectPr goes last
-    safe = sheet.xml_safe
-    sheet._para(holder, "QLTitle", safe(f"{note.unit}{TITLE}"), keep_next=True)
-    sheet._para(holder, "QLSubtitle", safe(f"版本 {note.version}　发布日期 {note.date.isoformat()}"), keep_next=True)
-    sheet._para(holder, "QLBody", safe(f"{note.report_to}："))
-    sheet._para(holder, "QLBody", safe("　　" + intro(note)))
-    sheet._para(holder, "QLNote")
+    para, safe = sheet._para, sheet.xml_safe
+    parts = [para("QLTitle", safe(f"{note.unit}{TITLE}"), keep_next=True),
+             para("QLSubtitle", safe(f"版本 {note.version}　发布日期 {note.date.isoformat()}"), keep_next=True),
+             para("QLBody", safe(f"{note.report_to}：")), para("QLBody", safe("　　" + intro(note))), para("QLNote")]
     if note.rows:
         shares = [0.05, 0.13, 0.2, 0.07, 0.33, 0.22]
         widths = [int(text_w * s) for s in shares]
         widths[-1] = text_w - sum(widths[:-1])
-        tbl = sheet._table(holder, widths, 80, 40, center=True)
-        tr = sheet._row(tbl, cant_split=True, header=True)
-        for w, head in zip(widths, HEADERS):
-            sheet._para(sheet._cell(tr, w, fill="D9D9D9", valign="center"), "QLGridHead", head)
+        rows = [wordml.row("".join(wordml.cell(w, para("QLGridHead", head), "D9D9D9", "center") for w, head in zip(widths, HEADERS)),
+                           cant_split=True, header=True)]
         for n, row in enumerate(note.rows, 1):
-            tr = sheet._row(tbl, cant_split=True)
             ident = f"{row.old_id} → {row.id}" if row.old_id else row.id
             values = [[str(n)], [ident], [row.name], [row.change], row.what or [""], [row.reason or "（未说明）"]]
-            for w, texts in zip(widths, values):
-                tc = sheet._cell(tr, w, valign="center")
-                for text in texts:
-                    sheet._para(tc, "QLGrid", safe(text))
-        sheet._para(holder, "QLNote")
+            rows.append(wordml.row("".join(wordml.cell(w, "".join(para("QLGrid", safe(text)) for text in texts), valign="center")
+                                           for w, texts in zip(widths, values)), cant_split=True))
+        parts += [wordml.table(widths, 80, 40, "".join(rows), center=True), para("QLNote")]
     else:
-        sheet._para(holder, "QLBody", "　　本次发布事项没有变化。")
+        parts.append(para("QLBody", "　　本次发布事项没有变化。"))
     if note.others:
-        sheet._para(holder, "QLStrong", "流程图、法律法规和处室的变化", keep_next=True)
-        for n, other in enumerate(note.others, 1):
-            sheet._para(holder, "QLBody", safe(f"{n}.\t{other}"), hanging=340)
-        sheet._para(holder, "QLNote")
-    sheet._para(holder, "QLBody", "　　特此说明。")
-    sheet._para(holder, "QLNote")
-    for text in (note.unit, _zh_date(note.date)):
-        p = sheet._para(holder, "QLBody", safe(text))
-        p[0].append(etree.Element(sheet._w("jc"), {sheet._w("val"): "right"}))
-    sheet._para(holder, "QLNote")
-    sheet._para(holder, "QLNote", safe(deadline_line(note)))
-    body.append(body.sectPr)
+        parts.append(para("QLStrong", "流程图、法律法规和处室的变化", keep_next=True))
+        parts += [para("QLBody", safe(f"{n}.\t{other}"), hanging=340) for n, other in enumerate(note.others, 1)]
+        parts.append(para("QLNote"))
+    parts += [para("QLBody", "　　特此说明。"), para("QLNote")]
+    parts += [para("QLBody", safe(text), align="right") for text in (note.unit, _zh_date(note.date))]
+    parts += [para("QLNote"), para("QLNote", safe(deadline_line(note)))]
+    body = doc.element.body
+    sect = body.sectPr
+    body.extend(wordml.elements("".join(parts)))
+    body.append(sect)  # sectPr goes last
     out = BytesIO()
     doc.save(out)
-    return sheet._repack(out.getvalue(), when)
+    return rezip(out.getvalue(), int(when.timestamp()))

@@ -21,11 +21,13 @@ DOCX notes (see ``shared/engineering.md``):
   extension pointing at the SVG part. No raster renderer is available, so the fallback
   is a light-grey placeholder panel with the chart's proportions (LibreOffice 7.4 shows
   only this panel); the steps table keeps the sheet complete wherever SVG is not shown.
-- Body XML is built with lxml directly (python-docx's paragraph/table API costs about
-  10x more); python-docx loads the prepared base document, adds the picture and header/
-  footer parts and writes the package.
-- Reproducible: core properties come from ``view.date``, the ZIP is rewritten with
-  sorted entries and fixed timestamps, so the same view gives the same bytes.
+- python-docx prepares, once per process, the empty sheet of each kind (styles, fonts,
+  page setup, header and footer, the picture's parts): its members are compressed once
+  and shared by every sheet. Each sheet's own XML (document.xml, core.xml) is written as
+  text by ``quanli.render.wordml``: python-docx's paragraph and table API costs about 50x
+  more, lxml elements 5x more.
+- Reproducible: core properties come from ``view.date``, the ZIP has sorted entries and
+  fixed timestamps, so the same view gives the same bytes.
 """
 
 from __future__ import annotations
@@ -43,8 +45,7 @@ from html import escape
 from io import BytesIO
 from typing import Any, Union
 
-from lxml import etree  # a dependency of python-docx
-
+from quanli.render import wordml
 from quanli.render.view import CatalogueView, ItemView, limit_text
 
 SHEET_NAME = "权力运行公开表"
@@ -420,7 +421,6 @@ KEEP_STYLES = {"Normal", "DefaultParagraphFont", "TableNormal", "NoList", "Table
 
 
 @lru_cache(maxsize=1)
-@lru_cache(maxsize=None)
 def _base_document():
     """The empty sheet as a python-docx Document, opened once per process: each sheet starts
     as a deep copy of it (the copy shares nothing with it)."""
@@ -519,168 +519,70 @@ def _base_docx() -> bytes:
     return out.getvalue()
 
 
-W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
-
-
-@lru_cache(maxsize=None)
-def _w(tag: str) -> str:
-    return "{%s}%s" % (W_NS, tag)
-
-
-def _sub(parent, tag: str, **attrs: str):
-    if attrs:
-        return etree.SubElement(parent, _w(tag), {_w(k): v for k, v in attrs.items()})
-    return etree.SubElement(parent, _w(tag))
-
-
-def _rpr_fonts(rpr, east: str) -> None:
-    _sub(rpr, "rFonts", ascii=LATIN_FONT, hAnsi=LATIN_FONT, eastAsia=east, cs=LATIN_FONT, hint="eastAsia")
-
-
 # paragraph style id -> East Asian font of its runs (python-docx drops spaces from names)
 STYLE_EAST = {"QLTitle": HEAD_FONT, "QLFigureTitle": HEAD_FONT, "QLLabel": HEAD_FONT, "QLStrong": HEAD_FONT, "QLGridHead": HEAD_FONT,
               "QLMark": HEAD_FONT}
 
 
-def _para(parent, style: str, text: str = "", *, center: bool = False, keep_next: bool = False,
-          page_break: bool = False, hanging: int = 0, exact: int = 0):
-    """A w:p with style and runs; ``\t`` in ``text`` becomes a tab; every run gets rFonts with eastAsia."""
-    p = _sub(parent, "p")
-    ppr = _sub(p, "pPr")
-    _sub(ppr, "pStyle", val=style)
-    if keep_next:
-        _sub(ppr, "keepNext")
-    if page_break:
-        _sub(ppr, "pageBreakBefore")
-    if hanging:
-        _sub(_sub(ppr, "tabs"), "tab", val="left", pos=str(hanging))
-    if exact:
-        _sub(ppr, "spacing", before="0", after="0", line=str(exact), lineRule="exact")
-    if hanging:
-        _sub(ppr, "ind", left=str(hanging), hanging=str(hanging))
-    if center:
-        _sub(ppr, "jc", val="center")
-    if text:
-        _text_run(p, text, STYLE_EAST.get(style, BODY_FONT))
-    return p
-
-
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+def _para(style: str, text: str = "", **options) -> str:
+    """A paragraph of ``style``; its runs take the style's East Asian font."""
+    return wordml.para(style, text, STYLE_EAST.get(style, BODY_FONT), **options)
 
 
 def xml_safe(text: str) -> str:
     """Text without the characters XML 1.0 cannot hold (lxml refuses them)."""
-    return _NOT_XML.sub("", text)
+    return wordml.xml_safe(text)
 
 
-def _text_run(p, text: str, east: str):
-    """A run; line breaks in ``text`` become w:br, tabs w:tab."""
-    r = _sub(p, "r")
-    _rpr_fonts(_sub(r, "rPr"), east)
-    for i, line in enumerate(xml_safe(text).replace("\r\n", "\n").split("\n")):
-        if i:
-            _sub(r, "br")
-        for n, part in enumerate(line.split("\t")):
-            if n:
-                _sub(r, "tab")
-            if part:
-                t = _sub(r, "t")
-                t.text = part
-                t.set(XML_SPACE, "preserve")
-    return r
+def footer_xml() -> str:
+    """第 N 页　共 M 页, centred (the sheets and the 变更说明 share it)."""
+    runs = (wordml.field("PAGE", "1", BODY_FONT) + wordml.run(" 页　共 ", BODY_FONT)
+            + wordml.field("NUMPAGES", "1", BODY_FONT) + wordml.run(" 页", BODY_FONT))
+    return _para("Footer", "第 ", align="center", runs=runs)
 
 
-def _table(parent, widths: list[int], margin_lr: int, margin_tb: int, center: bool = False):
-    """A w:tbl with fixed layout, total width and grid (cells get their widths in _cell)."""
-    tbl = _sub(parent, "tbl")
-    pr = _sub(tbl, "tblPr")
-    _sub(pr, "tblStyle", val="TableGrid")
-    _sub(pr, "tblW", w=str(sum(widths)), type="dxa")
-    if center:
-        _sub(pr, "jc", val="center")
-    _sub(pr, "tblLayout", type="fixed")
-    mar = _sub(pr, "tblCellMar")
-    for side, value in (("top", margin_tb), ("left", margin_lr), ("bottom", margin_tb), ("right", margin_lr)):
-        _sub(mar, side, w=str(value), type="dxa")
-    _sub(pr, "tblLook", val="0000", firstRow="0", lastRow="0", firstColumn="0", lastColumn="0", noHBand="1", noVBand="1")
-    grid = _sub(tbl, "tblGrid")
-    for w in widths:
-        _sub(grid, "gridCol", w=str(w))
-    return tbl
-
-
-def _row(tbl, cant_split: bool = False, header: bool = False):
-    tr = _sub(tbl, "tr")
-    if cant_split or header:
-        pr = _sub(tr, "trPr")
-        if cant_split:
-            _sub(pr, "cantSplit")
-        if header:
-            _sub(pr, "tblHeader")
-    return tr
-
-
-def _cell(tr, width: int, fill: str = "", valign: str = ""):
-    tc = _sub(tr, "tc")
-    pr = _sub(tc, "tcPr")
-    _sub(pr, "tcW", w=str(width), type="dxa")
-    if fill:
-        _sub(pr, "shd", val="clear", color="auto", fill=fill)
-    if valign:
-        _sub(pr, "vAlign", val=valign)
-    return tc
-
-
-def _end_cell(tc) -> None:
-    """A cell must end with a paragraph; after a nested table it is made tiny."""
-    if tc[-1].tag != _w("p"):
-        _para(tc, "QLGrid", exact=20)
-
-
-def _numbered(tc, items: tuple[str, ...]) -> None:
+def _numbered(items: tuple[str, ...]) -> str:
     width = 340 if len(items) < 10 else 440
-    for n, text in enumerate(items, 1):
-        _para(tc, "QLBody", f"{n}.\t{text}", hanging=width)
+    return "".join(_para("QLBody", f"{n}.\t{text}", hanging=width) for n, text in enumerate(items, 1))
 
 
-def _docx_grid(tc, grid: Grid) -> None:
+def _docx_grid(grid: Grid) -> str:
     widths = [_cm(w) for w in grid.widths]
     widths[-1] += _cm(INNER_CM) - sum(widths)  # exact total
-    tbl = _table(tc, widths, 72, 20)
-    head = _row(tbl, cant_split=True, header=True)
-    for text, w in zip(grid.headers, widths):  # keepNext: the header row stays with the first row
-        _para(_cell(head, w, HEAD_FILL, "center"), "QLGridHead", text, keep_next=True)
-    for values in grid.rows:
-        tr = _row(tbl, cant_split=True)
-        for c, (lines, w) in enumerate(zip(values, widths)):
-            cell = _cell(tr, w)
-            for i, line in enumerate(lines or ("",)):
-                _para(cell, "QLGrid" if i == 0 else "QLGridNote", line, center=c in grid.centered)
+    # keepNext: the header row stays with the first row
+    head = wordml.row("".join(wordml.cell(w, _para("QLGridHead", text, keep_next=True), HEAD_FILL, "center")
+                              for text, w in zip(grid.headers, widths)), cant_split=True, header=True)
+    body = "".join(
+        wordml.row("".join(wordml.cell(w, "".join(_para("QLGrid" if i == 0 else "QLGridNote", line,
+                                                        align="center" if c in grid.centered else "")
+                                                  for i, line in enumerate(lines or ("",))))
+                           for c, (lines, w) in enumerate(zip(values, widths))), cant_split=True)
+        for values in grid.rows)
+    return wordml.table(widths, 72, 20, head + body)
 
 
-def _docx_figure(doc, parent, svg: str, caption: str) -> None:
-    """附图 on a page of its own: heading, the SVG picture (PNG fallback), a note."""
-    from docx.opc.part import Part
-    from docx.shared import Cm
+# the picture as python-docx's new_pic_inline writes it, with the SVG extension Word 2016 reads
+INLINE = ('<w:r><w:drawing><wp:inline xmlns:a="{a}" xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture">'
+          '<wp:extent cx="{cx}" cy="{cy}"/><wp:docPr id="1" name="流程图" descr="{descr}"/>'
+          '<wp:cNvGraphicFramePr><a:graphicFrameLocks noChangeAspect="1"/></wp:cNvGraphicFramePr>'
+          '<a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture"><pic:pic><pic:nvPicPr>'
+          '<pic:cNvPr id="0" name="image.png"/><pic:cNvPicPr/></pic:nvPicPr><pic:blipFill><a:blip r:embed="{png}"><a:extLst>'
+          '<a:ext uri="{ext}"><asvg:svgBlip xmlns:asvg="{asvg}" r:embed="{svg}"/></a:ext></a:extLst></a:blip>'
+          '<a:stretch><a:fillRect/></a:stretch></pic:blipFill><pic:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{cx}" cy="{cy}"/>'
+          '</a:xfrm><a:prstGeom prst="rect"/></pic:spPr></pic:pic></a:graphicData></a:graphic></wp:inline></w:drawing></w:r>')
 
+
+def _docx_figure(proto: "_Proto", svg: str, caption: str) -> tuple[str, bytes]:
+    """附图 on a page of its own: heading, the SVG picture (PNG fallback), a note; and the PNG."""
     aspect = svg_aspect(svg)
     width, height = FIG_W_CM, FIG_W_CM * aspect
     if height > FIG_H_CM:
         height, width = FIG_H_CM, FIG_H_CM / aspect
-    _para(parent, "QLFigureTitle", f"附图　{caption}", keep_next=True, page_break=True)
-    inline = doc.part.new_pic_inline(BytesIO(placeholder_png(aspect=aspect)), Cm(width), Cm(height))
-    pkg = doc.part.package
-    svg_part = Part(pkg.next_partname("/word/media/image%d.svg"), "image/svg+xml", svg.encode("utf-8"), pkg)
-    rid = doc.part.relate_to(svg_part, RT_IMAGE)
-    inline.docPr.set("name", "流程图")
-    inline.docPr.set("descr", xml_safe(caption))
-    blip = inline.find(".//{%s}blip" % A_NS)
-    ext = etree.SubElement(etree.SubElement(blip, "{%s}extLst" % A_NS), "{%s}ext" % A_NS, uri=SVG_EXT_URI)
-    etree.SubElement(ext, "{%s}svgBlip" % ASVG_NS, nsmap={"asvg": ASVG_NS}).set("{%s}embed" % R_NS, rid)
-    p = _para(parent, "QLFigure", keep_next=True)
-    _sub(_sub(p, "r"), "drawing").append(inline)
-    _para(parent, "QLFigure", FIGURE_NOTE)
+    inline = INLINE.format(a=A_NS, cx=int(width * 360000), cy=int(height * 360000), descr=wordml.attr(xml_safe(caption)),
+                           png=proto.png_rid, svg=proto.svg_rid, ext=SVG_EXT_URI, asvg=ASVG_NS)
+    xml = (_para("QLFigureTitle", f"附图　{caption}", keep_next=True, page_break=True)
+           + _para("QLFigure", keep_next=True, runs=inline) + _para("QLFigure", FIGURE_NOTE))
+    return xml, placeholder_png(aspect=aspect)
 
 
 FIGURE_NOTE = "流程图为 SVG 矢量图，Word 2016 及以上版本可以直接显示；各步骤的承办岗位、办理时限和监督制约见上表“办理流程”一栏。"
@@ -711,24 +613,20 @@ def _height_cm(blocks: list[Block]) -> float:
 SPLIT_CM = 9.0  # rows estimated taller than this may break across pages; shorter ones are kept whole
 
 
-def _docx_row(doc, tbl, label: str, blocks: list[Block], svg: str | None) -> None:
+def _docx_row(label: str, blocks: list[Block]) -> str:
     short = _height_cm(blocks) < SPLIT_CM  # kept on one page, label centred
-    tr = _row(tbl, cant_split=short)
-    _para(_cell(tr, LABEL_W, LABEL_FILL, "center" if short else "top"), "QLLabel", label, center=True)
-    tc = _cell(tr, VALUE_W)
+    parts = []
     for block in blocks:
         if isinstance(block, Text):
-            _para(tc, {"strong": "QLStrong", "note": "QLNote"}.get(block.style, "QLBody"), block.text)
+            parts.append(_para({"strong": "QLStrong", "note": "QLNote"}.get(block.style, "QLBody"), block.text))
         elif isinstance(block, Numbered):
-            _numbered(tc, block.items)
+            parts.append(_numbered(block.items))
         elif isinstance(block, Grid):
-            _docx_grid(tc, block)
-    _end_cell(tc)
-
-
-def _field(p, instr: str, placeholder: str) -> None:
-    fld = _sub(p, "fldSimple", instr=f" {instr} ")
-    _text_run(fld, placeholder, BODY_FONT)
+            parts.append(_docx_grid(block))
+    if not (parts and parts[-1].endswith("</w:p>")):  # a cell must end with a paragraph: a tiny one after a table
+        parts.append(_para("QLGrid", exact=20))
+    return wordml.row(wordml.cell(LABEL_W, _para("QLLabel", label, align="center"), LABEL_FILL, "center" if short else "top")
+                      + wordml.cell(VALUE_W, "".join(parts)), cant_split=short)
 
 
 def _date(value: str) -> _dt.datetime:
@@ -739,30 +637,105 @@ def _date(value: str) -> _dt.datetime:
     return _dt.datetime(max(d.year, 1980), d.month, d.day, tzinfo=_dt.timezone.utc)
 
 
-def _repack(data: bytes, when: _dt.datetime) -> bytes:
-    """Rewrite the package with sorted entries, fixed timestamps and attributes."""
-    stamp = (when.year, when.month, when.day, 0, 0, 0)
-    src = zipfile.ZipFile(BytesIO(data))
-    names = sorted(src.namelist(), key=lambda n: (n != "[Content_Types].xml", n))
-    out = BytesIO()
-    with zipfile.ZipFile(out, "w") as z:
-        for name in names:
-            info = zipfile.ZipInfo(name, date_time=stamp)
-            info.create_system = 3  # as quanli.render.bundle.rezip writes it
-            info.external_attr = 0o644 << 16
-            z.writestr(info, src.read(name), compress_type=zipfile.ZIP_DEFLATED, compresslevel=6)
-    return out.getvalue()
+CORE = ("<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+        '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
+        'xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+        "<dc:title>{title}</dc:title><dc:subject>{subject}</dc:subject><dc:creator>{creator}</dc:creator>"
+        "<cp:keywords>{keywords}</cp:keywords><dc:description></dc:description><cp:lastModifiedBy>quanli</cp:lastModifiedBy>"
+        '<cp:revision>1</cp:revision><dcterms:created xsi:type="dcterms:W3CDTF">{when}</dcterms:created>'
+        '<dcterms:modified xsi:type="dcterms:W3CDTF">{when}</dcterms:modified><cp:category>{category}</cp:category>'
+        "<dc:identifier>{identifier}</dc:identifier><dc:language>zh-CN</dc:language><cp:version>{version}</cp:version>"
+        "<cp:lastPrinted>{when}</cp:lastPrinted><cp:contentStatus>{status}</cp:contentStatus></cp:coreProperties>")
+
+
+def core_xml(when: _dt.datetime, **values: str) -> bytes:
+    """docProps/core.xml: each value cleaned and cut to the 255 characters Office allows."""
+    clean = {k: wordml.esc(xml_safe(v)[:255]) for k, v in values.items()}
+    return CORE.format(when=when.strftime("%Y-%m-%dT%H:%M:%SZ"), **clean).encode("utf-8")
+
+
+@dataclass(frozen=True)
+class _Proto:
+    """What every sheet of one kind (internal or public, with or without a figure) shares: the
+    package's other members, ready compressed, and document.xml around the body."""
+
+    head: str
+    tail: str
+    fixed: dict
+    png_rid: str = ""
+    svg_rid: str = ""
+
+
+PNG_PART, SVG_PART = "word/media/image1.png", "word/media/image1.svg"
+
+
+@lru_cache(maxsize=4)
+def _prototype(internal: bool, figure: bool) -> _Proto:
+    """The empty sheet of this kind, written once per process with python-docx."""
+    from docx.opc.part import Part
+
+    from quanli.render.bundle import Packed
+
+    doc = copy.deepcopy(_base_document())
+    sec = doc.sections[0]
+    sec.header.is_linked_to_previous = False
+    sec.footer.is_linked_to_previous = False
+    for part, xml in ((sec.header._element, _para("QLMark", INTERNAL_MARK) if internal else _para("Header")),
+                      (sec.footer._element, footer_xml())):
+        for p in list(part):
+            part.remove(p)
+        part.extend(wordml.elements(xml))
+    png_rid = svg_rid = ""
+    if figure:  # the parts and relationships of the picture; each sheet brings its own PNG and SVG
+        png_rid, _ = doc.part.get_or_add_image(BytesIO(placeholder_png()))
+        pkg = doc.part.package
+        svg_rid = doc.part.relate_to(Part(pkg.next_partname("/word/media/image%d.svg"), "image/svg+xml", b"<svg/>", pkg), RT_IMAGE)
+    members = package_members(doc)
+    document_xml = members.pop("word/document.xml").decode("utf-8")
+    start = document_xml.index("<w:body>") + len("<w:body>")
+    end = document_xml.index("<w:sectPr")
+    for name in ("docProps/core.xml", PNG_PART, SVG_PART):
+        members.pop(name, None)
+    return _Proto(document_xml[:start], document_xml[end:], {name: Packed(data) for name, data in members.items()},
+                  png_rid, svg_rid)
+
+
+def docx_members(view: CatalogueView, item: ItemView, svg: str | None = None) -> dict:
+    """The members of the sheet's DOCX: name -> bytes, or a Packed member every sheet shares."""
+    proto = _prototype(view.internal, bool(svg))
+    body = [_para("QLTitle", item.name, keep_next=True), _para("QLSubtitle", subtitle(view), keep_next=True),
+            wordml.table([LABEL_W, VALUE_W], 100, 45, "".join(_docx_row(label, blocks) for label, blocks in rows(view, item, svg)),
+                         center=True)]
+    members = dict(proto.fixed)
+    if svg:
+        figure, png = _docx_figure(proto, svg, figure_caption(view, item))
+        body.append(figure)
+        members[PNG_PART], members[SVG_PART] = _packed(png), _packed(svg.encode("utf-8"))
+    else:
+        body.append(_para("QLNote"))  # a paragraph after the table, as Word expects
+    members["word/document.xml"] = (proto.head + "".join(body) + proto.tail).encode("utf-8")
+    members["docProps/core.xml"] = core_xml(
+        _date(view.date), title=item.name, subject=SHEET_NAME, creator=view.unit,
+        keywords="、".join(t for t in (item.category, item.department) if t), category=item.category, identifier=item.id,
+        version=view.version, status="内部资料" if view.internal else "")
+    return members
+
+
+@lru_cache(maxsize=64)
+def _packed(data: bytes):
+    """A picture compressed once: items that share a flow share its SVG and PNG."""
+    from quanli.render.bundle import Packed
+
+    return Packed(data)
 
 
 def docx_bytes(view: CatalogueView, item: ItemView, svg: str | None = None, epoch: int | None = None) -> bytes:
     """The sheet as a DOCX (A4 portrait); same input, same bytes. Its members are stamped with
-    ``epoch`` (default: the catalogue's date). The package is written once, straight from the
-    parts (saving it with python-docx and rewriting it deterministically zipped it twice)."""
+    ``epoch`` (default: the catalogue's date)."""
     from quanli.render.bundle import write_package
 
-    doc = document(view, item, svg)
-    when = _date(view.date)
-    return write_package(package_members(doc), int(when.timestamp()) if epoch is None else epoch)
+    return write_package(docx_members(view, item, svg), int(_date(view.date).timestamp()) if epoch is None else epoch)
 
 
 def package_members(doc) -> dict[str, bytes]:
@@ -791,58 +764,3 @@ def package_members(doc) -> dict[str, bytes]:
         doc.save(saved)
         with zipfile.ZipFile(saved) as zf:
             return {name: zf.read(name) for name in zf.namelist()}
-
-
-def document(view: CatalogueView, item: ItemView, svg: str | None = None):
-    """The sheet as a python-docx Document."""
-    doc = copy.deepcopy(_base_document())  # twice as fast as opening the package again
-    when = _date(view.date)
-    props = doc.core_properties
-    props.title = xml_safe(item.name)[:255]  # python-docx limits core properties to 255 characters
-    props.subject = SHEET_NAME
-    props.author = xml_safe(view.unit)[:255]
-    props.last_modified_by = "quanli"
-    props.category = xml_safe(item.category)[:255]
-    props.identifier = xml_safe(item.id)[:255]
-    props.keywords = xml_safe("、".join(t for t in (item.category, item.department) if t))[:255]
-    props.comments = ""
-    props.language = "zh-CN"
-    props.version = xml_safe(view.version)[:255]
-    props.revision = 1
-    props.created = props.modified = props.last_printed = when.replace(tzinfo=None)
-    props.content_status = "内部资料" if view.internal else ""
-
-    sec = doc.sections[0]
-    sec.header.is_linked_to_previous = False
-    sec.footer.is_linked_to_previous = False
-    header = sec.header._element
-    for p in list(header):
-        header.remove(p)
-    if view.internal:
-        _para(header, "QLMark", INTERNAL_MARK)
-    else:
-        _para(header, "Header")
-    footer = sec.footer._element
-    for p in list(footer):
-        footer.remove(p)
-    fp = _para(footer, "Footer", "第 ", center=True)
-    _field(fp, "PAGE", "1")
-    _text_run(fp, " 页　共 ", BODY_FONT)
-    _field(fp, "NUMPAGES", "1")
-    _text_run(fp, " 页", BODY_FONT)
-
-    body = doc.element.body
-    holder = etree.Element(_w("body"), nsmap={"w": W_NS})  # build here, then move before sectPr
-    _para(holder, "QLTitle", item.name, keep_next=True)
-    _para(holder, "QLSubtitle", subtitle(view), keep_next=True)
-    tbl = _table(holder, [LABEL_W, VALUE_W], 100, 45, center=True)
-    for label, blocks in rows(view, item, svg):
-        _docx_row(doc, tbl, label, blocks, svg)
-    if svg:
-        _docx_figure(doc, holder, svg, figure_caption(view, item))
-    else:
-        _para(holder, "QLNote")  # a paragraph after the table, as Word expects
-    sect = body.sectPr
-    for el in list(holder):
-        sect.addprevious(el)
-    return doc
