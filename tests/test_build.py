@@ -227,8 +227,8 @@ def test_one_changed_item_is_rerendered_and_the_others_reused(cat, tmp_path, mon
     import quanli.render.sheet as sheet
 
     rendered = []
-    real = sheet.docx_bytes
-    monkeypatch.setattr(sheet, "docx_bytes", lambda view, item, *rest: rendered.append(item.id) or real(view, item, *rest))
+    real = sheet.docx_members
+    monkeypatch.setattr(sheet, "docx_members", lambda view, item, *rest: rendered.append(item.id) or real(view, item, *rest))
     cat.item(ident="T-XK-002", name="第二个事项（已修改）")
     assert build(cat.root, out).exit_code == 0
     assert rendered == ["T-XK-002"]
@@ -352,7 +352,7 @@ def test_a_leak_in_a_rendered_sheet_stops_the_build(cat, tmp_path, monkeypatch, 
 
     cat.item(ident="T-XK-002", name="涉密的审批事项", disclosure={"scope": "不予公开", "reason": "涉及国家秘密（保守国家秘密法）"})
     real = sheet.html
-    monkeypatch.setattr(sheet, "html", lambda view, item, svg=None: real(view, item, svg).replace("</body>", "涉密的审批事项</body>"))
+    monkeypatch.setattr(sheet, "html", lambda view, item, *rest: real(view, item, *rest).replace("</body>", "涉密的审批事项</body>"))
     monkeypatch.setattr(b, "PARALLEL_ITEMS", 1 if parallel else 10**9)
     out = tmp_path / "out"
     result = build(cat.root, out)

@@ -17,6 +17,7 @@ import re
 import sys
 import time
 import zipfile
+from functools import lru_cache
 from pathlib import Path
 
 from quanli.errors import QuanliError
@@ -175,14 +176,21 @@ def _item_names(stem: str) -> list[str]:
 
 
 def _render_item(view, item, svg, stem: str, epoch: int, secrets: list[str]) -> tuple[dict[str, bytes], list]:
-    """An item's three files, and what a leak scan of them finds (nothing, unless quanli is wrong)."""
+    """An item's three files, and what a leak scan of them finds (nothing, unless quanli is wrong).
+    The DOCX is scanned member by member before it is packed (the same text, not unpacked again)."""
     from quanli.render import sheet, site
+    from quanli.render.bundle import Packed, write_package
 
     names = _item_names(stem)
-    files = {names[0]: sheet.docx_bytes(view, item, svg, epoch),
-             names[1]: sheet.html(view, item, svg).encode("utf-8"),
-             names[2]: site.item_page(view, item, sheet.sheet_fragment(view, item, svg), stem).encode("utf-8")}
-    return files, leak_check(files, secrets) if secrets else []
+    members = sheet.docx_members(view, item, svg)
+    fragment = sheet.sheet_fragment(view, item, svg)
+    files = {names[0]: write_package(members, epoch),
+             names[1]: sheet.html(view, item, svg, fragment).encode("utf-8"),
+             names[2]: site.item_page(view, item, fragment, stem).encode("utf-8")}
+    if not secrets:
+        return files, []
+    texts = {names[0]: [(m.data if isinstance(m, Packed) else m).decode("utf-8", "replace") for m in members.values()]}
+    return files, leak_check(files, secrets, texts=texts)
 
 
 def _render_chunk(args) -> list[tuple[dict[str, bytes], list]]:
@@ -229,22 +237,18 @@ def _texts_of(data: bytes) -> list[str]:
 
 
 def leak_check(files: dict[str, bytes | Kept], secrets: list[str], clean=None,
-               digests: dict[str, str] | None = None, scanned: set[str] = frozenset()) -> list[tuple[str, str]]:
+               digests: dict[str, str] | None = None, scanned: set[str] = frozenset(),
+               texts: dict[str, list[str]] | None = None) -> list[tuple[str, str]]:
     """(file, secret) for every non-public string found in a public output, names included.
 
     ``clean`` (a DigestSet) remembers outputs already scanned against exactly these secrets:
     the key covers the whole list of secrets, the file's name and its SHA-256, so a changed
     file or a newly confidential item is always scanned again. ``scanned``: files already
-    found clean against these secrets in this build (where they were rendered)."""
+    found clean against these secrets in this build (where they were rendered). ``texts``:
+    the text of a file's members, where the caller still has it (a package not yet packed)."""
     if not secrets:
         return []
-    from html import escape
-
-    needles = sorted({s for secret in secrets for s in (secret, escape(secret), json.dumps(secret, ensure_ascii=False)[1:-1])},
-                     key=lambda n: (-len(n), n))  # longest first; a fixed order, so the cache key is the same each run
-    pattern = _any_of(needles)
-    # every secret, in a fixed order, hashed once (not once per file)
-    against = hashlib.blake2b("\0".join(needles).encode("utf-8", "surrogatepass"), digest_size=32).digest()
+    pattern, against = _needles(tuple(secrets))
     found = []
     for name in sorted(files):
         key = None
@@ -258,7 +262,8 @@ def leak_check(files: dict[str, bytes | Kept], secrets: list[str], clean=None,
                 continue
         elif name in scanned:
             continue
-        for text in [name] + _texts_of(data_of(files[name])):
+        inside = texts.get(name) if texts is not None else None
+        for text in [name] + (inside if inside is not None else _texts_of(data_of(files[name]))):
             m = pattern.search(text)
             if m:
                 found.append((name, m.group()))
@@ -267,6 +272,17 @@ def leak_check(files: dict[str, bytes | Kept], secrets: list[str], clean=None,
             if key is not None:
                 clean.add(key)
     return found
+
+
+@lru_cache(maxsize=4)
+def _needles(secrets: tuple[str, ...]) -> tuple[re.Pattern, bytes]:
+    """The search for ``secrets`` as written, HTML-escaped or JSON-escaped, and a digest of the
+    whole list in a fixed order (the scan cache's key): made once per build, not once per file."""
+    from html import escape
+
+    needles = sorted({s for secret in secrets for s in (secret, escape(secret), json.dumps(secret, ensure_ascii=False)[1:-1])},
+                     key=lambda n: (-len(n), n))  # longest first; a fixed order, so the cache key is the same each run
+    return _any_of(needles), hashlib.blake2b("\0".join(needles).encode("utf-8", "surrogatepass"), digest_size=32).digest()
 
 
 def _any_of(needles: list[str]) -> re.Pattern:

@@ -58,8 +58,8 @@ def xlsx_bytes(view: CatalogueView, epoch: int | None = None) -> bytes:
     ws = wb.create_sheet("登记表")
     heading = title(view)
     _setup_print(ws, view, len(columns), 3, widths, heading[:100])
-    _title_rows(ws, heading, meta(view), len(columns), st)
-    _header_row(ws, 3, tuple(c.header for c in columns), widths, st)
+    _title_rows(ws, heading, meta(view), len(columns), st, None)
+    _header_row(ws, 3, tuple(c.header for c in columns), widths, st, None)
     for n, cells in enumerate(rows, 4):
         lines = max(wrapped_lines(text, w) for text, w in zip(cells, widths))
         ws.row_dimensions[n].height = min(409.0, max(20.0, lines * LINE_PT + 6))

@@ -298,15 +298,16 @@ def sheet_fragment(view: CatalogueView, item: ItemView, svg: str | None = None) 
             f'<table class="ql-fields"><tbody>\n{body}\n</tbody></table>\n{figure}</article>\n')
 
 
-def html(view: CatalogueView, item: ItemView, svg: str | None = None) -> str:
-    """The sheet as a standalone offline HTML page (inline CSS and SVG, no external asset)."""
+def html(view: CatalogueView, item: ItemView, svg: str | None = None, fragment: str | None = None) -> str:
+    """The sheet as a standalone offline HTML page (inline CSS and SVG, no external asset);
+    ``fragment``: its :func:`sheet_fragment`, when the caller has made it already."""
     banner = f'<p class="ql-internal">{INTERNAL_MARK}</p>\n' if view.internal else ""
     return ('<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
             '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
             f"<title>{escape(item.name)} - {SHEET_NAME}</title>\n"
             f"<style>\nbody {{ margin: 0; padding: 16px 24px; background: #fff; }}\n"
             f"@media print {{ body {{ padding: 0; }} }}\n{CSS}</style>\n</head>\n<body>\n"
-            f"{banner}{sheet_fragment(view, item, svg)}</body>\n</html>\n")
+            f"{banner}{sheet_fragment(view, item, svg) if fragment is None else fragment}</body>\n</html>\n")
 
 
 # ---------------------------------------------------------------------------
