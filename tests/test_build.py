@@ -83,6 +83,8 @@ def test_manifest_hashes_match_and_zip_holds_everything(city):
     files = all_files(city)
     manifest = json.loads(files["manifest.json"])
     assert manifest["audience"] == "public" and manifest["items"] == 11  # 13 disclosed, 2 not yet signed off
+    # laid out as json.dumps(indent=2) lays it out (the file list is written without it, see bundle.manifest)
+    assert files["manifest.json"] == (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode()
     for name, digest in manifest["files"].items():
         assert hashlib.sha256(files[name]).hexdigest() == digest, name
     bundle = next(n for n in files if n.endswith(".zip"))

@@ -27,9 +27,12 @@ from quanli.render.outputs import MARKER, Kept, data_of, kept, on_disk, read_mar
 SAFE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 
 
+RESERVED = frozenset({"CON", "PRN", "AUX", "NUL"} | {f"COM{i}" for i in range(10)} | {f"LPT{i}" for i in range(10)})  # Windows device names
+
+
 def safe_stem(ident: str) -> str:
     """A file name that cannot leave the output folder or collide on case-insensitive disks."""
-    if SAFE.match(ident) and ident.upper() not in {"CON", "PRN", "AUX", "NUL"} | {f"COM{i}" for i in range(10)} | {f"LPT{i}" for i in range(10)}:
+    if SAFE.match(ident) and ident.upper() not in RESERVED:
         return ident
     return "x-" + hashlib.sha256(ident.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
@@ -58,12 +61,21 @@ def _date(epoch: int | None) -> str:
 
 
 def _key(*parts) -> str:
+    return _keyed(_key_start(), *parts).hexdigest()
+
+
+def _key_start():
     from quanli.loader.cache import code_fingerprint
 
-    h = hashlib.blake2b(code_fingerprint().encode(), digest_size=16)
+    return hashlib.blake2b(code_fingerprint().encode(), digest_size=16)
+
+
+def _keyed(h, *parts):
+    """``h`` (a blake2b) fed ``parts`` as _key feeds them: ``_keyed(_keyed(start, a).copy(), b)``
+    is ``_key(a, b)``, so a prefix shared by 10,000 keys is hashed once."""
     for part in parts:
         h.update(b"\0" + (part if isinstance(part, bytes) else repr(part).encode("utf-8", "surrogatepass")))
-    return h.hexdigest()
+    return h
 
 
 class Reuse:
@@ -112,6 +124,7 @@ def render_all(view, epoch: int, progress=None, reuse: Reuse | None = None,
     files: dict[str, bytes] = {}
     keys: dict[str, str] = {}
     header = (view.audience, view.unit, view.title, view.version, view.date, epoch)
+    start = _keyed(_key_start(), header)  # every group's key begins with the header
     files["table/catalog.xlsx"] = table.xlsx_bytes(view, epoch)
     files["table/catalog.csv"] = table.csv_bytes(view)
     files["table/catalog.html"] = table.html(view).encode("utf-8")
@@ -119,7 +132,7 @@ def render_all(view, epoch: int, progress=None, reuse: Reuse | None = None,
     for flow_id, flow in view.flows.items():
         stem = safe_stem(flow_id)
         names = [f"flowcharts/{stem}.svg", f"flowcharts/{stem}.mmd"]
-        group, key = f"flow:{flow_id}", _key(header, json.dumps(flow, ensure_ascii=False, sort_keys=True))
+        group, key = f"flow:{flow_id}", _keyed(start.copy(), json.dumps(flow, ensure_ascii=False, sort_keys=True)).hexdigest()
         keys[group] = key
         old = reuse.get(group, key, names) if reuse else None
         if old:
@@ -133,7 +146,7 @@ def render_all(view, epoch: int, progress=None, reuse: Reuse | None = None,
     todo = []
     for item in view.items:
         # the flow's key stands for its SVG (the SVG is made from exactly what that key covers)
-        group, key = f"item:{item.id}", _key(header, _item_digest(view, item), keys.get(f"flow:{item.flow_id}"))
+        group, key = f"item:{item.id}", _keyed(start.copy(), _item_digest(view, item), keys.get(f"flow:{item.flow_id}")).hexdigest()
         keys[group] = key
         old = reuse.get(group, key, _item_names(stems[item.id])) if reuse else None
         if old:

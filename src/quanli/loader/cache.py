@@ -285,11 +285,7 @@ class DigestSet:
 
     @staticmethod
     def key(*parts: bytes) -> bytes:
-        h = hashlib.blake2b(digest_size=16)
-        for part in parts:
-            h.update(len(part).to_bytes(8, "little"))
-            h.update(part)
-        return h.digest()
+        return hashlib.blake2b(b"".join(len(part).to_bytes(8, "little") + part for part in parts), digest_size=16).digest()
 
     def known(self, key: bytes) -> bool:
         if key in self._old:

@@ -100,9 +100,10 @@ class Entry:
     __slots__ = ("filename", "header_offset", "compress_size", "file_size", "CRC", "compress_type", "date_time",
                  "flag_bits")
 
-    def __init__(self, *values) -> None:
-        for name, value in zip(self.__slots__, values):
-            setattr(self, name, value)
+    def __init__(self, filename, header_offset, compress_size, file_size, CRC, compress_type, date_time,  # noqa: N803
+                 flag_bits) -> None:
+        self.filename, self.header_offset, self.compress_size, self.file_size = filename, header_offset, compress_size, file_size
+        self.CRC, self.compress_type, self.date_time, self.flag_bits = CRC, compress_type, date_time, flag_bits
 
 
 _CENTRAL = struct.Struct("<4s6H3L5H2L")  # a central directory entry, as zipfile's structCentralDir
@@ -173,57 +174,48 @@ def write_zip(fp, files: dict, epoch: int, digests: dict[str, str] | None = None
     ends = _ends(old[1]) if old is not None else {}
     copied = 0
     run: list = []  # [old start, old end, new start] of bytes to copy as they are
+    zf = ZipWriter(fp, stamp)
 
-    def flush(zf) -> None:
+    def flush() -> None:
         if run:
-            _copy(old[0], zf.fp, run[0], run[1])
-            zf.start_dir = zf.fp.tell()
+            _copy(old[0], fp, run[0], run[1])
             run.clear()
 
     try:
-        with zipfile.ZipFile(fp, "w") as zf:
-            for name in sorted(files):
-                value = files[name]
-                info = zipfile.ZipInfo(name, date_time=stamp)
-                info.external_attr = 0o644 << 16
-                info.create_system = 3  # unix, whatever the building machine
-                raw = None
-                prev = old[1].get(name) if old is not None else None
-                if prev is not None and old[2].get(name) == digests.get(name) is not None:
-                    size = value.size if isinstance(value, Kept) else len(value)
-                    if prev.file_size == size and prev.compress_type in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-                        info.compress_type, info.CRC, info.file_size = prev.compress_type, prev.CRC, prev.file_size
-                        copied += 1
-                        if prev.date_time == stamp and ends.get(name) is not None:  # verbatim, header and all
-                            if not run or run[1] != prev.header_offset:
-                                flush(zf)
-                                run[:] = [prev.header_offset, prev.header_offset, zf.fp.tell()]
-                            info.compress_size, info.flag_bits = prev.compress_size, 0
-                            info.header_offset = run[2] + (prev.header_offset - run[0])
-                            run[1] = ends[name]
-                            zf.filelist.append(info)
-                            zf.NameToInfo[name] = info
-                            zf._didModify = True
-                            continue
-                        raw = _raw(old[0], prev)
-                        if raw is None:
-                            copied -= 1
-                flush(zf)
-                if raw is None:
-                    data = data_of(value)
-                    # Office files are ZIPs already: deflating them again costs time and saves nothing
-                    info.compress_type = zipfile.ZIP_STORED if data[:4] == b"PK\x03\x04" else zipfile.ZIP_DEFLATED
-                    info.CRC, info.file_size = zlib.crc32(data), len(data)
-                    if info.compress_type == zipfile.ZIP_DEFLATED:
-                        # level 6, as zipfile does; level 1 for the few large whole-catalogue files
-                        # (tables, index, manifest): four times faster, a quarter larger
-                        level = 1 if len(data) > BIG_MEMBER else 6
-                        packer = zlib.compressobj(level, zlib.DEFLATED, -15)
-                        raw = packer.compress(data) + packer.flush()
-                    else:
-                        raw = data
-                _append(zf, info, raw)
-            flush(zf)
+        for name in sorted(files):
+            value = files[name]
+            raw = None
+            prev = old[1].get(name) if old is not None else None
+            if prev is not None and old[2].get(name) == digests.get(name) is not None:
+                size = value.size if isinstance(value, Kept) else len(value)
+                if prev.file_size == size and prev.compress_type in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+                    copied += 1
+                    if prev.date_time == stamp and ends.get(name) is not None:  # verbatim, header and all
+                        if not run or run[1] != prev.header_offset:
+                            flush()
+                            run[:] = [prev.header_offset, prev.header_offset, fp.tell()]
+                        zf.note(name, prev.compress_type, prev.CRC, prev.file_size, prev.compress_size,
+                                run[2] + (prev.header_offset - run[0]))
+                        run[1] = ends[name]
+                        continue
+                    raw = _raw(old[0], prev)
+                    if raw is not None:
+                        flush()
+                        zf.add(name, prev.compress_type, prev.CRC, prev.file_size, raw)
+                        continue
+                    copied -= 1
+            flush()
+            data = data_of(value)
+            # Office files are ZIPs already: deflating them again costs time and saves nothing
+            if data[:4] == b"PK\x03\x04":
+                zf.add(name, zipfile.ZIP_STORED, zlib.crc32(data), len(data), data)
+                continue
+            # level 6, as zipfile does; level 1 for the few large whole-catalogue files
+            # (tables, index, manifest): four times faster, a quarter larger
+            packer = zlib.compressobj(1 if len(data) > BIG_MEMBER else 6, zlib.DEFLATED, -15)
+            zf.add(name, zipfile.ZIP_DEFLATED, zlib.crc32(data), len(data), packer.compress(data) + packer.flush())
+        flush()
+        zf.close()
     finally:
         if old is not None:
             old[0].close()
@@ -270,20 +262,68 @@ def _copy(src, dst, start: int, end: int) -> None:
         left -= len(chunk)
 
 
-def _append(zf: zipfile.ZipFile, info: zipfile.ZipInfo, raw: bytes) -> None:
-    """Add a member whose stored bytes are ready, exactly as ``ZipFile.writestr`` lays it out
-    (header with the final CRC and sizes, no data descriptor)."""
-    info.compress_size = len(raw)
-    info.flag_bits = 0
-    zip64 = info.file_size * 1.05 > zipfile.ZIP64_LIMIT
-    fp = zf.fp
-    info.header_offset = fp.tell()
-    fp.write(info.FileHeader(zip64))
-    fp.write(raw)
-    zf.start_dir = fp.tell()
-    zf.filelist.append(info)
-    zf.NameToInfo[info.filename] = info
-    zf._didModify = True
+_LOCAL = struct.Struct("<4s2B4HL2L2H")  # zipfile's structFileHeader
+_CENTRAL_OUT = struct.Struct("<4s4B4HL2L5H2L")  # zipfile's structCentralDir
+_LIMIT = zipfile.ZIP64_LIMIT
+
+
+class ZipWriter:
+    """A ZIP written member by member from bytes already compressed, laid out byte for byte as
+    ``zipfile.ZipFile.writestr`` lays it out (a header with the final CRC and sizes, no data
+    descriptor, ZIP64 fields exactly where zipfile puts them, one time stamp, mode 0644, made on
+    unix): about five times faster than zipfile for the bundle's 50,000 small members."""
+
+    def __init__(self, fp, stamp: tuple[int, ...]) -> None:
+        self.fp, self.entries = fp, []
+        self.time, self.date = stamp[3] << 11 | stamp[4] << 5 | stamp[5] // 2, (stamp[0] - 1980) << 9 | stamp[1] << 5 | stamp[2]
+
+    def add(self, name: str, method: int, crc: int, size: int, raw: bytes) -> None:
+        """A member whose stored bytes (deflated or not, as ``method`` says) are ready."""
+        encoded, flags = _encode(name)
+        version, extra, sizes = 20, b"", (len(raw), size)
+        if size * 1.05 > _LIMIT:  # zipfile's rule for a ZIP64 header when the size is known
+            version, extra, sizes = 45, struct.pack("<HHQQ", 1, 16, size, len(raw)), (0xFFFFFFFF, 0xFFFFFFFF)
+        self.entries.append((encoded, flags, method, crc, len(raw), size, self.fp.tell(), version))
+        self.fp.write(_LOCAL.pack(b"PK\x03\x04", version, 0, flags, method, self.time, self.date, crc, *sizes,
+                                  len(encoded), len(extra)) + encoded + extra)
+        self.fp.write(raw)
+
+    def note(self, name: str, method: int, crc: int, size: int, compressed: int, offset: int) -> None:
+        """A member the caller has written itself, header and all, at ``offset`` (a verbatim copy)."""
+        encoded, flags = _encode(name)
+        self.entries.append((encoded, flags, method, crc, compressed, size, offset, 20))
+
+    def close(self) -> None:
+        """The central directory and the end records (ZIP64 ones where zipfile writes them)."""
+        start, parts, pack = self.fp.tell(), [], _CENTRAL_OUT.pack
+        for encoded, flags, method, crc, compressed, size, offset, version in self.entries:
+            big = [size, compressed] if size > _LIMIT or compressed > _LIMIT else []
+            if big:
+                size = compressed = 0xFFFFFFFF
+            if offset > _LIMIT:
+                big.append(offset)
+                offset = 0xFFFFFFFF
+            extra = struct.pack("<HH" + "Q" * len(big), 1, 8 * len(big), *big) if big else b""
+            if big:
+                version = max(version, 45)
+            parts.append(pack(b"PK\x01\x02", version, 3, version, 0, flags, method, self.time, self.date, crc, compressed,
+                              size, len(encoded), len(extra), 0, 0, 0, 0o644 << 16, offset) + encoded + extra)
+        directory = b"".join(parts)
+        self.fp.write(directory)
+        count, size = len(self.entries), len(directory)
+        if count > zipfile.ZIP_FILECOUNT_LIMIT or start > _LIMIT or size > _LIMIT:
+            self.fp.write(struct.pack("<4sQ2H2L4Q", b"PK\x06\x06", 44, 45, 45, 0, 0, count, count, size, start))
+            self.fp.write(struct.pack("<4sLQL", b"PK\x06\x07", 0, start + size, 1))
+            count, size, start = min(count, 0xFFFF), min(size, 0xFFFFFFFF), min(start, 0xFFFFFFFF)
+        self.fp.write(struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, count, count, size, start, 0))
+
+
+def _encode(name: str) -> tuple[bytes, int]:
+    """A member's name as zipfile stores it: ASCII, or UTF-8 with the language flag (bit 11)."""
+    try:
+        return name.encode("ascii"), 0
+    except UnicodeEncodeError:
+        return name.encode("utf-8"), 0x800
 
 
 def rezip(data: bytes, epoch: int) -> bytes:
@@ -311,16 +351,12 @@ def write_package(members: dict, epoch: int) -> bytes:
     Office expects, the rest sorted; fixed timestamps and attributes; deflated at level 6."""
     order = sorted(members, key=lambda n: (n != "[Content_Types].xml", n))
     buf = io.BytesIO()
-    stamp = zip_time(epoch)
-    with zipfile.ZipFile(buf, "w") as out:
-        for name in order:
-            value = members[name]
-            packed = value if isinstance(value, Packed) else Packed(value)
-            info = zipfile.ZipInfo(name, date_time=stamp)
-            info.external_attr = 0o644 << 16
-            info.create_system = 3
-            info.compress_type, info.CRC, info.file_size = zipfile.ZIP_DEFLATED, packed.crc, len(packed.data)
-            _append(out, info, packed.raw)
+    out = ZipWriter(buf, zip_time(epoch))
+    for name in order:
+        value = members[name]
+        packed = value if isinstance(value, Packed) else Packed(value)
+        out.add(name, zipfile.ZIP_DEFLATED, packed.crc, len(packed.data), packed.raw)
+    out.close()
     return buf.getvalue()
 
 
@@ -336,8 +372,18 @@ def manifest(view, digests: dict[str, str], source: dict, draft_errors: int = 0)
         "source_commit": source.get("commit"),
         "items": len(view.items),
         "flows": len(view.flows),
-        "files": {name: digests[name] for name in sorted(digests)},
+        "files": FILES,
     }
     if draft_errors:  # built with --draft: a preview of a catalogue that does not validate
         data["draft"] = {"errors": draft_errors, "note": "草稿：目录检查未通过，不得作为正式版本公开"}
-    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    # what json.dumps(indent=2) writes for the file list, without its pure-Python indenting
+    # encoder (ten times slower than the C one, 50,000 lines for a 10,000-item catalogue)
+    from json.encoder import encode_basestring  # what json.dumps(ensure_ascii=False) writes for a string
+
+    listing = ("{\n" + ",\n".join(f"    {encode_basestring(name)}: {'null' if digests[name] is None else encode_basestring(digests[name])}"
+                                    for name in sorted(digests)) + "\n  }") if digests else "{}"
+    head, _, tail = json.dumps(data, ensure_ascii=False, indent=2).rpartition(json.dumps(FILES))  # the last: only "draft" follows
+    return (head + listing + tail + "\n").encode("utf-8")
+
+
+FILES = "\0files\0"  # stands for the file list in manifest()

@@ -12,6 +12,7 @@ code changes (the cache's code fingerprint), and entries not used by a build are
 from __future__ import annotations
 
 import hashlib
+import marshal
 from pathlib import Path
 
 from quanli.render.view import ItemView, LawRef, Material
@@ -91,20 +92,34 @@ class Remembered:
 
 
 def pack(item: ItemView) -> tuple:
-    """An ItemView as plain marshal-able data."""
-    values = [getattr(item, name) for name in FIELDS]
-    values[FIELDS.index("basis")] = [(r.title, r.article, r.kind, r.text) for r in item.basis]
-    values[FIELDS.index("materials")] = [(m.name, m.form, m.copies, m.required, m.note) for m in item.materials]
-    values[FIELDS.index("discretion")] = [tuple(d) for d in item.discretion]
-    return tuple(values)
+    """An ItemView as plain marshal-able data: the fields every build reads of every item, and
+    the others marshalled into one bytes object (unpacked only when a field of them is read)."""
+    values = {name: getattr(item, name) for name in FIELDS}
+    values["basis"] = [(r.title, r.article, r.kind, r.text) for r in item.basis]
+    values["materials"] = [(m.name, m.form, m.copies, m.required, m.note) for m in item.materials]
+    values["discretion"] = [tuple(d) for d in item.discretion]
+    return tuple(values[name] for name in HEAD), marshal.dumps(tuple(values[name] for name in REST))
 
 
 def unpack(data: tuple) -> ItemView:
-    item = ItemView(*data)
-    item.basis = [LawRef(*r) for r in item.basis]
-    item.materials = [Material(*m) for m in item.materials]
-    item.discretion = [tuple(d) for d in item.discretion]
+    """The ItemView of ``pack``: its HEAD fields set, the rest left packed (see ItemView.__getattr__)."""
+    head, rest = data
+    item = object.__new__(ItemView)
+    item.__dict__.update(zip(HEAD, head))
+    item.__dict__["_packed"] = rest
     return item
 
 
+def unpack_rest(packed: bytes) -> dict:
+    values = dict(zip(REST, marshal.loads(packed)))
+    values["basis"] = [LawRef(*r) for r in values["basis"]]
+    values["materials"] = [Material(*m) for m in values["materials"]]
+    values["discretion"] = [tuple(d) for d in values["discretion"]]
+    return values
+
+
 FIELDS = tuple(ItemView.__dataclass_fields__)
+# what a build reads of every item, changed or not: the table order, the groups, the flows, the leak
+# scan's names (the table's cells, heights and index lines of an unchanged item come from the memo)
+HEAD = ("id", "name", "category", "flow_id", "public", "unit")
+REST = tuple(name for name in FIELDS if name not in HEAD)

@@ -18,7 +18,6 @@ import os
 import re
 import shutil
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 
 from quanli.errors import QuanliError
@@ -27,12 +26,17 @@ from quanli.fsutil import umask
 MARKER = ".quanli-build"
 
 
-@dataclass(frozen=True)
 class Kept:
-    path: str  # in the previous output folder
-    sha256: str
-    size: int
-    stat: tuple  # file_stat() as recorded
+    """A kept file (see above); a plain slotted class, made 50,000 times a rebuild."""
+
+    __slots__ = ("path", "sha256", "size", "stat")
+
+    def __init__(self, path: str, sha256: str, size: int, stat: tuple) -> None:
+        self.path = path  # in the previous output folder
+        self.sha256, self.size, self.stat = sha256, size, stat  # stat: file_stat() as recorded
+
+    def __repr__(self) -> str:
+        return f"Kept({self.path!r})"
 
     def read(self) -> bytes:
         with open(self.path, "rb") as fh:
@@ -60,14 +64,15 @@ def kept(out: Path, name: str, sha256, record) -> Kept | None:
     if not (isinstance(record, list) and len(record) == 2 and isinstance(sha256, str) and record[0] == sha256
             and isinstance(record[1], list)):
         return None
-    path = os.path.join(out, name)
+    path = f"{out}{os.sep}{name}"  # os.path.join's checks cost a third of the time, 50,000 times a build
     try:
-        now = file_stat(path)
+        st = os.stat(path)
     except OSError:
         return None
-    if list(now) != record[1]:
+    now = [st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns]  # as file_stat, as the record keeps it
+    if now != record[1]:
         return None  # edited, replaced or touched since that build: render it again
-    return Kept(path, record[0], now[0], now)
+    return Kept(path, record[0], now[0], tuple(now))
 
 
 def read_marker(out: Path) -> dict:

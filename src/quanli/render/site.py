@@ -58,15 +58,28 @@ def item_page(view: CatalogueView, item: ItemView, sheet: str, key: str) -> str:
     return page(f"{item.name} - {view.heading}", f"{nav}\n{sheet}", view, depth=1)
 
 
+def _entry(item: ItemView, stem: str, remembered) -> tuple[str, str, str]:
+    """(file stem, line in the index, the lower-case text its search looks in) of an item:
+    remembered between builds (see render.memo) with the stem it was made for."""
+    known = remembered.get(item, "index") if remembered is not None else None
+    if known is None or known[0] != stem:
+        known = (stem, f'<li id="i-{escape(stem)}"><a href="items/{escape(stem)}.html">{escape(item.name)}</a>'
+                       f'<span class="id">{escape(item.id)} · {escape(item.department)}</span></li>',
+                 " ".join((item.name, item.id, item.department, item.subject, item.basis_text)).lower())
+        if remembered is not None:
+            remembered.put(item, "index", known)
+    return known
+
+
 def index(view: CatalogueView, keys: dict[str, str]) -> str:
     """``keys``: item id -> file stem of its page (safe for file names)."""
     sections, rows = [], []
     for category, items in view.categories:
-        lis = "\n".join(f'<li id="i-{escape(keys[i.id])}"><a href="items/{escape(keys[i.id])}.html">{escape(i.name)}</a>'
-                        f'<span class="id">{escape(i.id)} · {escape(i.department)}</span></li>' for i in items)
+        entries = [_entry(i, keys[i.id], view.remembered) for i in items]
+        lis = "\n".join(line for _, line, _ in entries)
         sections.append(f'<section data-cat="{escape(category)}"><h2>{escape(category)} <span class="count">（{len(items)} 项）</span></h2>\n'
                         f'<ul class="items">\n{lis}\n</ul></section>')
-        rows += [{"k": keys[i.id], "c": category, "t": " ".join((i.name, i.id, i.department, i.subject, i.basis_text)).lower()} for i in items]
+        rows += [{"k": stem, "c": category, "t": text} for stem, _, text in entries]
     options = "".join(f'<option value="{escape(c)}">{escape(c)}（{len(items)}）</option>' for c, items in view.categories)
     # inline JSON: <, > and & as \u escapes, so no catalogue text can end or re-open the script element
     data = json.dumps(rows, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

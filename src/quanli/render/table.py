@@ -20,6 +20,7 @@ import calendar
 import csv
 import datetime as dt
 import functools
+import hashlib
 import io
 import math
 import re
@@ -216,7 +217,7 @@ def _widths(columns: tuple[Column, ...], rows: list[list[str]], budget: float) -
     average text. Up to 300 evenly spaced rows are measured.
     """
     n = len(columns)
-    sample = rows if len(rows) <= 300 else [rows[i * len(rows) // 300] for i in range(300)]
+    sample = _sample(rows)
     cells = [[tuple(text_units(p) for p in c.split("\n")) if c else () for c in r] for r in sample]
     lo, hi = [], []
     for k, col in enumerate(columns):
@@ -268,6 +269,25 @@ def _widths(columns: tuple[Column, ...], rows: list[list[str]], budget: float) -
     return [math.floor(x * 2) / 2 for x in w]
 
 
+def _sample(rows: list[list[str]]) -> list[list[str]]:
+    return rows if len(rows) <= 300 else [rows[i * len(rows) // 300] for i in range(300)]
+
+
+def _remembered_widths(view: CatalogueView, columns: tuple[Column, ...], rows: list[list[str]], budget: float) -> list[float]:
+    """_widths, remembered between builds (render.memo) under a digest of all it reads: the
+    columns' headers and limits, the sampled rows and the budget."""
+    memo = view.remembered.memo if view.remembered is not None else None
+    if memo is None:
+        return _widths(columns, rows, budget)
+    read = ([(c.header, c.min_width, c.max_width) for c in columns], _sample(rows), budget)
+    key = hashlib.blake2b(repr(read).encode("utf-8", "surrogatepass"), digest_size=16).digest()
+    known = memo.get(key, "widths")
+    if known is None:
+        known = _widths(columns, rows, budget)
+        memo.put(key, "widths", known)
+    return list(known)
+
+
 def _row_height(cells: list[str], widths: list[float], minimum: float = 20.0) -> float:
     lines = max((wrapped_lines(c, w) for c, w in zip(cells, widths) if c), default=1)
     return min(MAX_ROW_PT, max(minimum, round(lines * LINE_PT + 8, 1)))
@@ -290,7 +310,7 @@ def main_rows(view: CatalogueView) -> list[list[str]]:
 
 
 def main_widths(view: CatalogueView) -> list[float]:
-    return _memo(view, "widths", lambda: _widths(columns_of(view), main_rows(view), TABLE_WIDTH))
+    return _memo(view, "widths", lambda: _remembered_widths(view, columns_of(view), main_rows(view), TABLE_WIDTH))
 
 
 def main_heights(view: CatalogueView) -> list[float]:
@@ -303,7 +323,7 @@ def conf_rows(view: CatalogueView) -> list[list[str]]:
 
 
 def conf_widths(view: CatalogueView) -> list[float]:
-    return _memo(view, "conf_widths", lambda: _widths(CONF_COLUMNS, conf_rows(view), CONF_WIDTH))
+    return _memo(view, "conf_widths", lambda: _remembered_widths(view, CONF_COLUMNS, conf_rows(view), CONF_WIDTH))
 
 
 def conf_heights(view: CatalogueView) -> list[float]:

@@ -93,6 +93,18 @@ class ItemView:
     public: bool
     unit: str = ""  # the unit's name, in a workspace's combined table only
 
+    def __getattr__(self, name: str):
+        """Only for a view from the render memo (render.memo.unpack) whose other fields are still
+        packed: the first field asked for unpacks them all (a build after one edit reads ten
+        fields of an unchanged item, not thirty)."""
+        packed = self.__dict__.pop("_packed", None) if not name.startswith("__") else None
+        if packed is None:
+            raise AttributeError(name)
+        from quanli.render.memo import unpack_rest
+
+        self.__dict__.update(unpack_rest(packed))
+        return getattr(self, name)
+
     @property
     def basis_text(self) -> str:
         """Citations grouped by law, in order: 《甲法》第一条、第三条；《乙条例》第五条."""
