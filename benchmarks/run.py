@@ -218,6 +218,19 @@ def version(package: str) -> str:
         return "not installed"
 
 
+def speed_check() -> float:
+    """Seconds for a fixed pure-Python loop (best of three): how fast the machine is right now.
+    Shared machines vary by a factor of two within a day; figures of two runs compare only
+    when their speed checks agree."""
+    best = math.inf
+    for _ in range(3):
+        started, total = time.perf_counter(), 0
+        for i in range(10_000_000):
+            total += i
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
 def header(argv: list[str]) -> list[str]:
     cpu = ""
     try:
@@ -268,8 +281,11 @@ def main() -> None:
     shown = sys.argv[1:]
     if "--output" in shown:  # the title shows how to repeat the run, not where it was written
         del shown[shown.index("--output"):shown.index("--output") + 2]
-    for line in header(shown):
+    for line in header(shown)[:-1]:
         out(line)
+    out(f"- speed check at the start: {speed_check():.2f} s for 10,000,000 additions in a Python loop "
+        "(the same check at the end is below; a slower machine shows a larger figure)")
+    out()
     out((f"Best of {args.runs} runs unless the row says one run" if args.runs > 1 else "One run each")
         + "; seconds include start-up; peak memory is that command's peak RSS (the largest of its runs).")
     out()
@@ -302,6 +318,7 @@ def main() -> None:
         times = validated[label]
         out(f"- {label.split(' (')[0]} grows as n^{growth(times):.2f} ({', '.join(f'{n:,}' for n in times)} items)"
             if len(times) > 1 else f"- {label.split(' (')[0]}: growth exponent needs two sizes or more")
+    out(f"- speed check at the end: {speed_check():.2f} s")
     if args.output:
         args.output.write_text("\n".join(lines) + "\n", encoding="utf-8")
 

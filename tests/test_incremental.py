@@ -181,6 +181,9 @@ def test_a_spawned_worker_gets_everything_it_needs(tmp_path):
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
+    import marshal
+
+    from quanli.check.registry import summary
     from quanli.check.run import ItemCheck
     from quanli.loader.catalogue import _parse_chunk, _parse_packed, _unpack, read_catalogue
 
@@ -197,6 +200,8 @@ def test_a_spawned_worker_gets_everything_it_needs(tmp_path):
     check = ItemCheck(snap.root, {}, None, snap.strays, snap.missing, shared=shared)
     here = check.rows_for(work, _parse_chunk(work))
     with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
-        parsed, rows = _unpack(pool.submit(_parse_packed, work, check).result())
+        parsed, rows = _unpack(pool.submit(_parse_packed, work, check, True).result(), True)
     assert rows == here and any(rows.values())
-    assert [p[0] for p in parsed] == [p[0] for p in _parse_chunk(work)]
+    # each item back as its summary and its parse-cache entry (the document, marshalled)
+    assert [p[0] for p in parsed] == [summary(p[0]) for p in _parse_chunk(work)]
+    assert [marshal.loads(p[2])[0] for p in parsed] == [p[0] for p in _parse_chunk(work)]

@@ -238,17 +238,27 @@ class ParseCache:
     def get(self, key: bytes) -> Any:
         shard = self._shard(key)
         old = self._load(shard)
-        value = self._new[shard].get(key, MISSING)
-        if value is MISSING:
-            value = old.get(key, MISSING)
-            if value is not MISSING:
-                self._new[shard][key] = value
-        return value
+        entry = self._new[shard].get(key, MISSING)
+        if entry is MISSING:
+            entry = old.get(key, MISSING)
+            if entry is MISSING:
+                return MISSING
+            self._new[shard][key] = entry
+        try:
+            return marshal.loads(entry)
+        except (EOFError, ValueError, TypeError):
+            return MISSING
 
     def put(self, key: bytes, value: Any) -> None:
+        self.put_packed(key, marshal.dumps(value))
+
+    def put_packed(self, key: bytes, entry: bytes) -> None:
+        """An entry already marshalled (where it was parsed, see loader.catalogue._parse_checked).
+        Entries are kept marshalled: a shard loads fast, and holds a document in a third of the
+        memory its objects take; each is unmarshalled when it is asked for."""
         shard = self._shard(key)
         self._load(shard)
-        self._new[shard][key] = value
+        self._new[shard][key] = entry
         self._dirty.add(shard)
 
     def save(self) -> None:

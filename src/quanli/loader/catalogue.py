@@ -147,35 +147,69 @@ def _pack_failure(failure: ParseFailure | None):
     return None if failure is None else (failure.rule, failure.line, failure.column, failure.zh, failure.en)
 
 
-def _parse_packed(work: list[tuple], check=None) -> bytes:
-    """A worker's share, parsed (and checked, with ``check``), sent back as marshal bytes: several
-    times cheaper than pickle both ways."""
+CHECK_SLICE = 2000  # items parsed, checked and summarised at a time (see _parse_checked)
+Checked = tuple  # (the item's summary, failure, its parse-cache entry marshalled, or None)
+
+
+def _parse_checked(work: list[tuple], check, pack: bool) -> tuple[list[Checked], dict[str, list]]:
+    """Parse and check items a slice at a time, keeping of each only what the rest of the check
+    reads: its summary (registry.summary, all the rules that compare items see), and for the
+    parse cache (``pack``) the parsed document marshalled. The documents themselves are let go
+    slice by slice: at 100,000 items they took 600 MB, their summaries and entries a third."""
     import marshal
 
-    parsed = _parse_chunk(work)
-    rows = check.rows_for(work, parsed) if check is not None else None
-    return marshal.dumps(([(d, f, _pack_failure(x), p) for d, f, x, p in parsed], rows))
+    from quanli.check.registry import summary
+
+    out: list[Checked] = []
+    rows: dict[str, list] = {}
+    for start in range(0, len(work), CHECK_SLICE):
+        part = work[start:start + CHECK_SLICE]
+        parsed = _parse_chunk(part)
+        rows.update(check.rows_for(part, parsed))
+        for data, facts, failure, problems in parsed:
+            entry = marshal.dumps((data, facts, problems)) if pack and failure is None else None
+            out.append((summary(data) if failure is None else data, failure, entry))
+    return out, rows
 
 
-def _unpack(packed: bytes) -> tuple[list[Parsed], dict | None]:
+def _parse_packed(work: list[tuple], check=None, pack: bool = False) -> bytes:
+    """A worker's share, parsed (and checked and summarised, with ``check``), sent back as
+    marshal bytes: several times cheaper than pickle both ways."""
+    import marshal
+
+    if check is not None:
+        out, rows = _parse_checked(work, check, pack)
+        return marshal.dumps(([(s, _pack_failure(x), e) for s, x, e in out], rows))
+    return marshal.dumps(([(d, f, _pack_failure(x), p) for d, f, x, p in _parse_chunk(work)], None))
+
+
+def _unpack(packed: bytes, checked: bool = False) -> tuple[list, dict | None]:
     import marshal
 
     parsed, rows = marshal.loads(packed)
+    if checked:
+        return [(s, None if x is None else ParseFailure(*x), e) for s, x, e in parsed], rows
     return [(d, f, None if x is None else ParseFailure(*x), p) for d, f, x, p in parsed], rows
 
 
-def _parse_all(work: list[tuple], jobs: int, check=None) -> list[Parsed]:
+def _share(work: list[tuple], check, pack: bool) -> list:
+    if check is None:
+        return _parse_chunk(work)
+    out, rows = _parse_checked(work, check, pack)
+    check.found.update(rows)
+    return out
+
+
+def _parse_all(work: list[tuple], jobs: int, check=None, pack: bool = False) -> list:
     """Parse every (blob, kind, path, rel); with several cores, worker processes take a share and
     this process parses its own share meanwhile (receiving parsed documents costs about a quarter
     of parsing them, so workers alone would be slower than one process on two cores).
 
     ``check`` (see quanli.check.run.ItemCheck), when given, also checks each share of items where
-    it was parsed; what it finds is collected in ``check.found``."""
+    it was parsed; what it finds is collected in ``check.found``, and each item comes back as
+    (summary, failure, parse-cache entry or None) instead of its document (see _parse_checked)."""
     if jobs <= 1 or len(work) < PARALLEL_THRESHOLD:
-        parsed = _parse_chunk(work)
-        if check is not None:
-            check.found.update(check.rows_for(work, parsed))
-        return parsed
+        return _share(work, check, pack)
     workers = min(jobs - 1, 60)  # Windows refuses more than 61 worker processes
     share = len(work) // jobs  # equal shares: a worker packs its result, this process starts the pool (measured)
     mine = len(work) - share * workers
@@ -183,12 +217,10 @@ def _parse_all(work: list[tuple], jobs: int, check=None) -> list[Parsed]:
     try:
         pool = ProcessPoolExecutor(max_workers=workers)
         try:
-            futures = [pool.submit(_parse_packed, part, check) for part in parts]
-            own = _parse_chunk(work[:mine])
-            if check is not None:
-                check.found.update(check.rows_for(work[:mine], own))
+            futures = [pool.submit(_parse_packed, part, check, pack) for part in parts]
+            own = _share(work[:mine], check, pack)
             for future in futures:
-                parsed, rows = _unpack(future.result())
+                parsed, rows = _unpack(future.result(), check is not None)
                 own += parsed
                 if check is not None:
                     check.found.update(rows)
@@ -198,7 +230,7 @@ def _parse_all(work: list[tuple], jobs: int, check=None) -> list[Parsed]:
     except (OSError, RuntimeError):  # no process support (e.g. restricted sandbox): do it here
         if check is not None:
             check.found.clear()
-        return _parse_all(work, 1, check)
+        return _parse_all(work, 1, check, pack)
 
 
 def _list_yaml(root: Path, sub: str, strays: list[Stray]) -> list[tuple[str, str]]:
@@ -354,12 +386,20 @@ def _parse_into(snap: Snapshot, use_cache: bool, jobs: int | None, given: dict[i
         if items and check is not None:
             check.shared = [sf for sf in files if sf.kind not in ("item", "record")]
         work = [(snap.blobs[i], files[i].kind, files[i].path, files[i].rel) for i in batch]
-        results = _parse_all(work, (jobs or os.cpu_count() or 1) if items else 1, check if items else None)
-        for index, (data, facts, failure, problems) in zip(batch, results):
+        checked = items and check is not None  # checked where parsed: summaries come back (see _parse_checked)
+        results = _parse_all(work, (jobs or os.cpu_count() or 1) if items else 1, check if items else None,
+                             pack=cache.directory is not None)
+        for index, result in zip(batch, results):
             sf = files[index]
-            sf.data, sf.facts, sf.failure, sf.problems = data, facts, failure, problems
-            if failure is None:
-                cache.put(keys[index], (data, facts, problems))
+            if checked:
+                sf.data, sf.failure, entry = result
+                sf.facts, sf.problems = [], []  # what the item-local rules needed is used up
+                if entry is not None:
+                    cache.put_packed(keys[index], entry)
+                continue
+            sf.data, sf.facts, sf.failure, sf.problems = result
+            if sf.failure is None:
+                cache.put(keys[index], (sf.data, sf.facts, sf.problems))
     cache.save()
 
 
