@@ -163,3 +163,25 @@ def test_column_widths_are_remembered_for_the_rows_they_were_measured_on(cat, tm
     assert build(cat.root, out).exit_code == 0
     assert measured == [2]
     assert all_files(out) == _fresh(cat, tmp_path, "fresh2")
+
+
+def test_a_build_after_one_edit_parses_that_item_once_and_looks_up_no_other(cat, tmp_path, monkeypatch):
+    """The build takes the catalogue as its check left it (each item's summary): only an item the
+    memo has no view of gets its whole document back, from the parse cache the check filled."""
+    for n in range(2, 7):
+        cat.item(ident=f"T-XK-{n:03d}", name=f"第{n}个事项")
+    out = tmp_path / "out"
+    assert build(cat.root, out).exit_code == 0
+    import quanli.loader.catalogue as loader
+    from quanli.loader.cache import ParseCache
+
+    parsed, looked_up = [], []
+    real_parse, real_get = loader._parse_blob, ParseCache.get
+    monkeypatch.setattr(loader, "_parse_blob", lambda blob, kind: parsed.append(kind) or real_parse(blob, kind))
+    monkeypatch.setattr(ParseCache, "get", lambda self, key: looked_up.append(key) or real_get(self, key))
+    cat.item(ident="T-XK-004", name="第四个事项（已修改）")
+    assert build(cat.root, out).exit_code == 0
+    assert parsed.count("item") == 1
+    items = [key for key in looked_up if key.endswith(b"item")]
+    assert len(items) == 2 and len(set(items)) == 1  # the check's look-up (a miss), then the build's (a hit)
+    assert all_files(out) == _fresh(cat, tmp_path, "fresh")

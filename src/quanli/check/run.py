@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Any, Callable, Iterable
 
 from quanli.check import schema as schema_check
 from quanli.check.context import Context
@@ -36,6 +36,9 @@ class Checked:
     root: Path
     findings: list[Finding]
     names_of: Callable[[], list]  # worked out only when asked: most runs check one catalogue
+    # with check_snapshot(keep=True) and the check run (not recalled whole): the catalogue as
+    # checked, each item holding its summary (see loader.catalogue._parse_checked), for a build
+    catalogue: Any = None
 
     @cached_property
     def names(self) -> list[tuple[str, str, str, str]]:
@@ -50,10 +53,11 @@ class Checked:
 
 
 def check_snapshot(snap, use_cache: bool = True, selected: set[Path] | None = None, overrides: dict | None = None,
-                   active: set[str] | None = None) -> Checked:
+                   active: set[str] | None = None, keep: bool = False) -> Checked:
     """Check a catalogue as read from disk, reusing the last run's findings if nothing changed.
 
-    ``active``: the rule ids to run (None: all); rules not run cost nothing.
+    ``active``: the rule ids to run (None: all); rules not run cost nothing. ``keep``: return
+    the checked catalogue too (``Checked.catalogue``), so a build need not parse it again.
     """
     import json
 
@@ -98,6 +102,7 @@ def check_snapshot(snap, use_cache: bool = True, selected: set[Path] | None = No
         rows, names = cached
         findings = [Finding.from_row(_absolute(row, snap.root)) for row in rows]
         names_of = lambda: names  # noqa: E731
+        catalogue = None
     # the cache holds paths relative to the catalogue, so a moved or copied catalogue stays right
     cwd = os.getcwd()
     for f in findings:
@@ -105,7 +110,7 @@ def check_snapshot(snap, use_cache: bool = True, selected: set[Path] | None = No
     if selected is not None:
         chosen = {str(p) for p in selected}
         findings = [f for f in findings if f.abs_path is not None and str(Path(f.abs_path).resolve()) in chosen]
-    return Checked(snap.root, findings, names_of)
+    return Checked(snap.root, findings, names_of, catalogue if keep else None)
 
 
 def _relative(row: tuple, root: Path) -> tuple:

@@ -369,7 +369,7 @@ def _run(catalog: Path | None, out: Path, audience: str, force: bool, quiet: boo
     _prepare_out(out, force)
     cfg = config.resolve(root, None)
     snap = read_catalogue(root)
-    checked = check_snapshot(snap, use_cache, None, cfg.catalog)
+    checked = check_snapshot(snap, use_cache, None, cfg.catalog, keep=True)
     errors = [f for f in config.apply(checked.findings, cfg, [], []) if f.severity >= Severity.ERROR]
     if errors and draft:
         if not quiet:
@@ -398,7 +398,7 @@ def _run(catalog: Path | None, out: Path, audience: str, force: bool, quiet: boo
         if not quiet:
             print(f"成果已是最新（目录没有变化），没有重新生成：{out}" if lang != "en" else f"up to date: nothing changed since the last build in {out}")
         return 0
-    catalogue, view, memo = view_of(snap, cfg, audience, source, use_cache)
+    catalogue, view, memo = view_of(snap, cfg, audience, source, use_cache, checked.catalogue)
     from quanli.loader.cache import CACHE_DIR, read_payload, write_payload
 
     cache_dir = Path(root) / CACHE_DIR
@@ -444,18 +444,26 @@ def _run(catalog: Path | None, out: Path, audience: str, force: bool, quiet: boo
     return 0
 
 
-def view_of(snap, cfg, audience: str, source: dict, use_cache: bool):
-    """(catalogue, its view for ``audience``, the render memo): unchanged items come from the memo."""
+def view_of(snap, cfg, audience: str, source: dict, use_cache: bool, checked=None):
+    """(catalogue, its view for ``audience``, the render memo): unchanged items come from the memo.
+
+    ``checked``: the catalogue as the check left it (check_snapshot(keep=True)), each item holding
+    its summary; only the items the memo does not know get their whole documents back (a build
+    after one edit parses nothing twice and reads nothing of the parse cache but that item)."""
     from quanli.loader.cache import CACHE_DIR
-    from quanli.loader.catalogue import parse_snapshot
+    from quanli.loader.catalogue import fill_documents, parse_snapshot
     from quanli.render.memo import RenderMemo
     from quanli.render.view import build_view
 
-    catalogue = parse_snapshot(snap, use_cache=use_cache)
-    catalogue.overrides = cfg.catalog
     memo = RenderMemo(Path(snap.root) / CACHE_DIR if use_cache else None)
     shared = b"".join(d for sf, d in zip(snap.files, snap.digests) if sf.kind in ("catalog", "laws"))  # what a view reads
     sources = {sf.rel: RenderMemo.key(shared, d) for sf, d in zip(snap.files, snap.digests) if sf.kind == "item"}
+    if checked is not None:  # a summary is all build_view reads of an item whose view is remembered
+        catalogue = checked
+        fill_documents(snap, [sf for sf in catalogue.items if sf.ok and memo.get(sources[sf.rel], "view") is None], use_cache)
+    else:
+        catalogue = parse_snapshot(snap, use_cache=use_cache)
+    catalogue.overrides = cfg.catalog
     return catalogue, build_view(catalogue, audience, _date(source["epoch"]), memo=memo, sources=sources), memo
 
 

@@ -403,6 +403,30 @@ def _parse_into(snap: Snapshot, use_cache: bool, jobs: int | None, given: dict[i
     cache.save()
 
 
+def fill_documents(snap: Snapshot, files: list[SourceFile], use_cache: bool = True, jobs: int | None = None) -> None:
+    """Give ``files`` of ``snap`` (items a check left holding their summaries) their whole parsed
+    documents again: from the parse cache, where the check put them, else parsed once more."""
+    cache = ParseCache(snap.root / CACHE_DIR if use_cache else None, complete=False)
+    digests = {id(sf): d for sf, d in zip(snap.files, snap.digests)}
+    todo = []
+    for sf in files:
+        if sf.blob is None:
+            continue
+        key = digests[id(sf)] + sf.kind.encode()
+        cached = cache.get(key)
+        if cached is MISSING:
+            todo.append((sf, key))
+        else:
+            sf.data, sf.facts, sf.problems = cached
+    if todo:
+        work = [(sf.blob, sf.kind, sf.path, sf.rel) for sf, _ in todo]
+        for (sf, key), (data, facts, failure, problems) in zip(todo, _parse_all(work, jobs or os.cpu_count() or 1)):
+            sf.data, sf.facts, sf.failure, sf.problems = data, facts, failure, problems
+            if failure is None:
+                cache.put(key, (data, facts, problems))
+        cache.save()
+
+
 def load_catalogue(root: Path, use_cache: bool = True, jobs: int | None = None) -> Catalogue:
     """Read and parse one catalogue."""
     return parse_snapshot(read_catalogue(root), use_cache=use_cache, jobs=jobs)
