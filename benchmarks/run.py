@@ -218,29 +218,34 @@ def version(package: str) -> str:
         return "not installed"
 
 
+SPEED_CHECK = """
+import marshal, math, time
+def loop():
+    total = 0
+    for i in range(10_000_000):
+        total += i
+def objects():
+    marshal.loads(marshal.dumps([{"id": str(i), "name": "事项" + str(i) * 3, "v": [i, str(i)]} for i in range(200_000)]))
+figures = []
+for work in (loop, objects):
+    best = math.inf
+    for _ in range(3):
+        started = time.perf_counter()
+        work()
+        best = min(best, time.perf_counter() - started)
+    figures.append(best)
+print(f"{figures[0]:.2f} s for 10,000,000 additions in a loop, {figures[1]:.2f} s to build and marshal 200,000 small dicts")
+"""
+
+
 def speed_check() -> str:
     """How fast the machine is right now (best of three): a pure-Python loop, and building and
     marshalling small dicts and strings (what quanli's work is made of; on a shared machine the
-    second slows by a factor of two or three when the neighbours are busy, the first hardly)."""
-    import marshal
-
-    def loop() -> None:
-        total = 0
-        for i in range(10_000_000):
-            total += i
-
-    def objects() -> None:
-        marshal.loads(marshal.dumps([{"id": str(i), "name": "事项" + str(i) * 3, "v": [i, str(i)]} for i in range(200_000)]))
-
-    figures = []
-    for work in (loop, objects):
-        best = math.inf
-        for _ in range(3):
-            started = time.perf_counter()
-            work()
-            best = min(best, time.perf_counter() - started)
-        figures.append(best)
-    return f"{figures[0]:.2f} s for 10,000,000 additions in a loop, {figures[1]:.2f} s to build and marshal 200,000 small dicts"
+    second slows by a factor of two or three when the neighbours are busy, the first hardly).
+    In a child process: this one's memory would count in the peak of every command it starts
+    (a forked child's peak RSS includes its parent's pages before the exec)."""
+    done = subprocess.run([sys.executable, "-c", SPEED_CHECK], capture_output=True, text=True, encoding="utf-8")
+    return done.stdout.strip() or f"speed check failed: {done.stderr.strip()[-200:]}"
 
 
 def header(argv: list[str]) -> list[str]:
