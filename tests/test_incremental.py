@@ -205,3 +205,23 @@ def test_a_spawned_worker_gets_everything_it_needs(tmp_path):
     # each item back as its summary and its parse-cache entry (the document, marshalled)
     assert [p[0] for p in parsed] == [summary(p[0]) for p in _parse_chunk(work)]
     assert [marshal.loads(p[2])[0] for p in parsed] == [p[0] for p in _parse_chunk(work)]
+
+
+def test_the_item_names_for_cross_catalogue_checks_are_remembered(cat, monkeypatch):
+    """Each item's row of Checked.names (what QL124 and the workspace rules compare) is kept with its
+    findings: after an edit only the changed item's row is worked out again, and the rows are right."""
+    from quanli.check import run
+    from quanli.check.rules import workspace
+    from quanli.loader.catalogue import read_catalogue
+
+    for n in range(2, 6):
+        cat.item(ident=f"T-XK-{n:03d}", name=f"第{n}个事项")
+    first = run.check_snapshot(read_catalogue(cat.root)).profiles
+    made = []
+    real = workspace.profile
+    monkeypatch.setattr(workspace, "profile", lambda data, laws: made.append(data["id"]) or real(data, laws))
+    cat.item(ident="T-XK-003", name="第三个事项（已修改）")
+    after = run.check_snapshot(read_catalogue(cat.root)).profiles
+    assert made == ["T-XK-003"]
+    assert [p for p in after if "T-XK-003" not in p[2]] == [p for p in first if "T-XK-003" not in p[2]]
+    assert any(p[1] == "第三个事项（已修改）" for p in after)

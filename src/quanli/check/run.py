@@ -91,13 +91,15 @@ def check_snapshot(snap, use_cache: bool = True, selected: set[Path] | None = No
         laws = law_names(catalogue)
 
         def names_of() -> list:
-            return [(normalise_name(sf.data["name"]), sf.data["name"], sf.rel, str(sf.data.get("id"))) + profile(sf.data, laws)
+            return [memory.name_row(sf, lambda sf: (normalise_name(sf.data["name"]), sf.data["name"], sf.rel,
+                                                    str(sf.data.get("id"))) + profile(sf.data, laws))
                     for sf in items if sf.ok and isinstance(sf.data.get("name"), str)]
 
         if results.file is not None:
             names = names_of()
             results.put(key, [[_relative(f.to_row(), snap.root) for f in findings], names])
             names_of = lambda: names  # noqa: E731
+        memory.save()  # after the names: they are remembered with each item's findings
     else:
         rows, names = cached
         findings = [Finding.from_row(_absolute(row, snap.root)) for row in rows]
@@ -220,8 +222,8 @@ def _incremental(catalogue: Catalogue, display, active, problems: dict, rules: l
             recalled += [Finding.from_row(_absolute(row, root)) for row in entry[0]]
         elif sf.path in known:  # checked as it was parsed
             recalled += [Finding.from_row(_absolute(row, root)) for row in known[sf.path]]
-            if keeps:
-                memory.put(sf, known[sf.path], summary(sf.data) if sf.ok else None)
+            if keeps:  # checked where parsed: its data is its summary already (loader.catalogue._parse_checked)
+                memory.put(sf, known[sf.path], sf.data if sf.ok else None)
         else:
             todo.append(sf)
     local = [rule for rule in rules if not rule.across_items]
@@ -238,7 +240,6 @@ def _incremental(catalogue: Catalogue, display, active, problems: dict, rules: l
     if keeps:
         for sf in todo:
             memory.put(sf, by_item[sf.path], summary(sf.data) if sf.ok else None)
-        memory.save()
     return recalled + fresh + bare.findings + whole.findings
 
 
@@ -337,6 +338,18 @@ class FindingMemory:
 
     def put(self, sf: SourceFile, rows: list, summary: dict | None) -> None:
         self._new[self.key(sf)] = (rows, summary)
+
+    def name_row(self, sf: SourceFile, make: Callable[[SourceFile], tuple]) -> tuple:
+        """``make(sf)``, the item's row of Checked.names (made of its summary), remembered with its
+        findings: after an edit only the changed item's row is worked out again."""
+        key = self.key(sf) if self.keeps else None
+        entry = self._new.get(key) if key is not None else None
+        if entry is not None and len(entry) > 2:
+            return tuple(entry[2])
+        row = make(sf)
+        if entry is not None:
+            self._new[key] = (entry[0], entry[1], row)
+        return row
 
     def save(self) -> None:
         """Keep the entries of this run (older ones are dropped)."""

@@ -342,7 +342,9 @@ class Packed:
     def __init__(self, data: bytes) -> None:
         import zlib
 
-        packer = zlib.compressobj(6, zlib.DEFLATED, -15)  # level 6, as zipfile.writestr does
+        # level 6, as zipfile.writestr does; level 1 for a large part (the catalogue table's sheet:
+        # 10 MB at 10,000 items), as for the bundle's large members: three times faster, a fifth larger
+        packer = zlib.compressobj(1 if len(data) > BIG_MEMBER else 6, zlib.DEFLATED, -15)
         self.data, self.crc, self.raw = data, zlib.crc32(data), packer.compress(data) + packer.flush()
 
 
