@@ -95,7 +95,7 @@ class ItemView:
 
     def __getattr__(self, name: str):
         """Only for a view from the render memo (render.memo.unpack) whose other fields are still
-        packed: the first field asked for unpacks them all (a build after one edit reads ten
+        packed: the first field asked for unpacks them all (a build after one edit reads six
         fields of an unchanged item, not thirty)."""
         packed = self.__dict__.pop("_packed", None) if not name.startswith("__") else None
         if packed is None:
