@@ -267,7 +267,8 @@ def leak_check(files: dict[str, bytes | Kept], secrets: list[str], clean=None,
         key = None
         if clean is not None:
             digest = digests[name] if digests is not None else sha256_of(files[name])
-            key = clean.key(against, name.encode("utf-8", "surrogatepass"), digest.encode())
+            # the secrets' digest and the file's SHA-256 have fixed lengths: no separators needed
+            key = hashlib.blake2b(against + digest.encode() + name.encode("utf-8", "surrogatepass"), digest_size=16).digest()
             if clean.known(key):
                 continue
             if name in scanned:

@@ -740,12 +740,23 @@ def neutralise(text: str) -> str:
 
 def csv_bytes(view: CatalogueView) -> bytes:
     """UTF-8 with BOM (Excel opens it as Chinese), CRLF, one row per item, no group rows."""
+    lines = [_csv_line([c.header for c in columns_of(view)])]
+    remembered = view.remembered
+    for item, cells in zip(table_items(view), main_rows(view)):
+        # the line after 序号 (a number: never quoted), remembered between builds with the item's cells
+        rest = remembered.get(item, "csv") if remembered is not None else None
+        if rest is None:
+            rest = _csv_line([""] + [neutralise(c) for c in cells[1:]])  # "," and the rest, as in the whole row
+            if remembered is not None:
+                remembered.put(item, "csv", rest)
+        lines.append(cells[0] + rest)
+    return ("\ufeff" + "".join(lines)).encode("utf-8")
+
+
+def _csv_line(fields: list[str]) -> str:
     out = io.StringIO(newline="")
-    writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow([c.header for c in columns_of(view)])
-    for cells in main_rows(view):
-        writer.writerow([cells[0]] + [neutralise(c) for c in cells[1:]])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL).writerow(fields)
+    return out.getvalue()
 
 
 # ---------------------------------------------------------------- HTML
