@@ -350,7 +350,7 @@ class Packed:
 
 def write_package(members: dict, epoch: int) -> bytes:
     """An Office package (a ZIP) of ``members`` (bytes or Packed): [Content_Types].xml first, as
-    Office expects, the rest sorted; fixed timestamps and attributes; deflated at level 6."""
+    Office expects, the rest sorted; fixed timestamps and attributes; deflated as Packed deflates."""
     order = sorted(members, key=lambda n: (n != "[Content_Types].xml", n))
     buf = io.BytesIO()
     out = ZipWriter(buf, zip_time(epoch))
