@@ -13,7 +13,7 @@ import yaml
 
 from conftest import invoke
 from quanli import register
-from quanli.workdays import add_workdays
+from quanli.workdays import ESTIMATED, Calendar
 
 D = dt.date.fromisoformat
 ITEM = {"time_limit": {"statutory": {"value": 20, "unit": "工作日"}, "promised": 5}, "category": "行政许可"}
@@ -26,7 +26,7 @@ def case(accepted: str, **more) -> dict:
 def test_deadline_skips_national_day_and_counts_the_make_up_saturday():
     # 2026: 10-01..10-07 off, 10-10 (Saturday) a working day; counting starts the next day
     assert register.deadline(case("2026-09-29"), ITEM, None).due == D("2026-10-12")
-    assert register.deadline(case("2026-09-29"), ITEM, None).due == add_workdays(D("2026-09-29"), 5)
+    assert register.deadline(case("2026-09-29"), ITEM, None).due == Calendar().add(D("2026-09-29"), 5)
     assert register.deadline(case("2026-09-29"), {"time_limit": {"statutory": 3}}, None).due == D("2026-10-09")
 
 
@@ -49,10 +49,15 @@ def test_without_item_limits_the_flow_steps_count_but_not_special_procedures():
     assert limit.value == 5 and "流程图" in basis
 
 
-def test_a_year_without_a_holiday_calendar_is_not_guessed():
-    with pytest.raises(register.UnknownCalendar) as err:
-        register.deadline(case("2026-12-20"), {"time_limit": {"promised": 10}}, None)
-    assert err.value.year == 2027
+def test_a_deadline_in_a_year_nobody_has_published_is_estimated_and_marked():
+    due = register.deadline(case("2098-12-20"), {"time_limit": {"promised": 10}}, None)
+    # 2098-12-20 is a Saturday: 12-22 Mon .. 12-31 Wed are 8 working days; 2099-01-01 Thu 元旦;
+    # 01-02 Fri the 9th, 01-05 Mon the 10th
+    assert due.due == D("2099-01-05") and due.estimated and due.text() == "2099-01-05（预估）"
+    known = register.deadline(case("2026-09-29"), ITEM, None)
+    assert not known.estimated and known.text() == "2026-10-12"
+    december = register.deadline(case("2026-12-20"), {"time_limit": {"promised": 10}}, None)
+    assert december.estimated == (Calendar().source(2027) == ESTIMATED)  # no refusal in December, whatever is published
 
 
 @pytest.mark.parametrize("text,kind", [
@@ -110,10 +115,43 @@ def test_records_check_reports_overdue_due_soon_and_unpublished_results(reg):
     assert bad.exit_code == 2 and "Traceback" not in bad.output
 
 
-def test_records_check_says_when_the_calendar_is_unknown(reg):
-    reg.write("records/2026-XK-0009.yaml", case("2026-12-20", case="2026-XK-0009"))
-    result = invoke("records", "check", str(reg.root), "--today", "2026-12-21", "--format", "json")
-    assert any(f["rule"] == "QL965" and "2027" in f["message"] for f in json.loads(result.stdout))
+def test_records_check_marks_an_estimated_deadline_and_says_so_once(reg):
+    reg.write("records/2098-XK-0009.yaml", case("2098-12-20", case="2098-XK-0009"))
+    reg.write("records/2098-XK-0010.yaml", case("2098-12-22", case="2098-XK-0010"))
+    result = invoke("records", "check", str(reg.root), "--today", "2099-01-06", "--format", "json")
+    assert result.exit_code == 1
+    mine = [f for f in json.loads(result.stdout) if "2098-XK-0009" in f["file"]]
+    assert [f["rule"] for f in mine] == ["QL961"] and "2099-01-05（预估）" in mine[0]["message"]
+    assert result.stderr.count("年的法定节假日安排尚未公布") == 1 and "2099 年" in result.stderr and "holidays.yaml" in result.stderr
+    text = invoke("records", "check", str(reg.root), "--today", "2099-01-06").stdout
+    assert text.count("尚未公布") == 1 and "超期 1 个工作日（预估）" in text
+    assert "QL965" not in text  # an estimate is never a refusal
+
+
+def test_overdue_is_overdue_in_any_later_year(reg):
+    """A deadline in a known year is overdue on every later day, whatever year today is in."""
+    for today in ("2026-12-31", "2027-01-04", "2027-06-30", "2030-01-01", "2031-01-02", "2300-06-01"):
+        result = invoke("records", "check", str(reg.root), "--today", today, "--format", "json")
+        found = {(f["rule"], f["file"].rsplit("/", 1)[-1]) for f in json.loads(result.stdout)}
+        assert result.exit_code == 1 and found == {("QL961", "2026-XK-0001.yaml"), ("QL961", "2026-XK-0002.yaml"),
+                                                   ("QL963", "2026-XK-0004.yaml")}, today
+
+
+def test_the_samples_in_2030_have_every_open_case_overdue():
+    from pathlib import Path
+
+    samples = Path(__file__).resolve().parent.parent / "catalogs"
+    result = invoke("records", "check", str(samples), "--today", "2030-01-01", "--format", "json")
+    assert result.exit_code == 1
+    late = {f["file"].rsplit("/", 1)[-1] for f in json.loads(result.stdout) if f["rule"] in ("QL961", "QL963")}
+    open_cases = set()
+    for path in samples.glob("*/records/*.yaml"):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        paused = any(isinstance(s, dict) and not s.get("to") for s in data.get("suspensions") or [])
+        if data.get("accepted") and not data.get("published") and not paused:
+            open_cases.add(path.name)
+    assert open_cases and late == open_cases
+    assert not [f for f in json.loads(result.stdout) if f["rule"] == "QL965"]
 
 
 class _Text(HTMLParser):

@@ -213,15 +213,21 @@ def changelog(
 
 @app.command()
 def workdays(
-    start: str = typer.Argument(..., help="起算日期 YYYY-MM-DD（从次日开始计算）。"),
-    count: int = typer.Argument(..., help="工作日数，例如 20。"),
-    holidays: Optional[Path] = typer.Option(None, "--holidays", help="补充节假日文件；默认使用当前目录的 holidays.yaml（如有）。"),
+    start: Optional[str] = typer.Argument(None, help="起算日期 YYYY-MM-DD（从次日开始计算）。"),
+    count: Optional[int] = typer.Argument(None, help="工作日数，例如 20。"),
+    year: Optional[int] = typer.Option(None, "--year", help="列出这一年的放假和调休上班日期及其来源（公布、预估或本单位补充），不计算期限。"),
+    holidays: Optional[Path] = typer.Option(None, "--holidays", help="补充节假日文件；默认使用当前目录所在目录的 holidays.yaml（如有）。"),
     lang: Optional[Lang] = LangOpt,
 ) -> None:
-    """计算某日之后的第 N 个工作日（不含法定节假日，调休上班日计入），用于法定时限和公开时限。"""
+    """计算某日之后的第 N 个工作日（不含法定节假日，调休上班日计入），用于法定时限和公开时限。
+
+    日历的来源依次为：目录（及所在工作区）的 holidays.yaml（本单位补充）、chinesecalendar 收录的国务院办公厅通知（公布）；
+    尚未公布的年份按《全国年节及纪念日放假办法》推算（周末加法定节假日，不含调休），结果标“预估”。
+    holidays.yaml 的格式：years: [2027]、holidays: [放假的工作日]、workdays: [调休上班的周末]、notice: 通知名称和文号（可选）。
+    """
     from quanli import workdays as cmd
 
-    _guard(lang, lambda lang: cmd.run(start, count, holidays, lang))
+    _guard(lang, lambda lang: cmd.run(start, count, holidays, year, lang))
 
 
 @app.command()

@@ -160,46 +160,34 @@ def personal_data(text: str) -> list[tuple[str, str, str]]:
 class Deadline:
     due: dt.date
     basis: str  # 承诺时限 10 个工作日, as a clerk reads it
+    estimated: bool = False  # counted on a year whose holidays are estimated (workdays.py)
 
+    def text(self) -> str:
+        """The day as a person reads it: 2027-01-18, or 2027-01-18（预估）."""
+        from quanli.workdays import MARK
 
-class UnknownCalendar(Exception):
-    """The deadline runs into a year whose holidays are not known."""
-
-    def __init__(self, year: int) -> None:
-        super().__init__(year)
-        self.year = year
+        return self.due.isoformat() + (MARK if self.estimated else "")
 
 
 def _paused(day: dt.date, periods: list[tuple[str, dt.date, dt.date | None]]) -> bool:
     return any(first <= day and (last is None or day <= last) for _, first, last in periods)
 
 
-def _is_workday(day: dt.date, extra) -> bool:
-    from quanli.errors import QuanliError
-    from quanli.workdays import is_workday
+def _calendar(cal):
+    if cal is None:
+        from quanli.workdays import Calendar
 
-    from quanli.workdays import Extra
-
-    try:
-        return is_workday(day, extra or Extra())
-    except QuanliError:
-        raise UnknownCalendar(day.year) from None
+        return Calendar()
+    return cal
 
 
-def _add(start: dt.date, limit: TimeLimit, periods, extra) -> dt.date:
+def _add(start: dt.date, limit: TimeLimit, periods, cal) -> dt.date:
     """The last day of ``limit`` counted from the day after ``start``, days in ``periods`` not counted."""
     if limit.value <= 0:
         return start  # 即办
     if limit.unit in ("工作日", "小时"):
         count = math.ceil(limit.value / 8) if limit.unit == "小时" else math.ceil(limit.value)
-        day, seen = start, 0
-        while seen < count:
-            day += dt.timedelta(days=1)
-            if (day - start).days > 3660 + 2 * count:
-                raise UnknownCalendar(day.year)  # cannot happen with a real calendar: never loop on
-            if not _paused(day, periods) and _is_workday(day, extra):
-                seen += 1
-        return day
+        return cal.add(start, count, skip=(lambda d: _paused(d, periods)) if periods else None)
     if limit.unit == "个月":
         months = math.ceil(limit.value)
         year, month = divmod(start.month - 1 + months, 12)
@@ -214,9 +202,13 @@ def _add(start: dt.date, limit: TimeLimit, periods, extra) -> dt.date:
         if not _paused(day, periods):
             skipped -= 1
     # a period that ends on a day off ends on the next working day (民法典第二百零三条)
-    while not _is_workday(day, extra):
-        day += dt.timedelta(days=1)
-    return day
+    return cal.next_workday(day)
+
+
+def _deadline(start: dt.date, limit: TimeLimit, periods, cal, basis: str) -> Deadline:
+    cal = _calendar(cal)
+    due = _add(start, limit, periods, cal)
+    return Deadline(due, basis, bool(cal.estimated(start, due)))
 
 
 def _days(start: dt.date, end: dt.date):
@@ -249,34 +241,29 @@ def case_limit(item: dict | None, flow: dict | None) -> tuple[TimeLimit, str] | 
     return None
 
 
-def deadline(record: dict, item: dict | None, flow: dict | None, extra=None) -> Deadline | None:
-    """When an open case must be concluded (None: no limit known, or not yet accepted).
-    Raises UnknownCalendar when the count runs into a year whose holidays are unknown."""
+def deadline(record: dict, item: dict | None, flow: dict | None, cal=None) -> Deadline | None:
+    """When an open case must be concluded (None: no limit known, or not yet accepted), counted
+    on ``cal`` (a workdays.Calendar)."""
     start = date_of(record, "accepted")
     found = case_limit(item, flow)
     periods = suspensions(record)
     if start is None or found is None or any(last is None for _, _, last in periods):
         return None  # not accepted, no limit, or the clock stands still (a special procedure under way)
     limit, basis = found
-    return Deadline(_add(start, limit, periods, extra), basis)
+    return _deadline(start, limit, periods, cal, basis)
 
 
-def publish_deadline(record: dict, item: dict | None, extra=None) -> Deadline | None:
+def publish_deadline(record: dict, item: dict | None, cal=None) -> Deadline | None:
     """When a concluded case's result must be public: 7 working days for 许可 and 处罚, 20 otherwise (seed 003)."""
     end = date_of(record, "concluded")
     if end is None:
         return None
     category = item.get("category") if isinstance(item, dict) else None
     days = PUBLISH_DAYS.get(category, PUBLISH_DAYS_DEFAULT)
-    return Deadline(_add(end, TimeLimit(float(days)), [], extra), f"结果公开时限 {days} 个工作日")
+    return _deadline(end, TimeLimit(float(days)), [], cal, f"结果公开时限 {days} 个工作日")
 
 
-def working_days_between(start: dt.date, end: dt.date, extra=None) -> int:
-    """Working days after ``start`` up to and including ``end`` (0 when end <= start)."""
-    return sum(1 for d in _days(start, end) if _is_workday(d, extra))
-
-
-def row(record: dict, item: dict | None, flow: dict | None, extra=None, internal: bool = False) -> dict[str, str]:
+def row(record: dict, item: dict | None, flow: dict | None, cal=None, internal: bool = False) -> dict[str, str]:
     """One case as the register's cells (see COLUMNS); ``internal`` adds the notes and remarks.
     Deterministic: whether an open case is late is not said (that depends on today: records check)."""
     def step_text(key: str) -> str:
@@ -290,19 +277,15 @@ def row(record: dict, item: dict | None, flow: dict | None, extra=None, internal
            "outcome": str(concluded.get("outcome") or "")}
     for key, _ in STEPS:
         out[key] = step_text(key)
-    due = None
-    try:
-        due = deadline(record, item, flow, extra)
-    except UnknownCalendar:
-        pass
-    out["deadline"] = due.due.isoformat() if due else ""
+    due = deadline(record, item, flow, cal)
+    out["deadline"] = due.text() if due else ""
     end = date_of(record, "concluded")
     if end is None:
         out["on_time"] = "办理中"
     elif due is None:
         out["on_time"] = ""
     else:
-        out["on_time"] = "是" if end <= due.due else "否"
+        out["on_time"] = ("是" if end <= due.due else "否") + ("（预估）" if due.estimated else "")
     if internal:
         notes = [f"{STEP_NAMES[k]}：{record[k]['note']}" for k, _ in STEPS if isinstance(record.get(k), dict) and record[k].get("note")]
         notes += [f"不计时段：{s.get('step')} {s.get('from')}—{s.get('to') or '至今'}" for s in record.get("suspensions") or [] if isinstance(s, dict)]

@@ -40,7 +40,12 @@ class Note:
     deadline: dt.date
     previous: str | None  # the previous release's tag, None for the first
     rows: list[Row] = field(default_factory=list)
+    estimated: list[int] = field(default_factory=list)  # years whose holidays the deadline estimates
     others: list[str] = field(default_factory=list)  # flows, laws, departments in words
+
+    def deadline_text(self) -> str:
+        """The deadline as 2027-01-05, or 2027-01-05（预估） when it is counted on an estimated year."""
+        return self.deadline.isoformat() + ("（预估）" if self.estimated else "")
 
     def counts(self) -> dict[str, int]:
         out: dict[str, int] = {}
@@ -104,8 +109,8 @@ def _other(change: Change) -> str:
 
 
 def build_note(changes: list[Change], messages: dict[str, list[str]], *, unit: str, report_to: str, catalogue: str,
-               version: str, date: dt.date, deadline: dt.date, previous: str | None) -> Note:
-    note = Note(unit, report_to or DEFAULT_REPORT_TO, catalogue, version, date, deadline, previous)
+               version: str, date: dt.date, deadline: dt.date, previous: str | None, estimated: list[int] | None = None) -> Note:
+    note = Note(unit, report_to or DEFAULT_REPORT_TO, catalogue, version, date, deadline, previous, estimated=list(estimated or []))
     for c in changes:
         if c.kind == "item":
             note.rows.append(Row(c.id, c.name, _label(c), _what(c), _reason(c, messages), c.old_id))

@@ -69,10 +69,10 @@ def check_snapshot(snap, use_cache: bool = True, selected: set[Path] | None = No
 
     overrides = overrides or {}
     results = ResultCache(snap.root / CACHE_DIR if use_cache else None)
-    import datetime as dt
+    from quanli import clock
 
     # today's date is part of the key: whether a law is in force yet (QL503) depends on it
-    extra = json.dumps([overrides, sorted(active) if active is not None else None, dt.date.today().isoformat()],
+    extra = json.dumps([overrides, sorted(active) if active is not None else None, clock.today().isoformat()],
                        ensure_ascii=False, sort_keys=True).encode()
     key = snap.key(extra)
     cached = results.get(key)

@@ -56,7 +56,11 @@ def source_info(root: Path) -> dict:
 
 
 def _date(epoch: int | None) -> str:
-    moment = dt.datetime.fromtimestamp(epoch, dt.timezone.utc) if epoch is not None else dt.datetime.now(dt.timezone.utc)
+    if epoch is None:
+        from quanli import clock
+
+        return clock.today().isoformat()
+    moment = dt.datetime.fromtimestamp(epoch, dt.timezone.utc)
     return moment.astimezone(dt.timezone(dt.timedelta(hours=8))).date().isoformat()  # Beijing time
 
 
@@ -389,10 +393,12 @@ def _run(catalog: Path | None, out: Path, audience: str, force: bool, quiet: boo
     # the outputs depend on the source's day (view.date, the packages' stamps), not its second: a
     # catalogue outside git (no commit time, no SOURCE_DATE_EPOCH) is still up to date all day
     day = _date(source["epoch"])
-    from quanli.workdays import HOLIDAYS_FILE
+    from quanli import workdays
 
-    holidays = Path(root) / HOLIDAYS_FILE  # the register's deadlines are counted on it
-    settings = json.dumps(cfg.catalog, ensure_ascii=False, sort_keys=True).encode() + (holidays.read_bytes() if holidays.is_file() else b"")
+    # the register's deadlines are counted on the calendar: its holidays.yaml files, the notices
+    # chinesecalendar knows and the estimate's rules are part of the key
+    calendar_key = workdays.for_catalogue(Path(root)).fingerprint()
+    settings = json.dumps(cfg.catalog, ensure_ascii=False, sort_keys=True).encode() + calendar_key
     build_key = _key(snap.key(settings), audience, day, source["commit"], bool(draft and errors))
     previous = read_marker(out) if use_cache else {}
     if previous.get("build") == build_key and isinstance(previous.get("files"), dict) and on_disk(out) == set(previous["files"]):
@@ -405,6 +411,8 @@ def _run(catalog: Path | None, out: Path, audience: str, force: bool, quiet: boo
     cache_dir = Path(root) / CACHE_DIR
     if audience == "public" and not quiet:
         _say_held_back(catalogue, lang)
+    if view.estimated_years and not quiet:
+        print(workdays.Calendar.warning_for(set(view.estimated_years), lang), file=sys.stderr)
     # the time stamp inside the packages (ZIP, DOCX, XLSX): the source's day, not its second, so
     # that builds of two commits of one day reuse every output the second did not change
     stamp = calendar.timegm(dt.date.fromisoformat(view.date).timetuple())
@@ -459,9 +467,11 @@ def view_of(snap, cfg, audience: str, source: dict, use_cache: bool, checked=Non
     memo = RenderMemo(Path(snap.root) / CACHE_DIR if use_cache else None)
     shared = b"".join(d for sf, d in zip(snap.files, snap.digests) if sf.kind in ("catalog", "laws"))  # what a view reads
     sources = {sf.rel: RenderMemo.key(shared, d) for sf, d in zip(snap.files, snap.digests) if sf.kind == "item"}
-    if checked is not None:  # a summary is all build_view reads of an item whose view is remembered
-        catalogue = checked
-        fill_documents(snap, [sf for sf in catalogue.items if sf.ok and memo.get(sources[sf.rel], "view") is None], use_cache)
+    if checked is not None:  # a summary is all build_view reads of an item whose view is remembered,
+        catalogue = checked  # but the register counts a case's deadline on its item's time limit
+        cased = {sf.data.get("item") for sf in catalogue.records if sf.ok and isinstance(sf.data, dict)}
+        fill_documents(snap, [sf for sf in catalogue.items if sf.ok and (memo.get(sources[sf.rel], "view") is None
+                                                                          or sf.data.get("id") in cased)], use_cache)
     else:
         catalogue = parse_snapshot(snap, use_cache=use_cache)
     catalogue.overrides = cfg.catalog

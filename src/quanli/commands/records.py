@@ -30,6 +30,7 @@ class Case:
     due: str = ""
     basis: str = ""
     left: int | None = None  # working days left (negative: overdue)
+    estimated: bool = False  # the deadline is counted on a year whose holidays are estimated
 
 
 @dataclass
@@ -49,24 +50,28 @@ def _finding(rule: str, sf, path: tuple, zh: str, en: str, item: str, display) -
 
 
 def _due_finding(rule_over: str, rule_soon: str, sf, path, what_zh: str, what_en: str, due: register.Deadline,
-                 today: dt.date, within: int, extra, item: str, display) -> tuple[Finding | None, str, int]:
-    """(finding or None, tally column, working days left) for one deadline."""
+                 today: dt.date, within: int, cal, item: str, display) -> tuple[Finding | None, str, int]:
+    """(finding or None, tally column, working days left) for one deadline. A deadline is counted
+    on the years from its start to itself only: one in a known year is overdue on any later day."""
+    en_mark = " (estimated)" if due.estimated else ""
     if today > due.due:
-        late = register.working_days_between(due.due, today, extra)
-        return (_finding(rule_over, sf, path, f"{what_zh}已超过期限 {due.due}（{due.basis}），超期 {late} 个工作日。",
-                         f"{what_en} is past its deadline {due.due} ({late} working day(s) late).", item, display), "超期", -late)
-    left = register.working_days_between(today, due.due, extra)
+        late = cal.between(due.due, today)
+        about = cal.mark(due.due, today)
+        late_zh = f"超期 {late} 个工作日{about}" if late else "超期（今天不是工作日）"
+        return (_finding(rule_over, sf, path, f"{what_zh}已超过期限 {due.text()}（{due.basis}），{late_zh}。",
+                         f"{what_en} is past its deadline {due.due}{en_mark} ({late} working day(s) late).", item, display), "超期", -late)
+    left = cal.between(today, due.due)
     if left <= within:
-        when = "今天到期" if left == 0 else f"还剩 {left} 个工作日"
-        return (_finding(rule_soon, sf, path, f"{what_zh}将于 {due.due} 到期（{due.basis}），{when}。",
-                         f"{what_en} is due on {due.due} ({left} working day(s) left).", item, display), "临期", left)
+        when = "今天到期" if left == 0 else f"还剩 {left} 个工作日{cal.mark(today, due.due)}"
+        return (_finding(rule_soon, sf, path, f"{what_zh}将于 {due.text()} 到期（{due.basis}），{when}。",
+                         f"{what_en} is due on {due.due}{en_mark} ({left} working day(s) left).", item, display), "临期", left)
     return None, "", left
 
 
-def check_catalogue(catalogue, today: dt.date, within: int | None, display) -> tuple[list[Finding], Tally, list[Case]]:
-    from quanli.workdays import HOLIDAYS_FILE, load_extra
+def check_catalogue(catalogue, today: dt.date, within: int | None, display, cal=None) -> tuple[list[Finding], Tally, list[Case]]:
+    from quanli import workdays
 
-    extra = load_extra(Path(catalogue.root) / HOLIDAYS_FILE)
+    cal = cal or workdays.for_catalogue(Path(catalogue.root))
     items = {sf.data["id"]: sf.data for sf in catalogue.items if sf.ok and isinstance(sf.data.get("id"), str)}
     flows = {sf.data["id"]: sf.data for sf in catalogue.flows if sf.ok and isinstance(sf.data.get("id"), str)}
     settings = catalogue.catalog.get("records") if isinstance(catalogue.catalog.get("records"), dict) else {}
@@ -87,39 +92,32 @@ def check_catalogue(catalogue, today: dt.date, within: int | None, display) -> t
         case = Case(sf.rel, str(rec.get("case") or sf.stem), str(ident), str(item.get("name") or ""), department, "")
         cases.append(case)
         what_zh, what_en = f"案件 {case.case}（{ident} {case.name}）", f"case {case.case} ({ident})"
-        try:
-            if register.date_of(rec, "concluded") is None:
-                if register.date_of(rec, "accepted") is None:
-                    continue
-                tally.add(department, "在办")
-                case.state = "在办"
-                if any(last is None for _, _, last in register.suspensions(rec)):
-                    case.state = "暂停计时"
-                    tally.add(department, "暂停计时")
-                    continue  # a special procedure is under way: the clock stands still
-                due = register.deadline(rec, item, flows.get(item.get("flow")), extra)
-                if due is None:
-                    findings.append(_finding("QL965", sf, ("item",), f"{what_zh}：事项没有办结时限，也没有流程图步骤时限，无法预警。",
-                                             f"{what_en}: the item has no time limit; no deadline.", str(ident), display))
-                    continue
-                case.due, case.basis = due.due.isoformat(), due.basis
-                found, column, case.left = _due_finding("QL961", "QL962", sf, ("accepted", "date"), what_zh, what_en, due, today,
-                                                        within, extra, str(ident), display)
-            elif register.date_of(rec, "published") is None:
-                case.state = "已办结"
-                due = register.publish_deadline(rec, item, extra)
-                case.due, case.basis = due.due.isoformat(), due.basis
-                tally.add(department, "待公开")
-                found, column, case.left = _due_finding("QL963", "QL964", sf, ("concluded", "date"), f"{what_zh}的办理结果",
-                                                        f"the result of {what_en}", due, today, within, extra, str(ident), display)
-            else:
-                case.state = "已公开"
+        if register.date_of(rec, "concluded") is None:
+            if register.date_of(rec, "accepted") is None:
                 continue
-        except register.UnknownCalendar as unknown:
-            findings.append(_finding("QL965", sf, ("accepted", "date"),
-                                     f"{what_zh}：期限落在 {unknown.year} 年，还不知道该年的法定节假日安排，无法计算。请在 holidays.yaml 中写明 {unknown.year} 年的放假和调休日期。",
-                                     f"{what_en}: the deadline falls in {unknown.year}, whose holidays are unknown; describe them in holidays.yaml.",
-                                     str(ident), display))
+            tally.add(department, "在办")
+            case.state = "在办"
+            if any(last is None for _, _, last in register.suspensions(rec)):
+                case.state = "暂停计时"
+                tally.add(department, "暂停计时")
+                continue  # a special procedure is under way: the clock stands still
+            due = register.deadline(rec, item, flows.get(item.get("flow")), cal)
+            if due is None:
+                findings.append(_finding("QL965", sf, ("item",), f"{what_zh}：事项没有办结时限，也没有流程图步骤时限，无法预警。",
+                                         f"{what_en}: the item has no time limit; no deadline.", str(ident), display))
+                continue
+            case.due, case.basis, case.estimated = due.due.isoformat(), due.basis, due.estimated
+            found, column, case.left = _due_finding("QL961", "QL962", sf, ("accepted", "date"), what_zh, what_en, due, today,
+                                                    within, cal, str(ident), display)
+        elif register.date_of(rec, "published") is None:
+            case.state = "已办结"
+            due = register.publish_deadline(rec, item, cal)
+            case.due, case.basis, case.estimated = due.due.isoformat(), due.basis, due.estimated
+            tally.add(department, "待公开")
+            found, column, case.left = _due_finding("QL963", "QL964", sf, ("concluded", "date"), f"{what_zh}的办理结果",
+                                                    f"the result of {what_en}", due, today, within, cal, str(ident), display)
+        else:
+            case.state = "已公开"
             continue
         if found is not None:
             findings.append(found)
@@ -128,12 +126,9 @@ def check_catalogue(catalogue, today: dt.date, within: int | None, display) -> t
 
 
 def _today(text: str | None) -> dt.date:
-    if text is None:
-        return dt.date.today()
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise QuanliError(f"--today 的日期“{text}”无效，应写成 YYYY-MM-DD。", f"invalid --today date '{text}'.") from None
+    from quanli import clock
+
+    return clock.given_or_today(text, "--today 的日期")
 
 
 def _tally_text(tally: Tally, lang: str) -> str:
@@ -169,14 +164,21 @@ def check(paths: list[Path], today: str | None, within: int | None, fmt: str, la
     files = 0
     from quanli.commands.validate import _per_member, _targets
 
+    from quanli import workdays
+    from quanli.workspace import member_of
+
     spaces, targets = _targets(paths)  # a workspace: each of its members
     catalogs = {}
+    estimated: set[int] = set()
     for root, _ in targets:
         cfg = config.resolve(root, None)
         catalogue = load_catalogue(root)
         catalogs[root] = (None, catalogue.catalog.data)
         catalogue.overrides = cfg.catalog
-        found, tally, cases = check_catalogue(catalogue, day, within, lambda sf: display_path(sf.path, cwd))
+        space = next((ws for ws in spaces if member_of([ws], root) is not None), None)
+        cal = workdays.for_catalogue(Path(root), space.root if space is not None else None)
+        found, tally, cases = check_catalogue(catalogue, day, within, lambda sf: display_path(sf.path, cwd), cal)
+        estimated |= cal.estimated_used
         files += len(catalogue.records)
         place(found, {sf.path: sf.blob for sf in catalogue.records if sf.blob is not None})
         found = config.apply(found, cfg, [], [])
@@ -192,5 +194,11 @@ def check(paths: list[Path], today: str | None, within: int | None, fmt: str, la
             stream.write(("\n" if fmt == "text" else "\n### ") + (f"{name}: cases by department on {day}" if lang == "en" else f"{name}：各承办机构案件情况（{day}）") + "\n")
             text = _tally_text(tally, lang)
             stream.write(text if fmt == "text" else "```\n" + text + "```\n")
+    if estimated:  # once a run, whichever members used the estimate
+        note = workdays.Calendar.warning_for(estimated, lang)
+        if fmt in ("text", "markdown"):
+            stream.write("\n" + note + "\n")
+        else:
+            print(note, file=sys.stderr)
     stream.flush()
     return 1 if failing else 0

@@ -23,17 +23,10 @@ CHANGELOG_HEAD = "# 变更记录\n\n由 quanli release 生成，新的版本在�
 RELEASES = "releases"
 
 
-def today_beijing() -> dt.date:
-    return dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).date()
-
-
 def _date(text: str | None) -> dt.date:
-    if not text:
-        return today_beijing()
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise QuanliError(f"日期“{text}”无效，应写成 YYYY-MM-DD。", f"invalid date '{text}' (YYYY-MM-DD).") from None
+    from quanli import clock
+
+    return clock.given_or_today(text)
 
 
 def _catalogue_data(repo, commit, root: str) -> dict:
@@ -48,16 +41,17 @@ def make_note(repo, root: str, base: tuple[str, bytes] | None, head, version: st
     """The release note of one catalogue from ``base`` (tag, commit) to commit ``head``."""
     from quanli import history
     from quanli.release import REPORT_WORKDAYS, build_note
-    from quanli.workdays import HOLIDAYS_FILE, add_workdays, load_extra
+    from quanli import workdays
 
     changes = history.changes_since(repo, base[1] if base else None, head.id, root)
     messages = history.item_messages(repo, head.id, base[1] if base else None, root)
     unit = _catalogue_data(repo, head, root).get("unit")
     unit = unit if isinstance(unit, dict) else {}
-    extra = load_extra(repo.root / root / HOLIDAYS_FILE)
+    cal = workdays.for_catalogue(repo.root / root)
+    due = cal.add(day, REPORT_WORKDAYS)
     return build_note(changes, messages, unit=str(unit.get("name") or root), report_to=str(unit.get("report_to") or ""),
-                      catalogue=root, version=version, date=day, deadline=add_workdays(day, REPORT_WORKDAYS, extra),
-                      previous=base[0] if base else None)
+                      catalogue=root, version=version, date=day, deadline=due, previous=base[0] if base else None,
+                      estimated=cal.estimated(day, due))
 
 
 def changelog(rev_from: str | None, rev_to: str | None, path: Path | None, day: str | None, lang: str) -> int:
@@ -198,11 +192,16 @@ def release(version: str, path: Path | None, day: str | None, allow_empty: bool,
     rel = lambda p: p.relative_to(repo.root).as_posix()  # noqa: E731
     if lang == "en":
         print(f"Released {version}: {len(note.rows)} item change(s); commit {commit_id.decode()[:10]}, tag {version}.")
-        print(f"Written: {rel(log_path)}, {', '.join(rel(p) for p in outputs)}. Report due {note.deadline.isoformat()}.")
+        print(f"Written: {rel(log_path)}, {', '.join(rel(p) for p in outputs)}. Report due {note.deadline.isoformat()}"
+              f"{' (estimated)' if note.estimated else ''}.")
     else:
         print(f"已发布 {version}：{tally(note)}；提交 {commit_id.decode()[:10]}，标签 {version}。")
         print(f"已写入：{rel(log_path)}、{'、'.join(rel(p) for p in outputs)}。")
-        print(f"请在 {note.deadline.isoformat()} 前向{note.report_to}报送变更说明（发布后第 20 个工作日）。推送：git push --follow-tags")
+        print(f"请在 {note.deadline_text()} 前向{note.report_to}报送变更说明（发布后第 20 个工作日）。推送：git push --follow-tags")
+    if note.estimated:
+        from quanli.workdays import Calendar
+
+        print(Calendar.warning_for(set(note.estimated), lang), file=sys.stderr)
     return 0
 
 

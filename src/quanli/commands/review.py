@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import sys
 from dataclasses import dataclass, field
@@ -41,12 +40,9 @@ def _load(catalog: Path | None) -> Loaded:
 
 
 def _date(text: str | None) -> str:
-    if text is None:
-        return dt.date.today().isoformat()
-    try:
-        return dt.date.fromisoformat(text).isoformat()
-    except ValueError:
-        raise QuanliError(f"日期“{text}”无效，应写成 YYYY-MM-DD。", f"invalid date '{text}' (use YYYY-MM-DD).") from None
+    from quanli import clock
+
+    return clock.given_or_today(text).isoformat()
 
 
 def _pick(loaded: Loaded, idents: list[str], every: bool, department: str | None) -> list:

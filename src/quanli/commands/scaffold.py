@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import datetime as dt
+from quanli import clock
 import os
 import re
 import shutil
@@ -88,7 +88,7 @@ def init(directory: Path, name: str, lang: str, quiet: bool = False) -> int:
         shutil.copyfile(schema_file(kind), target)
     for sub in ("items", "flows"):
         (directory / sub).mkdir(exist_ok=True)
-    values = dict(schema_dir=LOCAL_SCHEMAS, name=name, year=dt.date.today().year)
+    values = dict(schema_dir=LOCAL_SCHEMAS, name=name, year=clock.today().year)
     write_atomic(directory / "laws.yaml", _canonical(_render("laws.yaml.j2", **values), "laws"))
     write_atomic(directory / CATALOG_FILE, _canonical(_render("catalog.yaml.j2", **values), "catalog"))
     flow_dir = _schema_dir_for(directory.resolve(), (directory / "flows").resolve())
@@ -165,7 +165,7 @@ def new_item(catalog: Path, ident: str, category: str, name: str, lang: str) -> 
     law = {"licence": "行政许可法", "penalty": "行政处罚法"}.get(kind, "政府信息公开条例")
     text = _render("item.yaml.j2", schema_dir=_schema_dir_for(root, root / "items"), id=ident, name=name,
                    category=category, subject=subject, department=department, duty=duty,
-                   flow=flow, kind=kind, today=dt.date.today().isoformat(),
+                   flow=flow, kind=kind, today=clock.today().isoformat(),
                    law=law if (law in laws or not laws) else laws[0], known_law=law in laws or not laws)
     write_atomic(target, _canonical(text, "item"))
     _say(lang, f"已新建 {target}。请填写括号中的内容，然后运行 quanli validate。",

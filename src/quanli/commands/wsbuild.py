@@ -123,7 +123,7 @@ def _remove_gone(members_dir: Path, slugs: set[str]) -> None:
 def _build_members(ws, members_dir: Path, audience: str, lang: str, use_cache: bool, draft: bool, quiet: bool) -> None:
     """Each member into members/<slug>, two at a time (the largest first); a member built alone
     keeps its own parallel rendering."""
-    jobs = [(str(m.root), str(members_dir / m.slug), audience, lang, use_cache, draft) for m in ws.members]
+    jobs = [(str(m.root), str(members_dir / m.slug), audience, lang, use_cache, draft, str(ws.root)) for m in ws.members]
     sizes = [_size(m.root) for m in ws.members]
     order = sorted(range(len(jobs)), key=lambda k: (-sizes[k], k))
     workers = min(os.cpu_count() or 1, 61, len(jobs))
@@ -170,7 +170,10 @@ def member_job(args) -> tuple[int, str]:
     """One member's build (in a worker process, or here): its exit code and what it said."""
     from quanli.commands import build as single
 
-    root, dest, audience, lang, use_cache, draft, alone = args
+    from quanli import workdays
+
+    root, dest, audience, lang, use_cache, draft, ws_root, alone = args
+    workdays.SHARED[Path(root)] = Path(ws_root)  # the workspace's holidays.yaml, for a member in a sibling checkout too
     if not alone:  # the members are spread over the cores already
         from quanli.loader import catalogue
 
@@ -198,8 +201,11 @@ def _combined(ws, out: Path, audience: str, use_cache: bool, lang: str, quiet: b
     from quanli.render.bundle import Bundle
     from quanli.render.outputs import Kept, file_stat, read_marker, records_name, sha256_of, write_tree
 
+    from quanli import workdays
+
     members, secrets = [], []
     for m in ws.members:
+        workdays.SHARED[m.root] = ws.root
         cfg = config.resolve(m.root, None)
         snap = read_catalogue(m.root)
         catalogue, view, memo = single.view_of(snap, cfg, audience, single.source_info(m.root), use_cache)

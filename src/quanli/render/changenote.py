@@ -30,15 +30,20 @@ def intro(note: Note) -> str:
 
 
 def deadline_line(note: Note) -> str:
-    return (f"报送期限：{_zh_date(note.deadline)}（{note.date.isoformat()} 发布，依规定在 {REPORT_WORKDAYS} 个工作日内作出说明，"
-            f"自次日起算，不含法定节假日）。")
+    estimate = ""
+    if note.estimated:
+        years = "、".join(str(y) for y in note.estimated)
+        estimate = (f"{years} 年的法定节假日安排尚未公布，此期限按《全国年节及纪念日放假办法》预估，不含调休，"
+                    f"通知公布后请以实际安排为准")
+    return (f"报送期限：{_zh_date(note.deadline)}{'（预估）' if note.estimated else ''}（{note.date.isoformat()} 发布，"
+            f"依规定在 {REPORT_WORKDAYS} 个工作日内作出说明，自次日起算，不含法定节假日{'；' + estimate if estimate else ''}）。")
 
 
 def changelog_entry(note: Note) -> str:
     """The CHANGELOG.md entry: heading, counts, the table and other changes."""
     lines = [f"## {note.version}（{note.date.isoformat()}）", "",
              f"{note.unit}。{('上一版本：' + note.previous + '。') if note.previous else '首次发布。'}{tally(note)}。"
-             f"变更说明报送{note.report_to}，期限 {note.deadline.isoformat()}。", ""]
+             f"变更说明报送{note.report_to}，期限 {note.deadline_text()}。", ""]
     lines += _table(note)
     if note.others:
         lines += ["其他变化：", ""] + [f"- {cell(o)}" for o in note.others] + [""]

@@ -139,6 +139,7 @@ class CatalogueView:
     # case of an item in view (public: only the columns the unit publishes, never notes or remarks)
     register_columns: list[tuple[str, str]] = field(default_factory=list)
     register: list[dict[str, str]] = field(default_factory=list)
+    estimated_years: list[int] = field(default_factory=list)  # the register's deadlines counted on an estimate
     # results computed once per view and shared by the formats (table rows, column widths);
     # not an init field, so dataclasses.replace() starts a copy with an empty memo
     memo: dict = field(default_factory=dict, init=False, compare=False, repr=False)
@@ -279,24 +280,25 @@ def build_view(catalogue: Catalogue, audience: str, date: str, version: str = ""
         categories=list(groups.items()), confidential=sorted(confidential, key=lambda v: v.id) if audience == "internal" else [],
         flows=dict(sorted(flows.items())),
     )
-    result.register_columns, result.register = _register(catalogue, shown, audience)
+    result.register_columns, result.register, result.estimated_years = _register(catalogue, shown, audience)
     if memo is not None:
         result.remembered = remember.Remembered(memo, keys)
     return result
 
 
-def _register(catalogue: Catalogue, shown: list[ItemView], audience: str) -> tuple[list[tuple[str, str]], list[dict[str, str]]]:
-    """The register's columns and rows for this audience: cases of the items in view only."""
+def _register(catalogue: Catalogue, shown: list[ItemView], audience: str) -> tuple[list[tuple[str, str]], list[dict[str, str]], list[int]]:
+    """The register's columns and rows for this audience (cases of the items in view only), and
+    the years whose holidays its deadlines estimate."""
     from pathlib import Path
 
-    from quanli import register
-    from quanli.workdays import HOLIDAYS_FILE, load_extra
+    from quanli import register, workdays
+    from quanli.errors import QuanliError
 
     records = [sf for sf in catalogue.records if sf.ok]
     in_view = {v.id: v for v in shown}
     records = [sf for sf in records if sf.data.get("item") in in_view]
     if not records:
-        return [], []
+        return [], [], []
     settings = catalogue.catalog.get("records") if isinstance(catalogue.catalog.get("records"), dict) else {}
     if audience == "public":
         chosen = settings.get("publish") if isinstance(settings.get("publish"), list) else register.DEFAULT_PUBLISHED
@@ -304,9 +306,9 @@ def _register(catalogue: Catalogue, shown: list[ItemView], audience: str) -> tup
     else:
         columns = list(register.COLUMNS) + [("remarks", "备注")]
     try:
-        extra = load_extra(Path(catalogue.root) / HOLIDAYS_FILE)
-    except Exception:  # a broken holidays.yaml: the deadline columns stay empty (records check reports it)
-        extra = None
+        cal = workdays.for_catalogue(Path(catalogue.root))
+    except QuanliError:  # a broken holidays.yaml: the deadline columns stay empty (records check reports it)
+        cal = None
     items = {sf.data.get("id"): sf.data for sf in catalogue.items if sf.ok}
     flows = {sf.data.get("id"): sf.data for sf in catalogue.flows if sf.ok}
     rows = []
@@ -314,7 +316,10 @@ def _register(catalogue: Catalogue, shown: list[ItemView], audience: str) -> tup
                                             str(r.data.get("case")))):
         rec = sf.data
         view = in_view[rec["item"]]
-        values = register.row(rec, items.get(rec["item"]), flows.get(view.flow_id), extra, internal=audience != "public")
+        if cal is None:
+            values = register.row(rec, None, None, None, internal=audience != "public")
+        else:
+            values = register.row(rec, items.get(rec["item"]), flows.get(view.flow_id), cal, internal=audience != "public")
         values.update({"item": view.id, "name": view.name, "category": view.category, "department": view.department})
         rows.append({k: _text(values.get(k, "")) for k, _ in columns})
-    return columns, rows
+    return columns, rows, sorted(cal.estimated_used) if cal is not None else []

@@ -6,7 +6,6 @@ powers about to take effect are registered too.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 from quanli.check.registry import catalogue_rule
@@ -57,7 +56,9 @@ def law_amended(ctx):
                 "即将施行的法律法规规定的权力也要登记（seed 000 五.(二)），但在施行日之前不得行使。",
                 "laws.yaml: effective: '2020-01-01'", "laws.yaml: status: 尚未生效, effective: '2099-01-01'")
 def law_not_effective(ctx):
-    today = dt.date.today().isoformat()
+    from quanli import clock
+
+    today = clock.today().isoformat()
     for sf, i, law in _cited(ctx):
         effective = law.get("effective") if isinstance(law.get("effective"), str) else ""
         if law.get("status") == "尚未生效" or effective > today:
