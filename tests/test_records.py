@@ -194,6 +194,24 @@ def test_the_register_in_builds(reg, tmp_path):
     assert (again / "register/register.xlsx").read_bytes() == (pub / "register/register.xlsx").read_bytes()
 
 
+def test_the_register_marks_deadlines_counted_on_an_estimated_year(reg, tmp_path):
+    # accepted 2098-12-20, due 2099-01-05 (estimated, see above), concluded on the day
+    reg.write("records/2098-XK-0009.yaml", case("2098-12-20", case="2098-XK-0009",
+                                                concluded={"date": "2099-01-05", "outcome": "准予许可"}))
+    internal = tmp_path / "int"
+    result = invoke("build", str(reg.root), "-o", str(internal), "--audience", "internal")
+    assert result.exit_code == 0 and result.stderr.count("尚未公布") == 1 and "2099" in result.stderr
+    rows = _sheet_text(internal / "register/register.xlsx")
+    header = rows[2]
+    mine = next(r for r in rows if "2098-XK-0009" in r)
+    assert mine[header.index("办结期限")] == "2099-01-05（预估）" and mine[header.index("是否按期")] == "是（预估）"
+    known = next(r for r in rows if "2026-XK-0004" in r)
+    assert "预估" not in "".join(known)
+    page = _Text()
+    page.feed((internal / "site/register.html").read_text(encoding="utf-8"))
+    assert "2099-01-05（预估）" in page.cells
+
+
 def test_cases_of_items_not_in_a_public_build_never_reach_it(reg, tmp_path):
     reg.item(ident="T-XK-002", name="涉密建设项目审批", important=True,
              disclosure={"scope": "不予公开", "reason": "涉及国家秘密（保守国家秘密法）"})

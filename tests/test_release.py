@@ -204,3 +204,32 @@ def test_changelog_of_a_tagged_head_is_titled_by_its_tag(released, cat):
     assert invoke("release", "v2", "--date", "2025-09-26").exit_code == 0
     out = invoke("changelog", "--date", "2025-09-26").stdout
     assert out.startswith("## v2（2025-09-26）") and "上一版本：v1" in out
+
+
+def test_a_release_in_december_marks_a_deadline_counted_on_an_estimated_year(released, cat):
+    """Released on 2026-12-07: the 20th working day lies in 2027. While no notice for 2027 is
+    published (or typed into holidays.yaml) the deadline is marked 预估 in the note, the DOCX,
+    the CHANGELOG and the output, with one warning; with holidays.yaml it is exact."""
+    from quanli.workdays import ESTIMATED, Calendar
+
+    estimated = Calendar().source(2027) == ESTIMATED
+    result = invoke("release", "v2", "--date", "2026-12-07")
+    assert result.exit_code == 0, result.output
+    md = (cat.root / "releases" / "v2" / "变更说明.md").read_text(encoding="utf-8")
+    paragraphs = [p.text for p in Document(str(cat.root / "releases" / "v2" / "变更说明.docx")).paragraphs]
+    log = (cat.root / "CHANGELOG.md").read_text(encoding="utf-8")
+    line = next(p for p in paragraphs if p.startswith("报送期限："))
+    assert line.startswith("报送期限：2027年1月")  # 2026-12-08 .. 12-31 are 18 working days
+    assert ("（预估）" in line) == estimated and ("（预估）" in md) == estimated and ("（预估）" in log) == estimated
+    assert ("（预估）" in result.stdout) == estimated and (result.stderr.count("尚未公布") == (1 if estimated else 0))
+
+
+def test_a_units_holidays_file_makes_the_december_deadline_exact(released, cat):
+    # a unit types the notice for 2027 (here: 元旦 01-01 only, no 调休) and commits it
+    cat.write("holidays.yaml", "notice: 示例通知\nyears: [2027]\nholidays: ['2027-01-01']\n")
+    git(released, "add", "-A"); git(released, "commit", "-qm", "2027 年节假日安排")
+    result = invoke("release", "v2", "--date", "2026-12-07")
+    assert result.exit_code == 0, result.output
+    md = (cat.root / "releases" / "v2" / "变更说明.md").read_text(encoding="utf-8")
+    # 18 working days to 12-31, 01-01 off, 01-04 (Mon) the 19th, 01-05 the 20th
+    assert "报送期限：2027年1月5日（" in md and "预估" not in md and "尚未公布" not in result.stderr

@@ -143,3 +143,21 @@ def test_december_deadlines_answer_whatever_the_package_knows():
     result = invoke("workdays", "2026-12-20", "20")
     assert result.exit_code == 0
     assert ("（预估）" in result.stdout) == (Calendar().source(2027) == ESTIMATED)
+
+
+def test_counting_between_two_days_consults_only_their_years():
+    class Watched(Calendar):
+        def __init__(self):
+            super().__init__()
+            self.asked = set()
+
+        def year(self, year):
+            self.asked.add(year)
+            return super().year(year)
+
+    cal = Watched()
+    assert cal.between(D(2026, 11, 16), D(2026, 12, 2)) == 12
+    assert cal.asked == {2026}
+    cal.asked.clear()
+    assert cal.add(D(2026, 9, 29), 5) == D(2026, 10, 12) and cal.asked == {2026}
+    assert cal.estimated_used == set()
