@@ -368,3 +368,25 @@ def test_members_may_be_sibling_checkouts(ws, tmp_path):
     out = tmp_path / "dist"
     build(ws, out)
     assert (out / "members" / "county-water" / "table" / "catalog.xlsx").is_file()
+
+
+def test_the_workspaces_holidays_file_is_shared_by_its_members_in_sibling_checkouts_too(ws, tmp_path):
+    """holidays.yaml beside quanli-workspace.yaml describes a year for every member; a member
+    checked alone below the workspace finds it too. There 2099-03-05 is a day off."""
+    (ws / "county-water").rename(tmp_path / "county-water")
+    (ws / "quanli-workspace.yaml").write_text(WORKSPACE.replace("path: county-water", "path: ../county-water"), encoding="utf-8")
+    case = {"case": "2099-XK-0001", "item": "T-XK-003", "accepted": {"date": "2099-03-02"}}
+    Cat(tmp_path / "county-water").write("records/2099-XK-0001.yaml", case)
+    Cat(ws / "county").write("records/2099-XK-0001.yaml", {**case, "item": "T-XK-001"})
+
+    def found(path) -> list:
+        result = invoke("records", "check", str(path), "--today", "2099-03-17", "--format", "json", "--fail-level", "warning")
+        return [(f["rule"], "预估" in f["message"]) for f in json.loads(result.stdout)]
+
+    # estimated (no holiday in March): 03-03..03-06, 03-09..03-13, 03-16 the 10th; overdue on 03-17
+    assert found(ws) == [("QL961", True), ("QL961", True)]
+    (ws / "holidays.yaml").write_text("notice: 测试通知\nyears: [2099]\nholidays: ['2099-03-05']\n", encoding="utf-8")
+    # the workspace's calendar: 03-05 off, due 03-17, due today, exact
+    assert found(ws) == [("QL962", False), ("QL962", False)]
+    assert found(ws / "county") == [("QL962", False)]  # alone, below the workspace
+
