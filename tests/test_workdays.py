@@ -161,3 +161,16 @@ def test_counting_between_two_days_consults_only_their_years():
     cal.asked.clear()
     assert cal.add(D(2026, 9, 29), 5) == D(2026, 10, 12) and cal.asked == {2026}
     assert cal.estimated_used == set()
+
+
+def test_between_counts_what_a_day_by_day_count_counts():
+    """between() adds per-year running totals; it must agree with counting each day."""
+    import random
+
+    cal, rnd = Calendar(), random.Random(20)
+    for _ in range(400):
+        start = D(2024, 1, 1) + dt.timedelta(days=rnd.randrange(3000))
+        end = start + dt.timedelta(days=rnd.randrange(-20, 1500))
+        by_day = sum(1 for k in range(1, (end - start).days + 1) if cal.is_workday(start + dt.timedelta(days=k)))
+        assert cal.between(start, end) == by_day, (start, end)
+    assert cal.between(D(9999, 12, 1), D(9999, 12, 31)) == 22  # the last month there is

@@ -25,6 +25,7 @@ No other module reads chinesecalendar or the estimate: they ask a ``Calendar``.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -98,12 +99,13 @@ def load_supplement(path: Path | None) -> Supplement:
     return Supplement(path, set(years), lists["holidays"], lists["workdays"], str(data.get("notice") or ""), blob)
 
 
-def _published_years() -> set[int]:
+@functools.lru_cache(maxsize=1)
+def _published_years() -> frozenset[int]:
     try:
         from chinese_calendar import constants
     except ImportError:  # pragma: no cover - a dependency
-        return set()
-    return {d.year for d in constants.holidays} | {d.year for d in constants.workdays}
+        return frozenset()
+    return frozenset({d.year for d in constants.holidays} | {d.year for d in constants.workdays})
 
 
 class Calendar:
@@ -113,6 +115,7 @@ class Calendar:
         self.supplements = [s for s in supplements if s.years]
         self._files = [s for s in supplements if s.path is not None]
         self._years: dict[int, Year] = {}
+        self._cum: dict[int, list[int]] = {}
         self.estimated_used: set[int] = set()  # estimated years that some answer depended on
 
     # ---- one year ----------------------------------------------------------------------------
@@ -172,12 +175,31 @@ class Calendar:
     def between(self, start: dt.date, end: dt.date) -> int:
         """Working days after ``start`` up to and including ``end`` (0 when end <= start); only the
         years from start to end are consulted."""
-        day, count = start, 0
-        while day < end:
-            day += dt.timedelta(days=1)
-            if self.is_workday(day):
-                count += 1
+        if end <= start:
+            return 0
+        first = start + dt.timedelta(days=1)
+        count = 0
+        for year in range(first.year, end.year + 1):
+            cum = self._cumulative(year)
+            low = first.timetuple().tm_yday if year == first.year else 1
+            high = end.timetuple().tm_yday if year == end.year else len(cum) - 1
+            count += cum[high] - cum[low - 1]
         return count
+
+    def _cumulative(self, year: int) -> list[int]:
+        """cum[n]: working days from 1 January to the n-th day of ``year`` (cum[0] = 0)."""
+        found = self._cum.get(year)
+        if found is None:
+            day, found = dt.date(year, 1, 1), [0]
+            while day.year == year:
+                found.append(found[-1] + self.is_workday(day))
+                if day == dt.date.max:
+                    break
+                day += dt.timedelta(days=1)
+            self._cum[year] = found
+        elif self.source(year) == ESTIMATED:
+            self.estimated_used.add(year)
+        return found
 
     def next_workday(self, day: dt.date) -> dt.date:
         """``day`` itself when it is a working day, else the first working day after it."""
@@ -243,6 +265,7 @@ def _name(value) -> str:
     return str(getattr(value, "value", value))
 
 
+@functools.lru_cache(maxsize=1)
 def _package() -> str:
     try:
         from importlib.metadata import version
