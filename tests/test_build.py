@@ -374,14 +374,71 @@ def test_the_leak_pattern_finds_what_a_plain_alternation_finds(needles, text):
     assert (plain and (plain.start(), plain.group())) == (grouped and (grouped.start(), grouped.group()))
 
 
-def test_a_file_the_build_did_not_make_is_removed_and_never_taken_as_up_to_date(cat, tmp_path):
+def test_a_file_an_interrupted_build_left_is_removed_and_never_taken_as_up_to_date(cat, tmp_path):
     out = tmp_path / "out"
     assert build(cat.root, out).exit_code == 0
-    stray = out / "sheets" / "涉密事项.html"  # e.g. left by an interrupted internal build
+    # an update stopped after renaming a new file into place: its marker lists it (and has no build key)
+    stray = out / "sheets" / "涉密事项.html"
     stray.write_text("<p>涉密</p>", encoding="utf-8")
+    marker = json.loads((out / ".quanli-build").read_text(encoding="utf-8"))
+    marker["files"]["sheets/涉密事项.html"] = None
+    del marker["build"]
+    (out / ".quanli-build").write_text(json.dumps(marker, ensure_ascii=False), encoding="utf-8")
     result = invoke("build", str(cat.root), "--out", str(out))
     assert result.exit_code == 0 and "已是最新" not in result.stdout
     assert not stray.exists()
+
+
+def test_the_users_own_files_in_the_output_folder_are_kept(cat, tmp_path):
+    """A clerk's note and a custom style sheet in the output folder survive every rebuild, of
+    either audience, with or without the cache; the build says it left them alone."""
+    out = tmp_path / "out"
+    assert build(cat.root, out).exit_code == 0
+    note, css = out / "我的笔记.txt", out / "site" / "custom.css"
+    note.write_text("记得周五报送", encoding="utf-8")
+    css.write_text("body { color: navy }", encoding="utf-8")
+    cat.item(name="建设项目环境影响报告书审批")  # a change: the build rewrites the folder
+    for args in ([], ["--no-cache"], ["--audience", "internal"], []):
+        result = invoke("build", str(cat.root), "--out", str(out), *args)
+        assert result.exit_code == 0, result.output
+        assert note.read_text(encoding="utf-8") == "记得周五报送" and css.read_text(encoding="utf-8") == "body { color: navy }"
+    assert "我的笔记.txt" in result.stderr and "原样保留" in result.stderr
+    assert "我的笔记.txt" not in (out / "manifest.json").read_text(encoding="utf-8")
+    # one with the name of an output is not overwritten unless --force says so
+    (out / "table" / "catalog.csv").unlink()
+    mine = out / "table" / "catalog.csv"
+    marker = json.loads((out / ".quanli-build").read_text(encoding="utf-8"))
+    del marker["files"]["table/catalog.csv"]
+    (out / ".quanli-build").write_text(json.dumps(marker, ensure_ascii=False), encoding="utf-8")
+    mine.write_text("我自己的表", encoding="utf-8")
+    refused = invoke("build", str(cat.root), "--out", str(out), "--no-cache")
+    assert refused.exit_code == 2 and "catalog.csv" in refused.output and mine.read_text(encoding="utf-8") == "我自己的表"
+    assert invoke("build", str(cat.root), "--out", str(out), "--no-cache", "--force").exit_code == 0
+    assert mine.read_text(encoding="utf-8") != "我自己的表" and note.exists()
+
+
+def test_a_users_file_naming_a_secret_stops_a_public_build_beside_it(cat, tmp_path):
+    cat.item(ident="T-XK-002", name="涉密的审批事项", disclosure={"scope": "不予公开", "reason": "涉及国家秘密（保守国家秘密法）"})
+    out = tmp_path / "out"
+    assert build(cat.root, out).exit_code == 0
+    (out / "site" / "草稿.html").write_text("<p>涉密的审批事项 的材料</p>", encoding="utf-8")
+    cat.item(name="建设项目环境影响报告书审批")
+    result = invoke("build", str(cat.root), "--out", str(out))
+    assert result.exit_code == 2 and "草稿.html" in result.output and "移出" in result.output
+    assert (out / "site" / "草稿.html").is_file()  # refused, not deleted
+    assert invoke("build", str(cat.root), "--out", str(out), "--audience", "internal").exit_code == 0
+
+
+@pytest.mark.parametrize("where", ["itself", "parent", "items", "git"])
+def test_an_output_folder_that_is_or_holds_the_catalogue_is_refused(cat, tmp_path, where):
+    (cat.root / ".git").mkdir(exist_ok=True)
+    out = {"itself": cat.root, "parent": cat.root.parent, "items": cat.root / "items" / "out", "git": cat.root / ".git" / "out"}[where]
+    before = sorted(p.relative_to(cat.root.parent).as_posix() for p in cat.root.parent.rglob("*"))
+    for force in ([], ["--force"]):
+        result = invoke("build", str(cat.root), "--out", str(out), *force)
+        assert result.exit_code == 2 and "没有写入" in result.output and "Traceback" not in result.output
+    assert sorted(p.relative_to(cat.root.parent).as_posix() for p in cat.root.parent.rglob("*")) == before
+    assert invoke("build", str(cat.root), "--out", str(cat.root / "dist")).exit_code == 0  # dist/ beside items/ is fine
 
 
 def test_a_public_build_over_an_internal_one_keeps_nothing_of_it(cat, tmp_path):

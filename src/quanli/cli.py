@@ -370,7 +370,7 @@ def build(
     catalog: Optional[Path] = typer.Argument(None, help="目录文件夹，或工作区（含 quanli-workspace.yaml 的文件夹：生成每个成员的成果和汇总一表、索引、ZIP）；默认为当前文件夹。"),
     out: Path = typer.Option(Path("dist"), "--out", "-o", help="输出文件夹（默认 dist）。只写入空文件夹或 quanli 生成过的文件夹。"),
     audience: Audience = typer.Option(Audience.public, "--audience", help="public（默认）：只含公开事项；internal：全部事项和《涉密不宜公开权力目录》，每页标“内部资料”。"),
-    force: bool = typer.Option(False, "--force", help="允许写入一个不是 quanli 生成的非空文件夹（其中的内容会被替换）。"),
+    force: bool = typer.Option(False, "--force", help="允许写入一个不是 quanli 生成的非空文件夹，并替换其中与成果同名的文件；其他文件原样保留。输出文件夹不能是目录本身或包含目录。"),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="不显示进度和完成信息（用于 CI）。"),
     no_cache: bool = typer.Option(False, "--no-cache", help="不使用缓存。"),
     draft: bool = typer.Option(False, "--draft", help="目录有错误时也生成（仅限 --audience internal），用于核对刚导入、尚未补全的目录。"),

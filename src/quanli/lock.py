@@ -116,16 +116,10 @@ class OutputLock:
                 _unlock(fd)
             os.close(fd)
             who = _holder(self.path)
-            pid = f"（进程 {who}）" if who else ""
             if time.monotonic() >= deadline:
-                raise QuanliError(f"另一个 quanli build{pid}正在写入 {self.out}，等了 {self.wait:.0f} 秒仍未结束，没有生成。"
-                                  f"请等它结束后再运行；如果没有其他 quanli 在运行，请删除 {self.path} 后重试。",
-                                  f"another quanli build{' (process ' + who + ')' if who else ''} is writing {self.out}; "
-                                  f"waited {self.wait:.0f} s, nothing built. Retry when it has finished.")
+                raise self._gave_up(who)
             if not said and not self.quiet:
-                print(f"另一个 quanli build{pid}正在写入 {self.out}，等待它结束……" if self.lang != "en" else
-                      f"another quanli build{' (process ' + who + ')' if who else ''} is writing {self.out}; waiting for it…",
-                      file=sys.stderr, flush=True)
+                print(self._waiting(who), file=sys.stderr, flush=True)
                 said = True
             time.sleep(POLL_SECONDS)
         self.fd = fd
@@ -136,11 +130,26 @@ class OutputLock:
         except OSError:
             pass  # the id is only for the message
         try:
-            clear_leftovers(self.out)
+            self._locked()
         except BaseException:
             self.__exit__(None, None, None)
             raise
         return self
+
+    def _locked(self) -> None:
+        clear_leftovers(self.out)
+
+    def _gave_up(self, who: str) -> QuanliError:
+        pid = f"（进程 {who}）" if who else ""
+        return QuanliError(f"另一个 quanli build{pid}正在写入 {self.out}，等了 {self.wait:.0f} 秒仍未结束，没有生成。"
+                           f"请等它结束后再运行；如果没有其他 quanli 在运行，请删除 {self.path} 后重试。",
+                           f"another quanli build{' (process ' + who + ')' if who else ''} is writing {self.out}; "
+                           f"waited {self.wait:.0f} s, nothing built. Retry when it has finished.")
+
+    def _waiting(self, who: str) -> str:
+        pid = f"（进程 {who}）" if who else ""
+        return (f"另一个 quanli build{pid}正在写入 {self.out}，等待它结束……" if self.lang != "en" else
+                f"another quanli build{' (process ' + who + ')' if who else ''} is writing {self.out}; waiting for it…")
 
     def __exit__(self, *exc) -> None:
         fd, self.fd = self.fd, None
@@ -158,6 +167,37 @@ class OutputLock:
                 os.unlink(self.path)
             except OSError:
                 pass
+
+
+EDIT_LOCK = "edit.lock"
+
+
+class EditLock(OutputLock):
+    """``with EditLock(catalogue_root):`` one command at a time edits a catalogue's files (review,
+    fmt, import into it, release): each reads, changes and writes files, and two at once would
+    each write what it read, losing the other's change. The lock file is in the catalogue's
+    .quanli-cache/ (already kept out of git); a second command waits for the first."""
+
+    def __init__(self, root: Path, lang: str = "zh", quiet: bool = False, wait: float | None = None) -> None:
+        super().__init__(root, lang, quiet, wait)
+        from quanli.loader.cache import CACHE_DIR
+
+        self.path = self.out / CACHE_DIR / EDIT_LOCK
+
+    def _locked(self) -> None:
+        pass
+
+    def _gave_up(self, who: str) -> QuanliError:
+        pid = f"（进程 {who}）" if who else ""
+        return QuanliError(f"另一个 quanli 命令{pid}正在修改目录 {self.out} 的文件，等了 {self.wait:.0f} 秒仍未结束，没有修改。"
+                           f"请等它结束后再运行；如果没有其他 quanli 在运行，请删除 {self.path} 后重试。",
+                           f"another quanli command{' (process ' + who + ')' if who else ''} is changing the files of {self.out}; "
+                           f"waited {self.wait:.0f} s, nothing changed.")
+
+    def _waiting(self, who: str) -> str:
+        pid = f"（进程 {who}）" if who else ""
+        return (f"另一个 quanli 命令{pid}正在修改目录 {self.out} 的文件，等待它结束……" if self.lang != "en" else
+                f"another quanli command{' (process ' + who + ')' if who else ''} is changing {self.out}; waiting for it…")
 
 
 def clear_leftovers(out: Path) -> list[str]:

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from quanli.errors import QuanliError
 from quanli.findings import Severity
-from quanli.render.outputs import MARKER, Kept, data_of, kept, on_disk, read_marker, sha256_of, write_tree  # noqa: F401
+from quanli.render.outputs import MARKER, Kept, data_of, kept, on_disk, read_marker, sha256_of, theirs, up_to_date, write_tree  # noqa: F401
 
 SAFE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 
@@ -329,7 +329,32 @@ def _secrets(catalogue, view) -> list[str]:
     return out
 
 
-def _prepare_out(out: Path, force: bool) -> None:
+# what a catalogue folder holds besides its YAML files at the top: an output folder may not be in them
+SOURCE_PARTS = ("items", "flows", "records", "releases", "schemas", ".git", ".quanli", ".quanli-cache")
+
+
+def refuse_source(out: Path, sources: list[Path], lang: str = "zh") -> None:
+    """An output folder must not be a source folder, hold one, or lie in a source's own folders
+    (items/, flows/, .git/…): a build replaces what is in it. ``dist/`` beside items/ is fine."""
+    target = Path(os.path.realpath(out))
+    for source in sources:
+        src = Path(os.path.realpath(source))
+        inside = target == src or src in target.parents
+        within = None
+        if target != src and src in target.parents:
+            within = target.relative_to(src).parts[0]
+        if target == src or target in src.parents:
+            what = "就是" if target == src else "包含了"
+            raise QuanliError(f"输出文件夹 {out} {what}目录 {source}：生成会替换其中的内容，没有写入。请换一个输出文件夹，例如 {source}/dist。",
+                              f"the output folder {out} {'is' if target == src else 'contains'} the catalogue {source}; "
+                              f"nothing written. Choose another folder, e.g. {source}/dist.")
+        if inside and within is not None and (within in SOURCE_PARTS or (src / within).is_file()):
+            raise QuanliError(f"输出文件夹 {out} 在目录 {source} 的 {within} 中，生成会改写目录自己的文件，没有写入。请换一个输出文件夹，例如 {source}/dist。",
+                              f"the output folder {out} lies in {within} of the catalogue {source}; nothing written. Use e.g. {source}/dist.")
+
+
+def _prepare_out(out: Path, force: bool, sources: list[Path] | None = None) -> None:
+    refuse_source(out, sources or [])
     if out.exists() and not out.is_dir():
         raise QuanliError(f"{out} 是一个文件，不是文件夹。", f"{out} is a file, not a folder.")
     if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file() and not force:
@@ -371,7 +396,7 @@ def _run(catalog: Path | None, out: Path, audience: str, force: bool, quiet: boo
         raise QuanliError(f"找到了 {len(targets)} 个目录，quanli build 一次生成一个，请指定其中一个目录文件夹。",
                           f"found {len(targets)} catalogues; build one at a time: name its folder.")
     root = targets[0][0]
-    _prepare_out(out, force)
+    _prepare_out(out, force, [root])
     cfg = config.resolve(root, None)
     snap = read_catalogue(root)
     checked = check_snapshot(snap, use_cache, None, cfg.catalog, keep=True)
@@ -401,7 +426,7 @@ def _run(catalog: Path | None, out: Path, audience: str, force: bool, quiet: boo
     settings = json.dumps(cfg.catalog, ensure_ascii=False, sort_keys=True).encode() + calendar_key
     build_key = _key(snap.key(settings), audience, day, source["commit"], bool(draft and errors))
     previous = read_marker(out) if use_cache else {}
-    if previous.get("build") == build_key and isinstance(previous.get("files"), dict) and on_disk(out) == set(previous["files"]):
+    if previous.get("build") == build_key and up_to_date(out, previous.get("files")):
         if not quiet:
             print(f"成果已是最新（目录没有变化），没有重新生成：{out}" if lang != "en" else f"up to date: nothing changed since the last build in {out}")
         return 0
@@ -440,8 +465,14 @@ def _run(catalog: Path | None, out: Path, audience: str, force: bool, quiet: boo
     bundle_name = f"quanli-{safe_stem(Path(root).name)}-{audience}.zip"
     files[bundle_name] = Bundle(dict(files), stamp, digests, _previous_bundle(out / bundle_name, reuse, records))
     digests[bundle_name] = None  # written last, straight to disk; never reused whole
+    users = sorted(theirs(out) - set(files))
+    if users and audience == "public" and scan.secrets:
+        _refuse_leaking_theirs(out, users, scan.secrets)
     records = write_tree(out, files, {"tool": "quanli", "audience": audience, "build": build_key, "groups": groups}, digests,
-                         update=previous.get("audience") == audience and isinstance(previous.get("files"), dict))
+                         update=previous.get("audience") == audience and isinstance(previous.get("files"), dict),
+                         replace_theirs=force)
+    if users and not quiet:
+        say_theirs(out, users, lang)
     if use_cache:
         write_payload(cache_dir, cache_dir / records_file, records)
         memo.save()
@@ -451,6 +482,30 @@ def _run(catalog: Path | None, out: Path, audience: str, force: bool, quiet: boo
               f"共 {len(files)} 个文件，写入 {out}（用时 {seconds:.1f} 秒）。" if lang != "en" else
               f"built the {audience} deliverables: {len(view.items)} items, {len(view.flows)} flows, {len(files)} files in {out} ({seconds:.1f} s).")
     return 0
+
+
+def _refuse_leaking_theirs(out: Path, users: list[str], secrets: list[str]) -> None:
+    """The user's own files stay in a public output folder only if they name no non-public item."""
+    texts = {}
+    for name in users:
+        try:
+            texts[name] = (out / name).read_bytes()
+        except OSError:
+            continue
+    leaks = leak_check(texts, secrets)
+    if leaks:
+        name, secret = leaks[0]
+        raise QuanliError(f"输出文件夹中的 {out / name} 不是 quanli 生成的，其中有不公开事项的内容“{secret}”：公开版不能与它放在一起，没有生成。"
+                          f"请把它移出 {out}。",
+                          f"{out / name}, which quanli did not write, holds non-public content '{secret}': a public build cannot sit "
+                          f"beside it; nothing built. Move it out of {out}.")
+
+
+def say_theirs(out: Path, users: list[str], lang: str) -> None:
+    shown = "、".join(users[:3]) + (f" 等 {len(users)} 个文件" if len(users) > 3 else "")
+    print(f"提示：输出文件夹中的 {shown} 不是 quanli 生成的，已原样保留；它们不在 manifest.json 和 ZIP 中。" if lang != "en" else
+          f"note: {', '.join(users[:3])} in {out} were not written by quanli and were left as they are (not in the manifest or the ZIP).",
+          file=sys.stderr)
 
 
 def view_of(snap, cfg, audience: str, source: dict, use_cache: bool, checked=None):

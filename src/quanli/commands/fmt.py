@@ -24,9 +24,7 @@ def catalogue_files(root: Path) -> list[Path]:
 
 
 def run(paths: list[Path], check: bool, lang: str, use_cache: bool = True) -> int:
-    from quanli.fsutil import write_atomic
     from quanli.loader.catalogue import discover, find_catalogue_root
-    from quanli.yamlfmt import Unsafe, format_text, kind_of
 
     en = lang == "en"
     # files named one by one (pre-commit passes every staged YAML file): those outside a catalogue are not ours
@@ -35,7 +33,22 @@ def run(paths: list[Path], check: bool, lang: str, use_cache: bool = True) -> in
     for root, selected in (discover(paths) if paths else []):
         files = sorted(selected) if selected else catalogue_files(root)
         targets += [(root, f) for f in files]
+    if not check:  # rewriting: no other quanli command edits these catalogues meanwhile (lock.EditLock)
+        import contextlib
+
+        from quanli.lock import EditLock
+
+        with contextlib.ExitStack() as held:
+            for root in sorted({root.resolve() for root, _ in targets}):
+                held.enter_context(EditLock(root, lang))
+            return _run(targets, check, lang, use_cache, en)
+    return _run(targets, check, lang, use_cache, en)
+
+
+def _run(targets: list[tuple[Path, Path]], check: bool, lang: str, use_cache: bool, en: bool) -> int:
+    from quanli.fsutil import write_atomic
     from quanli.loader.cache import CACHE_DIR, DigestSet
+    from quanli.yamlfmt import Unsafe, format_text, kind_of
 
     changed, failed = [], []
     caches: dict[Path, DigestSet] = {}  # per catalogue: files found canonical (key: path inside it + content)

@@ -99,7 +99,19 @@ def refusal(sf, stage: str, chain: stages.Chain, errors: list, force: bool) -> t
 def review(idents: list[str], stage: str, by: str, lang: str, role: str | None = None, remark: str | None = None,
            date: str | None = None, force: bool = False, catalog: Path | None = None, every: bool = False,
            department: str | None = None) -> int:
-    """Record one sign-off on each item (all or none: an item that may not be signed stops them all)."""
+    """Record one sign-off on each item (all or none: an item that may not be signed stops them all).
+    The catalogue is locked from reading the items to writing them (lock.EditLock): two sign-offs
+    at once are made one after the other, and both are kept."""
+    from quanli.commands.scaffold import _catalogue_root
+    from quanli.lock import EditLock
+
+    root = _catalogue_root((catalog or Path.cwd()).resolve())
+    with EditLock(root, lang):
+        return _review(idents, stage, by, lang, role, remark, date, force, root, every, department)
+
+
+def _review(idents: list[str], stage: str, by: str, lang: str, role: str | None, remark: str | None,
+            date: str | None, force: bool, catalog: Path, every: bool, department: str | None) -> int:
     from quanli.fsutil import write_atomic
     from quanli.commands.fmt import modeline_for
     from quanli.yamlfmt import Unsafe, update_text

@@ -33,13 +33,13 @@ FOREIGN = ("members/",)  # the members' own builds: the combined build leaves th
 
 def build(ws, out: Path, audience: str, force: bool, quiet: bool, lang: str, use_cache: bool, draft: bool) -> int:
     from quanli.commands import build as single
-    from quanli.render.outputs import MARKER, on_disk, read_marker
+    from quanli.render.outputs import MARKER, read_marker, up_to_date
 
     started = time.perf_counter()
     if draft and audience != "internal":
         raise QuanliError("草稿（--draft）只能生成内部版：请同时加 --audience internal。有错误的目录不得生成公开版。",
                           "--draft builds the internal edition only: add --audience internal.")
-    single._prepare_out(out, force)
+    single._prepare_out(out, force, [ws.root] + [m.root for m in ws.members])
     failing = _check_members(ws, use_cache, lang, quiet, draft)
     if failing:
         return 1
@@ -55,13 +55,12 @@ def build(ws, out: Path, audience: str, force: bool, quiet: bool, lang: str, use
     reused = sum(1 for m in ws.members if before[m.slug] is not None and before[m.slug] == keys[m.slug])
     ws_key = single._key(b"workspace", ws.blob, audience, [(m.key, m.slug, keys[m.slug]) for m in ws.members])
     previous = read_marker(out) if use_cache else {}
-    if (previous.get("build") == ws_key and isinstance(previous.get("files"), dict)
-            and on_disk(out, FOREIGN) == set(previous["files"])):
+    if previous.get("build") == ws_key and up_to_date(out, previous.get("files"), FOREIGN):
         if not quiet:
             print(f"成果已是最新（工作区的 {len(ws.members)} 个目录都没有变化），没有重新生成：{out}" if lang != "en"
                   else f"up to date: none of the {len(ws.members)} catalogues changed since the last build in {out}")
         return 0
-    count, files = _combined(ws, out, audience, use_cache, lang, quiet, ws_key, previous)
+    count, files = _combined(ws, out, audience, use_cache, lang, quiet, ws_key, previous, force)
     if not quiet:
         seconds = time.perf_counter() - started
         kept = f"其中 {reused} 个目录没有变化，沿用了上次的成果；" if reused else ""
@@ -110,9 +109,13 @@ def _remove_gone(members_dir: Path, slugs: set[str]) -> None:
     """A member no longer in the workspace leaves nothing behind (it may have become confidential)."""
     if not members_dir.is_dir():
         return
+    from quanli.render.outputs import MARKER
+
     for entry in members_dir.iterdir():
         if entry.name in slugs or entry.name.startswith("."):
             continue
+        if entry.is_symlink() or not (entry / MARKER).is_file():
+            continue  # not a member's build: the user's, left alone
         try:
             shutil.rmtree(entry) if entry.is_dir() and not entry.is_symlink() else entry.unlink()
         except OSError as exc:
@@ -191,7 +194,8 @@ def member_job(args) -> tuple[int, str]:
     return code, said.getvalue()
 
 
-def _combined(ws, out: Path, audience: str, use_cache: bool, lang: str, quiet: bool, ws_key: str, previous: dict) -> tuple[int, int]:
+def _combined(ws, out: Path, audience: str, use_cache: bool, lang: str, quiet: bool, ws_key: str, previous: dict,
+              force: bool = False) -> tuple[int, int]:
     """Write the combined files; returns (items in view, files written)."""
     from quanli import config
     from quanli.commands import build as single
@@ -258,7 +262,7 @@ def _combined(ws, out: Path, audience: str, use_cache: bool, lang: str, quiet: b
     files[zip_name] = Bundle(packed, stamp, {**digests, **bundled}, _previous_zip(out / zip_name, previous, records, audience))
     digests[zip_name] = None
     records = write_tree(out, files, {"tool": "quanli", "workspace": True, "audience": audience, "build": ws_key, "bundled": bundled},
-                         digests, update=True, foreign=FOREIGN)
+                         digests, update=True, foreign=FOREIGN, replace_theirs=force)
     if use_cache:
         write_payload(cache_dir, cache_dir / records_name(out), records)
     return len(view.items), len(files)

@@ -90,8 +90,33 @@ def _safe_name(name: str) -> bool:
     return all(part not in ("", ".", "..") for part in name.split("/"))
 
 
+LEFTOVER = re.compile(r"\..+\.quanli-\d+\.tmp")  # a file an interrupted write left beside its place
+
+
+def _leftover(name: str) -> bool:
+    return bool(LEFTOVER.fullmatch(name.rpartition("/")[2]))
+
+
+def theirs(out: Path, foreign: tuple[str, ...] = ()) -> set[str]:
+    """The files in ``out`` that quanli did not write: neither listed in the marker of the build
+    that made the folder nor left by an interrupted one. quanli never deletes or overwrites them."""
+    if not out.is_dir():
+        return set()
+    listing = read_marker(out).get("files") if (out / MARKER).is_file() else None
+    listed = set(listing) if isinstance(listing, dict) else set()
+    return {name for name in on_disk(out, foreign) if name not in listed and not _leftover(name)}
+
+
+def up_to_date(out: Path, listing, foreign: tuple[str, ...] = ()) -> bool:
+    """Every file the last build listed is there, and nothing an interrupted build left."""
+    if not isinstance(listing, dict):
+        return False
+    found = on_disk(out, foreign)
+    return set(listing) <= found and not any(_leftover(name) for name in found - set(listing))
+
+
 def write_tree(out: Path, files: dict, marker: dict, digests: dict[str, str], update: bool = False,
-               foreign: tuple[str, ...] = ()) -> dict[str, list]:
+               foreign: tuple[str, ...] = (), replace_theirs: bool = False) -> dict[str, list]:
     """Write the build's files to ``out``; returns each file's [SHA-256, (size, mtime, inode)], for
     the caller to keep, so the next build can keep a file without reading it.
 
@@ -101,15 +126,28 @@ def write_tree(out: Path, files: dict, marker: dict, digests: dict[str, str], up
     ``update`` (``out`` holds the previous build): kept files stay where they are, every other
     file is written beside its place and renamed over it, files no longer built are removed.
     Otherwise everything is written into a new folder beside ``out``, swapped in at the end.
-    ``foreign``: folders (``members/``) that other builds own; an update leaves them alone."""
+    ``foreign``: folders (``members/``) that other builds own; an update leaves them alone.
+
+    Files quanli did not write (``theirs``) stay as they are, whichever way the folder is written;
+    one with the name of a file this build writes stops it, unless ``replace_theirs`` (--force)."""
     out = out.resolve()
     for name in files:
         if not _safe_name(name):
             raise QuanliError(f"输出文件名“{name}”会写到输出文件夹之外，已停止。", f"output name '{name}' escapes the output folder.")
     listing = {name: digests[name] for name in files}
-    if update and out.is_dir():
+    kept_theirs = theirs(out, foreign)
+    clash = sorted(kept_theirs & set(files))
+    if clash and not replace_theirs:
+        shown = "、".join(clash[:3]) + (f" 等 {len(clash)} 个文件" if len(clash) > 3 else "")
+        raise QuanliError(f"输出文件夹 {out} 中的 {shown} 不是 quanli 生成的，本次生成要写入同名文件，为免覆盖，没有写入。"
+                          f"请把它们移走，或加 --force 允许替换。",
+                          f"{out} holds {', '.join(clash[:3])}, which quanli did not write and this build would overwrite; "
+                          f"nothing written. Move them away, or use --force to replace them.")
+    kept_theirs -= set(clash)
+    # a folder holding the user's files is updated in place, never swapped out whole
+    if (update or kept_theirs) and out.is_dir():
         try:
-            return _update(out, files, dict(marker, files=listing), digests, foreign)
+            return _update(out, files, dict(marker, files=listing), digests, foreign, kept_theirs)
         except OSError as exc:
             raise _write_failed(exc, out, out, "成果文件夹中可能已有一部分文件更新、一部分仍是上一次的；问题解决后重新运行 quanli build 即可补全。",
                                 "Some files may be updated and some not; run quanli build again once fixed.") from None
@@ -229,13 +267,24 @@ def on_disk(out: Path, foreign: tuple[str, ...] = ()) -> set[str]:
     return found
 
 
-def _update(out: Path, files: dict, marker: dict, digests: dict[str, str], foreign: tuple[str, ...] = ()) -> dict[str, list]:
+def _update(out: Path, files: dict, marker: dict, digests: dict[str, str], foreign: tuple[str, ...] = (),
+            keep: set[str] = frozenset()) -> dict[str, list]:
     """Bring the previous build in ``out`` up to date: every changed file written beside its place,
-    then all renamed into place at once; the marker goes last, so an interrupted update is noticed (its files no longer match the records) and redone. Whatever
-    else is in the folder (an older build's files, what an interrupted one left) is removed:
-    a file that cannot be removed stops the build, since it may be what a public build must not hold."""
+    then all renamed into place at once; the marker goes last, so an interrupted update is noticed (its files no longer match the records) and redone. What
+    else quanli wrote there (an older build's files, what an interrupted one left) is removed: a file
+    that cannot be removed stops the build, since it may be what a public build must not hold.
+    ``keep``: the files quanli did not write, left alone.
+
+    Before any file is renamed into place the marker lists the old and the new files (and no
+    build key): a file an interrupted update put there is known as quanli's, and removed by
+    the next build, never mistaken for the user's."""
+    before = read_marker(out)
+    listed = before.get("files") if isinstance(before.get("files"), dict) else {}
+    intent = {k: v for k, v in before.items() if k != "build"}
+    intent["files"] = {**{name: None for name in files}, **listed}
+    _write_marker(out, intent)
     records = _write_files(out, files, digests, link=False)
-    gone = sorted(on_disk(out, foreign) - set(files))
+    gone = sorted(on_disk(out, foreign) - set(files) - set(keep))
     for name in gone:
         try:
             os.unlink(out / name)
@@ -249,10 +298,14 @@ def _update(out: Path, files: dict, marker: dict, digests: dict[str, str], forei
             os.rmdir(out / folder)  # only if it is empty now
         except OSError:
             pass
+    _write_marker(out, marker)
+    return records
+
+
+def _write_marker(out: Path, marker: dict) -> None:
     tmp = out / f".{MARKER}.quanli-{os.getpid()}.tmp"
     tmp.write_text(json.dumps(marker, ensure_ascii=False, sort_keys=True), encoding="utf-8")
     os.replace(tmp, out / MARKER)
-    return records
 
 
 def records_name(out: Path) -> str:
