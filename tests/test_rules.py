@@ -267,6 +267,12 @@ CASES = {
               ("items/T-XK-001.yaml", "deadline:")),
     "QL604": (lambda c: c.item(disclosure={"scope": "不予公开", "reason": "无"}),
               lambda c: c.item(disclosure={"scope": "不予公开", "reason": "涉及国家秘密"}), ("items/T-XK-001.yaml", "reason:")),
+    # a name written with a full-width space before it is still that name
+    "QL606": (lambda c: c.item(ident="T-XK-002", name="\u3000干部任免酝酿 ", disclosure={"scope": "不予公开", "reason": "涉及个人隐私和干部考察信息"})
+              and c.item(remarks="与干部任免 酝酿一并办理"),
+              lambda c: c.item(ident="T-XK-002", name="\u3000干部任免酝酿 ", disclosure={"scope": "不予公开", "reason": "涉及个人隐私和干部考察信息"})
+              and c.item(remarks="按一般程序办理"),
+              ("items/T-XK-001.yaml", "remarks:")),
     "QL605": (lambda c: c.item(disclosure={"scope": "内部公开", "reason": "涉及内部管理信息", "forms": ["门户网站"]}),
               lambda c: c.item(disclosure={"scope": "内部公开", "reason": "涉及内部管理信息", "forms": ["内部文件"]}), ("items/T-XK-001.yaml", "forms:")),
     # QL7xx duties

@@ -100,6 +100,6 @@ def load_all() -> dict[str, Rule]:
         basis, disclosure, duties, elements, files, flows, hygiene, identity, records, references, review, timelimits,
         workspace,
     )
-    from quanli.check import suppress  # noqa: F401  (QL130, QL131)
+    from quanli.check import mentions, suppress  # noqa: F401  (QL606; QL130, QL131)
 
     return RULES

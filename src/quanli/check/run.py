@@ -83,6 +83,9 @@ def check_snapshot(snap, use_cache: bool = True, selected: set[Path] | None = No
         catalogue = parse_snapshot(snap, use_cache=use_cache, given=given, check=check)
         catalogue.overrides = overrides
         findings = check_catalogue(catalogue, memory, display=lambda sf: sf.path, active=active, known=check.found)
+        from quanli.check import mentions
+
+        findings += mentions.find(catalogue, lambda sf: sf.path, snap.root / CACHE_DIR if use_cache else None, active)
         sups = {sf.path: (sf.path, suppress.parse(blob)) for sf, blob in zip(snap.files, snap.blobs) if blob}
         findings = suppress.apply(findings, {k: v for k, v in sups.items() if v[1]}, active)
         findings.sort(key=Finding.sort_key)

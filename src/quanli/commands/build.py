@@ -265,6 +265,8 @@ def leak_check(files: dict[str, bytes | Kept], secrets: list[str], clean=None,
     the text of a file's members, where the caller still has it (a package not yet packed)."""
     if not secrets:
         return []
+    from quanli.textfold import fold_markup
+
     pattern, against = _needles(tuple(secrets))
     found = []
     for name in sorted(files):
@@ -282,7 +284,7 @@ def leak_check(files: dict[str, bytes | Kept], secrets: list[str], clean=None,
             continue
         inside = texts.get(name) if texts is not None else None
         for text in [name] + (inside if inside is not None else _texts_of(data_of(files[name]))):
-            m = pattern.search(text)
+            m = pattern.search(fold_markup(text))
             if m:
                 found.append((name, m.group()))
                 break
@@ -294,13 +296,15 @@ def leak_check(files: dict[str, bytes | Kept], secrets: list[str], clean=None,
 
 @lru_cache(maxsize=4)
 def _needles(secrets: tuple[str, ...]) -> tuple[re.Pattern, bytes]:
-    """The search for ``secrets`` as written, HTML-escaped or JSON-escaped, and a digest of the
-    whole list in a fixed order (the scan cache's key): made once per build, not once per file."""
-    from html import escape
+    """The search for ``secrets`` in folded text (textfold: any spelling a reader reads as the
+    same), and a digest of the whole list in a fixed order (the scan cache's key): made once per
+    build, not once per file."""
+    from quanli import textfold
 
-    needles = sorted({s for secret in secrets for s in (secret, escape(secret), json.dumps(secret, ensure_ascii=False)[1:-1])},
-                     key=lambda n: (-len(n), n))  # longest first; a fixed order, so the cache key is the same each run
-    return _any_of(needles), hashlib.blake2b("\0".join(needles).encode("utf-8", "surrogatepass"), digest_size=32).digest()
+    needles = textfold.needles(secrets)
+    if not needles:
+        return re.compile(r"(?!x)x"), b""
+    return _any_of(needles), hashlib.blake2b(b"fold1\0" + "\0".join(needles).encode("utf-8", "surrogatepass"), digest_size=32).digest()
 
 
 def _any_of(needles: list[str]) -> re.Pattern:
@@ -315,16 +319,20 @@ def _any_of(needles: list[str]) -> re.Pattern:
 
 
 def _secrets(catalogue, view) -> list[str]:
-    """Ids and names of items a public build must not show (names only when distinctive)."""
+    """Ids and names of items a public build must not show (names only when distinctive: a name
+    that is part of a public item's name, as folded, is that item's words too)."""
+    from quanli.textfold import MIN_NEEDLE, fold
+
     public_ids = {i.id for i in view.items}
-    shown = "\0".join(sorted({i.name for i in view.items}))  # one search of all names, not one per name
+    shown = "\0".join(sorted({fold(i.name) for i in view.items}))  # one search of all names, not one per name
     out = []
     for sf in catalogue.items:
         if not sf.ok or sf.data.get("id") in public_ids:
             continue
         for key in ("id", "name"):
             value = sf.data.get(key)
-            if isinstance(value, str) and len(value) >= 3 and ("\0" in value or value not in shown):
+            folded = fold(value) if isinstance(value, str) else ""
+            if len(folded) >= MIN_NEEDLE and (key == "id" or folded not in shown):
                 out.append(value)
     return out
 

@@ -35,21 +35,21 @@ def public_forms_timing(ctx):
                 "公开事项所用的流程图会随公开目录发布，其中不能出现不公开事项的名称或编号。",
                 "公开事项的流程图只写通用步骤", "公开事项的流程图中写着“参照 BGS-RS-003 干部任免酝酿”")
 def public_flow_mentions_confidential(ctx):
-    secret = [(sf.data.get("id"), sf.data.get("name")) for sf in ctx.items() if _disclosure(sf).get("scope") in NON_PUBLIC]
-    needles = {s: ident for ident, name in secret for s in (ident, name) if isinstance(s, str) and len(s) >= 3}
-    if not needles:
-        return
-    import re
+    from quanli.check.mentions import pattern_of, secret_needles
+    from quanli.textfold import fold
 
-    pattern = re.compile("|".join(re.escape(n) for n in sorted(needles, key=len, reverse=True)))
+    found = secret_needles(ctx.items())  # compared as a reader reads them (textfold)
+    if not found:
+        return
+    pattern = pattern_of(found)
     for flow_id, items in sorted(ctx.items_by_flow.items()):
         flow = ctx.flows_by_id.get(flow_id)
         if flow is None or not any(_disclosure(i).get("scope") in PUBLIC_SCOPES for i in items):
             continue
         for path, text in strings(flow.data):
-            for m in pattern.finditer(text):
-                needle, ident = m.group(), needles[m.group()]
-                ctx.report("QL602", flow, path, f"公开事项使用这张流程图，但其中提到了不公开的事项“{needle}”（{ident}）。公开发布时会泄露它，请删去。",
+            for needle in sorted(set(pattern.findall(fold(text)))):
+                ident, written = found[needle]
+                ctx.report("QL602", flow, path, f"公开事项使用这张流程图，但其中提到了不公开的事项“{written}”（{ident}）。公开发布时会泄露它，请删去。",
                            f"this flow is used by public items but mentions the confidential item '{ident}'.")
 
 

@@ -1,0 +1,39 @@
+"""Two spellings a reader reads as the same text fold to the same string.
+
+Used wherever quanli must find a confidential item's name or id in text that may be written
+differently: the leak scan of public builds (commands/build.py) and the rules that look for
+confidential items in public ones (QL602, QL606, QL975). Folding applies NFKC (full-width
+letters and digits, compatibility forms), drops every kind of white space and the invisible
+characters (zero-width spaces and joiners, BOM, soft hyphen, word joiner, bidi controls) and
+folds case. In markup (HTML, SVG, XML) tags are dropped and entities decoded first, so a name
+wrapped over two lines of a flowchart, or escaped, is still found.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+
+_INVISIBLE = re.compile(r"[\s\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064"
+                        r"\u2066-\u206f\u3164\ufeff\uffa0]+")
+_TAG = re.compile(r"<[^<>]*>")
+MIN_NEEDLE = 3  # shorter names and ids are too common to mean an item
+
+
+def fold(text: str) -> str:
+    """``text`` folded (see the module's docstring), markup left as it is."""
+    return _INVISIBLE.sub("", unicodedata.normalize("NFKC", text)).casefold()
+
+
+def fold_markup(text: str) -> str:
+    """``text`` with tags dropped and entities decoded, then folded."""
+    if "<" in text or "&" in text:
+        text = html.unescape(_TAG.sub("", text))
+    return fold(text)
+
+
+def needles(values) -> list[str]:
+    """The folded forms of ``values`` long enough to search for, longest first, in a fixed order."""
+    out = {fold(v) for v in values if isinstance(v, str)}
+    return sorted((n for n in out if len(n) >= MIN_NEEDLE), key=lambda n: (-len(n), n))

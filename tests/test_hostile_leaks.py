@@ -1,0 +1,100 @@
+"""Issue 27, class 1: a public build never holds a non-public item's name or id in any spelling a
+reader reads as the same, and a public item that mentions one is a finding at validate time
+(QL606 for an item's own text, QL602 for a flow it uses), not a failed build."""
+
+from __future__ import annotations
+
+import zipfile
+
+import pytest
+
+from conftest import FLOW, dump, invoke, item
+
+SECRET = {"scope": "不予公开", "reason": "涉及国家秘密（保守国家秘密法）"}
+PLAIN = "排污许可证核发审批"
+
+# how a clerk may have typed the confidential item's name (the YAML of items/T-XK-002.yaml)
+SPELLINGS = {
+    "ideographic-space": f"name: \"\\u3000{PLAIN}\"\n",
+    "trailing-space": f"name: '{PLAIN} '\n",
+    "block-scalar": f"name: |\n  {PLAIN}\n",
+    "folded-in-two": f"name: >-\n  排污许可证\n  核发审批\n",
+    "zero-width": f"name: \"排污\\u200b许可证核发审批\"\n",
+    "full-width-id": None,  # the id written in full-width letters in the public item
+}
+
+
+def _secret_item(cat, name_yaml: str) -> None:
+    text = dump(item(ident="T-XK-002", name="占位", disclosure=SECRET))
+    cat.write("items/T-XK-002.yaml", text.replace("name: 占位\n", name_yaml))
+
+
+def _texts(out) -> str:
+    parts = []
+    for p in out.rglob("*"):
+        if p.is_file():
+            data = p.read_bytes()
+            if zipfile.is_zipfile(p):
+                with zipfile.ZipFile(p) as zf:
+                    parts += [zf.read(n).decode("utf-8", "replace") for n in zf.namelist()]
+            else:
+                parts.append(data.decode("utf-8", "replace"))
+    return "\n".join(parts)
+
+
+@pytest.mark.parametrize("spelling", sorted(SPELLINGS))
+def test_a_public_item_naming_a_secret_in_another_spelling_is_found_at_validate(cat, spelling, tmp_path):
+    if SPELLINGS[spelling] is None:
+        _secret_item(cat, f"name: {PLAIN}\n")
+        cat.item(conditions=["与 Ｔ－ＸＫ－００２ 一并办理"])  # NFKC: T-XK-002
+        needle = "T-XK-002"
+    else:
+        _secret_item(cat, SPELLINGS[spelling])
+        cat.item(conditions=[f"与{PLAIN}一并办理"])  # published in the 一件
+        needle = PLAIN
+    code, findings = cat.validate()
+    hits = [f for f in findings if f["rule"] == "QL606"]
+    assert code == 1 and hits and hits[0]["file"].endswith("T-XK-001.yaml"), findings
+    result = invoke("build", str(cat.root), "--out", str(tmp_path / "out"))
+    assert result.exit_code == 1 and "QL606" in result.output and "请报告" not in result.output
+    assert not (tmp_path / "out").exists()
+    # suppressed (a clerk silencing the rule) the build's own scan still refuses: nothing written
+    path = cat.root / "items" / "T-XK-001.yaml"
+    path.write_text("# quanli: disable-file=QL606\n" + path.read_text(encoding="utf-8"), encoding="utf-8")
+    other = cat.root / "items" / "T-XK-002.yaml"  # and the invisible character in the secret's own name (QL806)
+    other.write_text("# quanli: disable-file=QL806\n" + other.read_text(encoding="utf-8"), encoding="utf-8")
+    stopped = invoke("build", str(cat.root), "--out", str(tmp_path / "out"))
+    assert stopped.exit_code == 2 and not (tmp_path / "out").exists(), stopped.output
+    assert needle in stopped.output or "不公开事项" in stopped.output
+
+
+def test_a_shared_flow_naming_a_secret_in_another_spelling_is_found_at_validate(cat, tmp_path):
+    _secret_item(cat, SPELLINGS["ideographic-space"])
+    flow = dict(FLOW, description=f"参照{PLAIN[:5]} {PLAIN[5:]}的程序办理")
+    cat.write("flows/XK-TY.yaml", flow)
+    code, findings = cat.validate()
+    assert code == 1 and [f["rule"] for f in findings if f["severity"] == "error"] == ["QL602"], findings
+
+
+def test_a_name_wrapped_over_lines_of_the_flowchart_is_still_found_by_the_build_scan(cat, tmp_path):
+    """The backstop: with the rules silenced, a secret drawn in a public flowchart (where long
+    names wrap over several SVG text lines) stops the build."""
+    long_name = "建设项目环境影响评价文件涉密部分审查审批"
+    _secret_item(cat, f"name: {long_name}\n")
+    steps = [dict(s) for s in FLOW["steps"]]
+    steps[2] = dict(steps[2], name=long_name)
+    cat.write("flows/XK-TY.yaml", "# quanli: disable-file=QL602\n" + dump(dict(FLOW, steps=steps)))
+    result = invoke("build", str(cat.root), "--out", str(tmp_path / "out"))
+    assert result.exit_code == 2 and not (tmp_path / "out").exists(), result.output
+
+
+def test_a_clean_public_build_holds_no_spelling_of_the_secret(cat, tmp_path):
+    _secret_item(cat, SPELLINGS["block-scalar"])
+    out = tmp_path / "out"
+    assert invoke("build", str(cat.root), "--out", str(out)).exit_code == 0
+    from quanli.textfold import fold_markup
+
+    assert fold_markup(PLAIN) not in fold_markup(_texts(out)) and "t-xk-002" not in fold_markup(_texts(out))
+    inner = tmp_path / "internal"
+    assert invoke("build", str(cat.root), "--out", str(inner), "--audience", "internal").exit_code == 0
+    assert fold_markup(PLAIN) in fold_markup(_texts(inner))  # the internal edition has it: the check above can fail
