@@ -29,6 +29,7 @@ from pathlib import Path
 
 from quanli.errors import QuanliError
 from quanli.findings import Finding, Severity
+from quanli.fsutil import present
 
 CONFIG_FILE = "quanli.toml"
 _TOP_KEYS = {"fail-level", "select", "ignore", "exclude", "docs-url", "rules", "catalog"}
@@ -64,9 +65,13 @@ def _load_toml(path: Path) -> dict:
         import tomllib
     else:  # pragma: no cover - Python 3.10
         import tomli as tomllib
-    try:
-        with open(path, "rb") as fh:
-            return tomllib.load(fh)
+    from quanli.fsutil import RefusedFile, read_error, read_regular
+    from quanli.loader.yamlparse import MAX_FILE_BYTES
+
+    try:  # a regular file of sane size only: a FIFO would hang the command, /dev/zero fill the memory
+        return tomllib.loads(read_regular(path, MAX_FILE_BYTES).decode())
+    except RefusedFile as exc:
+        raise read_error("配置文件", "the config file", path, exc) from None
     except OSError as exc:
         raise QuanliError(f"无法读取配置文件 {path}：{exc.strerror}", f"cannot read {path}: {exc.strerror}") from None
     except UnicodeDecodeError:
@@ -155,14 +160,14 @@ def load(path: Path) -> Config:
 def find(start: Path) -> Path | None:
     for folder in [start, *start.parents]:
         candidate = folder / CONFIG_FILE
-        if candidate.is_file():
+        if present(candidate):  # a FIFO or a device too: refused by name when read, never skipped silently
             return candidate
     return None
 
 
 def resolve(start: Path, explicit: Path | None) -> Config:
     if explicit is not None:
-        if not explicit.is_file():
+        if not present(explicit):
             raise QuanliError(f"配置文件不存在：{explicit}", f"config file not found: {explicit}")
         return load(explicit)
     found = find(start)

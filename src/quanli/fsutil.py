@@ -1,4 +1,5 @@
-"""Writing files safely: atomically, and never over something that exists unless asked."""
+"""Reading and writing files safely: only regular files are read, never more than a cap; writes are
+atomic, and never over something that exists unless asked."""
 
 from __future__ import annotations
 
@@ -38,6 +39,110 @@ def os_reason(exc: OSError) -> tuple[str, str]:
         return "文件正被其他程序使用（例如在 Excel 或 Word 中打开着）", "the file is open in another program"
     detail = exc.strerror or str(exc) or type(exc).__name__
     return f"系统错误：{detail}", detail
+
+
+# ---- reading: regular files only, never more than a cap ------------------------------------------
+# O_NONBLOCK: opening a named pipe (FIFO) with no writer returns at once instead of waiting for one
+# (regular files ignore the flag); O_NOCTTY: a terminal device never becomes the controlling one.
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+_KINDS = (
+    (stat.S_ISFIFO, "命名管道（FIFO，读取它会一直等待下去）", "a named pipe (FIFO: reading it would wait for ever)"),
+    (stat.S_ISCHR, "字符设备（例如 /dev/zero，读取它可能永远读不完）", "a character device (such as /dev/zero: reading it may never end)"),
+    (stat.S_ISBLK, "块设备（磁盘）", "a block device (a disk)"),
+    (stat.S_ISSOCK, "套接字", "a socket"),
+)
+
+
+class RefusedFile(OSError):
+    """A file quanli does not read: not a regular file, or larger than the cap. An OSError, so that
+    every ``except OSError`` already in place handles it; ``zh`` and ``en`` say why, without the path."""
+
+    def __init__(self, path, zh: str, en: str) -> None:
+        super().__init__(errno.EINVAL, en, str(path))
+        self.zh, self.en = zh, en
+
+
+class NotRegularFile(RefusedFile):
+    """A FIFO, a device or a socket (reached directly or through a symbolic link)."""
+
+
+class FileTooLarge(RefusedFile):
+    def __init__(self, path, size: int, limit: int) -> None:
+        self.size, self.limit = size, limit
+        super().__init__(path, f"文件过大（{size // 1024} KB，上限 {size_text(limit)}）",
+                         f"file too large ({size // 1024} KB, limit {size_text(limit)})")
+
+
+def size_text(n: int) -> str:
+    """4194304 -> '4 MB' (whole MB or KB where exact, else KB rounded down)."""
+    if n >= 1 << 20 and n % (1 << 20) == 0:
+        return f"{n >> 20} MB"
+    return f"{n // 1024} KB" if n >= 1024 else f"{n} B"
+
+
+def _refuse_special(path, mode: int) -> None:
+    if stat.S_ISREG(mode):
+        return
+    if stat.S_ISDIR(mode):  # as the OS says it when a folder is read
+        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+    zh, en = next(((zh, en) for test, zh, en in _KINDS if test(mode)), ("特殊文件", "a special file"))
+    raise NotRegularFile(path, f"不是普通文件，而是{zh}", f"not a regular file but {en}")
+
+
+def present(path) -> bool:
+    """Something that is not a folder is at ``path`` (a link followed): a file, or a FIFO, a device or a
+    socket, which read_regular refuses with a message. A dangling link is absent."""
+    return os.path.exists(path) and not os.path.isdir(path)
+
+
+def read_reason(exc: OSError) -> tuple[str, str]:
+    """(Chinese, English) for why a file could not be read, without the file name."""
+    if isinstance(exc, RefusedFile):
+        return exc.zh, exc.en
+    # the write path's reasons, but a read misses a file, not a folder, and lacks read permission
+    return {errno.ENOENT: ("文件不存在", "no such file"), errno.EACCES: ("没有读取权限", "permission denied"),
+            errno.EPERM: ("没有读取权限", "operation not permitted")}.get(exc.errno) or os_reason(exc)
+
+
+def read_error(what_zh: str, what_en: str, path, exc: OSError) -> QuanliError:
+    """A QuanliError (exit code 2) for a file that could not be read: ``无法读取{what_zh} {path}：why。``"""
+    zh, en = read_reason(exc)
+    return QuanliError(f"无法读取{what_zh} {path}：{zh}。", f"cannot read {what_en} {path}: {en}.")
+
+
+def read_regular(path, limit: int, prestat: bool = True) -> bytes:
+    """The bytes of the regular file ``path``, at most ``limit`` of them.
+
+    A FIFO, a device or a socket (itself or behind a symbolic link) is refused with NotRegularFile,
+    a file over ``limit`` bytes with FileTooLarge, both before anything is read: never a hang on a
+    pipe nor a read without end from /dev/zero. ``prestat`` looks at the file before opening it (a
+    device is never even opened: opening some has effects); callers that have just listed the file
+    as a regular one (os.scandir) skip it. The opened descriptor is checked again (the file may have
+    been swapped meanwhile), and no more than ``limit`` + 1 bytes are ever read, however the file
+    grows. Other OS errors are raised as they are."""
+    if prestat:
+        _refuse_special(path, os.stat(path).st_mode)
+    fd = os.open(path, _READ_FLAGS)
+    try:
+        st = os.fstat(fd)
+        _refuse_special(path, st.st_mode)
+        if st.st_size > limit:
+            raise FileTooLarge(path, st.st_size, limit)
+        want = st.st_size + 1
+        data = os.read(fd, want)
+        if len(data) < want:  # a short read of a regular file: its end
+            return data
+        chunks, total = [data], len(data)
+        while True:  # it grew since fstat (or says size 0, as /proc files do): read on, to the cap
+            if total > limit:
+                raise FileTooLarge(path, total, limit)
+            chunk = os.read(fd, min(1 << 20, limit + 1 - total))
+            if not chunk:
+                return b"".join(chunks)
+            chunks.append(chunk)
+            total += len(chunk)
+    finally:
+        os.close(fd)
 
 
 def write_error(path: Path | str, exc: OSError, zh_after: str = "", en_after: str = "") -> QuanliError:

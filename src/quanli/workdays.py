@@ -72,11 +72,16 @@ def _date(text, where: str) -> dt.date:
 
 def load_supplement(path: Path | None) -> Supplement:
     """A holidays.yaml, or an empty supplement when there is none; a broken one is a QuanliError."""
-    if path is None or not path.is_file():
-        return Supplement()
-    from quanli.loader.yamlparse import ParseFailure, load_bytes
+    from quanli.fsutil import present, read_error, read_regular
 
-    blob = path.read_bytes()
+    if path is None or not present(path):  # a FIFO or a device is there: refused by name below, never skipped
+        return Supplement()
+    from quanli.loader.yamlparse import MAX_FILE_BYTES, ParseFailure, load_bytes
+
+    try:  # a regular file of sane size only: a FIFO would hang the command, /dev/zero fill the memory
+        blob = read_regular(path, MAX_FILE_BYTES)
+    except OSError as exc:
+        raise read_error("放假安排文件", "the holidays file", path, exc) from None
     try:
         data, _ = load_bytes(blob)
     except ParseFailure as f:
@@ -283,11 +288,12 @@ SHARED: dict[Path, Path] = {}
 def workspace_holidays(root: Path) -> Path | None:
     """The holidays.yaml of the workspace that ``root`` is a member of, found in the folders above it."""
     from quanli import workspace as ws
+    from quanli.fsutil import present
 
     root = Path(root).resolve()
     for folder in root.parents:
         file = folder / ws.WORKSPACE_FILE
-        if file.is_file():
+        if present(file):
             try:
                 space = ws.load(file)
             except QuanliError:
@@ -316,8 +322,10 @@ WEEKDAYS = "一二三四五六日"
 
 def run(start: str | None, count: int | None, holidays: Path | None, year: int | None, lang: str) -> int:
     """``quanli workdays DATE N`` and ``quanli workdays --year YYYY``."""
+    from quanli.fsutil import present
+
     en = lang == "en"
-    if holidays is not None and not holidays.is_file():
+    if holidays is not None and not present(holidays):
         raise QuanliError(f"找不到 {holidays}。", f"{holidays} not found.")
     if holidays is None:
         from quanli.loader.catalogue import find_catalogue_root

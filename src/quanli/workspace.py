@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from quanli.errors import QuanliError
+from quanli.fsutil import present
 
 WORKSPACE_FILE = "quanli-workspace.yaml"
 LEVELS = ("国家级", "省级", "市级", "县级", "镇（乡、街道）级", "村（社区）级")  # highest first
@@ -65,10 +66,10 @@ class Workspace:
 
 def find(path: Path) -> Path | None:
     """The workspace file ``path`` names: the file itself, or the one directly inside the folder."""
-    if path.is_file():
+    if present(path):
         return path.resolve() if path.name == WORKSPACE_FILE else None
     candidate = path / WORKSPACE_FILE
-    return candidate.resolve() if candidate.is_file() else None
+    return candidate.resolve() if present(candidate) else None  # a FIFO or a device too: load() refuses it by name
 
 
 def _where(file: Path, pos: tuple[int, int] | None) -> str:
@@ -79,10 +80,13 @@ def _where(file: Path, pos: tuple[int, int] | None) -> str:
 def load(file: Path) -> Workspace:
     """Read and check a workspace file; every problem is a QuanliError naming line and column."""
     from quanli.check import schema as schema_check
-    from quanli.loader.yamlparse import ParseFailure, load_bytes
+    from quanli.fsutil import RefusedFile, read_error, read_regular
+    from quanli.loader.yamlparse import MAX_FILE_BYTES, ParseFailure, load_bytes
 
-    try:
-        blob = file.read_bytes()
+    try:  # a regular file of sane size only: a FIFO would hang the command, /dev/zero fill the memory
+        blob = read_regular(file, MAX_FILE_BYTES)
+    except RefusedFile as exc:
+        raise read_error("工作区文件", "the workspace file", file, exc) from None
     except OSError as exc:
         raise QuanliError(f"无法读取工作区文件 {file}：{exc.strerror}", f"cannot read the workspace file {file}: {exc.strerror}") from None
     try:
@@ -112,7 +116,7 @@ def load(file: Path) -> Workspace:
         if not root.is_dir():
             raise fail(index, "path", f"成员文件夹 {key} 不存在（相对于 {file.parent}）。",
                        f"member folder {key} does not exist (relative to {file.parent}).")
-        if not (root / "catalog.yaml").is_file():
+        if not present(root / "catalog.yaml"):  # a FIFO or a device: the loader reports it (QL100)
             raise fail(index, "path", f"成员文件夹 {key} 中没有 catalog.yaml，不是一个目录（git 子模块是否已检出？git submodule update --init）。",
                        f"member folder {key} has no catalog.yaml (a submodule not checked out? git submodule update --init).")
         if root in seen_roots:

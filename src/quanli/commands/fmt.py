@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from quanli.errors import QuanliError
@@ -15,7 +16,9 @@ def modeline_for(root: Path, path: Path, kind: str) -> str:
 
 def catalogue_files(root: Path) -> list[Path]:
     """The catalogue's YAML files; symbolic links are never followed (validate reports them)."""
-    out = [root / name for name in ("catalog.yaml", "laws.yaml") if (root / name).is_file() and not (root / name).is_symlink()]
+    # a catalog.yaml or laws.yaml that is a FIFO or a device is listed, to be refused when read (see _run)
+    out = [root / name for name in ("catalog.yaml", "laws.yaml")
+           if os.path.lexists(root / name) and not (root / name).is_symlink() and not (root / name).is_dir()]
     for sub in ("items", "flows", "records"):
         folder = root / sub
         if folder.is_dir() and not folder.is_symlink():
@@ -46,7 +49,8 @@ def run(paths: list[Path], check: bool, lang: str, use_cache: bool = True) -> in
 
 
 def _run(targets: list[tuple[Path, Path]], check: bool, lang: str, use_cache: bool, en: bool) -> int:
-    from quanli.fsutil import write_atomic
+    from quanli.fsutil import read_reason, read_regular, write_atomic
+    from quanli.loader.yamlparse import MAX_FILE_BYTES
     from quanli.loader.cache import CACHE_DIR, DigestSet
     from quanli.yamlfmt import Unsafe, format_text, kind_of
 
@@ -63,7 +67,12 @@ def _run(targets: list[tuple[Path, Path]], check: bool, lang: str, use_cache: bo
         kind = kind_of(rel)
         if kind is None:
             continue
-        raw = path.read_bytes()
+        try:  # a regular file only, of a size a catalogue file can have: never a hang on a FIFO
+            raw = read_regular(path, MAX_FILE_BYTES)
+        except OSError as exc:
+            why = read_reason(exc)
+            failed.append((path, why[1] if en else why[0]))
+            continue
         if root not in caches:
             caches[root] = DigestSet(root / CACHE_DIR if use_cache else None, "canonical.marshal")
         cache = caches[root]

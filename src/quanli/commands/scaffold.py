@@ -9,8 +9,9 @@ import shutil
 from pathlib import Path
 
 from quanli.errors import QuanliError
-from quanli.fsutil import write_atomic
+from quanli.fsutil import read_regular, write_atomic
 from quanli.loader.catalogue import CATALOG_FILE, find_catalogue_root
+from quanli.loader.yamlparse import MAX_FILE_BYTES
 from quanli.model import DEFAULT_ID_PATTERN
 from quanli.resources import SCHEMA_KINDS, schema_file, templates_dir
 
@@ -63,7 +64,8 @@ def _schema_dir_for(root: Path, folder: Path) -> str:
     """The schemas folder as seen from ``folder``, following catalog.yaml's own modeline."""
     target = root / LOCAL_SCHEMAS
     try:
-        first = (root / CATALOG_FILE).read_text(encoding="utf-8-sig").splitlines()[0]
+        # a regular file only (a FIFO would hang fmt, import and new), and never more than a catalogue file's cap
+        first = read_regular(root / CATALOG_FILE, MAX_FILE_BYTES).decode("utf-8-sig").splitlines()[0]
         match = _MODELINE.search(first)
         if match and "://" not in match.group(1):
             target = (root / match.group(1)).resolve()
@@ -135,7 +137,7 @@ def _first_department_and_duty(root: Path) -> tuple[str, str, str]:
     from quanli.loader.yamlparse import ParseFailure, load_bytes
 
     try:
-        data, _ = load_bytes((root / CATALOG_FILE).read_bytes())
+        data, _ = load_bytes(read_regular(root / CATALOG_FILE, MAX_FILE_BYTES))
     except (OSError, ParseFailure):
         data = None
     subject, department, duty = "（实施主体）", "（承办机构）", "（职责编号）"

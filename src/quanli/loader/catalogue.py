@@ -10,8 +10,9 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from quanli.errors import QuanliError
+from quanli.fsutil import FileTooLarge, NotRegularFile, read_regular
 from quanli.loader.cache import CACHE_DIR, MISSING, ParseCache, digest
-from quanli.loader.yamlparse import ParseFailure, load_bytes
+from quanli.loader.yamlparse import MAX_FILE_BYTES, ParseFailure, load_bytes, too_large
 from quanli.model import Catalogue, SourceFile, Stray
 from quanli.resources import SCHEMA_KINDS
 
@@ -81,27 +82,19 @@ def _catalogue_folders(top: Path) -> list[Path]:
     return out
 
 
-_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0)
-
-
-def _read(path: str) -> bytes | ParseFailure:
+def _read(path: str, rel: str, prestat: bool = False) -> bytes | ParseFailure:
     """The file's bytes: one fstat and, for a file that does not change meanwhile, one read
-    (os.open and os.read cost half what open() does, for 10,000 small files)."""
+    (os.open and os.read cost half what open() does, for 10,000 small files). Only a regular file
+    is read, and never more than MAX_FILE_BYTES of it (fsutil.read_regular): a FIFO or a device
+    is reported, not waited on or read without end. ``prestat``: look before opening (for the
+    files os.scandir did not list as regular ones)."""
     try:
-        fd = os.open(path, _OPEN_FLAGS)
-        try:
-            want = os.fstat(fd).st_size + 1
-            data = os.read(fd, want)
-            if len(data) < want:  # a short read of a regular file: its end
-                return data
-            chunks = [data]
-            while True:  # it grew since fstat: read on to the end
-                chunk = os.read(fd, 1 << 20)
-                if not chunk:
-                    return b"".join(chunks)
-                chunks.append(chunk)
-        finally:
-            os.close(fd)
+        return read_regular(path, MAX_FILE_BYTES, prestat=prestat)
+    except FileTooLarge as exc:
+        return too_large(exc.size)
+    except NotRegularFile as exc:
+        return ParseFailure("QL100", 1, 1, f"{rel} {exc.zh}，不会被读取。请换成普通文件。",
+                            f"{rel}: {exc.en}; it is not read. Use a regular file.")
     except OSError as exc:
         return ParseFailure("QL100", 1, 1, f"无法读取文件：{exc.strerror}", f"cannot read the file: {exc.strerror}")
 
@@ -288,7 +281,8 @@ def read_catalogue(root: Path) -> Snapshot:
     missing: list[str] = []
     # plain strings, not Path objects: pathlib costs ~40 us a file, a third of a warm run
     plan: list[tuple[str, str, str]] = [(str(root / CATALOG_FILE), CATALOG_FILE, "catalog")]
-    if (root / LAWS_FILE).is_file() or os.path.islink(root / LAWS_FILE):
+    if (root / LAWS_FILE).is_file() or os.path.lexists(root / LAWS_FILE) and not (root / LAWS_FILE).is_dir() \
+            or os.path.islink(root / LAWS_FILE):  # a FIFO or a device is reported when read
         plan.append((str(root / LAWS_FILE), LAWS_FILE, "laws"))
     else:
         missing.append(LAWS_FILE)
@@ -308,11 +302,12 @@ def read_catalogue(root: Path) -> Snapshot:
     for path, rel, kind in plan:
         sf = SourceFile(path=path, rel=rel, kind=kind)
         # catalog.yaml and laws.yaml, like the items, are never read through a symbolic link
-        blob = _linked(rel) if kind in ("catalog", "laws") and os.path.islink(path) else _read(path)
+        shared = kind in ("catalog", "laws")  # not listed by os.scandir: looked at before being opened
+        blob = _linked(rel) if shared and os.path.islink(path) else _read(path, rel, prestat=shared)
         if isinstance(blob, ParseFailure):
             sf.failure = blob
             blobs.append(None)
-            digests.append(b"unreadable")
+            digests.append(digest(f"unreadable\0{blob.rule}\0{blob.zh}".encode()))  # a file too large: its size
         else:
             sf.blob = blob
             blobs.append(blob)

@@ -120,14 +120,19 @@ _MAGIC = (
 )
 
 
+def too_large(size: int) -> ParseFailure:
+    """QL106 for a file of ``size`` bytes (over MAX_FILE_BYTES)."""
+    return ParseFailure(
+        "QL106", 1, 1,
+        f"文件过大（{size // 1024} KB，上限 {MAX_FILE_BYTES // 1024 // 1024} MB），拒绝读取。一个事项文件通常只有几 KB，请检查是否放错了文件。",
+        f"file too large ({size // 1024} KB, limit {MAX_FILE_BYTES // 1024 // 1024} MB); refusing to read it. An item file is usually a few KB: check that this is the right file.",
+    )
+
+
 def decode(data: bytes) -> str:
     """Bytes -> text, UTF-8 only (BOM allowed). Raises ParseFailure with advice otherwise."""
     if len(data) > MAX_FILE_BYTES:
-        raise ParseFailure(
-            "QL106", 1, 1,
-            f"文件过大（{len(data) // 1024} KB，上限 {MAX_FILE_BYTES // 1024 // 1024} MB），拒绝读取。一个事项文件通常只有几 KB，请检查是否放错了文件。",
-            f"file too large ({len(data) // 1024} KB, limit {MAX_FILE_BYTES // 1024 // 1024} MB); refusing to read it. An item file is usually a few KB: check that this is the right file.",
-        )
+        raise too_large(len(data))
     if data[:4] in (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff"):
         raise ParseFailure("QL100", 1, 1, "文件是 UTF-32 编码。请另存为 UTF-8 编码（记事本：文件 → 另存为 → 编码选“UTF-8”）。",
                            "the file is UTF-32 encoded. Save it as UTF-8.")
