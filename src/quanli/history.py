@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any, Iterator
 
 from quanli.compare import Change, State, compare, sort_key
-from quanli.vcs import WORKTREE, FileChange, Repository
+from quanli.vcs import WORKTREE, FileChange, Repository, guarded, reading
 
 
 def parse_blob(data: bytes) -> Any:
@@ -156,12 +156,14 @@ def commits(repo: Repository, head: bytes, stop: bytes | None = None) -> Iterato
     Refuses a shallow clone: its history stops early, and a release or a log would be wrong without saying so.
     """
     repo.require_history()
-    walker = repo.repo.get_walker(include=[head], exclude=[stop] if stop is not None else None, order="topo")
-    for entry in walker:
-        if len(entry.commit.parents) <= 1:
-            yield entry.commit
+    with reading(repo):  # a commit missing from the walk, or a damaged one: a message, not a traceback
+        walker = repo.repo.get_walker(include=[head], exclude=[stop] if stop is not None else None, order="topo")
+        for entry in walker:
+            if len(entry.commit.parents) <= 1:
+                yield entry.commit
 
 
+@guarded
 def item_changes_in(repo: Repository, commit, root: str, focus: str | None = None) -> list[Change]:
     """The item changes one commit made to one catalogue (against its first parent).
 
@@ -203,6 +205,7 @@ def item_log(repo: Repository, item_id: str, head: bytes, root: str) -> list[Ent
     return out
 
 
+@guarded
 def tags_by_commit(repo: Repository) -> dict[bytes, list[str]]:
     """{commit id: tag names} (annotated tags peeled to their commit)."""
     from dulwich.objects import Tag
@@ -223,6 +226,7 @@ def _catalogue_count(repo: Repository, tree: bytes) -> int:
     return sum(1 for path in repo.tree_files(tree) if path.rsplit("/", 1)[-1] == "catalog.yaml")
 
 
+@guarded
 def previous_release(repo: Repository, head: bytes, root: str, skip_head: bool = False) -> tuple[str, bytes] | None:
     """The nearest release of one catalogue among the ancestors of ``head`` (itself included unless ``skip_head``).
 
@@ -259,6 +263,7 @@ def item_messages(repo: Repository, head: bytes, stop: bytes | None, root: str) 
     return out
 
 
+@guarded
 def changes_since(repo: Repository, base: bytes | None, head: bytes, root: str) -> list[Change]:
     """The semantic changes of one catalogue from commit ``base`` (None: nothing) to ``head``."""
     prefix = "" if root == "." else root + "/"

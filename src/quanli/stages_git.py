@@ -16,10 +16,13 @@ from quanli import stages
 
 
 def _short(commit) -> dict:
-    when = dt.datetime.fromtimestamp(commit.commit_time, dt.timezone(dt.timedelta(seconds=commit.commit_timezone)))
+    try:
+        day = dt.datetime.fromtimestamp(commit.commit_time, dt.timezone(dt.timedelta(seconds=commit.commit_timezone))).date().isoformat()
+    except (OverflowError, ValueError, OSError):  # a commit time no calendar holds (git accepts any number)
+        day = "?"
     author = commit.author.decode("utf-8", "replace").split(" <")[0]
     message = commit.message.decode("utf-8", "replace").strip().splitlines()
-    return {"commit": commit.id.decode()[:7], "date": when.date().isoformat(), "author": author, "message": message[0] if message else ""}
+    return {"commit": commit.id.decode()[:7], "date": day, "author": author, "message": message[0] if message else ""}
 
 
 def check(root: Path, items: list, flagged: list[dict]) -> list[dict]:
@@ -27,14 +30,22 @@ def check(root: Path, items: list, flagged: list[dict]) -> list[dict]:
     change, plus the items whose last sign-off has no fingerprint and whose history shows one.
     Without a repository (or with a shallow one) the flagged list is returned as it is."""
     from quanli.errors import QuanliError
-    from quanli.vcs import Repository
+    from quanli.vcs import NotARepository, Repository, reading
 
     try:
         repo = Repository(root)
-    except QuanliError:
+        if repo.is_shallow() or repo.head_id() is None:
+            return flagged
+        with reading(repo):
+            return _check(repo, root, items, flagged)
+    except NotARepository:
         return flagged
-    if repo.is_shallow() or repo.head_id() is None:
-        return flagged
+    except QuanliError as exc:  # a damaged repository: say so, and how to see the status without it
+        raise QuanliError(exc.zh + "（不读 git 历史时可用 quanli status --no-git。）",
+                          exc.en + " (quanli status --no-git does without the git history.)", exc.exit_code) from None
+
+
+def _check(repo, root: Path, items: list, flagged: list[dict]) -> list[dict]:
     prefix = Path(root).resolve().relative_to(repo.root).as_posix()
     prefix = "" if prefix == "." else prefix + "/"
     known = {entry["file"]: entry for entry in flagged}
@@ -61,18 +72,14 @@ def check(root: Path, items: list, flagged: list[dict]) -> list[dict]:
 def _history(repo, path: str, last: dict, now: str):
     """({commit of the sign-off, changed_after: working tree differs}, [commits after it that
     changed the content]), or None when no commit holds the sign-off."""
-    from dulwich.object_store import tree_lookup_path
-
     from quanli.history import commits, document
 
-    store = repo.repo.object_store
     versions = []  # (commit, fingerprint, holds the sign-off), newest first, one per change of the blob
     previous_blob = None
     for commit in commits(repo, repo.head_id()):
-        try:
-            _, blob = tree_lookup_path(store.__getitem__, commit.tree, path.encode("utf-8", "surrogateescape"))
-        except KeyError:
-            break  # the item did not exist before this
+        blob = repo.path_at(commit, path)
+        if blob is None:
+            break  # the item did not exist before this (a missing tree object is an error, not this)
         if blob == previous_blob:
             versions[-1] = (commit, *versions[-1][1:])  # the same content: it came from an older commit
             continue

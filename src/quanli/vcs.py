@@ -46,8 +46,116 @@ def missing_error(repo, sha) -> QuanliError:
                            "在 GitHub Actions 中 actions/checkout 不要设 filter，并设 fetch-depth: 0。",
                            f"this is a partial clone (git clone --filter): git object {ident[:10]} is not here and quanli does "
                            "not download it. Run git fetch --refetch, or clone again without --filter.")
-    return QuanliError(f"git 仓库中缺少对象 {ident[:10]}，仓库可能已损坏。请运行 git fsck 检查，或重新克隆。",
-                       f"git object {ident[:10]} is missing: the repository may be damaged (run git fsck).")
+    where = _repo_path(repo)
+    return QuanliError(f"无法读取 git 仓库 {where}（缺少 git 对象 {ident[:10]}，仓库可能已损坏）。请运行 git fsck 检查，或重新克隆。",
+                       f"cannot read the git repository {where} (git object {ident[:10]} is missing: the repository may be "
+                       "damaged). Run git fsck, or clone it again.")
+
+
+def _repo_path(repo) -> str:
+    try:
+        return str(Path(repo.path).resolve())
+    except Exception:
+        return "?"
+
+
+# ---- a damaged repository ------------------------------------------------------------------------
+# Whatever dulwich raises while quanli reads a repository (a garbage HEAD or ref, a missing or
+# damaged object, a garbage index, a config it cannot parse) becomes one message naming the
+# repository and what is damaged, exit code 2: never a traceback.
+
+_KINDS = {  # dulwich module -> what is damaged, what to do
+    "index": ("暂存区文件 {git}index 已损坏", "the index {git}index is damaged",
+              "可以删除 {git}index 后运行 git reset 重建暂存区（工作区中的文件不受影响）。",
+              "Delete {git}index and run git reset to rebuild it (the files in the working tree are not touched)."),
+    "refs": ("HEAD 或分支、标签引用已损坏", "HEAD or a branch or tag ref is damaged",
+             "请检查 {git}HEAD（通常为 ref: refs/heads/main）和 {git}refs/ 中的文件，或运行 git fsck。",
+             "Check {git}HEAD (usually ref: refs/heads/main) and the files in {git}refs/, or run git fsck."),
+    "config": ("配置文件 {git}config 无法解析", "the config file {git}config cannot be parsed",
+               "请修正 {git}config。", "Fix {git}config."),
+    "folder": ("{git} 不是完整的 git 仓库，缺少 HEAD、objects/ 或 refs/", "{git} is not a whole git repository: HEAD, objects/ or refs/ is missing",
+               "请从备份恢复，或重新克隆。", "Restore it from a backup, or clone it again."),
+    "objects": ("git 对象已损坏", "a git object is damaged",
+                "请运行 git fsck 检查，或重新克隆。", "Run git fsck, or clone it again."),
+}
+
+
+def _dulwich_dir() -> str:
+    import dulwich
+
+    return os.path.dirname(os.path.abspath(dulwich.__file__)) + os.sep
+
+
+def _dulwich_modules(exc: BaseException) -> list[str]:
+    """The dulwich modules (``index``, ``refs``, ...) the exception was raised through, innermost last."""
+    import traceback
+
+    top = _dulwich_dir()
+    out = []
+    for frame, _ in traceback.walk_tb(exc.__traceback__):
+        name = os.path.abspath(frame.f_code.co_filename)
+        if name.startswith(top):
+            out.append(name[len(top):].split(os.sep)[0].removesuffix(".py"))
+    return out
+
+
+def from_dulwich(exc: BaseException) -> bool:
+    """Raised by dulwich (its own error type, or any error raised while dulwich was running)."""
+    return type(exc).__module__.split(".")[0] == "dulwich" or bool(_dulwich_modules(exc))
+
+
+def _git_prefix(root: Path | str, gitdir: str | None) -> str:
+    """How messages name the git folder: ``.git/`` when it is the usual one, else its full path."""
+    if gitdir is None or Path(gitdir).resolve() == Path(root).resolve() / ".git":
+        return ".git/"
+    return str(Path(gitdir).resolve()) + "/"  # a worktree's or a submodule's git folder
+
+
+def unreadable_error(root: Path | str, exc: BaseException | None = None, kind: str | None = None,
+                     gitdir: str | None = None, detail: str | tuple[str, str] | None = None) -> QuanliError:
+    """The repository at ``root`` cannot be read: what is damaged (from ``kind`` or the dulwich module
+    the error came from), dulwich's own words (or ``detail``, one text or Chinese and English) and what to do."""
+    if kind is None:
+        modules = _dulwich_modules(exc) if exc is not None else []
+        kind = "objects"
+        for module in reversed(modules):
+            if module in ("index", "refs", "config"):
+                kind = module
+                break
+    git = _git_prefix(root, gitdir)
+    zh_what, en_what, zh_do, en_do = (t.format(git=git) for t in _KINDS[kind])
+    if detail is None and exc is not None:
+        text = str(exc).strip() or type(exc).__name__
+        detail = text if len(text) <= 160 else text[:160] + "…"
+    zh_detail, en_detail = detail if isinstance(detail, tuple) else (detail, detail)
+    shown = lambda text: "".join(ch if ch.isprintable() else "?" for ch in text or "")  # noqa: E731
+    zh_more = f"：{shown(zh_detail)}" if zh_detail else ""
+    en_more = f": {shown(en_detail)}" if en_detail else ""
+    return QuanliError(f"无法读取 git 仓库 {root}（{zh_what}{zh_more}）。{zh_do}",
+                       f"cannot read the git repository {root} ({en_what}{en_more}). {en_do}")
+
+
+def repository_error(repo: "Repository", exc: BaseException) -> QuanliError | None:
+    """The QuanliError for an error raised while reading ``repo``, or None when it is not a git error
+    (a bug in quanli stays a bug)."""
+    if isinstance(exc, QuanliError) or not isinstance(exc, Exception):
+        return None
+    if isinstance(exc, KeyError) and exc.args and is_object_id(exc.args[0]):
+        return missing_error(repo.repo, exc.args[0])
+    from dulwich.errors import MissingCommitError, ObjectMissing
+
+    if isinstance(exc, (MissingCommitError, ObjectMissing)) and is_object_id(getattr(exc, "sha", None)):
+        return missing_error(repo.repo, exc.sha)
+    if from_dulwich(exc):
+        return unreadable_error(repo.root, exc, gitdir=_controldir(repo.repo))
+    return None
+
+
+def _controldir(repo) -> str | None:
+    try:
+        return repo.controldir()
+    except Exception:
+        return None
 
 
 def is_object_id(value) -> bool:
@@ -55,7 +163,8 @@ def is_object_id(value) -> bool:
 
 
 class objects_present:
-    """``with objects_present(repo):`` turns dulwich's KeyError for a missing object into ``missing_error``."""
+    """``with objects_present(repo):`` turns what dulwich raises for a damaged repository (a missing
+    object, a garbage HEAD, ref, object or index) into a QuanliError (``repository_error``)."""
 
     def __init__(self, repo: "Repository") -> None:
         self.repo = repo
@@ -64,9 +173,25 @@ class objects_present:
         return None
 
     def __exit__(self, kind, exc, tb) -> bool:
-        if kind is not None and issubclass(kind, KeyError) and exc.args and is_object_id(exc.args[0]):
-            raise missing_error(self.repo.repo, exc.args[0]) from None
+        if kind is not None:
+            error = repository_error(self.repo, exc)
+            if error is not None:
+                raise error from None
         return False
+
+
+reading = objects_present  # the same guard, by the name that says what it is for
+
+
+def guarded(fn):
+    """A function (or method) whose first argument is a Repository, run inside ``objects_present``."""
+    import functools
+
+    @functools.wraps(fn)
+    def run(repo, *args, **kwargs):
+        with objects_present(repo):
+            return fn(repo, *args, **kwargs)
+    return run
 
 
 def blob_id(data: bytes) -> bytes:
@@ -90,20 +215,94 @@ class FileChange:
     new_sha: bytes | None
 
 
+class NotARepository(QuanliError):
+    """The folder is inside no git repository at all (commands that can do without git go on)."""
+
+
+def _git_above(start: Path) -> Path | None:
+    """The nearest ``.git`` (folder or file) at or above ``start``, below GIT_CEILING_DIRECTORIES."""
+    ceilings = {Path(p).resolve() for p in os.environ.get("GIT_CEILING_DIRECTORIES", "").split(os.pathsep) if p}
+    for folder in (start, *start.parents):
+        if folder in ceilings:
+            return None
+        if (folder / ".git").exists() or (folder / ".git").is_symlink():
+            return folder / ".git"
+    return None
+
+
+def _lookup(store, tree: bytes, path: bytes):
+    """(mode, sha) of a path in a tree, or None when the tree has no such path (or the path runs
+    through a file or a submodule); a tree object that is missing is ``missing_error``."""
+    from dulwich.errors import NotTreeError
+    from dulwich.object_store import tree_lookup_path
+    from dulwich.objects import SubmoduleEncountered
+
+    try:
+        return tree_lookup_path(store.__getitem__, tree, path)
+    except KeyError as exc:
+        name = exc.args[0] if exc.args else None
+        if is_object_id(name) and name not in path.split(b"/"):
+            raise  # an object the repository lacks: the guard around says so
+        return None
+    except (NotTreeError, SubmoduleEncountered):
+        return None
+
+
 class Repository:
     def __init__(self, start: Path) -> None:
+        from dulwich.errors import NotGitRepository
         from dulwich.repo import Repo
 
         try:
             self.repo = Repo.discover(str(start))
-        except Exception:
-            raise QuanliError(f"{start} 不在 git 仓库中，无法比较版本。请在目录所在的 git 仓库中运行，或先运行 git init。",
-                              f"{start} is not inside a git repository.") from None
+        except NotGitRepository:
+            found = _git_above(Path(start).resolve())
+            if found is not None:  # a .git dulwich cannot open: no HEAD, no objects/ or refs/
+                raise unreadable_error(found.parent, kind="folder", gitdir=str(found) if found.is_dir() else None,
+                                       detail=None if found.is_dir() else (f"{found} 指向的仓库无法打开",
+                                                                           f"the repository {found} points to cannot be opened")) from None
+            raise NotARepository(f"{start} 不在 git 仓库中，无法比较版本。请在目录所在的 git 仓库中运行，或先运行 git init。",
+                                 f"{start} is not inside a git repository.") from None
+        except Exception as exc:  # found, but it cannot be opened (e.g. a config dulwich cannot parse)
+            found = _git_above(Path(start).resolve())
+            raise unreadable_error(found.parent if found is not None else start, exc) from None
         self.root = Path(self.repo.path).resolve()
         self._disk: dict[str, bytes] = {}  # working-tree bytes read so far, by repository path
 
+    def _damage(self, name: bytes) -> QuanliError | None:
+        """After a revision could not be read: the error of a damaged repository (the ref's target
+        is garbage, missing or unreadable), or None when the revision simply does not exist."""
+        from dulwich.objectspec import parse_ref
+
+        refs = self.repo.refs
+        gitdir = _controldir(self.repo)
+        try:
+            try:
+                ref = parse_ref(refs, name)
+            except KeyError:
+                if name == b"HEAD" and refs.read_ref(b"HEAD") is None:
+                    return unreadable_error(self.root, kind="refs", gitdir=gitdir, detail=("缺少 HEAD", "there is no HEAD"))
+                return None  # no such ref: an unknown revision (or a commit id this repository never had)
+            chain, sha = refs.follow(ref)
+        except Exception as exc:
+            return repository_error(self, exc) or unreadable_error(self.root, exc, kind="refs", gitdir=gitdir)
+        if sha is None:
+            return None  # a branch without commits yet
+        if not re.fullmatch(rb"[0-9a-f]{40}", sha):
+            ref_name = chain[-1].decode("utf-8", "replace") if chain else "HEAD"
+            content = sha[:60].decode("ascii", "backslashreplace")
+            return unreadable_error(self.root, kind="refs", gitdir=gitdir,
+                                    detail=(f"{ref_name} 的内容“{content}”不是分支或提交编号",
+                                            f"{ref_name} holds '{content}', not a branch or a commit id"))
+        try:
+            self.repo[sha]
+        except Exception as exc:
+            return repository_error(self, exc) or unreadable_error(self.root, exc, gitdir=gitdir)
+        return None
+
     # -- revisions -------------------------------------------------------------------------
 
+    @guarded
     def commit(self, spec: str):
         """A commit from a revision: a ref, a tag, a commit id, with ~N, ^N and ^{} suffixes."""
         from dulwich.objectspec import parse_commit
@@ -118,7 +317,11 @@ class Repository:
             base = base[:m.start()]
         try:
             commit = parse_commit(self.repo, base.encode())
-        except Exception:
+        except Exception as exc:
+            damage = self._damage(base.encode()) \
+                or (repository_error(self, exc) if not isinstance(exc, (KeyError, ValueError)) else None)
+            if damage is not None:
+                raise damage from None
             if base == "HEAD":
                 raise QuanliError("仓库中还没有任何提交。请先提交目录（git add、git commit）。",
                                   "the repository has no commits yet.") from None
@@ -134,6 +337,7 @@ class Repository:
                 commit = self.parent(commit, count - 1, spec)
         return commit
 
+    @guarded
     def merge_base(self, a: str, b: str):
         """The best common ancestor of two revisions (for A...B, as git diff reads it)."""
         from dulwich.graph import find_merge_base
@@ -145,12 +349,13 @@ class Repository:
             raise QuanliError(f"“{a}”和“{b}”没有共同的祖先提交。", f"'{a}' and '{b}' have no common ancestor.")
         return self.repo[bases[0]]
 
+    @guarded
     def parent(self, commit, index: int = 0, spec: str = ""):
         if len(commit.parents) <= index:
             raise QuanliError(f"版本“{spec}”不存在（没有更早的提交）。", f"revision '{spec}' does not exist.")
         sha = commit.parents[index]
         if sha not in self.repo.object_store:
-            raise shallow_error()
+            raise shallow_error() if self.is_shallow() else missing_error(self.repo, sha)
         return self.repo[sha]
 
     def is_shallow(self) -> bool:
@@ -165,13 +370,21 @@ class Repository:
             raise shallow_error()
 
     def head_id(self) -> bytes | None:
+        """HEAD's commit id, or None when there is no commit yet; a garbage HEAD is an error."""
         try:
-            return self.repo.head()
-        except Exception:
+            chain, sha = self.repo.refs.follow(b"HEAD")
+        except Exception as exc:
+            raise repository_error(self, exc) or unreadable_error(self.root, exc, kind="refs", gitdir=_controldir(self.repo)) from None
+        if sha is None or not re.fullmatch(rb"[0-9a-f]{40}", sha):
+            damage = self._damage(b"HEAD")
+            if damage is not None:
+                raise damage
             return None
+        return sha
 
     # -- files -------------------------------------------------------------------------------
 
+    @guarded
     def blob(self, sha: bytes, path: str | None = None) -> bytes:
         """A blob's bytes: from the object store, or from disk for a working-tree file."""
         if path is not None and path in self._disk:
@@ -181,6 +394,7 @@ class Repository:
         except KeyError:
             raise missing_error(self.repo, sha) from None
 
+    @guarded
     def tree_files(self, tree: bytes, under: str = "") -> dict[str, bytes]:
         """{repository path: blob id} of the catalogue files in a tree (blobs are not read)."""
         from dulwich.object_store import iter_tree_contents
@@ -188,12 +402,10 @@ class Repository:
         store = self.repo.object_store
         top = tree
         if under:
-            from dulwich.object_store import tree_lookup_path
-
-            try:
-                _, top = tree_lookup_path(store.__getitem__, tree, under.rstrip("/").encode())
-            except KeyError:
+            found = _lookup(store, tree, under.rstrip("/").encode())
+            if found is None:
                 return {}
+            top = found[1]
         out = {}
         for entry in iter_tree_contents(store, top):
             path = under + entry.path.decode("utf-8", "surrogateescape")
@@ -217,6 +429,7 @@ class Repository:
                         out[rel] = blob_id(data)
         return out
 
+    @guarded
     def changes(self, rev_a, rev_b, under: str = "") -> list[FileChange]:
         """Catalogue files that differ between two revisions or commits (``rev_b`` None: the working tree)."""
         old_commit = self.commit(rev_a) if isinstance(rev_a, str) else rev_a
@@ -226,6 +439,7 @@ class Repository:
         new_commit = self.commit(rev_b) if isinstance(rev_b, str) else rev_b
         return self.commit_changes(old_commit.tree, new_commit.tree, under)
 
+    @guarded
     def commit_changes(self, old_tree: bytes | None, new_tree: bytes | None, under: str = "") -> list[FileChange]:
         """Changed catalogue files between two trees, from git's tree diff."""
         from dulwich.diff_tree import tree_changes
@@ -240,27 +454,22 @@ class Repository:
         trees = [t for t in (old_tree, new_tree) if t is not None]
         return _pair(old, new, lambda roots: {r for r in roots if any(self._has(t, r) for t in trees)})
 
+    @guarded
     def _has(self, tree: bytes, root: str) -> bool:
-        from dulwich.object_store import tree_lookup_path
+        return _lookup(self.repo.object_store, tree, (root + "/catalog.yaml" if root != "." else "catalog.yaml").encode()) is not None
 
-        try:
-            tree_lookup_path(self.repo.object_store.__getitem__, tree, (root + "/catalog.yaml" if root != "." else "catalog.yaml").encode())
-            return True
-        except KeyError:
-            return False
-
+    @guarded
     def _catalogue_roots(self, roots: set[str], old_tree: bytes) -> set[str]:
         """For the working tree: roots whose catalog.yaml exists on disk or in the old revision."""
         return {r for r in roots if (self.root / r / "catalog.yaml").is_file() or self._has(old_tree, r)}
 
+    @guarded
     def path_at(self, commit, path: str) -> bytes | None:
         """The blob id of a file at a commit, or None."""
-        from dulwich.object_store import tree_lookup_path
-
-        try:
-            mode, sha = tree_lookup_path(self.repo.object_store.__getitem__, commit.tree, path.encode())
-        except KeyError:
+        found = _lookup(self.repo.object_store, commit.tree, path.encode("utf-8", "surrogateescape"))
+        if found is None:
             return None
+        mode, sha = found
         return sha if mode & 0o170000 == 0o100000 else None
 
 

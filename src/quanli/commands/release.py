@@ -105,25 +105,65 @@ def _dirty(repo, root: str) -> list[str]:
 
 
 def release(version: str, path: Path | None, day: str | None, allow_empty: bool, lang: str) -> int:
+    from dulwich.refs import check_ref_format
+
+    from quanli.vcs import objects_present, open_repository
+
+    if not VERSION_RE.match(version) or not check_ref_format(b"refs/tags/" + version.encode()) or version.endswith((".lock", ".")):
+        raise QuanliError(f"版本号“{version}”无效：只用字母、数字、点、连字符和下划线，例如 v2026.1。",
+                          f"invalid version '{version}': letters, digits, '.', '-' and '_' only, e.g. v2026.1.")
+    misread = version_misread(version)
+    if misread is not None:
+        raise QuanliError(f"版本号“{version}”不能使用：{misread[0]}。请换一个版本号，例如 v2026.1。",
+                          f"version '{version}' cannot be used: {misread[1]}; choose another, e.g. v2026.1.")
+    release_day = _date(day)
+    repo, start = open_repository(path)
+    with objects_present(repo):  # a damaged repository (HEAD, refs, objects, index): a message, not a traceback
+        return _release(repo, start, version, day, release_day, allow_empty, lang)
+
+
+def version_misread(version: str) -> tuple[str, str] | None:
+    """Why git or Windows would misread a version (a tag name, and the folder releases/<version>/),
+    in Chinese and English; None when it is safe. VERSION_RE has already kept out '/', '@', '{', '~',
+    '^', ':', spaces and a leading dot or dash."""
+    from quanli.check.rules.files import windows_problem
+
+    upper = version.upper()
+    if upper == "HEAD" or upper.endswith("_HEAD"):
+        return (f"“{version}”是 git 的特殊名称（HEAD、FETCH_HEAD 等），git 会把它读成当前提交而不是这个标签",
+                f"'{version}' is a special git name (HEAD, FETCH_HEAD …) that git reads as a commit, not as this tag")
+    if re.fullmatch(r"[0-9a-fA-F]{40}|[0-9a-fA-F]{64}", version):
+        return ("它看起来像一个完整的提交编号，git 会把它当作提交而不是标签", "it looks like a full commit id, which git reads instead of the tag")
+    if upper.startswith("REFS") and (len(version) == 4 or not version[4].isalnum()):
+        return ("以 refs 开头的名称会被 git 当作引用路径", "a name starting with 'refs' is read by git as a ref path")
+    problem = windows_problem(version)
+    if problem is not None:
+        return (f"它要作为文件夹名 releases/{version}/，但{problem[0]}",
+                f"it names the folder releases/{version}/, but {problem[1]}")
+    return None
+
+
+def _release(repo, start: Path, version: str, day: str | None, release_day: dt.date, allow_empty: bool, lang: str) -> int:
     from dulwich import porcelain
 
     from quanli import history
     from quanli.commands import validate
     from quanli.fsutil import write_atomic
     from quanli.render.changenote import changelog_entry, docx, markdown, tally
-    from quanli.vcs import catalogue_in, objects_present, open_repository
+    from quanli.vcs import catalogue_in
 
-    from dulwich.refs import check_ref_format
-
-    if not VERSION_RE.match(version) or not check_ref_format(b"refs/tags/" + version.encode()) or version.endswith((".lock", ".")):
-        raise QuanliError(f"版本号“{version}”无效：只用字母、数字、点、连字符和下划线，例如 v2026.1。",
-                          f"invalid version '{version}': letters, digits, '.', '-' and '_' only, e.g. v2026.1.")
-    release_day = _date(day)
-    repo, start = open_repository(path)
     head = repo.commit("HEAD")
     root = catalogue_in(repo, start, head)
     if f"refs/tags/{version}".encode() in repo.repo.refs:
         raise QuanliError(f"标签 {version} 已经存在，请换一个版本号。", f"tag {version} already exists.")
+    tags = repo.repo.refs.keys(base=b"refs/tags/")
+    same = sorted(t.decode("utf-8", "replace") for t in tags if t.decode("utf-8", "replace").casefold() == version.casefold())
+    if same:
+        raise QuanliError(f"已有标签 {same[0]}，与 {version} 只差大小写：在 Windows 和 macOS 上它们是同一个文件（releases/{same[0]}/），请换一个版本号。",
+                          f"tag {same[0]} differs from {version} only by case: on Windows and macOS they are one file; choose another version.")
+    if f"refs/heads/{version}".encode() in repo.repo.refs:
+        raise QuanliError(f"已有同名分支 {version}：标签与分支同名时 git 会报告名称有歧义，请换一个版本号。",
+                          f"a branch named {version} exists: git would find the name ambiguous; choose another version.")
     head_ref = repo.repo.refs.read_ref(b"HEAD") or b""
     if not head_ref.startswith(b"ref: refs/heads/"):
         raise QuanliError("HEAD 没有指向任何分支（detached HEAD），发布提交会不在任何分支上。请先 git switch 到要发布的分支（例如 main）。",
@@ -150,9 +190,8 @@ def release(version: str, path: Path | None, day: str | None, allow_empty: bool,
         raise QuanliError("目录检查没有通过（见上），没有发布。请先修正问题。", "the catalogue does not validate (see above): nothing released.",
                           exit_code=1)
     author = _identity(repo)
-    with objects_present(repo):
-        base = history.previous_release(repo, head.id, root)
-        note = make_note(repo, root, base, head, version, release_day)
+    base = history.previous_release(repo, head.id, root)
+    note = make_note(repo, root, base, head, version, release_day)
     if base and not note.rows and not note.others and not allow_empty:
         raise QuanliError(f"自上一版本 {base[0]} 以来目录没有变化，没有发布（确需发布时加 --allow-empty）。",
                           f"nothing changed since {base[0]}: not released (use --allow-empty).", exit_code=1)
