@@ -113,6 +113,12 @@ def load(file: Path) -> Workspace:
     for index, entry in enumerate(data["members"]):
         key = entry["path"].replace("\\", "/").rstrip("/") or "."
         root = (file.parent / key).resolve()
+        if root == file.parent.resolve():
+            raise fail(index, "path", f"成员 {key} 就是工作区文件所在的文件夹：工作区不能把自己列为成员（成员应是其中各单位的目录文件夹）。",
+                       f"member {key} is the workspace's own folder: a workspace cannot list itself (list its units' folders).")
+        if (root / WORKSPACE_FILE).exists():
+            raise fail(index, "path", f"成员文件夹 {key} 本身是一个工作区（含 {WORKSPACE_FILE}）：工作区不能嵌套，请直接列出它的各个成员。",
+                       f"member folder {key} is a workspace itself (it holds {WORKSPACE_FILE}): workspaces cannot nest; list its members instead.")
         if not root.is_dir():
             raise fail(index, "path", f"成员文件夹 {key} 不存在（相对于 {file.parent}）。",
                        f"member folder {key} does not exist (relative to {file.parent}).")
