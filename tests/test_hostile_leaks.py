@@ -98,3 +98,56 @@ def test_a_clean_public_build_holds_no_spelling_of_the_secret(cat, tmp_path):
     inner = tmp_path / "internal"
     assert invoke("build", str(cat.root), "--out", str(inner), "--audience", "internal").exit_code == 0
     assert fold_markup(PLAIN) in fold_markup(_texts(inner))  # the internal edition has it: the check above can fail
+
+
+# ---- workspaces: one member's public item naming another member's secret ----------------------
+
+def test_a_member_naming_another_members_secret_is_found_and_never_published(tmp_path):
+    from test_workspace import WORKSPACE, item as ws_item, member
+
+    root = tmp_path / "ws"
+    member(root / "city", "测试市生态环境局", "市级", [ws_item(subject="测试市生态环境局", level=["市级", "县级"])])
+    member(root / "county", "测试县生态环境局", "县级",
+           [ws_item(subject="测试县生态环境局", level=["县级"]),
+            ws_item("T-XK-002", "\u3000排污许可证核发", subject="测试县生态环境局", level=["县级"],
+                    disclosure={"scope": "不予公开", "reason": "涉及国家秘密（测试）"})])
+    water = member(root / "county-water", "测试县水利局", "县级",
+                   [ws_item("T-XK-003", "取水许可", subject="测试县水利局", level=["县级"], conditions=["已办理排污许可证 核发手续"])])
+    (root / "quanli-workspace.yaml").write_text(WORKSPACE, encoding="utf-8")
+    import json
+
+    result = invoke("validate", str(root), "--format", "json", "--no-cache")
+    hits = [f for f in json.loads(result.stdout) if f["rule"] == "QL975"]
+    assert result.exit_code == 1 and len(hits) == 1 and hits[0]["file"].endswith("T-XK-003.yaml") and hits[0]["line"] > 1, result.stdout
+    assert "county" in hits[0]["message"] and "T-XK-002" in hits[0]["message"]
+    out = tmp_path / "dist"
+    assert invoke("build", str(root), "--out", str(out)).exit_code == 1 and not (out / "members").exists()
+    # silenced, the member's own build still refuses: its scan knows the other members' secrets
+    path = water.root / "items" / "T-XK-003.yaml"
+    path.write_text("# quanli: disable-file=QL975\n" + path.read_text(encoding="utf-8"), encoding="utf-8")
+    county = root / "county" / "items" / "T-XK-002.yaml"
+    county.write_text("# quanli: disable-file=QL804\n" + county.read_text(encoding="utf-8"), encoding="utf-8")
+    stopped = invoke("build", str(root), "--out", str(out))
+    assert stopped.exit_code == 2 and "T-XK-003" in stopped.output and "QL975" in stopped.output, stopped.output
+    assert not any("排污许可证核发" in p.read_text(encoding="utf-8", errors="replace") for p in out.rglob("*.html"))
+
+
+def test_a_name_public_in_one_member_may_be_written_in_another(tmp_path):
+    """QL975's passing case: the county keeps its 排污许可证核发 back, but the city publishes an
+    item of that name, so the water bureau may mention it; and nobody mentions a secret."""
+    import json
+
+    from test_workspace import WORKSPACE, item as ws_item, member
+
+    root = tmp_path / "ws"
+    member(root / "city", "测试市生态环境局", "市级", [ws_item(subject="测试市生态环境局", level=["市级", "县级"]),
+                                                  ws_item("T-XK-009", "排污许可证核发", subject="测试市生态环境局", level=["市级"])])
+    member(root / "county", "测试县生态环境局", "县级",
+           [ws_item(subject="测试县生态环境局", level=["县级"]),
+            ws_item("T-XK-002", "排污许可证核发", subject="测试县生态环境局", level=["县级"],
+                    disclosure={"scope": "不予公开", "reason": "涉及国家秘密（测试）"})])
+    member(root / "county-water", "测试县水利局", "县级",
+           [ws_item("T-XK-003", "取水许可", subject="测试县水利局", level=["县级"], conditions=["已办理排污许可证核发手续"])])
+    (root / "quanli-workspace.yaml").write_text(WORKSPACE, encoding="utf-8")
+    result = invoke("validate", str(root), "--format", "json", "--no-cache")
+    assert [f for f in json.loads(result.stdout) if f["rule"] in ("QL975", "QL606")] == []

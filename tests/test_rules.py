@@ -323,7 +323,7 @@ CASES = {
 }
 
 
-TESTED_ELSEWHERE = {"QL124": "test_run_level.py", **{r: "test_workspace.py" for r in ("QL971", "QL972", "QL973", "QL974")}, "QL130": "test_suppression.py", "QL131": "test_suppression.py",
+TESTED_ELSEWHERE = {"QL124": "test_run_level.py", "QL975": "test_hostile_leaks.py", **{r: "test_workspace.py" for r in ("QL971", "QL972", "QL973", "QL974")}, "QL130": "test_suppression.py", "QL131": "test_suppression.py",
                     **{f"QL96{n}": "test_records.py" for n in range(1, 6)}}  # found by quanli records check
 
 

@@ -318,6 +318,18 @@ def _any_of(needles: list[str]) -> re.Pattern:
                                for first, tails in groups.items()))
 
 
+LEAK_HINT = "检查规则 QL602、QL606、QL975 会指出是哪个事项的哪一处提到了它：若豁免了这些规则，请删去豁免并改正；否则请报告此问题。"
+LEAK_HINT_EN = "Rules QL602, QL606 and QL975 point at the text that names it: if they are suppressed, remove that; else report this."
+
+# names and ids a public build must not hold besides its own catalogue's (the other members of
+# the workspace being built: commands.wsbuild sets it in the process building a member)
+EXTRA_SECRETS: list[str] = []
+
+
+def shown_of(view) -> set[str]:
+    return {s for i in view.items for s in (i.id, i.name)}
+
+
 def _secrets(catalogue, view) -> list[str]:
     """Ids and names of items a public build must not show (names only when distinctive: a name
     that is part of a public item's name, as folded, is that item's words too)."""
@@ -454,7 +466,7 @@ def _run(catalog: Path | None, out: Path, audience: str, force: bool, quiet: boo
     records_file = records_name(out)
     records = read_payload(cache_dir / records_file) if use_cache else None
     reuse = Reuse(out, previous.get("groups", {}), previous.get("files"), records) if previous.get("audience") == audience else None
-    scan = Scan(_secrets(catalogue, view) if audience == "public" else [])
+    scan = Scan(_secrets(catalogue, view) + [s for s in EXTRA_SECRETS if s not in shown_of(view)] if audience == "public" else [])
     files, groups = _render_with_progress(view, stamp, quiet, lang, reuse, scan)
     digests = {name: sha256_of(value) for name, value in files.items()}
     if audience == "public":
@@ -466,8 +478,8 @@ def _run(catalog: Path | None, out: Path, audience: str, force: bool, quiet: boo
             clean.save()
         if leaks:  # should be impossible: the view holds no such item. Refuse rather than publish.
             name, secret = leaks[0]
-            raise QuanliError(f"公开成果 {name} 中出现了不公开事项的内容“{secret}”，已停止生成，没有写入任何文件。请报告此问题。",
-                              f"public output {name} contains non-public content '{secret}'; build stopped, nothing written.")
+            raise QuanliError(f"公开成果 {name} 中出现了不公开事项的内容“{secret}”，已停止生成，没有写入任何文件。{LEAK_HINT}",
+                              f"public output {name} contains non-public content '{secret}'; build stopped, nothing written. {LEAK_HINT_EN}")
     files["manifest.json"] = manifest(view, digests, source, len(errors) if draft else 0)
     digests["manifest.json"] = sha256_of(files["manifest.json"])
     bundle_name = f"quanli-{safe_stem(Path(root).name)}-{audience}.zip"

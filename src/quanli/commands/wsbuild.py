@@ -40,7 +40,7 @@ def build(ws, out: Path, audience: str, force: bool, quiet: bool, lang: str, use
         raise QuanliError("草稿（--draft）只能生成内部版：请同时加 --audience internal。有错误的目录不得生成公开版。",
                           "--draft builds the internal edition only: add --audience internal.")
     single._prepare_out(out, force, [ws.root] + [m.root for m in ws.members])
-    failing = _check_members(ws, use_cache, lang, quiet, draft)
+    failing, others = _check_members(ws, use_cache, lang, quiet, draft)
     if failing:
         return 1
     out.mkdir(parents=True, exist_ok=True)
@@ -50,7 +50,7 @@ def build(ws, out: Path, audience: str, force: bool, quiet: bool, lang: str, use
     members_dir = out / "members"
     _remove_gone(members_dir, {m.slug for m in ws.members})
     before = {m.slug: read_marker(members_dir / m.slug).get("build") for m in ws.members}
-    _build_members(ws, members_dir, audience, lang, use_cache, draft, quiet)
+    _build_members(ws, members_dir, audience, lang, use_cache, draft, quiet, others if audience == "public" else {})
     keys = {m.slug: read_marker(members_dir / m.slug).get("build") for m in ws.members}
     reused = sum(1 for m in ws.members if before[m.slug] is not None and before[m.slug] == keys[m.slug])
     ws_key = single._key(b"workspace", ws.blob, audience, [(m.key, m.slug, keys[m.slug]) for m in ws.members])
@@ -71,8 +71,11 @@ def build(ws, out: Path, audience: str, force: bool, quiet: bool, lang: str, use
     return 0
 
 
-def _check_members(ws, use_cache: bool, lang: str, quiet: bool, draft: bool) -> bool:
-    """Check every member; True (and the errors shown) if any has an error and this is no draft."""
+def _check_members(ws, use_cache: bool, lang: str, quiet: bool, draft: bool) -> tuple[bool, dict]:
+    """Check every member; True (and the errors shown) if any has an error and this is no draft;
+    and for each member the other members' non-public names and ids its public build must not
+    hold (rules.workspace.secrets_across: QL975 at validate, the leak scan's backstop here)."""
+    from quanli.check.rules.workspace import secrets_across
     from quanli import config
     from quanli.check.run import check_snapshot
     from quanli.commands.validate import Summary
@@ -81,28 +84,40 @@ def _check_members(ws, use_cache: bool, lang: str, quiet: bool, draft: bool) -> 
 
     started = time.perf_counter()
     errors, units, files = [], [], 0
+    from quanli.check.rules import workspace as cross
+    from quanli.commands.validate import _suppress_cross, catalog_data
+
+    profiles, results, catalogs = {}, {}, {}
     for m in ws.members:
         cfg = config.resolve(m.root, None)
         snap = read_catalogue(m.root)
         files += len(snap.files)
-        found = [f for f in config.apply(check_snapshot(snap, use_cache, None, cfg.catalog).findings, cfg, [], [])
-                 if f.severity >= Severity.ERROR]
+        checked = check_snapshot(snap, use_cache, None, cfg.catalog)
+        profiles[m], results[m], catalogs[m] = checked.profiles, checked, catalog_data(snap)
+        found = [f for f in config.apply(checked.findings, cfg, [], []) if f.severity >= Severity.ERROR]
         if found:
             errors += found
             units.append(f"{m.key}（{len(found)} 个）" if lang != "en" else f"{m.key} ({len(found)})")
+    # the errors among the rules across members (QL975: one member naming another's secret)
+    for f in _suppress_cross(cross.check(ws, results, catalogs)):
+        if f.severity >= Severity.ERROR:
+            errors.append(f)
+            owner = next((m.key for m in ws.members if f.abs_path and Path(f.abs_path).resolve().is_relative_to(m.root)), ws.root.name)
+            units.append(f"{owner}（{f.rule}）" if lang != "en" else f"{owner} ({f.rule})")
+    others = {m.slug: sorted({v for entry in found.values() for v in entry[1:]}) for m, found in secrets_across(ws, profiles).items()}
     if not errors:
-        return False
+        return False, others
     if draft:
         if not quiet:
             print(f"工作区的目录有 {len(errors)} 个错误（{'、'.join(units)}）：按 --draft 生成内部草稿，不得对外公开。" if lang != "en"
                   else f"the workspace's catalogues have {len(errors)} errors ({', '.join(units)}): building internal drafts (--draft).",
                   file=sys.stderr)
-        return False
+        return False, others
     get("text")(errors[:20], Summary(len(ws.members), files, errors, time.perf_counter() - started), lang, sys.stderr)
     print((f"工作区中这些目录有错误：{'、'.join(units)}。没有生成任何成果。请先改正（quanli validate {ws.root} 可查看全部问题）。" if lang != "en"
            else f"these catalogues have errors: {', '.join(units)}. Nothing was built; fix them first (see quanli validate)."),
           file=sys.stderr)
-    return True
+    return True, others
 
 
 def _remove_gone(members_dir: Path, slugs: set[str]) -> None:
@@ -123,10 +138,13 @@ def _remove_gone(members_dir: Path, slugs: set[str]) -> None:
                               f"cannot remove {entry}, the output of a former member ({exc.strerror}); stopped.") from None
 
 
-def _build_members(ws, members_dir: Path, audience: str, lang: str, use_cache: bool, draft: bool, quiet: bool) -> None:
+def _build_members(ws, members_dir: Path, audience: str, lang: str, use_cache: bool, draft: bool, quiet: bool,
+                   others: dict | None = None) -> None:
     """Each member into members/<slug>, two at a time (the largest first); a member built alone
     keeps its own parallel rendering."""
-    jobs = [(str(m.root), str(members_dir / m.slug), audience, lang, use_cache, draft, str(ws.root)) for m in ws.members]
+    others = others or {}
+    jobs = [(str(m.root), str(members_dir / m.slug), audience, lang, use_cache, draft, str(ws.root), others.get(m.slug, []))
+            for m in ws.members]
     sizes = [_size(m.root) for m in ws.members]
     order = sorted(range(len(jobs)), key=lambda k: (-sizes[k], k))
     workers = min(os.cpu_count() or 1, 61, len(jobs))
@@ -175,8 +193,9 @@ def member_job(args) -> tuple[int, str]:
 
     from quanli import workdays
 
-    root, dest, audience, lang, use_cache, draft, ws_root, alone = args
+    root, dest, audience, lang, use_cache, draft, ws_root, others, alone = args
     workdays.SHARED[Path(root)] = Path(ws_root)  # the workspace's holidays.yaml, for a member in a sibling checkout too
+    single.EXTRA_SECRETS[:] = others  # the other members' non-public names: not in this member's public build either
     if not alone:  # the members are spread over the cores already
         from quanli.loader import catalogue
 
@@ -186,6 +205,7 @@ def member_job(args) -> tuple[int, str]:
         with contextlib.redirect_stdout(said), contextlib.redirect_stderr(said):
             code = single.run(Path(root), Path(dest), audience, True, True, lang, use_cache, draft)
     finally:
+        single.EXTRA_SECRETS[:] = []
         # the command line collects garbage rarely (cli.main), which suits one build per process; a
         # worker builds many members one after another and would keep each one's garbage (4 GB for 25)
         import gc
@@ -238,7 +258,7 @@ def _combined(ws, out: Path, audience: str, use_cache: bool, lang: str, quiet: b
         leaks = single.leak_check(files, sorted({s for s in secrets if s not in shown}))
         if leaks:
             name, secret = leaks[0]
-            raise QuanliError(f"汇总成果 {name} 中出现了不公开事项的内容“{secret}”，已停止生成，汇总成果没有写入。请报告此问题。",
+            raise QuanliError(f"汇总成果 {name} 中出现了不公开事项的内容“{secret}”，已停止生成，汇总成果没有写入。{single.LEAK_HINT}",
                               f"combined output {name} contains non-public content '{secret}'; stopped, nothing combined was written.")
     digests = {name: sha256_of(value) for name, value in files.items()}
     files["manifest.json"] = _manifest(ws, title, view, members, digests, out, audience)

@@ -36,10 +36,17 @@ describe("QL974", "member-mismatch", "warning", "工作区写的行政区划或�
          "必有一处写错，比较的结果也就不可靠。",
          "工作区 level: 县级，catalog.yaml unit.level: 县级", "工作区 level: 市级，catalog.yaml unit.level: 县级")
 
-WORKSPACE_RULES = ("QL971", "QL972", "QL973", "QL974")
+describe("QL975", "public-item-mentions-another-units-secret", "error", "公开事项中提到了另一个成员单位不公开的事项",
+         "a public item mentions another member's non-public item",
+         "工作区的汇总成果和每个成员的公开成果一起发布。一个单位公开事项的内容中出现另一个单位不予公开、内部公开事项的名称，"
+         "发布时就泄露了它（seed 000 附件4）。比较方法同 QL606（全角半角、空格、零宽字符不影响结果）；"
+         "在工作区任何一个成员中公开的名称不算泄露，编号只在不与任何公开事项的编号相同时比较。",
+         "县局公开事项只写本单位的办理要求", "县局公开事项写着“与市局不予公开的‘涉密建设项目审批’一并办理”")
+
+WORKSPACE_RULES = ("QL971", "QL972", "QL973", "QL974", "QL975")
 WITHDRAWN = {"停止行使", "已取消"}
 # where each field sits in a profile (see check.run.Checked.profiles)
-NORM, NAME, PATH, ID, BASIC, CATEGORY, LEVELS, LAWS, STATUS = range(9)
+NORM, NAME, PATH, ID, BASIC, CATEGORY, LEVELS, LAWS, STATUS, PUBLIC = range(10)
 _LAW_NOISE = re.compile(r"[《》〈〉\s]|^中华人民共和国")
 
 
@@ -55,7 +62,7 @@ def law_names(catalogue) -> dict[str, str]:
 
 
 def profile(data: dict, laws: dict[str, str]) -> tuple:
-    """(basic code, category, levels, laws cited, status) of an item, from its summary fields."""
+    """(basic code, category, levels, laws cited, status, disclosed) of an item, from its summary fields."""
     codes = data.get("codes")
     basic = codes.get("basic") if isinstance(codes, dict) and isinstance(codes.get("basic"), str) else None
     category = data.get("category") if isinstance(data.get("category"), str) else None
@@ -66,7 +73,9 @@ def profile(data: dict, laws: dict[str, str]) -> tuple:
         if isinstance(law, str):
             cited.add(laws.get(law, _LAW_NOISE.sub("", law)))
     status = data.get("status") if isinstance(data.get("status"), str) else None
-    return (basic, category, levels, tuple(sorted(cited)), status)
+    from quanli.model import is_public
+
+    return (basic, category, levels, tuple(sorted(cited)), status, is_public(data))
 
 
 def check(ws, results: dict, catalogs: dict) -> list[Finding]:
@@ -79,9 +88,12 @@ def check(ws, results: dict, catalogs: dict) -> list[Finding]:
     active = {m: [p for p in results[m].profiles if p[STATUS] not in WITHDRAWN] for m in ws.members if m in results}
     out: list[Finding] = []
 
-    def finding(rule: str, path: str, zh: str, en: str, where: tuple, item: str | None, key: bool = False) -> None:
+    def finding(rule: str, path: str, zh: str, en: str, where: tuple, item: str | None, key: bool = False,
+                line: int | None = None, column: int | None = None) -> None:
         out.append(Finding(rule=rule, severity=RULES[rule].severity, file=display_path(path), message_zh=zh, message_en=en,
-                           path=where, item=item, key=key, abs_path=path))
+                           path=where, item=item, key=key, abs_path=path, line=line, column=column))
+
+    _secrets_across(ws, active, finding)
 
     # QL971: one region and level, two units, the same power
     groups: dict[tuple, list] = {}
@@ -160,3 +172,54 @@ def check(ws, results: dict, catalogs: dict) -> list[Finding]:
                     f"member {m.key} is in '{m.region}' here but its catalog.yaml says '{region}'.", ("members", m.index, "region"), None)
     place(out)
     return out
+
+
+def secrets_across(ws, profiles: dict) -> dict:
+    """member -> {folded needle: (member key, id, name)} of the other members' non-public items
+    (see QL975); ``profiles``: member -> its items' profiles."""
+    from quanli.textfold import MIN_NEEDLE, fold
+
+    shown_names = "\0".join(sorted(fold(p[NAME]) for ps in profiles.values() for p in ps if p[PUBLIC]))
+    shown_ids = {fold(p[ID]) for ps in profiles.values() for p in ps if p[PUBLIC]}
+    own: dict = {}
+    for m, ps in profiles.items():
+        found = {}
+        for p in ps:
+            if p[PUBLIC]:
+                continue
+            name, ident = fold(p[NAME]), fold(p[ID])
+            if len(name) >= MIN_NEEDLE and name not in shown_names:
+                found.setdefault(name, (m.key, p[ID], p[NAME]))
+            if len(ident) >= MIN_NEEDLE and ident not in shown_ids:
+                found.setdefault(ident, (m.key, p[ID], p[NAME]))
+        own[m] = found
+    return {m: {k: v for other, f in own.items() if other is not m for k, v in f.items()} for m in profiles}
+
+
+def _secrets_across(ws, active: dict, finding) -> None:
+    """QL975: each member's public items searched for the other members' non-public names."""
+    import re
+    from pathlib import Path
+
+    from quanli.check.mentions import locate
+    from quanli.textfold import fold
+
+    for_member = secrets_across(ws, active)
+    for m in ws.members:
+        found = for_member.get(m) or {}
+        if not found:
+            continue
+        pattern = re.compile("|".join(re.escape(n) for n in sorted(found, key=lambda n: (-len(n), n))))
+        for p in active.get(m, ()):
+            if not p[PUBLIC]:
+                continue
+            try:
+                text = Path(p[PATH]).read_bytes().decode("utf-8-sig", "replace")
+            except OSError:
+                continue
+            published = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
+            for needle in sorted(set(pattern.findall(fold(published)))):
+                key, ident, name = found[needle]
+                line, column = locate(text, needle)
+                finding("QL975", p[PATH], f"公开事项中提到了成员 {key} 不公开的事项“{name}”（{ident}）：发布时会泄露它，请删去或改写。",
+                        f"this public item mentions {key}'s non-public item {ident} ('{name}').", (), p[ID], line=line, column=column)
