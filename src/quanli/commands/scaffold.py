@@ -22,6 +22,8 @@ _FLOW_BY_KIND = {"licence": "XK-TY", "penalty": "CF-YBCX", "other": "QT-TY"}
 
 
 def _render(template: str, **values) -> str:
+    """A template with every value put in as a YAML double-quoted scalar (``_quoted``), whatever it
+    holds; the schema folder of the modeline comment goes in as it is (``_Raw``)."""
     import jinja2
 
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(templates_dir())), keep_trailing_newline=True,
@@ -29,21 +31,84 @@ def _render(template: str, **values) -> str:
     return env.get_template(template).render(**values)
 
 
-_PLAIN = re.compile(r"[A-Za-z0-9_\-\u4e00-\u9fff（）【】、，。·]+")
+class _Raw(str):
+    """A value put into a template unquoted: only the schema folder of the ``# yaml-language-server``
+    comment, which ``_modeline_dir`` has checked holds no space, line break or control character."""
 
 
 def _yaml_scalar(value):
-    """Values put into a template stay plain when YAML reads them back unchanged, else are quoted:
-    a name may hold ': ', '#', quotes or newlines, or look like a number."""
-    import json
-
-    from quanli.loader.yamlparse import resolve_plain
-
-    if not isinstance(value, str) or "/" in value:  # numbers, and the schema paths of the modelines
+    if isinstance(value, _Raw) or not isinstance(value, str):  # the modeline's folder; numbers (the year)
         return value
-    if _PLAIN.fullmatch(value) and resolve_plain(value) == value and not value.startswith("-"):
-        return value
-    return json.dumps(value, ensure_ascii=False)  # a JSON string is a valid YAML double-quoted scalar
+    return _quoted(value)
+
+
+def _quoted(text: str) -> str:
+    """``text`` as a YAML double-quoted scalar that every YAML reader reads back as exactly ``text``:
+    quotes and backslashes escaped, and every character outside printable ASCII and the plain
+    printable rest of Unicode (controls, DEL, C1 controls with NEL, line and paragraph separators,
+    BOM, noncharacters) written as an escape. Nothing else in it can end the scalar or start a
+    comment, so ``#``, ``: ``, ``{``, ``[``, a leading ``-`` and the like stay text. quanli fmt then
+    writes the canonical form (``_canonical``)."""
+    out = []
+    for ch in text:
+        code = ord(ch)
+        if ch in '"\\':
+            out.append("\\" + ch)
+        elif 0x20 <= code <= 0x7E or (code >= 0xA0 and code not in (0x2028, 0x2029, 0xFEFF, 0xFFFE, 0xFFFF)):
+            out.append(ch)
+        elif code <= 0xFF:
+            out.append(f"\\x{code:02x}")
+        else:
+            out.append(f"\\u{code:04x}")
+    return '"' + "".join(out) + '"'
+
+
+def _check_text(value: str, what_zh: str, what_en: str) -> str:
+    """A text from the command line that can be written to a UTF-8 file (not bytes of another encoding)."""
+    if any(0xD800 <= ord(ch) <= 0xDFFF for ch in value):
+        raise QuanliError(f"{what_zh}中有无法保存的字符（命令行传入的不是 UTF-8 文字，请检查终端的编码），没有新建文件。",
+                          f"the {what_en} holds characters that cannot be saved (not UTF-8 text: check the terminal's encoding); nothing created.")
+    controls = sorted({f"U+{ord(ch):04X}" for ch in value if (ord(ch) < 0x20 or 0x7F <= ord(ch) <= 0x9F) and ch not in "\n\t"})
+    if controls:  # a name never holds them; NEL (U+0085) YAML 1.1 readers even take for a line break
+        raise QuanliError(f"{what_zh}中有控制字符 {'、'.join(controls)}，请删除后再新建。",
+                          f"the {what_en} holds control characters {', '.join(controls)}; remove them first.")
+    return value
+
+
+def _readback(text: str, expected: dict, where: Path) -> None:
+    """The file as written must read back with every value given (``{("unit", "name"): name}``): the
+    last guard against a text lost on the way (cut at '#', split at ': ', read as a list or a number)."""
+    from quanli.loader.yamlparse import ParseFailure, load_bytes
+
+    try:
+        data = load_bytes(text.encode("utf-8"))[0]
+    except ParseFailure:
+        data = None
+    for path, value in expected.items():
+        got = data
+        for part in path:
+            if isinstance(got, dict) and part in got:
+                got = got[part]
+            elif isinstance(got, list) and isinstance(part, int) and 0 <= part < len(got):
+                got = got[part]
+            else:
+                got = _MISSING
+                break
+        if got != value:
+            shown = "".join(ch if ch.isprintable() else "?" for ch in str(value))
+            raise QuanliError(f"无法把“{shown}”写成 {where} 中能原样读回的 YAML，没有新建文件。请报告此问题。",
+                              f"cannot write '{shown}' into {where} so that it reads back unchanged; nothing created. Please report this.")
+
+
+_MISSING = object()
+
+
+def _modeline_dir(folder: str, fallback: str) -> _Raw:
+    """The schema folder for a ``# yaml-language-server`` comment: one that would break the comment
+    line (a space, a line break, a control character) is replaced by the catalogue's own copy."""
+    if not folder or any(ch.isspace() or not ch.isprintable() for ch in folder):
+        folder = fallback
+    return _Raw(folder)
 
 
 def _canonical(text: str, kind: str) -> str:
@@ -71,16 +136,43 @@ def _schema_dir_for(root: Path, folder: Path) -> str:
             target = (root / match.group(1)).resolve()
     except (OSError, IndexError, UnicodeDecodeError):
         pass
-    return Path(os.path.relpath(target, folder)).as_posix()
+    fallback = Path(os.path.relpath(root / LOCAL_SCHEMAS, folder)).as_posix()
+    return _modeline_dir(Path(os.path.relpath(target, folder)).as_posix(), fallback)
 
 
 def _check_id(ident: str, what: str) -> None:
+    from quanli.check.rules.files import windows_problem
+
     if not re.fullmatch(DEFAULT_ID_PATTERN.strip("^$"), ident):
-        raise QuanliError(f"{what}编号“{ident}”不合规：只能用字母、数字、连字符和下划线，以字母或数字开头，最长 64 个字符。",
-                          f"invalid id '{ident}': use letters, digits, '-' and '_' (max 64).")
+        shown = "".join(ch if ch.isprintable() else "?" for ch in ident)
+        raise QuanliError(f"{what}编号“{shown}”不合规：只能用字母、数字、连字符和下划线，以字母或数字开头，最长 64 个字符。",
+                          f"invalid id '{shown}': use letters, digits, '-' and '_' (max 64).")
+    problem = windows_problem(ident + ".yaml")  # what QL126 refuses: CON, aux, LPT1 … with any extension
+    if problem is not None:
+        raise QuanliError(f"{what}编号“{ident}”不能用作文件名：{problem[0]}。请换一个编号，没有新建文件。",
+                          f"id '{ident}' cannot name a file: {problem[1]}; choose another id. Nothing created.")
+
+
+def _check_free(target: Path, what: str) -> None:
+    """Refuse a file that exists, or whose name differs from an existing one only by case (rule QL127:
+    on Windows and macOS the two are one file)."""
+    if target.exists():
+        raise QuanliError(f"{target} 已存在，没有改动任何文件。", f"{target} already exists; nothing changed.")
+    folder = target.parent
+    if folder.is_dir():
+        import unicodedata
+
+        mine = unicodedata.normalize("NFC", target.name).casefold()
+        for other in sorted(p.name for p in folder.iterdir()):
+            if unicodedata.normalize("NFC", other).casefold() == mine:
+                raise QuanliError(f"{folder / other} 已存在，与 {target.name} 只差大小写：在 Windows 和 macOS 上它们是同一个文件，"
+                                  f"请换一个{what}编号，没有新建文件。",
+                                  f"{folder / other} exists and differs from {target.name} only by case (one file on Windows "
+                                  "and macOS); choose another id. Nothing created.")
 
 
 def init(directory: Path, name: str, lang: str, quiet: bool = False) -> int:
+    _check_text(name, "单位名称", "unit name")
     if (directory / CATALOG_FILE).exists():
         raise QuanliError(f"{directory / CATALOG_FILE} 已存在，没有改动任何文件。", f"{directory / CATALOG_FILE} already exists; nothing changed.")
     directory.mkdir(parents=True, exist_ok=True)
@@ -90,9 +182,11 @@ def init(directory: Path, name: str, lang: str, quiet: bool = False) -> int:
         shutil.copyfile(schema_file(kind), target)
     for sub in ("items", "flows"):
         (directory / sub).mkdir(exist_ok=True)
-    values = dict(schema_dir=LOCAL_SCHEMAS, name=name, year=clock.today().year)
+    values = dict(schema_dir=_Raw(LOCAL_SCHEMAS), name=name, year=clock.today().year)
+    catalog_text = _canonical(_render("catalog.yaml.j2", **values), "catalog")
+    _readback(catalog_text, {("unit", "name"): name}, directory / CATALOG_FILE)
     write_atomic(directory / "laws.yaml", _canonical(_render("laws.yaml.j2", **values), "laws"))
-    write_atomic(directory / CATALOG_FILE, _canonical(_render("catalog.yaml.j2", **values), "catalog"))
+    write_atomic(directory / CATALOG_FILE, catalog_text)
     flow_dir = _schema_dir_for(directory.resolve(), (directory / "flows").resolve())
     for kind, flow_id, title in (("licence", "XK-TY", "行政许可通用流程图"), ("penalty", "CF-YBCX", "行政处罚一般程序流程图"),
                                  ("other", "QT-TY", "通用办理流程图")):
@@ -156,8 +250,11 @@ def _first_department_and_duty(root: Path) -> tuple[str, str, str]:
 
 def new_item(catalog: Path, ident: str, category: str, name: str, lang: str) -> int:
     _check_id(ident, "事项")
+    _check_text(name, "事项名称", "item name")
+    _check_text(category, "类别", "category")
     root = _catalogue_root(catalog)
     target = root / "items" / f"{ident}.yaml"
+    _check_free(target, "事项")
     kind = _KIND_BY_CATEGORY.get(category, "other")
     subject, department, duty = _first_department_and_duty(root)
     flows, laws, by_category = _existing(root)
@@ -165,11 +262,14 @@ def new_item(catalog: Path, ident: str, category: str, name: str, lang: str) -> 
     if flow not in flows:  # the catalogue's own habit for this category, else any flow it has
         flow = by_category.get(category) or (sorted(flows)[0] if flows else flow)
     law = {"licence": "行政许可法", "penalty": "行政处罚法"}.get(kind, "政府信息公开条例")
+    law = law if (law in laws or not laws) else laws[0]
     text = _render("item.yaml.j2", schema_dir=_schema_dir_for(root, root / "items"), id=ident, name=name,
                    category=category, subject=subject, department=department, duty=duty,
-                   flow=flow, kind=kind, today=clock.today().isoformat(),
-                   law=law if (law in laws or not laws) else laws[0], known_law=law in laws or not laws)
-    write_atomic(target, _canonical(text, "item"))
+                   flow=flow, kind=kind, today=clock.today().isoformat(), law=law, known_law=law in laws or not laws)
+    text = _canonical(text, "item")
+    _readback(text, {("id",): ident, ("name",): name, ("category",): category, ("subject",): subject,
+                     ("department",): department, ("duties", 0): duty, ("flow",): flow, ("basis", 0, "law"): law}, target)
+    write_atomic(target, text)
     _say(lang, f"已新建 {target}。请填写括号中的内容，然后运行 quanli validate。",
          f"created {target}. Fill in the bracketed hints, then run quanli validate.")
     return 0
@@ -177,11 +277,15 @@ def new_item(catalog: Path, ident: str, category: str, name: str, lang: str) -> 
 
 def new_flow(catalog: Path, ident: str, kind: str, name: str, lang: str) -> int:
     _check_id(ident, "流程图")
+    _check_text(name, "流程图名称", "flow name")
     root = _catalogue_root(catalog)
     target = root / "flows" / f"{ident}.yaml"
+    _check_free(target, "流程图")
     template_kind = "penalty" if kind in ("处罚", "penalty") else "licence"
     title = name or ("行政处罚一般程序流程图" if template_kind == "penalty" else "行政许可办理流程图")
-    write_atomic(target, _canonical(_render("flow.yaml.j2", schema_dir=_schema_dir_for(root, root / "flows"), id=ident,
-                                            name=title, kind=template_kind), "flow"))
+    text = _canonical(_render("flow.yaml.j2", schema_dir=_schema_dir_for(root, root / "flows"), id=ident,
+                              name=title, kind=template_kind), "flow")
+    _readback(text, {("id",): ident, ("name",): title}, target)
+    write_atomic(target, text)
     _say(lang, f"已新建 {target}。", f"created {target}.")
     return 0
