@@ -69,6 +69,26 @@ def suspensions(record: dict) -> list[tuple[str, dt.date, dt.date | None]]:
     return out
 
 
+def unreadable_dates(record: dict) -> list[tuple[tuple, str]]:
+    """(path, value) of each date the record gives that is no calendar date (0000-01-01, 2026-02-30,
+    a typing error): ``date_of`` and ``suspensions`` read those as not given, so a case would count
+    as not accepted, or a suspension as still lasting. quanli validate reports them (QL110);
+    ``quanli records check`` says it cannot count that case's deadline."""
+    out = []
+    for step, _ in STEPS:
+        entry = record.get(step)
+        value = entry.get("date") if isinstance(entry, dict) else None
+        if value is not None and value != "" and _day(value) is None:
+            out.append(((step, "date"), str(value)))
+    entries = record.get("suspensions")
+    for i, entry in enumerate(entries if isinstance(entries, list) else []):
+        for key in ("from", "to"):
+            value = entry.get(key) if isinstance(entry, dict) else None
+            if value is not None and value != "" and _day(value) is None:
+                out.append((("suspensions", i, key), str(value)))
+    return out
+
+
 def date_problems(record: dict) -> list[tuple[tuple, str, str]]:
     """(path, zh, en) for each step dated before an earlier step, each step recorded after a
     missing one, and each suspension that ends before it starts or lies outside the case."""

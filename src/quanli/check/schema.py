@@ -163,6 +163,13 @@ def _translate(kind: str, err: Any) -> tuple[tuple, bool, str, str]:
             f"{_en_name(path)}: '{shown}' is not one of {', '.join(map(str, options))}."
     if name == "constant":
         return path, False, f"“{title}”应为 {info.get('expected_value')}。", f"{_en_name(path)} must be {info.get('expected_value')}."
+    if name == "pattern" and subschema(kind, path).get("format") == "date" and isinstance(value, str):
+        # the date patterns also keep out the year 0000, which RFC 3339 (and so "format": "date") allows
+        # but no calendar has: a sign-off or a case dated 0000-01-01 is a typing error, not a date
+        year0 = value.startswith("0000-")
+        return path, False, (f"“{title}”的值“{shown}”不是有效的日期" + ("（没有公元 0000 年）" if year0 else "")
+                             + "，应写成 YYYY-MM-DD，例如 2026-01-05。"), \
+            f"{_en_name(path)}: '{shown}' is not a valid date" + (" (there is no year 0000)" if year0 else "") + " (YYYY-MM-DD)."
     if name == "pattern":
         desc = subschema(kind, path).get("description", "")
         return path, False, f"“{title}”的值“{shown}”格式不对。{desc}", \
