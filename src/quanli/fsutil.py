@@ -74,9 +74,9 @@ class FileTooLarge(RefusedFile):
 
 
 def size_text(n: int) -> str:
-    """4194304 -> '4 MB' (whole MB or KB where exact, else KB rounded down)."""
-    if n >= 1 << 20 and n % (1 << 20) == 0:
-        return f"{n >> 20} MB"
+    """A size for people: 4194304 -> '4 MB', 5000000 -> '4.8 MB', 3000 -> '2 KB', 12 -> '12 B'."""
+    if n >= 1 << 20:
+        return f"{n >> 20} MB" if n % (1 << 20) == 0 else f"{n / (1 << 20):.1f} MB"
     return f"{n // 1024} KB" if n >= 1024 else f"{n} B"
 
 

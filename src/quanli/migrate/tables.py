@@ -19,6 +19,7 @@ from typing import Any
 
 from quanli.errors import QuanliError
 
+MAX_INPUT_BYTES = 256 << 20  # a file to import (XLSX as it is on disk; see zipsafe for what it inflates to)
 MAX_HEADER_SCAN = 30  # rows searched for the header
 MAX_DEPTH = 64  # nesting of a JSON value (the YAML reader's limit)
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -89,11 +90,26 @@ def _table_from_rows(rows: list[list[Any]], known, merged_down: set[tuple[int, i
     return Table([x for x in headers if x], records, h + 1, sheet)
 
 
+def read_input(path: Path) -> bytes:
+    """The bytes of a file to import: a regular file (a FIFO would hang, /dev/zero never end) of at
+    most MAX_INPUT_BYTES; else a QuanliError naming it."""
+    from quanli.fsutil import read_error, read_regular
+
+    try:
+        return read_regular(path, MAX_INPUT_BYTES)
+    except OSError as exc:
+        raise read_error("文件", "the file", path, exc) from None
+
+
 def read_xlsx(path: Path, sheet: str | None, known) -> Table:
     import openpyxl
 
-    try:
-        book = openpyxl.load_workbook(path, read_only=False, data_only=True)
+    from quanli import zipsafe
+
+    raw = read_input(path)
+    zipsafe.check(raw, path)  # a decompression bomb, or sizes that lie, is refused before openpyxl opens it
+    try:  # the bytes checked, not the file again (it may have been swapped meanwhile)
+        book = openpyxl.load_workbook(io.BytesIO(raw), read_only=False, data_only=True)
     except Exception as exc:
         raise QuanliError(f"无法读取 Excel 文件 {path}：{exc}", f"cannot read the Excel file {path}: {exc}") from None
     names = [ws.title for ws in book.worksheets]  # worksheets only: a chart sheet has no cells
@@ -146,7 +162,7 @@ def decode_text(raw: bytes, path: Path) -> str:
 
 
 def read_csv(path: Path, known) -> Table:
-    text = decode_text(path.read_bytes(), path)
+    text = decode_text(read_input(path), path)
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
     except csv.Error:
@@ -161,7 +177,7 @@ def read_csv(path: Path, known) -> Table:
 
 
 def read_json(path: Path) -> Table:
-    text = decode_text(path.read_bytes(), path)
+    text = decode_text(read_input(path), path)
     records: list[Record] = []
     stripped = text.lstrip()
     if stripped.startswith("[") or stripped.startswith("{") and not _is_json_lines(stripped):
@@ -208,11 +224,90 @@ def _clean(value: Any, path: Path, depth: int = 0) -> Any:
     return value
 
 
-def _loads(text: str, path: Path, line: int | None = None) -> Any:
-    """json.loads with every failure a QuanliError: bad syntax, nesting too deep for the decoder,
-    a number too long for Python to read."""
+class _Duplicate(Exception):
+    """A JSON object names one key twice (raised by _pairs, located by _find_duplicate)."""
+
+
+class _Found(Exception):
+    def __init__(self, pos: int, key: str) -> None:
+        self.pos, self.key = pos, key
+
+
+def _pairs(pairs: list[tuple[str, Any]]) -> dict:
+    obj = dict(pairs)
+    if len(obj) != len(pairs):
+        raise _Duplicate
+    return obj
+
+
+def _find_duplicate(text: str) -> tuple[int, str] | None:
+    """(offset, key) of the first key named twice in one object of the JSON ``text`` (valid JSON:
+    json.loads read it). Walked here, values other than objects and arrays by the json module's own
+    scanner, since json.loads tells no positions; only ever run when there is a duplicate."""
+    from json.decoder import scanstring
+
+    scan = json.JSONDecoder().scan_once
+    space = re.compile(r"[ \t\n\r]*")
+
+    def ws(pos: int) -> int:
+        return space.match(text, pos).end()
+
+    def value(pos: int) -> int:
+        pos = ws(pos)
+        opener = text[pos]
+        if opener not in "{[":
+            return scan(text, pos)[1]
+        closer, seen = ("}", set()) if opener == "{" else ("]", None)
+        pos = ws(pos + 1)
+        if text[pos] == closer:
+            return pos + 1
+        while True:
+            pos = ws(pos)
+            if seen is not None:
+                key, after = scanstring(text, pos + 1)
+                if key in seen:
+                    raise _Found(pos, key)
+                seen.add(key)
+                pos = ws(after) + 1  # the colon
+            pos = ws(value(pos))
+            if text[pos] == closer:
+                return pos + 1
+            pos += 1  # the comma
+
     try:
-        return json.loads(text)
+        value(0)
+    except _Found as found:
+        return found.pos, found.key
+    except (RecursionError, IndexError, ValueError, StopIteration):
+        return None
+    return None
+
+
+def _duplicate_error(text: str, path: Path, line: int | None) -> QuanliError:
+    """The QuanliError for a key named twice, at its second place (line and column, as JSONDecodeError counts them)."""
+    found = _find_duplicate(text)
+    if found is None:  # nested too deep to walk: the file is still refused
+        where = f"{path}:{line}" if line else f"{path}"
+        return QuanliError(f"{where} JSON 中有同一个对象里重复出现的键，无法导入（JSON 读取器会静默保留最后一个值，前面填写的内容就丢了）。请删除或合并重复的键。",
+                           f"{where}: a JSON object names the same key twice; not imported. Remove or merge it.")
+    pos, key = found
+    row = line or text.count("\n", 0, pos) + 1
+    column = pos - text.rfind("\n", 0, pos)
+    shown = json.dumps(key, ensure_ascii=False)[1:-1][:60]  # control characters spelled out
+    return QuanliError(f"{path}:{row}:{column} JSON 中同一个对象里键“{shown}”出现了两次，无法导入：JSON 读取器会静默保留后一个值，"
+                       "前面填写的内容就丢了（YAML 中重复的键同样会被拒绝）。请删除或合并重复的键。",
+                       f"{path}:{row}:{column} the key '{shown}' appears twice in one JSON object; not imported (a JSON reader "
+                       "silently keeps the last value). Remove or merge the duplicate.")
+
+
+def _loads(text: str, path: Path, line: int | None = None) -> Any:
+    """json.loads with every failure a QuanliError: bad syntax, a key named twice in one object
+    (refused, as YAML's duplicate keys are, with its line and column), nesting too deep for the
+    decoder, a number too long for Python to read."""
+    try:
+        return json.loads(text, object_pairs_hook=_pairs)
+    except _Duplicate:
+        raise _duplicate_error(text, path, line) from None
     except json.JSONDecodeError as exc:
         where = f"{path}:{line or exc.lineno}:{exc.colno}"
         raise QuanliError(f"{where} JSON 格式错误：{exc.msg}", f"{where} invalid JSON: {exc.msg}") from None
@@ -231,7 +326,9 @@ def _is_json_lines(text: str) -> bool:
 
 
 def read_table(path: Path, sheet: str | None, known) -> Table:
-    if not path.is_file():
+    from quanli.fsutil import present
+
+    if not present(path):  # a FIFO or a device is refused by name when read (read_input)
         raise QuanliError(f"找不到文件：{path}", f"file not found: {path}")
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
