@@ -262,10 +262,11 @@ def new_item(catalog: Path, ident: str, category: str, name: str, lang: str) -> 
     if flow not in flows:  # the catalogue's own habit for this category, else any flow it has
         flow = by_category.get(category) or (sorted(flows)[0] if flows else flow)
     law = {"licence": "行政许可法", "penalty": "行政处罚法"}.get(kind, "政府信息公开条例")
-    law = law if (law in laws or not laws) else laws[0]
+    known_law = law in laws or not laws
+    law = law if known_law else laws[0]
     text = _render("item.yaml.j2", schema_dir=_schema_dir_for(root, root / "items"), id=ident, name=name,
                    category=category, subject=subject, department=department, duty=duty,
-                   flow=flow, kind=kind, today=clock.today().isoformat(), law=law, known_law=law in laws or not laws)
+                   flow=flow, kind=kind, today=clock.today().isoformat(), law=law, known_law=known_law)
     text = _canonical(text, "item")
     _readback(text, {("id",): ident, ("name",): name, ("category",): category, ("subject",): subject,
                      ("department",): department, ("duties", 0): duty, ("flow",): flow, ("basis", 0, "law"): law}, target)
