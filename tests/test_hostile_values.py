@@ -116,6 +116,12 @@ def test_source_epoch_refuses_what_a_build_cannot_honour(value, why):
     assert "SOURCE_DATE_EPOCH" in info.value.en and len(info.value.zh) < 300
 
 
+def test_a_commit_time_is_clamped_to_what_a_build_can_stamp():
+    assert clock.clamp_epoch(1767225600) == 1767225600
+    assert clock.clamp_epoch(7258118400) == clock.EPOCH_MAX  # a commit dated 2200 (git takes GIT_COMMITTER_DATE=@7258118400)
+    assert clock.clamp_epoch(-86400) == 0
+
+
 def test_the_latest_source_epoch_builds(cat, tmp_path, monkeypatch):
     """EPOCH_MAX is what a build can really stamp: 2107-12-31 in Beijing, every ZIP member dated 2107-12-31."""
     import zipfile

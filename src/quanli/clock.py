@@ -67,3 +67,9 @@ def source_epoch(value: str | None = None) -> int | None:
                           f"{EPOCH_ENV}='{shown}' is out of range: 0 to {EPOCH_MAX} (2107-12-31 in Beijing at the latest: "
                           "a ZIP cannot record a later time).")
     return int(text)
+
+
+def clamp_epoch(seconds: int) -> int:
+    """A time taken from git (a commit's, which git lets be anything) brought into what a build can
+    stamp, 0 to ``EPOCH_MAX``: the same commit still gives the same bytes."""
+    return min(max(int(seconds), 0), EPOCH_MAX)
