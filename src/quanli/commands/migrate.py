@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections import Counter
 from pathlib import Path
@@ -47,8 +48,9 @@ def import_(file: Path, into: Path, sheet: str | None, mapping_file: Path | None
     from quanli import config
     from quanli.commands import scaffold
     from quanli.commands.fmt import modeline_for
-    from quanli.fsutil import write_atomic
+    from quanli.fsutil import read_error, read_regular, write_atomic
     from quanli.loader.catalogue import load_catalogue
+    from quanli.loader.yamlparse import MAX_FILE_BYTES
     from quanli.migrate import columns, importer
     from quanli.migrate.tables import read_table
     from quanli.yamlfmt import Unsafe, append_laws, dump_document, update_text
@@ -87,6 +89,11 @@ def import_(file: Path, into: Path, sheet: str | None, mapping_file: Path | None
     overrides = config.resolve(into, None).catalog if exists else config.resolve(into.parent if into.parent.exists() else Path.cwd(), None).catalog
     if exists:
         catalogue = load_catalogue(into, use_cache=False)
+        for sf in (catalogue.catalog, catalogue.laws):  # planned against them, laws.yaml rewritten: they must be read
+            if sf is not None and sf.failure is not None:
+                f = sf.failure
+                raise QuanliError(f"{into / sf.rel}:{f.line}:{f.column} {f.zh}没有导入。请先改正（quanli validate 可查看全部问题）。",
+                                  f"{into / sf.rel}:{f.line}:{f.column} {f.en} Nothing imported; fix it first (see quanli validate).")
         catalogue.overrides = {**catalogue.overrides, **overrides}
         unit_data = catalogue.catalog.get("unit") if isinstance(catalogue.catalog.get("unit"), dict) else {}
         unit = str(unit_data.get("name") or "")
@@ -136,7 +143,11 @@ def import_(file: Path, into: Path, sheet: str | None, mapping_file: Path | None
         report.notes.append(f"{into} 中原来没有目录，已用 quanli init 新建（请补全 catalog.yaml 中的单位信息和处室）。")
     if new_laws:  # laws first: an item never cites a law that laws.yaml lacks, even if writing stops half-way
         laws_path = into / "laws.yaml"
-        old = laws_path.read_text(encoding="utf-8") if laws_path.is_file() else ""
+        try:  # read as the loader read it: a regular file, not through a link, at most MAX_FILE_BYTES
+            old = read_regular(laws_path, MAX_FILE_BYTES).decode("utf-8") if os.path.lexists(laws_path) else ""
+        except (OSError, UnicodeDecodeError) as exc:
+            raise (read_error("法律法规文件", "the laws file", laws_path, exc) if isinstance(exc, OSError) else
+                   QuanliError(f"{laws_path} 不是 UTF-8 编码，没有导入。", f"{laws_path} is not UTF-8; nothing imported.")) from None
         try:
             write_atomic(laws_path, append_laws(old, new_laws, modeline_for(into, laws_path, "laws")), overwrite=True)
         except Unsafe as exc:

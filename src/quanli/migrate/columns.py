@@ -147,12 +147,13 @@ def load_mapping(path: Path | None) -> tuple[dict[str, str], dict]:
     ``sheet``, ``defaults`` (values for fields no column gives, e.g. ``department``)."""
     if path is None:
         return {}, {}
-    from quanli.loader.yamlparse import ParseFailure, load_bytes
+    from quanli.fsutil import read_error, read_regular
+    from quanli.loader.yamlparse import MAX_FILE_BYTES, ParseFailure, load_bytes
 
-    try:
-        data, _ = load_bytes(path.read_bytes())
+    try:  # a regular file of sane size only: a FIFO would hang the import, /dev/zero fill the memory
+        data, _ = load_bytes(read_regular(path, MAX_FILE_BYTES))
     except OSError as exc:
-        raise QuanliError(f"无法读取映射文件 {path}：{exc.strerror}", f"cannot read the mapping file {path}.") from None
+        raise read_error("映射文件", "the mapping file", path, exc) from None
     except ParseFailure as f:
         raise QuanliError(f"{path}:{f.line}:{f.column} {f.zh}", f"{path}:{f.line}:{f.column} {f.en}") from None
     if not isinstance(data, dict) or not isinstance(data.get("columns", {}), dict):
