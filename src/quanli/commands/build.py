@@ -39,6 +39,8 @@ def safe_stem(ident: str) -> str:
 
 def source_info(root: Path) -> dict:
     """The commit and time the build is reproducible from: SOURCE_DATE_EPOCH, else git HEAD."""
+    from quanli import clock
+
     info: dict = {"commit": None, "epoch": None}
     try:
         from dulwich.repo import Repo
@@ -46,12 +48,12 @@ def source_info(root: Path) -> dict:
         repo = Repo.discover(str(root))
         head = repo.head()
         info["commit"] = head.decode()
-        info["epoch"] = int(repo[head].commit_time)
+        info["epoch"] = clock.clamp_epoch(repo[head].commit_time)
     except Exception:  # no repository, no commits yet, or an unreadable one: build without
         pass
-    env = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if env.isdigit():
-        info["epoch"] = int(env)
+    env = clock.source_epoch()  # a malformed or out-of-range value is a QuanliError (exit 2)
+    if env is not None:
+        info["epoch"] = env
     return info
 
 
