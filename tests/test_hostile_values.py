@@ -134,8 +134,6 @@ def test_the_latest_source_epoch_builds(cat, tmp_path, monkeypatch):
         assert {info.date_time[:3] for info in zf.infolist()} == {(2107, 12, 31)}
 
 
-@pytest.mark.xfail(strict=True, reason="commands/build.py source_info must call clock.source_epoch() (issue 27; build.py "
-                                       "belongs to another change): remove this mark when it does")
 @pytest.mark.parametrize("value", [str(clock.EPOCH_MAX + 1), "253402300800", "9" * 30, "-1", "²"])
 def test_build_refuses_a_source_date_epoch_it_cannot_honour(cat, tmp_path, monkeypatch, value):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", value)
