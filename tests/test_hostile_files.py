@@ -165,6 +165,16 @@ def test_a_fifo_workspace_file_is_a_configuration_error(cat, tmp_path):
 
 
 @posix
+def test_a_workspace_member_whose_catalog_yaml_is_a_fifo_is_reported_in_that_member(cat, tmp_path):
+    (tmp_path / "quanli-workspace.yaml").write_text("schema_version: 1\nmembers:\n- path: cat\n  region: 测试县\n  level: 县级\n",
+                                                    encoding="utf-8")
+    assert invoke("validate", str(tmp_path), "--no-cache").exit_code == 0  # the workspace is sound
+    fifo(cat.root / "catalog.yaml")
+    result = run("validate", str(tmp_path), "--no-cache")
+    assert result.returncode == 1 and "QL100" in clean(result) and "catalog.yaml 不是普通文件，而是命名管道" in result.stdout
+
+
+@posix
 def test_a_fifo_holidays_yaml_is_a_configuration_error(cat):
     fifo(cat.root / "holidays.yaml")
     result = run("workdays", "2027-01-04", "5", cwd=cat.root)
