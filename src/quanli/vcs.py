@@ -372,7 +372,7 @@ class Repository:
     def head_id(self) -> bytes | None:
         """HEAD's commit id, or None when there is no commit yet; a garbage HEAD is an error."""
         try:
-            chain, sha = self.repo.refs.follow(b"HEAD")
+            _, sha = self.repo.refs.follow(b"HEAD")
         except Exception as exc:
             raise repository_error(self, exc) or unreadable_error(self.root, exc, kind="refs", gitdir=_controldir(self.repo)) from None
         if sha is None or not re.fullmatch(rb"[0-9a-f]{40}", sha):
