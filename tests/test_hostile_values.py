@@ -312,8 +312,6 @@ def test_a_law_dated_in_the_year_0000_is_a_finding(cat):
     assert code == 1 and found and found[0]["file"].endswith("laws.yaml") and "没有公元 0000 年" in found[0]["message"]
 
 
-@pytest.mark.xfail(strict=True, reason="commands/records.py check_catalogue must report register.unreadable_dates "
-                                       "(issue 27; the file belongs to another change): remove this mark when it does")
 def test_records_check_says_it_cannot_count_a_case_with_an_impossible_date(cat):
     cat.item(important=True)
     cat.write("records/2026-XK-0001.yaml", {"case": "2026-XK-0001", "item": "T-XK-001", "accepted": {"date": "0000-01-01"}})

@@ -92,6 +92,13 @@ def check_catalogue(catalogue, today: dt.date, within: int | None, display, cal=
         case = Case(sf.rel, str(rec.get("case") or sf.stem), str(ident), str(item.get("name") or ""), department, "")
         cases.append(case)
         what_zh, what_en = f"案件 {case.case}（{ident} {case.name}）", f"case {case.case} ({ident})"
+        bad = register.unreadable_dates(rec)
+        if bad:  # a date that is none (0000-01-01, 2026-02-30) would read as "not recorded": say so instead
+            path, value = bad[0]
+            findings.append(_finding("QL965", sf, path, f"{what_zh}：日期“{value}”无效，无法计算期限（quanli validate 报告 QL110）。",
+                                     f"{what_en}: '{value}' is not a date; no deadline (quanli validate reports QL110).",
+                                     str(ident), display))
+            continue
         if register.date_of(rec, "concluded") is None:
             if register.date_of(rec, "accepted") is None:
                 continue
