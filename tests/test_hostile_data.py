@@ -75,3 +75,53 @@ def test_a_workspace_build_never_writes_into_its_members(tmp_path, where):
     result = invoke("build", str(ws), "--out", str(out), "--force")
     assert result.exit_code == 2 and "没有写入" in result.output
     assert sorted(p.relative_to(ws).as_posix() for p in ws.rglob("*") if ".quanli-cache" not in p.parts) == before
+
+
+def test_import_into_a_catalogue_takes_the_same_lock(cat, tmp_path, monkeypatch):
+    """An import into a catalogue reads its items and writes new and changed ones: while another
+    command edits the catalogue it waits, and then refuses without writing anything."""
+    import quanli.lock
+    from quanli.lock import EditLock
+    from test_migrate import messy_xlsx
+
+    monkeypatch.setattr(quanli.lock, "WAIT_SECONDS", 0)
+    source = messy_xlsx(tmp_path / "清单.xlsx")
+    before = sorted(p.name for p in (cat.root / "items").iterdir())
+    with EditLock(cat.root):
+        held = invoke("import", str(source), "--into", str(cat.root))
+        dry = invoke("import", str(source), "--into", str(cat.root), "--dry-run")  # reads only: no lock
+    assert held.exit_code == 2 and "正在修改目录" in held.output, held.output
+    assert sorted(p.name for p in (cat.root / "items").iterdir()) == before
+    assert dry.exit_code == 0, dry.output
+    assert invoke("import", str(source), "--into", str(cat.root)).exit_code == 0
+    assert len(list((cat.root / "items").iterdir())) > len(before)
+
+
+def test_release_takes_the_same_lock(cat, monkeypatch):
+    """A release checks the tree, validates, writes the note and commits: a review meanwhile would be
+    committed half-done or left out. While another command edits the catalogue, release refuses."""
+    import shutil
+
+    import quanli.lock
+    from quanli.lock import EditLock
+    from test_diff import git
+
+    if shutil.which("git") is None:
+        pytest.skip("git is needed to make the test repository")
+    monkeypatch.setenv("GIT_AUTHOR_NAME", "办事员")
+    monkeypatch.setenv("GIT_AUTHOR_EMAIL", "clerk@example.org")
+    repo = cat.root.parent
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "第一版")
+    monkeypatch.chdir(repo)
+    monkeypatch.setattr(quanli.lock, "WAIT_SECONDS", 0)
+    with EditLock(cat.root):
+        held = invoke("release", "v1", "--date", "2026-03-02")
+    assert held.exit_code == 2 and "正在修改目录" in held.output, held.output
+    assert not (cat.root / "releases").exists()
+    tags = subprocess.run(["git", "-C", str(repo), "tag"], capture_output=True, text=True).stdout
+    assert tags == ""
+    done = invoke("release", "v1", "--date", "2026-03-02")
+    assert done.exit_code == 0, done.output
+    assert (cat.root / "releases" / "v1" / "变更说明.md").is_file()

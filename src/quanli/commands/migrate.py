@@ -45,6 +45,18 @@ def _unit_name(table, mapping: dict[str, str]) -> str:
 
 def import_(file: Path, into: Path, sheet: str | None, mapping_file: Path | None, dry_run: bool, update: bool,
             scope: str | None, fmt: str, lang: str) -> int:
+    """Import a table into a catalogue. Into an existing one, the catalogue is locked from reading its
+    items to writing them (lock.EditLock): a review or fmt meanwhile would lose its change or ours."""
+    from quanli.lock import EditLock
+
+    if dry_run or not (into / "catalog.yaml").is_file():
+        return _import(file, into, sheet, mapping_file, dry_run, update, scope, fmt, lang)
+    with EditLock(into.resolve(), lang):
+        return _import(file, into, sheet, mapping_file, dry_run, update, scope, fmt, lang)
+
+
+def _import(file: Path, into: Path, sheet: str | None, mapping_file: Path | None, dry_run: bool, update: bool,
+            scope: str | None, fmt: str, lang: str) -> int:
     from quanli import config
     from quanli.commands import scaffold
     from quanli.commands.fmt import modeline_for

@@ -99,8 +99,11 @@ def _dirty(repo, root: str) -> list[str]:
     out = [p.decode("utf-8", "replace") if isinstance(p, bytes) else str(p) for group in status.staged.values() for p in group]
     out += [p.decode("utf-8", "replace") if isinstance(p, bytes) else str(p) for p in status.unstaged]
     prefix = "" if root == "." else root + "/"
+    from quanli.loader.cache import CACHE_DIR
+
+    cache = prefix + CACHE_DIR + "/"  # quanli's own cache and edit lock, even where no .gitignore keeps them out
     out += [u for u in (p.decode("utf-8", "replace") if isinstance(p, bytes) else str(p) for p in status.untracked)
-            if u.startswith(prefix)]
+            if u.startswith(prefix) and not u.startswith(cache)]
     return sorted(set(out))
 
 
@@ -144,16 +147,24 @@ def version_misread(version: str) -> tuple[str, str] | None:
 
 
 def _release(repo, start: Path, version: str, day: str | None, release_day: dt.date, allow_empty: bool, lang: str) -> int:
+    from quanli.lock import EditLock
+    from quanli.vcs import catalogue_in
+
+    head = repo.commit("HEAD")
+    root = catalogue_in(repo, start, head)
+    with EditLock(repo.root / root, lang):  # no review, fmt or import changes the files between the check and the commit
+        return _release_locked(repo, head, root, version, day, release_day, allow_empty, lang)
+
+
+def _release_locked(repo, head, root: str, version: str, day: str | None, release_day: dt.date, allow_empty: bool,
+                    lang: str) -> int:
     from dulwich import porcelain
 
     from quanli import history
     from quanli.commands import validate
     from quanli.fsutil import write_atomic
     from quanli.render.changenote import changelog_entry, docx, markdown, tally
-    from quanli.vcs import catalogue_in
 
-    head = repo.commit("HEAD")
-    root = catalogue_in(repo, start, head)
     if f"refs/tags/{version}".encode() in repo.repo.refs:
         raise QuanliError(f"标签 {version} 已经存在，请换一个版本号。", f"tag {version} already exists.")
     tags = repo.repo.refs.keys(base=b"refs/tags/")
