@@ -245,6 +245,34 @@ def test_status_without_git_works_in_a_damaged_repository(fresh_repo):
     assert invoke("status", "cat", "--no-git").exit_code == 0
 
 
+@needs_git
+@pytest.mark.parametrize("corruption", ["garbage branch", "missing commit", "damaged commit"])
+def test_a_build_in_a_damaged_repository_records_no_commit(fresh_repo, tmp_path, corruption):
+    """The build needs no history: it builds, and its manifest names no commit it could not read."""
+    CORRUPTIONS[corruption][0](fresh_repo)
+    result = invoke("build", "cat", "--out", str(tmp_path / "dist"), "--quiet")
+    assert result.exit_code == 0, clean(result)
+    manifests = list((tmp_path / "dist").rglob("manifest.json"))
+    assert manifests
+    for path in manifests:
+        assert json.loads(path.read_text(encoding="utf-8")).get("source_commit") is None
+
+
+@needs_git
+def test_log_of_a_commit_dated_after_the_year_9999(fresh_repo):
+    """git takes any commit time; the log shows '?' for a date no calendar holds."""
+    (fresh_repo / "cat" / "items" / "T-XK-001.yaml").write_text(
+        (fresh_repo / "cat" / "items" / "T-XK-001.yaml").read_text(encoding="utf-8").replace("改过名称的事项", "又改的名称"),
+        encoding="utf-8")
+    subprocess.run(["git", "-C", str(fresh_repo), "commit", "-qam", "远未来"], check=True, capture_output=True,
+                   env={**os.environ, "GIT_COMMITTER_NAME": "x", "GIT_COMMITTER_EMAIL": "x@x", "GIT_AUTHOR_NAME": "x",
+                        "GIT_AUTHOR_EMAIL": "x@x", "GIT_AUTHOR_DATE": "@253402300800 +0000",
+                        "GIT_COMMITTER_DATE": "@253402300800 +0000"})
+    result = invoke("log", "T-XK-001")
+    assert result.exit_code == 0, clean(result)
+    assert "远未来" in result.output and "?" in result.output
+
+
 # ---- class 5: impossible dates ------------------------------------------------------------------------------
 
 def _signoff_dated(cat: Cat, day: str) -> None:

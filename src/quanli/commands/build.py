@@ -47,8 +47,9 @@ def source_info(root: Path) -> dict:
 
         repo = Repo.discover(str(root))
         head = repo.head()
-        info["commit"] = head.decode()
-        info["epoch"] = clock.clamp_epoch(repo[head].commit_time)
+        commit = repo[head]
+        if re.fullmatch(rb"[0-9a-f]{40}|[0-9a-f]{64}", head) and commit.type_name == b"commit":
+            info["commit"], info["epoch"] = head.decode(), clock.clamp_epoch(commit.commit_time)
     except Exception:  # no repository, no commits yet, or an unreadable one: build without
         pass
     env = clock.source_epoch()  # a malformed or out-of-range value is a QuanliError (exit 2)

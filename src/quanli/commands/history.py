@@ -51,7 +51,10 @@ def show(spec: str, path: Path | None, lang: str) -> int:
 
 
 def _when(seconds: int, tz: int) -> str:
-    moment = dt.datetime.fromtimestamp(seconds, dt.timezone(dt.timedelta(seconds=tz)))
+    try:
+        moment = dt.datetime.fromtimestamp(seconds, dt.timezone(dt.timedelta(seconds=tz)))
+    except (OverflowError, ValueError, OSError):  # a commit time no calendar holds (git accepts any number)
+        return "?"
     return moment.strftime("%Y-%m-%d %H:%M")
 
 
