@@ -92,6 +92,9 @@ class ItemView:
     flow_id: str
     public: bool
     unit: str = ""  # the unit's name, in a workspace's combined table only
+    code_basic: str = ""  # codes.basic: 基本编码 (the province's catalogue code)
+    code_impl: str = ""  # codes.implementation: 实施编码
+    code_local: str = ""  # codes.local: 本地编码
 
     def __getattr__(self, name: str):
         """Only for a view from the render memo (render.memo.unpack) whose other fields are still
@@ -112,6 +115,12 @@ class ItemView:
         for ref in self.basis:
             grouped.setdefault(ref.title, []).append(ref.article)
         return "；".join(title + "、".join(a for a in articles if a) for title, articles in grouped.items())
+
+    @property
+    def codes(self) -> list[tuple[str, str]]:
+        """(title, code) of each code the item gives, in the order 基本编码, 实施编码, 本地编码."""
+        return [(title, code) for title, code in (("基本编码", self.code_basic), ("实施编码", self.code_impl),
+                                                   ("本地编码", self.code_local)) if code]
 
     @property
     def limits_text(self) -> str:
@@ -180,6 +189,7 @@ def _item(data: dict, laws: dict[str, dict], default_contact: dict) -> ItemView:
     if _text(fee.get("note")):
         fee_text = "；".join(t for t in (fee_text, _text(fee.get("note"))) if t)
     contact = data.get("contact") if isinstance(data.get("contact"), dict) else {}
+    codes = data.get("codes") if isinstance(data.get("codes"), dict) else {}
 
     def pick(key: str) -> str:
         return _text(contact.get(key)) or _text(default_contact.get(key))
@@ -211,6 +221,7 @@ def _item(data: dict, laws: dict[str, dict], default_contact: dict) -> ItemView:
         responsibilities=_texts(resp.get("duties")), accountability=_texts(resp.get("accountability")),
         flow_id=_text(data.get("flow")),
         public=disclosure.get("scope") in PUBLIC_SCOPES,
+        code_basic=_text(codes.get("basic")), code_impl=_text(codes.get("implementation")), code_local=_text(codes.get("local")),
     )
 
 
