@@ -45,9 +45,15 @@ def test_init_creates_a_clean_catalogue(fresh):
 
 @pytest.mark.parametrize("category", ["行政许可", "行政处罚", "行政检查", "公共服务"])
 def test_new_item_is_valid_and_category_specific(fresh, category):
+    """A new item guesses no fact: what only the law can say (a licence's time limits and fee) is
+    left out and reported; every other gap is a bracketed hint (QL802)."""
     assert invoke("new", "item", "X-001", "-c", category, "--name", "新事项", "--catalog", str(fresh)).exit_code == 0
     text = (fresh / "items" / "X-001.yaml").read_text(encoding="utf-8")
-    assert validate(fresh) == (0, [])
+    code, found = validate(fresh)
+    if category == "行政许可":
+        assert code == 1 and sorted(f["rule"] for f in found) == ["QL209", "QL210"], found
+    else:
+        assert (code, found) == (0, [])
     assert ("materials:" in text) == (category == "行政许可")
     assert ("discretion:" in text) == (category == "行政处罚")
     assert f"category: {category}" in text
@@ -61,7 +67,7 @@ def test_new_files_carry_a_working_schema_modeline(fresh):
         first = (fresh / rel).read_text(encoding="utf-8").splitlines()[0]
         target = ((fresh / rel).parent / first.split("$schema=", 1)[1]).resolve()
         assert target.name == f"{kind}.schema.json" and target.is_file()
-    assert validate(fresh) == (0, [])
+    assert {f["rule"] for f in validate(fresh)[1]} <= {"QL209", "QL210"}  # a licence's time limits and fee: to be filled in
 
 
 def test_new_never_overwrites(fresh):
@@ -89,3 +95,17 @@ def test_new_rejects_unsafe_ids(fresh, bad):
     result = invoke("new", "item", bad, "--catalog", str(fresh))
     assert result.exit_code == 2
     assert not any(p.name != ".gitkeep" for p in (fresh / "items").iterdir())
+
+
+@pytest.mark.parametrize("category", ["行政许可", "行政处罚", "公共服务"])
+def test_a_new_item_states_no_fact_it_cannot_know(fresh, category):
+    """Before, a licence came with 行政许可法第二十九条 as its basis, 申请书 原件 1 份, 不收费 and
+    20/10 working days, which passed validate silently though nobody had checked them."""
+    import yaml
+
+    invoke("new", "item", "X-001", "-c", category, "--name", "新事项", "--catalog", str(fresh))
+    data = yaml.safe_load((fresh / "items" / "X-001.yaml").read_text(encoding="utf-8"))
+    assert "time_limit" not in data and "fee" not in data
+    assert [b["article"] for b in data["basis"]] == ["（请填写条款）"] and not any("text" in b for b in data["basis"])
+    assert all(m == {"name": "（申请材料名称）"} for m in data.get("materials", []))
+    assert all(k.startswith("（") for k in (data.get("penalty") or {}).get("kinds", []))

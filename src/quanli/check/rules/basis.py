@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from quanli.check.rules.hygiene import is_placeholder
 from quanli.check.registry import catalogue_rule
 
 NUM = "[〇零一二三四五六七八九十百千两0-9]+"
@@ -75,7 +76,8 @@ def article_format(ctx):
         basis = sf.data.get("basis")
         for i, entry in enumerate(basis if isinstance(basis, list) else []):
             article = entry.get("article") if isinstance(entry, dict) else None
-            if isinstance(article, str) and article.strip() and not (ARTICLE.fullmatch(article.strip()) and "条" in article):
+            if isinstance(article, str) and article.strip() and not (ARTICLE.fullmatch(article.strip()) and "条" in article) \
+                    and not is_placeholder(article):  # （请填写条款）: QL802 asks for it
                 ctx.report("QL504", sf, ("basis", i, "article"), f"条款“{article}”的写法不规范，应写成“第十二条”“第二十二条第一款”这样的形式。",
                            f"article '{article}' should look like 第十二条 or 第二十二条第一款.")
 

@@ -13,6 +13,12 @@ from quanli.check.registry import catalogue_rule
 
 _PLACEHOLDER = re.compile(r"待定|待补充|待完善|XXX|xxx|ＸＸＸ|TODO|TBD|暂无|^（[^（）]*）$|^\([^()]*\)$|^[？?]+$")
 _FULLWIDTH_DIGIT = re.compile("[０-９]")
+
+
+def is_placeholder(text: str) -> bool:
+    """Whether QL802 reads ``text`` as a placeholder: other rules then leave it to QL802 (one finding per cause)."""
+    return bool(_PLACEHOLDER.search(text.strip()))
+
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u202a-\u202e\u2066-\u2069\u00ad\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SUSPECT = re.compile("待|XXX|xxx|ＸＸＸ|TODO|TBD|暂无|^[（(？?]|[０-９]|[\u200b\u200c\u200d\u2060\ufeff\u202a-\u202e\u2066-\u2069\u00ad\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|^\\s|\\s$")
 _SKIP_PLACEHOLDER = {"remarks", "extra", "note"}
