@@ -270,7 +270,9 @@ def on_disk(out: Path, foreign: tuple[str, ...] = ()) -> set[str]:
 def _update(out: Path, files: dict, marker: dict, digests: dict[str, str], foreign: tuple[str, ...] = (),
             keep: set[str] = frozenset()) -> dict[str, list]:
     """Bring the previous build in ``out`` up to date: every changed file written beside its place,
-    then all renamed into place at once; the marker goes last, so an interrupted update is noticed (its files no longer match the records) and redone. What
+    then renamed into place one after another (a kill among them leaves whole files, some old, some
+    new); the marker goes last, so an interrupted update is noticed (its files no longer match the
+    records) and redone. What
     else quanli wrote there (an older build's files, what an interrupted one left) is removed: a file
     that cannot be removed stops the build, since it may be what a public build must not hold.
     ``keep``: the files quanli did not write, left alone.
