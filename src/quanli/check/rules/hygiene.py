@@ -146,13 +146,22 @@ def law_name_brackets(ctx):
 
 
 @catalogue_rule("QL802", "placeholder-text", "warning", "还有未填写的占位文字", "placeholder text left in",
-                "“待定”“XXX”“暂无”以及模板中括号里的填写提示不能出现在发布的目录中；quanli new 生成的模板用这种提示标出要填写的地方。",
+                "“待定”“XXX”“暂无”以及模板中括号里的填写提示不能出现在发布的目录中；quanli new 生成的模板用这种提示标出要填写的地方。"
+                "事项的 flow 是占位文字（如导入时的 TODO）时，由 QL114 作为错误报告（没有流程图）。",
                 "subject: 示例县生态环境局", "subject: （实施主体）")
 def placeholder_text(ctx):
+    flows = None
     for sf, path, text in _suspects(ctx):
         if any(isinstance(p, str) and p in _SKIP_PLACEHOLDER for p in path):
             continue
         m = _PLACEHOLDER.search(text.strip())
+        if m and sf.kind == "item" and path == ("flow",):
+            if flows is None:
+                from quanli.check.rules.references import known_flows
+
+                flows = known_flows(ctx)
+            if text not in flows:
+                continue  # flow: TODO names no flow: QL114 reports it, as an error (one finding per cause)
         if m:
             ctx.report("QL802", sf, path, f"“{text.strip()[:40]}”是占位文字，请填写实际内容。", f"'{text.strip()[:40]}' is a placeholder; fill in the real content.")
 

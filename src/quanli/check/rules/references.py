@@ -71,12 +71,30 @@ def duplicate_name(ctx):
 
 
 @catalogue_rule("QL114", "unknown-flow", "error", "引用的流程图不存在", "flow not found",
-                "每个事项通过 flow 引用 flows/ 中的一个运行流程图（一图），多个事项可以共用一个。引用的流程图必须存在，否则一图缺失。",
+                "每个事项通过 flow 引用 flows/ 中的一个运行流程图（一图），多个事项可以共用一个。引用的流程图必须存在，否则一图缺失。"
+                "flow 还是占位文字时（例如 quanli import 给没有流程图的事项填的 TODO）也由本规则报告，QL802 不再重复报告。",
                 "flow: CF-YBCX   # flows/CF-YBCX.yaml 存在", "flow: CF-YBCX   # flows/ 中没有这个文件")
 def unknown_flow(ctx):
-    flows = ctx.catalogue.flow_ids() | {sf.stem for sf in ctx.catalogue.flows}
-    _check_field(ctx, "QL114", "flow", flows, lambda v: f"引用的流程图“{v}”不存在（flows/{v}.yaml）。",
-                 lambda v: f"flow '{v}' not found (flows/{v}.yaml).")
+    from quanli.check.rules.hygiene import is_placeholder
+
+    flows = known_flows(ctx)
+
+    def zh(v):
+        if is_placeholder(v):
+            return f"还没有流程图：“{v}”是占位文字。请新建或选用流程图（quanli new flow）后把它的编号填在这里。"
+        return f"引用的流程图“{v}”不存在（flows/{v}.yaml）。"
+
+    def en(v):
+        if is_placeholder(v):
+            return f"no flow yet: '{v}' is a placeholder; create or choose a flow (quanli new flow) and put its id here."
+        return f"flow '{v}' not found (flows/{v}.yaml)."
+
+    _check_field(ctx, "QL114", "flow", flows, zh, en)
+
+
+def known_flows(ctx) -> set:
+    """The ids an item's flow may name: QL114 reports any other (QL802 leaves those to it)."""
+    return ctx.catalogue.flow_ids() | {sf.stem for sf in ctx.catalogue.flows}
 
 
 @catalogue_rule("QL115", "unknown-law", "error", "引用的法规不在 laws.yaml 中", "law not in laws.yaml",
