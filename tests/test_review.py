@@ -133,7 +133,8 @@ def test_public_build_holds_only_signed_items_and_says_which_are_held(cat, tmp_p
             text = path.read_text(encoding="utf-8")
             assert "T-XK-002" not in text and "排污许可证核发审批" not in text, path
     internal = tmp_path / "int"
-    assert invoke("build", str(cat.root), "-o", str(internal), "--audience", "internal").exit_code == 0
+    built = invoke("build", str(cat.root), "-o", str(internal), "--audience", "internal")
+    assert built.exit_code == 0, built.output
     assert "排污许可证核发审批" in (internal / "table/catalog.csv").read_text(encoding="utf-8")
 
 

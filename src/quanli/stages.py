@@ -150,6 +150,16 @@ def changed_since_signoff(data: dict) -> dict | None:
     return last if last["fingerprint"] != fingerprint(data) else None
 
 
+def flow_changed_since_signoff(data: dict, flow: dict | None) -> dict | None:
+    """The last sign-off, when it recorded the fingerprint of the item's flowchart and the flowchart
+    is no longer what it covered (a step renamed, added, removed; or the flow gone)."""
+    last = last_signoff(data)
+    if last is None or last.get("stage") in WITHDRAWN or not isinstance(last.get("flow_fingerprint"), str):
+        return None
+    current = fingerprint(flow) if isinstance(flow, dict) else None
+    return last if last["flow_fingerprint"] != current else None
+
+
 def chain_errors(data: dict, chain: Chain) -> list[tuple[int | None, str, str]]:
     """(sign-off index or None for the status, zh, en) for every step of the history the chain does
     not allow: an unknown stage, a skipped stage, dates going back, a status that is not where the

@@ -423,7 +423,8 @@ def _run(catalog: Path | None, out: Path, audience: str, force: bool, quiet: boo
     cfg = config.resolve(root, None)
     snap = read_catalogue(root)
     checked = check_snapshot(snap, use_cache, None, cfg.catalog, keep=True)
-    errors = [f for f in config.apply(checked.findings, cfg, [], []) if f.severity >= Severity.ERROR]
+    applied = config.apply(checked.findings, cfg, [], [])
+    errors = [f for f in applied if f.severity >= Severity.ERROR]
     if errors and draft:
         if not quiet:
             print((f"目录有 {len(errors)} 个错误：按 --draft 生成内部草稿（每页标“内部资料”），供核对，不得对外公开。" if lang != "en"
@@ -454,6 +455,8 @@ def _run(catalog: Path | None, out: Path, audience: str, force: bool, quiet: boo
             print(f"成果已是最新（目录没有变化），没有重新生成：{out}" if lang != "en" else f"up to date: nothing changed since the last build in {out}")
         return 0
     catalogue, view, memo = view_of(snap, cfg, audience, source, use_cache, checked.catalogue)
+    if not _publishable(catalogue, applied, audience, quiet, lang):  # before anything is written
+        return 1
     from quanli.loader.cache import CACHE_DIR, read_payload, write_payload
 
     cache_dir = Path(root) / CACHE_DIR
@@ -529,6 +532,22 @@ def say_theirs(out: Path, users: list[str], lang: str) -> None:
     print(f"提示：输出文件夹中的 {shown} 不是 quanli 生成的，已原样保留；它们不在 manifest.json 和 ZIP 中。" if lang != "en" else
           f"note: {', '.join(users[:3])} in {out} were not written by quanli and were left as they are (not in the manifest or the ZIP).",
           file=sys.stderr)
+
+
+def _publishable(catalogue, findings, audience: str, quiet: bool, lang: str, who: str = "") -> bool:
+    """False (and every reason said) when a public build would publish an item with placeholder
+    text or one changed after its sign-off (quanli.publishing); an internal build says which."""
+    from quanli import publishing
+
+    found = publishing.held(catalogue, findings, publishing.published_ids(catalogue))
+    if not found:
+        return True
+    if audience == "public":
+        print(who + publishing.refusal(found, lang), file=sys.stderr)
+        return False
+    if not quiet:
+        print(who + publishing.notice(found, lang), file=sys.stderr)
+    return True
 
 
 def view_of(snap, cfg, audience: str, source: dict, use_cache: bool, checked=None):

@@ -200,6 +200,12 @@ def _release_locked(repo, head, root: str, version: str, day: str | None, releas
         sys.stdout.write(findings.getvalue())
         raise QuanliError("目录检查没有通过（见上），没有发布。请先修正问题。", "the catalogue does not validate (see above): nothing released.",
                           exit_code=1)
+    from quanli import publishing
+
+    unpublishable = publishing.held_in(catalogue)
+    if unpublishable:  # a release is what gets published: the same test as a public build's
+        raise QuanliError(publishing.refusal(unpublishable, "zh", "本次发布", "this release"),
+                          publishing.refusal(unpublishable, "en", "本次发布", "this release"), exit_code=1)
     author = _identity(repo)
     base = history.previous_release(repo, head.id, root)
     note = make_note(repo, root, base, head, version, release_day)

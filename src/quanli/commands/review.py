@@ -18,6 +18,7 @@ class Loaded:
     catalogue: object
     chain: stages.Chain
     errors: dict[str, list]  # item file path -> its error findings
+    placeholders: dict[str, list] = field(default_factory=dict)  # item id -> QL802 findings in it or in its flow
 
 
 def _load(catalog: Path | None) -> Loaded:
@@ -30,13 +31,21 @@ def _load(catalog: Path | None) -> Loaded:
     cfg = config.resolve(root, None)
     snap = read_catalogue(root)
     checked = check_snapshot(snap, True, None, cfg.catalog)
+    from quanli import publishing
+
     errors: dict[str, list] = {}
-    for f in config.apply(checked.findings, cfg, [], []):
+    applied = config.apply(checked.findings, cfg, [], [])
+    for f in applied:
         if f.severity >= Severity.ERROR and f.abs_path:
             errors.setdefault(f.abs_path, []).append(f)
     catalogue = parse_snapshot(snap, use_cache=True)
     catalogue.overrides = cfg.catalog
-    return Loaded(root, catalogue, stages.chain_of(catalogue.catalog.data), errors)
+    ids = {sf.data["id"] for sf in catalogue.items if sf.ok and isinstance(sf.data.get("id"), str)}
+    placeholders: dict[str, list] = {}
+    for h in publishing.held(catalogue, [f for f in applied if f.rule == "QL802"], ids):
+        if h.item:  # the item's own text or its flowchart's; catalog.yaml's is not the item's to sign
+            placeholders.setdefault(h.item, []).append(h.finding)
+    return Loaded(root, catalogue, stages.chain_of(catalogue.catalog.data), errors, placeholders)
 
 
 def _date(text: str | None) -> str:
@@ -64,14 +73,16 @@ def _pick(loaded: Loaded, idents: list[str], every: bool, department: str | None
     return chosen
 
 
-def refusal(sf, stage: str, chain: stages.Chain, errors: list, force: bool) -> tuple[str, str] | None:
-    """Why ``stage`` may not be signed for this item now (zh, en), or None when it may."""
+def refusal(sf, stage: str, chain: stages.Chain, errors: list, force: bool, placeholders: list = (),
+            flow_changed: dict | None = None) -> tuple[str, str] | None:
+    """Why ``stage`` may not be signed for this item now (zh, en), or None when it may: out of
+    order, errors, or placeholder text in the item or its flowchart (unless forced with a reason)."""
     state = sf.data.get("status") or stages.DRAFT
     ident = sf.data.get("id", sf.stem)
     if state not in chain.order() and state not in stages.WITHDRAWN:
         return (f"{ident}：状态“{state}”不是本目录的审核环节（{'、'.join(chain.order())}），请先改正 status。",
                 f"{ident}: status '{state}' is not a stage of this catalogue.")
-    changed = stages.changed_since_signoff(sf.data)
+    changed = stages.changed_since_signoff(sf.data) or (flow_changed if isinstance(flow_changed, dict) else None)
     if changed:
         allowed: tuple = (chain.first, *stages.WITHDRAWN)
     elif state in stages.WITHDRAWN:
@@ -93,6 +104,12 @@ def refusal(sf, stage: str, chain: stages.Chain, errors: list, force: bool) -> t
         more = f"（另有 {len(errors) - 3} 个）" if len(errors) > 3 else ""
         return (f"{ident} 有 {len(errors)} 个错误，不能签署：{shown}{more}。请先改正；确需签署时加 --force 并用 --remark 说明理由。",
                 f"{ident} has {len(errors)} error(s); fix them first, or use --force with --remark.")
+    if placeholders and stage not in stages.WITHDRAWN and not force:  # a signer vouches for what will be published
+        shown = "；".join(f"{Path(f.file).name}:{f.line}:{f.column} {f.message_zh}" for f in placeholders[:3])
+        more = f"（另有 {len(placeholders) - 3} 处）" if len(placeholders) > 3 else ""
+        return (f"{ident} 还有 {len(placeholders)} 处未填写的占位文字（QL802），不能签署：{shown}{more}。请先填写实际内容；"
+                f"确需签署时加 --force 并用 --remark 说明理由。",
+                f"{ident} still has {len(placeholders)} placeholder(s) (QL802); fill them in first, or use --force with --remark.")
     return None
 
 
@@ -135,9 +152,11 @@ def _review(idents: list[str], stage: str, by: str, lang: str, role: str | None,
         raise QuanliError(f"{stage}要用 --remark 写明原因（会写入变更说明）。", f"{stage} needs the reason in --remark.")
     day = _date(date)
     chosen = _pick(loaded, idents, every, department)
+    flow_data = {f.data.get("id"): f.data for f in loaded.catalogue.flows if f.ok and isinstance(f.data, dict)}
     refused, todo = [], []
     for sf in chosen:
-        why = refusal(sf, stage, chain, loaded.errors.get(sf.path, []), force)
+        why = refusal(sf, stage, chain, loaded.errors.get(sf.path, []), force, loaded.placeholders.get(sf.data.get("id"), []),
+                      stages.flow_changed_since_signoff(sf.data, flow_data.get(sf.data.get("flow"))))
         last = stages.last_signoff(sf.data)
         if why is None and last is not None and str(last.get("date") or "") > day:
             why = (f"{sf.data.get('id')}：签署日期 {day} 早于上一次签署（{last.get('date')}）。", f"the date {day} is before the last sign-off.")
@@ -159,6 +178,7 @@ def _review(idents: list[str], stage: str, by: str, lang: str, role: str | None,
             f"no item can be signed off at '{stage}'.")
         return 0
     written = []
+    flows = {sf.data.get("id"): sf.data for sf in loaded.catalogue.flows if sf.ok and isinstance(sf.data, dict)}
     for sf, _ in todo:
         changes: dict = {"status": stage}
         data = dict(sf.data)
@@ -176,9 +196,12 @@ def _review(idents: list[str], stage: str, by: str, lang: str, role: str | None,
             del entry["role"]
         if remark:
             entry["remark"] = remark
-        if force and loaded.errors.get(sf.path):
+        if force and (loaded.errors.get(sf.path) or loaded.placeholders.get(sf.data.get("id"))):
             entry["forced"] = True
         entry["fingerprint"] = stages.fingerprint(data)
+        flow = flows.get(data.get("flow"))
+        if flow is not None:  # a change of the flowchart calls for a new review too (QL902)
+            entry["flow_fingerprint"] = stages.fingerprint(flow)
         old = sf.data.get("signoffs") if isinstance(sf.data.get("signoffs"), list) else []
         changes["signoffs"] = [*old, entry]
         path = Path(sf.path)
@@ -227,6 +250,7 @@ def standing(loaded: Loaded, use_git: bool = True) -> Standing:
     waiting: dict[str, list[tuple[str, str]]] = {s: [] for s in chain.stages}
     rereview = []
     unpublished = 0
+    flow_data = {f.data.get("id"): f.data for f in loaded.catalogue.flows if f.ok and isinstance(f.data, dict)}
     for sf in sorted(items, key=lambda s: str(s.data.get("id"))):
         data = sf.data
         status = data.get("status") or stages.DRAFT
@@ -235,9 +259,11 @@ def standing(loaded: Loaded, use_git: bool = True) -> Standing:
         row[status] = row.get(status, 0) + 1
         if status not in stages.WITHDRAWN and not chain.published(status):
             unpublished += 1
-        changed = stages.changed_since_signoff(data)
+        changed, how = stages.changed_since_signoff(data), "fingerprint"
+        if changed is None:
+            changed, how = stages.flow_changed_since_signoff(data, flow_data.get(data.get("flow"))), "flow"
         if changed is not None:
-            rereview.append({"id": data.get("id"), "name": data.get("name"), "signoff": stages.describe(changed), "how": "fingerprint",
+            rereview.append({"id": data.get("id"), "name": data.get("name"), "signoff": stages.describe(changed), "how": how,
                              "file": sf.path})
         elif status in stages.WITHDRAWN:
             continue

@@ -41,7 +41,7 @@ def build(ws, out: Path, audience: str, force: bool, quiet: bool, lang: str, use
                           "--draft builds the internal edition only: add --audience internal.")
     single._prepare_out(out, force, [ws.root] + [m.root for m in ws.members])
     failing, others = _check_members(ws, use_cache, lang, quiet, draft)
-    if failing:
+    if failing or not _publishable(ws, audience, lang, quiet):
         return 1
     out.mkdir(parents=True, exist_ok=True)
     if not (out / MARKER).is_file():  # the folder is quanli's from now on, even if this build is stopped
@@ -69,6 +69,27 @@ def build(ws, out: Path, audience: str, force: bool, quiet: bool, lang: str, use
               f"built the workspace's {audience} deliverables: {len(ws.members)} catalogues, {count} items "
               f"({reused} unchanged, reused), {files} combined files in {out} ({seconds:.1f} s).")
     return 0
+
+
+def _publishable(ws, audience: str, lang: str, quiet: bool) -> bool:
+    """Every member's items that a public build may not publish yet (quanli.publishing), said
+    member by member before anything is written: False stops a public build of the workspace."""
+    from quanli import publishing
+
+    said, ok = [], True
+    for m in ws.members:
+        found = publishing.held_in(m.root)
+        if not found:
+            continue
+        label = f"{m.key}：" if lang != "en" else f"{m.key}: "
+        if audience == "public":
+            said.append(label + publishing.refusal(found, lang))
+            ok = False
+        elif not quiet:
+            said.append(label + publishing.notice(found, lang))
+    if said:
+        print("\n".join(said), file=sys.stderr)
+    return ok
 
 
 def _check_members(ws, use_cache: bool, lang: str, quiet: bool, draft: bool) -> tuple[bool, dict]:

@@ -30,7 +30,7 @@ def signoff_out_of_order(ctx):
 
 
 @catalogue_rule("QL902", "changed-after-signoff", "warning", "签署后内容又有改动，需要重新审核", "changed after its last sign-off",
-                "签署只对签署时的内容有效：之后改动了事项（哪怕只改一个字），就要从第一个环节重新审核，否则公开的内容未经核定"
+                "签署只对签署时的内容有效：之后改动了事项（哪怕只改一个字）或它使用的流程图，就要从第一个环节重新审核，否则公开的内容未经核定"
                 "（seed 002：未经核定备案的行政权力事项均不得行使）。quanli review 签署时记下内容指纹（fingerprint），据此发现改动；"
                 "没有指纹的签署由 quanli status 通过 git 历史判断。",
                 "签署后没有改动事项内容（只运行了 quanli fmt）", "审定后又把承诺时限从 15 改为 10 个工作日")
@@ -40,10 +40,20 @@ def changed_after_signoff(ctx):
         if "signoffs" not in sf.data or sf.data.get("status") in stages.WITHDRAWN:
             continue
         last = stages.changed_since_signoff(sf.data)
+        again = f"quanli review {sf.data.get('id', sf.stem)} --stage {chain.first} --by 姓名"
         if last is not None:
             ctx.report("QL902", sf, ("signoffs", len(stages.signoffs(sf.data)) - 1, "fingerprint"),
-                       f"{stages.describe(last)}之后事项内容有改动，需要重新审核：quanli review {sf.data.get('id', sf.stem)} --stage {chain.first} --by 姓名",
+                       f"{stages.describe(last)}之后事项内容有改动，需要重新审核：{again}",
                        f"the item changed after its sign-off at {last.get('stage')}; review it again from {chain.first}.")
+            continue
+        flow_id = sf.data.get("flow")
+        flow = ctx.flows_by_id.get(flow_id) if isinstance(flow_id, str) else None
+        last = stages.flow_changed_since_signoff(sf.data, flow.data if flow is not None else None)
+        if last is not None:
+            ctx.report("QL902", sf, ("signoffs", len(stages.signoffs(sf.data)) - 1, "flow_fingerprint"),
+                       f"{stages.describe(last)}之后事项使用的流程图 {flow_id} 有改动（环节或说明变了），需要重新审核：{again}",
+                       f"flowchart {flow_id} changed after the item's sign-off at {last.get('stage')}; review it again from {chain.first}.")
+
 
 
 @catalogue_rule("QL903", "status-without-signoff", "warning", "状态没有签署记录", "status without a sign-off",
