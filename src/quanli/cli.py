@@ -106,6 +106,9 @@ def validate(
     config: Optional[Path] = typer.Option(None, "--config", help="配置文件；默认从目录向上查找 quanli.toml。"),
     no_baseline: bool = typer.Option(False, "--no-baseline", help="不使用 quanli-baseline.json，显示全部问题。"),
     no_cache: bool = typer.Option(False, "--no-cache", help="不使用解析缓存（.quanli-cache/）。"),
+    summary: bool = typer.Option(False, "--summary", help="只显示按规则统计的问题数（规则、名称、说明、级别、问题数、文件数），不逐条列出；问题超过 20 条时文本输出末尾总会附上这张表。"),
+    full_report: Optional[Path] = typer.Option(None, "--full-report", metavar="FILE",
+                                               help="另把完整报告写入这个文件（格式按扩展名：.md、.json、.sarif、.xml 为 JUnit、.txt；其他同 --format）。markdown 报告限 60,000 字，放不下的问题见此文件。"),
     lang: Optional[Lang] = LangOpt,
 ) -> None:
     """检查目录：格式规范、文件之间的引用、流程图和各项业务规则。退出码：0 通过，1 有问题，2 用法、配置或读写错误。"""
@@ -115,7 +118,8 @@ def validate(
     if fmt == "auto":
         fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
     _guard(lang, lambda lang: cmd.run(paths or [], fmt, lang, fail_level.value if fail_level else None, not no_cache,
-                                      select=_split(select), ignore=_split(ignore), config_path=config, use_baseline=not no_baseline))
+                                      select=_split(select), ignore=_split(ignore), config_path=config, use_baseline=not no_baseline,
+                                      only_summary=summary, full_report=full_report))
 
 
 class DiffFormat(str, Enum):

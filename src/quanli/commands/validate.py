@@ -26,6 +26,8 @@ class Summary:
     checked_paths: list[str] = field(default_factory=list)  # every file checked (absolute)
     docs: str | None = None  # base of help links (quanli.toml docs-url), else docs/rules.md
     members: list[tuple[str, int, int, int]] = field(default_factory=list)  # workspace: (unit, errors, warnings, infos)
+    only_summary: bool = False  # --summary: the findings counted by rule, not the findings
+    full_report: str | None = None  # --full-report: where the whole report was written (as the user named it)
 
     @property
     def checked(self) -> list[str]:
@@ -59,15 +61,23 @@ class Summary:
 
 def run(paths: list[Path], fmt: str = "text", lang: str = "zh", fail_level: str | None = None,
         use_cache: bool = True, stream: IO[str] | None = None, select: list[str] | None = None,
-        ignore: list[str] | None = None, config_path: Path | None = None, use_baseline: bool = True) -> int:
+        ignore: list[str] | None = None, config_path: Path | None = None, use_baseline: bool = True,
+        only_summary: bool = False, full_report: Path | None = None) -> int:
     """Returns the exit code: 0 clean, 1 findings at or above the fail level.
 
+    ``only_summary``: report the findings counted by rule only. ``full_report``: also write the
+    whole report there (its format from its extension, see report.full_format), for when the
+    report shown is cut short (markdown stays under markdown.LIMIT characters).
     Raises QuanliError (exit code 2) for paths that hold no catalogue or a bad configuration.
     """
     from quanli import baseline, config
     from quanli.check.registry import load_all
     from quanli.check.suppress import known
 
+    if only_summary and fmt in ("sarif", "junit"):
+        raise QuanliError(f"--summary 不能与 --format {fmt} 一起使用：只用于 text、markdown、json 和 github 格式。"
+                          "如需 SARIF 或 JUnit 的完整报告，请去掉 --summary。",
+                          f"--summary does not go with --format {fmt}: only with text, markdown, json and github.")
     load_all()
     for sel in (select or []) + (ignore or []):
         if not known(sel):
@@ -124,7 +134,15 @@ def run(paths: list[Path], fmt: str = "text", lang: str = "zh", fail_level: str 
     summary = Summary(len(targets), files, findings, time.perf_counter() - started, covered,
                       checked_paths=checked_paths,
                       docs=next((c.docs_url for c in configs.values() if c.docs_url), None),
-                      members=_per_member(spaces, cross_inputs, findings))
+                      members=_per_member(spaces, cross_inputs, findings), only_summary=only_summary)
+    if full_report is not None:
+        from dataclasses import replace
+
+        from quanli.fsutil import write_atomic
+
+        kind = report.full_format(full_report, fmt)
+        write_atomic(Path(full_report), report.full_text(findings, replace(summary, only_summary=False), lang, kind), overwrite=True)
+        summary.full_report = str(full_report)
     try:
         report.get(fmt)(findings, summary, lang, stream)
         stream.flush()

@@ -19,3 +19,33 @@ FORMATS: dict[str, str] = {
 def get(name: str) -> Callable:
     module, func = FORMATS[name].split(":")
     return getattr(importlib.import_module(module), func)
+
+
+# ``validate --full-report FILE``: the file's extension picks its format; any other extension
+# gets the format of the report on screen (github's annotations: its markdown)
+_BY_SUFFIX = {".md": "markdown", ".markdown": "markdown", ".json": "json", ".sarif": "sarif", ".xml": "junit", ".txt": "text"}
+
+
+def full_format(path, fmt: str) -> str:
+    from pathlib import Path
+
+    by_suffix = _BY_SUFFIX.get(Path(path).suffix.lower())
+    return by_suffix or ("markdown" if fmt == "github" else fmt)
+
+
+def full_text(findings, summary, lang: str, fmt: str) -> str:
+    """The whole report in ``fmt``, every finding listed (no colour, no length limit)."""
+    import io
+
+    out = io.StringIO()
+    if fmt == "markdown":
+        from quanli.report.markdown import table
+
+        out.write(table(findings, summary, lang, limit=None))
+    elif fmt == "text":
+        from quanli.report.text import _plain
+
+        _plain(findings, summary, lang, out)
+    else:
+        get(fmt)(findings, summary, lang, out)
+    return out.getvalue()

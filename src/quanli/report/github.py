@@ -1,7 +1,8 @@
 """``--format github``: workflow-command annotations, plus the full table in the job summary.
 
-GitHub shows at most 10 annotations of each level per step and 50 per job, so the whole
-report also goes to $GITHUB_STEP_SUMMARY (when set) as markdown.
+GitHub shows at most 10 annotations of each level per step and 50 per job, so the report also
+goes to $GITHUB_STEP_SUMMARY (when set) as markdown: the counts by rule, then as many findings
+as fit in markdown.LIMIT characters (``validate --full-report`` keeps them all).
 """
 
 from __future__ import annotations
@@ -24,10 +25,15 @@ def _escape_prop(text: str) -> str:
 
 
 def render(findings, summary, lang: str, stream: IO[str]) -> None:
-    for f in findings:
+    only = bool(getattr(summary, "only_summary", False))  # validate --summary: the counts, no annotations
+    for f in [] if only else findings:
         path = f.file.replace("\\", "/")
         stream.write(f"::{_LEVEL[f.severity]} file={_escape_prop(path)},line={f.line or 1},col={f.column or 1},"
                      f"title={_escape_prop(f.rule)}::{_escape_data(f.message(lang))}\n")
+    if only and findings:
+        from quanli.report import tally
+
+        stream.write("\n".join(tally.text_table(tally.by_rule(findings), lang)) + "\n")
     stream.write(summary.text(lang) + "\n")
     target = os.environ.get("GITHUB_STEP_SUMMARY")
     if target:

@@ -44,9 +44,15 @@ def _caret_pad(text: str, column: int) -> str:
 
 
 def _lines(findings: list[Finding], summary, lang: str):
-    """The report as lines of (text, style) pieces; style None is plain."""
+    """The report as lines of (text, style) pieces; style None is plain.
+
+    A long report (more than tally.SHOW_AFTER findings) ends with the findings counted by rule;
+    with ``validate --summary`` (summary.only_summary) that table is all there is."""
+    from quanli.report import tally
+
+    only = bool(getattr(summary, "only_summary", False))
     by_file: dict[str, list[Finding]] = defaultdict(list)
-    for f in findings:
+    for f in [] if only else findings:
         by_file[f.file].append(f)
     for file, group in by_file.items():
         yield [(_safe(file), "bold underline")]
@@ -63,7 +69,18 @@ def _lines(findings: list[Finding], summary, lang: str):
                 yield [(gutter, "dim"), (src, None)]
                 yield [(" " * (len(gutter) - 2) + "| " + _caret_pad(src, f.column), None), ("^", style)]
         yield []
+    if findings and (only or len(findings) > tally.SHOW_AFTER):
+        head, *rows = tally.text_table(tally.by_rule(findings), lang)
+        yield [(head, "bold")]
+        if rows:
+            yield [(rows[0], "dim")]
+        for row in rows[1:]:
+            yield [(row, None)]
+        yield []
     yield [(summary.text(lang), None)]
+    full = getattr(summary, "full_report", None)
+    if full:
+        yield [(_safe(f"Full report written to {full}." if lang == "en" else f"完整报告已写入 {full}。"), None)]
 
 
 def render(findings: list[Finding], summary, lang: str, stream: IO[str]) -> None:
