@@ -1,6 +1,6 @@
-"""The operation register of important powers (《重要权力动态运行情况登记表》, seed 000 附件3):
+"""The operation register of important powers (《重要权力动态运行情况登记表》, 银政办内发〔2008〕48号 附件3):
 one YAML file per case under ``records/``, with the dates of its main steps, and the deadline
-of each open case counted on the working-day calendar (电子监察：实时监控、预警纠错, seed 002).
+of each open case counted on the working-day calendar (电子监察：实时监控、预警纠错, 内政办发〔2010〕66号 二.(五)).
 
 Personal data never belongs in the register: it is filed with the supervising office and may
 be published. ``personal_data`` finds what looks like it (rule QL951).
@@ -19,7 +19,7 @@ from quanli.model import TimeLimit, time_limit
 # the register's steps in order: field, Chinese name
 STEPS = (("accepted", "受理"), ("decided", "决策"), ("executed", "执行"), ("concluded", "结果"), ("published", "公开"))
 STEP_NAMES = dict(STEPS)
-# results of these categories are published within 7 working days, others within 20 (seed 003)
+# results of these categories are published within 7 working days, others within 20 (鹤政办〔2019〕20号 二.(七))
 PUBLISH_DAYS = {"行政许可": 7, "行政处罚": 7}
 PUBLISH_DAYS_DEFAULT = 20
 DEFAULT_DUE_SOON = 3
@@ -274,7 +274,7 @@ def deadline(record: dict, item: dict | None, flow: dict | None, cal=None) -> De
 
 
 def publish_deadline(record: dict, item: dict | None, cal=None) -> Deadline | None:
-    """When a concluded case's result must be public: 7 working days for 许可 and 处罚, 20 otherwise (seed 003)."""
+    """When a concluded case's result must be public: 7 working days for 许可 and 处罚, 20 otherwise (鹤政办〔2019〕20号 二.(七))."""
     end = date_of(record, "concluded")
     if end is None:
         return None

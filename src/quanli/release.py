@@ -4,7 +4,7 @@ A release is an annotated git tag. Its 变更说明 lists every added, removed, 
 renumbered, suspended or cancelled item with what changed and why: the reason is the
 item's ``change_reason`` when it was written for this release, otherwise the messages of
 the commits that touched the item. The report to the supervising office is due on the
-20th working day after the release date (counting starts the next day; seed 000).
+20th working day after the release date (counting starts the next day; 银政办内发〔2008〕48号 四.(二).2).
 """
 
 from __future__ import annotations

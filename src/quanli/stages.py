@@ -1,4 +1,4 @@
-"""The review chain (seed 000, seed 002): each item's status and its sign-off history.
+"""The review chain (银政办内发〔2008〕48号 四.(二).1, 内政办发〔2010〕66号 二.(二)): each item's status and its sign-off history.
 
 处室 drafts an item (草稿), the 领导小组 checks it (初核), the 党组 reviews it (审核), the director
 signs it (审定) and it is published (公布); "未经核定备案的行政权力事项均不得行使". A catalogue may
@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 
 DRAFT = "草稿"
-CHAIN = ("初核", "审核", "审定", "公布")  # the seeds' order; a catalogue may leave stages out
+CHAIN = ("初核", "审核", "审定", "公布")  # the order of 银政办内发〔2008〕48号; a catalogue may leave stages out
 WITHDRAWN = ("停止行使", "已取消")
 STATUSES = (DRAFT, *CHAIN, *WITHDRAWN)
 DEFAULT_ROLES = {"初核": "政务公开领导小组", "审核": "党组", "审定": "主任", "公布": "政务公开办公室"}
@@ -70,7 +70,7 @@ class Chain:
 
 
 def chain_of(catalog: dict | None) -> Chain:
-    """The chain catalog.yaml describes (the seeds' chain where it says nothing, or says it badly:
+    """The chain catalog.yaml describes (that document's chain where it says nothing, or says it badly:
     rule QL905 reports a review block that cannot be used)."""
     review = catalog.get("review") if isinstance(catalog, dict) else None
     if not isinstance(review, dict):

@@ -1,5 +1,5 @@
 """``quanli records check``: the open cases of the operation register against their deadlines
-(电子监察：实时监控、预警纠错, seed 002), counted on the working-day calendar."""
+(电子监察：实时监控、预警纠错, 内政办发〔2010〕66号 二.(五)), counted on the working-day calendar."""
 
 from __future__ import annotations
 

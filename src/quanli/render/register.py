@@ -1,4 +1,4 @@
-"""《重要权力动态运行情况登记表》 (seed 000 附件3): the operation register as an A4 landscape
+"""《重要权力动态运行情况登记表》 (银政办内发〔2008〕48号 附件3): the operation register as an A4 landscape
 workbook in the official style of the 一表, and as a page of the site. What it holds is decided
 by the view (quanli.render.view): the cases of the items in view, the columns of the audience."""
 

@@ -1,6 +1,6 @@
 """QL501-QL506: the laws an item cites are in force and cited properly.
 
-Seed 000 (五.(二)): powers whose legal basis has lost force are removed from the catalogue;
+银政办内发〔2008〕48号 五.(二): powers whose legal basis has lost force are removed from the catalogue;
 powers about to take effect are registered too.
 """
 
@@ -33,7 +33,7 @@ def _title(law: dict) -> str:
 
 
 @catalogue_rule("QL501", "law-repealed", "error", "引用了已废止的法律法规", "cites a repealed law",
-                "行使依据已失效的权力应当取消（seed 000 五.(二)：对法律依据已经失效的，予以清理）。请改引现行有效的依据，或把事项设为停止行使。",
+                "行使依据已失效的权力应当取消（《银川市人民政府办公厅深化政务公开工作实施方案》银政办内发〔2008〕48号 五.(二)：对于已经失去法律效力的权力予以排除）。请改引现行有效的依据，或把事项设为停止行使。",
                 "laws.yaml: status: 现行有效", "laws.yaml: status: 已废止")
 def law_repealed(ctx):
     for sf, i, law in _cited(ctx):
@@ -44,7 +44,7 @@ def law_repealed(ctx):
 
 
 @catalogue_rule("QL502", "law-amended", "warning", "引用的法律法规已修改，需核对条款", "cited law was amended: re-check the article",
-                "法律修改后条文序号常常变化（例如行政处罚法 2021 年修订后条款全部重排），引用的条款要按修改后的文本重新核对（seed 000：法律法规修改时动态调整）。核对后把 laws.yaml 中的状态改为现行有效。",
+                "法律修改后条文序号常常变化（例如行政处罚法 2021 年修订后条款全部重排），引用的条款要按修改后的文本重新核对（《内蒙古自治区政府办公厅关于推进行政权力公开透明运行的意见》内政办发〔2010〕66号 二.(一)：根据国家有关法律法规的出台、修订和废止……及时对行政许可项目做出清理、增减和调整）。核对后把 laws.yaml 中的状态改为现行有效。",
                 "laws.yaml: status: 现行有效", "laws.yaml: status: 已修改")
 def law_amended(ctx):
     for sf, i, law in _cited(ctx):
@@ -54,7 +54,7 @@ def law_amended(ctx):
 
 
 @catalogue_rule("QL503", "law-not-yet-effective", "info", "引用的法律法规尚未施行", "cited law not yet in force",
-                "即将施行的法律法规规定的权力也要登记（seed 000 五.(二)），但在施行日之前不得行使。",
+                "即将施行的法律法规规定的权力也要登记（《银川市人民政府办公厅深化政务公开工作实施方案》银政办内发〔2008〕48号 五.(二)：对于即将实施的权力也要认真清理上报），但在施行日之前不得行使。",
                 "laws.yaml: effective: '2020-01-01'", "laws.yaml: status: 尚未生效, effective: '2099-01-01'")
 def law_not_effective(ctx):
     from quanli import clock
@@ -83,7 +83,7 @@ def article_format(ctx):
 
 
 @catalogue_rule("QL505", "law-status-unknown", "info", "法律法规的时效性未知", "law status unknown",
-                "导入时无法确定时效性的法规标为“未知”。请查证后改为现行有效、已修改或已废止，否则无法发现依据失效的权力（seed 000 五.(二)）。",
+                "导入时无法确定时效性的法规标为“未知”。请查证后改为现行有效、已修改或已废止，否则无法发现依据失效的权力（《银川市人民政府办公厅深化政务公开工作实施方案》银政办内发〔2008〕48号 五.(二)）。",
                 "status: 现行有效", "status: 未知")
 def law_status_unknown(ctx):
     laws = ctx.catalogue.laws

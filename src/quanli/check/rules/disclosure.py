@@ -18,7 +18,7 @@ def _disclosure(sf) -> dict:
 
 
 @catalogue_rule("QL601", "public-without-forms-or-timing", "error", "社会公开的事项没有公开形式或公开时限", "public item without forms or timing",
-                "一表要列出每项权力的公开形式和公开时限（seed 000 附件2、seed 001：逐项列明公开形式、范围、时间）。",
+                "一表要列出每项权力的公开形式和公开时限（《银川市人民政府办公厅深化政务公开工作实施方案》银政办内发〔2008〕48号 四.(二).2 及附件2、金坛市环境保护局《全面推进行政职权公开运行工作的实施方案》坛环法〔2008〕第1号：逐项列明公开形式、范围、时间）。",
                 "disclosure: {scope: 社会公开, forms: [门户网站], timing: 长期公开}", "disclosure: {scope: 社会公开}")
 def public_forms_timing(ctx):
     for sf in ctx.items():
@@ -31,7 +31,7 @@ def public_forms_timing(ctx):
 
 
 @catalogue_rule("QL602", "public-flow-mentions-confidential", "error", "公开事项的流程图提到了不公开的事项", "a public item's flow mentions a confidential item",
-                "不予公开、内部公开的事项不得以任何形式出现在公开的目录中（seed 000 附件4：涉密不宜公开的权力单独列目录，不在公开目录中发布）。"
+                "不予公开、内部公开的事项不得以任何形式出现在公开的目录中（《银川市人民政府办公厅深化政务公开工作实施方案》银政办内发〔2008〕48号 附件4：依法不能公开的权力单独填入《涉密不宜公开权力目录》，不在公开目录中发布）。"
                 "公开事项所用的流程图会随公开目录发布，其中不能出现不公开事项的名称或编号。",
                 "公开事项的流程图只写通用步骤", "公开事项的流程图中写着“参照 BGS-RS-003 干部任免酝酿”")
 def public_flow_mentions_confidential(ctx):
@@ -54,7 +54,7 @@ def public_flow_mentions_confidential(ctx):
 
 
 @catalogue_rule("QL603", "disclosure-deadline-too-long", "warning", "结果公开期限超过规定", "disclosure deadline longer than required",
-                "行政许可、行政处罚决定应自作出之日起 7 个工作日内公开，其他行政执法决定 20 个工作日内公开（seed 003）。",
+                "行政许可、行政处罚决定应自作出之日起 7 个工作日内公开，其他行政执法决定 20 个工作日内公开（《鹤壁市人民政府办公室关于进一步做好全市政务公开工作的通知》鹤政办〔2019〕20号 二.(七)）。",
                 "disclosure: {deadline: 7}", "disclosure: {deadline: 15}   # 行政处罚")
 def deadline_too_long(ctx):
     for sf in ctx.items():
@@ -68,7 +68,7 @@ def deadline_too_long(ctx):
 
 
 @catalogue_rule("QL604", "weak-nondisclosure-reason", "error", "不公开的理由不充分", "reason for not disclosing is empty or vague",
-                "不予公开或内部公开的事项要逐项说明理由（seed 000 附件4“不公开理由”，seed 001：对不能公开的提供依据、说明理由），例如涉及国家秘密、商业秘密、个人隐私，并写明依据。",
+                "不予公开或内部公开的事项要逐项说明理由（《银川市人民政府办公厅深化政务公开工作实施方案》银政办内发〔2008〕48号 附件4“不公开理由”，金坛市环境保护局《全面推进行政职权公开运行工作的实施方案》坛环法〔2008〕第1号：对不能公开的提供依据、说明理由），例如涉及国家秘密、商业秘密、个人隐私，并写明依据。",
                 "reason: 涉及国家秘密（保守国家秘密法第二条）", "reason: 无")
 def weak_reason(ctx):
     for sf in ctx.items():

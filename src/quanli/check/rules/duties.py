@@ -1,8 +1,8 @@
 """QL701-QL703: 四个对应: every power corresponds to a duty of the office that exercises it.
 
-Seed 000 (清理 “四个对应”): each power corresponds to a law, to the office's duties, to the
+银政办内发〔2008〕48号 四.(二).1 (清理 “四个对应”): each power corresponds to a law, to the office's duties, to the
 unit's functions and to the government's functions; duties come from the 三定 方案.
-Seed 001: 职责到位 → publish; 职责不到位 (缺位) → add; 职责越位 → stop.
+坛环法〔2008〕第1号 方法步骤 第二阶段: 职责到位 → publish; 职责不到位 (缺位) → add; 职责越位 → stop.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ def _duties(dep) -> list:
 
 
 @catalogue_rule("QL701", "item-without-duty", "warning", "事项没有对应职责（可能越位）", "item maps to no duty (possible overreach)",
-                "每项权力都应对应承办处室的一项职责（seed 000“四个对应”）；找不到对应职责的权力可能是职责越位，应当核实或停止（seed 001）。",
+                "每项权力都应对应承办处室的一项职责（《银川市人民政府办公厅深化政务公开工作实施方案》银政办内发〔2008〕48号“四个对应”）；找不到对应职责的权力可能是职责越位，应当核实或停止（金坛市环境保护局《全面推进行政职权公开运行工作的实施方案》坛环法〔2008〕第1号：职责越位的，立即停止）。",
                 "duties: [ZZ-01]", "（没有 duties）")
 def item_without_duty(ctx):
     if not ctx.catalogue.catalog.ok:
@@ -34,7 +34,7 @@ def item_without_duty(ctx):
 
 
 @catalogue_rule("QL702", "duty-without-item", "info", "职责没有对应的权力事项（可能缺位）", "duty with no item (possible gap)",
-                "三定方案规定的职责若没有任何权力事项对应，可能是权力清理时漏掉了（职责缺位，seed 001：职责不到位的，必须补上）。",
+                "三定方案规定的职责若没有任何权力事项对应，可能是权力清理时漏掉了（职责缺位，金坛市环境保护局《全面推进行政职权公开运行工作的实施方案》坛环法〔2008〕第1号：职责不到位的，必须补上）。",
                 "（每项职责都有事项引用）", "（catalog.yaml 中的一项职责无人引用）")
 def duty_without_item(ctx):
     if not ctx.catalogue.catalog.ok:
@@ -50,7 +50,7 @@ def duty_without_item(ctx):
 
 
 @catalogue_rule("QL703", "duty-of-another-department", "warning", "对应职责属于另一个处室", "duty belongs to another department",
-                "权力由哪个处室承办，就应对应哪个处室（或列明的联办机构）的职责（seed 000“四个对应”）；对应到别的处室，说明承办机构或职责写错了，或存在职责交叉。",
+                "权力由哪个处室承办，就应对应哪个处室（或列明的联办机构）的职责（《银川市人民政府办公厅深化政务公开工作实施方案》银政办内发〔2008〕48号“四个对应”）；对应到别的处室，说明承办机构或职责写错了，或存在职责交叉。",
                 "department: 审批科\nduties: [ZZ-02]   # ZZ-02 是审批科的职责", "department: 审批科\nduties: [ZZ-01]   # ZZ-01 是法制科的职责")
 def duty_of_other_department(ctx):
     owner = {}

@@ -1,8 +1,8 @@
 """QL201-QL213: the elements every item needs, and those its category needs.
 
-Sources: the 2015 national notice (seed 002) names 权力名称、设定依据、实施主体 as the basic
+Sources: the Inner Mongolia notice on power catalogues (内政办发〔2015〕8号) names 权力名称、设定依据、实施主体 as the basic
 elements and adds 运行程序、法律责任、监督管理、服务指南、流程图; the service catalogue's
-“八公开” (seed 004) requires 申请条件、申报材料、办理时限、收费依据及标准 to be public; seed 002
+“八公开” (a 南宁 城区's 2012 一服务两公开 plan) requires 申请条件、申报材料、办理时限、收费依据及标准 to be public; 内政办发〔2010〕66号
 requires 裁量基准 (分档设限，明确标准) for enforcement powers.
 """
 
@@ -43,28 +43,28 @@ def _missing(ctx, rule_id: str, field: str, zh: str, en: str, category: str | No
 
 
 @catalogue_rule("QL201", "missing-subject", "error", "缺少实施主体", "missing subject (实施主体)",
-                "实施主体是权力清单的三项基本要素之一（权力名称、设定依据、实施主体；国务院办公厅 2015 年关于推行权力清单制度的指导意见，见 seed 002）。",
+                "实施主体是权力清单的三项基本要素之一（权力名称、设定依据、实施主体；《内蒙古自治区人民政府办公厅关于加快推进盟市、旗县行政权力清单制度建设工作的通知》内政办发〔2015〕8号 一.(一)）。",
                 "subject: 示例县生态环境局", "（没有 subject）")
 def missing_subject(ctx):
     _missing(ctx, "QL201", "subject", "缺少实施主体（subject）：请填写依法行使该权力的机关全称。", "missing subject: the body that exercises the power.")
 
 
 @catalogue_rule("QL202", "missing-department", "error", "缺少承办机构", "missing department (承办机构)",
-                "一表的“承办机构”列和“四个对应”（权力对应处室职责，seed 000）都需要知道由哪个处室承办。",
+                "一表的“承办机构”列（金坛市环境保护局《全面推进行政职权公开运行工作的实施方案》坛环法〔2008〕第1号：逐项列明承办部门）和“四个对应”（与处室职责相对应，《银川市人民政府办公厅深化政务公开工作实施方案》银政办内发〔2008〕48号 四.(二).1）都需要知道由哪个处室承办。",
                 "department: 法制宣教科", "（没有 department）")
 def missing_department(ctx):
     _missing(ctx, "QL202", "department", "缺少承办机构（department）：请填写承办的内设处室。", "missing department: the internal office that handles it.")
 
 
 @catalogue_rule("QL203", "missing-basis", "error", "缺少行使依据", "missing legal basis",
-                "设定依据是权力清单的基本要素；没有法律依据的权力不得行使（“四个对应”之一：权力对应法律，seed 000）。",
+                "设定依据是权力清单的基本要素；没有法律依据的权力不得行使（“四个对应”之一：与法律法规相对应，《银川市人民政府办公厅深化政务公开工作实施方案》银政办内发〔2008〕48号 四.(二).1）。",
                 "basis:\n  - law: 行政许可法\n    article: 第二十九条", "（没有 basis）")
 def missing_basis(ctx):
     _missing(ctx, "QL203", "basis", "缺少行使依据（basis）：请列出设定和实施该权力的法律法规及条款。", "missing basis: list the laws and articles.")
 
 
 @catalogue_rule("QL204", "basis-without-article", "error", "行使依据没有写明条款", "legal basis without an article",
-                "一表的“行使依据”列要写到具体条款（seed 000 附件2、seed 001：逐项列明行使依据），只写法规名称无法核对权力是否确有依据。",
+                "一表的“行使依据”列要写到具体条款（金坛市环境保护局《全面推进行政职权公开运行工作的实施方案》坛环法〔2008〕第1号：逐项列明行使依据），只写法规名称无法核对权力是否确有依据。",
                 "- law: 行政许可法\n  article: 第二十九条", "- law: 行政许可法")
 def basis_without_article(ctx):
     for sf in ctx.items():
@@ -76,7 +76,7 @@ def basis_without_article(ctx):
 
 
 @catalogue_rule("QL205", "missing-complaint-channel", "warning", "没有投诉举报途径", "no complaint channel",
-                "流程图和事项都要写明投诉举报途径和方式（seed 000：一图须含“投诉举报途径和方式”）。可以写在事项的 contact、目录的默认 contact 或所用流程图的 complaint 中。",
+                "流程图和事项都要写明投诉举报途径和方式（《银川市人民政府办公厅深化政务公开工作实施方案》银政办内发〔2008〕48号 四.(二).2：一图须载明“投诉举报途径和方式”）。可以写在事项的 contact、目录的默认 contact 或所用流程图的 complaint 中。",
                 "contact:\n  complaint_phone: 0519-82101099", "（事项、目录、流程图都没有投诉方式）")
 def missing_complaint(ctx):
     default = ctx.default_contact()
@@ -92,7 +92,7 @@ def missing_complaint(ctx):
 
 
 @catalogue_rule("QL206", "missing-responsibility", "warning", "没有责任事项或追责情形", "no responsibilities or accountability",
-                "权责清单要求每项权力列明责任事项和追责情形（seed 002：权力清单的完整要素包括法律责任、监督管理）。",
+                "权责清单要求每项权力列明责任事项和追责情形（《内蒙古自治区人民政府办公厅关于加快推进盟市、旗县行政权力清单制度建设工作的通知》内政办发〔2015〕8号 一.(二)：权力清单的完整要素包括运行程序、法律责任、监督管理）。",
                 "responsibility:\n  duties: [受理责任]\n  accountability: [超过法定期限作出决定的]", "（没有 responsibility）")
 def missing_responsibility(ctx):
     for sf in ctx.items():
@@ -102,21 +102,21 @@ def missing_responsibility(ctx):
 
 
 @catalogue_rule("QL207", "licence-missing-conditions", "error", "行政许可事项没有受理条件", "licence without conditions",
-                "行政许可法第十八条要求规定许可的条件；服务事项“八公开”要求公开申请条件（seed 004）。",
+                "行政许可法第十八条要求规定许可的条件；服务事项“八公开”要求公开申请条件（南宁市某城区《2012年政务服务政务公开政府信息公开工作计划》）。",
                 "conditions: [具有相应资质]", "（行政许可事项没有 conditions）")
 def licence_conditions(ctx):
     _missing(ctx, "QL207", "conditions", "行政许可事项缺少受理条件（conditions）。", "a licence item needs conditions.", LICENCE)
 
 
 @catalogue_rule("QL208", "licence-missing-materials", "error", "行政许可事项没有申请材料", "licence without materials",
-                "行政许可法第三十条要求公示需要提交的全部材料目录；“八公开”要求公开申报材料（seed 004）。",
+                "行政许可法第三十条要求公示需要提交的全部材料目录；“八公开”要求公开申报材料（南宁市某城区《2012年政务服务政务公开政府信息公开工作计划》）。",
                 "materials:\n  - name: 申请书", "（行政许可事项没有 materials）")
 def licence_materials(ctx):
     _missing(ctx, "QL208", "materials", "行政许可事项缺少申请材料（materials）。", "a licence item needs materials.", LICENCE)
 
 
 @catalogue_rule("QL209", "licence-missing-time-limits", "error", "行政许可事项没有法定或承诺办结时限", "licence without statutory and promised limits",
-                "行政许可法第四十二条规定许可决定的期限；“八公开”要求公开办理时限（seed 004）。许可事项应同时写明法定办结时限和承诺办结时限。",
+                "行政许可法第四十二条规定许可决定的期限；“八公开”要求公开办理时限（南宁市某城区《2012年政务服务政务公开政府信息公开工作计划》）。许可事项应同时写明法定办结时限和承诺办结时限。",
                 "time_limit:\n  statutory: 20\n  promised: 10", "time_limit:\n  statutory: 20")
 def licence_limits(ctx):
     for sf in ctx.items():
@@ -128,7 +128,7 @@ def licence_limits(ctx):
 
 
 @catalogue_rule("QL210", "licence-missing-fee", "error", "行政许可事项没有收费信息", "licence without fee information",
-                "一表有“收费依据和标准”一列（seed 000 附件2）；行政许可法第五十八条规定收费须有法律、行政法规依据。不收费也要写明（fee.charged: false）。",
+                "一表有“收费依据和标准”一列（金坛市环境保护局《全面推进行政职权公开运行工作的实施方案》坛环法〔2008〕第1号）；行政许可法第五十八条规定收费须有法律、行政法规依据。不收费也要写明（fee.charged: false）。",
                 "fee:\n  charged: false", "（行政许可事项没有 fee）")
 def licence_fee(ctx):
     for sf in ctx.items():
@@ -144,7 +144,7 @@ def licence_fee(ctx):
 
 
 @catalogue_rule("QL211", "penalty-missing-discretion", "error", "行政处罚事项没有裁量基准", "penalty without discretion tiers",
-                "行政处罚应当细化量化裁量基准，“分档设限，明确标准”（seed 002；行政处罚法第三十四条）。至少分两档，并写明适用情形和标准。",
+                "行政处罚应当细化量化裁量基准，“分档设限，明确标准”（《内蒙古自治区政府办公厅关于推进行政权力公开透明运行的意见》内政办发〔2010〕66号 二.(二)；行政处罚法第三十四条）。至少分两档，并写明适用情形和标准。",
                 "discretion:\n  - {tier: 一般, circumstances: ..., standard: ...}\n  - {tier: 严重, circumstances: ..., standard: ...}",
                 "discretion:\n  - {tier: 一般}")
 def penalty_discretion(ctx):
@@ -160,7 +160,7 @@ def penalty_discretion(ctx):
 
 
 @catalogue_rule("QL212", "penalty-missing-content", "error", "行政处罚事项没有写明违法行为、处罚种类或幅度", "penalty without behaviour, kinds or range",
-                "处罚事项要列明“处罚的行为、种类、幅度”（seed 002），这是对外公开和裁量的基础。",
+                "处罚事项要列明“处罚的行为、种类、幅度”（行政处罚法第十一条至第十四条：给予行政处罚的行为、种类和幅度），这是对外公开和裁量的基础。",
                 "penalty: {behaviour: ..., kinds: [罚款], range: 处一万元以上十万元以下罚款}", "penalty: {kinds: [罚款]}")
 def penalty_content(ctx):
     for sf in ctx.items():
@@ -172,7 +172,7 @@ def penalty_content(ctx):
 
 
 @catalogue_rule("QL213", "missing-flow", "error", "事项没有运行流程图", "item without a flow",
-                "“四个一”要求每项权力有一张运行流程图（一图，seed 000）。多个事项可以共用一张标准流程图。",
+                "“四个一”要求每项权力有一张运行流程图（一图，《银川市人民政府办公厅深化政务公开工作实施方案》银政办内发〔2008〕48号 四.(二).2）。多个事项可以共用一张标准流程图。",
                 "flow: CF-YBCX", "（没有 flow）")
 def missing_flow(ctx):
     _missing(ctx, "QL213", "flow", "缺少运行流程图（flow）：请引用 flows/ 中的流程图编号。", "missing flow: reference a flow in flows/.")

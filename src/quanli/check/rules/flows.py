@@ -254,7 +254,7 @@ def _is_terminal(step: dict, graph: FlowGraph) -> bool:
 
 
 @catalogue_rule("QL406", "unmarked-loop", "error", "流程中有未标明为回退的循环", "a loop not marked as a return",
-                "流程应当一路向前；只有补正、退回重办这类回退可以回到前面的步骤（seed 000：规范程序、简明清晰）。"
+                "流程应当一路向前；只有补正、退回重办这类回退可以回到前面的步骤（《银川市人民政府办公厅深化政务公开工作实施方案》银政办内发〔2008〕48号 四.(二).2：规范程序、简明清晰）。"
                 "回退的出口要写成 {to: 步骤, label: 补正, return: true}，或在出口标签、步骤名称中写明补正、退回、修改。",
                 "next:\n  - {to: apply, label: 补正, return: true}", "next: [apply]   # 回到开始，却没有标明为回退")
 def unmarked_loop(ctx):
@@ -288,7 +288,7 @@ def decision_exits(ctx):
 
 
 @catalogue_rule("QL408", "step-without-post", "warning", "步骤没有承办岗位", "step without a post (承办岗位)",
-                "流程图的每个办理步骤都要注明承办岗位（seed 000、seed 001：流程图注明承办岗位、办理时限、监督制约环节），开始和结束的端点除外。",
+                "流程图的每个办理步骤都要注明承办岗位（《银川市人民政府办公厅深化政务公开工作实施方案》银政办内发〔2008〕48号 四.(二).2、金坛市环境保护局《全面推进行政职权公开运行工作的实施方案》坛环法〔2008〕第1号：流程图注明承办岗位、办理时限、监督制约环节），开始和结束的端点除外。",
                 "- id: review\n  name: 审查\n  post: 审批科科员", "- id: review\n  name: 审查")
 def step_without_post(ctx):
     for sf in ctx.flows():
@@ -300,7 +300,7 @@ def step_without_post(ctx):
 
 
 @catalogue_rule("QL409", "flow-without-supervision", "warning", "流程图没有监督制约环节", "flow without a supervision point",
-                "“监督制约环节”是流程图必须标明的内容（seed 000、seed 001），至少要有一个步骤写明监督制约措施（例如负责人审批、法制审核、集体讨论）。",
+                "“监督制约环节”是流程图必须标明的内容（《银川市人民政府办公厅深化政务公开工作实施方案》银政办内发〔2008〕48号 四.(二).2、金坛市环境保护局《全面推进行政职权公开运行工作的实施方案》坛环法〔2008〕第1号），至少要有一个步骤写明监督制约措施（例如负责人审批、法制审核、集体讨论）。",
                 "supervision: 法制审核", "（所有步骤都没有 supervision）")
 def flow_without_supervision(ctx):
     for sf in ctx.flows():
@@ -310,7 +310,7 @@ def flow_without_supervision(ctx):
 
 
 @catalogue_rule("QL410", "flow-without-complaint", "warning", "流程图没有投诉举报途径", "flow without a complaint channel",
-                "一图须标明投诉举报途径和方式（seed 000、seed 001），画在流程图底部；请在流程图的 complaint 中写明电话或地址。",
+                "一图须标明投诉举报途径和方式（《银川市人民政府办公厅深化政务公开工作实施方案》银政办内发〔2008〕48号 四.(二).2、金坛市环境保护局《全面推进行政职权公开运行工作的实施方案》坛环法〔2008〕第1号），画在流程图底部；请在流程图的 complaint 中写明电话或地址。",
                 "complaint:\n  phone: 0519-82101099", "（没有 complaint）")
 def flow_without_complaint(ctx):
     for sf in ctx.flows():
@@ -321,7 +321,7 @@ def flow_without_complaint(ctx):
 
 
 @catalogue_rule("QL411", "decision-without-disclosure", "warning", "许可、处罚流程没有结果公开的说明", "licence/penalty flow without a disclosure note",
-                "行政许可、行政处罚决定应在作出之日起 7 个工作日内公开（seed 003），流程图要在重要环节标明公开的范围、形式和时限（seed 000）。"
+                "行政许可、行政处罚决定应在作出之日起 7 个工作日内公开（《鹤壁市人民政府办公室关于进一步做好全市政务公开工作的通知》鹤政办〔2019〕20号 二.(七)），流程图要在重要环节标明公开的范围、形式和时限（《银川市人民政府办公厅深化政务公开工作实施方案》银政办内发〔2008〕48号 四.(二).2）。"
                 "许可、处罚事项所用的流程图中，作出决定的步骤（名称含“决定”）或其后的步骤要写明 disclosure。",
                 "- id: decide\n  disclosure: {scope: 社会, forms: [门户网站], timing: 7 个工作日内}", "（流程中没有任何 disclosure）")
 def decision_without_disclosure(ctx):

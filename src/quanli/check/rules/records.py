@@ -1,4 +1,4 @@
-"""QL951-QL956: the operation register of important powers (records/, seed 000 附件3)."""
+"""QL951-QL956: the operation register of important powers (records/, 银政办内发〔2008〕48号 附件3)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ def _items_by_id(ctx) -> dict:
 
 
 @catalogue_rule("QL951", "personal-data-in-record", "error", "登记表中有个人信息", "personal data in the register",
-                "《重要权力动态运行情况登记表》要报送备案并向社会公开（seed 000 附件3），不能写入申请人、当事人的姓名、身份证号、"
+                "《重要权力动态运行情况登记表》要报送备案（《银川市人民政府办公厅深化政务公开工作实施方案》银政办内发〔2008〕48号 附件3），并可能公开，不能写入申请人、当事人的姓名、身份证号、"
                 "电话、电子邮箱等个人信息（个人信息保护法）。登记申请人类型（自然人、法人……）即可；需要联系时查业务系统。"
                 "消息中只显示部分字符，以免个人信息进入检查日志。",
                 "summary: 个体工商户申请食品经营许可", "summary: 申请人：张三，电话 13912345678")
@@ -39,7 +39,7 @@ def record_unknown_item(ctx):
 
 
 @catalogue_rule("QL953", "record-item-not-important", "warning", "登记的事项没有标为重要权力", "record of an item not marked important",
-                "动态运行情况登记针对重要权力（人、财、物、重大决策等，seed 000）。登记了案件的事项应当标明 important: true，"
+                "动态运行情况登记针对重要权力（人、财、物管理和重大决策等，《银川市人民政府办公厅深化政务公开工作实施方案》银政办内发〔2008〕48号 四.(一).1、附件3）。登记了案件的事项应当标明 important: true，"
                 "这样一表和登记表才一致。",
                 "important: true", "important: false（却在 records/ 中登记了案件）")
 def record_item_not_important(ctx):
@@ -99,7 +99,7 @@ def record_case_file_name(ctx):
 for _args in (
     ("QL961", "case-overdue", "error", "在办案件已超过办结期限", "open case past its deadline",
      "从受理次日起按工作日（不含法定节假日，调休上班日计入）计算办结期限：有承诺时限按承诺时限，否则按法定时限，都没有时按流程图各步骤时限之和；"
-     "特别程序（听证、专家评审等）的不计时段不计入（行政许可法第四十五条、第八十二条）。超期的案件要立即督办（电子监察：预警纠错，seed 002）。"
+     "特别程序（听证、专家评审等）的不计时段不计入（行政许可法第四十五条、第八十二条）。超期的案件要立即督办（电子监察：实时监控、预警纠错，《内蒙古自治区政府办公厅关于推进行政权力公开透明运行的意见》内政办发〔2010〕66号 二.(五)）。"
      "工作日日历的来源依次为：目录及所在工作区的 holidays.yaml（本单位补充）、chinesecalendar 收录的国务院办公厅通知（公布）；"
      "尚未公布的年份按《全国年节及纪念日放假办法》（2024年修订）推算，不含调休，这样算出的期限标“预估”（quanli workdays --year 可核对）。"
      "期限已过的案件在以后任何一天都是超期。",
@@ -108,7 +108,7 @@ for _args in (
      "离办结期限不超过若干个工作日（catalog.yaml 的 records.due_soon，默认 3；命令行 --within 可改）时提前预警，留出督办的时间。",
      "期限还有 10 个工作日", "期限只剩 2 个工作日"),
     ("QL963", "result-publication-overdue", "error", "办理结果超过公开时限仍未公开", "result not published in time",
-     "行政许可、行政处罚决定应自作出之日起 7 个工作日内公开，其他决定 20 个工作日内（seed 003）。办结后请及时公开并登记公开日期（published）。",
+     "行政许可、行政处罚决定应自作出之日起 7 个工作日内公开，其他决定 20 个工作日内（《鹤壁市人民政府办公室关于进一步做好全市政务公开工作的通知》鹤政办〔2019〕20号 二.(七)）。办结后请及时公开并登记公开日期（published）。",
      "办结 2026-11-02，11-09 公开", "办结 2026-11-02（行政处罚），到 12-02 仍未登记公开"),
     ("QL964", "result-publication-due-soon", "warning", "办理结果即将超过公开时限", "result publication due soon",
      "离结果公开期限不超过若干个工作日时提前预警（与 QL962 同一设置）。",

@@ -1,5 +1,5 @@
-"""QL901-QL905: the review chain (seed 000: 处室起草 → 领导小组初核 → 党组审核 → 主任签署 → 上报公布;
-seed 002: 未经核定备案的行政权力事项均不得行使)."""
+"""QL901-QL905: the review chain (银政办内发〔2008〕48号 四.(二).1: 处室起草 → 领导小组初核 → 党组审核 → 主任签署 → 上报公布;
+内政办发〔2010〕66号 二.(二): 未经核定备案的行政权力事项均不得行使)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ def _chain(ctx) -> stages.Chain:
 
 
 @catalogue_rule("QL901", "signoff-out-of-order", "error", "签署记录不符合审核流程", "sign-offs out of order",
-                "审核要按 草稿 → 初核 → 审核 → 审定 → 公布 逐级进行，不能跳过环节（seed 000：处室起草、领导小组初核、党组审核、主任签署）；"
+                "审核要按 草稿 → 初核 → 审核 → 审定 → 公布 逐级进行，不能跳过环节（《银川市人民政府办公厅深化政务公开工作实施方案》银政办内发〔2008〕48号 四.(二).1：处室起草、领导小组初核、党组审核、主任签署）；"
                 "内容改动后要从第一个环节重新审核。status 要与最后一次签署一致，签署日期不能倒退。用 quanli review 签署可以避免这些问题。",
                 "status: 初核, signoffs: [{stage: 初核, name: 王明, date: '2026-03-02'}]",
                 "status: 审定, signoffs: [{stage: 审定, name: 王明, date: '2026-03-02'}]（跳过了初核、审核）")
@@ -31,7 +31,7 @@ def signoff_out_of_order(ctx):
 
 @catalogue_rule("QL902", "changed-after-signoff", "warning", "签署后内容又有改动，需要重新审核", "changed after its last sign-off",
                 "签署只对签署时的内容有效：之后改动了事项（哪怕只改一个字）或它使用的流程图，就要从第一个环节重新审核，否则公开的内容未经核定"
-                "（seed 002：未经核定备案的行政权力事项均不得行使）。quanli review 签署时记下内容指纹（fingerprint），据此发现改动；"
+                "（《内蒙古自治区政府办公厅关于推进行政权力公开透明运行的意见》内政办发〔2010〕66号 二.(二)：未经核定备案的行政权力事项均不得行使）。quanli review 签署时记下内容指纹（fingerprint），据此发现改动；"
                 "没有指纹的签署由 quanli status 通过 git 历史判断。",
                 "签署后没有改动事项内容（只运行了 quanli fmt）", "审定后又把承诺时限从 15 改为 10 个工作日")
 def changed_after_signoff(ctx):
@@ -57,7 +57,7 @@ def changed_after_signoff(ctx):
 
 
 @catalogue_rule("QL903", "status-without-signoff", "warning", "状态没有签署记录", "status without a sign-off",
-                "事项的状态要有签署记录作依据：谁在什么时候签署了哪个环节（seed 000 的审核流程）。"
+                "事项的状态要有签署记录作依据：谁在什么时候签署了哪个环节（《银川市人民政府办公厅深化政务公开工作实施方案》银政办内发〔2008〕48号 四.(二).1 的审核流程）。"
                 "从旧清单导入的已公布事项，可以由负责人用 quanli review 补签，或记入基线（quanli baseline）。",
                 "status: 初核, signoffs: [{stage: 初核, role: 政务公开领导小组, name: 王明, date: '2026-03-02'}]", "status: 审定（没有 signoffs）")
 def status_without_signoff(ctx):
@@ -69,7 +69,7 @@ def status_without_signoff(ctx):
 
 
 @catalogue_rule("QL904", "withdrawn-without-reason", "warning", "停止行使或取消的事项没有说明原因", "withdrawn without a reason",
-                "停止行使、取消的事项要在变更说明中写明原因（seed 000：目录调整要说明理由）。请在 change_reason 中写明，"
+                "停止行使、取消的事项要在变更说明中写明原因（《银川市人民政府办公厅深化政务公开工作实施方案》银政办内发〔2008〕48号 四.(二).2：职权目录和流程图发生变更时，应按程序及时修订、公布，并在20个工作日内……作出说明）。请在 change_reason 中写明，"
                 "或签署时用 --remark 说明。",
                 "status: 停止行使, change_reason: 法律依据已废止", "status: 停止行使（没有 change_reason）")
 def withdrawn_without_reason(ctx):

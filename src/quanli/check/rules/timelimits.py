@@ -19,7 +19,7 @@ def _limits(ctx, sf):
 
 
 @catalogue_rule("QL301", "promised-exceeds-statutory", "error", "承诺时限超过法定时限", "promised limit exceeds the statutory limit",
-                "承诺办结时限是在法定时限内作出的提速承诺，不能长于法定时限（seed 000：公开法定时限和承诺时限；行政许可法第四十二条）。单位不同时按 5 个工作日折合 7 个自然日比较。",
+                "承诺办结时限是在法定时限内作出的提速承诺，不能长于法定时限（《银川市人民政府办公厅深化政务公开工作实施方案》银政办内发〔2008〕48号 四.(二).2：流程图载明办理时限；金坛市环境保护局《全面推进行政职权公开运行工作的实施方案》坛环法〔2008〕第1号：职权目录注明服务承诺；行政许可法第四十二条）。单位不同时按 5 个工作日折合 7 个自然日比较。",
                 "statutory: 20\npromised: 10", "statutory: 20\npromised: 25")
 def promised_exceeds(ctx):
     for sf in ctx.items():
@@ -30,7 +30,7 @@ def promised_exceeds(ctx):
 
 
 @catalogue_rule("QL302", "flow-exceeds-promised", "warning", "流程各步骤时限之和超过承诺时限", "flow steps take longer than the promised limit",
-                "流程图上最长路径各步骤的办理时限之和（不含特别程序，不含补正等回退）应当能在承诺办结时限内完成，否则流程图与承诺自相矛盾（seed 000：一图须标明办理时限）。",
+                "流程图上最长路径各步骤的办理时限之和（不含特别程序，不含补正等回退）应当能在承诺办结时限内完成，否则流程图与承诺自相矛盾（《银川市人民政府办公厅深化政务公开工作实施方案》银政办内发〔2008〕48号 四.(二).2：一图须标明办理时限）。",
                 "promised: 10，流程各步骤合计 8 个工作日", "promised: 5，流程各步骤合计 8 个工作日")
 def flow_exceeds_promised(ctx):
     for sf in ctx.items():

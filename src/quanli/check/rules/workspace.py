@@ -4,8 +4,8 @@ They compare catalogues kept by different units, so they run after every member 
 checked, on a short profile of each item (``profile``: what the item's summary holds, so a
 warm run compares without parsing an unchanged item again). The 2018 guidance on power
 catalogues asks that the name, type, basis and code of the same power be basically the same
-across province, city and county; seed 000 asks the office that collects the departments'
-catalogues to find and straighten out 职责交叉 (one power claimed by two units).
+across province, city and county; 银政办内发〔2008〕48号 has the office collect and review the departments'
+catalogues, and 坛环法〔2008〕第1号 asks that a power two units share (交叉职能) be made clear.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from quanli.findings import Finding
 
 describe("QL971", "duty-overlap", "warning", "同一地区同一层级的两个单位登记了同一项权力", "two units of one region and level claim the same power",
          "工作区中同一行政区划、同一层级的两个成员目录，有基本编码相同或名称相同的事项：同一项权力由两个部门行使，是需要理顺的职责交叉"
-         "（seed 000：汇总时发现职责交叉的要理顺）。上下级之间同名是正常的，不在此列（见 QL973）。",
+         "（《银川市人民政府办公厅深化政务公开工作实施方案》银政办内发〔2008〕48号 四.(一).2：各处室分别编制，汇总后审核；金坛市环境保护局《全面推进行政职权公开运行工作的实施方案》坛环法〔2008〕第1号 五.2.(3)：对有交叉职能的，要明确该事项的全部运行过程）。上下级之间同名是正常的，不在此列（见 QL973）。",
          "示例县市场监管局“食品经营许可（新办）”，示例县卫健局“公共场所卫生许可”",
          "示例县市场监管局和示例县商务局都有“食品经营许可（新办）”")
 describe("QL972", "missing-below", "warning", "上级目录要求下级行使的事项，下级目录中没有", "a power the higher level says is exercised below is missing there",
