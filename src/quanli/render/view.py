@@ -261,7 +261,7 @@ def build_view(catalogue: Catalogue, audience: str, date: str, version: str = ""
         if not sf.ok or sf.data.get("status") in WITHDRAWN:
             continue
         if audience == "public" and not chain.published(sf.data.get("status") or DRAFT):
-            continue  # not yet signed off for publication (seed 002: 未经核定备案的不得行使): see held_back
+            continue  # not yet signed off for publication (内政办发〔2010〕66号: 未经核定备案的不得行使): see held_back
         key = sources.get(sf.rel)
         packed = memo.get(key, "view") if key is not None else None
         if packed is not None:
