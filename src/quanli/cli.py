@@ -10,8 +10,12 @@ from typing import List, Optional
 
 import typer
 
+from quanli import clickzh
+
+clickzh.install()
 app = typer.Typer(
     name="quanli",
+    cls=clickzh.Group,
     help="quanli：以 YAML + git 管理行政权力目录（权力清单），检查并生成“四个一”。\n\n"
          "Power catalogues (行政权力清单) as YAML in git: validate them and build the deliverables.",
     no_args_is_help=True,
@@ -19,9 +23,9 @@ app = typer.Typer(
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-new_app = typer.Typer(help="新建事项或流程图模板。Create an item or flow from a template.", no_args_is_help=True)
+new_app = typer.Typer(help="新建事项或流程图模板。Create an item or flow from a template.", no_args_is_help=True, cls=clickzh.Group)
 app.add_typer(new_app, name="new")
-records_app = typer.Typer(help="重要权力动态运行情况登记（records/）：检查在办案件的期限。Operation register of important powers.",
+records_app = typer.Typer(help="重要权力动态运行情况登记（records/）：检查在办案件的期限。Operation register of important powers.", cls=clickzh.Group,
                           no_args_is_help=True)
 app.add_typer(records_app, name="records")
 
@@ -451,6 +455,9 @@ def _root(version: bool = typer.Option(False, "--version", help="显示版本号
 
         typer.echo(f"quanli {__version__}")
         raise typer.Exit(0)
+
+
+clickzh.chinese_commands(app, new_app, records_app)
 
 
 def main() -> None:
