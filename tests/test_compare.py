@@ -40,9 +40,11 @@ def test_added_removed_and_modified_items_with_field_paths():
                             conditions=["完全不同"], materials=[], basis=[]))
     assert as_dicts(compare(a, b)) == [
         {"kind": "item", "id": "T-XK-001", "change": "modified", "name": "建设项目环境影响报告表审批", "fields": [
-            {"path": "basis[行政许可法,第二十九条]", "old": {"law": "行政许可法", "article": "第二十九条"}, "new": None},
-            {"path": "basis[行政许可法,第三十条]", "old": None, "new": {"law": "行政许可法", "article": "第三十条"}},
-            {"path": "time_limit.promised", "old": 10, "new": 5},
+            {"path": "basis[行政许可法,第二十九条]", "title": "行使依据《行政许可法》第二十九条",
+             "old": {"law": "行政许可法", "article": "第二十九条"}, "new": None},
+            {"path": "basis[行政许可法,第三十条]", "title": "行使依据《行政许可法》第三十条",
+             "old": None, "new": {"law": "行政许可法", "article": "第三十条"}},
+            {"path": "time_limit.promised", "title": "承诺办结时限", "old": 10, "new": 5},
         ]},
         {"kind": "item", "id": "T-XK-002", "change": "removed", "name": "乙"},
         {"kind": "item", "id": "T-XK-003", "change": "added", "name": "丙（全新的事项，内容完全不同）"},
@@ -60,7 +62,7 @@ def test_a_rename_with_a_small_edit_keeps_its_field_changes():
     b = state(item(ident="T-XK-009", category="行政确认"))
     (change,) = compare(a, b)
     assert change.change == "renamed" and change.old_id == "T-XK-001"
-    assert [f.to_dict() for f in change.fields] == [{"path": "category", "old": "行政许可", "new": "行政确认"}]
+    assert [f.to_dict() for f in change.fields] == [{"path": "category", "title": "类别", "old": "行政许可", "new": "行政确认"}]
 
 
 def test_flow_changes_name_the_items_that_use_the_flow():
@@ -74,11 +76,13 @@ def test_flow_changes_name_the_items_that_use_the_flow():
     (change,) = compare(a, b)
     assert change.kind == "flow" and change.change == "modified" and change.affects == ["T-XK-001", "T-XK-002"]
     assert [f.to_dict() for f in change.fields] == [
-        {"path": "steps[accept].next[apply].label", "old": "补正", "new": "一次性告知补正"},
-        {"path": "steps[decide].post", "old": "局长", "new": "分管局长"},
-        {"path": "steps[deliver].next", "old": None, "new": ["archive"]},
-        {"path": "steps[archive]", "old": None, "new": {"id": "archive", "name": "归档"}},
+        {"path": "steps[accept].next[apply].label", "title": "步骤“受理”的下一步“申请”的出口标签", "old": "补正", "new": "一次性告知补正"},
+        {"path": "steps[decide].post", "title": "步骤“决定”的承办岗位", "old": "局长", "new": "分管局长"},
+        {"path": "steps[deliver].next", "title": "步骤“送达”的下一步", "old": None, "new": ["archive"]},
+        {"path": "steps[archive]", "title": "步骤“归档”", "old": None, "new": {"id": "archive", "name": "归档"}},
     ]
+    assert change.summary == ["连线“受理 → 申请”的标签：补正 → 一次性告知补正", "步骤“决定”的承办岗位：局长 → 分管局长",
+                              "步骤“送达”的下一步：（无） → 归档", "新增步骤“归档”"]
 
 
 def test_a_repealed_law_names_the_items_that_cite_it():
@@ -88,8 +92,9 @@ def test_a_repealed_law_names_the_items_that_cite_it():
     b = state(item(), item(ident="T-XK-002", name="乙", basis=[{"law": "行政许可法", "article": "第二十九条"}]), laws=laws_after)
     assert as_dicts(compare(a, b)) == [{
         "kind": "law", "id": "环境影响评价法", "change": "modified", "name": "",
-        "fields": [{"path": "repealed", "old": None, "new": "2026-08-15"}, {"path": "status", "old": "现行有效", "new": "已废止"}],
-        "affects": ["T-XK-001"],
+        "fields": [{"path": "repealed", "title": "废止日期", "old": None, "new": "2026-08-15"},
+                   {"path": "status", "title": "时效性", "old": "现行有效", "new": "已废止"}],
+        "affects": ["T-XK-001"], "summary": ["废止日期：（无） → 2026-08-15", "时效性：现行有效 → 已废止"],
     }]
 
 

@@ -48,11 +48,12 @@ def test_history_of_edits_renames_flows_and_laws(repo, cat):
     git(repo, "add", "-A"); git(repo, "commit", "-q", "-m", "修改时限，改编号，环评法废止")
     assert changes("HEAD~1", "HEAD") == [
         {"kind": "item", "id": "T-XK-001", "change": "modified", "name": "建设项目环境影响报告表审批",
-         "fields": [{"path": "time_limit.promised", "old": 10, "new": 5}]},
+         "fields": [{"path": "time_limit.promised", "title": "承诺办结时限", "old": 10, "new": 5}]},
         {"kind": "item", "id": "T-XK-003", "change": "renamed", "name": "第二个事项", "old_id": "T-XK-002"},
         {"kind": "law", "id": "环境影响评价法", "change": "modified", "name": "中华人民共和国环境影响评价法",
-         "fields": [{"path": "repealed", "old": None, "new": "2026-08-15"}, {"path": "status", "old": "现行有效", "new": "已废止"}],
-         "affects": ["T-XK-001", "T-XK-003"]},
+         "fields": [{"path": "repealed", "title": "废止日期", "old": None, "new": "2026-08-15"},
+                    {"path": "status", "title": "时效性", "old": "现行有效", "new": "已废止"}],
+         "affects": ["T-XK-001", "T-XK-003"], "summary": ["废止日期：（无） → 2026-08-15", "时效性：现行有效 → 已废止"]},
     ]
     assert changes("HEAD~2..HEAD")[1] == {"kind": "item", "id": "T-XK-003", "change": "added", "name": "第二个事项"}
     assert changes("HEAD~1", "HEAD~1") == []
@@ -76,7 +77,10 @@ def test_exit_code_and_markdown(repo, cat):
     cat.item(department="法制科")
     assert invoke("diff", "--exit-code").exit_code == 1
     md = invoke("diff", "--format", "markdown").stdout
-    assert "| 事项 | `T-XK-001` |" in md and "`department`" in md and "审批科" in md and "法制科" in md
+    assert "| 事项 | `T-XK-001` |" in md and "| 承办机构 | 审批科 | 法制科 |" in md and "department" not in md
+    text = invoke("diff").stdout
+    assert "· 承办机构：审批科 → 法制科" in text and "department" not in text
+    assert "department: 审批科 → 法制科" in invoke("diff", "--lang", "en").stdout  # developers keep the paths
 
 
 def test_outside_a_repository_or_unknown_revision_is_exit_2(tmp_path, repo, monkeypatch):
@@ -116,13 +120,14 @@ def test_flow_changes_in_words_and_mermaid_before_after(repo, cat):
         ("steps[decide].next[notify]", "null", '"notify"'),
         ("steps[notify]", "null", '{"id": "notify", "name": "告知", "next": ["deliver"]}'),
     }
+    assert {f["path"]: f["title"] for f in change["fields"]}["steps[decide].post"] == "步骤“决定”的承办岗位"
     assert change["summary"] == [
-        "步骤改名：“受理” → “受理审查”（accept）",
+        "步骤改名：“受理” → “受理审查”",
         "删除连线：决定 → 送达",
         "新增连线：决定 → 告知",
-        "“决定”的承办岗位：局长 → 分管副局长",
-        "“决定”的时限：3 → 5",
-        "新增步骤“告知”（notify）",
+        "步骤“决定”的承办岗位：局长 → 分管副局长",
+        "步骤“决定”的办理时限：3个工作日 → 5个工作日",
+        "新增步骤“告知”",
     ]
     md = invoke("diff", "--format", "markdown").stdout
     before, after = mermaid_blocks(md)
@@ -132,7 +137,13 @@ def test_flow_changes_in_words_and_mermaid_before_after(repo, cat):
         assert all(MERMAID_LINE.match(line) for line in lines[1:]), [l for l in lines[1:] if not MERMAID_LINE.match(l)]
     assert '{"受理"}' in before and '{"受理审查"}' in after
     assert "受理审查" in after and "告知" in after and "告知" not in before
-    assert "新增步骤“告知”（notify）" in md
+    assert "- 新增步骤“告知”" in md
+    # after: accept (s2, renamed), decide (s3) and the new notify (s4) marked; before: the steps changed, none removed
+    assert "    class s2,s3,s4 changed" in after and "classDef changed fill:#fff3cd" in after and "removed" not in after
+    assert "    class s2,s3 changed" in before and "removed" not in before
+    assert "图例：黄色底纹为新增或修改的步骤" in md
+    for word in ("accept", "notify", "decide", "steps", "time_limit", "post"):  # no id or key outside the charts' code
+        assert word not in re.sub(r"```mermaid\n.*?```", "", md, flags=re.S), word
 
 
 @pytest.mark.skipif(shutil.which("mmdc") is None, reason="mermaid-cli (mmdc) is not installed")
@@ -224,12 +235,13 @@ def test_a_range_of_commits_gives_exactly_these_changes(repo, cat):
         {"kind": "item", "id": "T-XK-002", "change": "removed", "name": "将被删除的事项"},
         {"kind": "item", "id": "T-XK-004", "change": "added", "name": "新事项"},
         {"kind": "item", "id": "T-XK-013", "change": "renamed", "name": "将被改编号的事项", "old_id": "T-XK-003",
-         "fields": [{"path": "conditions", "old": None, "new": ["条件丙"]}]},
+         "fields": [{"path": "conditions", "title": "受理条件", "old": None, "new": ["条件丙"]}]},
         {"kind": "flow", "id": "XK-TY", "change": "modified", "name": "行政许可通用流程图",
-         "fields": [{"path": "steps[decide].post", "old": "局长", "new": "分管副局长"}],
-         "affects": ["T-XK-001", "T-XK-004", "T-XK-013"], "summary": ["“决定”的承办岗位：局长 → 分管副局长"]},
+         "fields": [{"path": "steps[decide].post", "title": "步骤“决定”的承办岗位", "old": "局长", "new": "分管副局长"}],
+         "affects": ["T-XK-001", "T-XK-004", "T-XK-013"], "summary": ["步骤“决定”的承办岗位：局长 → 分管副局长"]},
         {"kind": "law", "id": "环境影响评价法", "change": "modified", "name": "中华人民共和国环境影响评价法",
-         "fields": [{"path": "status", "old": "现行有效", "new": "已废止"}], "affects": ["T-XK-001", "T-XK-004", "T-XK-013"]},
+         "fields": [{"path": "status", "title": "时效性", "old": "现行有效", "new": "已废止"}], "affects": ["T-XK-001", "T-XK-004", "T-XK-013"],
+         "summary": ["时效性：现行有效 → 已废止"]},
         {"kind": "department", "id": "执法大队", "change": "added", "name": "执法大队"},
     ]
     assert changes("base", "base") == [] and changes("HEAD", "HEAD") == []
@@ -240,7 +252,11 @@ def test_unit_and_settings_changes_in_catalog_yaml(repo, cat):
     catalog["unit"]["report_to"] = "测试县政务公开联席会议办公室"
     cat.write("catalog.yaml", catalog)
     assert changes() == [{"kind": "catalog", "id": "catalog.yaml", "change": "modified", "name": "",
-                          "fields": [{"path": "unit.report_to", "old": None, "new": "测试县政务公开联席会议办公室"}]}]
+                          "fields": [{"path": "unit.report_to", "title": "变更说明报送机关", "old": None, "new": "测试县政务公开联席会议办公室"}],
+                          "summary": ["变更说明报送机关：（无） → 测试县政务公开联席会议办公室"]}]
+    text = invoke("diff").stdout
+    assert "修改   目录信息\n      · 变更说明报送机关：（无） → 测试县政务公开联席会议办公室" in text
+    assert "catalog.yaml" not in text and "report_to" not in text
 
 
 def test_a_catalogue_deleted_in_the_working_tree_is_listed(repo, cat):

@@ -38,8 +38,8 @@ def test_log_follows_edits_and_an_id_change(repo, cat):
         ("承诺时限压缩到 8 个工作日", "modified", "T-XK-001", None),
         ("初始目录", "added", "T-XK-001", None),
     ]
-    assert rows[0]["fields"] == [{"path": "department", "old": "审批科", "new": "法制科"}]
-    assert rows[2]["fields"] == [{"path": "time_limit.promised", "old": 10, "new": 8}]
+    assert rows[0]["fields"] == [{"path": "department", "title": "承办机构", "old": "审批科", "new": "法制科"}]
+    assert rows[2]["fields"] == [{"path": "time_limit.promised", "title": "承诺办结时限", "old": 10, "new": 8}]
     assert all(r["author"].startswith("办事员") and len(r["commit"]) == 40 for r in rows)
     text = invoke("log", "T-XK-009").stdout
     assert "改编号 T-XK-001 → T-XK-009" in text and "department: 审批科 → 法制科" in text
