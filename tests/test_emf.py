@@ -289,6 +289,14 @@ def test_anything_gives_a_valid_metafile(svg: str) -> None:
         assert all(-32768 <= c <= 32767 for p in pts for c in p)
 
 
+def test_deep_nesting_is_cut_off_not_an_error() -> None:
+    svg = ("<svg xmlns='http://www.w3.org/2000/svg'><rect width='5' height='5' fill='red'/>" + "<g>" * 5000
+           + "<rect width='5' height='5'/>" + "</g>" * 5000 + "<text>" + "<tspan>" * 3000 + "x" + "</tspan>" * 3000
+           + "</text></svg>")
+    mf = read_emf(emf.svg_to_emf(svg))
+    assert len(mf.of(RECTANGLE)) == 1 and not mf.texts()  # the shallow rectangle only
+
+
 def test_wide_picture_stays_in_16_bit_coordinates() -> None:
     svg = ("<svg xmlns='http://www.w3.org/2000/svg' width='20000' height='400'>"
            "<polygon points='0,0 20000,200 0,400' fill='red'/></svg>")

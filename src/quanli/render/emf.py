@@ -90,6 +90,7 @@ GENERIC_FONTS = {"sans-serif": "Microsoft YaHei", "serif": "SimSun", "monospace"
 MAX_DEVICE = 32000  # the picture's longest side in device units: 16-bit records stay in range
 MAX_DOTS_PER_MM = 20  # 0.05 mm per device unit (a 1.4 px line is 7 units wide)
 FLAT_STEPS = 12  # segments per curve when a path is flattened
+MAX_NESTING = 200  # deeper elements are not drawn (no recursion error on hostile input)
 
 _NUM = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
 _UNITS = {"": 1.0, "px": 1.0, "pt": 96 / 72, "pc": 16.0, "mm": 96 / 25.4, "cm": 96 / 2.54, "in": 96.0, "q": 96 / 101.6}
@@ -674,7 +675,8 @@ class _Converter:
         self.vb = vb
         self.dots = dots_per_mm
         self.out = _Writer(self.width_d, self.height_d)
-        self.depth = 0
+        self.depth = 0  # markers and <use> inside markers and <use>
+        self.level = 0  # nested elements
         self._parents: dict[ET.Element, ET.Element] | None = None
         self._marker_styles: dict[int, dict[str, str]] = {}
 
@@ -857,7 +859,9 @@ class _Converter:
         pos[1] += _first_length(el.get("dy"), 0.0, font=size)
         pieces: list[tuple[str, dict[str, str], float, float, bool]] = []  # text, style, x, y, starts a chunk
 
-        def visit(node: ET.Element, nst: dict[str, str], top: bool) -> None:
+        def visit(node: ET.Element, nst: dict[str, str], top: bool, level: int = 0) -> None:
+            if level > MAX_NESTING:
+                return
             if not top:
                 nsize = self.font_size(nst)
                 new = False
@@ -877,7 +881,7 @@ class _Converter:
                 if name in ("tspan", "a", "textPath"):
                     cst = _style(child, nst)
                     if cst.get("display", "").strip() != "none":
-                        visit(child, cst, False)
+                        visit(child, cst, False, level + 1)
                 elif name == "tref":
                     pass
                 add(child.tail, nst)
@@ -960,8 +964,15 @@ class _Converter:
 
     def walk(self, el: ET.Element, parent: dict[str, str], m: Matrix) -> None:
         name = _local(el.tag)
-        if not name or name in NOT_DRAWN:
+        if not name or name in NOT_DRAWN or self.level > MAX_NESTING:
             return
+        self.level += 1
+        try:
+            self._walk(el, name, parent, m)
+        finally:
+            self.level -= 1
+
+    def _walk(self, el: ET.Element, name: str, parent: dict[str, str], m: Matrix) -> None:
         st = _style(el, parent)
         if st.get("display", "").strip() == "none":
             return
