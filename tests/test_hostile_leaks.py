@@ -151,3 +151,24 @@ def test_a_name_public_in_one_member_may_be_written_in_another(tmp_path):
     (root / "quanli-workspace.yaml").write_text(WORKSPACE, encoding="utf-8")
     result = invoke("validate", str(root), "--format", "json", "--no-cache")
     assert [f for f in json.loads(result.stdout) if f["rule"] in ("QL975", "QL606")] == []
+
+
+def test_the_leak_scan_reads_the_text_of_the_flowchart_picture():
+    """The 一件's EMF fallback holds its text as UTF-16 records, one per line: the scan reads them,
+    joined, so a name wrapped over two lines of a box is still found (the SVG beside it is scanned
+    too, but the picture must not depend on that)."""
+    import io
+    import zipfile
+
+    from quanli.commands.build import leak_check
+    from quanli.render import emf
+
+    svg = ('<svg xmlns="http://www.w3.org/2000/svg" width="300" height="120"><text x="10" y="30" font-size="12">'
+           '<tspan x="10" y="30">涉密的排污许可</tspan><tspan x="10" y="50">证核发审批</tspan></text></svg>')
+    picture = emf.svg_to_emf(svg)
+    assert "涉密的排污许可证核发审批" in emf.text_of(picture)
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("word/media/image1.emf", picture)
+    assert leak_check({"sheets/x.docx": buf.getvalue()}, ["排污许可证核发审批"]) == [("sheets/x.docx", "排污许可证核发审批")]
+    assert leak_check({"sheets/x.docx": buf.getvalue()}, ["取水许可证核发"]) == []

@@ -209,7 +209,7 @@ def _render_item(view, item, svg, stem: str, epoch: int, secrets: list[str]) -> 
              names[2]: site.item_page(view, item, fragment, stem).encode("utf-8")}
     if not secrets:
         return files, []
-    texts = {names[0]: [(m.data if isinstance(m, Packed) else m).decode("utf-8", "replace") for m in members.values()]}
+    texts = {names[0]: [member_text(m.data if isinstance(m, Packed) else m) for m in members.values()]}
     return files, leak_check(files, secrets, texts=texts)
 
 
@@ -250,10 +250,21 @@ def _texts_of(data: bytes) -> list[str]:
     if data[:4] == b"PK\x03\x04":
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as zf:
-                return [zf.read(n).decode("utf-8", "replace") for n in zf.namelist()]
+                return [member_text(zf.read(n)) for n in zf.namelist()]
         except zipfile.BadZipFile:
             pass
-    return [data.decode("utf-8", "replace")]
+    return [member_text(data)]
+
+
+def member_text(data: bytes) -> str:
+    """What a reader can read of one file or package member: UTF-8 text, or the UTF-16 strings
+    of an EMF picture (the 一件's flowchart fallback, render/emf.py), followed by the bytes as
+    UTF-8 all the same."""
+    if data[:4] == b"\x01\x00\x00\x00" and data[40:44] == b" EMF":
+        from quanli.render.emf import text_of
+
+        return text_of(data) + "\n" + data.decode("utf-8", "replace")
+    return data.decode("utf-8", "replace")
 
 
 def leak_check(files: dict[str, bytes | Kept], secrets: list[str], clean=None,

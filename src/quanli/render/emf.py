@@ -1140,3 +1140,23 @@ def svg_to_emf(svg_text: str) -> bytes:
     longest_mm = max(width, height) * PX_MM
     dots = max(1, min(MAX_DOTS_PER_MM, int(MAX_DEVICE / max(longest_mm, 1e-6))))
     return _Converter(root, width, height, vb, dots).run()
+
+
+def text_of(data: bytes) -> str:
+    """Every string of an EMF's EMR_EXTTEXTOUTW records, in drawing order, joined without a
+    separator (a name wrapped over two lines reads as one): what the public build's leak scan
+    reads of the picture, since its UTF-16 text is not seen by a UTF-8 scan."""
+    out, pos, end = [], 0, len(data)
+    while pos + 8 <= end:
+        kind, size = struct.unpack_from("<II", data, pos)
+        if size < 8 or pos + size > end:
+            break
+        if kind == EMR_EXTTEXTOUTW and size >= 76:
+            chars, off = struct.unpack_from("<II", data, pos + 44)
+            start = pos + off
+            if off >= 76 and start + 2 * chars <= pos + size:
+                out.append(data[start:start + 2 * chars].decode("utf-16-le", "replace"))
+        if kind == EMR_EOF:
+            break
+        pos += size
+    return "".join(out)
