@@ -228,7 +228,7 @@ def test_export_never_writes_a_formula(cat, tmp_path):
 @pytest.mark.skipif(not DATA.is_file(), reason="shared/data/gd-policy.jsonl is not beside the repository")
 def test_the_real_gd_policy_data(tmp_path):
     target = tmp_path / "gd"
-    rep = report(invoke("import", str(DATA), "--into", str(target), "--format", "json"))
+    rep = report(invoke("import", str(DATA), "--into", str(target), "--format", "json", "--unit", "广东省政务服务事项汇编"))
     assert rep["rows"] == 2262 and len(rep["created"]) == 2262
     assert all("codes.local" in p["message"] for p in rep["problems"])  # only the 33-character sub-item codes
     result = invoke("validate", str(target), "--format", "json", "--no-cache")
@@ -238,7 +238,7 @@ def test_the_real_gd_policy_data(tmp_path):
     # a build of a part of it (the whole takes half a minute): the internal draft renders every item
     subset = tmp_path / "part.jsonl"
     subset.write_text("".join(DATA.read_text(encoding="utf-8").splitlines(keepends=True)[:120]), encoding="utf-8")
-    assert invoke("import", str(subset), "--into", str(tmp_path / "part")).exit_code == 0
+    assert invoke("import", str(subset), "--into", str(tmp_path / "part"), "--unit", "广东省部分事项").exit_code == 0
     assert invoke("build", str(tmp_path / "part"), "--out", str(tmp_path / "dist"), "--quiet").exit_code == 1  # errors refuse
     built = invoke("build", str(tmp_path / "part"), "--out", str(tmp_path / "dist"), "--audience", "internal", "--draft", "--quiet")
     assert built.exit_code == 0, built.output
@@ -364,3 +364,145 @@ def test_export_of_a_control_character_to_xlsx_says_so(cat, tmp_path):
     assert "Traceback" not in result.output and "内部错误" not in result.output and not xlsx.exists()
     data = json.loads(invoke("export", str(cat.root), "--format", "json").stdout)
     assert any("\a" in str(entry.get("remarks")) for entry in (data if isinstance(data, list) else data.get("items", [])))
+
+
+# -- the unit of a new catalogue: taken from the table, never guessed (issue 25) ---------------------------------
+
+def units_csv(path: Path, rows: list[tuple[str, ...]], header: str = "事项名称,实施主体,事项类型,行使层级,行政区划") -> Path:
+    path.write_text(header + "\n" + "".join(",".join(r) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+def catalog_of(folder: Path) -> dict:
+    return load_bytes((folder / "catalog.yaml").read_bytes())[0]
+
+
+def test_a_table_of_one_unit_names_the_new_catalogue(tmp_path):
+    source = units_csv(tmp_path / "one.csv", [("甲许可", "测试市司法局", "行政许可", "市级", "测试市"),
+                                             ("乙处罚", " 测试市司法局 ", "行政处罚", "市级", "测试市")])
+    rep = report(invoke("import", str(source), "--into", str(tmp_path / "c"), "--format", "json"))
+    assert len(rep["created"]) == 2 and rep["mapping"]["行政区划"] == "_region"
+    unit = catalog_of(tmp_path / "c")["unit"]
+    assert unit["name"] == "测试市司法局" and unit["level"] == "市级" and unit["region"] == "测试市"
+    assert {i["subject"] for i in items_of(tmp_path / "c").values()} == {"测试市司法局"}
+    assert all("_region" not in i and "region" not in i for i in items_of(tmp_path / "c").values())
+    assert any("测试市司法局" in n and "取自表中" in n for n in rep["notes"])
+
+
+def test_a_table_without_a_unit_column_keeps_the_placeholder_and_says_so(tmp_path):
+    source = units_csv(tmp_path / "n.csv", [("甲许可", "行政许可")], header="事项名称,事项类型")
+    rep = report(invoke("import", str(source), "--into", str(tmp_path / "c"), "--format", "json"))
+    assert catalog_of(tmp_path / "c")["unit"]["name"] == "（请填写单位名称）"
+    assert any("--unit" in n for n in rep["notes"])
+
+
+def test_a_table_of_several_units_is_not_guessed(tmp_path):
+    rows = [(f"事项{n}", unit, "行政许可", "省级", "测试省") for n, unit in
+            enumerate(["测试省司法厅"] * 3 + ["测试省教育厅"] * 2 + ["测试省水利厅"] + [f"测试省第{k}局" for k in range(8)])]
+    source = units_csv(tmp_path / "many.csv", rows)
+    result = invoke("import", str(source), "--into", str(tmp_path / "c"))
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert "11 个实施主体" in result.output and "测试省司法厅：3 项" in result.output and "测试省教育厅：2 项" in result.output
+    assert "另有 3 个实施主体，共 3 项" in result.output  # the first eight are named, most items first
+    assert "--unit" in result.output and "--split" in result.output
+    assert not (tmp_path / "c").exists()
+    assert invoke("import", str(source), "--into", str(tmp_path / "c"), "--dry-run").exit_code == 2  # as the import would
+    english = invoke("import", str(source), "--into", str(tmp_path / "c"), "--lang", "en")
+    assert english.exit_code == 2 and "--unit NAME" in english.output and "测试省司法厅" in english.output
+
+
+def test_the_unit_given_is_used(tmp_path, cat):
+    source = units_csv(tmp_path / "two.csv", [("甲许可", "测试省司法厅", "行政许可", "省级", "测试省"),
+                                             ("乙许可", "测试省教育厅", "行政许可", "省级", "测试省")])
+    rep = report(invoke("import", str(source), "--into", str(tmp_path / "c"), "--unit", " 测试省政务服务汇编 ", "--format", "json"))
+    assert len(rep["created"]) == 2
+    unit = catalog_of(tmp_path / "c")["unit"]
+    assert unit["name"] == "测试省政务服务汇编" and unit["level"] == "省级" and unit["region"] == "测试省"
+    assert sorted(i["subject"] for i in items_of(tmp_path / "c").values()) == sorted(["测试省教育厅", "测试省司法厅"])  # each row's own
+    assert invoke("import", str(source), "--into", str(tmp_path / "d"), "--unit", "  ").exit_code == 2
+    # an existing catalogue is its unit's: --unit may only say the same
+    other = invoke("import", str(source), "--into", str(cat.root), "--unit", "别的单位")
+    assert other.exit_code == 2 and "测试县生态环境局" in other.output and "别的单位" in other.output
+    assert report(invoke("import", str(source), "--into", str(cat.root), "--unit", "测试县生态环境局", "--format", "json"))["created"]
+
+
+def test_split_makes_a_workspace_of_one_catalogue_per_unit(tmp_path):
+    rows = [("甲许可", "测试省司法厅", "行政许可", "省级", "测试省"), ("乙许可", "测试省司法厅", "行政许可", "省级", "测试省"),
+            ("丙处罚", "测试市司法局", "行政处罚", "市级", "测试省测试市"), ("丁许可", "测试省教育厅", "行政许可", "省级", "测试省"),
+            ("戊许可", "CON", "行政许可", "省级", "测试省"), ("己许可", "测试省（试点）/ 窗口:一", "行政许可", "省级", "测试省"),
+            ("庚许可", "测试省(试点)/ 窗口:一", "行政许可", "省级", "测试省"),  # the same unit, half-width brackets
+            ("辛许可", "ABC局", "行政许可", "省级", "测试省"), ("壬许可", "abc局", "行政许可", "省级", "测试省"),
+            ("癸确认", "测试省教育厅", "行政确认", "省级、市级", "测试省")]
+    source = units_csv(tmp_path / "many.csv", rows)
+    out = tmp_path / "ws"
+    rep = report(invoke("import", str(source), "--into", str(out), "--split", "--format", "json"))
+    members = rep["members"]
+    folders = [m["path"] for m in members]
+    assert folders == ["测试省司法厅", "测试省教育厅", "测试省（试点）_ 窗口_一", "测试市司法局", "_CON", "ABC局", "abc局-2"]
+    assert [m["rows"] for m in members] == [2, 2, 2, 1, 1, 1, 1] and sum(len(m["created"]) for m in members) == 10
+    from quanli.check.rules.files import windows_problem
+    from quanli.workspace import load
+
+    assert all(windows_problem(f) is None for f in folders)
+    ws = load(out / "quanli-workspace.yaml")
+    assert [m.key for m in ws.members] == folders
+    assert {m.key: (m.level, m.region) for m in ws.members}["测试市司法局"] == ("市级", "测试省测试市")
+    names = {"测试省（试点）_ 窗口_一": "测试省（试点）/ 窗口:一", "_CON": "CON", "abc局-2": "abc局"}
+    for m in members:
+        folder = out / m["path"]
+        unit = catalog_of(folder)["unit"]
+        assert unit["name"] == names.get(m["path"], m["path"]) == m["unit"]
+        assert (unit["level"], unit["region"]) == ({x.key: x.level for x in ws.members}[m["path"]],
+                                                   {x.key: x.region for x in ws.members}[m["path"]])
+        own = [r for r in rows if _key(r[1]) == _key(unit["name"])]
+        assert sorted(i["name"] for i in items_of(folder).values()) == sorted(r[0] for r in own)  # only its own items
+    assert {i["subject"] for i in items_of(out / "测试省（试点）_ 窗口_一").values()} == {"测试省（试点）/ 窗口:一", "测试省(试点)/ 窗口:一"}
+    result = invoke("validate", str(out), "--format", "json", "--no-cache")
+    assert result.exit_code in (0, 1), result.output  # the workspace and every member read; missing elements are findings
+    findings = json.loads(result.stdout)
+    assert not [f for f in findings if f["rule"].startswith("QL97") and f["severity"] == "error"]
+    assert not [f for f in findings if f["rule"] == "QL974"]  # levels and regions agree with the catalogues
+    errors = [f for f in findings if f["severity"] == "error"]
+    assert errors and all(f["item"] and "/items/" in f["file"].replace("\\", "/") for f in errors)  # only the items' missing elements
+    text = invoke("import", str(source), "--into", str(tmp_path / "again"), "--split")
+    assert text.exit_code == 0 and "7 个目录" in text.output and "测试省司法厅/" in text.output
+    assert all(a.read_bytes() == b.read_bytes() for a, b in zip(sorted(out.rglob("*.yaml")), sorted((tmp_path / "again").rglob("*.yaml"))))
+
+
+def _key(name: str) -> str:
+    import unicodedata
+
+    return " ".join(unicodedata.normalize("NFKC", name).split())
+
+
+def test_split_refuses_what_it_cannot_do(tmp_path, cat):
+    source = units_csv(tmp_path / "a.csv", [("甲许可", "测试省司法厅", "行政许可", "省级", "测试省"), ("乙许可", "", "行政许可", "省级", "测试省")])
+    result = invoke("import", str(source), "--into", str(tmp_path / "ws"), "--split")
+    assert result.exit_code == 2 and "1 行没有写实施主体" in result.output and "第 3 行" in result.output and not (tmp_path / "ws").exists()
+    mapping = tmp_path / "map.yaml"
+    mapping.write_text("defaults:\n  subject: 测试省教育厅\n", encoding="utf-8")
+    rep = report(invoke("import", str(source), "--into", str(tmp_path / "ws"), "--split", "--mapping", str(mapping), "--format", "json"))
+    assert [m["path"] for m in rep["members"]] == ["测试省司法厅", "测试省教育厅"]
+    for extra in (["--unit", "某单位"], []):
+        result = invoke("import", str(source), "--into", str(cat.root), "--split", *extra)
+        assert result.exit_code == 2 and "Traceback" not in result.output
+    no_unit = units_csv(tmp_path / "n.csv", [("甲许可", "行政许可")], header="事项名称,事项类型")
+    assert invoke("import", str(no_unit), "--into", str(tmp_path / "n"), "--split").exit_code == 2
+    dry = invoke("import", str(source), "--into", str(tmp_path / "dry"), "--split", "--mapping", str(mapping), "--dry-run")
+    assert dry.exit_code == 0 and "未写入任何文件" in dry.output and "测试省司法厅/" in dry.output and not (tmp_path / "dry").exists()
+
+
+@pytest.mark.skipif(not DATA.is_file(), reason="shared/data/gd-policy.jsonl is not beside the repository")
+def test_the_real_data_without_a_unit_asks_and_split_makes_177_catalogues(tmp_path):
+    asked = invoke("import", str(DATA), "--into", str(tmp_path / "one"))
+    assert asked.exit_code == 2 and "177 个实施主体" in asked.output and "广东省司法厅：289 项" in asked.output
+    rep = report(invoke("import", str(DATA), "--into", str(tmp_path / "ws"), "--split", "--format", "json"))
+    members = rep["members"]
+    assert len(members) == 177 and sum(len(m["created"]) for m in members) == 2262
+    assert members[0]["path"] == "广东省司法厅" and len(members[0]["created"]) == 289
+    assert {(m["level"], m["region"]) for m in members} == {("省级", "广东省"), ("市级", "广东省广州市")}
+    justice = items_of(tmp_path / "ws" / "广州市司法局")
+    assert len(justice) == 37 and {i["subject"] for i in justice.values()} == {"广州市司法局"}
+    result = invoke("validate", str(tmp_path / "ws"), "--format", "json", "--no-cache")
+    assert result.exit_code == 1  # missing elements, as a single catalogue of it has
+    assert not [f for f in json.loads(result.stdout) if f["rule"] == "QL974" or (f["rule"].startswith("QL97") and f["severity"] == "error")]

@@ -15,6 +15,7 @@ from pathlib import Path
 from quanli.errors import QuanliError
 
 SUB_NAME = "_sub_name"  # a 子项名称 column: the item is the sub-item, the name column names its main item
+REGION = "_region"  # a 行政区划 column: not an item field; an import names a new catalogue's region after it
 
 # Top-level item fields exported as one column per sub-field; every other field is one column.
 EXPANDED = ("codes", "time_limit", "fee", "penalty", "contact", "remedy", "responsibility", "service", "disclosure", "dates")
@@ -25,6 +26,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "name": ("事项名称", "职权名称", "权力名称", "项目名称", "权力事项名称", "职权事项", "权力事项", "事项", "名称", "主项名称",
              "matter_name", "TASK_NAME", "task_name"),
     SUB_NAME: ("子项名称", "子项", "子项事项名称", "子项目名称"),
+    REGION: ("行政区划", "所属行政区划", "所属区划", "区划", "AREA_CODE_TEXT", "area_code_text"),
     "category": ("事项类型", "职权类型", "权力类别", "权力类型", "职权类别", "事项类别", "类别", "类型", "权力分类",
                  "matter_type", "TASK_TYPE_TEXT", "TASK_TYPE", "task_type"),
     "sub_category": ("子类别", "细类"),

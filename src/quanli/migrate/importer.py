@@ -192,7 +192,7 @@ def row_to_item(record: Record, mapping: dict[str, str], names: list[str], defau
     data: dict = {}
     for header, raw in record.values.items():
         path = mapping.get(header)
-        if not path:
+        if not path or path == columns.REGION:  # the region names the unit's region, not the item's
             continue
         head, _, rest = path.partition(".")
         current = data.get(head, {}).get(rest) if rest and isinstance(data.get(head), dict) else data.get(path) if not rest else None
