@@ -265,6 +265,8 @@ def import_(
     dry_run: bool = typer.Option(False, "--dry-run", help="只显示列的对应关系和前几个事项的预览，不写入任何文件。"),
     update: bool = typer.Option(False, "--update", help="已有的事项也更新（只改写有变化的字段，保留注释）；默认跳过已有的事项。"),
     scope: Optional[str] = typer.Option(None, "--scope", help="表中没有公开范围时新事项使用的公开范围（默认 社会公开）。"),
+    unit: Optional[str] = typer.Option(None, "--unit", help="新建目录的单位名称；不指定时取表中唯一的实施主体，表中有多个实施主体时必须指定（或用 --split）。"),
+    split: bool = typer.Option(False, "--split", help="表中有多个实施主体时，在 --into 的新文件夹中为每个实施主体各建一个目录，并写出 quanli-workspace.yaml。"),
     format: ImportFormat = typer.Option(ImportFormat.text, "--format", "-f", help="报告格式：text（默认）或 json。"),
     lang: Optional[Lang] = LangOpt,
 ) -> None:
@@ -275,7 +277,7 @@ def import_(
         typer.echo("错误：--scope 应为 社会公开、依申请公开、内部公开 或 不予公开。" if (lang or _default_lang()).value == "zh"
                    else "error: --scope must be 社会公开, 依申请公开, 内部公开 or 不予公开.", err=True)
         raise typer.Exit(2)
-    _guard(lang, lambda lang: cmd.import_(file, into, sheet, mapping, dry_run, update, scope, format.value, lang))
+    _guard(lang, lambda lang: cmd.import_(file, into, sheet, mapping, dry_run, update, scope, format.value, lang, unit=unit, split=split))
 
 
 class ExportFormat(str, Enum):
