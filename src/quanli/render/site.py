@@ -134,7 +134,7 @@ def _entry(item: ItemView, stem: str, remembered) -> tuple[str, str, str]:
     known = remembered.get(item, "index") if remembered is not None else None
     if known is None or known[0] != stem:
         known = (stem, f'<li id="i-{escape(stem)}"><a href="items/{escape(stem)}.html">{escape(item.name)}</a>'
-                       f'<span class="id">{escape(item.id)} · {escape(item.department)}</span></li>',
+                       f'<span class="id">{escape(item.id)}{" · " + escape(item.department) if item.department else ""}</span></li>',
                  search_text(item))
         if remembered is not None:
             remembered.put(item, "index", known)
