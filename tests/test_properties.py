@@ -529,7 +529,7 @@ def test_export_then_import_gives_the_same_items(scratch, spec, fmt, tricky, dat
     before = {p.stem: load_bytes(p.read_bytes())[0] for p in sorted((cat.root / "items").glob("*.yaml"))}
     out = root / f"export.{fmt}"
     assert invoke("export", str(cat.root), "--format", fmt, "--out", str(out)).exit_code == 0
-    result = invoke("import", str(out), "--into", str(root / "again"), "--format", "json")
+    result = invoke("import", str(out), "--into", str(root / "again"), "--unit", "测试县生态环境局", "--format", "json")
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
     assert report["problems"] == [] and report["unmapped"] == [], report
