@@ -83,7 +83,9 @@ class Change:
     old_id: str | None = None  # for renamed
     fields: list[FieldChange] = field(default_factory=list)
     affects: list[str] = field(default_factory=list)  # items touched by a flow or law change
-    summary: list[str] = field(default_factory=list)  # for flows: steps and edges in words
+    # in words, for a flow (steps, edges, every other field), a law, a department or the catalogue;
+    # an item is said field by field (FieldChange.line), as the 变更说明 lists it
+    summary: list[str] = field(default_factory=list)
     before: Any = None  # the documents themselves (not serialised): for Mermaid before/after
     after: Any = None
     path: str | None = None  # for unreadable: the file, and the side (old, new) where it cannot be read
