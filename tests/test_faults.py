@@ -272,12 +272,25 @@ def _build_states(tmp_path: Path) -> tuple[Path, Path, dict, dict]:
     catalog = cat / "catalog.yaml"
     catalog.write_text(catalog.read_text(encoding="utf-8").replace("version: 2026 版", "version: 2026 年第二版"), encoding="utf-8")
     first = sorted((cat / "items").glob("*.yaml"))[0]
-    first.write_text(first.read_text(encoding="utf-8").replace("\nname: ", "\nname: 修订后的", 1), encoding="utf-8")
+    _edit_signed(first, "\nname: ", "\nname: 修订后的")
     other = tmp_path / "dist-b"
     assert run("build", str(cat), "--out", str(other), "--quiet", "--no-cache").returncode == 0
     b = deliverables(other)
     assert a != b and a.keys() == b.keys()
     return cat, out, a, b
+
+
+def _edit_signed(path: Path, old: str, new: str) -> None:
+    """Edit a signed item as a clerk would and have it signed again (its sign-offs' fingerprint
+    follows the content), so that the public build publishes it (quanli.publishing)."""
+    import yaml
+
+    from quanli import stages
+
+    text = path.read_text(encoding="utf-8")
+    before = stages.fingerprint(yaml.safe_load(text))
+    text = text.replace(old, new, 1)
+    path.write_text(text.replace(before, stages.fingerprint(yaml.safe_load(text))), encoding="utf-8")
 
 
 def _build_kills(tmp_path: Path, extra: list[str], runs: int, seed: int, strict: bool) -> dict:
