@@ -358,23 +358,23 @@ def _apply(data: dict, edit: str, n: int) -> tuple[dict, list[dict]]:
     new = copy.deepcopy(data)
     if edit == "name":
         new["name"] = data["name"] + "（已修改）"
-        return new, [{"path": "name", "old": data["name"], "new": new["name"]}]
+        return new, [{"path": "name", "title": "项目名称", "old": data["name"], "new": new["name"]}]
     if edit == "department":
         new["department"] = "法制科" if data["department"] == "审批科" else "审批科"
-        return new, [{"path": "department", "old": data["department"], "new": new["department"]}]
+        return new, [{"path": "department", "title": "承办机构", "old": data["department"], "new": new["department"]}]
     if edit == "promised":
         old = data["time_limit"]["promised"]
         new["time_limit"]["promised"] = old + 1 if old < data["time_limit"]["statutory"]["value"] else old - 1 or 2
-        return new, [{"path": "time_limit.promised", "old": old, "new": new["time_limit"]["promised"]}]
+        return new, [{"path": "time_limit.promised", "title": "承诺办结时限", "old": old, "new": new["time_limit"]["promised"]}]
     if edit == "conditions":
         if "conditions" not in data:
             new["conditions"] = ["新增的受理条件"]
-            return new, [{"path": "conditions", "old": None, "new": ["新增的受理条件"]}]
+            return new, [{"path": "conditions", "title": "受理条件", "old": None, "new": ["新增的受理条件"]}]
         new["conditions"] = data["conditions"][1:] + ["新增的受理条件"]
-        return new, [{"path": "conditions", "old": data["conditions"][:1], "new": ["新增的受理条件"]}]
+        return new, [{"path": "conditions", "title": "受理条件", "old": data["conditions"][:1], "new": ["新增的受理条件"]}]
     if edit == "remarks":
         new["remarks"] = f"第{n}次修改的备注"
-        return new, [{"path": "remarks", "old": data.get("remarks"), "new": new["remarks"]}]
+        return new, [{"path": "remarks", "title": "备注", "old": data.get("remarks"), "new": new["remarks"]}]
     raise AssertionError(edit)
 
 
