@@ -42,7 +42,7 @@ def test_log_follows_edits_and_an_id_change(repo, cat):
     assert rows[2]["fields"] == [{"path": "time_limit.promised", "title": "承诺办结时限", "old": 10, "new": 8}]
     assert all(r["author"].startswith("办事员") and len(r["commit"]) == 40 for r in rows)
     text = invoke("log", "T-XK-009").stdout
-    assert "改编号 T-XK-001 → T-XK-009" in text and "department: 审批科 → 法制科" in text
+    assert "改编号 T-XK-001 → T-XK-009" in text and "承办机构：审批科 → 法制科" in text and "department" not in text
     assert invoke("log", "T-XK-404").stdout.strip() == "没有提交修改过事项 T-XK-404。"
 
 

@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from quanli.compare import Change
-from quanli.report.changes import CHANGE_ZH, KIND_ZH, field_label, short
+from quanli.report.changes import CHANGE_ZH, KIND_ZH
 
 REPORT_WORKDAYS = 20
 DEFAULT_REPORT_TO = "上级政务公开工作主管机关"
@@ -65,9 +65,7 @@ def _what(change: Change, limit: int = 8) -> list[str]:
     for f in change.fields:
         if f.path.startswith("change_reason"):
             continue
-        old = short(f.old, 40) if f.old is not None else "（无）"
-        new = short(f.new, 40) if f.new is not None else "（无）"
-        lines.append(f"{field_label(f.path)}：{old} → {new}")
+        lines.append(f.line(40))
     if len(lines) > limit:
         lines = lines[:limit - 1] + [f"等共 {len(lines)} 处"]
     return lines
@@ -96,11 +94,10 @@ def _reason(change: Change, messages: dict[str, list[str]]) -> str:
 
 
 def _other(change: Change) -> str:
-    head = f"{KIND_ZH[change.kind]}{CHANGE_ZH[change.change]}：{change.id}"
+    head = f"{KIND_ZH[change.kind]}{CHANGE_ZH[change.change]}" + ("" if change.kind == "catalog" else f"：{change.id}")
     if change.name and change.name != change.id:
         head += f" {change.name}"
-    details = change.summary or [f"{f.path}：{short(f.old, 30) if f.old is not None else '（无）'} → "
-                                 f"{short(f.new, 30) if f.new is not None else '（无）'}" for f in change.fields[:4]]
+    details = change.summary or [f.line(30) for f in change.fields[:5]]
     if details:
         head += "（" + "；".join(details[:4]) + ("等" if len(details) > 4 else "") + "）"
     if change.affects:

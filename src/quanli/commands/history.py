@@ -85,7 +85,9 @@ def log(item_id: str, path: Path | None, fmt: str, lang: str) -> int:
         print(f"    {e.message.splitlines()[0] if e.message else ''}")
         print(f"    {verb} {ident} {c.name}".rstrip())
         for f in c.fields:
-            none = "(none)" if en else "（无）"
-            print(f"      {f.path}: {short(f.old) if f.old is not None else none} → {short(f.new) if f.new is not None else none}")
+            if en:  # developers: the YAML path
+                print(f"      {f.path}: {short(f.old) if f.old is not None else '(none)'} → {short(f.new) if f.new is not None else '(none)'}")
+            else:  # a clerk: the field's Chinese title (承办机构：审批科 → 法制科)
+                print(f"      {f.line()}")
         print()
     return 0
