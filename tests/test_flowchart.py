@@ -17,10 +17,17 @@ import yaml
 from quanli.render.flowchart import (
     NO_LINE_END,
     NO_LINE_START,
+    PAD,
+    PAGE_H,
+    PAGE_W,
+    SHEET_PAGE_H,
     layout,
+    layout_pages,
     text_width,
     to_mermaid,
+    to_print_html,
     to_svg,
+    to_svg_pages,
     wrap_text,
 )
 
@@ -357,21 +364,47 @@ def test_return_loops_run_in_a_side_lane(name: str, flow: dict) -> None:
 
 
 @pytest.mark.parametrize("name,flow", FLOWS, ids=IDS)
-def test_notes_column_aligned_with_rows(name: str, flow: dict) -> None:
+def test_notes_beside_or_below_the_chart(name: str, flow: dict) -> None:
+    """A narrow chart has its notes in a column on its right, aligned with the rows; a wider one
+    has them in the 环节说明 table below it, one row per step in reading order, a page wide."""
     lay = layout(flow)
     by_id = {b.id: b for b in lay.boxes}
     assert len({n.x for n in lay.notes}) == 1
-    assert min(n.x for n in lay.notes) > max(b.x + b.w for b in lay.boxes)
-    rows: dict[int, list] = {}
-    for n in lay.notes:
-        rows.setdefault(by_id[n.step].rank, []).append(n)
-    for rank, notes in rows.items():
-        centre = (min(n.y for n in notes) + max(n.y + n.h for n in notes)) / 2
-        for b in lay.boxes:
-            if b.rank == rank:
-                assert abs(b.cy - centre) < 1.0
+    if not lay.notes[0].split:  # the column
+        assert min(n.x for n in lay.notes) > max(b.x + b.w for b in lay.boxes)
+        assert lay.width <= PAGE_W
+        rows: dict[int, list] = {}
+        for n in lay.notes:
+            rows.setdefault(by_id[n.step].rank, []).append(n)
+        for rank, notes in rows.items():
+            centre = (min(n.y for n in notes) + max(n.y + n.h for n in notes)) / 2
+            for b in lay.boxes:
+                if b.rank == rank:
+                    assert abs(b.cy - centre) < 1.0
+    else:  # the table
+        assert lay.notes_y > max(b.y + b.h for b in lay.boxes)
+        assert lay.notes[0].y > lay.notes_y
+        for a, b in zip(lay.notes, lay.notes[1:]):
+            assert b.y == pytest.approx(a.y + a.h)  # rows follow each other
+            ka, kb = by_id[a.step], by_id[b.step]
+            assert (ka.rank, ka.col) <= (kb.rank, kb.col)
+        assert {n.w for n in lay.notes} == {PAGE_W - 2 * PAD}
     steps_with_post = {s["id"] for s in flow["steps"] if s.get("post")}
     assert steps_with_post <= {n.step for n in lay.notes}
+
+
+def test_notes_column_for_a_narrow_chart_table_for_a_wide_one() -> None:
+    narrow = {"id": "n", "name": "n", "steps": [
+        {"id": f"s{i}", "name": f"环节{i}", "post": "科室", "supervision": "留痕。" * 10, "next": [f"s{i + 1}"] if i < 3 else []}
+        for i in range(4)]}
+    lay = layout(narrow)
+    assert lay.notes and all(n.split == 0 for n in lay.notes) and lay.notes_y == 0
+    assert lay.width <= PAGE_W
+    wide = load(ROOT / "catalogs/county-amr/flows/CF-YBCX.yaml")
+    lay = layout(wide)
+    assert lay.notes and all(n.split > 0 for n in lay.notes) and lay.notes_y > 0
+    assert "环节说明" in "".join(texts(to_svg(wide)))
+    assert layout(narrow, notes=False).notes == [] and layout(wide, notes=False).notes == []
 
 
 def test_notes_show_post_limit_supervision_disclosure() -> None:
@@ -551,6 +584,170 @@ def test_deep_chain_does_not_recurse() -> None:
     steps = [{"id": f"s{i}", "name": f"环节{i}", "next": [f"s{i + 1}"] if i + 1 < n else []} for i in range(n)]
     lay = layout({"id": "deep", "name": "deep", "steps": steps})
     assert len(lay.boxes) == n
+
+
+# --------------------------------------------------------------------------- A4 pages
+
+A4_W_PT, A4_H_PT = 170 / 25.4 * 72, 257 / 25.4 * 72  # A4 portrait less 20 mm margins: 481.9 x 728.5 pt
+SHEET_H_PT = 220 / 25.4 * 72  # the picture box of the 一件 DOCX's 附图 page
+FRAME = {"unit": "示例县市场监督管理局", "version": "2024年第1版", "date": "2024-06-01"}
+MADE_BY = "制图单位：示例县市场监督管理局　版本：2024年第1版　日期：2024-06-01"
+
+
+def printed_text_pt(svg: str, height_pt: float = A4_H_PT) -> float:
+    """The size 12 px body text prints at when the page is scaled to fit the printable area."""
+    root = ET.fromstring(svg.encode("utf-8"))
+    w_pt, h_pt = float(root.get("width")) * 0.75, float(root.get("height")) * 0.75
+    assert root.get("viewBox") == f"0 0 {root.get('width')} {root.get('height')}"
+    return 12 * 0.75 * min(A4_W_PT / w_pt, height_pt / h_pt)
+
+
+def classed(svg: str, tag: str, cls: str) -> list:
+    root = ET.fromstring(svg.encode("utf-8"))
+    return [el for el in root.iter(f"{SVG}{tag}") if el.get("class") == cls]
+
+
+def drawn_text(el) -> str:
+    return compact("".join(el.itertext()))
+
+
+@pytest.mark.parametrize("name,flow", FLOWS, ids=IDS)
+def test_pages_fit_a4_at_9pt(name: str, flow: dict) -> None:
+    """Scaled to the printable area of A4 portrait (or the 一件 DOCX's picture box), every page
+    prints its 12 px text at 9 pt or more."""
+    for page_h, height_pt in ((PAGE_H, A4_H_PT), (SHEET_PAGE_H, SHEET_H_PT)):
+        for notes in (True, False):
+            pages = to_svg_pages(flow, page_h=page_h, notes=notes, **FRAME)
+            for svg in pages:
+                assert printed_text_pt(svg, height_pt) >= 9.0, (page_h, notes)
+                assert float(ET.fromstring(svg.encode()).get("width")) == PAGE_W
+    assert PAGE_W * 0.75 <= A4_W_PT < (PAGE_W + 1) * 0.75  # the page is as wide as it can be
+    assert PAGE_H * 0.75 <= A4_H_PT < (PAGE_H + 1) * 0.75 and SHEET_PAGE_H * 0.75 <= SHEET_H_PT
+
+
+def test_long_flows_take_several_pages() -> None:
+    for flow in (load(ROOT / "catalogs/city-gov-office/flows/LC-ZDJC.yaml"), stress_flow()):
+        assert printed_text_pt(to_svg(flow)) < 9  # drawn whole, it would print too small
+        pages = to_svg_pages(flow, **FRAME)
+        assert len(pages) >= 3
+        assert all(printed_text_pt(svg) >= 9 for svg in pages)
+    short = load(ROOT / "catalogs/county-amr/flows/FW-YSFW.yaml")
+    assert to_svg_pages(short, **FRAME) == [to_svg(short, **FRAME)]  # one page: the whole chart
+
+
+@pytest.mark.parametrize("name,flow", FLOWS, ids=IDS)
+def test_pages_keep_the_geometry(name: str, flow: dict) -> None:
+    for page_h in (PAGE_H, SHEET_PAGE_H):
+        for lay in layout_pages(flow, page_h=page_h, **FRAME):
+            check_geometry(lay)
+            assert lay.width <= PAGE_W
+
+
+@pytest.mark.parametrize("name,flow", FLOWS, ids=IDS)
+def test_pages_draw_every_step_and_its_notes_once(name: str, flow: dict) -> None:
+    pages = to_svg_pages(flow, **FRAME)
+    drawn = {}
+    for svg in pages:
+        for g in classed(svg, "g", "node"):
+            assert g.get("data-id") not in drawn
+            drawn[g.get("data-id")] = drawn_text(g)
+    assert sorted(drawn) == sorted(s["id"] for s in flow["steps"])
+    for step in flow["steps"]:
+        assert compact(step["name"]) in drawn[step["id"]]
+    rows = [g.get("data-step") for svg in pages for g in classed(svg, "g", "note")]
+    assert len(rows) == len(set(rows))
+    assert {s["id"] for s in flow["steps"] if s.get("post")} <= set(rows)
+
+
+@pytest.mark.parametrize("name,flow", FLOWS, ids=IDS)
+def test_lines_to_other_pages_end_at_connectors(name: str, flow: dict) -> None:
+    """Every line of the flow is drawn: within a page, or as a line to a connector "转第N页" that
+    names its step and one from a connector "接第M页" on that page; returns stay red both ways."""
+    lays = layout_pages(flow, **FRAME)
+    page_of = {b.id: k for k, lay in enumerate(lays) for b in lay.boxes if b.kind != "connector"}
+    names = {s["id"]: compact(s["name"]) for s in flow["steps"]}
+    for e in layout(flow).edges:
+        pu, pv = page_of[e.src], page_of[e.dst]
+        if pu == pv:
+            assert [x.is_return for x in lays[pu].edges if (x.src, x.dst) == (e.src, e.dst)] == [e.is_return]
+            continue
+        conns = {b.id: compact("".join(b.lines)) for lay in lays for b in lay.boxes if b.kind == "connector"}
+        out = [x for x in lays[pu].edges if x.src == e.src and f"转第{pv + 1}页" in conns.get(x.dst, "")
+               and names[e.dst][:3] in conns[x.dst]]
+        assert len(out) == 1 and out[0].is_return == e.is_return and out[0].label == e.label, (e.src, e.dst)
+        into = [x for x in lays[pv].edges if x.dst == e.dst and f"接第{pu + 1}页" in conns.get(x.src, "")
+                and names[e.src][:3] in conns[x.src]]
+        assert len(into) == 1 and into[0].is_return == e.is_return, (e.src, e.dst)
+        assert (e.label or "") in (into[0].label or "")
+    for lay in lays:  # a connector holds one end of its lines, nothing else
+        for b in lay.boxes:
+            if b.kind == "connector":
+                ends = [x for x in lay.edges if b.id in (x.src, x.dst)]
+                assert ends and all(x.src == b.id for x in ends) != all(x.dst == b.id for x in ends)
+
+
+@pytest.mark.parametrize("name,flow", FLOWS, ids=IDS)
+def test_pages_title_footer_and_page_numbers(name: str, flow: dict) -> None:
+    pages = to_svg_pages(flow, **FRAME)
+    n = len(pages)
+    for k, svg in enumerate(pages):
+        (title,) = classed(svg, "text", "title")
+        assert drawn_text(title) == compact(flow["name"]) + ("（续）" if k else "")
+        (made_by,) = classed(svg, "text", "made-by")
+        assert drawn_text(made_by) == compact(MADE_BY)
+        numbers = [drawn_text(t) for t in classed(svg, "text", "page-number")]
+        assert numbers == ([f"第{k + 1}页共{n}页"] if n > 1 else [])
+        assert len(classed(svg, "g", "footer")) == (k == n - 1)  # the complaint box ends the last page
+    if n > 1:
+        legend = "".join(drawn_text(t) for t in classed(pages[-1], "g", "footer"))
+        assert "灰色框＝转至或接自其他页" in legend
+
+
+def test_footer_shows_unit_version_and_date() -> None:
+    flow = load(ROOT / "catalogs/county-amr/flows/CF-YBCX.yaml")
+    (made_by,) = classed(to_svg(flow, **FRAME), "text", "made-by")
+    assert drawn_text(made_by) == compact(MADE_BY)
+    assert classed(to_svg(flow), "text", "made-by") == []
+    (made_by,) = classed(to_svg(flow, unit="某局", date="2024-01-02"), "text", "made-by")
+    assert drawn_text(made_by) == "制图单位：某局日期：2024-01-02"
+    svg = to_svg(flow, unit="<b>局</b>", version="v&1", date="x")
+    assert "<b>" not in svg and "&lt;b&gt;局&lt;/b&gt;" in svg
+
+
+def test_print_html_holds_every_page_once() -> None:
+    flow = load(ROOT / "catalogs/city-gov-office/flows/LC-ZDJC.yaml")
+    pages = to_svg_pages(flow, internal=True, **FRAME)
+    doc = to_print_html(flow, internal=True, **FRAME)
+    assert doc.count("<svg") == len(pages) > 1 and "<?xml" not in doc
+    assert "@page { size: A4 portrait; margin: 20mm; }" in doc and "width: 170mm" in doc
+    ids = re.findall(r' id="([^"]+)"', doc)
+    assert len(ids) == len(set(ids)) == 2 * len(pages)  # each page's arrow markers are its own
+    for svg in pages:
+        assert svg[svg.index("<svg"):] in doc
+
+
+def test_pages_are_deterministic() -> None:
+    for _, flow in FLOWS:
+        before = copy.deepcopy(flow)
+        assert to_svg_pages(flow, **FRAME) == to_svg_pages(copy.deepcopy(flow), **FRAME)
+        assert flow == before
+
+
+@pytest.mark.parametrize("seed", range(0, 80, 5))
+def test_random_flows_paginate(seed: int) -> None:
+    flow = random_flow(seed)
+    for lay in layout_pages(flow, page_h=SHEET_PAGE_H):
+        check_geometry(lay, labels_off_lines=False)
+    for svg in to_svg_pages(flow, page_h=SHEET_PAGE_H):
+        ET.fromstring(svg.encode("utf-8"))
+
+
+@pytest.mark.parametrize("name", sorted(MALFORMED))
+def test_malformed_flows_paginate(name: str) -> None:
+    for svg in to_svg_pages(MALFORMED[name], page_h=300):
+        ET.fromstring(svg.encode("utf-8"))
+    for lay in layout_pages(MALFORMED[name], page_h=300):
+        check_geometry(lay)
 
 
 # --------------------------------------------------------------------------- Mermaid

@@ -138,7 +138,7 @@ def render_all(view, epoch: int, progress=None, reuse: Reuse | None = None,
     svgs: dict[str, str] = {}
     for flow_id, flow in view.flows.items():
         stem = safe_stem(flow_id)
-        names = [f"flowcharts/{stem}.svg", f"flowcharts/{stem}.mmd"]
+        names = [f"flowcharts/{stem}.svg", f"flowcharts/{stem}.mmd", f"flowcharts/{stem}.print.html"]
         group, key = f"flow:{flow_id}", _keyed(start.copy(), json.dumps(flow, ensure_ascii=False, sort_keys=True)).hexdigest()
         keys[group] = key
         old = reuse.get(group, key, names) if reuse else None
@@ -146,9 +146,11 @@ def render_all(view, epoch: int, progress=None, reuse: Reuse | None = None,
             files.update(old)
             svgs[flow_id] = old[names[0]].read().decode("utf-8")  # the sheets embed it
             continue
-        svgs[flow_id] = flowchart.to_svg(flow, internal=view.internal)
+        frame = {"internal": view.internal, "unit": view.unit, "version": view.version, "date": view.date}
+        svgs[flow_id] = flowchart.to_svg(flow, **frame)
         files[names[0]] = svgs[flow_id].encode("utf-8")
         files[names[1]] = flowchart.to_mermaid(flow).encode("utf-8")
+        files[names[2]] = flowchart.to_print_html(flow, **frame).encode("utf-8")  # A4 pages, text at 9 pt
     stems = {item.id: safe_stem(item.id) for item in view.items}
     todo = []
     for item in view.items:

@@ -12,8 +12,14 @@ The layout is a small Sugiyama-style grid:
 4. every edge is routed with right angles through free grid cells, or, when no free
    route exists, through the gutters between rows and columns (which never hold boxes);
    return loops run in lanes outside the columns, nested so that they do not cross;
-5. labels go where they hit no box, no other label and no line; the notes column on the
-   right is aligned with the rows.
+5. labels go where they hit no box, no other label and no line; the notes (承办岗位, 办理时限,
+   监督制约, 公开, 说明) follow the chart as a 环节说明 table, one row per step in reading order.
+
+For print, ``to_svg_pages`` cuts a flow into A4 pages (see ``PAGE_W``, ``PAGE_H``): each page is
+laid out on its own from a run of ranks, and a line to or from another page ends at a connector
+("转第2页" / "接第1页") that names the step on the other side; each page carries the notes of its
+own steps. ``to_svg`` draws the whole flow as one document (for screens; for a flow that fits one
+page it is that page).
 
 Pure functions, deterministic, standard library only, no recursion.
 """
@@ -33,10 +39,16 @@ __all__ = [
     "Edge",
     "Layout",
     "Note",
+    "PAGE_H",
+    "PAGE_W",
+    "SHEET_PAGE_H",
     "layout",
+    "layout_pages",
     "text_width",
     "to_mermaid",
+    "to_print_html",
     "to_svg",
+    "to_svg_pages",
     "wrap_text",
 ]
 
@@ -48,16 +60,46 @@ SPECIAL_TEXT = "特别程序（不计时限）"
 KINDS = ("start", "process", "decision", "end")
 
 NAME_PX = 14.0  # step name in a box
-TEXT_PX = 12.0  # description, labels, notes
+TEXT_PX = 12.0  # labels, notes, footer: the body text, 9 pt in print (see PAGE_W)
 LINE = 1.4  # line height / font size
-NOTE_W = 330.0
-LABEL_W = 8 * TEXT_PX  # labels wrap at 8 em
-GAP = 46.0  # free space between two rows
-COL_GAP = 44.0  # free space between two columns
+NAME_EM = 8  # names wrap at 8 em: boxes narrow enough for three columns on a page
+DECISION_MAX_W = 214.0  # a diamond is made flatter while it is no wider than this
+LABEL_W = 7 * TEXT_PX  # labels wrap at 7 em
+GAP = 34.0  # free space between two rows
+COL_GAP = 36.0  # free space between two columns
 CHANNEL_W = 24.0  # a column that only carries lines
 TRACK = 10.0  # distance between parallel lines in a gutter or lane
-PAD = 24.0
+PAD = 24.0  # left and right of the chart
+PAD_V = 8.0  # above and below it (the title and footer have their own margins)
 _MAX_COL = 10
+
+# Print: a page is drawn to be printed on A4 portrait with its body text (TEXT_PX) at 9 pt or
+# more. 1 px is 0.75 pt (CSS: 96 px per inch), so 12 px text prints at 9 pt at scale 1, and a
+# page must fit the printable area without being shrunk: 170 mm wide (A4's 210 mm less 20 mm
+# margins; also the 一件 sheet's text width, sheet.TEXT_W) = 481.9 pt = 642.5 px, and 257 mm
+# high (A4's 297 mm less 20 mm margins) = 728.5 pt = 971.3 px; a page embedded in the 一件 DOCX
+# has the 220 mm its 附图 heading leaves (sheet.FIG_H_CM) = 623.6 pt = 831.5 px.
+PT_PER_PX = 0.75
+MIN_TEXT_PT = 9.0
+PRINT_W_MM, PRINT_H_MM, SHEET_H_MM = 170.0, 257.0, 220.0
+MIN_SCALE = MIN_TEXT_PT / (TEXT_PX * PT_PER_PX)  # 1.0: the smallest print scale allowed
+
+
+def _mm_px(mm: float) -> int:
+    """The most px that print in ``mm`` at MIN_SCALE."""
+    return math.floor(mm / 25.4 * 72 / PT_PER_PX / MIN_SCALE)
+
+
+PAGE_W = _mm_px(PRINT_W_MM)  # 642 px
+PAGE_H = _mm_px(PRINT_H_MM)  # 971 px: a page printed on its own
+SHEET_PAGE_H = _mm_px(SHEET_H_MM)  # 831 px: a page in the 一件 DOCX
+NOTE_W = PAGE_W - 2 * PAD  # the 环节说明 table: a page's width
+NOTE_HEAD_W = 112.0  # its step-name column
+NOTE_GAP = 30.0  # between the chart and a notes column beside it
+NOTE_MIN_W, NOTE_MAX_W = 240.0, 330.0  # the notes column: narrower, and the table below is used instead
+NOTE_STACK = 6.0  # between two notes of one row in the column
+NOTES_SPACE = 12.0  # between the chart and the table's heading
+NOTES_HEAD_H = 22.0  # the heading 环节说明
 
 _XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
@@ -273,16 +315,22 @@ class Note:
     w: float
     h: float
     lines: list[str]
-    styles: list[str]  # head | text
+    styles: list[str]  # head (the step name, left cell) | text (right cell)
+    split: float = NOTE_HEAD_W  # width of the left cell
 
 
 @dataclass
 class Layout:
+    """Everything drawn below the title: the chart, then the 环节说明 table (its heading at notes_y).
+    Boxes of kind ``connector`` are the ends of lines to and from other pages."""
+
     width: float
     height: float
     boxes: list[Box]
     edges: list[Edge]
     notes: list[Note]
+    notes_y: float = 0.0
+    notes_title: str = "环节说明"
 
 
 # --------------------------------------------------------------------------- graph
@@ -309,6 +357,7 @@ class _N:
     note_h: float = 0.0
     cx: float = 0.0
     cy: float = 0.0
+    entry: bool = False  # a connector from an earlier page: ranked just above its step
 
 
 @dataclass
@@ -323,6 +372,7 @@ class _E:
     route: tuple = ()
     side_u: str = ""
     side_v: str = ""
+    red: bool = False  # drawn as a return (red, dashed), routed as a forward line: a return to another page
 
 
 def _parse(flow: Any) -> tuple[list[_N], list[_E]]:
@@ -390,12 +440,16 @@ def _parse(flow: Any) -> tuple[list[_N], list[_E]]:
     return nodes, edges
 
 
-def _rank(nodes: list[_N], edges: list[_E]) -> list[int]:
-    """Classify back edges, rank by longest path, and return the main line (spine)."""
+def _rank(nodes: list[_N], edges: list[_E], start: int | None = None) -> list[int]:
+    """Classify back edges, rank by longest path, and return the main line (spine).
+
+    Nodes marked ``entry`` count as reached from the start, and each is ranked just above
+    the step it leads to."""
     n = len(nodes)
     if not n:
         return []
-    start = next((v.idx for v in nodes if v.kind == "start"), None)
+    if start is None:
+        start = next((v.idx for v in nodes if v.kind == "start"), None)
     if start is None:
         start = next((v.idx for v in nodes if not [e for e in v.ins if not e.ret]), 0)
 
@@ -404,9 +458,13 @@ def _rank(nodes: list[_N], edges: list[_E]) -> list[int]:
         return sorted(outs, key=lambda e: (any(w in (e.label or "") for w in RETURN_WORDS), e.order))
 
     state = [0] * n  # 0 new, 1 on the stack, 2 done
-    roots = [start] + [v.idx for v in nodes if not [e for e in v.ins if not e.ret]] + list(range(n))
-    first = True
-    for root in roots:
+    entries = [v.idx for v in nodes if v.entry and v.idx != start]
+    roots = [start] + entries + [v.idx for v in nodes if not [e for e in v.ins if not e.ret]] + list(range(n))
+    first = 1 + len(entries)  # the roots whose steps count as reached (roots is longer than that)
+    for i, root in enumerate(roots):
+        if i == first:
+            for v in nodes:
+                v.reach = state[v.idx] == 2
         if state[root]:
             continue
         state[root] = 1
@@ -423,10 +481,6 @@ def _rank(nodes: list[_N], edges: list[_E]) -> list[int]:
             else:
                 state[v] = 2
                 stack.pop()
-        if first:
-            for v in nodes:
-                v.reach = state[v.idx] == 2
-            first = False
 
     def longest(members: list[int], base: int) -> list[int]:
         inside = [False] * n
@@ -456,6 +510,10 @@ def _rank(nodes: list[_N], edges: list[_E]) -> list[int]:
 
     reach = [v.idx for v in nodes if v.reach]
     order = longest(reach, 0)
+    for v in nodes:  # an entry connector (a source) just above its step
+        targets = [nodes[e.dst].rank for e in v.outs if not e.ret]
+        if v.entry and v.reach and v.idx != start and targets and not [e for e in v.ins if not e.ret]:
+            v.rank = max(0, min(targets) - 1)
     top = max((nodes[v].rank for v in reach), default=-1)
     rest = [v.idx for v in nodes if not v.reach]
     if rest:
@@ -490,9 +548,14 @@ def _rank(nodes: list[_N], edges: list[_E]) -> list[int]:
 def _size_box(node: _N) -> None:
     name_h = NAME_PX * LINE
     text_h = TEXT_PX * LINE
+    if node.kind == "connector":  # its lines are made with it; as wide as its widest page number
+        tw = max([node.w] + [text_width(t, TEXT_PX) for t in node.lines])
+        node.w = _even(max(tw + 20, 72.0))
+        node.h = _even(len(node.lines) * text_h + 10)
+        return
     if node.kind == "decision":
         best = None
-        for em in range(4, 17):
+        for em in range(4, NAME_EM + 3):  # the flattest diamond not too wide: rows are a page's height
             lines = _wrap_even(node.name, em * NAME_PX, NAME_PX)
             styles = ["name"] * len(lines)
             if node.special:
@@ -502,22 +565,17 @@ def _size_box(node: _N) -> None:
             th = sum(name_h if s == "name" else text_h for s in styles)
             w = _even(max(tw / 0.56 + 12, 120.0))
             h = _even(max(th / 0.42 + 6, 64.0))
-            score = (round(abs(w / h - 2.2), 3), round(w * h))
+            score = (w > DECISION_MAX_W, round(h + 0.3 * w), w)
             if best is None or score < best[0]:
                 best = (score, w, h, lines, styles)
         assert best is not None
         _, node.w, node.h, node.lines, node.styles = best
         return
-    lines = _wrap_even(node.name, 11 * NAME_PX, NAME_PX)
+    lines = _wrap_even(node.name, NAME_EM * NAME_PX, NAME_PX)  # the description goes to 环节说明
     styles = ["name"] * len(lines)
     if node.special:
         lines.append(SPECIAL_TEXT)
         styles.append("special")
-    desc = _clean(node.step.get("description"))
-    if desc:
-        extra = _wrap_even(desc, 13 * TEXT_PX, TEXT_PX)
-        lines += extra
-        styles += ["text"] * len(extra)
     tw = max(text_width(t, NAME_PX if s == "name" else TEXT_PX) for t, s in zip(lines, styles))
     th = sum(name_h if s == "name" else text_h for s in styles)
     node.lines, node.styles = lines, styles
@@ -554,23 +612,39 @@ def _note_items(node: _N) -> list[str]:
         items += parts
     if node.special:
         items.append(SPECIAL_TEXT)
-    if node.kind == "decision":
+    if node.kind != "connector":
         desc = _clean(st.get("description"))
         if desc:
             items.append(f"说明：{desc}")
     return items
 
 
-def _size_note(node: _N) -> None:
+def _size_note(node: _N, column: float) -> None:
+    """The notes of a step: for a column ``column`` px wide (the name over the items), or (0) for a
+    row of the 环节说明 table (the name left of the items). Short items share a line."""
+    node.note, node.note_h = [], 0.0
     items = _note_items(node)
     if not items:
         return
-    width = NOTE_W - 20
-    note = [(t, "head") for t in wrap_text(f"【{node.name}】", width, TEXT_PX)]
+    if column:
+        head = wrap_text(f"【{node.name}】", column - 20, TEXT_PX)
+        width = column - 20
+    else:
+        head = wrap_text(node.name, NOTE_HEAD_W - 16, TEXT_PX)
+        width = NOTE_W - NOTE_HEAD_W - 16
+    body: list[str] = []
+    packable = False  # the last line is a whole one-line item: a short next one may join it
     for item in items:
-        note += [(t, "text") for t in wrap_text(item, width, TEXT_PX)]
-    node.note = note
-    node.note_h = _even(len(note) * TEXT_PX * LINE + 14)
+        lines = wrap_text(item, width, TEXT_PX)
+        joined = f"{body[-1]}　{item}" if body else ""
+        if packable and len(lines) == 1 and text_width(joined, TEXT_PX) <= width:
+            body[-1] = joined
+            continue
+        body += lines
+        packable = len(lines) == 1
+    node.note = [(t, "head") for t in head] + [(t, "text") for t in body]
+    rows = len(head) + len(body) if column else max(len(head), len(body))
+    node.note_h = _even(rows * TEXT_PX * LINE + (14 if column else 10))
 
 
 # --------------------------------------------------------------------------- grid routing
@@ -924,27 +998,65 @@ def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float,
     return w * h if w > 0 and h > 0 else 0.0
 
 
-def layout(flow: dict) -> Layout:
-    """Lay out one flow: boxes, right-angled edges with labels, and the notes column."""
+def layout(flow: dict, *, notes: bool = True) -> Layout:
+    """Lay out one whole flow: boxes, right-angled edges with labels, then (unless ``notes`` is
+    false) the 环节说明 table."""
     nodes, edges = _parse(flow)
     if not nodes:
         return Layout(width=2 * PAD, height=2 * PAD, boxes=[], edges=[], notes=[])
-    spine = _rank(nodes, edges)
+    return _lay(nodes, edges, _rank(nodes, edges), notes)
+
+
+def _lay(nodes: list[_N], edges: list[_E], spine: list[int], notes: bool = True) -> Layout:
+    """Lay out ranked nodes: sizes, grid, routes, geometry and labels, then the notes: in a
+    column right of the chart, aligned with the rows, when the chart leaves room for one within
+    a page's width; else in a 环节说明 table below it."""
     for node in nodes:
         _size_box(node)
-        _size_note(node)
     router = _Router(nodes, edges, spine)
     router.run()
+    boxes, out_edges, ys = _geometry(nodes, edges, router, None)
+    if not notes or not any(_note_items(n) for n in nodes):
+        return _finish(nodes, boxes, out_edges, ys, 0.0)
+    room = NOTE_W - _bbox(boxes, out_edges)[2] - NOTE_GAP
+    if room >= NOTE_MIN_W:
+        width = min(room, NOTE_MAX_W)
+        for node in nodes:
+            _size_note(node, width)
+        nrows = max(n.rank for n in nodes) + 1
+        stacked = [0.0] * nrows
+        for n in nodes:
+            if n.note:
+                stacked[n.rank] += n.note_h + (NOTE_STACK if stacked[n.rank] else 0)
+        boxes2, edges2, ys2 = _geometry(nodes, edges, router, stacked)
+        if _bbox(boxes2, edges2)[2] + NOTE_GAP + width <= NOTE_W:
+            return _finish(nodes, boxes2, edges2, ys2, width)
+    for node in nodes:
+        _size_note(node, 0.0)
+    return _finish(nodes, boxes, out_edges, ys, 0.0)
 
+
+def _bbox(boxes: list[Box], edges: list[Edge]) -> tuple[float, float, float, float]:
+    """x, y, width, height of what the chart draws: boxes, lines and labels."""
+    rects = [(b.x, b.y, b.w, b.h) for b in boxes]
+    rects += [e.label_box for e in edges if e.label_box]
+    rects += [(p[0], p[1], 0.0, 0.0) for e in edges for p in e.points]
+    minx = min(r[0] for r in rects)
+    miny = min(r[1] for r in rects)
+    return minx, miny, max(r[0] + r[2] for r in rects) - minx, max(r[1] + r[3] for r in rects) - miny
+
+
+def _geometry(
+    nodes: list[_N], edges: list[_E], router: _Router, notes_h: list[float] | None
+) -> tuple[list[Box], list[Edge], list[float]]:
+    """Coordinates of the routed grid: boxes, lines, labels, and the centre of each row (a row
+    at least ``notes_h`` high, for a notes column beside it)."""
     # ---- rows
     nrows = max(n.rank for n in nodes) + 1
     band = [0.0] * nrows
-    notes_h = [0.0] * nrows
     for n in nodes:
         band[n.rank] = max(band[n.rank], n.h)
-        if n.note:
-            notes_h[n.rank] += n.note_h + (8 if notes_h[n.rank] else 0)
-    row_h = [max(band[r], notes_h[r]) for r in range(nrows)]
+    row_h = [max(band[r], notes_h[r] if notes_h else 0.0) for r in range(nrows)]
     gap = [GAP] * nrows
     for e in edges:  # a labelled straight line between two rows needs room for its label
         if e.label and e.route and e.route[0] == "A" and nodes[e.dst].rank == nodes[e.src].rank + 1:
@@ -1075,7 +1187,7 @@ def layout(flow: dict) -> Layout:
         if not e.route:
             continue
         pts = _simplify(raw_points(e, offsets.get((e.idx, "u"), 0.0), offsets.get((e.idx, "v"), 0.0)))
-        out_edges.append(Edge(nodes[e.src].id, nodes[e.dst].id, pts, e.label, e.ret))
+        out_edges.append(Edge(nodes[e.src].id, nodes[e.dst].id, pts, e.label, e.ret or e.red))
 
     boxes = [
         Box(
@@ -1085,47 +1197,54 @@ def layout(flow: dict) -> Layout:
         for n in nodes
     ]
     _place_labels(boxes, out_edges)
+    return boxes, out_edges, ys
 
-    # ---- notes column, right of everything drawn so far
-    right = max([b.x + b.w for b in boxes] + [p[0] for e in out_edges for p in e.points])
-    right = max([right] + [e.label_box[0] + e.label_box[2] for e in out_edges if e.label_box])
-    note_x = right + 36
+
+def _finish(nodes: list[_N], boxes: list[Box], out_edges: list[Edge], ys: list[float], column: float) -> Layout:
+    """The chart moved to (PAD, PAD_V) with its notes: a column ``column`` px wide right of it,
+    aligned with the rows, or (0) the 环节说明 table below it, centred under each other."""
+    minx, miny, chart_w, chart_h = _bbox(boxes, out_edges)
+    rows = sorted((n for n in nodes if n.note), key=lambda n: (n.rank, n.col, n.idx))  # reading order
     notes: list[Note] = []
-    for r in range(nrows):
-        row = sorted((n for n in nodes if n.rank == r and n.note), key=lambda n: (n.col, n.idx))
-        total = sum(n.note_h for n in row) + 8 * max(0, len(row) - 1)
-        y0 = ys[r] - total / 2
-        for n in row:
-            notes.append(
-                Note(n.id, round(note_x, 1), round(y0, 1), NOTE_W, round(n.note_h, 1),
-                     [t for t, _ in n.note], [s for _, s in n.note])
-            )
-            y0 += n.note_h + 8
-
-    # ---- move everything to (PAD, PAD)
-    rects = [(b.x, b.y, b.w, b.h) for b in boxes] + [(nt.x, nt.y, nt.w, nt.h) for nt in notes]
-    rects += [e.label_box for e in out_edges if e.label_box]
-    rects += [(p[0], p[1], 0.0, 0.0) for e in out_edges for p in e.points]
-    minx = min(r[0] for r in rects)
-    miny = min(r[1] for r in rects)
-    maxx = max(r[0] + r[2] for r in rects)
-    maxy = max(r[1] + r[3] for r in rects)
-    dx, dy = PAD - minx, PAD - miny
+    notes_y = 0.0
+    if rows and column:
+        note_x = minx + chart_w + NOTE_GAP
+        for r in sorted({n.rank for n in rows}):
+            row = [n for n in rows if n.rank == r]
+            y0 = ys[r] - (sum(n.note_h for n in row) + NOTE_STACK * (len(row) - 1)) / 2
+            for n in row:
+                notes.append(Note(n.id, note_x, y0, column, n.note_h, [t for t, _ in n.note], [s for _, s in n.note], 0.0))
+                y0 += n.note_h + NOTE_STACK
+        miny = min([miny] + [nt.y for nt in notes])
+        chart_h = max([miny + chart_h] + [nt.y + nt.h for nt in notes]) - miny
+        chart_w += NOTE_GAP + column
+    inner = max(chart_w, NOTE_W) if rows and not column else chart_w
+    dx, dy = PAD - minx + math.floor((inner - chart_w) / 2), PAD_V - miny
     for b in boxes:
         b.x, b.y = round(b.x + dx, 1), round(b.y + dy, 1)
-    for nt in notes:
-        nt.x, nt.y = round(nt.x + dx, 1), round(nt.y + dy, 1)
     for ed in out_edges:
         ed.points = [(round(px + dx, 1), round(py + dy, 1)) for px, py in ed.points]
         if ed.label_box:
             lx, ly, lw, lh = ed.label_box
             ed.label_box = (round(lx + dx, 1), round(ly + dy, 1), lw, lh)
+    for nt in notes:
+        nt.x, nt.y = round(nt.x + dx, 1), round(nt.y + dy, 1)
+    bottom = PAD_V + chart_h
+    if rows and not column:
+        notes_y = round(bottom + NOTES_SPACE, 1)
+        y = notes_y + NOTES_HEAD_H
+        x = round(PAD + (inner - NOTE_W) / 2, 1)
+        for n in rows:
+            notes.append(Note(n.id, x, round(y, 1), NOTE_W, n.note_h, [t for t, _ in n.note], [s for _, s in n.note]))
+            y += n.note_h
+        bottom = y
     return Layout(
-        width=round(maxx - minx + 2 * PAD, 1),
-        height=round(maxy - miny + 2 * PAD, 1),
+        width=round(inner + 2 * PAD, 1),
+        height=round(bottom + PAD_V, 1),
         boxes=boxes,
         edges=out_edges,
         notes=notes,
+        notes_y=notes_y,
     )
 
 
@@ -1198,6 +1317,119 @@ def _place_labels(boxes: list[Box], edges: list[Edge]) -> None:
         placed.append(rect)  # type: ignore[arg-type]
 
 
+# --------------------------------------------------------------------------- pages
+
+
+def _connector(key: str, head: str, other: str, template: str) -> _N:
+    """A connector: ``head`` (转第2页 / 接第1页) and the name of the step on that page, on one line
+    when short, else over it in two lines at most. ``template`` is ``head`` with its page number
+    as wide as any: the size does not depend on the number (see _size_box)."""
+    node = _N(idx=0, id=key, name=f"{head}：{other}", step={}, kind="connector")
+    width = 7 * TEXT_PX
+    if text_width(f"{template}：{other}", TEXT_PX) <= 10 * TEXT_PX:
+        node.lines, node.styles = [node.name], ["head"]
+        node.w = text_width(f"{template}：{other}", TEXT_PX)
+        return node
+    lines = wrap_text(other, width, TEXT_PX)
+    if len(lines) > 2:
+        last = lines[1]
+        while len(last) > 1 and text_width(last + "…", TEXT_PX) > width:
+            last = last[:-1]
+        lines = [lines[0], last + "…"]
+    node.lines, node.styles = [head] + lines, ["head"] + ["text"] * len(lines)
+    node.w = text_width(template, TEXT_PX)
+    return node
+
+
+def _page_graph(
+    nodes0: list[_N], edges0: list[_E], spine0: list[int], where: list[int], label: Any, template: str
+) -> tuple[list[_N], list[_E], int | None]:
+    """The steps of one page (``where`` 0; < 0 an earlier page, > 0 a later one) as a graph of their
+    own: a line to another page ends at a connector "转第N页" (one per step there), a line from
+    another page starts at a connector "接第N页" (one per line); ``label(v)`` is the page of step v."""
+    on_spine = [False] * len(nodes0)
+    for v in spine0:
+        on_spine[v] = True
+    nodes: list[_N] = []
+
+    def add(node: _N) -> _N:
+        node.idx = len(nodes)
+        nodes.append(node)
+        return node
+
+    # lines from earlier pages: connectors just above their steps, the main line's first; the
+    # lines from later pages (returns) into one step: one connector above it, a line per page
+    fwd = sorted(
+        (e for e in edges0 if where[e.dst] == 0 and where[e.src] < 0),
+        key=lambda e: (nodes0[e.dst].rank, not on_spine[e.dst], nodes0[e.src].rank, e.idx),
+    )
+    came: dict[int, _N] = {}
+    for e in fwd:
+        u, v = nodes0[e.src], nodes0[e.dst]
+        came[e.idx] = add(_connector(f"in~{u.id}~{v.id}", f"接第{label(u.idx)}页", u.name, template))
+        came[e.idx].entry = True
+    back: dict[int, list[_E]] = {}
+    for e in edges0:
+        if where[e.dst] == 0 and where[e.src] > 0:
+            back.setdefault(e.dst, []).append(e)
+    for dst, group in sorted(back.items(), key=lambda kv: (nodes0[kv[0]].rank, kv[0])):
+        v = nodes0[dst]
+        node = add(_N(idx=0, id=f"in~{v.id}", name="", step={}, kind="connector", entry=True))
+        for e in group:
+            u = nodes0[e.src]
+            line, hold = f"接第{label(u.idx)}页：{u.name}", f"{template}：{u.name}"
+            while len(line) > 8 and text_width(hold, TEXT_PX) > 11 * TEXT_PX:
+                line, hold = line[:-2] + "…", hold[:-2] + "…"
+            node.lines.append(line)
+            node.styles.append("head")
+            node.w = max(node.w, text_width(hold, TEXT_PX))
+            came[e.idx] = node
+        node.name = "；".join(node.lines)
+    new: dict[int, _N] = {}
+    for v in nodes0:
+        if where[v.idx] == 0:
+            new[v.idx] = add(_N(idx=0, id=v.id, name=v.name, step=v.step, kind=v.kind, special=v.special))
+    goes: dict[int, _N] = {}
+    for e in edges0:
+        if where[e.src] == 0 and where[e.dst] != 0 and e.dst not in goes:
+            v = nodes0[e.dst]
+            goes[e.dst] = add(_connector(f"out~{v.id}", f"转第{label(v.idx)}页", v.name, template))
+    edges: list[_E] = []
+
+    def link(u: _N, v: _N, e: _E, ret: bool, red: bool) -> None:
+        edge = _E(len(edges), u.idx, v.idx, e.label, ret, e.order, red=red)
+        edges.append(edge)
+        u.outs.append(edge)
+        v.ins.append(edge)
+
+    for e in edges0:  # in their order: a step's lines keep theirs
+        if where[e.src] == 0 and where[e.dst] == 0:
+            link(new[e.src], new[e.dst], e, e.ret, False)
+        elif where[e.src] == 0:
+            link(new[e.src], goes[e.dst], e, False, e.ret)
+        elif where[e.dst] == 0 and where[e.src] < 0:
+            link(came[e.idx], new[e.dst], e, False, e.ret)
+    for dst, group in back.items():  # one red line from the returns' connector
+        labels = [e.label for e in group if e.label]
+        merged = _E(0, 0, 0, "；".join(dict.fromkeys(labels)) or None, False, 0)
+        link(came[group[0].idx], new[dst], merged, False, True)
+    if spine0 and spine0[0] in new:
+        start: int | None = new[spine0[0]].idx
+    else:
+        start = came[fwd[0].idx].idx if fwd and where[fwd[0].src] < 0 else None
+    return nodes, edges, start
+
+
+def _page_layout(
+    graph: tuple[list[_N], list[_E], list[int]], lo: int, hi: int, label: Any, template: str, notes: bool
+) -> Layout:
+    """The layout of the page that holds ranks lo..hi of the whole flow."""
+    nodes0, edges0, spine0 = graph
+    where = [(-1 if v.rank < lo else 1 if v.rank > hi else 0) for v in nodes0]
+    nodes, edges, start = _page_graph(nodes0, edges0, spine0, where, label, template)
+    return _lay(nodes, edges, _rank(nodes, edges, start), notes)
+
+
 # --------------------------------------------------------------------------- SVG
 
 
@@ -1218,9 +1450,14 @@ _STYLE = {
     "end": ("#fce4d6", "#9c4a1a"),
     "process": ("#deebf7", "#2e5c8a"),
     "decision": ("#fff2cc", "#a67c00"),
+    "connector": ("#ededed", "#666666"),
 }
 _LINE = "#404040"
 _RETURN = "#c0392b"
+TITLE_PX = 20.0
+TITLE_LH = 28.0
+LEGEND = "图例：圆角框＝开始/结束；矩形＝办理环节；菱形＝判断；虚线框＝特别程序（不计时限）；红色虚线＝退回、补正"
+LEGEND_PAGES = "；灰色框＝转至或接自其他页"
 
 
 def _text_block(cx: float, top: float, lines: list[str], styles: list[str], anchor: str = "middle") -> str:
@@ -1249,52 +1486,88 @@ def _lines_height(styles: list[str]) -> float:
     return sum((NAME_PX if s == "name" else TEXT_PX) * LINE for s in styles)
 
 
-def to_svg(flow: dict, *, title: str | None = None, complaint: dict | None = None, internal: bool = False) -> str:
-    """One flow as a standalone SVG document (title, chart, notes column, complaint footer)."""
-    if not isinstance(flow, dict):
-        flow = {}
-    lay = layout(flow)
-    name = _clean(title) if title is not None else _clean(flow.get("name"))
-    name = name or _clean(flow.get("id")) or "运行流程图"
-    if complaint is None:
-        complaint = flow.get("complaint")
-    uid = re.sub(r"[^A-Za-z0-9_-]", "", _clean(flow.get("id"))) or "flow"
+@dataclass
+class _Geom:
+    """Where the parts of one page go (y from the top)."""
 
-    title_px = 22.0
-    head_h = 70.0
-    width = max(lay.width, text_width(name, title_px) + 2 * PAD + (200 if internal else 0), 720.0)
-    chart_dx = (width - lay.width) / 2
+    width: float
+    title: list[str]
+    head_h: float  # the title band; the layout starts below it
+    foot: list[tuple[str, str]]  # the complaint box (last page only)
+    foot_y: float
+    foot_h: float
+    meta: list[str]  # 制图单位、版本、日期
+    page_text: str  # 第2页　共3页
+    meta_y: float
+    height: float
 
-    # footer lines
-    foot: list[tuple[str, str]] = []
-    inner = width - 2 * PAD - 28
-    labels = (("phone", "投诉举报电话"), ("address", "来信地址"), ("email", "电子邮箱"), ("website", "网站"), ("note", "说明"))
-    items = []
-    if isinstance(complaint, dict):
-        items = [f"{lab}：{_clean(complaint.get(key))}" for key, lab in labels if _clean(complaint.get(key))]
-    elif _clean(complaint):
-        items = [_clean(complaint)]
-    if not items:
-        items = ["（未填写投诉举报途径）"]
-    foot += [(t, "head") for t in ["投诉举报途径"]]
-    for item in items:
-        foot += [(t, "text") for t in wrap_text(item, inner, TEXT_PX)]
-    remarks = _clean(flow.get("remarks"))
-    if remarks:
-        foot += [(t, "text") for t in wrap_text(f"备注：{remarks}", inner, TEXT_PX)]
-    legend = "图例：圆角框＝开始/结束；矩形＝办理环节；菱形＝判断；虚线框＝特别程序（不计时限）；红色虚线＝退回、补正"
-    foot += [(t, "legend") for t in wrap_text(legend, inner, TEXT_PX)]
-    foot_h = len(foot) * TEXT_PX * LINE + 20
-    foot_y = head_h + lay.height + 4
-    height = foot_y + foot_h + PAD
 
+class _Frame:
+    """What is drawn around a layout: title, 内部资料 mark, complaint box, unit/version/date line."""
+
+    def __init__(self, flow: Any, title: Any, complaint: Any, internal: bool, unit: Any, version: Any, date: Any) -> None:
+        if not isinstance(flow, dict):
+            flow = {}
+        name = _clean(title) if title is not None else _clean(flow.get("name"))
+        self.name = name or _clean(flow.get("id")) or "运行流程图"
+        self.complaint = flow.get("complaint") if complaint is None else complaint
+        self.remarks = _clean(flow.get("remarks"))
+        self.uid = re.sub(r"[^A-Za-z0-9_-]", "", _clean(flow.get("id"))) or "flow"
+        self.internal = internal is True
+        parts = (("制图单位", unit), ("版本", version), ("日期", date))
+        self.meta = "　".join(f"{key}：{_clean(value)}" for key, value in parts if _clean(value))
+
+    def mark_w(self) -> float:
+        return text_width("内部资料", 14) + 20
+
+    def foot(self, width: float, paged: bool) -> list[tuple[str, str]]:
+        inner = width - 2 * PAD - 28
+        labels = (("phone", "投诉举报电话"), ("address", "来信地址"), ("email", "电子邮箱"), ("website", "网站"), ("note", "说明"))
+        complaint = self.complaint
+        items = []
+        if isinstance(complaint, dict):
+            items = [f"{lab}：{_clean(complaint.get(key))}" for key, lab in labels if _clean(complaint.get(key))]
+        elif _clean(complaint):
+            items = [_clean(complaint)]
+        if not items:
+            items = ["（未填写投诉举报途径）"]
+        foot = [("投诉举报途径", "head")]
+        for item in items:
+            foot += [(t, "text") for t in wrap_text(item, inner, TEXT_PX)]
+        if self.remarks:
+            foot += [(t, "text") for t in wrap_text(f"备注：{self.remarks}", inner, TEXT_PX)]
+        foot += [(t, "legend") for t in wrap_text(LEGEND + (LEGEND_PAGES if paged else ""), inner, TEXT_PX)]
+        return foot
+
+    def geom(self, lay: Layout, width: float, cont: bool, last: bool, paged: bool, page_text: str) -> _Geom:
+        room = width - 2 * PAD - (2 * (self.mark_w() + 12) if self.internal else 0)
+        title = wrap_text(self.name + ("（续）" if cont else ""), room, TITLE_PX)
+        head_h = 18 + len(title) * TITLE_LH + 8
+        foot = self.foot(width, paged) if last else []
+        foot_y = head_h + lay.height
+        foot_h = len(foot) * TEXT_PX * LINE + 20 if foot else 0.0
+        meta: list[str] = []
+        if self.meta:
+            meta = wrap_text(self.meta, width - 2 * PAD - (text_width(page_text, TEXT_PX) + 24 if page_text else 0), TEXT_PX)
+        meta_y = foot_y + foot_h + (8 if foot else 0)
+        rows = max(len(meta), 1 if page_text else 0)
+        height = meta_y + (rows * TEXT_PX * LINE + 8 if rows else 0) + 16
+        return _Geom(width, title, head_h, foot, foot_y, foot_h, meta, page_text, meta_y, math.ceil(height))
+
+    def fits(self, lay: Layout, cont: bool, last: bool, paged: bool, page_text: str, page_h: int) -> bool:
+        return lay.width <= PAGE_W and self.geom(lay, PAGE_W, cont, last, paged, page_text).height <= page_h
+
+
+def _draw(frame: _Frame, lay: Layout, g: _Geom, uid: str) -> str:
+    """One SVG document: title, chart, 环节说明, complaint box (last page), unit/version/date."""
+    width, height = g.width, g.height
     out: list[str] = []
     out.append('<?xml version="1.0" encoding="UTF-8"?>\n')
     out.append(
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{_f(width)}" height="{_f(height)}" '
         f'viewBox="0 0 {_f(width)} {_f(height)}" font-family={_q(FONT_FAMILY)}>\n'
     )
-    out.append(f"<title>{_t(name)}</title>\n")
+    out.append(f"<title>{_t(''.join(g.title))}</title>\n")
     out.append("<defs>")
     for mid, color in ((f"{uid}-arrow", _LINE), (f"{uid}-arrow-r", _RETURN)):
         out.append(
@@ -1303,19 +1576,20 @@ def to_svg(flow: dict, *, title: str | None = None, complaint: dict | None = Non
         )
     out.append("</defs>\n")
     out.append(f'<rect class="background" x="0" y="0" width="{_f(width)}" height="{_f(height)}" fill="#ffffff"/>\n')
-    out.append(
-        f'<text class="title" x="{_f(width / 2)}" y="{_f(head_h / 2 + 8)}" text-anchor="middle" '
-        f'font-size="{_num(title_px)}" font-weight="bold" fill="#1a1a1a">{_t(name)}</text>\n'
-    )
-    if internal:
-        tw = text_width("内部资料", 14) + 20
+    out.append('<text class="title" text-anchor="middle" font-weight="bold" fill="#1a1a1a">')
+    for i, line in enumerate(g.title):
+        base = 18 + i * TITLE_LH + TITLE_LH / 2 + TITLE_PX * 0.36
+        out.append(f'<tspan x="{_f(width / 2)}" y="{_f(base)}" font-size="{_num(TITLE_PX)}">{_t(line)}</tspan>')
+    out.append("</text>\n")
+    if frame.internal:
+        tw = frame.mark_w()
         tx = width - PAD - tw
         out.append(
-            f'<g class="internal"><rect x="{_f(tx)}" y="{_f(head_h / 2 - 12)}" width="{_f(tw)}" height="26" '
-            f'fill="none" stroke="#c0392b" stroke-width="1.5"/><text x="{_f(tx + tw / 2)}" y="{_f(head_h / 2 + 6)}" '
+            f'<g class="internal"><rect x="{_f(tx)}" y="19" width="{_f(tw)}" height="26" '
+            f'fill="none" stroke="#c0392b" stroke-width="1.5"/><text x="{_f(tx + tw / 2)}" y="37" '
             f'text-anchor="middle" font-size="14" font-weight="bold" fill="#c0392b">内部资料</text></g>\n'
         )
-    out.append(f'<g class="chart" transform="translate({_f(chart_dx)},{_f(head_h)})">\n')
+    out.append(f'<g class="chart" transform="translate({_f(math.floor((width - lay.width) / 2))},{_f(g.head_h)})">\n')
 
     out.append('<g class="edges" fill="none">\n')
     for e in lay.edges:
@@ -1333,16 +1607,18 @@ def to_svg(flow: dict, *, title: str | None = None, complaint: dict | None = Non
     for b in lay.boxes:
         fill, stroke = _STYLE.get(b.kind, _STYLE["process"])
         dash = ' stroke-dasharray="7 4"' if b.special else ""
-        out.append(f'<g class="node" data-id={_q(b.id)} data-kind="{b.kind}">')
+        cls = "connector" if b.kind == "connector" else "node"
+        out.append(f'<g class="{cls}" data-id={_q(b.id)} data-kind="{b.kind}">')
         if b.kind == "decision":
             cx, cy = b.cx, b.cy
             pts = f"{_f(cx)},{_f(b.y)} {_f(b.x + b.w)},{_f(cy)} {_f(cx)},{_f(b.y + b.h)} {_f(b.x)},{_f(cy)}"
             out.append(f'<polygon points="{pts}" fill="{fill}" stroke="{stroke}" stroke-width="1.6"{dash}/>')
         else:
             rx = min(b.h / 2, 20.0) if b.kind in ("start", "end") else 0
+            sw = "1.2" if b.kind == "connector" else "1.6"
             out.append(
                 f'<rect x="{_f(b.x)}" y="{_f(b.y)}" width="{_f(b.w)}" height="{_f(b.h)}" rx="{_f(rx)}" '
-                f'fill="{fill}" stroke="{stroke}" stroke-width="1.6"{dash}/>'
+                f'fill="{fill}" stroke="{stroke}" stroke-width="{sw}"{dash}/>'
             )
         top = b.cy - _lines_height(b.styles) / 2
         out.append(_text_block(b.cx, top, b.lines, b.styles))
@@ -1368,30 +1644,254 @@ def to_svg(flow: dict, *, title: str | None = None, complaint: dict | None = Non
     out.append("</g>\n")
 
     out.append('<g class="notes">\n')
+    if lay.notes and lay.notes_y:
+        out.append(
+            f'<text class="notes-title" x="{_f(lay.notes[0].x)}" y="{_f(lay.notes_y + NOTES_HEAD_H / 2 + 5)}" '
+            f'font-size="13" font-weight="bold" fill="#1f3b57">{_t(lay.notes_title)}</text>\n'
+        )
     for nt in lay.notes:
+        if not nt.split:  # in the column beside the chart
+            out.append(
+                f'<g class="note" data-step={_q(nt.step)}><rect x="{_f(nt.x)}" y="{_f(nt.y)}" width="{_f(nt.w)}" '
+                f'height="{_f(nt.h)}" rx="4" fill="#f7f9fc" stroke="#8fa8c8" stroke-dasharray="4 3"/>'
+            )
+            out.append(_text_block(nt.x + 10, nt.y + 7, nt.lines, nt.styles, anchor="start"))
+            out.append("</g>\n")
+            continue
+        head = [t for t, s in zip(nt.lines, nt.styles) if s == "head"]
+        body = [t for t, s in zip(nt.lines, nt.styles) if s != "head"]
         out.append(
             f'<g class="note" data-step={_q(nt.step)}><rect x="{_f(nt.x)}" y="{_f(nt.y)}" width="{_f(nt.w)}" '
-            f'height="{_f(nt.h)}" rx="4" fill="#f7f9fc" stroke="#8fa8c8" stroke-dasharray="4 3"/>'
+            f'height="{_f(nt.h)}" fill="#ffffff" stroke="#8fa8c8"/><rect x="{_f(nt.x)}" y="{_f(nt.y)}" '
+            f'width="{_f(nt.split)}" height="{_f(nt.h)}" fill="#eef3f9" stroke="#8fa8c8"/>'
         )
-        out.append(_text_block(nt.x + 10, nt.y + 7, nt.lines, nt.styles, anchor="start"))
+        out.append(_text_block(nt.x + 8, nt.y + 5, head, ["head"] * len(head), anchor="start"))
+        out.append(_text_block(nt.x + nt.split + 8, nt.y + 5, body, ["text"] * len(body), anchor="start"))
         out.append("</g>\n")
     out.append("</g>\n</g>\n")
 
-    fx, fw = PAD, width - 2 * PAD
-    out.append(
-        f'<g class="footer"><rect x="{_f(fx)}" y="{_f(foot_y)}" width="{_f(fw)}" height="{_f(foot_h)}" '
-        f'fill="#ffffff" stroke="#2e5c8a" stroke-width="1.2"/>'
-    )
-    out.append('<text text-anchor="start">')
-    y = foot_y + 10
-    for line, style in foot:
-        base = y + TEXT_PX * LINE / 2 + TEXT_PX * 0.36
-        extra = ' font-weight="bold"' if style == "head" else (' fill="#666666"' if style == "legend" else "")
-        out.append(f'<tspan x="{_f(fx + 14)}" y="{_f(base)}" font-size="{_num(TEXT_PX)}"{extra}>{_t(line)}</tspan>')
-        y += TEXT_PX * LINE
-    out.append("</text></g>\n")
+    if g.foot:
+        fx, fw = PAD, width - 2 * PAD
+        out.append(
+            f'<g class="footer"><rect x="{_f(fx)}" y="{_f(g.foot_y)}" width="{_f(fw)}" height="{_f(g.foot_h)}" '
+            f'fill="#ffffff" stroke="#2e5c8a" stroke-width="1.2"/>'
+        )
+        out.append('<text text-anchor="start">')
+        y = g.foot_y + 10
+        for line, style in g.foot:
+            base = y + TEXT_PX * LINE / 2 + TEXT_PX * 0.36
+            extra = ' font-weight="bold"' if style == "head" else (' fill="#666666"' if style == "legend" else "")
+            out.append(f'<tspan x="{_f(fx + 14)}" y="{_f(base)}" font-size="{_num(TEXT_PX)}"{extra}>{_t(line)}</tspan>')
+            y += TEXT_PX * LINE
+        out.append("</text></g>\n")
+    if g.meta or g.page_text:
+        out.append('<g class="meta" fill="#444444">')
+        first = g.meta_y + 4 + TEXT_PX * LINE / 2 + TEXT_PX * 0.36
+        if g.meta:
+            out.append('<text class="made-by" text-anchor="start">')
+            for i, line in enumerate(g.meta):
+                out.append(f'<tspan x="{_f(PAD)}" y="{_f(first + i * TEXT_PX * LINE)}" font-size="{_num(TEXT_PX)}">{_t(line)}</tspan>')
+            out.append("</text>")
+        if g.page_text:
+            out.append(
+                f'<text class="page-number" x="{_f(width - PAD)}" y="{_f(first)}" text-anchor="end" '
+                f'font-size="{_num(TEXT_PX)}">{_t(g.page_text)}</text>'
+            )
+        out.append("</g>\n")
     out.append("</svg>\n")
     return "".join(out)
+
+
+def to_svg(
+    flow: dict,
+    *,
+    title: str | None = None,
+    complaint: dict | None = None,
+    internal: bool = False,
+    unit: str = "",
+    version: str = "",
+    date: str = "",
+    notes: bool = True,
+) -> str:
+    """One whole flow as a standalone SVG document: title, chart, 环节说明 (unless ``notes`` is
+    false), complaint box and the line 制图单位/版本/日期. At least a page wide; a flow that fits
+    one A4 page is that page (``to_svg_pages`` gives the pages of a longer one)."""
+    frame = _Frame(flow, title, complaint, internal, unit, version, date)
+    lay = layout(flow if isinstance(flow, dict) else {}, notes=notes)
+    width = max(lay.width, float(PAGE_W))
+    return _draw(frame, lay, frame.geom(lay, width, False, True, False, ""), frame.uid)
+
+
+def _shifted(lay: Layout, dx: float) -> None:
+    """Move everything drawn in a layout dx px to the right."""
+    for b in lay.boxes:
+        b.x = round(b.x + dx, 1)
+    for e in lay.edges:
+        e.points = [(round(x + dx, 1), y) for x, y in e.points]
+        if e.label_box:
+            lx, ly, lw, lh = e.label_box
+            e.label_box = (round(lx + dx, 1), ly, lw, lh)
+    for nt in lay.notes:
+        nt.x = round(nt.x + dx, 1)
+
+
+def _with_rows(chart: Layout, rows: list[Note], title: str) -> Layout:
+    """A page's layout: its part of the chart (if any) and then these rows of the 环节说明 table."""
+    boxes = [Box(**vars(b)) for b in chart.boxes]
+    edges = [Edge(e.src, e.dst, list(e.points), e.label, e.is_return, e.label_box, list(e.label_lines)) for e in chart.edges]
+    lay = Layout(chart.width, chart.height, boxes, edges, [])
+    if not rows:
+        return lay
+    width = max(chart.width, NOTE_W + 2 * PAD)
+    _shifted(lay, math.floor((width - chart.width) / 2))
+    notes_y = chart.height - PAD_V + NOTES_SPACE if boxes else PAD_V
+    y = notes_y + NOTES_HEAD_H
+    x = round((width - NOTE_W) / 2, 1)
+    for row in rows:
+        lay.notes.append(Note(row.step, x, round(y, 1), row.w, row.h, list(row.lines), list(row.styles), row.split))
+        y += row.h
+    lay.width, lay.height, lay.notes_y, lay.notes_title = width, round(y + PAD_V, 1), round(notes_y, 1), title
+    return lay
+
+
+def _paginate(flow: Any, frame: _Frame, notes: bool, page_h: int) -> list[Layout]:
+    """The flow as page layouts (A4, text at 9 pt or more): all on one page if it fits; else the
+    chart cut into pages of whole ranks, as many as fit on each, then the rows of the 环节说明
+    table and the complaint box after it, continued on new pages as needed."""
+    whole = layout(flow if isinstance(flow, dict) else {}, notes=notes)
+    if frame.fits(whole, False, True, False, "", page_h):
+        return [whole]
+    nodes0, edges0 = _parse(flow)
+    spine0 = _rank(nodes0, edges0)
+    graph = (nodes0, edges0, spine0)
+    nranks = max(v.rank for v in nodes0) + 1
+    hold = "0" * len(str(nranks + len(nodes0) + 1))  # page numbers as wide as the widest real one
+    template = f"接第{hold}页"
+    numbers = f"第{hold}页　共{hold}页"
+    ranges: list[tuple[int, int]] = []
+    lo = 0
+    while lo < nranks:
+        hi = best = lo
+        while hi < nranks:  # one rank more while the page is not too high (a rank too big alone overflows)
+            lay = _page_layout(graph, lo, hi, lambda v: hold, template, False)
+            # without notes, the last page keeps room for the complaint box
+            last = not notes and hi == nranks - 1
+            if frame.geom(lay, PAGE_W, bool(ranges), last, True, numbers).height > page_h:
+                break
+            if lay.width <= PAGE_W:  # too wide: a rank more may end a line that leaves the page
+                best = hi
+            hi += 1
+        ranges.append((lo, best))
+        lo = best + 1
+    page_of = [0] * nranks
+    for k, (a, b) in enumerate(ranges):
+        for r in range(a, b + 1):
+            page_of[r] = k + 1
+    charts = [_page_layout(graph, a, b, lambda v: str(page_of[nodes0[v].rank]), template, False) for a, b in ranges]
+    rows: list[Note] = []
+    by_id = {v.id: v for v in nodes0}
+    for chart in charts if notes else []:  # the table in reading order: page by page, row by row
+        for b in sorted((b for b in chart.boxes if b.kind != "connector"), key=lambda b: (b.rank, b.col, b.x)):
+            node = by_id[b.id]
+            _size_note(node, 0.0)
+            if node.note:
+                rows.append(Note(node.id, 0.0, 0.0, NOTE_W, node.note_h, [t for t, _ in node.note], [s for _, s in node.note]))
+
+    empty = Layout(0.0, 0.0, [], [], [])
+    slots: list[tuple[Layout, list[Note]]] = [(c, []) for c in charts]  # a page: its chart, its rows
+
+    def fits(k: int, slot: tuple[Layout, list[Note]], last: bool) -> bool:
+        return frame.fits(_with_rows(slot[0], slot[1], ""), k > 0, last, True, numbers, page_h)
+
+    for row in rows:  # the rows after the chart, as many on a page as fit (an empty page takes one)
+        chart, taken = slots[-1]
+        if (taken or chart.boxes) and not fits(len(slots) - 1, (chart, taken + [row]), False):
+            slots.append((empty, []))
+        slots[-1][1].append(row)
+    if not fits(len(slots) - 1, slots[-1], True):  # the complaint box: a new page, with the last row
+        chart, taken = slots[-1]
+        moved = [taken.pop()] if len(taken) > (0 if chart.boxes else 1) and fits(len(slots), (empty, taken[-1:]), True) else []
+        slots.append((empty, moved))
+    pages, before = [], 0
+    for chart, taken in slots:
+        pages.append(_with_rows(chart, taken, "环节说明（续）" if before else "环节说明"))
+        before += len(taken)
+    return pages
+
+
+def layout_pages(
+    flow: dict,
+    *,
+    title: str | None = None,
+    complaint: dict | None = None,
+    internal: bool = False,
+    unit: str = "",
+    version: str = "",
+    date: str = "",
+    notes: bool = True,
+    page_h: int = PAGE_H,
+) -> list[Layout]:
+    """The layouts of the A4 pages ``to_svg_pages`` draws (the page furniture decides the room)."""
+    return _paginate(flow, _Frame(flow, title, complaint, internal, unit, version, date), notes, page_h)
+
+
+def to_svg_pages(
+    flow: dict,
+    *,
+    title: str | None = None,
+    complaint: dict | None = None,
+    internal: bool = False,
+    unit: str = "",
+    version: str = "",
+    date: str = "",
+    notes: bool = True,
+    page_h: int = PAGE_H,
+) -> list[str]:
+    """The flow as A4 pages, each a standalone SVG document PAGE_W px wide and at most ``page_h``
+    px high (PAGE_H for A4 alone, SHEET_PAGE_H for the 一件 DOCX), to print at 170 mm wide with its
+    text at 9 pt or more. The chart comes first, cut between rows; the 环节说明 table follows it
+    (``notes=False``: none, for a document that lists the steps itself), then the complaint box.
+    A page after the first is titled "（续）"; each has the line 制图单位/版本/日期 and, when there
+    are several, its page number. A flow that fits one page gives ``[to_svg(flow, ...)]``."""
+    frame = _Frame(flow, title, complaint, internal, unit, version, date)
+    lays = _paginate(flow, frame, notes, page_h)
+    if len(lays) == 1:
+        lay = lays[0]
+        return [_draw(frame, lay, frame.geom(lay, max(lay.width, float(PAGE_W)), False, True, False, ""), frame.uid)]
+    n = len(lays)
+    return [
+        _draw(frame, lay, frame.geom(lay, max(lay.width, float(PAGE_W)), k > 0, k == n - 1, True, f"第{k + 1}页　共{n}页"),
+              f"{frame.uid}-p{k + 1}")
+        for k, lay in enumerate(lays)  # (a page too big even for one rank is drawn bigger, not cut off)
+    ]
+
+
+def to_print_html(
+    flow: dict,
+    *,
+    title: str | None = None,
+    complaint: dict | None = None,
+    internal: bool = False,
+    unit: str = "",
+    version: str = "",
+    date: str = "",
+) -> str:
+    """The A4 pages of ``to_svg_pages`` in one HTML document that prints each on a sheet of A4
+    portrait at 170 mm wide (its text at 9 pt or more)."""
+    frame = _Frame(flow, title, complaint, internal, unit, version, date)
+    pages = to_svg_pages(flow, title=title, complaint=complaint, internal=internal, unit=unit, version=version, date=date)
+    body = "".join(f'<div class="page">{svg[svg.index("<svg"):]}</div>\n' for svg in pages)
+    return (
+        '<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
+        f"<title>{_t(frame.name)}</title>\n<style>\n"
+        "@page { size: A4 portrait; margin: 20mm; }\n"
+        "body { margin: 0; background: #e8e8e8; }\n"
+        f".page {{ width: {_num(PRINT_W_MM)}mm; margin: 8mm auto; background: #ffffff; break-after: page; }}\n"
+        ".page:last-child { break-after: auto; }\n"
+        f".page svg {{ display: block; width: {_num(PRINT_W_MM)}mm; height: auto; }}\n"
+        "@media print { body { background: none; } .page { margin: 0; } }\n"
+        "</style>\n</head>\n<body>\n" + body + "</body>\n</html>\n"
+    )
 
 
 # --------------------------------------------------------------------------- Mermaid
