@@ -22,9 +22,14 @@ from quanli.render.view import CatalogueView, ItemView, LawRef, build_view
 ROOT = Path(__file__).resolve().parents[1]
 CITY = ROOT / "catalogs" / "city-gov-office"
 COUNTY = ROOT / "catalogs" / "county-amr"
+CITY_AMR = ROOT / "catalogs" / "city-amr"
 DATE = "2026-11-23"
-FIELDS = ["name", "category", "basis_text", "subject", "department", "scope", "forms", "timing", "fee",
-          "limits_text", "contact_text"]  # columns B..L, after 序号
+# the full table (CSV), after 序号: what each column shows of an item
+FIELDS = [lambda i: i.name, table.code_text, lambda i: i.category, lambda i: i.basis_text, lambda i: i.subject,
+          lambda i: i.department, lambda i: i.scope, lambda i: i.forms, lambda i: i.timing, lambda i: i.fee_brief or i.fee,
+          table.limits_text, lambda i: i.contact_text]
+FEE = table.HEADERS.index("收费依据和标准")
+FORMS = table.HEADERS.index("公开形式")
 
 
 @pytest.fixture(scope="module")
@@ -76,6 +81,21 @@ def sheet_rows(ws):
     return [(r[0].row, [c.value for c in r]) for r in ws.iter_rows(min_row=4)]
 
 
+def headers_of(ws) -> list[str]:
+    return [str(c.value).replace("\n", "") for c in ws[3]]
+
+
+def widths_of(ws) -> list[float]:
+    from openpyxl.utils import get_column_letter
+
+    return [ws.column_dimensions[get_column_letter(k)].width for k in range(1, ws.max_column + 1)]
+
+
+def layout_cells(view) -> list[list]:
+    """What the XLSX and HTML show of each item after 序号 (empty cells as None)."""
+    return [[c or None for c in row[1:]] for row in table.print_layout(view).rows]
+
+
 def merged(ws) -> set[str]:
     return {str(r) for r in ws.merged_cells.ranges}
 
@@ -91,6 +111,7 @@ def test_xlsx_title_meta_and_header(city, city_xlsx):
     meta = ws["A2"].value
     assert "2026 版" in meta and "2026年11月23日" in meta and f"共 {len(view.items)} 项" in meta
     headers = [c.value for c in ws[3]]
+    # no item of this unit has a code: the 基本编码 column is left off the paper
     assert [h.replace("\n", "") for h in headers] == [
         "序号", "项目名称", "类别", "行使依据", "实施主体", "承办机构", "公开范围", "公开形式", "公开时限", "收费依据和标准",
         "法定/承诺办结时限", "咨询/投诉电话"]
@@ -113,9 +134,7 @@ def test_xlsx_rows_grouped_with_counts_and_values_in_place(city, city_xlsx):
         item_rows = [v for _, v in rows if isinstance(v[0], int)]
         assert len(item_rows) == len(view.items) == sum(len(items) for _, items in view.categories)
         assert [v[0] for v in item_rows] == list(range(1, len(view.items) + 1))  # 序号 through the whole table
-        ordered = [item for _, items in view.categories for item in items]
-        for values, item in zip(item_rows, ordered):
-            assert values[1:] == [getattr(item, f) or None for f in FIELDS]
+        assert [values[1:] for values in item_rows] == layout_cells(view)
         # each group row precedes exactly its items
         position = {label: k for k, (_, label) in enumerate(group_rows)}
         assert len(position) == len(view.categories)
@@ -138,6 +157,9 @@ def test_xlsx_print_setup(city_xlsx):
             assert ws.sheet_properties.pageSetUpPr.fitToPage
             assert int(ws.page_setup.fitToWidth) == 1 and int(ws.page_setup.fitToHeight) == 0
             assert ws.print_title_rows == "$3:$3"  # the column header on every page
+            assert ws.page_margins.left == ws.page_margins.right == 0.4
+            assert ws.page_margins.top == ws.page_margins.bottom == 0.5
+            assert ws.page_margins.footer == 0.25
             assert ws.freeze_panes in ("C4", "A4")
             assert ws.oddFooter.center.text == "第 &P 页，共 &N 页"
             if audience == "internal":
@@ -149,23 +171,26 @@ def test_xlsx_print_setup(city_xlsx):
 
 def test_xlsx_widths_and_row_heights(city, city_xlsx):
     ws = workbook(city_xlsx["internal"]).worksheets[0]
-    widths = [ws.column_dimensions[chr(ord("A") + k)].width for k in range(12)]
-    assert all(5 <= w <= 30 for w in widths)
+    widths = widths_of(ws)
+    assert len(widths) == 12 and all(5 <= w <= 34 for w in widths)
     assert sum(widths) <= table.TABLE_WIDTH
     assert widths[1] >= 16  # 项目名称: 8 characters a line at least
+    assert all(w * 2 == int(w * 2) for w in widths)  # whole half units: the widths the heights were worked out for
     for n, values in sheet_rows(ws):
         if isinstance(values[0], int):  # every text fits the estimated height
             assert all(ws.cell(n, k).alignment.wrap_text for k in range(2, 13))
             lines = max(table.wrapped_lines(v, w) for v, w in zip(values[1:], widths[1:]) if v)
-            assert ws.row_dimensions[n].height >= lines * table.LINE_PT
+            assert ws.row_dimensions[n].height >= lines * table.ROW_LINE_PT
+            breaks = max(str(v).count("\n") + 1 for v in values if v)
+            assert ws.row_dimensions[n].height >= breaks * table.LINE_PT  # LibreOffice's taller lines
 
 
 def test_wrapped_lines():
     assert table.wrapped_lines("社会公开", 9) == 1
     assert table.wrapped_lines("一二三四五六七八九十", 10) == 2
     assert table.wrapped_lines("甲\n乙\n丙", 20) == 3
-    assert table.wrapped_lines("jiwei@shili.example.gov.cn", 10) == 3  # a long word is cut
-    assert table.wrapped_lines("电话 jiwei@shili.gov.cn", 20) == 2  # a word moves down whole
+    assert table.wrapped_lines("jiwei@shili.example.gov.cn", 10) == 4  # a long word is cut (8 Latin characters a line)
+    assert table.wrapped_lines("电话 jiwei@shili.cn", 20) == 2  # a word moves down whole
     assert table.wrapped_lines("电话 jiwei@shili.example.gov.cn", 24) == 3  # … then is cut
     long = "法定：20 个工作日（能够当场答复的当场答复；不能当场答复的自收到申请之日起20个工作日内答复）"
     assert table.wrapped_lines(long, 12) > table.wrapped_lines(long, 24) > 1
@@ -194,9 +219,10 @@ def test_xlsx_cells_starting_with_formula_characters_stay_text():
     for value, cell in names.items():
         assert cell.data_type == "s"
         assert cell.quotePrefix
+    fee, forms = headers_of(ws).index("收费依据和标准") + 1, headers_of(ws).index("公开形式") + 1
     for n in range(5, 5 + len(NASTY)):
-        assert ws.cell(n, 10).value == "+86 收费" and ws.cell(n, 10).data_type == "s"
-        assert ws.cell(n, 8).value == "@门户网站" and ws.cell(n, 8).data_type == "s"
+        assert ws.cell(n, fee).value == "+86 收费" and ws.cell(n, fee).data_type == "s"
+        assert ws.cell(n, forms).value == "@门户网站" and ws.cell(n, forms).data_type == "s"
         assert not ws.cell(n, 4).quotePrefix  # ordinary text carries no quote prefix
     sheet = members(data)["xl/worksheets/sheet1.xml"]
     assert "<f>" not in sheet and "<f " not in sheet  # no formula anywhere
@@ -294,26 +320,27 @@ def test_csv_bom_crlf_and_rows(city):
     data = table.csv_bytes(view)
     assert data.startswith(b"\xef\xbb\xbf")
     text = data.decode("utf-8-sig")
-    assert "\r\n" in text and "\n" not in text.replace("\r\n", "")  # no bare LF outside quoted cells here
     rows = list(csv.reader(io.StringIO(text, newline="")))
+    # every record ends in CRLF; a bare LF is only a line break inside a quoted cell (法定…\n承诺…)
+    assert text.count("\r\n") == len(rows) and text.endswith("\r\n")
     assert rows[0] == list(table.HEADERS)
     ordered = [item for _, items in view.categories for item in items]
     assert len(rows) - 1 == len(ordered)
     for k, (row, item) in enumerate(zip(rows[1:], ordered), 1):
-        assert row == [str(k)] + [getattr(item, f) for f in FIELDS]
+        assert row == [str(k)] + [f(item) for f in FIELDS]
 
 
 def test_csv_neutralises_formula_cells():
     rows = list(csv.reader(io.StringIO(table.csv_bytes(nasty_view()).decode("utf-8-sig"), newline="")))
     assert [r[1] for r in rows[1:]] == ["'" + n for n in NASTY]
-    assert {r[9] for r in rows[1:]} == {"'+86 收费"} and {r[7] for r in rows[1:]} == {"'@门户网站"}
+    assert {r[FEE] for r in rows[1:]} == {"'+86 收费"} and {r[FORMS] for r in rows[1:]} == {"'@门户网站"}
     assert table.neutralise("\tx") == "'\tx" and table.neutralise("\rx") == "'\rx" and table.neutralise("正常") == "正常"
 
 
 def test_csv_multiline_cell_round_trips():
     item = make_item("T-XK-001", "甲", fee="第一行\n第二行, 含逗号")
     rows = list(csv.reader(io.StringIO(table.csv_bytes(make_view([item])).decode("utf-8-sig"), newline="")))
-    assert rows[1][9] == "第一行\n第二行, 含逗号"
+    assert rows[1][FEE] == "第一行\n第二行, 含逗号"
 
 
 # ---------------------------------------------------------------- HTML
@@ -367,12 +394,13 @@ def test_html_table_rows_groups_and_values(city):
     groups = [cells[0] for cls, cells in page.rows if cls == "group"]
     assert len(items) == len(view.items)
     assert groups == [f"{table.cn_number(i)}、{c}（{len(x)}项）" for i, (c, x) in enumerate(view.categories, 1)]
-    ordered = [item for _, its in view.categories for item in its]
-    for k, (cells, item) in enumerate(zip(items, ordered), 1):
-        assert cells == [str(k)] + [getattr(item, f) for f in FIELDS]
+    # the table as the XLSX shows it: the same columns, the shared channels said once in the caption
+    layout = table.print_layout(view)
+    assert [cells for cells in items] == layout.rows
     header = next(cells for cls, cells in page.rows if cls == "")
-    assert header == list(table.HEADERS)
+    assert header == [c.header for c in layout.columns]
     assert page.tables == 1
+    assert f"<caption>{layout.note}</caption>" in table.table_fragment(view)
 
 
 def test_html_is_standalone_and_printable(city):
@@ -420,7 +448,7 @@ def test_table_fragment_is_the_table_of_the_page(city):
     assert fragment.count("<table") == 1
     assert fragment in table.html(view)
     widths = [float(w) for w in re.findall(r'<col style="width:([\d.]+)%">', fragment)]
-    assert len(widths) == 12 and abs(sum(widths) - 100) < 1
+    assert len(widths) == len(table.print_layout(view).columns) and abs(sum(widths) - 100) < 1
 
 
 def test_county_catalogue_renders_in_every_format():
@@ -437,8 +465,7 @@ def test_many_items_stay_within_the_width_budget_and_all_rows_are_written():
              for k in range(1, 601)]  # more rows than the width sample
     view = make_view(items)
     ws = workbook(table.xlsx_bytes(view)).worksheets[0]
-    widths = [ws.column_dimensions[chr(ord("A") + k)].width for k in range(12)]
-    assert sum(widths) <= table.TABLE_WIDTH
+    assert sum(widths_of(ws)) <= table.TABLE_WIDTH
     numbers = [v[0] for _, v in sheet_rows(ws) if isinstance(v[0], int)]
     assert numbers == list(range(1, 601))
 
@@ -467,3 +494,204 @@ def test_xlsx_falls_back_to_openpyxl_cells_if_the_sheet_is_not_laid_out_as_expec
     reference = table.xlsx_bytes(city["public"], fast=False)
     monkeypatch.setattr(table, "SHEET_DATA", b"<sheetData/>")  # as if openpyxl wrote an empty sheet another way
     assert table.xlsx_bytes(city["public"]) == reference
+
+
+# ---------------------------------------------------------------- what a clerk prints (issue 25)
+
+A4_LONG, A4_SHORT = 841.89, 595.28  # points
+EXCEL_DIGIT_PX = 7  # a width unit in Excel: a digit of the default font (Arial 10 or Calibri 11), plus 5 px a column
+
+
+def pages(ws) -> tuple[float, int]:
+    """(the rows' height in pages, the pages they are printed on) as Excel prints ``ws``: fitted
+    to the page's width, the header row repeated on every page, a row never split."""
+    assert ws.page_setup.orientation == "landscape" and ws.sheet_properties.pageSetUpPr.fitToPage
+    m = ws.page_margins
+    table_pt = sum((w * EXCEL_DIGIT_PX + 5) * 0.75 for w in widths_of(ws))
+    scale = min(1.0, (A4_LONG - 72 * (m.left + m.right)) / table_pt)
+    page = (A4_SHORT - 72 * (m.top + m.bottom)) / scale  # in the sheet's points
+    heights = [ws.row_dimensions[r].height for r in range(1, ws.max_row + 1)]
+    repeated = heights[2]  # print_title_rows: row 3
+    count, used = 1, 0.0
+    for h in heights:
+        if used + h > page:
+            count, used = count + 1, repeated
+        used += h
+    return sum(heights) / page, count
+
+
+@pytest.fixture(scope="module")
+def county_ws():
+    view = build_view(load_catalogue(COUNTY), "public", DATE)
+    return view, workbook(table.xlsx_bytes(view)).worksheets[0]
+
+
+def test_code_column_holds_the_basic_codes(county_ws):
+    view, ws = county_ws
+    headers = headers_of(ws)
+    assert headers[:3] == ["序号", "项目名称", "基本编码"]
+    codes = {v[1]: v[2] for _, v in sheet_rows(ws) if isinstance(v[0], int)}
+    assert codes["食品经营许可（新办）"] == "000122101000"
+    given = {i.name: i.code_basic for i in view.items if i.code_basic}
+    assert len(given) >= 4 and {n: codes[n] for n in given} == given
+    assert all(c is None or re.fullmatch(r"\d{12}", c) for c in codes.values())
+    # twelve digits on one line: the column is wide enough for them wherever the text is set in DejaVu Sans
+    assert widths_of(ws)[2] >= 12 * table.LATIN_UNITS + 1
+    col = table.COLUMNS[[c.header for c in table.COLUMNS].index("基本编码")]
+    # an item without a basic code shows what codes it has, named
+    assert col.value(make_item("T-XK-001", "甲", code_impl="11440000006939991B2440910000001")) == "实施编码：11440000006939991B2440910000001"
+    assert col.value(make_item("T-XK-001", "甲", code_basic="440910000001", code_impl="1144…")) == "440910000001"
+
+
+def test_workspace_table_has_the_code_column_too():
+    from quanli.render import combined
+
+    members = []
+    for path in (CITY_AMR, COUNTY):
+        v = build_view(load_catalogue(path), "public", DATE)
+        members.append(combined.MemberView(path.name, path.name, v.unit, "", "", v, {}))
+    view = combined.combined_view("示例汇编", "public", members)
+    ws = workbook(table.xlsx_bytes(view)).worksheets[0]
+    assert headers_of(ws)[:4] == ["序号", "单位", "项目名称", "基本编码"]
+    assert "000122101000" in [v[3] for _, v in sheet_rows(ws) if isinstance(v[0], int)]
+    # grouped by unit: what every item of a unit gives is said after its heading
+    groups = [v[0] for _, v in sheet_rows(ws) if isinstance(v[0], str)]
+    assert groups[1].startswith("二、示例县市场监督管理局（28项）　本单位各事项共用的投诉渠道：0519-82301099；12315 市场监管投诉举报热线")
+    cells = [v[-1] for _, v in sheet_rows(ws) if isinstance(v[0], int)]
+    assert not any("0519-82301099" in (c or "") for c in cells)
+
+
+def test_row_heights_follow_the_content():
+    short = make_item("T-XK-001", "甲", basis=[], forms="", timing="", fee="")
+    long = make_item("T-XK-002", "对在产品中掺杂、掺假，以假充真，以次充好或者以不合格产品冒充合格产品的行政处罚",
+                     basis=[LawRef(f"《中华人民共和国{law}》", "第三十二条第一款", "", "")
+                            for law in ("产品质量法", "食品安全法", "行政处罚法", "行政强制法", "广告法", "反不正当竞争法")])
+    ws = workbook(table.xlsx_bytes(make_view([short, long]))).worksheets[0]
+    heights = {v[1]: ws.row_dimensions[n].height for n, v in sheet_rows(ws) if isinstance(v[0], int)}
+    assert heights["甲"] <= 40  # one or two lines
+    assert heights[long.name] >= 2.5 * heights["甲"]
+
+
+def test_sample_table_prints_on_few_pages(county_ws):
+    view, ws = county_ws
+    assert len(view.items) == 28
+    heights = [ws.row_dimensions[n].height for n, v in sheet_rows(ws) if isinstance(v[0], int)]
+    assert max(heights) >= 1.8 * min(heights)  # each row as high as its content, not one height for all
+    content, printed = pages(ws)
+    assert content <= 3.5 and printed <= 4  # 28 items took 10 pages (7 in LibreOffice) at 173 pt a row
+    real_typical = make_view([make_item(f"T-XK-{k:03d}", f"中小学地方课程教材初审第{k}项", basis=[], forms="", timing="", fee="",
+                                        consult="020-37628755", complaint=f"020-3762{k:04d}") for k in range(1, 101)])
+    ws2 = workbook(table.xlsx_bytes(real_typical)).worksheets[0]
+    assert pages(ws2)[1] <= 100 / 10  # at least ten items a page of the short items a real list has
+
+
+def test_contact_cells_say_each_number_once():
+    number = re.compile(r"(?<![\d-])\d[\d-]{3,}\d(?![\d-])")
+    views = [build_view(load_catalogue(path), aud, DATE) for path in (COUNTY, CITY, CITY_AMR) for aud in ("public", "internal")]
+    for view in views:
+        for item in view.items:
+            for text in (item.contact_text, item.complaint):
+                found = number.findall(text)
+                assert len(found) == len(set(found)), text
+        ws = workbook(table.xlsx_bytes(view)).worksheets[0]
+        col = next((k for k, h in enumerate(headers_of(ws)) if h in ("咨询/投诉电话", "咨询电话", "投诉电话")), None)
+        cells = [v[col] for _, v in sheet_rows(ws) if isinstance(v[0], int)] if col is not None else []
+        for text in cells + [ws["A2"].value]:
+            found = number.findall(text or "")
+            assert len(found) == len(set(found)), text
+    county = next(i for i in views[0].items if i.id == "SJ-XK-001")
+    assert county.complaint == ("0519-82301099；12315 市场监管投诉举报热线；12345 政务服务便民热线；"
+                                "来信寄示例县人民路168号示例县市场监督管理局办公室；电子邮箱 jdts@amr.example.gov.cn")
+
+
+def test_channels_every_item_gives_are_said_once_under_the_title(county_ws):
+    view, ws = county_ws
+    note = ws["A2"].value.split("\n")
+    assert note[0].startswith("版本：2026 版") and note[1].startswith("各事项共用的投诉渠道：0519-82301099；12315 市场监管投诉举报热线")
+    assert ws.row_dimensions[2].height >= 2 * table.LINE_PT * table.META_SCALE
+    assert headers_of(ws)[-1] == "咨询电话"  # the column keeps what differs: each item's consult number
+    cells = [v[-1] for _, v in sheet_rows(ws) if isinstance(v[0], int)]
+    assert cells[0] == "0519-82301003" and all(re.fullmatch(r"[\d-]+", c) for c in cells)
+    # every item giving the same consult number and complaint channels: no column for them at all
+    same = make_view([make_item("T-XK-001", "甲"), make_item("T-XK-002", "乙")])
+    ws2 = workbook(table.xlsx_bytes(same)).worksheets[0]
+    assert "咨询/投诉电话" not in headers_of(ws2) and "咨询电话" not in headers_of(ws2)
+    assert ws2["A2"].value.endswith("各事项共用的咨询电话：0519-82101004；投诉渠道：0519-82101099")
+    # the CSV keeps every item's channels whole
+    rows = list(csv.reader(io.StringIO(table.csv_bytes(same).decode("utf-8-sig"), newline="")))
+    assert rows[1][-1] == "咨询：0519-82101004\n投诉：0519-82101099"
+
+
+def test_contact_text_composition():
+    from quanli.render.view import channels, contact_text
+
+    assert channels("0519-82301099；12315", "12315 市场监管投诉举报热线；12345 热线；12345") == [
+        "0519-82301099", "12315 市场监管投诉举报热线", "12345 热线"]
+    assert channels("0519-82312315；12315") == ["0519-82312315", "12315"]  # a number inside another is another number
+    assert contact_text("0999-1", "0999-2；来信") == "咨询：0999-1\n投诉：0999-2；来信"
+    assert contact_text("12315", "0999-9；12315 市场监管投诉举报热线") == "咨询、投诉：12315 市场监管投诉举报热线\n投诉：0999-9"
+    assert contact_text("0999-1", "0999-1") == "咨询、投诉：0999-1"
+    assert contact_text("", "x") == "投诉：x" and contact_text("a", "") == "咨询：a" and contact_text("", "") == ""
+
+
+def test_fee_cells_are_short_and_cite_the_article():
+    from quanli.render.view import cite_only
+
+    county = build_view(load_catalogue(COUNTY), "public", DATE)
+    licence = next(i for i in county.items if i.id == "SJ-XK-001")
+    assert licence.fee_brief == "不收费（《中华人民共和国行政许可法》第五十八条第一款）"
+    assert "不得收取任何费用" in licence.fee  # the 一件 keeps the article's text
+    city = build_view(load_catalogue(CITY), "internal", DATE)
+    charged = next(i for i in city.items if i.id == "BGS-SF-001")
+    assert charged.fee_brief == ("收费：按照《政府信息公开信息处理费管理办法》规定的按件计收或者按量计收标准执行"
+                                 "（依据：政府信息公开条例第四十二条；《政府信息公开信息处理费管理办法》（国办函〔2020〕109号））")
+    for view in (county, city):
+        ws = workbook(table.xlsx_bytes(view)).worksheets[0]
+        k = headers_of(ws).index("收费依据和标准")
+        for _, v in sheet_rows(ws):
+            if isinstance(v[0], int) and v[k]:
+                assert v[k].startswith(("不收费", "收费")) and "：行政机关" not in v[k] and len(v[k]) <= 90, v[k]
+    assert cite_only("《甲法》第一条：不得收费；但是乙。") == "《甲法》第一条"
+    assert cite_only("依照规定：不收") == "依照规定：不收"  # not a citation: kept as written
+
+
+def test_limit_cells_give_the_days():
+    item = make_item("T-XK-001", "甲", statutory="10 个工作日（自受理申请之日起10个工作日内作出决定（含公示））",
+                     promised="即办")
+    assert table.limits_text(item) == "法定：10 个工作日\n承诺：即办"
+    assert table.limits_text(make_item("T-XK-001", "甲", promised="")) == "法定：20 个工作日"
+
+
+def test_an_empty_column_is_as_narrow_as_its_header(county_ws):
+    view = make_view([make_item(f"T-XK-{k:03d}", f"事项{k}", forms="", timing="") for k in range(1, 4)])
+    ws = workbook(table.xlsx_bytes(view)).worksheets[0]
+    headers = headers_of(ws)
+    widths = widths_of(ws)
+    assert widths[headers.index("公开形式")] <= 6 and widths[headers.index("公开时限")] <= 6
+    assert [c.value for c in ws[3]][headers.index("公开形式")] == "公开\n形式"
+
+
+def test_default_font_is_arial_so_libreoffice_counts_widths_as_excel_does(county_ws):
+    data = table.xlsx_bytes(county_ws[0])
+    styles = members(data)["xl/styles.xml"]
+    first = re.search(r"<fonts[^>]*><font>(.*?)</font>", styles).group(1)
+    assert '<name val="Arial"/>' in first and '<sz val="10"/>' in first
+
+
+def test_an_edit_that_changes_what_every_item_shares_rebuilds_every_row(cat, tmp_path):
+    """What the table says once depends on all items: when one item stops sharing a channel,
+    the other items' remembered rows must not be served as they were."""
+    from test_build import all_files, build
+
+    cat.item(ident="T-XK-002", name="第二个事项")
+    out = tmp_path / "out"
+    assert build(cat.root, out).exit_code == 0
+    cat.item(ident="T-XK-002", name="第二个事项", contact={"consult_phone": "0519-82101005", "complaint_phone": "0519-82101099"})
+    assert build(cat.root, out).exit_code == 0
+    fresh = tmp_path / "fresh"
+    assert build(cat.root, fresh, "--no-cache").exit_code == 0
+    got, want = all_files(out), all_files(fresh)
+    for name in ("table/catalog.xlsx", "table/catalog.html", "table/catalog.csv"):
+        assert got[name] == want[name], name
+    ws = workbook(got["table/catalog.xlsx"]).worksheets[0]
+    assert headers_of(ws)[-1] == "咨询电话" and "投诉渠道：0519-82101099" in ws["A2"].value

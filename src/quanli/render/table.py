@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from html import escape
 from typing import Callable
 
-from quanli.render.view import CatalogueView, ItemView
+from quanli.render.view import CatalogueView, ItemView, channels, contact_text, says
 
 CONFIDENTIAL_TITLE = "涉密不宜公开权力目录"
 INTERNAL_MARK = "内部资料"
@@ -40,12 +40,15 @@ BODY_FONT = "宋体"
 HEAD_FONT = "黑体"
 BODY_SIZE = 10
 LINE_PT = 15.0  # one wrapped line of 10 pt text: 宋体 in Excel 13.5, PingFang 14, Noto CJK (LibreOffice) 15
+ROW_LINE_PT = 14.5  # a wrapped line of a 10 pt item cell: 宋体 in Excel 13.5, Noto Sans CJK (LibreOffice on Linux) 14.5
+ROW_PAD = 5.0  # above and below the lines of an item row
 MAX_ROW_PT = 409  # Excel's limit
 MAX_CELL = 32767  # Excel's limit on characters in a cell
-TABLE_WIDTH = 160  # Excel units across the table; A4 landscape holds ≈ 140 at 100 %, so ≈ 88 % print scale
+TABLE_WIDTH = 170  # Excel units across the table; A4 landscape holds ≈ 140 at 100 %, so ≈ 83 % print scale
 CONF_WIDTH = 140
-SHORT_TEXT = 15  # a column whose texts are all this narrow is made wide enough for them
+SHORT_TEXT = 9.5  # a column whose texts are all this narrow (社会公开, 行政许可) is made wide enough for them
 HEAD_SCALE = (BODY_SIZE + 1) / BODY_SIZE  # the header is one point larger
+META_SCALE = 11 / BODY_SIZE  # the version line and the note under the title
 HEADER_BREAKS = {"收费依据和标准": "收费依据|和标准", "法定/承诺办结时限": "法定/承诺|办结时限",
                  "咨询/投诉电话": "咨询/投诉|电话"}  # where a long header breaks in a narrow column
 DANGEROUS = ("=", "+", "-", "@")  # Excel/LibreOffice start a formula with these
@@ -61,24 +64,57 @@ class Column:
     align: str = "left"
 
 
+def code_text(item: ItemView) -> str:
+    """The 基本编码 cell: the basic code alone (000122101000); an item without one shows the
+    codes it has, each named (实施编码：…). The 实施编码 of an item with a basic code is left to
+    the 一件: 31 characters, the unit's credit code and level before the same basic code."""
+    return item.code_basic or "\n".join(f"{title}：{code}" for title, code in item.codes)
+
+
+def _without_note(limit: str) -> str:
+    """A time limit without the note view.limit_text puts after it in brackets:
+    "10 个工作日（自受理申请之日起……）" → "10 个工作日"."""
+    if not limit.endswith("）"):
+        return limit
+    depth = 0
+    for k in range(len(limit) - 1, -1, -1):
+        depth += {"）": 1, "（": -1}.get(limit[k], 0)
+        if depth == 0:
+            return limit[:k].rstrip() or limit
+    return limit
+
+
+def limits_text(item: ItemView) -> str:
+    """The 办结时限 cell: 法定：20 个工作日 and 承诺：10 个工作日, each on a line of its own. What a
+    limit's note explains (when the days start, who may extend them) is in the item's 一件; the
+    table gives the days."""
+    parts = [f"法定：{_without_note(item.statutory)}" if item.statutory else "",
+             f"承诺：{_without_note(item.promised)}" if item.promised else ""]
+    return "\n".join(p for p in parts if p)
+
+
+CODE = "基本编码"
+CONTACT = "咨询/投诉电话"
+
 COLUMNS: tuple[Column, ...] = (
     Column("序号", lambda i: "", 5, 7, "center"),
-    Column("项目名称", lambda i: i.name, 16, 24),
-    Column("类别", lambda i: i.category, 10, 14, "center"),
-    Column("行使依据", lambda i: i.basis_text, 16, 30),
-    Column("实施主体", lambda i: i.subject, 10, 14, "center"),
+    Column("项目名称", lambda i: i.name, 16, 28),
+    Column(CODE, code_text, 13, 14, "center"),  # 12 digits whole on one line
+    Column("类别", lambda i: i.category, 9, 14, "center"),
+    Column("行使依据", lambda i: i.basis_text, 16, 34),
+    Column("实施主体", lambda i: i.subject, 9, 14, "center"),
     Column("承办机构", lambda i: i.department, 9, 12, "center"),
     Column("公开范围", lambda i: i.scope, 9, 11, "center"),
-    Column("公开形式", lambda i: i.forms, 10, 16),
-    Column("公开时限", lambda i: i.timing, 10, 18),
-    Column("收费依据和标准", lambda i: i.fee, 10, 18),
-    Column("法定/承诺办结时限", lambda i: i.limits_text, 10, 24),
-    Column("咨询/投诉电话", lambda i: i.contact_text, 10, 24),
+    Column("公开形式", lambda i: i.forms, 9, 16),
+    Column("公开时限", lambda i: i.timing, 9, 18),
+    Column("收费依据和标准", lambda i: i.fee_brief or i.fee, 9, 20),
+    Column("法定/承诺办结时限", limits_text, 10, 20),
+    Column(CONTACT, lambda i: i.contact_text, 10, 24),
 )
 HEADERS = tuple(c.header for c in COLUMNS)
 
 # a workspace's combined table: the unit first (quanli build WORKSPACE)
-WORKSPACE_COLUMNS: tuple[Column, ...] = (COLUMNS[0], Column("单位", lambda i: i.unit, 10, 14, "center")) + COLUMNS[1:]
+WORKSPACE_COLUMNS: tuple[Column, ...] = (COLUMNS[0], Column("单位", lambda i: i.unit, 9, 14, "center")) + COLUMNS[1:]
 
 
 def columns_of(view: CatalogueView) -> tuple[Column, ...]:
@@ -145,7 +181,7 @@ def meta_text(view: CatalogueView) -> str:
 _TOKENS = re.compile(r"[\x21-\x7e]+|\s|.", re.S)
 NO_LINE_START = set("，。、；：？！）》」』】〉”’…—,.;:?!)]}%")  # 避头尾: these never begin a line
 CJK_UNITS = 1.9  # a 10 pt CJK character ≈ 13 px; one width unit = 7 px (Calibri 11 digit) + 5 px per column
-LATIN_UNITS = 1.0
+LATIN_UNITS = 1.15  # Excel (宋体) 0.95; LibreOffice without 宋体 sets Latin in DejaVu Sans: 1.15
 
 
 def text_units(text: str) -> float:
@@ -198,23 +234,39 @@ def header_lines(header: str) -> list[str]:
 
 
 def _header_text(header: str, width: float) -> list[str]:
-    """The lines a header is shown in: whole when it fits the column, else as header_lines."""
-    return [header] if text_units(header) * HEAD_SCALE + 1 <= width else header_lines(header)
+    """The lines a header is shown in: whole when it fits the column, else as header_lines; a
+    short header over a column narrower than it (one nobody filled in) in two halves."""
+    if text_units(header) * HEAD_SCALE + 1 <= width:
+        return [header]
+    lines = header_lines(header)
+    if len(lines) == 1 and len(header) > 1:
+        half = (len(header) + 1) // 2
+        return [header[:half], header[half:]]
+    return lines
 
 
-def _approx_lines(paras: tuple[float, ...], width: float) -> int:
-    usable = max(width - 0.2, 1.0)
-    return sum(max(1, math.ceil(u / usable)) for u in paras) if paras else 1
+def _header_width(header: str) -> float:
+    """The narrowest a column can be for its header in two lines (an empty column)."""
+    half = (len(header) + 1) // 2
+    return max(text_units(header[:half]), text_units(header[half:])) * HEAD_SCALE + 1
+
+
+_LATIN_RUN = re.compile(r"[\x21-\x7e]+")
+WHOLE_RUN = 16  # a number or code up to this long (0519-82301003, 000122101000) is never broken
+
+
+STEPS = (1, 2, 3, 4, 6, 8, 12, 16, 24)  # how far _widths looks ahead, in half units
 
 
 def _widths(columns: tuple[Column, ...], rows: list[list[str]], budget: float) -> list[float]:
     """Column widths (Excel units) for these rows, together at most ``budget``.
 
-    Every column starts at its minimum (its header in at most two lines); then, one unit
-    at a time, the unit goes to the column where it lowers the table the most (the sum
-    of row heights in lines; ties: the fewest wrapped lines in all cells), never past the
-    column's maximum or its longest text; what no single unit improves is shared out by
-    average text. Up to 300 evenly spaced rows are measured.
+    Every column starts at its minimum (its header in at most two lines; an empty column
+    no more). Then, step by step, width goes to the column where it lowers the table the
+    most per unit (the sum of row heights in lines; ties: the fewest wrapped lines in all
+    cells), looking up to 12 units ahead ("法定：10 个工作日" gains nothing until it fits on
+    one line), never past the column's maximum or its longest text; what no step improves
+    is shared out by average text. Up to 300 evenly spaced rows are measured.
     """
     n = len(columns)
     sample = _sample(rows)
@@ -223,41 +275,58 @@ def _widths(columns: tuple[Column, ...], rows: list[list[str]], budget: float) -
     for k, col in enumerate(columns):
         longest = max([0.0] + [max(r[k], default=0.0) for r in cells]) + 1.0
         head = max(text_units(line) for line in header_lines(col.header)) * HEAD_SCALE + 1  # header: 1 line, or 2 as set
-        low = max(col.min_width, head, longest if longest <= SHORT_TEXT else 0)  # short texts (社会公开) never broken
+        if longest <= 1.0 and k:  # nothing in this column: as narrow as its header allows
+            low = math.ceil(_header_width(col.header) * 2) / 2
+        else:
+            low = max(col.min_width, head, longest if longest <= SHORT_TEXT else 0)  # short texts (社会公开) never broken
+            runs = [len(m) for r in sample for m in _LATIN_RUN.findall(r[k]) if len(m) <= WHOLE_RUN]
+            low = max(low, max(runs, default=0) * LATIN_UNITS + 1.0)  # a phone number on one line
+        low = math.ceil(low * 2 - 1e-9) / 2  # widths are whole half units: what is measured is what is written
         lo.append(low)
-        hi.append(max(low, min(col.max_width, longest)))
+        hi.append(max(low, math.floor(min(col.max_width, longest) * 2) / 2))
     w = lo[:]
-    steps = (1, 2, 3, 4)  # look a few units ahead: "社会公开" gains nothing until it fits whole
-    lines = [[_approx_lines(r[k], w[k]) for k in range(n)] for r in cells]
-    wider = {(k, st): [_approx_lines(r[k], w[k] + st) for r in cells] for k in range(n) for st in steps}
-    while sum(w) + 1 <= budget:
+    known: dict[tuple[int, float], list[int]] = {}
+
+    def lines_at(k: int, width: float) -> list[int]:
+        got = known.get((k, width))
+        if got is None:
+            got = known[k, width] = [wrapped_lines(r[k], width) if r[k] else 1 for r in sample]
+        return got
+
+    lines = [lines_at(k, w[k]) for k in range(n)]
+    while True:
+        left = budget - sum(w)
+        # each row's tallest cell, its column, and the tallest of the others
         tops = []
-        for row in lines:
-            order = sorted(range(n), key=row.__getitem__, reverse=True)
-            tops.append((row[order[0]], order[0], row[order[1]] if n > 1 else 0))
-        best, best_step, best_gain = -1, 0, (0.0, 0.0)
+        for r in range(len(cells)):
+            first, col, second = 0, -1, 0
+            for k in range(n):
+                v = lines[k][r]
+                if v > first:
+                    first, col, second = v, k, first
+                elif v > second:
+                    second = v
+            tops.append((first, col, second))
+        best, best_width, best_gain = -1, 0.0, (0.0, 0.0)
         for k in range(n):
-            for st in steps:
-                if w[k] + st > hi[k] or sum(w) + st > budget:
+            for half in STEPS:
+                step = half / 2
+                if w[k] + step > hi[k] + 1e-9 or step > left + 1e-9:
                     break
+                new = lines_at(k, w[k] + step)
                 height = cell = 0
-                for r, (top, top_k, second) in enumerate(tops):
-                    new = wider[k, st][r]
-                    height += top - max(second if top_k == k else top, new)
-                    cell += lines[r][k] - new
-                gain = (height / st, cell / st)
+                for r, (first, col, second) in enumerate(tops):
+                    height += first - max(second if col == k else first, new[r])
+                    cell += lines[k][r] - new[r]
+                gain = (height / step, cell / step)
                 if gain > best_gain:
-                    best, best_step, best_gain = k, st, gain
+                    best, best_width, best_gain = k, w[k] + step, gain
         if best < 0:
             break
-        w[best] += best_step
-        lines_best = wider[best, best_step]
-        for r in range(len(cells)):
-            lines[r][best] = lines_best[r]
-        for st in steps:
-            wider[best, st] = [_approx_lines(r[best], w[best] + st) for r in cells]
-    # no unit helps on its own (a long text needs many more to lose a line): share what is
-    # left among the columns that can grow, by their average text; wider never hurts
+        w[best] = best_width
+        lines[best] = lines_at(best, best_width)
+    # no step helps on its own (a long text needs many more units to lose a line): share what
+    # is left among the columns that can grow, by their average text; wider never hurts
     demand = [sum(sum(r[k]) for r in cells) for k in range(n)]
     while budget - sum(w) >= 0.5:
         growing = [k for k in range(n) if w[k] < hi[k] and demand[k] > 0]
@@ -289,8 +358,13 @@ def _remembered_widths(view: CatalogueView, columns: tuple[Column, ...], rows: l
 
 
 def _row_height(cells: list[str], widths: list[float], minimum: float = 20.0) -> float:
+    """The height of an item row: its tallest cell's wrapped lines (at least one) at Excel's line
+    height. LibreOffice's lines are taller (Noto Sans CJK) but it fits more characters on a line,
+    so what it breaks is fewer lines; only the lines a text itself breaks (法定…\n承诺…) are as
+    many there, and get its line height."""
     lines = max((wrapped_lines(c, w) for c, w in zip(cells, widths) if c), default=1)
-    return min(MAX_ROW_PT, max(minimum, round(lines * LINE_PT + 8, 1)))
+    breaks = max((c.count("\n") + 1 for c in cells), default=1)
+    return min(MAX_ROW_PT, max(minimum, round(lines * ROW_LINE_PT + ROW_PAD, 1), round(breaks * LINE_PT + 4, 1)))
 
 
 def table_items(view: CatalogueView) -> list[ItemView]:
@@ -310,12 +384,132 @@ def main_rows(view: CatalogueView) -> list[list[str]]:
 
 
 def main_widths(view: CatalogueView) -> list[float]:
-    return _memo(view, "widths", lambda: _remembered_widths(view, columns_of(view), main_rows(view), TABLE_WIDTH))
+    """The widths of the table as the XLSX and HTML show it (print_layout)."""
+    return print_widths(view)
 
 
-def main_heights(view: CatalogueView) -> list[float]:
-    return _memo(view, "heights", lambda: _heights(table_items(view), main_rows(view), main_widths(view),
-                                                   view.remembered, "height"))
+@dataclass(frozen=True)
+class Layout:
+    """The table as the XLSX prints it: the consult numbers and complaint channels every item
+    gives are said once, in ``note`` under the title, not in every row (in a workspace's table,
+    grouped by unit: each unit's in ``group_notes``, after its group's heading); a code column
+    no item fills is left out."""
+    columns: tuple[Column, ...]
+    rows: list[list[str]]
+    note: str
+    group_notes: tuple[str, ...] = ()  # one per group of view.categories ("" for none)
+
+    @property
+    def key(self) -> bytes:
+        """What an item's row depends on besides the item: the columns and what is said once."""
+        read = ([c.header for c in self.columns], self.note, self.group_notes)
+        return hashlib.blake2b(repr(read).encode("utf-8", "surrogatepass"), digest_size=8).digest()
+
+
+class _Keyed:
+    """An item's remembered parts that depend on the layout as well: served only for the same
+    layout (another item's edit can change what is said once, and so this item's row)."""
+
+    def __init__(self, remembered, key: bytes) -> None:
+        self.remembered, self.key = remembered, key
+
+    def get(self, item: ItemView, part: str):
+        known = self.remembered.get(item, part)
+        return known[1] if isinstance(known, tuple) and len(known) == 2 and known[0] == self.key else None
+
+    def put(self, item: ItemView, part: str, value) -> None:
+        self.remembered.put(item, part, (self.key, value))
+
+
+def _keyed(view: CatalogueView):
+    """view.remembered for the parts of the layout's rows (None: nothing is remembered)."""
+    return None if view.remembered is None else _Keyed(view.remembered, print_layout(view).key)
+
+
+def print_layout(view: CatalogueView) -> Layout:
+    return _memo(view, "print", lambda: _print_layout(view))
+
+
+def print_widths(view: CatalogueView) -> list[float]:
+    return _memo(view, "print_widths", lambda: _remembered_widths(view, print_layout(view).columns, print_layout(view).rows,
+                                                                  TABLE_WIDTH))
+
+
+def print_heights(view: CatalogueView) -> list[float]:
+    return _memo(view, "print_heights", lambda: _heights(table_items(view), print_layout(view).rows, print_widths(view),
+                                                         _keyed(view), "height"))
+
+
+def _contacts(view: CatalogueView) -> list[tuple[str, str]]:
+    """(consult, complaint) of each item in table order, remembered between builds like its cells."""
+    out = []
+    remembered = view.remembered
+    for item in table_items(view):
+        known = remembered.get(item, "contact") if remembered is not None else None
+        if known is None:
+            known = (clean(item.consult), clean(item.complaint))
+            if remembered is not None:
+                remembered.put(item, "contact", known)
+        out.append((known[0], known[1]))
+    return out
+
+
+def shared_note(asked: list[str], told: list[str], whose: str = "各事项") -> str:
+    """What the table says once for the consult numbers and complaint channels every item gives,
+    each said once: 各事项共用的咨询电话：…；投诉渠道：…."""
+    both = [t for t in told if any(says(t, a) for a in asked)]
+    parts = [("咨询电话", [a for a in asked if not any(says(t, a) for t in both)]), ("咨询、投诉电话", both),
+             ("投诉渠道", [t for t in told if t not in both])]
+    return f"{whose}共用的" + "；".join(f"{title}：{'；'.join(texts)}" for title, texts in parts if texts)
+
+
+def _shared(contacts: list[tuple[list[str], list[str]]]) -> tuple[list[str], list[str]]:
+    """The consult numbers and complaint channels that each of these (two or more) items gives."""
+    if len(contacts) < 2:
+        return [], []
+    return ([c for c in contacts[0][0] if all(c in other for other, _ in contacts)],
+            [p for p in contacts[0][1] if all(p in other for _, other in contacts)])
+
+
+def _print_layout(view: CatalogueView) -> Layout:
+    columns, rows = columns_of(view), main_rows(view)
+    headers = [c.header for c in columns]
+    cells: dict[int, tuple[Column, list[str]] | None] = {}  # column index -> its new header and texts; None: left out
+    note, group_notes = "", ()
+    if CONTACT in headers and rows:
+        k = headers.index(CONTACT)
+        contacts = [(channels(c), channels(p)) for c, p in _contacts(view)]
+        # what every item (in a workspace: every item of a unit) gives is said once; each cell keeps the item's own
+        if "单位" in headers:
+            spans, done = [], 0
+            for _, items in view.categories:
+                spans.append((done, done + len(items)))
+                done += len(items)
+            shared = [_shared(contacts[a:b]) for a, b in spans]
+            group_notes = tuple(shared_note(*sh, whose="本单位各事项") if sh[0] or sh[1] else "" for sh in shared)
+            mine = [sh for (a, b), sh in zip(spans, shared) for _ in range(a, b)]
+        else:
+            everyone = _shared(contacts)
+            note = shared_note(*everyone) if everyone[0] or everyone[1] else ""
+            mine = [everyone] * len(contacts)
+        if note or any(group_notes):
+            own = [([c for c in a if c not in sa], [p for p in t if p not in st]) for (a, t), (sa, st) in zip(contacts, mine)]
+            if not any(a or t for a, t in own):
+                cells[k] = None
+            elif not any(t for _, t in own):
+                cells[k] = (Column("咨询电话", lambda i: i.consult, 10, 16), ["；".join(a) for a, _ in own])
+            elif not any(a for a, _ in own):
+                cells[k] = (Column("投诉电话", lambda i: i.complaint, 10, 24), ["；".join(t) for _, t in own])
+            else:
+                cells[k] = (columns[k], [contact_text("；".join(a), "；".join(t)) for a, t in own])
+    if CODE in headers and not any(r[headers.index(CODE)] for r in rows):
+        cells[headers.index(CODE)] = None  # nobody gave a code: no empty column on paper
+    if not cells:
+        return Layout(columns, rows, note, group_notes)
+    keep = [k for k in range(len(columns)) if cells.get(k, ...) is not None]
+    new_columns = tuple(cells[k][0] if k in cells else columns[k] for k in keep)  # type: ignore[index]
+    new_rows = [[cells[k][1][n] if k in cells else row[k] for k in keep] for n, row in enumerate(rows)]  # type: ignore[index]
+    return Layout(new_columns, new_rows, note, group_notes)
 
 
 def conf_rows(view: CatalogueView) -> list[list[str]]:
@@ -395,6 +589,7 @@ class _Styles:
         self.center = Alignment(horizontal="center", vertical="center", wrap_text=True)
         self.left = Alignment(horizontal="left", vertical="center", wrap_text=True)
         self.meta = Alignment(horizontal="center", vertical="center")
+        self.note = Alignment(horizontal="center", vertical="center", wrap_text=True)
         self.cache: dict = {}
 
 
@@ -451,8 +646,8 @@ def _setup_print(ws, view: CatalogueView, ncols: int, header_row: int, widths: l
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.page_margins.top = ws.page_margins.bottom = 0.6
-    ws.page_margins.header = ws.page_margins.footer = 0.3
+    ws.page_margins.top = ws.page_margins.bottom = 0.5
+    ws.page_margins.header = ws.page_margins.footer = 0.25
     ws.oddFooter.center.text = FOOTER
     ws.oddFooter.center.size = 9
     ws.oddFooter.left.text = footer_left.replace("&", "&&")
@@ -485,12 +680,20 @@ def _row_open(row: int, height: float) -> str:
     return f'<row r="{row}" ht="{height:.16g}" customHeight="1">'
 
 
-def _title_rows(ws, title: str, meta: str, ncols: int, st: _Styles, raw: list[str] | None) -> None:
+def _title_rows(ws, title: str, meta: str, ncols: int, st: _Styles, raw: list[str] | None, note: str = "",
+                width: float = 0.0) -> None:
+    """The title and, under it, the version line; ``note`` (what every item shares) on the lines
+    after it, wrapped across the table's ``width``."""
     from openpyxl.utils import get_column_letter
 
     last = get_column_letter(ncols)
     _text_row(ws, 1, 36, [(title, st.title_font, st.center, False, None)], st, raw)
-    _text_row(ws, 2, 22, [(meta, st.meta_font, st.meta, False, None)], st, raw)
+    if note:
+        lines = 1 + wrapped_lines(note, width / META_SCALE)
+        _text_row(ws, 2, round(lines * LINE_PT * META_SCALE + 6, 1), [(f"{meta}\n{note}", st.meta_font, st.note, False, None)],
+                  st, raw)
+    else:
+        _text_row(ws, 2, 22, [(meta, st.meta_font, st.meta, False, None)], st, raw)
     ws.merged_cells.add(f"A1:{last}1")
     ws.merged_cells.add(f"A2:{last}2")
 
@@ -501,11 +704,14 @@ def _header_row(ws, row: int, headers: tuple[str, ...], widths: list[float], st:
     _text_row(ws, row, height, [(t, st.head_font, st.center, True, st.head_fill) for t in texts], st, raw)
 
 
-def _group_row(ws, row: int, label: str, ncols: int, st: _Styles, raw: list[str] | None) -> None:
+def _group_row(ws, row: int, label: str, ncols: int, st: _Styles, raw: list[str] | None, width: float = 0.0) -> None:
+    """A group's heading across the table; one longer than a line (a unit's shared channels after
+    it) wraps across ``width``."""
     from openpyxl.utils import get_column_letter
 
     cells = [(label, st.group_font, st.left, True, st.group_fill)] + [("", st.group_font, st.left, True, st.group_fill)] * (ncols - 1)
-    _text_row(ws, row, 22, cells, st, raw)
+    lines = wrapped_lines(label, width / HEAD_SCALE) if width else 1
+    _text_row(ws, row, 22 if lines == 1 else round(lines * LINE_PT * HEAD_SCALE + 6, 1), cells, st, raw)
     ws.merged_cells.add(f"A{row}:{get_column_letter(ncols)}{row}")
 
 
@@ -620,6 +826,7 @@ def xlsx_bytes(view: CatalogueView, epoch: int | None = None, fast: bool | None 
     st = _Styles()
     raws: list[list[str] | None] = []  # per sheet, in order: its rows as ready XML (None: written by openpyxl)
     wb = Workbook(write_only=True)  # streams rows: fit for catalogues of 10,000 items
+    _default_font(wb)
     taken: set[str] = set()
     heading = clean(view.heading)
     footer_left = (f"{heading}（{clean(view.version)}）" if view.version else heading)[:100]  # Excel: ≤ 255 in all
@@ -627,18 +834,20 @@ def xlsx_bytes(view: CatalogueView, epoch: int | None = None, fast: bool | None 
     # main sheet
     ws = wb.create_sheet(_sheet_name(view.title or "行政权力目录", taken))
     taken.add(ws.title)
-    rows, widths, heights = main_rows(view), main_widths(view), main_heights(view)
-    columns = columns_of(view)
+    layout = print_layout(view)
+    rows, widths, heights, columns = layout.rows, print_widths(view), print_heights(view), layout.columns
     _setup_print(ws, view, len(columns), 3, widths, footer_left)
     meta = clean(meta_text(view)) + (f"　　{INTERNAL_MARK} 不得公开" if view.internal else "")
     raws.append([] if fast else None)
-    _title_rows(ws, heading, meta, len(columns), st, raws[0])
+    _title_rows(ws, heading, meta, len(columns), st, raws[0], layout.note, sum(widths))
     _header_row(ws, 3, tuple(c.header for c in columns), widths, st, raws[0])
     row, done = 4, 0
     for index, (category, items) in enumerate(view.categories, 1):
-        _group_row(ws, row, group_label(index, clean(category), len(items)), len(columns), st, raws[0])
+        label = group_label(index, clean(category), len(items))
+        extra = layout.group_notes[index - 1] if layout.group_notes else ""
+        _group_row(ws, row, f"{label}　{extra}" if extra else label, len(columns), st, raws[0], sum(widths))
         row = _item_rows(ws, row + 1, rows[done:done + len(items)], columns, heights[done:done + len(items)], st, raws[0],
-                         items, view.remembered, "xlsx")
+                         items, _keyed(view), "xlsx")
         done += len(items)
     if not rows:
         _group_row(ws, row, "（本目录暂无事项）", len(columns), st, raws[0])
@@ -665,6 +874,20 @@ def xlsx_bytes(view: CatalogueView, epoch: int | None = None, fast: bool | None 
         if not fast:
             raise
         return xlsx_bytes(view, epoch, fast=False)
+
+
+def _default_font(wb) -> None:
+    """Make the workbook's default font Arial 10, not openpyxl's Calibri 11. Column widths are
+    counted in digits of the default font: both are 7 px a digit in Excel, so nothing changes
+    there; but LibreOffice and WPS without Calibri take a wider font for it (DejaVu Sans: 9 px),
+    print the table a quarter smaller and wrap differently from what the row heights were
+    worked out for. Arial has a metric twin everywhere (Liberation Sans)."""
+    from openpyxl.styles import Font
+    from openpyxl.utils.indexed_list import IndexedList
+
+    fonts = getattr(wb, "_fonts", None)
+    if isinstance(fonts, IndexedList) and len(fonts) == 1:  # as a new workbook has it; else leave it be
+        wb._fonts = IndexedList([Font(name="Arial", size=10, family=2)])
 
 
 def save_workbook(wb, view: CatalogueView, heading: str, raws: list, epoch: int | None) -> bytes:
@@ -764,6 +987,7 @@ def _csv_line(fields: list[str]) -> str:
 TABLE_CSS = """
 table.quanli-table { border-collapse: collapse; width: 100%; table-layout: fixed; font-size: 13px; line-height: 1.5; margin: 8px 0 16px; }
 table.quanli-table th, table.quanli-table td { border: 1px solid #333; padding: 4px 5px; vertical-align: middle; text-align: left; white-space: pre-line; overflow-wrap: anywhere; word-break: normal; }
+table.quanli-table caption { caption-side: top; text-align: center; font-size: 13px; color: #333; padding: 0 0 6px; }
 table.quanli-table thead th { background: #d9d9d9; font-weight: bold; text-align: center; }
 table.quanli-table tr.group th { background: #f2f2f2; font-weight: bold; text-align: left; padding: 5px 8px; }
 table.quanli-table td.c { text-align: center; }
@@ -820,12 +1044,13 @@ def _html_rests(view_items: list[ItemView], rows: list[list[str]], columns: tupl
 
 
 def _table(columns: tuple[Column, ...], groups: list[tuple[str, list[list[str]], list[str]]], css_class: str,
-           empty: str, widths: list[float]) -> str:
-    """``groups``: (label, rows, each row's cells after 序号 as HTML)."""
+           empty: str, widths: list[float], note: str = "") -> str:
+    """``groups``: (label, rows, each row's cells after 序号 as HTML); ``note``: the caption."""
     cols = "".join(f'<col style="width:{w / sum(widths) * 100:.1f}%">' for w in widths)
     head = "".join(f'<th scope="col">{"<br>".join(_e(t) for t in _header_text(c.header, w))}</th>'
                    for c, w in zip(columns, widths))
-    parts = [f'<table class="{css_class}">', f"<colgroup>{cols}</colgroup>", f"<thead><tr>{head}</tr></thead>"]
+    parts = [f'<table class="{css_class}">'] + ([f"<caption>{_e(note)}</caption>"] if note else []) + [
+        f"<colgroup>{cols}</colgroup>", f"<thead><tr>{head}</tr></thead>"]
     for label, rows, rests in groups:
         parts.append("<tbody>")
         if label:
@@ -845,14 +1070,16 @@ def table_fragment(view: CatalogueView) -> str:
 
 
 def _table_fragment(view: CatalogueView) -> str:
-    rows = main_rows(view)
-    rests = _html_rests(table_items(view), rows, columns_of(view), view.remembered, "html")
+    layout = print_layout(view)  # the table as the XLSX prints it: the same columns, widths and notes
+    rows = layout.rows
+    rests = _html_rests(table_items(view), rows, layout.columns, _keyed(view), "html")
     groups, done = [], 0
     for index, (category, items) in enumerate(view.categories, 1):
-        groups.append((group_label(index, category, len(items)), rows[done:done + len(items)],
-                       rests[done:done + len(items)]))
+        label = group_label(index, category, len(items))
+        extra = layout.group_notes[index - 1] if layout.group_notes else ""
+        groups.append((f"{label}　{extra}" if extra else label, rows[done:done + len(items)], rests[done:done + len(items)]))
         done += len(items)
-    return _table(columns_of(view), groups, "quanli-table", "本目录暂无事项", main_widths(view))  # widths as in the XLSX
+    return _table(layout.columns, groups, "quanli-table", "本目录暂无事项", print_widths(view), layout.note)
 
 
 def confidential_fragment(view: CatalogueView) -> str:

@@ -8,6 +8,7 @@ only such items use.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -95,6 +96,8 @@ class ItemView:
     code_basic: str = ""  # codes.basic: 基本编码 (the province's catalogue code)
     code_impl: str = ""  # codes.implementation: 实施编码
     code_local: str = ""  # codes.local: 本地编码
+    pending: str = ""  # internal editions only: why the item may not be published yet (quanli.publishing.marks)
+    fee_brief: str = ""  # the fee as the table says it: 不收费（《甲法》第五十八条）, 收费：标准（依据：…）
 
     def __getattr__(self, name: str):
         """Only for a view from the render memo (render.memo.unpack) whose other fields are still
@@ -129,8 +132,8 @@ class ItemView:
 
     @property
     def contact_text(self) -> str:
-        parts = [f"咨询：{self.consult}" if self.consult else "", f"投诉：{self.complaint}" if self.complaint else ""]
-        return "；".join(p for p in parts if p)
+        """咨询：… and 投诉：… (the table's cell), every number said once (see contact_text)."""
+        return contact_text(self.consult, self.complaint)
 
 
 @dataclass
@@ -165,6 +168,55 @@ class CatalogueView:
         return f"{self.unit}{self.title}"
 
 
+_SEPARATORS = re.compile(r"\s*[；;]\s*")
+_ARTICLE = re.compile(r"第[一二三四五六七八九十百千零〇两\d]+[条款项]")
+
+
+def channels(*texts: str) -> list[str]:
+    """The channels of one or more texts split at "；", each said once: an exact repeat is dropped,
+    and so is a channel that another one already says in full ("12315" beside
+    "12315 市场监管投诉举报热线")."""
+    parts: list[str] = []
+    for text in texts:
+        for part in _SEPARATORS.split(text):
+            part = part.strip()
+            if part and part not in parts:
+                parts.append(part)
+    return [p for p in parts if not any(p != q and says(q, p) for q in parts)]
+
+
+def says(text: str, part: str) -> bool:
+    """Whether ``text`` contains ``part`` whole: "12315" is in "12315 热线", not in "0519-82312315"."""
+    return re.search(r"(?<![0-9A-Za-z])" + re.escape(part) + r"(?![0-9A-Za-z])", text) is not None
+
+
+def contact_text(consult: str, complaint: str) -> str:
+    """咨询：… and 投诉：…, each on a line of its own, a number said once: when the consult number is
+    one of the complaint channels, that channel opens the text as 咨询、投诉：… and the others
+    follow as 投诉：…."""
+    asked, told = channels(consult), channels(complaint)
+    both = [c for c in told if any(says(c, a) for a in asked)]
+    parts = [("咨询", [a for a in asked if not any(says(c, a) for c in both)]), ("咨询、投诉", both),
+             ("投诉", [c for c in told if c not in both])]
+    return "\n".join(f"{title}：{'；'.join(texts)}" for title, texts in parts if texts)
+
+
+def cite_only(basis: str) -> str:
+    """A fee's basis as a short citation: the law's title and article, without the article's
+    text ("《中华人民共和国行政许可法》第五十八条第一款：行政机关实施……" → "《…》第五十八条第一款").
+    A part after "；" that is not a citation (the quoted text went on) is left out too."""
+    kept: list[str] = []
+    for part in _SEPARATORS.split(basis):
+        head, colon, _ = part.partition("：") if "：" in part else part.partition(":")
+        head = head.strip().rstrip("。")
+        cited = "《" in head or bool(_ARTICLE.search(head))
+        if colon and not cited:
+            head, cited = part.strip().rstrip("。"), False  # a colon that does not follow a citation: the text stays
+        if head and (cited or not kept) and head not in kept:
+            kept.append(head)
+    return "；".join(kept)
+
+
 def _item(data: dict, laws: dict[str, dict], default_contact: dict) -> ItemView:
     basis = []
     for entry in data.get("basis") if isinstance(data.get("basis"), list) else []:
@@ -179,22 +231,27 @@ def _item(data: dict, laws: dict[str, dict], default_contact: dict) -> ItemView:
                                       m.get("required") is not False, _text(m.get("note"))))
     tl = data.get("time_limit") if isinstance(data.get("time_limit"), dict) else {}
     fee = data.get("fee") if isinstance(data.get("fee"), dict) else {}
+    fee_basis, fee_standard, fee_note = _text(fee.get("basis")), _text(fee.get("standard")), _text(fee.get("note"))
+    fee_cite = cite_only(fee_basis) if fee_basis != "不收费" else ""
     if fee.get("charged") is True:
-        fee_text = "；".join(t for t in (f"依据：{_text(fee.get('basis'))}" if _text(fee.get("basis")) else "",
-                                        f"标准：{_text(fee.get('standard'))}" if _text(fee.get("standard")) else "") if t) or "收费"
+        fee_text = "；".join(t for t in (f"依据：{fee_basis}" if fee_basis else "",
+                                        f"标准：{fee_standard}" if fee_standard else "") if t) or "收费"
+        fee_brief = ("收费：" + fee_standard.rstrip("。；;") if fee_standard else "收费") + (f"（依据：{fee_cite}）" if fee_cite else "")
     elif fee.get("charged") is False:
-        fee_text = "不收费" + (f"（{_text(fee.get('basis'))}）" if _text(fee.get("basis")) and _text(fee.get("basis")) != "不收费" else "")
+        fee_text = "不收费" + (f"（{fee_basis}）" if fee_basis and fee_basis != "不收费" else "")
+        fee_brief = "不收费" + (f"（{fee_cite}）" if fee_cite else "")
     else:
-        fee_text = ""
-    if _text(fee.get("note")):
-        fee_text = "；".join(t for t in (fee_text, _text(fee.get("note"))) if t)
+        fee_text = fee_brief = ""
+    if fee_note:
+        fee_text = "；".join(t for t in (fee_text, fee_note) if t)
+        fee_brief = fee_brief or fee_note  # the table leaves a note out when it says whether a fee is charged
     contact = data.get("contact") if isinstance(data.get("contact"), dict) else {}
     codes = data.get("codes") if isinstance(data.get("codes"), dict) else {}
 
     def pick(key: str) -> str:
         return _text(contact.get(key)) or _text(default_contact.get(key))
 
-    complaint = "；".join(t for t in (pick("complaint_phone"), pick("complaint_other")) if t)
+    complaint = "；".join(channels(pick("complaint_phone"), pick("complaint_other")))
     disclosure = data.get("disclosure") if isinstance(data.get("disclosure"), dict) else {}
     remedy = data.get("remedy") if isinstance(data.get("remedy"), dict) else {}
     penalty = data.get("penalty") if isinstance(data.get("penalty"), dict) else {}
@@ -222,6 +279,7 @@ def _item(data: dict, laws: dict[str, dict], default_contact: dict) -> ItemView:
         flow_id=_text(data.get("flow")),
         public=disclosure.get("scope") in PUBLIC_SCOPES,
         code_basic=_text(codes.get("basic")), code_impl=_text(codes.get("implementation")), code_local=_text(codes.get("local")),
+        fee_brief=fee_brief,
     )
 
 
