@@ -43,12 +43,29 @@ def test_a_public_build_refuses_a_published_item_with_placeholder_text(cat, tmp_
     assert not (tmp_path / "pub").exists()  # nothing written
 
 
-def test_an_internal_build_shows_them_and_says_so(cat, tmp_path):
+def _sheet_rows(path) -> dict[str, str]:
+    from docx import Document
+
+    table = Document(str(path)).tables[0]
+    return {row.cells[0].text: row.cells[-1].text for row in table.rows}
+
+
+def test_an_internal_build_shows_them_marked_and_says_so(cat, tmp_path):
     cat.item(contact={"consult_phone": "（咨询电话）", "complaint_phone": "0519-82101099"})
+    cat.item(ident="T-XK-002", name="填写完整的事项")
     result = _build(cat, tmp_path / "int", "--audience", "internal")
     assert result.exit_code == 0, result.output
     assert "还不能公开发布" in result.output and "T-XK-001" in result.output
     assert "建设项目环境影响报告表审批" in (tmp_path / "int" / "table" / "catalog.csv").read_text(encoding="utf-8")
+    marked = _sheet_rows(next((tmp_path / "int" / "sheets").glob("T-XK-001*.docx")))
+    assert marked.get("待完善") == "待完善：有未填写的占位文字"
+    assert "待完善" not in _sheet_rows(next((tmp_path / "int" / "sheets").glob("T-XK-002*.docx")))
+    html = next((tmp_path / "int" / "sheets").glob("T-XK-001*.html")).read_text(encoding="utf-8")
+    assert "待完善：有未填写的占位文字" in html
+    # filled in, the next internal build (the render memo on) drops the mark
+    cat.item()
+    assert _build(cat, tmp_path / "int", "--audience", "internal").exit_code == 0
+    assert "待完善" not in _sheet_rows(next((tmp_path / "int" / "sheets").glob("T-XK-001*.docx")))
 
 
 def test_an_item_not_yet_published_does_not_stop_the_public_build(cat, tmp_path):
@@ -178,3 +195,14 @@ def test_a_public_workspace_build_refuses_a_members_placeholder_before_writing_a
     assert not (tmp_path / "pub").exists()
     internal = invoke("build", str(root), "--out", str(tmp_path / "int"), "--audience", "internal")
     assert internal.exit_code == 0 and "还不能公开发布" in internal.output, internal.output
+
+
+def test_a_placeholder_that_comes_with_the_flowchart_marks_the_unchanged_item_next_build(cat, tmp_path):
+    """The item's file does not change, its flowchart does: the memo must not hand back the old sheet."""
+    assert _build(cat, tmp_path / "int", "--audience", "internal").exit_code == 0
+    assert "待完善" not in _sheet_rows(next((tmp_path / "int" / "sheets").glob("T-XK-001*.docx")))
+    flow = copy.deepcopy(FLOW)
+    flow["complaint"] = {"phone": "（投诉电话）"}
+    cat.write("flows/XK-TY.yaml", flow)
+    assert _build(cat, tmp_path / "int", "--audience", "internal").exit_code == 0
+    assert _sheet_rows(next((tmp_path / "int" / "sheets").glob("T-XK-001*.docx"))).get("待完善") == "待完善：有未填写的占位文字"

@@ -190,6 +190,8 @@ def _item_digest(view, item) -> bytes:
         known = hashlib.blake2b(repr(item).encode("utf-8", "surrogatepass"), digest_size=16).digest()
         if remembered is not None:
             remembered.put(item, "repr", known)
+    if item.pending:  # set by this build (publishing.marks), not by the item's file: never remembered
+        return hashlib.blake2b(known + item.pending.encode("utf-8"), digest_size=16).digest()
     return known
 
 
@@ -468,7 +470,7 @@ def _run(catalog: Path | None, out: Path, audience: str, force: bool, quiet: boo
             print(f"成果已是最新（目录没有变化），没有重新生成：{out}" if lang != "en" else f"up to date: nothing changed since the last build in {out}")
         return 0
     catalogue, view, memo = view_of(snap, cfg, audience, source, use_cache, checked.catalogue)
-    if not _publishable(catalogue, applied, audience, quiet, lang):  # before anything is written
+    if not _publishable(catalogue, view, applied, audience, quiet, lang):  # before anything is written
         return 1
     from quanli.loader.cache import CACHE_DIR, read_payload, write_payload
 
@@ -547,19 +549,24 @@ def say_theirs(out: Path, users: list[str], lang: str) -> None:
           file=sys.stderr)
 
 
-def _publishable(catalogue, findings, audience: str, quiet: bool, lang: str, who: str = "") -> bool:
+def _publishable(catalogue, view, findings, audience: str, quiet: bool, lang: str) -> bool:
     """False (and every reason said) when a public build would publish an item with placeholder
-    text or one changed after its sign-off (quanli.publishing); an internal build says which."""
+    text or one changed after its sign-off (quanli.publishing); an internal build says which and
+    marks each in its 一件 (a 待完善 row)."""
     from quanli import publishing
 
     found = publishing.held(catalogue, findings, publishing.published_ids(catalogue))
     if not found:
         return True
     if audience == "public":
-        print(who + publishing.refusal(found, lang), file=sys.stderr)
+        print(publishing.refusal(found, lang), file=sys.stderr)
         return False
+    marks = publishing.marks(found)
+    for item in view.items:
+        if item.id in marks:
+            item.pending = marks[item.id]
     if not quiet:
-        print(who + publishing.notice(found, lang), file=sys.stderr)
+        print(publishing.notice(found, lang), file=sys.stderr)
     return True
 
 

@@ -121,5 +121,5 @@ def unpack_rest(packed: bytes) -> dict:
 FIELDS = tuple(ItemView.__dataclass_fields__)
 # what a build reads of every item, changed or not: the table order, the groups, the flows, the leak
 # scan's names (the table's cells, heights and index lines of an unchanged item come from the memo)
-HEAD = ("id", "name", "category", "flow_id", "public", "unit")
+HEAD = ("id", "name", "category", "flow_id", "public", "unit", "pending")  # pending: set by each build, after the memo
 REST = tuple(name for name in FIELDS if name not in HEAD)

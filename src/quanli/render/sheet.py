@@ -181,6 +181,7 @@ def rows(view: CatalogueView, item: ItemView, svg: str | None = None) -> list[tu
         discretion = [_grid(["裁量档次", "适用情形", "裁量标准"], [1.6, 5.4, 6.4],
                             [[_lines(t), _lines(c), _lines(s)] for t, c, s in item.discretion], keep={0, 1, 2}, flex=2)]
     out: list[tuple[str, list[Block]]] = [
+        *((("待完善", [Text(item.pending, "note")]),) if getattr(item, "pending", "") else ()),  # internal editions
         ("项目名称", [Text(item.name)] if item.name else []),
         ("事项编号", [Text(item.id)] if item.id else []),
         *((title, [Text(code)]) for title, code in item.codes),  # 基本编码, 实施编码, 本地编码

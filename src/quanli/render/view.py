@@ -96,7 +96,9 @@ class ItemView:
     code_basic: str = ""  # codes.basic: 基本编码 (the province's catalogue code)
     code_impl: str = ""  # codes.implementation: 实施编码
     code_local: str = ""  # codes.local: 本地编码
-    pending: str = ""  # internal editions only: why the item may not be published yet (quanli.publishing.marks)
+    # internal editions only: why the item may not be published yet (quanli.publishing.marks), set by
+    # each build after the memo; out of repr, so the remembered digest of the item's content holds none of it
+    pending: str = field(default="", repr=False)
     fee_brief: str = ""  # the fee as the table says it: 不收费（《甲法》第五十八条）, 收费：标准（依据：…）
 
     def __getattr__(self, name: str):
