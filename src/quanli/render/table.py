@@ -5,6 +5,12 @@ view does not. Layout follows the published tables: a merged title row, a versio
 row, one header row, then the items grouped by category, each group opened by a row
 "一、行政许可（3项）". 序号 runs through the whole table (1..N), the same in every format.
 
+The XLSX and HTML are made to be printed (print_layout): what every item gives alike -- the
+consult number, the complaint channels -- is said once under the title (in a workspace's
+table, after each unit's heading) and its column keeps only what differs; a 基本编码 column
+nobody fills is left out; rows are as high as their tallest cell, the widths chosen to keep
+the sum of the rows low. The CSV is data: every row whole, every column.
+
 Safety: every catalogue text is written as text. In XLSX a cell is forced to the string
 type after assignment (openpyxl would otherwise store "=..." as a formula) and carries
 quotePrefix when it starts with = + - @; in CSV such cells get a leading "'"; in HTML
@@ -180,7 +186,7 @@ def meta_text(view: CatalogueView) -> str:
 
 _TOKENS = re.compile(r"[\x21-\x7e]+|\s|.", re.S)
 NO_LINE_START = set("，。、；：？！）》」』】〉”’…—,.;:?!)]}%")  # 避头尾: these never begin a line
-CJK_UNITS = 1.9  # a 10 pt CJK character ≈ 13 px; one width unit = 7 px (Calibri 11 digit) + 5 px per column
+CJK_UNITS = 1.9  # a 10 pt CJK character ≈ 13 px; one width unit = 7 px (a digit of Arial 10, the default font) + 5 px per column
 LATIN_UNITS = 1.15  # Excel (宋体) 0.95; LibreOffice without 宋体 sets Latin in DejaVu Sans: 1.15
 
 
