@@ -698,9 +698,10 @@ def test_pages_title_footer_and_page_numbers(name: str, flow: dict) -> None:
         numbers = [drawn_text(t) for t in classed(svg, "text", "page-number")]
         assert numbers == ([f"第{k + 1}页共{n}页"] if n > 1 else [])
         assert len(classed(svg, "g", "footer")) == (k == n - 1)  # the complaint box ends the last page
-    if n > 1:
-        legend = "".join(drawn_text(t) for t in classed(pages[-1], "g", "footer"))
-        assert "灰色框＝转至或接自其他页" in legend
+    legend = "".join(drawn_text(t) for t in classed(pages[-1], "g", "footer"))
+    linked = any(classed(svg, "g", "connector") for svg in pages)
+    assert ("灰色框＝转至或接自其他页" in legend) == linked
+    assert linked == any(b.kind == "connector" for lay in layout_pages(flow, **FRAME) for b in lay.boxes)
 
 
 def test_footer_shows_unit_version_and_date() -> None:

@@ -13,13 +13,16 @@ The layout is a small Sugiyama-style grid:
    route exists, through the gutters between rows and columns (which never hold boxes);
    return loops run in lanes outside the columns, nested so that they do not cross;
 5. labels go where they hit no box, no other label and no line; the notes (承办岗位, 办理时限,
-   监督制约, 公开, 说明) follow the chart as a 环节说明 table, one row per step in reading order.
+   监督制约, 公开, 说明) go in a column right of the chart, aligned with the rows, when the chart
+   leaves room for one within a page's width, else in a 环节说明 table below it, one row per
+   step in reading order.
 
-For print, ``to_svg_pages`` cuts a flow into A4 pages (see ``PAGE_W``, ``PAGE_H``): each page is
-laid out on its own from a run of ranks, and a line to or from another page ends at a connector
-("转第2页" / "接第1页") that names the step on the other side; each page carries the notes of its
-own steps. ``to_svg`` draws the whole flow as one document (for screens; for a flow that fits one
-page it is that page).
+For print, ``to_svg_pages`` makes A4 pages whose text prints at 9 pt or more (see ``PAGE_W``,
+``PAGE_H``): a flow too long for one page has its chart cut between rows, each page laid out on
+its own from a run of ranks, a line to or from another page ending at a connector ("转第2页" /
+"接第1页") that names the step on the other side; the 环节说明 table and the complaint box
+follow the chart, continued on new pages as needed. ``to_svg`` draws the whole flow as one
+document (for screens; a flow that fits one page is that page).
 
 Pure functions, deterministic, standard library only, no recursion.
 """
@@ -1345,8 +1348,10 @@ def _page_graph(
     nodes0: list[_N], edges0: list[_E], spine0: list[int], where: list[int], label: Any, template: str
 ) -> tuple[list[_N], list[_E], int | None]:
     """The steps of one page (``where`` 0; < 0 an earlier page, > 0 a later one) as a graph of their
-    own: a line to another page ends at a connector "转第N页" (one per step there), a line from
-    another page starts at a connector "接第N页" (one per line); ``label(v)`` is the page of step v."""
+    own: a line to another page ends at a connector "转第N页" (one per step there), a line from an
+    earlier page starts at a connector "接第N页" (one per line), the lines from later pages into a
+    step (returns) at one connector with a line per source; ``label(v)`` is the page of step v.
+    Returns the nodes, the edges and the start (None: the first step without a line into it)."""
     on_spine = [False] * len(nodes0)
     for v in spine0:
         on_spine[v] = True
@@ -1359,9 +1364,10 @@ def _page_graph(
 
     # lines from earlier pages: connectors just above their steps, the main line's first; the
     # lines from later pages (returns) into one step: one connector above it, a line per page
-    fwd = sorted(
+    fwd = sorted(  # the main line's first, then by the step it leads to, the nearest first
         (e for e in edges0 if where[e.dst] == 0 and where[e.src] < 0),
-        key=lambda e: (nodes0[e.dst].rank, not on_spine[e.dst], nodes0[e.src].rank, e.idx),
+        key=lambda e: (nodes0[e.dst].rank, not (on_spine[e.src] and on_spine[e.dst]), not on_spine[e.dst],
+                       -nodes0[e.src].rank, e.idx),
     )
     came: dict[int, _N] = {}
     for e in fwd:
@@ -1412,11 +1418,11 @@ def _page_graph(
     for dst, group in back.items():  # one red line from the returns' connector
         labels = [e.label for e in group if e.label]
         merged = _E(0, 0, 0, "；".join(dict.fromkeys(labels)) or None, False, 0)
-        link(came[group[0].idx], new[dst], merged, False, True)
+        link(came[group[0].idx], new[dst], merged, False, any(e.ret for e in group))
     if spine0 and spine0[0] in new:
         start: int | None = new[spine0[0]].idx
     else:
-        start = came[fwd[0].idx].idx if fwd and where[fwd[0].src] < 0 else None
+        start = came[fwd[0].idx].idx if fwd else None
     return nodes, edges, start
 
 
@@ -1513,7 +1519,7 @@ class _Frame:
         self.complaint = flow.get("complaint") if complaint is None else complaint
         self.remarks = _clean(flow.get("remarks"))
         self.uid = re.sub(r"[^A-Za-z0-9_-]", "", _clean(flow.get("id"))) or "flow"
-        self.internal = internal is True
+        self.internal = bool(internal)
         parts = (("制图单位", unit), ("版本", version), ("日期", date))
         self.meta = "　".join(f"{key}：{_clean(value)}" for key, value in parts if _clean(value))
 
@@ -1859,8 +1865,9 @@ def to_svg_pages(
         lay = lays[0]
         return [_draw(frame, lay, frame.geom(lay, max(lay.width, float(PAGE_W)), False, True, False, ""), frame.uid)]
     n = len(lays)
+    linked = any(b.kind == "connector" for lay in lays for b in lay.boxes)  # the legend explains them
     return [
-        _draw(frame, lay, frame.geom(lay, max(lay.width, float(PAGE_W)), k > 0, k == n - 1, True, f"第{k + 1}页　共{n}页"),
+        _draw(frame, lay, frame.geom(lay, max(lay.width, float(PAGE_W)), k > 0, k == n - 1, linked, f"第{k + 1}页　共{n}页"),
               f"{frame.uid}-p{k + 1}")
         for k, lay in enumerate(lays)  # (a page too big even for one rank is drawn bigger, not cut off)
     ]
