@@ -88,14 +88,14 @@ PRINT_W_MM, PRINT_H_MM, SHEET_H_MM = 170.0, 257.0, 220.0
 MIN_SCALE = MIN_TEXT_PT / (TEXT_PX * PT_PER_PX)  # 1.0: the smallest print scale allowed
 
 
-def _mm_px(mm: float) -> int:
+def _px_in(mm: float) -> int:
     """The most px that print in ``mm`` at MIN_SCALE."""
     return math.floor(mm / 25.4 * 72 / PT_PER_PX / MIN_SCALE)
 
 
-PAGE_W = _mm_px(PRINT_W_MM)  # 642 px
-PAGE_H = _mm_px(PRINT_H_MM)  # 971 px: a page printed on its own
-SHEET_PAGE_H = _mm_px(SHEET_H_MM)  # 831 px: a page in the 一件 DOCX
+PAGE_W = _px_in(PRINT_W_MM)  # 642 px
+PAGE_H = _px_in(PRINT_H_MM)  # 971 px: a page printed on its own
+SHEET_PAGE_H = _px_in(SHEET_H_MM)  # 831 px: a page in the 一件 DOCX
 NOTE_W = PAGE_W - 2 * PAD  # the 环节说明 table: a page's width
 NOTE_HEAD_W = 112.0  # its step-name column
 NOTE_GAP = 30.0  # between the chart and a notes column beside it
