@@ -314,44 +314,52 @@ def amr():
     return build_view(load_catalogue(ROOT / "catalogs" / "county-amr"), "public", DATE)
 
 
-def fallback_of(data: bytes) -> tuple[str, bytes, str]:
-    """The part the picture's a:blip points at (name, bytes), and the svgBlip's part name."""
+def fallbacks_of(data: bytes) -> list[tuple[str, bytes, str]]:
+    """Each picture of the sheet: the part its a:blip points at (name, bytes), and its svgBlip's part name."""
     z = zipfile.ZipFile(io.BytesIO(data))
     root = etree.fromstring(z.read("word/document.xml"))
     rels = {r.get("Id"): r.get("Target") for r in etree.fromstring(z.read("word/_rels/document.xml.rels"))}
-    (blip,) = root.iter(f"{{{A_MAIN}}}blip")
-    target = "word/" + rels[blip.get(f"{{{R_NS}}}embed")]
-    svg_blip = blip.find(f"{{{A_MAIN}}}extLst/{{{A_MAIN}}}ext/{{{SVG_MAIN}}}svgBlip")
-    return target, z.read(target), "word/" + rels[svg_blip.get(f"{{{R_NS}}}embed")]
+    out = []
+    for blip in root.iter(f"{{{A_MAIN}}}blip"):
+        target = "word/" + rels[blip.get(f"{{{R_NS}}}embed")]
+        svg_blip = blip.find(f"{{{A_MAIN}}}extLst/{{{A_MAIN}}}ext/{{{SVG_MAIN}}}svgBlip")
+        out.append((target, z.read(target), "word/" + rels[svg_blip.get(f"{{{R_NS}}}embed")]))
+    return out
 
 
 def test_sheet_docx_fallback_is_the_flowchart_as_emf(amr) -> None:
+    """Every page of every sample flow, as the 一件 embeds it: an EMF of the page beside its SVG,
+    all steps drawn across the pages, the picture in the page's proportions."""
     checked = 0
     for item in amr.items:
         flow = amr.flows.get(item.flow_id)
         if not flow:
             continue
         svg = to_svg(flow, internal=amr.internal)
+        pages = sheet.figure_pages(amr, item, svg)
         data = sheet.docx_bytes(amr, item, svg)
-        name, picture, svg_name = fallback_of(data)
-        assert name.endswith(".emf") and svg_name.endswith(".svg")
+        pictures = fallbacks_of(data)
+        assert len(pictures) == len(pages) >= 1
         z = zipfile.ZipFile(io.BytesIO(data))
-        assert z.read(svg_name).decode("utf-8") == svg  # Word 2016+ still shows the SVG
         types = etree.fromstring(z.read("[Content_Types].xml"))
         assert any(t.get("Extension") == "emf" and t.get("ContentType") == "image/x-emf" for t in types)
-        assert not picture.startswith(b"\x89PNG")  # not the old grey placeholder panel
-        mf = read_emf(picture)
-        check_structure(mf, picture)
-        drawn = compact("".join(mf.texts()))
+        extents = etree.fromstring(z.read("word/document.xml")).findall(
+            ".//{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}extent")
+        drawn, shapes = "", 0
+        for (name, picture, svg_name), page, extent in zip(pictures, pages, extents):
+            assert name.endswith(".emf") and svg_name.endswith(".svg")
+            assert z.read(svg_name).decode("utf-8") == page  # Word 2016+ still shows the SVG
+            assert not picture.startswith(b"\x89PNG")  # not the old grey placeholder panel
+            mf = read_emf(picture)
+            check_structure(mf, picture)
+            drawn += compact("".join(mf.texts()))
+            shapes += sum(1 for t, _ in mf.records if t in SHAPES)
+            cx, cy = int(extent.get("cx")), int(extent.get("cy"))
+            fw, fh = mf.header.frame[2] + 1, mf.header.frame[3] + 1
+            assert abs(cy / cx - fh / fw) < 0.01  # the picture keeps the page's proportions
         steps = [s for s in flow["steps"] if isinstance(s, dict)]
         for step in steps:
             assert compact(step["name"]) in drawn, (item.id, step["name"])
-        assert sum(1 for t, _ in mf.records if t in SHAPES) >= len(steps)
-        # the picture keeps the chart's proportions
-        extent = etree.fromstring(z.read("word/document.xml")).find(
-            ".//{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}extent")
-        cx, cy = int(extent.get("cx")), int(extent.get("cy"))
-        fw, fh = mf.header.frame[2] + 1, mf.header.frame[3] + 1
-        assert abs(cy / cx - fh / fw) < 0.01
+        assert shapes >= len(steps)
         checked += 1
     assert checked >= 10

@@ -212,37 +212,47 @@ def rels_of(z: zipfile.ZipFile, part: str) -> dict[str, str]:
     return {r.get("Id"): r.get("Target") for r in root}
 
 
-def test_docx_embeds_the_svg_with_an_emf_fallback(amr: CatalogueView) -> None:
-    item = by_id(amr, "SJ-XK-001")
+@pytest.mark.parametrize("ident", ["SJ-XK-001", "SJ-CF-001"])  # a short flow and a long one (CF-YBCX, several pages)
+def test_docx_embeds_each_page_of_the_flowchart_as_svg_with_an_emf_fallback(amr: CatalogueView, ident: str) -> None:
+    from lxml import etree
+
+    from quanli.render.emf import text_of
+
+    item = by_id(amr, ident)
     svg = make_svg(amr, item)
+    pages = sheet.figure_pages(amr, item, svg)
     data = sheet.docx_bytes(amr, item, svg)
     z = zipfile.ZipFile(io.BytesIO(data))
-    svgs = [n for n in z.namelist() if n.startswith("word/media/") and n.endswith(".svg")]
-    assert len(svgs) == 1 and z.read(svgs[0]).decode("utf-8") == svg
-    assert "image/svg+xml" in z.read("[Content_Types].xml").decode()
+    svgs = sorted(n for n in z.namelist() if n.startswith("word/media/") and n.endswith(".svg"))
+    assert svgs == [sheet.picture_parts(k)[1] for k in range(len(pages))]
+    assert '<Default Extension="emf" ContentType="image/x-emf"/>' in z.read("[Content_Types].xml").decode()
     document = z.read("word/document.xml").decode("utf-8")
-    assert "asvg:svgBlip" in document and "{96DAC541-7B7A-43D3-8B79-37D633B846F1}" in document
-    from lxml import etree
+    assert "{96DAC541-7B7A-43D3-8B79-37D633B846F1}" in document
     root = etree.fromstring(z.read("word/document.xml"))
     rels = rels_of(z, "word/document.xml")
     blips = root.findall(f".//{{{A_MAIN}}}blip")
-    assert len(blips) == 1
-    png_target = rels[blips[0].get(f"{{{R_NS}}}embed")]  # the fallback picture
-    svg_blip = blips[0].find(f"{{{A_MAIN}}}extLst/{{{A_MAIN}}}ext/{{{SVG_MAIN}}}svgBlip")
-    assert "word/" + rels[svg_blip.get(f"{{{R_NS}}}embed")] == svgs[0]
-    assert png_target == "media/image1.emf"
-    fallback = z.read("word/" + png_target)
-    assert fallback == sheet.fallback_emf(svg) and fallback[40:44] == b" EMF"  # the chart itself, as a metafile
-    assert not fallback.startswith(b"\x89PNG")  # not the old grey placeholder panel
-    left, top, right, bottom = struct.unpack_from("<4i", fallback, 24)  # the frame, in 0.01 mm
-    assert abs((bottom - top) / (right - left) - sheet.svg_aspect(svg)) < 0.01  # the chart's (tall) proportions
-    assert '<Default Extension="emf" ContentType="image/x-emf"/>' in z.read("[Content_Types].xml").decode()
-    # the picture's extent keeps the SVG's aspect ratio and fits the page
-    extent = root.find(".//{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}extent")
-    cx, cy = int(extent.get("cx")), int(extent.get("cy"))
-    assert abs(cy / cx - sheet.svg_aspect(svg)) < 0.01
-    assert cx <= 17.0 * 360000 and cy <= 22.0 * 360000
-    assert "附图" in docx_text(data) and item.flow_id and amr.flows[item.flow_id]["name"] in docx_text(data)
+    extents = root.findall(".//{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}extent")
+    assert len(blips) == len(extents) == len(pages)
+    seen = ""
+    for k, (blip, extent, page) in enumerate(zip(blips, extents, pages)):
+        emf_part, svg_part = sheet.picture_parts(k)
+        assert "word/" + rels[blip.get(f"{{{R_NS}}}embed")] == emf_part
+        svg_blip = blip.find(f"{{{A_MAIN}}}extLst/{{{A_MAIN}}}ext/{{{SVG_MAIN}}}svgBlip")
+        assert "word/" + rels[svg_blip.get(f"{{{R_NS}}}embed")] == svg_part and z.read(svg_part).decode("utf-8") == page
+        fallback = z.read(emf_part)
+        assert fallback == sheet.fallback_emf(page) and fallback[40:44] == b" EMF"  # the page itself, as a metafile
+        left, top, right, bottom = struct.unpack_from("<4i", fallback, 24)  # the frame, in 0.01 mm
+        assert abs((bottom - top) / (right - left) - sheet.svg_aspect(page)) < 0.01
+        cx, cy = int(extent.get("cx")), int(extent.get("cy"))
+        assert abs(cy / cx - sheet.svg_aspect(page)) < 0.01 and cx <= 17.0 * 360000 and cy <= 22.0 * 360000
+        width_px = float(etree.fromstring(page.encode("utf-8")).get("width"))
+        assert 12 * (cx / 12700) / width_px >= 9.0 - 1e-6  # 12 px text prints at 9 pt or more
+        seen += text_of(fallback)
+    flow = amr.flows[item.flow_id]
+    assert all(step["name"] in seen for step in flow["steps"])  # every step is on some page
+    if ident == "SJ-CF-001":
+        assert len(pages) > 1 and "（续）" in seen
+    assert "附图" in docx_text(data) and flow["name"] in docx_text(data)
     assert "SVG" not in docx_text(data) and "Word 2016" not in docx_text(data)  # no note about what shows the chart
 
 

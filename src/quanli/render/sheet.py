@@ -34,6 +34,7 @@ DOCX notes (see ``shared/engineering.md``):
 from __future__ import annotations
 
 import copy
+import json
 
 import datetime as _dt
 import re
@@ -543,7 +544,7 @@ def _docx_grid(grid: Grid) -> str:
 
 # the picture as python-docx's new_pic_inline writes it (the EMF), with the SVG extension Word 2016 reads
 INLINE = ('<w:r><w:drawing><wp:inline xmlns:a="{a}" xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture">'
-          '<wp:extent cx="{cx}" cy="{cy}"/><wp:docPr id="1" name="流程图" descr="{descr}"/>'
+          '<wp:extent cx="{cx}" cy="{cy}"/><wp:docPr id="{pid}" name="流程图" descr="{descr}"/>'
           '<wp:cNvGraphicFramePr><a:graphicFrameLocks noChangeAspect="1"/></wp:cNvGraphicFramePr>'
           '<a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture"><pic:pic><pic:nvPicPr>'
           '<pic:cNvPr id="0" name="image.emf"/><pic:cNvPicPr/></pic:nvPicPr><pic:blipFill><a:blip r:embed="{emf}"><a:extLst>'
@@ -552,17 +553,46 @@ INLINE = ('<w:r><w:drawing><wp:inline xmlns:a="{a}" xmlns:pic="http://schemas.op
           '</a:xfrm><a:prstGeom prst="rect"/></pic:spPr></pic:pic></a:graphicData></a:graphic></wp:inline></w:drawing></w:r>')
 
 
-def _docx_figure(proto: "_Proto", svg: str, caption: str) -> tuple[str, bytes]:
-    """附图 on a page of its own: heading, the SVG picture (EMF fallback), a note; and the EMF."""
-    aspect = svg_aspect(svg)
-    width, height = FIG_W_CM, FIG_W_CM * aspect
-    if height > FIG_H_CM:
-        height, width = FIG_H_CM, FIG_H_CM / aspect
-    inline = INLINE.format(a=A_NS, cx=int(width * 360000), cy=int(height * 360000), descr=wordml.attr(xml_safe(caption)),
-                           emf=proto.emf_rid, svg=proto.svg_rid, ext=SVG_EXT_URI, asvg=ASVG_NS)
-    xml = (_para("QLFigureTitle", f"附图　{caption}", keep_next=True, page_break=True)
-           + _para("QLFigure", keep_next=True, runs=inline) + _para("QLFigure", FIGURE_NOTE))
-    return xml, fallback_emf(svg)
+def _docx_figure(proto: "_Proto", pages: list[str], caption: str) -> tuple[str, list[bytes]]:
+    """附图 from a page of its own: heading, one picture a page of the flow (SVG, EMF fallback),
+    a note; and the EMFs. Each page is drawn for the 17 x 22 cm box under the heading
+    (flowchart.SHEET_PAGE_H), so its text prints at 9 pt or more."""
+    runs = []
+    for k, svg in enumerate(pages):
+        aspect = svg_aspect(svg)
+        width, height = FIG_W_CM, FIG_W_CM * aspect
+        if height > FIG_H_CM:
+            height, width = FIG_H_CM, FIG_H_CM / aspect
+        emf_rid, svg_rid = proto.pictures[k]
+        inline = INLINE.format(a=A_NS, cx=int(width * 360000), cy=int(height * 360000), pid=k + 1,
+                               descr=wordml.attr(xml_safe(caption if len(pages) == 1 else f"{caption}（第{k + 1}页，共{len(pages)}页）")),
+                               emf=emf_rid, svg=svg_rid, ext=SVG_EXT_URI, asvg=ASVG_NS)
+        runs.append(_para("QLFigure", keep_next=True, runs=inline, page_break=k > 0))
+    xml = _para("QLFigureTitle", f"附图　{caption}", keep_next=True, page_break=True) + "".join(runs) + _para("QLFigure", FIGURE_NOTE)
+    return xml, [fallback_emf(svg) for svg in pages]
+
+
+def figure_pages(view: CatalogueView, item: ItemView, svg: str | None) -> list[str]:
+    """The pages of the item's flowchart as the 一件 prints them: without the 环节说明 (the sheet's
+    办理流程 row lists the steps), cut to the picture box; the whole chart ``svg`` when the view
+    does not hold the flow."""
+    flow = view.flows.get(item.flow_id) if svg else None
+    if not isinstance(flow, dict):
+        return [svg] if svg else []
+    key = json.dumps([flow, view.internal, view.unit, view.version, view.date], ensure_ascii=False, sort_keys=True, default=str)
+    pages = _PAGES.get(key)
+    if pages is None:
+        from quanli.render import flowchart
+
+        pages = flowchart.to_svg_pages(flow, notes=False, page_h=flowchart.SHEET_PAGE_H, internal=view.internal,
+                                       unit=view.unit, version=view.version, date=view.date)
+        if len(_PAGES) > 256:
+            _PAGES.clear()
+        _PAGES[key] = pages
+    return pages
+
+
+_PAGES: dict[str, list[str]] = {}  # items that share a flow share its pages
 
 
 FIGURE_NOTE = "各步骤的承办岗位、办理时限和监督制约见上表“办理流程”一栏。"
@@ -650,8 +680,7 @@ class _Proto:
     head: str
     tail: str
     fixed: dict
-    emf_rid: str = ""
-    svg_rid: str = ""
+    pictures: tuple = ()  # (EMF relationship id, SVG relationship id) of each page of the figure
 
 
 EMF_PART, SVG_PART = "word/media/image1.emf", "word/media/image1.svg"
@@ -659,7 +688,7 @@ EMF_TYPE = "image/x-emf"
 
 
 @lru_cache(maxsize=4)
-def _prototype(internal: bool, figure: bool) -> _Proto:
+def _prototype(internal: bool, figure: int) -> _Proto:
     """The empty sheet of this kind, written once per process with python-docx."""
     from docx.opc.part import Part
 
@@ -674,33 +703,44 @@ def _prototype(internal: bool, figure: bool) -> _Proto:
         for p in list(part):
             part.remove(p)
         part.extend(wordml.elements(xml))
-    emf_rid = svg_rid = ""
-    if figure:  # the parts and relationships of the picture; each sheet brings its own EMF and SVG
-        pkg = doc.part.package
+    pictures = []
+    pkg = doc.part.package
+    for _ in range(figure):  # the parts and relationships of each page's picture; each sheet brings its own EMF and SVG
         # python-docx's get_or_add_image does not read EMF: the part is added as a plain part
         emf_rid = doc.part.relate_to(Part(pkg.next_partname("/word/media/image%d.emf"), EMF_TYPE, b"", pkg), RT_IMAGE)
         svg_rid = doc.part.relate_to(Part(pkg.next_partname("/word/media/image%d.svg"), "image/svg+xml", b"<svg/>", pkg), RT_IMAGE)
+        pictures.append((emf_rid, svg_rid))
     members = package_members(doc)
     document_xml = members.pop("word/document.xml").decode("utf-8")
     start = document_xml.index("<w:body>") + len("<w:body>")
     end = document_xml.index("<w:sectPr")
-    for name in ("docProps/core.xml", EMF_PART, SVG_PART):
-        members.pop(name, None)
+    members.pop("docProps/core.xml", None)
+    for k in range(figure):
+        members.pop(picture_parts(k)[0], None)
+        members.pop(picture_parts(k)[1], None)
     return _Proto(document_xml[:start], document_xml[end:], {name: Packed(data) for name, data in members.items()},
-                  emf_rid, svg_rid)
+                  tuple(pictures))
+
+
+def picture_parts(k: int) -> tuple[str, str]:
+    """The EMF and SVG parts of the figure's page ``k`` (0: EMF_PART, SVG_PART)."""
+    return f"word/media/image{k + 1}.emf", f"word/media/image{k + 1}.svg"
 
 
 def docx_members(view: CatalogueView, item: ItemView, svg: str | None = None) -> dict:
     """The members of the sheet's DOCX: name -> bytes, or a Packed member every sheet shares."""
-    proto = _prototype(view.internal, bool(svg))
+    pages = figure_pages(view, item, svg)
+    proto = _prototype(view.internal, len(pages))
     body = [_para("QLTitle", item.name, keep_next=True), _para("QLSubtitle", subtitle(view), keep_next=True),
             wordml.table([LABEL_W, VALUE_W], 100, 45, "".join(_docx_row(label, blocks) for label, blocks in rows(view, item, svg)),
                          center=True)]
     members = dict(proto.fixed)
-    if svg:
-        figure, picture = _docx_figure(proto, svg, figure_caption(view, item))
+    if pages:
+        figure, pictures = _docx_figure(proto, pages, figure_caption(view, item))
         body.append(figure)
-        members[EMF_PART], members[SVG_PART] = _packed(picture), _packed(svg.encode("utf-8"))
+        for k, (page, picture) in enumerate(zip(pages, pictures)):
+            emf_part, svg_part = picture_parts(k)
+            members[emf_part], members[svg_part] = _packed(picture), _packed(page.encode("utf-8"))
     else:
         body.append(_para("QLNote"))  # a paragraph after the table, as Word expects
     members["word/document.xml"] = (proto.head + "".join(body) + proto.tail).encode("utf-8")
