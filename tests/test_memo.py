@@ -120,9 +120,9 @@ def test_the_table_rows_are_taken_from_the_memo_when_the_item_is_unchanged(cat, 
     import quanli.render.view as view
 
     made, rows = [], []
-    real_item, real_height = view._item, table._row_height
+    real_item, real_height = view._item, table.sizes._row_height
     monkeypatch.setattr(view, "_item", lambda data, *rest: made.append(data["id"]) or real_item(data, *rest))
-    monkeypatch.setattr(table, "_row_height", lambda cells, *rest: rows.append(cells[1]) or real_height(cells, *rest))
+    monkeypatch.setattr(table.sizes, "_row_height", lambda cells, *rest: rows.append(cells[1]) or real_height(cells, *rest))
     cat.item(ident="T-XK-002", name="第二个项目")  # as long as before: the column widths stay
     assert build(cat.root, out).exit_code == 0
     assert made == ["T-XK-002"]  # the unchanged items' views came from the memo
@@ -136,8 +136,8 @@ def test_row_heights_are_worked_out_again_when_the_widths_change(cat, tmp_path, 
     import quanli.render.table as table
 
     rows = []
-    real_height = table._row_height
-    monkeypatch.setattr(table, "_row_height", lambda cells, *rest: rows.append(cells[1]) or real_height(cells, *rest))
+    real_height = table.sizes._row_height
+    monkeypatch.setattr(table.sizes, "_row_height", lambda cells, *rest: rows.append(cells[1]) or real_height(cells, *rest))
     cat.item(ident="T-XK-002", name="第二个事项" * 12)  # a long name widens its column
     assert build(cat.root, out).exit_code == 0
     assert len(rows) == 2
@@ -150,8 +150,8 @@ def test_column_widths_are_remembered_for_the_rows_they_were_measured_on(cat, tm
     import quanli.render.table as table
 
     measured = []
-    real = table._widths
-    monkeypatch.setattr(table, "_widths", lambda columns, rows, budget: measured.append(len(rows)) or real(columns, rows, budget))
+    real = table.sizes._widths
+    monkeypatch.setattr(table.sizes, "_widths", lambda columns, rows, budget: measured.append(len(rows)) or real(columns, rows, budget))
     # materials are not in the table: the rows are the same, the widths come from the memo
     cat.item(ident="T-XK-002", name="第二个事项", materials=[{"name": "申请书", "form": "原件", "copies": 2}])
     assert build(cat.root, out).exit_code == 0

@@ -478,21 +478,21 @@ def test_xlsx_fast_rows_are_the_bytes_openpyxl_writes(monkeypatch, audience):
     items = [make_item(f"T-XK-{i:03d}", f"事项{t or '空'}{i}", consult=t, location=t, conditions=[t, t] if t else []) for i, t in enumerate(texts)]
     secret = [make_item("T-XK-900", "涉密事项 & <甲>", public=False)]
     view = lambda: make_view(items, audience, secret if audience == "internal" else None)  # noqa: E731
-    monkeypatch.setattr(table, "FAST_ROWS", False)
+    monkeypatch.setattr(table.xlsx, "FAST_ROWS", False)
     reference = table.xlsx_bytes(view())
-    monkeypatch.setattr(table, "FAST_ROWS", True)
+    monkeypatch.setattr(table.xlsx, "FAST_ROWS", True)
     assert table.xlsx_bytes(view()) == reference
     for catalogue in ("county-amr", "city-gov-office"):
         data = load_catalogue(Path(__file__).resolve().parents[1] / "catalogs" / catalogue)
-        monkeypatch.setattr(table, "FAST_ROWS", False)
+        monkeypatch.setattr(table.xlsx, "FAST_ROWS", False)
         reference = table.xlsx_bytes(build_view(data, audience, DATE))
-        monkeypatch.setattr(table, "FAST_ROWS", True)
+        monkeypatch.setattr(table.xlsx, "FAST_ROWS", True)
         assert table.xlsx_bytes(build_view(data, audience, DATE)) == reference
 
 
 def test_xlsx_falls_back_to_openpyxl_cells_if_the_sheet_is_not_laid_out_as_expected(monkeypatch, city):
     reference = table.xlsx_bytes(city["public"], fast=False)
-    monkeypatch.setattr(table, "SHEET_DATA", b"<sheetData/>")  # as if openpyxl wrote an empty sheet another way
+    monkeypatch.setattr(table.xlsxrows, "SHEET_DATA", b"<sheetData/>")  # as if openpyxl wrote an empty sheet another way
     assert table.xlsx_bytes(city["public"]) == reference
 
 

@@ -262,7 +262,7 @@ def _texts_of(data: bytes) -> list[str]:
 
 def member_text(data: bytes) -> str:
     """What a reader can read of one file or package member: UTF-8 text, or the UTF-16 strings
-    of an EMF picture (the 一件's flowchart fallback, render/emf.py), followed by the bytes as
+    of an EMF picture (the 一件's flowchart fallback, render/emf/), followed by the bytes as
     UTF-8 all the same."""
     if data[:4] == b"\x01\x00\x00\x00" and data[40:44] == b" EMF":
         from quanli.render.emf import text_of
