@@ -24,10 +24,10 @@ class Loaded:
 def _load(catalog: Path | None) -> Loaded:
     from quanli import config
     from quanli.check.run import check_snapshot
-    from quanli.commands.scaffold import _catalogue_root
+    from quanli.loader.catalogue import catalogue_root
     from quanli.loader.catalogue import parse_snapshot, read_catalogue
 
-    root = _catalogue_root((catalog or Path.cwd()).resolve())
+    root = catalogue_root((catalog or Path.cwd()).resolve())
     cfg = config.resolve(root, None)
     snap = read_catalogue(root)
     checked = check_snapshot(snap, True, None, cfg.catalog)
@@ -119,10 +119,10 @@ def review(idents: list[str], stage: str, by: str, lang: str, role: str | None =
     """Record one sign-off on each item (all or none: an item that may not be signed stops them all).
     The catalogue is locked from reading the items to writing them (lock.EditLock): two sign-offs
     at once are made one after the other, and both are kept."""
-    from quanli.commands.scaffold import _catalogue_root
+    from quanli.loader.catalogue import catalogue_root
     from quanli.lock import EditLock
 
-    root = _catalogue_root((catalog or Path.cwd()).resolve())
+    root = catalogue_root((catalog or Path.cwd()).resolve())
     with EditLock(root, lang):
         return _review(idents, stage, by, lang, role, remark, date, force, root, every, department)
 
@@ -130,7 +130,7 @@ def review(idents: list[str], stage: str, by: str, lang: str, role: str | None =
 def _review(idents: list[str], stage: str, by: str, lang: str, role: str | None, remark: str | None,
             date: str | None, force: bool, catalog: Path, every: bool, department: str | None) -> int:
     from quanli.fsutil import write_atomic
-    from quanli.commands.fmt import modeline_for
+    from quanli.loader.scaffold import modeline_for
     from quanli.yamlfmt import Unsafe, update_text
 
     if not idents and not every:
