@@ -139,14 +139,14 @@ def _today(text: str | None) -> dt.date:
 
 
 def _tally_text(tally: Tally, lang: str) -> str:
-    from quanli.commands.review import _table
+    from quanli.report.plain import table
 
     if not tally.by_department:
         return ("no open cases.\n" if lang == "en" else "没有在办或待公开的案件。\n")
     columns = ["在办", "超期", "临期", "暂停计时", "待公开"]
     head = ["department", "open", "overdue", "due soon", "paused", "to publish"] if lang == "en" else ["承办机构"] + columns
     rows = [[d] + [str(row[c]) for c in columns] for d, row in sorted(tally.by_department.items())]
-    return "\n".join(_table(head, rows)) + "\n"
+    return "\n".join(table(head, rows)) + "\n"
 
 
 def check(paths: list[Path], today: str | None, within: int | None, fmt: str, lang: str, fail_level: str | None,
