@@ -446,7 +446,7 @@ def _run(catalog: Path | None, out: Path, audience: str, force: bool, quiet: boo
                    else f"the catalogue has {len(errors)} errors: building an internal draft (--draft), not for publication."),
                   file=sys.stderr)
     elif errors:
-        from quanli.commands.validate import Summary
+        from quanli.report.summary import Summary
         from quanli.report import get
 
         get("text")(errors[:20], Summary(1, len(snap.files), errors, time.perf_counter() - started), lang, sys.stderr)

@@ -154,7 +154,7 @@ def check(paths: list[Path], today: str | None, within: int | None, fmt: str, la
     """Exit code 0: nothing overdue (at the fail level); 1: findings at or above it."""
     from quanli import config, report
     from quanli.check.run import display_path, place
-    from quanli.commands.validate import Summary
+    from quanli.report.summary import Summary
     from quanli.check.registry import load_all
     from quanli.loader.catalogue import load_catalogue
 
@@ -169,12 +169,12 @@ def check(paths: list[Path], today: str | None, within: int | None, fmt: str, la
     failing = False
     tallies = []
     files = 0
-    from quanli.commands.validate import _per_member, _targets
+    from quanli.check.targets import per_member, targets as find_targets
 
     from quanli import workdays
     from quanli.workspace import member_of
 
-    spaces, targets = _targets(paths)  # a workspace: each of its members
+    spaces, targets = find_targets(paths)  # a workspace: each of its members
     catalogs = {}
     estimated: set[int] = set()
     for root, _ in targets:
@@ -194,7 +194,7 @@ def check(paths: list[Path], today: str | None, within: int | None, fmt: str, la
         findings += found
         tallies.append((catalogue.name, tally))
     findings.sort(key=Finding.sort_key)
-    summary = Summary(len(targets), files, findings, time.perf_counter() - started, members=_per_member(spaces, catalogs, findings))
+    summary = Summary(len(targets), files, findings, time.perf_counter() - started, members=per_member(spaces, catalogs, findings))
     report.get(fmt)(findings, summary, lang, stream)
     if fmt in ("text", "markdown"):
         for name, tally in tallies:

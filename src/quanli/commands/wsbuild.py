@@ -99,14 +99,15 @@ def _check_members(ws, use_cache: bool, lang: str, quiet: bool, draft: bool) -> 
     from quanli.check.rules.workspace import secrets_across
     from quanli import config
     from quanli.check.run import check_snapshot
-    from quanli.commands.validate import Summary
+    from quanli.report.summary import Summary
     from quanli.loader.catalogue import read_catalogue
     from quanli.report import get
 
     started = time.perf_counter()
     errors, units, files = [], [], 0
     from quanli.check.rules import workspace as cross
-    from quanli.commands.validate import _suppress_cross, catalog_data
+    from quanli.check.suppress import suppress_cross
+    from quanli.check.targets import catalog_data
 
     profiles, results, catalogs = {}, {}, {}
     for m in ws.members:
@@ -120,7 +121,7 @@ def _check_members(ws, use_cache: bool, lang: str, quiet: bool, draft: bool) -> 
             errors += found
             units.append(f"{m.key}（{len(found)} 个）" if lang != "en" else f"{m.key} ({len(found)})")
     # the errors among the rules across members (QL975: one member naming another's secret)
-    for f in _suppress_cross(cross.check(ws, results, catalogs)):
+    for f in suppress_cross(cross.check(ws, results, catalogs)):
         if f.severity >= Severity.ERROR:
             errors.append(f)
             owner = next((m.key for m in ws.members if f.abs_path and Path(f.abs_path).resolve().is_relative_to(m.root)), ws.root.name)
