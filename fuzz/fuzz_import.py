@@ -34,7 +34,8 @@ import common  # noqa: E402
 
 INSTRUMENT = __name__ == "__main__" and common.atheris_wanted()  # never when a test imports this file
 with common.instrumented(INSTRUMENT):
-    from quanli.commands import migrate, scaffold
+    from quanli.commands import migrate
+    from quanli.loader import scaffold
     from quanli.migrate import columns, export, importer, tables, values  # noqa: F401
     from quanli import yamlfmt
 
@@ -61,7 +62,7 @@ def table_file(kind: int, options: int, payload: bytes) -> None:
         shutil.rmtree(into)
     if options & 4:
         if not BASE.exists():
-            scaffold.init(BASE, "测试县生态环境局", "zh", quiet=True)
+            scaffold.make_catalogue(BASE, "测试县生态环境局")
         shutil.copytree(BASE, into)
     out = io.StringIO()
     try:

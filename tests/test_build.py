@@ -238,7 +238,7 @@ def test_one_changed_item_is_rerendered_and_the_others_reused(cat, tmp_path, mon
 
 
 def test_parallel_rendering_gives_the_same_files_as_serial(monkeypatch):
-    import quanli.commands.build as b
+    import quanli.build.single as b
     from quanli.loader.catalogue import load_catalogue
     from quanli.render.view import build_view
 
@@ -251,7 +251,7 @@ def test_parallel_rendering_gives_the_same_files_as_serial(monkeypatch):
 
 
 def test_leak_scan_remembers_only_what_it_scanned_against_the_same_secrets(tmp_path):
-    from quanli.commands.build import leak_check
+    from quanli.build.leaks import leak_check
     from quanli.loader.cache import DigestSet
 
     files = {"a.html": "<p>公开事项</p>".encode(), "b.html": "<p>涉密的事项甲</p>".encode()}
@@ -274,7 +274,7 @@ def test_leak_scan_memory_holds_across_processes(tmp_path):
 
     script = (
         "import sys; from pathlib import Path\n"
-        "from quanli.commands.build import leak_check\n"
+        "from quanli.build.leaks import leak_check\n"
         "from quanli.loader.cache import DigestSet\n"
         "d = DigestSet(Path(sys.argv[1]), 'leakscan.marshal')\n"
         "hits = [0]; known = d.known\n"
@@ -349,7 +349,7 @@ def test_an_update_removes_what_is_no_longer_built(cat, tmp_path):
 def test_a_leak_in_a_rendered_sheet_stops_the_build(cat, tmp_path, monkeypatch, parallel):
     """The scan runs where items are rendered (worker processes too): a non-public name that
     slips into a public sheet stops the build and nothing is written."""
-    import quanli.commands.build as b
+    import quanli.build.single as b
     import quanli.render.sheet as sheet
 
     cat.item(ident="T-XK-002", name="涉密的审批事项", disclosure={"scope": "不予公开", "reason": "涉及国家秘密（保守国家秘密法）"})
@@ -366,7 +366,7 @@ def test_a_leak_in_a_rendered_sheet_stops_the_build(cat, tmp_path, monkeypatch, 
 @given(st.lists(st.text(alphabet="甲乙丙审批a-1", min_size=3, max_size=6), min_size=1, max_size=8, unique=True),
        st.text(alphabet="甲乙丙审批a-1x", max_size=80))
 def test_the_leak_pattern_finds_what_a_plain_alternation_finds(needles, text):
-    from quanli.commands.build import _any_of
+    from quanli.build.leaks import _any_of
 
     needles = sorted(needles, key=lambda n: (-len(n), n))
     plain = re.compile("|".join(re.escape(n) for n in needles)).search(text)

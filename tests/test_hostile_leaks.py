@@ -160,7 +160,7 @@ def test_the_leak_scan_reads_the_text_of_the_flowchart_picture():
     import io
     import zipfile
 
-    from quanli.commands.build import leak_check
+    from quanli.build.leaks import leak_check
     from quanli.render import emf
 
     svg = ('<svg xmlns="http://www.w3.org/2000/svg" width="300" height="120"><text x="10" y="30" font-size="12">'

@@ -505,9 +505,9 @@ def test_a_hostile_category_stays_text(cat):
 
 def test_the_templates_leave_no_value_unescaped(cat):
     """Every value in the raw template output is a double-quoted scalar (before quanli fmt's form)."""
-    from quanli.commands import scaffold
+    from quanli.loader import scaffold
 
-    text = scaffold._render("item.yaml.j2", schema_dir=scaffold._Raw("../.quanli/schemas"), id="A #1", name="b: c",
+    text = scaffold.render("item.yaml.j2", schema_dir=scaffold._Raw("../.quanli/schemas"), id="A #1", name="b: c",
                             category="d", subject="e", department="f", duty="g", flow="h", kind="other", today="2026-01-01",
                             law="i", known_law=False)
     assert 'name: "b: c"' in text and 'id: "A #1"' in text and "$schema=../.quanli/schemas/item.schema.json" in text
@@ -516,7 +516,7 @@ def test_the_templates_leave_no_value_unescaped(cat):
 
 
 def test_the_modeline_folder_cannot_break_its_comment(tmp_path):
-    from quanli.commands import scaffold
+    from quanli.loader import scaffold
 
     assert scaffold._modeline_dir("../x y\nid: 1", "../.quanli/schemas") == "../.quanli/schemas"
     assert scaffold._modeline_dir("../../schemas", "../.quanli/schemas") == "../../schemas"

@@ -46,7 +46,7 @@ def test_every_zip_member_name_is_relative_and_plain(tmp_path, monkeypatch, audi
 def test_hostile_ids_never_make_a_path(cat, tmp_path, monkeypatch):
     """An id that looks like a path is refused by validate (QL111/QL118/QL126), so nothing is built;
     the file stems quanli makes from ids are plain names either way."""
-    from quanli.commands.build import safe_stem
+    from quanli.build.single import safe_stem
 
     for ident in ("../../etc/passwd", "/abs/x", "C:\\x", "a/b", "..", "CON", "x\u202ey", "a\x00b"):
         stem = safe_stem(ident)

@@ -1,7 +1,7 @@
 """Two spellings a reader reads as the same text fold to the same string.
 
 Used wherever quanli must find a confidential item's name or id in text that may be written
-differently: the leak scan of public builds (commands/build.py) and the rules that look for
+differently: the leak scan of public builds (build/leaks.py) and the rules that look for
 confidential items in public ones (QL602, QL606, QL975). Folding applies NFKC (full-width
 letters and digits, compatibility forms), drops every kind of white space and the invisible
 characters (zero-width spaces and joiners, BOM, soft hyphen, word joiner, bidi controls) and

@@ -95,3 +95,21 @@ def apply(findings: list[Finding], by_file: dict[str, tuple[str, list[Suppressio
 def _meta(rule: str, display: str, abs_path: str, s: Suppression, zh: str, en: str) -> Finding:
     return Finding(rule=rule, severity=RULES[rule].severity, file=display, message_zh=zh, message_en=en,
                    line=s.line, column=s.column, abs_path=abs_path)
+
+
+def suppress_cross(findings: list[Finding]) -> list[Finding]:
+    """Inline suppression for run-level findings (QL124), read from the files they point at."""
+    by_file = {}
+    for f in findings:
+        if f.abs_path and f.abs_path not in by_file:
+            try:
+                with open(f.abs_path, "rb") as fh:
+                    by_file[f.abs_path] = (f.file, parse(fh.read()))
+            except OSError:
+                by_file[f.abs_path] = (f.file, [])
+    kept = []
+    for f in findings:
+        sups = by_file.get(f.abs_path, (None, []))[1]
+        if not any((s.target is None or s.target == f.line) and any(matches(sel, f.rule) for sel in s.selectors) for s in sups):
+            kept.append(f)
+    return kept

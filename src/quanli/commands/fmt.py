@@ -8,12 +8,6 @@ from pathlib import Path
 from quanli.errors import QuanliError
 
 
-def modeline_for(root: Path, path: Path, kind: str) -> str:
-    from quanli.commands.scaffold import _schema_dir_for
-
-    return f"# yaml-language-server: $schema={_schema_dir_for(root, path.parent)}/{kind}.schema.json"
-
-
 def catalogue_files(root: Path) -> list[Path]:
     """The catalogue's YAML files; symbolic links are never followed (validate reports them)."""
     # a catalog.yaml or laws.yaml that is a FIFO or a device is listed, to be refused when read (see _run)
@@ -52,6 +46,7 @@ def _run(targets: list[tuple[Path, Path]], check: bool, lang: str, use_cache: bo
     from quanli.fsutil import read_reason, read_regular, write_atomic
     from quanli.loader.yamlparse import MAX_FILE_BYTES
     from quanli.loader.cache import CACHE_DIR, DigestSet
+    from quanli.loader.scaffold import modeline_for
     from quanli.yamlfmt import Unsafe, format_text, kind_of
 
     changed, failed = [], []

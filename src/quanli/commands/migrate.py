@@ -30,10 +30,10 @@ class _NewCatalogue:
         return {name: code for code, name in NATIONAL_CATEGORIES}
 
     def law_entries(self):
-        from quanli.commands import scaffold
+        from quanli.loader import scaffold
         from quanli.loader.yamlparse import load_bytes
 
-        data, _ = load_bytes(scaffold._render("laws.yaml.j2", schema_dir=".").encode("utf-8"))
+        data, _ = load_bytes(scaffold.render("laws.yaml.j2", schema_dir=".").encode("utf-8"))
         return [law for law in data.get("laws") or [] if isinstance(law, dict)]
 
 
@@ -221,8 +221,8 @@ def _plan(file: Path, table, mapping: dict[str, str], catalogue, defaults: dict,
 def _render(file: Path, into: Path, exists: bool, planned, unit: str, default_scope, report) -> list[tuple[Path, str, bool]]:
     """Every item file the import writes, rendered: a row that cannot be written stops the import
     before any file changes. (path, text, overwrite)."""
-    from quanli.commands import scaffold
-    from quanli.commands.fmt import modeline_for
+    from quanli.loader import scaffold
+    from quanli.loader.scaffold import modeline_for
     from quanli.migrate import importer
     from quanli.yamlfmt import Unsafe, dump_document, update_text
 
@@ -311,8 +311,8 @@ def _write(into: Path, exists: bool, unit: str, facts: tuple[str | None, str | N
            made: _Scaffold | None = None) -> None:
     """Write what _render made: a new catalogue first (quanli init, then the unit's level and region
     where the table shows them; a copy of ``made`` when it has one), laws.yaml, then the items."""
-    from quanli.commands import scaffold
-    from quanli.commands.fmt import modeline_for
+    from quanli.loader import scaffold
+    from quanli.loader.scaffold import modeline_for
     from quanli.fsutil import read_error, read_regular, write_atomic
     from quanli.loader.yamlparse import MAX_FILE_BYTES
     from quanli.yamlfmt import Unsafe, append_laws, update_text
@@ -327,7 +327,7 @@ def _write(into: Path, exists: bool, unit: str, facts: tuple[str | None, str | N
             for sub in ("items", "flows"):
                 (into / sub).mkdir(exist_ok=True)
         else:
-            scaffold.init(into, unit, lang, quiet=True)
+            scaffold.make_catalogue(into, unit)
             if made is not None and made.files is None:
                 made.keep(into)
             changes = {**({"unit.level": level} if level else {}), **({"unit.region": region} if region else {})}
@@ -357,7 +357,7 @@ def _write(into: Path, exists: bool, unit: str, facts: tuple[str | None, str | N
 def _import(file: Path, into: Path, sheet: str | None, mapping_file: Path | None, dry_run: bool, update: bool,
             scope: str | None, fmt: str, lang: str, unit_given: str | None = None) -> int:
     from quanli import config
-    from quanli.commands import scaffold
+    from quanli.loader import scaffold
     from quanli.loader.catalogue import load_catalogue
     from quanli.migrate import columns
 
@@ -386,9 +386,9 @@ def _import(file: Path, into: Path, sheet: str | None, mapping_file: Path | None
                               f"{into} is the catalogue of '{unit}', not '{unit_given}'; nothing imported.")
     else:
         catalogue = _NewCatalogue(overrides)
-        unit = scaffold._check_text(unit_given, "单位名称", "unit name") if unit_given is not None \
+        unit = scaffold.check_text(unit_given, "单位名称", "unit name") if unit_given is not None \
             else _unit_for_new(file, table, mapping, defaults, report)
-        scaffold._check_text(unit, "表中的实施主体", "the unit named in the table")
+        scaffold.check_text(unit, "表中的实施主体", "the unit named in the table")
     planned, new_laws = _plan(file, table, mapping, catalogue, defaults, update, report, unit, has_scope, scope)
     if dry_run:
         return _dry_run(report, planned, unit, default_scope, fmt, lang)
@@ -431,7 +431,7 @@ def _split(file: Path, into: Path, sheet: str | None, mapping_file: Path | None,
     import shutil
 
     from quanli import config
-    from quanli.commands import scaffold
+    from quanli.loader import scaffold
     from quanli.fsutil import write_atomic
     from quanli.migrate import columns, importer
     from quanli.resources import schema_file
@@ -462,7 +462,7 @@ def _split(file: Path, into: Path, sheet: str | None, mapping_file: Path | None,
     taken: set[str] = set()
     members = []  # (folder, unit, rows, planned, writes, laws, report, (level, region))
     for key in units.keys():
-        unit = scaffold._check_text(units.name(key), "表中的实施主体", "the unit named in the table")
+        unit = scaffold.check_text(units.name(key), "表中的实施主体", "the unit named in the table")
         rows = [n for n, k in units.of_row.items() if k == key]
         part = dataclasses.replace(table, records=[table.records[n] for n in rows])
         own = importer.Report(str(file), table.sheet, table.header_row, len(rows), mapping=mapping, unmapped=report.unmapped)

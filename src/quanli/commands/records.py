@@ -139,14 +139,14 @@ def _today(text: str | None) -> dt.date:
 
 
 def _tally_text(tally: Tally, lang: str) -> str:
-    from quanli.commands.review import _table
+    from quanli.report.plain import table
 
     if not tally.by_department:
         return ("no open cases.\n" if lang == "en" else "没有在办或待公开的案件。\n")
     columns = ["在办", "超期", "临期", "暂停计时", "待公开"]
     head = ["department", "open", "overdue", "due soon", "paused", "to publish"] if lang == "en" else ["承办机构"] + columns
     rows = [[d] + [str(row[c]) for c in columns] for d, row in sorted(tally.by_department.items())]
-    return "\n".join(_table(head, rows)) + "\n"
+    return "\n".join(table(head, rows)) + "\n"
 
 
 def check(paths: list[Path], today: str | None, within: int | None, fmt: str, lang: str, fail_level: str | None,
@@ -154,7 +154,7 @@ def check(paths: list[Path], today: str | None, within: int | None, fmt: str, la
     """Exit code 0: nothing overdue (at the fail level); 1: findings at or above it."""
     from quanli import config, report
     from quanli.check.run import display_path, place
-    from quanli.commands.validate import Summary
+    from quanli.report.summary import Summary
     from quanli.check.registry import load_all
     from quanli.loader.catalogue import load_catalogue
 
@@ -169,12 +169,12 @@ def check(paths: list[Path], today: str | None, within: int | None, fmt: str, la
     failing = False
     tallies = []
     files = 0
-    from quanli.commands.validate import _per_member, _targets
+    from quanli.check.targets import per_member, targets as find_targets
 
     from quanli import workdays
     from quanli.workspace import member_of
 
-    spaces, targets = _targets(paths)  # a workspace: each of its members
+    spaces, targets = find_targets(paths)  # a workspace: each of its members
     catalogs = {}
     estimated: set[int] = set()
     for root, _ in targets:
@@ -194,7 +194,7 @@ def check(paths: list[Path], today: str | None, within: int | None, fmt: str, la
         findings += found
         tallies.append((catalogue.name, tally))
     findings.sort(key=Finding.sort_key)
-    summary = Summary(len(targets), files, findings, time.perf_counter() - started, members=_per_member(spaces, catalogs, findings))
+    summary = Summary(len(targets), files, findings, time.perf_counter() - started, members=per_member(spaces, catalogs, findings))
     report.get(fmt)(findings, summary, lang, stream)
     if fmt in ("text", "markdown"):
         for name, tally in tallies:

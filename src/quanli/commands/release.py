@@ -161,7 +161,7 @@ def _release_locked(repo, head, root: str, version: str, day: str | None, releas
     from dulwich import porcelain
 
     from quanli import history
-    from quanli.commands import validate
+    from quanli.check.validate import validate
     from quanli.fsutil import write_atomic
     from quanli.render.changenote import changelog_entry, docx, markdown, tally
 
@@ -196,7 +196,7 @@ def _release_locked(repo, head, root: str, version: str, day: str | None, releas
                              else "commit them first."), exit_code=1)
     catalogue = repo.root / root
     findings = io.StringIO()
-    if validate.run([catalogue], "text", lang, stream=findings) != 0:
+    if validate([catalogue], "text", lang, stream=findings) != 0:
         sys.stdout.write(findings.getvalue())
         raise QuanliError("目录检查没有通过（见上），没有发布。请先修正问题。", "the catalogue does not validate (see above): nothing released.",
                           exit_code=1)

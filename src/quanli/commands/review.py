@@ -10,6 +10,7 @@ from pathlib import Path
 from quanli import stages
 from quanli.errors import QuanliError
 from quanli.findings import Severity
+from quanli.report.plain import table as plain_table
 
 
 @dataclass
@@ -24,10 +25,10 @@ class Loaded:
 def _load(catalog: Path | None) -> Loaded:
     from quanli import config
     from quanli.check.run import check_snapshot
-    from quanli.commands.scaffold import _catalogue_root
+    from quanli.loader.catalogue import catalogue_root
     from quanli.loader.catalogue import parse_snapshot, read_catalogue
 
-    root = _catalogue_root((catalog or Path.cwd()).resolve())
+    root = catalogue_root((catalog or Path.cwd()).resolve())
     cfg = config.resolve(root, None)
     snap = read_catalogue(root)
     checked = check_snapshot(snap, True, None, cfg.catalog)
@@ -119,10 +120,10 @@ def review(idents: list[str], stage: str, by: str, lang: str, role: str | None =
     """Record one sign-off on each item (all or none: an item that may not be signed stops them all).
     The catalogue is locked from reading the items to writing them (lock.EditLock): two sign-offs
     at once are made one after the other, and both are kept."""
-    from quanli.commands.scaffold import _catalogue_root
+    from quanli.loader.catalogue import catalogue_root
     from quanli.lock import EditLock
 
-    root = _catalogue_root((catalog or Path.cwd()).resolve())
+    root = catalogue_root((catalog or Path.cwd()).resolve())
     with EditLock(root, lang):
         return _review(idents, stage, by, lang, role, remark, date, force, root, every, department)
 
@@ -130,7 +131,7 @@ def review(idents: list[str], stage: str, by: str, lang: str, role: str | None =
 def _review(idents: list[str], stage: str, by: str, lang: str, role: str | None, remark: str | None,
             date: str | None, force: bool, catalog: Path, every: bool, department: str | None) -> int:
     from quanli.fsutil import write_atomic
-    from quanli.commands.fmt import modeline_for
+    from quanli.loader.scaffold import modeline_for
     from quanli.yamlfmt import Unsafe, update_text
 
     if not idents and not every:
@@ -281,21 +282,6 @@ def standing(loaded: Loaded, use_git: bool = True) -> Standing:
     return Standing(unit, chain, counts, dict(sorted(by_department.items())), waiting, rereview, unpublished)
 
 
-def _width(text: str) -> int:
-    import unicodedata
-
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def _pad(text: str, width: int) -> str:
-    return text + " " * max(0, width - _width(text))
-
-
-def _table(head: list[str], rows: list[list[str]]) -> list[str]:
-    widths = [max(_width(r[i]) for r in [head] + rows) for i in range(len(head))]
-    return ["  ".join(_pad(c, w) for c, w in zip(r, widths)).rstrip() for r in [head] + rows]
-
-
 def text_report(st: Standing, lang: str) -> str:
     en = lang == "en"
     shown = [s for s in st.counts if st.counts[s] or s in st.chain.order()]
@@ -303,9 +289,9 @@ def text_report(st: Standing, lang: str) -> str:
     out = [f"{st.unit}: {total} item(s)" if en else f"{st.unit}：共 {total} 个事项",
            ("review chain: " if en else "审核流程：") + " → ".join(st.chain.order()) +
            (f" (public builds from {st.chain.publish_from})" if en else f"（{st.chain.publish_from}及以后列入公开版）"), ""]
-    out += _table(["stage" if en else "环节", "items" if en else "事项数"], [[s, str(st.counts[s])] for s in shown])
+    out += plain_table(["stage" if en else "环节", "items" if en else "事项数"], [[s, str(st.counts[s])] for s in shown])
     out.append("")
-    out += _table(["department" if en else "承办机构"] + shown, [[d] + [str(row.get(s, 0)) for s in shown] for d, row in st.by_department.items()])
+    out += plain_table(["department" if en else "承办机构"] + shown, [[d] + [str(row.get(s, 0)) for s in shown] for d, row in st.by_department.items()])
     for stage, items in st.waiting.items():
         if items:
             out += ["", f"waiting for {stage} ({len(items)}):" if en else f"等待{stage}（{len(items)} 个）："]
@@ -382,7 +368,7 @@ def _workspace_status(ws, lang: str, fmt: str, use_git: bool) -> int:
         sys.stdout.write("\n".join(out) + "\n\n" + "\n".join(markdown_report(st, lang) for _, _, st in rows))
         return 0
     head = f"{ws.title()}: {len(rows)} catalogue(s)" if en else f"{ws.title()}：{len(rows)} 个目录"
-    out = [head, ""] + _table(["unit" if en else "单位"] + stages_seen + [again, out_of],
+    out = [head, ""] + plain_table(["unit" if en else "单位"] + stages_seen + [again, out_of],
                               body + [["total" if en else "合计"] + [str(t) for t in totals]])
     sys.stdout.write("\n".join(out) + "\n" + "".join("\n" + "─" * 40 + "\n" + text_report(st, lang) for _, _, st in rows))
     return 0

@@ -32,6 +32,15 @@ def find_catalogue_root(path: Path) -> Path | None:
     return None
 
 
+def catalogue_root(path: Path) -> Path:
+    """``find_catalogue_root``, or a QuanliError saying that ``path`` is in no catalogue."""
+    root = find_catalogue_root(path)
+    if root is None:
+        raise QuanliError(f"{path} 不在任何目录中（找不到 {CATALOG_FILE}）。请用 --catalog 指定，或先运行 quanli init。",
+                          f"{path} is not inside a catalogue (no {CATALOG_FILE}); use --catalog or run quanli init.")
+    return root
+
+
 def discover(paths: Iterable[Path]) -> list[tuple[Path, set[Path] | None]]:
     """Resolve command-line paths to catalogues.
 

@@ -1,4 +1,4 @@
-"""``quanli build WORKSPACE``: every member's deliverables, built in parallel, and the combined ones.
+"""A workspace's build (``quanli build WORKSPACE``): every member's deliverables, built in parallel, and the combined ones.
 
     <out>/index.html, style.css          the combined bundle's index: by unit and by category
     <out>/table/workspace.xlsx|csv|html  the combined 一表: a unit column, grouped by unit
@@ -25,6 +25,7 @@ import sys
 import time
 from pathlib import Path
 
+from quanli.build import leaks, single
 from quanli.errors import QuanliError
 from quanli.findings import Severity
 
@@ -32,14 +33,13 @@ FOREIGN = ("members/",)  # the members' own builds: the combined build leaves th
 
 
 def build(ws, out: Path, audience: str, force: bool, quiet: bool, lang: str, use_cache: bool, draft: bool) -> int:
-    from quanli.commands import build as single
     from quanli.render.outputs import MARKER, read_marker, up_to_date
 
     started = time.perf_counter()
     if draft and audience != "internal":
         raise QuanliError("草稿（--draft）只能生成内部版：请同时加 --audience internal。有错误的目录不得生成公开版。",
                           "--draft builds the internal edition only: add --audience internal.")
-    single._prepare_out(out, force, [ws.root] + [m.root for m in ws.members])
+    single.prepare_out(out, force, [ws.root] + [m.root for m in ws.members])
     failing, others = _check_members(ws, use_cache, lang, quiet, draft)
     if failing or not _publishable(ws, audience, lang, quiet):
         return 1
@@ -53,7 +53,7 @@ def build(ws, out: Path, audience: str, force: bool, quiet: bool, lang: str, use
     _build_members(ws, members_dir, audience, lang, use_cache, draft, quiet, others if audience == "public" else {})
     keys = {m.slug: read_marker(members_dir / m.slug).get("build") for m in ws.members}
     reused = sum(1 for m in ws.members if before[m.slug] is not None and before[m.slug] == keys[m.slug])
-    ws_key = single._key(b"workspace", ws.blob, audience, [(m.key, m.slug, keys[m.slug]) for m in ws.members])
+    ws_key = single.cache_key(b"workspace", ws.blob, audience, [(m.key, m.slug, keys[m.slug]) for m in ws.members])
     previous = read_marker(out) if use_cache else {}
     if previous.get("build") == ws_key and up_to_date(out, previous.get("files"), FOREIGN):
         if not quiet:
@@ -99,14 +99,15 @@ def _check_members(ws, use_cache: bool, lang: str, quiet: bool, draft: bool) -> 
     from quanli.check.rules.workspace import secrets_across
     from quanli import config
     from quanli.check.run import check_snapshot
-    from quanli.commands.validate import Summary
+    from quanli.report.summary import Summary
     from quanli.loader.catalogue import read_catalogue
     from quanli.report import get
 
     started = time.perf_counter()
     errors, units, files = [], [], 0
     from quanli.check.rules import workspace as cross
-    from quanli.commands.validate import _suppress_cross, catalog_data
+    from quanli.check.suppress import suppress_cross
+    from quanli.check.targets import catalog_data
 
     profiles, results, catalogs = {}, {}, {}
     for m in ws.members:
@@ -120,7 +121,7 @@ def _check_members(ws, use_cache: bool, lang: str, quiet: bool, draft: bool) -> 
             errors += found
             units.append(f"{m.key}（{len(found)} 个）" if lang != "en" else f"{m.key} ({len(found)})")
     # the errors among the rules across members (QL975: one member naming another's secret)
-    for f in _suppress_cross(cross.check(ws, results, catalogs)):
+    for f in suppress_cross(cross.check(ws, results, catalogs)):
         if f.severity >= Severity.ERROR:
             errors.append(f)
             owner = next((m.key for m in ws.members if f.abs_path and Path(f.abs_path).resolve().is_relative_to(m.root)), ws.root.name)
@@ -210,13 +211,11 @@ def _size(root: Path) -> int:
 
 def member_job(args) -> tuple[int, str]:
     """One member's build (in a worker process, or here): its exit code and what it said."""
-    from quanli.commands import build as single
-
     from quanli import workdays
 
     root, dest, audience, lang, use_cache, draft, ws_root, others, alone = args
     workdays.SHARED[Path(root)] = Path(ws_root)  # the workspace's holidays.yaml, for a member in a sibling checkout too
-    single.EXTRA_SECRETS[:] = others  # the other members' non-public names: not in this member's public build either
+    leaks.EXTRA_SECRETS[:] = others  # the other members' non-public names: not in this member's public build either
     if not alone:  # the members are spread over the cores already
         from quanli.loader import catalogue
 
@@ -226,7 +225,7 @@ def member_job(args) -> tuple[int, str]:
         with contextlib.redirect_stdout(said), contextlib.redirect_stderr(said):
             code = single.run(Path(root), Path(dest), audience, True, True, lang, use_cache, draft)
     finally:
-        single.EXTRA_SECRETS[:] = []
+        leaks.EXTRA_SECRETS[:] = []
         # the command line collects garbage rarely (cli.main), which suits one build per process; a
         # worker builds many members one after another and would keep each one's garbage (4 GB for 25)
         import gc
@@ -239,7 +238,6 @@ def _combined(ws, out: Path, audience: str, use_cache: bool, lang: str, quiet: b
               force: bool = False) -> tuple[int, int]:
     """Write the combined files; returns (items in view, files written)."""
     from quanli import config
-    from quanli.commands import build as single
     from quanli.loader.cache import CACHE_DIR, read_payload, write_payload
     from quanli.loader.catalogue import read_catalogue
     from quanli.render import combined, sheet, site, table
@@ -258,9 +256,9 @@ def _combined(ws, out: Path, audience: str, use_cache: bool, lang: str, quiet: b
         members.append(combined.MemberView(m.key, m.slug, label, m.region, m.level, view,
                                            {i.id: single.safe_stem(i.id) for i in view.items}))
         if audience == "public":
-            secrets += single._secrets(catalogue, view)
+            secrets += leaks.secrets_of(catalogue, view)
             if not quiet:
-                single._say_held_back(catalogue, lang, f"{label}（{m.key}）" + ("：" if lang != "en" else ": "))
+                single.say_held_back(catalogue, lang, f"{label}（{m.key}）" + ("：" if lang != "en" else ": "))
         if use_cache:
             memo.save()
     title = ws.title()
@@ -276,10 +274,10 @@ def _combined(ws, out: Path, audience: str, use_cache: bool, lang: str, quiet: b
     if secrets:
         # another unit may publish what this one keeps back under the same name: that is not a leak
         shown = {s for i in view.items for s in (i.id, i.name)}
-        leaks = single.leak_check(files, sorted({s for s in secrets if s not in shown}))
-        if leaks:
-            name, secret = leaks[0]
-            raise QuanliError(f"汇总成果 {name} 中出现了不公开事项的内容“{secret}”，已停止生成，汇总成果没有写入。{single.LEAK_HINT}",
+        leaked = leaks.leak_check(files, sorted({s for s in secrets if s not in shown}))
+        if leaked:
+            name, secret = leaked[0]
+            raise QuanliError(f"汇总成果 {name} 中出现了不公开事项的内容“{secret}”，已停止生成，汇总成果没有写入。{leaks.LEAK_HINT}",
                               f"combined output {name} contains non-public content '{secret}'; stopped, nothing combined was written.")
     digests = {name: sha256_of(value) for name, value in files.items()}
     files["manifest.json"] = _manifest(ws, title, view, members, digests, out, audience)
