@@ -37,9 +37,9 @@ with common.instrumented(INSTRUMENT):
     from quanli.commands import migrate
     from quanli.loader import scaffold
     from quanli.migrate import columns, export, importer, tables, values  # noqa: F401
-    from quanli import yamlfmt
+    from quanli.loader import yamlfmt
 
-from quanli.errors import QuanliError  # noqa: E402
+from quanli.core.errors import QuanliError  # noqa: E402
 from quanli.loader.yamlparse import ParseFailure, load_bytes  # noqa: E402
 
 WORK = Path(tempfile.mkdtemp(prefix="quanli-fuzz-import-"))
@@ -120,7 +120,7 @@ def row(options: int, payload: bytes) -> None:
             mapping[header] = path
     record = tables.Record(2, record_values, {h: tables.column_letter(i) for i, h in enumerate(record_values)})
     problems: list = []
-    names = [name for _, name in __import__("quanli.model", fromlist=["x"]).NATIONAL_CATEGORIES]
+    names = [name for _, name in __import__("quanli.core.model", fromlist=["x"]).NATIONAL_CATEGORIES]
     defaults = {"department": "办公室"} if options & 2 else {}
     data = importer.row_to_item(record, mapping, names, defaults, problems, csv_guard=bool(options & 4))
     for p in problems:

@@ -12,7 +12,7 @@ import pytest
 from docx import Document
 
 from conftest import FLOW, LAWS, invoke, item
-from quanli.compare import State, changed_steps, compare, path_title
+from quanli.versioning.compare import State, changed_steps, compare, path_title
 from quanli.render.flowchart import _mm_wrap, to_mermaid
 from quanli.report.changes import field_label, short
 from test_diff import git, repo  # noqa: F401  (fixture)

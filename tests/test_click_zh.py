@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import invoke
-from quanli.clickzh import message_zh
+from quanli.core.clickzh import message_zh
 
 
 def test_an_unknown_command_is_said_in_chinese_with_the_suggestion():

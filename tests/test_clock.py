@@ -1,4 +1,4 @@
-"""One injectable "today" (quanli.clock): pinned by QUANLI_TODAY, honoured by every command that
+"""One injectable "today" (quanli.dates.clock): pinned by QUANLI_TODAY, honoured by every command that
 depends on the day, and part of the check cache's key."""
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ import os
 import pytest
 
 from conftest import LAWS, invoke
-from quanli import clock
-from quanli.errors import QuanliError
+from quanli.dates import clock
+from quanli.core.errors import QuanliError
 
 
 def test_quanli_today_pins_the_day(monkeypatch):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 
 from conftest import FLOW, item
-from quanli.compare import State, compare, diff_values
+from quanli.versioning.compare import State, compare, diff_values
 
 
 def state(*items, flows=None, laws=None):

@@ -162,7 +162,7 @@ def test_only_changed_files_are_parsed(repo, cat, monkeypatch):
     git(repo, "add", "-A"); git(repo, "commit", "-q", "-m", "十个事项")
     cat.item(ident="T-XK-005", name="事项五（改）")
     git(repo, "add", "-A"); git(repo, "commit", "-q", "-m", "改一个")
-    from quanli import history
+    from quanli.versioning import history
 
     parsed = []
     real = history.parse_blob

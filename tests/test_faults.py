@@ -282,10 +282,10 @@ def _build_states(tmp_path: Path) -> tuple[Path, Path, dict, dict]:
 
 def _edit_signed(path: Path, old: str, new: str) -> None:
     """Edit a signed item as a clerk would and have it signed again (its sign-offs' fingerprint
-    follows the content), so that the public build publishes it (quanli.publishing)."""
+    follows the content), so that the public build publishes it (quanli.review.publishing)."""
     import yaml
 
-    from quanli import stages
+    from quanli.review import stages
 
     text = path.read_text(encoding="utf-8")
     before = stages.fingerprint(yaml.safe_load(text))
@@ -357,7 +357,7 @@ def test_build_update_killed_at_random_moments(tmp_path):
 
 def test_leftovers_of_a_killed_swap_are_cleared_and_the_old_build_restored(tmp_path):
     """Killed between the two renames of the swap: no output folder, the old one under another name."""
-    from quanli.lock import OutputLock
+    from quanli.core.lock import OutputLock
 
     cat = tmp_path / "cat"
     copy_sample(cat)
@@ -508,7 +508,7 @@ def test_a_build_waits_for_the_lock_and_a_dead_holder_does_not_block(tmp_path):
     cat = tmp_path / "cat"
     copy_sample(cat)
     out = tmp_path / "dist"
-    hold = [sys.executable, "-c", "import sys, time; from pathlib import Path; from quanli.lock import OutputLock\n"
+    hold = [sys.executable, "-c", "import sys, time; from pathlib import Path; from quanli.core.lock import OutputLock\n"
             "with OutputLock(Path(sys.argv[1])):\n    print('held', flush=True); time.sleep(float(sys.argv[2]))", str(out)]
     holder = subprocess.Popen(hold + ["1.5"], env=env(), stdout=subprocess.PIPE)
     assert holder.stdout.readline().strip() == b"held"
@@ -529,13 +529,13 @@ def test_a_build_waits_for_the_lock_and_a_dead_holder_does_not_block(tmp_path):
 
 
 def test_a_build_that_waits_too_long_refuses(tmp_path, monkeypatch):
-    from quanli import lock
+    from quanli.core import lock
 
     cat = tmp_path / "cat"
     copy_sample(cat)
     out = tmp_path / "dist"
     monkeypatch.setattr(lock, "WAIT_SECONDS", 0.3)
-    holder = subprocess.Popen([sys.executable, "-c", "import sys, time; from pathlib import Path; from quanli.lock import OutputLock\n"
+    holder = subprocess.Popen([sys.executable, "-c", "import sys, time; from pathlib import Path; from quanli.core.lock import OutputLock\n"
                                "with OutputLock(Path(sys.argv[1])):\n    print('held', flush=True); time.sleep(30)", str(out)],
                               env=env(), stdout=subprocess.PIPE)
     try:
@@ -593,7 +593,7 @@ def test_release_killed_at_random_moments_can_always_be_finished(tmp_path, monke
     reset()
     rng = random.Random(12)
     # as for build: each write, the commit and the tag are preceded by a short sleep, so that random kills land among them
-    slowed = ("import sys, time\nfrom dulwich import porcelain\nimport quanli.fsutil as f\n"
+    slowed = ("import sys, time\nfrom dulwich import porcelain\nimport quanli.core.fsutil as f\n"
               "def slow(fn):\n    def run(*a, **k):\n        time.sleep(0.1)\n        return fn(*a, **k)\n    return run\n"
               "f.write_atomic = slow(f.write_atomic)\nporcelain.commit = slow(porcelain.commit)\n"
               "porcelain.tag_create = slow(porcelain.tag_create)\nsys.argv[0] = 'quanli'\nfrom quanli.cli import main\nmain()\n")

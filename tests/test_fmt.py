@@ -9,7 +9,7 @@ import pytest
 
 from conftest import ROOT, SAMPLES, invoke
 from quanli.loader.yamlparse import load_bytes
-from quanli.yamlfmt import Unsafe, format_text, kind_of
+from quanli.loader.yamlfmt import Unsafe, format_text, kind_of
 
 MODELINE = "# yaml-language-server: $schema=../.quanli/schemas/item.schema.json"
 
@@ -160,7 +160,7 @@ def test_the_fast_emitter_writes_what_the_ruamel_path_writes():
     """Files without comments take PyYAML's C emitter; it must agree byte for byte with ruamel's."""
     import json as _json
 
-    from quanli import yamlfmt
+    from quanli.loader import yamlfmt
 
     roots = [*sorted(p for p in SAMPLES.iterdir() if p.is_dir()), ROOT / "tests" / "data" / "county-eeb-2026"]
     for root in roots:
@@ -187,7 +187,7 @@ SCALAR = st.one_of(TEXT, st.integers(-10**6, 10**6), st.booleans(), st.none(), s
 def test_any_data_survives_both_emitters_and_formats_stably(data):
     import json as _json
 
-    from quanli import yamlfmt
+    from quanli.loader import yamlfmt
 
     schema = yamlfmt._schema("item")
     ordered = yamlfmt._order(_json.loads(_json.dumps(data)), schema, schema)
@@ -200,7 +200,7 @@ def test_any_data_survives_both_emitters_and_formats_stably(data):
 
 
 def test_a_second_check_reads_only_what_changed(cat, monkeypatch):
-    from quanli import yamlfmt
+    from quanli.loader import yamlfmt
 
     assert invoke("fmt", str(cat.root)).exit_code == 0
     calls = []

@@ -35,7 +35,7 @@ def test_two_sign_offs_at_once_are_made_one_after_the_other(cat):
 
 
 def test_a_sign_off_waits_for_the_lock_and_then_signs(cat, monkeypatch):
-    from quanli.lock import EditLock
+    from quanli.core.lock import EditLock
 
     cat.item(status=DROP, signoffs=DROP)
     monkeypatch.setenv("QUANLI_LOCK_WAIT", "0")
@@ -49,7 +49,7 @@ def test_a_sign_off_waits_for_the_lock_and_then_signs(cat, monkeypatch):
 
 
 def test_fmt_takes_the_same_lock(cat):
-    from quanli.lock import EditLock
+    from quanli.core.lock import EditLock
 
     path = cat.root / "items" / "T-XK-001.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("name: ", "name:   ", 1), encoding="utf-8")
@@ -80,11 +80,11 @@ def test_a_workspace_build_never_writes_into_its_members(tmp_path, where):
 def test_import_into_a_catalogue_takes_the_same_lock(cat, tmp_path, monkeypatch):
     """An import into a catalogue reads its items and writes new and changed ones: while another
     command edits the catalogue it waits, and then refuses without writing anything."""
-    import quanli.lock
-    from quanli.lock import EditLock
+    import quanli.core.lock
+    from quanli.core.lock import EditLock
     from test_migrate import messy_xlsx
 
-    monkeypatch.setattr(quanli.lock, "WAIT_SECONDS", 0)
+    monkeypatch.setattr(quanli.core.lock, "WAIT_SECONDS", 0)
     source = messy_xlsx(tmp_path / "清单.xlsx")
     before = sorted(p.name for p in (cat.root / "items").iterdir())
     with EditLock(cat.root):
@@ -102,8 +102,8 @@ def test_release_takes_the_same_lock(cat, monkeypatch):
     committed half-done or left out. While another command edits the catalogue, release refuses."""
     import shutil
 
-    import quanli.lock
-    from quanli.lock import EditLock
+    import quanli.core.lock
+    from quanli.core.lock import EditLock
     from test_diff import git
 
     if shutil.which("git") is None:
@@ -115,7 +115,7 @@ def test_release_takes_the_same_lock(cat, monkeypatch):
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "第一版")
     monkeypatch.chdir(repo)
-    monkeypatch.setattr(quanli.lock, "WAIT_SECONDS", 0)
+    monkeypatch.setattr(quanli.core.lock, "WAIT_SECONDS", 0)
     with EditLock(cat.root):
         held = invoke("release", "v1", "--date", "2026-03-02")
     assert held.exit_code == 2 and "正在修改目录" in held.output, held.output

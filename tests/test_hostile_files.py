@@ -28,8 +28,8 @@ import openpyxl
 import pytest
 
 from conftest import dump, invoke, item
-from quanli import zipsafe
-from quanli.fsutil import FileTooLarge, NotRegularFile, read_regular
+from quanli.core import zipsafe
+from quanli.core.fsutil import FileTooLarge, NotRegularFile, read_regular
 from quanli.loader.yamlparse import MAX_FILE_BYTES, load_bytes
 from quanli.migrate.tables import MAX_INPUT_BYTES
 
@@ -254,8 +254,8 @@ def test_read_regular_never_reads_more_than_the_cap(tmp_path, monkeypatch):
         def __init__(self, st):
             self.st_mode, self.st_size = st.st_mode, 0
 
-    monkeypatch.setattr("quanli.fsutil.os.read", counting_read)
-    monkeypatch.setattr("quanli.fsutil.os.fstat", lambda fd: Empty(real_fstat(fd)))
+    monkeypatch.setattr("quanli.core.fsutil.os.read", counting_read)
+    monkeypatch.setattr("quanli.core.fsutil.os.fstat", lambda fd: Empty(real_fstat(fd)))
     with pytest.raises(FileTooLarge):
         read_regular(path, 1_000_000)
     assert sum(read) == 1_000_001

@@ -92,7 +92,7 @@ def test_a_clean_public_build_holds_no_spelling_of_the_secret(cat, tmp_path):
     _secret_item(cat, SPELLINGS["block-scalar"])
     out = tmp_path / "out"
     assert invoke("build", str(cat.root), "--out", str(out)).exit_code == 0
-    from quanli.textfold import fold_markup
+    from quanli.core.textfold import fold_markup
 
     assert fold_markup(PLAIN) not in fold_markup(_texts(out)) and "t-xk-002" not in fold_markup(_texts(out))
     inner = tmp_path / "internal"

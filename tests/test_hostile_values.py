@@ -16,8 +16,9 @@ from pathlib import Path
 import pytest
 
 from conftest import CATALOG, FLOW, LAWS, SIGNOFFS, Cat, invoke
-from quanli import clock, register
-from quanli.errors import QuanliError
+from quanli.dates import clock
+from quanli.review import register
+from quanli.core.errors import QuanliError
 from quanli.loader.yamlparse import load_bytes
 from test_diff import git
 

@@ -441,7 +441,7 @@ def test_split_makes_a_workspace_of_one_catalogue_per_unit(tmp_path):
     assert folders == ["测试省司法厅", "测试省教育厅", "测试省（试点）_ 窗口_一", "测试市司法局", "_CON", "ABC局", "abc局-2"]
     assert [m["rows"] for m in members] == [2, 2, 2, 1, 1, 1, 1] and sum(len(m["created"]) for m in members) == 10
     from quanli.check.rules.files import windows_problem
-    from quanli.workspace import load
+    from quanli.loader.workspace import load
 
     assert all(windows_problem(f) is None for f in folders)
     ws = load(out / "quanli-workspace.yaml")

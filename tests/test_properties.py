@@ -480,7 +480,7 @@ def test_fmt_is_idempotent_and_never_changes_the_data(scratch, data):
 def test_fmt_twice_is_fmt_once_with_a_comment_after_a_flow_list():
     """Found by the property above: ``- {law: a}`` then a comment is held by the list; once formatted
     (``- law: a``) by the entry, and the second run used to reorder the keys the first had kept."""
-    from quanli.yamlfmt import format_text
+    from quanli.loader.yamlfmt import format_text
 
     modeline = "# yaml-language-server: $schema=../.quanli/schemas/item.schema.json"
     text = ("id: T-XK-001\nname: 甲\nconditions: [乙]\nbasis:\n- {law: 环境影响评价法, article: 第二十二条}\n# 手写的注释\n"
@@ -493,7 +493,7 @@ def test_fmt_twice_is_fmt_once_with_a_comment_after_a_flow_list():
 def test_fmt_twice_is_fmt_once_with_a_comment_between_flow_entries():
     """Found by the property above (second session): a comment between two ``- {…}`` entries kept
     the first run from reordering the keys; the second run then reordered them."""
-    from quanli.yamlfmt import format_text
+    from quanli.loader.yamlfmt import format_text
 
     modeline = "# yaml-language-server: $schema=../.quanli/schemas/item.schema.json"
     text = ("id: T-XK-001\nname: 甲\nmaterials:\n- {name: 表, form: 原件, copies: 1}\nflow: XK-TY\nbasis:\n"

@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from conftest import DROP, FLOW, SIGNOFFS, invoke
-from quanli import stages
+from quanli.review import stages
 
 
 def _data(cat, ident="T-XK-001") -> dict:

@@ -12,8 +12,8 @@ import pytest
 import yaml
 
 from conftest import invoke
-from quanli import register
-from quanli.workdays import ESTIMATED, Calendar
+from quanli.review import register
+from quanli.dates.workdays import ESTIMATED, Calendar
 
 D = dt.date.fromisoformat
 ITEM = {"time_limit": {"statutory": {"value": 20, "unit": "工作日"}, "promised": 5}, "category": "行政许可"}

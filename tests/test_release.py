@@ -214,7 +214,7 @@ def test_a_release_in_december_marks_a_deadline_counted_on_an_estimated_year(rel
     """Released on 2026-12-07: the 20th working day lies in 2027. While no notice for 2027 is
     published (or typed into holidays.yaml) the deadline is marked 预估 in the note, the DOCX,
     the CHANGELOG and the output, with one warning; with holidays.yaml it is exact."""
-    from quanli.workdays import ESTIMATED, Calendar
+    from quanli.dates.workdays import ESTIMATED, Calendar
 
     estimated = Calendar().source(2027) == ESTIMATED
     result = invoke("release", "v2", "--date", "2026-12-07")

@@ -9,7 +9,7 @@ import subprocess
 import yaml
 
 from conftest import DROP, SIGNOFFS, invoke
-from quanli import stages
+from quanli.review import stages
 from quanli.loader.yamlparse import load_bytes
 
 

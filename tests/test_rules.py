@@ -13,7 +13,7 @@ import pytest
 
 from quanli.check.registry import load_all
 from conftest import CATALOG, DROP, FLOW, LAWS, PENALTY, SIGNOFFS, item, without_dropped
-from quanli import stages
+from quanli.review import stages
 
 RULES = load_all()
 

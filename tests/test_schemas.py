@@ -101,7 +101,7 @@ def test_samples_pass_check_jsonschema(kind):
 
 
 def test_packaged_schemas_are_the_repository_schemas():
-    from quanli.resources import schema_file
+    from quanli.core.resources import schema_file
 
     for kind in KINDS:
         assert schema_file(kind).read_bytes() == (ROOT / "schemas" / f"{kind}.schema.json").read_bytes()

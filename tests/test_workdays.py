@@ -7,10 +7,10 @@ import datetime as dt
 import pytest
 
 from conftest import invoke
-from quanli import workdays
-from quanli.errors import QuanliError
-from quanli.holiday_estimate import estimate
-from quanli.workdays import ESTIMATED, PUBLISHED, SUPPLIED, Calendar, Supplement
+from quanli.dates import workdays
+from quanli.core.errors import QuanliError
+from quanli.dates.holiday_estimate import estimate
+from quanli.dates.workdays import ESTIMATED, PUBLISHED, SUPPLIED, Calendar, Supplement
 
 D = dt.date
 

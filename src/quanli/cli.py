@@ -10,7 +10,7 @@ from typing import List, Optional
 
 import typer
 
-from quanli import clickzh
+from quanli.core import clickzh
 
 clickzh.install()
 app = typer.Typer(
@@ -55,7 +55,7 @@ LangOpt = typer.Option(None, "--lang", help="消息语言：zh（默认）或 en
 
 def _guard(lang: Optional[Lang], fn, *args, **kwargs) -> None:
     """Run a command; user errors become a message and exit code 2, never a traceback."""
-    from quanli.errors import QuanliError
+    from quanli.core.errors import QuanliError
 
     chosen = (lang or _default_lang()).value
     try:
@@ -233,7 +233,7 @@ def workdays(
     尚未公布的年份按《全国年节及纪念日放假办法》推算（周末加法定节假日，不含调休），结果标“预估”。
     holidays.yaml 的格式：years: [2027]、holidays: [放假的工作日]、workdays: [调休上班的周末]、notice: 通知名称和文号（可选）。
     """
-    from quanli import workdays as cmd
+    from quanli.dates import workdays as cmd
 
     _guard(lang, lambda lang: cmd.run(start, count, holidays, year, lang))
 

@@ -1,6 +1,6 @@
 """The leak scan of a public build: no id or name of a non-public item (of this catalogue, or of the
 other members of the workspace being built) may be in any byte of a public output, in any
-spelling a reader reads as the same (quanli.textfold); Office files and ZIPs are searched member
+spelling a reader reads as the same (quanli.core.textfold); Office files and ZIPs are searched member
 by member, EMF pictures by their strings."""
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ def leak_check(files: dict[str, bytes | Kept], secrets: list[str], clean=None,
     the text of a file's members, where the caller still has it (a package not yet packed)."""
     if not secrets:
         return []
-    from quanli.textfold import fold_markup
+    from quanli.core.textfold import fold_markup
 
     pattern, against = _needles(tuple(secrets))
     found = []
@@ -82,7 +82,7 @@ def _needles(secrets: tuple[str, ...]) -> tuple[re.Pattern, bytes]:
     """The search for ``secrets`` in folded text (textfold: any spelling a reader reads as the
     same), and a digest of the whole list in a fixed order (the scan cache's key): made once per
     build, not once per file."""
-    from quanli import textfold
+    from quanli.core import textfold
 
     needles = textfold.needles(secrets)
     if not needles:
@@ -116,7 +116,7 @@ def shown_of(view) -> set[str]:
 def secrets_of(catalogue, view) -> list[str]:
     """Ids and names of items a public build must not show (names only when distinctive: a name
     that is part of a public item's name, as folded, is that item's words too)."""
-    from quanli.textfold import MIN_NEEDLE, fold
+    from quanli.core.textfold import MIN_NEEDLE, fold
 
     public_ids = {i.id for i in view.items}
     shown = "\0".join(sorted({fold(i.name) for i in view.items}))  # one search of all names, not one per name

@@ -17,9 +17,9 @@ import sys
 import time
 from pathlib import Path
 
-from quanli.errors import QuanliError
+from quanli.core.errors import QuanliError
 from quanli.build.leaks import EXTRA_SECRETS, LEAK_HINT, LEAK_HINT_EN, leak_check, member_text, secrets_of, shown_of
-from quanli.findings import Severity
+from quanli.core.findings import Severity
 from quanli.render.outputs import MARKER, Kept, data_of, kept, on_disk, read_marker, sha256_of, theirs, up_to_date, write_tree  # noqa: F401
 
 SAFE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
@@ -37,7 +37,7 @@ def safe_stem(ident: str) -> str:
 
 def source_info(root: Path) -> dict:
     """The commit and time the build is reproducible from: SOURCE_DATE_EPOCH, else git HEAD."""
-    from quanli import clock
+    from quanli.dates import clock
 
     info: dict = {"commit": None, "epoch": None}
     try:
@@ -58,7 +58,7 @@ def source_info(root: Path) -> dict:
 
 def _date(epoch: int | None) -> str:
     if epoch is None:
-        from quanli import clock
+        from quanli.dates import clock
 
         return clock.today().isoformat()
     moment = dt.datetime.fromtimestamp(epoch, dt.timezone.utc)
@@ -282,8 +282,8 @@ def prepare_out(out: Path, force: bool, sources: list[Path] | None = None) -> No
 
 def run(catalog: Path | None, out: Path, audience: str = "public", force: bool = False, quiet: bool = False,
         lang: str = "zh", use_cache: bool = True, draft: bool = False) -> int:
-    """``build`` while holding the output folder's lock (a second build into it waits, see quanli.lock)."""
-    from quanli.lock import OutputLock
+    """``build`` while holding the output folder's lock (a second build into it waits, see quanli.core.lock)."""
+    from quanli.core.lock import OutputLock
 
     with OutputLock(out, lang, quiet):
         return build(catalog, out, audience, force, quiet, lang, use_cache, draft)
@@ -291,7 +291,7 @@ def run(catalog: Path | None, out: Path, audience: str = "public", force: bool =
 
 def build(catalog: Path | None, out: Path, audience: str, force: bool, quiet: bool, lang: str, use_cache: bool,
           draft: bool) -> int:
-    from quanli import config
+    from quanli.core import config
     from quanli.check.run import check_snapshot
     from quanli.loader.catalogue import discover, read_catalogue
     from quanli.render.bundle import Bundle, manifest
@@ -328,7 +328,7 @@ def build(catalog: Path | None, out: Path, audience: str, force: bool, quiet: bo
     # the outputs depend on the source's day (view.date, the packages' stamps), not its second: a
     # catalogue outside git (no commit time, no SOURCE_DATE_EPOCH) is still up to date all day
     day = _date(source["epoch"])
-    from quanli import workdays
+    from quanli.dates import workdays
 
     # the register's deadlines are counted on the calendar: its holidays.yaml files, the notices
     # chinesecalendar knows and the estimate's rules are part of the key
@@ -422,9 +422,9 @@ def say_theirs(out: Path, users: list[str], lang: str) -> None:
 
 def _publishable(catalogue, view, findings, audience: str, quiet: bool, lang: str) -> bool:
     """False (and every reason said) when a public build would publish an item with placeholder
-    text or one changed after its sign-off (quanli.publishing); an internal build says which and
+    text or one changed after its sign-off (quanli.review.publishing); an internal build says which and
     marks each in its 一件 (a 待完善 row)."""
-    from quanli import publishing
+    from quanli.review import publishing
 
     found = publishing.held(catalogue, findings, publishing.published_ids(catalogue))
     if not found:
@@ -469,7 +469,7 @@ def view_of(snap, cfg, audience: str, source: dict, use_cache: bool, checked=Non
 def say_held_back(catalogue, lang: str, who: str = "") -> None:
     """Tell the clerk which items the public edition leaves out until they are signed off."""
     from quanli.render.view import held_back
-    from quanli.stages import chain_of
+    from quanli.review.stages import chain_of
 
     held = held_back(catalogue)
     if not held:

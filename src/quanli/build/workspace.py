@@ -26,8 +26,8 @@ import time
 from pathlib import Path
 
 from quanli.build import leaks, single
-from quanli.errors import QuanliError
-from quanli.findings import Severity
+from quanli.core.errors import QuanliError
+from quanli.core.findings import Severity
 
 FOREIGN = ("members/",)  # the members' own builds: the combined build leaves them to them
 
@@ -72,9 +72,9 @@ def build(ws, out: Path, audience: str, force: bool, quiet: bool, lang: str, use
 
 
 def _publishable(ws, audience: str, lang: str, quiet: bool) -> bool:
-    """Every member's items that a public build may not publish yet (quanli.publishing), said
+    """Every member's items that a public build may not publish yet (quanli.review.publishing), said
     member by member before anything is written: False stops a public build of the workspace."""
-    from quanli import publishing
+    from quanli.review import publishing
 
     said, ok = [], True
     for m in ws.members:
@@ -97,7 +97,7 @@ def _check_members(ws, use_cache: bool, lang: str, quiet: bool, draft: bool) -> 
     and for each member the other members' non-public names and ids its public build must not
     hold (rules.workspace.secrets_across: QL975 at validate, the leak scan's backstop here)."""
     from quanli.check.rules.workspace import secrets_across
-    from quanli import config
+    from quanli.core import config
     from quanli.check.run import check_snapshot
     from quanli.report.summary import Summary
     from quanli.loader.catalogue import read_catalogue
@@ -211,7 +211,7 @@ def _size(root: Path) -> int:
 
 def member_job(args) -> tuple[int, str]:
     """One member's build (in a worker process, or here): its exit code and what it said."""
-    from quanli import workdays
+    from quanli.dates import workdays
 
     root, dest, audience, lang, use_cache, draft, ws_root, others, alone = args
     workdays.SHARED[Path(root)] = Path(ws_root)  # the workspace's holidays.yaml, for a member in a sibling checkout too
@@ -237,14 +237,14 @@ def member_job(args) -> tuple[int, str]:
 def _combined(ws, out: Path, audience: str, use_cache: bool, lang: str, quiet: bool, ws_key: str, previous: dict,
               force: bool = False) -> tuple[int, int]:
     """Write the combined files; returns (items in view, files written)."""
-    from quanli import config
+    from quanli.core import config
     from quanli.loader.cache import CACHE_DIR, read_payload, write_payload
     from quanli.loader.catalogue import read_catalogue
     from quanli.render import combined, sheet, site, table
     from quanli.render.bundle import Bundle
     from quanli.render.outputs import Kept, file_stat, read_marker, records_name, sha256_of, write_tree
 
-    from quanli import workdays
+    from quanli.dates import workdays
 
     members, secrets = [], []
     for m in ws.members:

@@ -7,8 +7,8 @@ from functools import cached_property
 from typing import Callable
 
 from quanli.check.registry import RULES
-from quanli.findings import Finding
-from quanli.model import Catalogue, SourceFile, item_flows
+from quanli.core.findings import Finding
+from quanli.core.model import Catalogue, SourceFile, item_flows
 
 
 # what a context derives from the shared files only (flows, laws): the same in every context
@@ -98,7 +98,7 @@ class Context:
     @cached_property
     def limits(self) -> dict:
         """Item file path -> (time_limit dict, statutory TimeLimit, promised TimeLimit), read once."""
-        from quanli.model import time_limit
+        from quanli.core.model import time_limit
 
         out = {}
         for sf in self.items():

@@ -18,9 +18,9 @@ import re
 from pathlib import Path
 
 from quanli.check.registry import RULES, describe
-from quanli.findings import Finding
-from quanli.model import is_public
-from quanli.textfold import fold, needles
+from quanli.core.findings import Finding
+from quanli.core.model import is_public
+from quanli.core.textfold import fold, needles
 
 describe("QL606", "public-item-mentions-confidential", "error", "公开事项中提到了不公开的事项", "a public item mentions a non-public item",
          "不予公开、内部公开（以及尚未确定公开范围）的事项不得以任何形式出现在公开的目录中（《银川市人民政府办公厅深化政务公开工作实施方案》银政办内发〔2008〕48号 附件4）。公开事项的全部内容都会发布"

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable, Iterator
 
-from quanli.findings import Severity
+from quanli.core.findings import Severity
 
 
 @dataclass

@@ -12,9 +12,9 @@ from typing import Any, Callable, Iterable
 from quanli.check import schema as schema_check
 from quanli.check.context import Context
 from quanli.check.registry import RULES, load_all
-from quanli.findings import Finding
+from quanli.core.findings import Finding
 from quanli.loader.yamlparse import ParseFailure, load_bytes
-from quanli.model import Catalogue, SourceFile
+from quanli.core.model import Catalogue, SourceFile
 
 
 def display_path(path: str, base: str | None = None) -> str:
@@ -69,7 +69,7 @@ def check_snapshot(snap, use_cache: bool = True, selected: set[Path] | None = No
 
     overrides = overrides or {}
     results = ResultCache(snap.root / CACHE_DIR if use_cache else None)
-    from quanli import clock
+    from quanli.dates import clock
 
     # today's date is part of the key: whether a law is in force yet (QL503) depends on it
     extra = json.dumps([overrides, sorted(active) if active is not None else None, clock.today().isoformat()],

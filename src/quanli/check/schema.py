@@ -13,7 +13,7 @@ import difflib
 from functools import lru_cache
 from typing import Any, Iterator
 
-from quanli.resources import schema
+from quanli.core.resources import schema
 
 _TYPE_ZH = {"string": "文字", "number": "数字", "integer": "整数", "boolean": "true 或 false",
             "array": "列表（每项以“- ”开头）", "object": "映射（键: 值）", "null": "空值"}

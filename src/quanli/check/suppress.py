@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from quanli.check.registry import RULES, describe
-from quanli.findings import Finding
+from quanli.core.findings import Finding
 
 describe("QL130", "unused-suppression", "warning", "抑制注释没有抑制任何问题", "suppression comment suppresses nothing",
          "“# quanli: disable=…”是对某个问题的有意豁免；问题改好之后注释还留着，就会悄悄豁免以后新出现的同类问题。不再需要的抑制注释请删除。",

@@ -6,14 +6,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from quanli.check.run import duplicates_across
-from quanli.findings import Finding
+from quanli.core.findings import Finding
 from quanli.loader.catalogue import discover
 
 
 def targets(paths: list[Path]) -> tuple[list, list[tuple[Path, set[Path] | None]]]:
     """The workspaces named on the command line, and every catalogue to check: each workspace's
     members in its order, then the catalogues found in the other paths."""
-    from quanli import workspace
+    from quanli.loader import workspace
 
     spaces, rest = workspace.split(list(paths) or [Path.cwd()])
     targets: list[tuple[Path, set[Path] | None]] = [(m.root, None) for ws in spaces for m in ws.members]

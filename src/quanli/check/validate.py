@@ -14,8 +14,8 @@ from quanli import report
 from quanli.check.run import check_snapshot
 from quanli.check.suppress import suppress_cross
 from quanli.check.targets import across, catalog_data, per_member, targets as find_targets
-from quanli.errors import QuanliError
-from quanli.findings import Finding, Severity
+from quanli.core.errors import QuanliError
+from quanli.core.findings import Finding, Severity
 from quanli.loader.catalogue import read_catalogue
 from quanli.report.summary import Summary
 
@@ -31,7 +31,8 @@ def validate(paths: list[Path], fmt: str = "text", lang: str = "zh", fail_level:
     report shown is cut short (markdown stays under markdown.LIMIT characters).
     Raises QuanliError (exit code 2) for paths that hold no catalogue or a bad configuration.
     """
-    from quanli import baseline, config
+    from quanli.check import baseline
+    from quanli.core import config
     from quanli.check.registry import load_all
     from quanli.check.suppress import known
 
@@ -99,7 +100,7 @@ def validate(paths: list[Path], fmt: str = "text", lang: str = "zh", fail_level:
     if full_report is not None:
         from dataclasses import replace
 
-        from quanli.fsutil import write_atomic
+        from quanli.core.fsutil import write_atomic
 
         kind = report.full_format(full_report, fmt)
         write_atomic(Path(full_report), report.full_text(findings, replace(summary, only_summary=False), lang, kind), overwrite=True)

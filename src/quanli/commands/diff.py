@@ -5,8 +5,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from quanli.compare import Change
-from quanli.errors import QuanliError
+from quanli.versioning.compare import Change
+from quanli.core.errors import QuanliError
 
 
 def parse_revisions(revs: list[str]) -> tuple[str, str | None, bool]:
@@ -28,16 +28,16 @@ def parse_revisions(revs: list[str]) -> tuple[str, str | None, bool]:
 
 
 def run(revs: list[str], path: Path | None, fmt: str, lang: str, exit_code: bool) -> int:
-    from quanli import history
+    from quanli.versioning import history
     from quanli.loader.catalogue import find_catalogue_root
-    from quanli.vcs import Repository, objects_present, relative_root
+    from quanli.versioning.vcs import Repository, objects_present, relative_root
 
     start = (path or Path.cwd()).resolve()
     if not start.exists():
         raise QuanliError(f"路径不存在：{start}", f"path does not exist: {start}")
     if start.is_file():
         start = start.parent
-    from quanli import workspace
+    from quanli.loader import workspace
 
     found = workspace.find(start)
     if found is not None:
@@ -59,9 +59,9 @@ def run(revs: list[str], path: Path | None, fmt: str, lang: str, exit_code: bool
 def _workspace(ws, revs: list[str], fmt: str, lang: str, exit_code: bool) -> int:
     """Each member compared in its own repository (the workspace's, a submodule's or a sibling
     checkout's) between the same revisions; the changes listed by member."""
-    from quanli import history
+    from quanli.versioning import history
     from quanli.check.run import display_path
-    from quanli.vcs import Repository, objects_present, relative_root
+    from quanli.versioning.vcs import Repository, objects_present, relative_root
 
     rev_a, rev_b, merge_base = parse_revisions(revs)
     results: dict[str, list[Change]] = {}

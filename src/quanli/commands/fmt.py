@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from quanli.errors import QuanliError
+from quanli.core.errors import QuanliError
 
 
 def catalogue_files(root: Path) -> list[Path]:
@@ -33,7 +33,7 @@ def run(paths: list[Path], check: bool, lang: str, use_cache: bool = True) -> in
     if not check:  # rewriting: no other quanli command edits these catalogues meanwhile (lock.EditLock)
         import contextlib
 
-        from quanli.lock import EditLock
+        from quanli.core.lock import EditLock
 
         with contextlib.ExitStack() as held:
             for root in sorted({root.resolve() for root, _ in targets}):
@@ -43,11 +43,11 @@ def run(paths: list[Path], check: bool, lang: str, use_cache: bool = True) -> in
 
 
 def _run(targets: list[tuple[Path, Path]], check: bool, lang: str, use_cache: bool, en: bool) -> int:
-    from quanli.fsutil import read_reason, read_regular, write_atomic
+    from quanli.core.fsutil import read_reason, read_regular, write_atomic
     from quanli.loader.yamlparse import MAX_FILE_BYTES
     from quanli.loader.cache import CACHE_DIR, DigestSet
     from quanli.loader.scaffold import modeline_for
-    from quanli.yamlfmt import Unsafe, format_text, kind_of
+    from quanli.loader.yamlfmt import Unsafe, format_text, kind_of
 
     changed, failed = [], []
     caches: dict[Path, DigestSet] = {}  # per catalogue: files found canonical (key: path inside it + content)

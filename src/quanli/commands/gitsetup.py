@@ -14,7 +14,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from quanli.errors import QuanliError
+from quanli.core.errors import QuanliError
 
 BEGIN = "# >>> quanli: semantic diff of catalogue files (quanli git-setup; remove with quanli git-setup --undo)"
 END = "# <<< quanli"
@@ -93,7 +93,7 @@ def _read_lines(path: Path) -> tuple[list[str], str, bool]:
 
 
 def _write_lines(path: Path, lines: list[str], newline: str) -> None:
-    from quanli.fsutil import write_atomic
+    from quanli.core.fsutil import write_atomic
 
     write_atomic(path, (newline.join(lines) + newline).encode("utf-8", "surrogateescape"), overwrite=True)
 
@@ -113,7 +113,7 @@ def _without_section(lines: list[str]) -> list[str]:
 
 def run(path: Path | None, undo: bool, lang: str) -> int:
     from quanli.loader.catalogue import discover
-    from quanli.vcs import Repository
+    from quanli.versioning.vcs import Repository
 
     start = (path or Path.cwd()).resolve()
     repo = Repository(start if start.is_dir() else start.parent)
@@ -161,7 +161,7 @@ def run(path: Path | None, undo: bool, lang: str) -> int:
 
 def textconv(file: Path) -> int:
     """Print a file's canonical text (git calls this with a temporary copy of a blob)."""
-    from quanli.textconv import convert
+    from quanli.versioning.textconv import convert
 
     sys.stdout.buffer.write(convert(file.read_bytes()).encode("utf-8"))
     return 0

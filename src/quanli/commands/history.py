@@ -7,13 +7,13 @@ import json
 import sys
 from pathlib import Path
 
-from quanli.errors import QuanliError
-from quanli.vcs import catalogue_in, objects_present, open_repository
+from quanli.core.errors import QuanliError
+from quanli.versioning.vcs import catalogue_in, objects_present, open_repository
 
 
 def _item_blob(repo, commit, root: str, item_id: str) -> bytes | None:
     """The item's file at a commit: items/<ID>.yaml, or any item file whose id is ``item_id``."""
-    from quanli.history import parse_blob
+    from quanli.versioning.history import parse_blob
 
     prefix = "" if root == "." else root + "/"
     for name in (f"items/{item_id}.yaml", f"items/{item_id}.yml"):  # the usual place, if it holds that id
@@ -59,7 +59,7 @@ def _when(seconds: int, tz: int) -> str:
 
 
 def log(item_id: str, path: Path | None, fmt: str, lang: str) -> int:
-    from quanli.history import item_log
+    from quanli.versioning.history import item_log
     from quanli.report.changes import CHANGE_ZH, short
 
     repo, start = open_repository(path)

@@ -8,7 +8,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from quanli.errors import QuanliError
+from quanli.core.errors import QuanliError
 
 
 class _NewCatalogue:
@@ -20,12 +20,12 @@ class _NewCatalogue:
         self.settings = dict(overrides or {})
 
     def category_names(self):
-        from quanli.model import NATIONAL_CATEGORIES
+        from quanli.core.model import NATIONAL_CATEGORIES
 
         return [name for _, name in NATIONAL_CATEGORIES]
 
     def category_codes(self):
-        from quanli.model import NATIONAL_CATEGORIES
+        from quanli.core.model import NATIONAL_CATEGORIES
 
         return {name: code for code, name in NATIONAL_CATEGORIES}
 
@@ -127,7 +127,7 @@ def _unit_facts(planned, table, mapping: dict[str, str], rows: list[int] | None 
     """(level, region) of a new catalogue's unit when its table shows one, else None: the one
     行使层级 its items are exercised at (those given one level only), the one value of a 行政区划 column."""
     from quanli.migrate import columns
-    from quanli.workspace import LEVELS
+    from quanli.loader.workspace import LEVELS
 
     levels = set()
     for p in planned:
@@ -145,7 +145,7 @@ def import_(file: Path, into: Path, sheet: str | None, mapping_file: Path | None
     items to writing them (lock.EditLock): a review or fmt meanwhile would lose its change or ours.
     ``unit``: the new catalogue's unit (else the one 实施主体 of the table); ``split``: one new
     catalogue per 实施主体, in a new workspace folder (nothing there yet to lock)."""
-    from quanli.lock import EditLock
+    from quanli.core.lock import EditLock
 
     if unit is not None:
         unit = " ".join(unit.split())
@@ -224,7 +224,7 @@ def _render(file: Path, into: Path, exists: bool, planned, unit: str, default_sc
     from quanli.loader import scaffold
     from quanli.loader.scaffold import modeline_for
     from quanli.migrate import importer
-    from quanli.yamlfmt import Unsafe, dump_document, update_text
+    from quanli.loader.yamlfmt import Unsafe, dump_document, update_text
 
     writes: list[tuple[Path, str, bool]] = []
     items_dir = into / "items"
@@ -275,7 +275,7 @@ class _Scaffold:
         import copy
 
         from quanli.loader.yamlparse import ParseFailure, load_bytes
-        from quanli.yamlfmt import _fast_dump
+        from quanli.loader.yamlfmt import _fast_dump
 
         if self.files is None or self.catalog is None:
             return None
@@ -313,9 +313,9 @@ def _write(into: Path, exists: bool, unit: str, facts: tuple[str | None, str | N
     where the table shows them; a copy of ``made`` when it has one), laws.yaml, then the items."""
     from quanli.loader import scaffold
     from quanli.loader.scaffold import modeline_for
-    from quanli.fsutil import read_error, read_regular, write_atomic
+    from quanli.core.fsutil import read_error, read_regular, write_atomic
     from quanli.loader.yamlparse import MAX_FILE_BYTES
-    from quanli.yamlfmt import Unsafe, append_laws, update_text
+    from quanli.loader.yamlfmt import Unsafe, append_laws, update_text
 
     if not exists:
         level, region = facts
@@ -356,7 +356,7 @@ def _write(into: Path, exists: bool, unit: str, facts: tuple[str | None, str | N
 
 def _import(file: Path, into: Path, sheet: str | None, mapping_file: Path | None, dry_run: bool, update: bool,
             scope: str | None, fmt: str, lang: str, unit_given: str | None = None) -> int:
-    from quanli import config
+    from quanli.core import config
     from quanli.loader import scaffold
     from quanli.loader.catalogue import load_catalogue
     from quanli.migrate import columns
@@ -430,13 +430,13 @@ def _split(file: Path, into: Path, sheet: str | None, mapping_file: Path | None,
     import dataclasses
     import shutil
 
-    from quanli import config
+    from quanli.core import config
     from quanli.loader import scaffold
-    from quanli.fsutil import write_atomic
+    from quanli.core.fsutil import write_atomic
     from quanli.migrate import columns, importer
-    from quanli.resources import schema_file
-    from quanli.workspace import WORKSPACE_FILE
-    from quanli.yamlfmt import dump_document
+    from quanli.core.resources import schema_file
+    from quanli.loader.workspace import WORKSPACE_FILE
+    from quanli.loader.yamlfmt import dump_document
 
     if unit_given is not None:
         raise QuanliError("--split 按表中的实施主体分别建目录，不能同时用 --unit。", "--split and --unit cannot be used together.")
@@ -500,7 +500,7 @@ def _split(file: Path, into: Path, sheet: str | None, mapping_file: Path | None,
 
 
 def _split_report(file: Path, into: Path, report, members, dry_run: bool, fmt: str, lang: str) -> int:
-    from quanli.workspace import WORKSPACE_FILE
+    from quanli.loader.workspace import WORKSPACE_FILE
 
     made = [{"path": folder, "unit": unit, "rows": rows, "level": facts[0], "region": facts[1],
              "created": own.created if not dry_run else [], "laws_added": own.laws_added,
@@ -551,7 +551,7 @@ def _split_report(file: Path, into: Path, report, members, dry_run: bool, fmt: s
 
 def _dry_run(report, planned, unit: str, default_scope, fmt: str, lang: str) -> int:
     from quanli.migrate import importer
-    from quanli.yamlfmt import Unsafe, dump_document
+    from quanli.loader.yamlfmt import Unsafe, dump_document
 
     if fmt == "json":
         out = report.to_dict()
@@ -617,7 +617,7 @@ def _print_report(report, fmt: str, lang: str) -> None:
 
 
 def export(catalog: Path | None, fmt: str, out: Path | None, force: bool, lang: str) -> int:
-    from quanli.fsutil import write_atomic
+    from quanli.core.fsutil import write_atomic
     from quanli.loader.catalogue import find_catalogue_root, load_catalogue
     from quanli.migrate import export as flat
 

@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
-from quanli import register
-from quanli.errors import QuanliError
-from quanli.findings import Finding, Severity
+from quanli.review import register
+from quanli.core.errors import QuanliError
+from quanli.core.findings import Finding, Severity
 
 
 
@@ -69,7 +69,7 @@ def _due_finding(rule_over: str, rule_soon: str, sf, path, what_zh: str, what_en
 
 
 def check_catalogue(catalogue, today: dt.date, within: int | None, display, cal=None) -> tuple[list[Finding], Tally, list[Case]]:
-    from quanli import workdays
+    from quanli.dates import workdays
 
     cal = cal or workdays.for_catalogue(Path(catalogue.root))
     items = {sf.data["id"]: sf.data for sf in catalogue.items if sf.ok and isinstance(sf.data.get("id"), str)}
@@ -133,7 +133,7 @@ def check_catalogue(catalogue, today: dt.date, within: int | None, display, cal=
 
 
 def _today(text: str | None) -> dt.date:
-    from quanli import clock
+    from quanli.dates import clock
 
     return clock.given_or_today(text, "--today 的日期")
 
@@ -152,7 +152,8 @@ def _tally_text(tally: Tally, lang: str) -> str:
 def check(paths: list[Path], today: str | None, within: int | None, fmt: str, lang: str, fail_level: str | None,
           stream: IO[str] | None = None) -> int:
     """Exit code 0: nothing overdue (at the fail level); 1: findings at or above it."""
-    from quanli import config, report
+    from quanli.core import config
+    from quanli import report
     from quanli.check.run import display_path, place
     from quanli.report.summary import Summary
     from quanli.check.registry import load_all
@@ -171,8 +172,8 @@ def check(paths: list[Path], today: str | None, within: int | None, fmt: str, la
     files = 0
     from quanli.check.targets import per_member, targets as find_targets
 
-    from quanli import workdays
-    from quanli.workspace import member_of
+    from quanli.dates import workdays
+    from quanli.loader.workspace import member_of
 
     spaces, targets = find_targets(paths)  # a workspace: each of its members
     catalogs = {}

@@ -15,7 +15,7 @@ import re
 import sys
 from pathlib import Path
 
-from quanli.errors import QuanliError
+from quanli.core.errors import QuanliError
 
 VERSION_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 CHANGELOG = "CHANGELOG.md"
@@ -24,13 +24,13 @@ RELEASES = "releases"
 
 
 def _date(text: str | None) -> dt.date:
-    from quanli import clock
+    from quanli.dates import clock
 
     return clock.given_or_today(text)
 
 
 def _catalogue_data(repo, commit, root: str) -> dict:
-    from quanli.history import parse_blob
+    from quanli.versioning.history import parse_blob
 
     sha = repo.path_at(commit, ("" if root == "." else root + "/") + "catalog.yaml")
     data = parse_blob(repo.blob(sha)) if sha is not None else None
@@ -39,9 +39,9 @@ def _catalogue_data(repo, commit, root: str) -> dict:
 
 def make_note(repo, root: str, base: tuple[str, bytes] | None, head, version: str, day: dt.date):
     """The release note of one catalogue from ``base`` (tag, commit) to commit ``head``."""
-    from quanli import history
-    from quanli.release import REPORT_WORKDAYS, build_note
-    from quanli import workdays
+    from quanli.versioning import history
+    from quanli.versioning.release import REPORT_WORKDAYS, build_note
+    from quanli.dates import workdays
 
     changes = history.changes_since(repo, base[1] if base else None, head.id, root)
     messages = history.item_messages(repo, head.id, base[1] if base else None, root)
@@ -55,9 +55,9 @@ def make_note(repo, root: str, base: tuple[str, bytes] | None, head, version: st
 
 
 def changelog(rev_from: str | None, rev_to: str | None, path: Path | None, day: str | None, lang: str) -> int:
-    from quanli import history
+    from quanli.versioning import history
     from quanli.render.changenote import changelog_entry
-    from quanli.vcs import catalogue_in, objects_present, open_repository
+    from quanli.versioning.vcs import catalogue_in, objects_present, open_repository
 
     repo, start = open_repository(path)
     head = repo.commit(rev_to or "HEAD")
@@ -110,7 +110,7 @@ def _dirty(repo, root: str) -> list[str]:
 def release(version: str, path: Path | None, day: str | None, allow_empty: bool, lang: str) -> int:
     from dulwich.refs import check_ref_format
 
-    from quanli.vcs import objects_present, open_repository
+    from quanli.versioning.vcs import objects_present, open_repository
 
     if not VERSION_RE.match(version) or not check_ref_format(b"refs/tags/" + version.encode()) or version.endswith((".lock", ".")):
         raise QuanliError(f"版本号“{version}”无效：只用字母、数字、点、连字符和下划线，例如 v2026.1。",
@@ -147,8 +147,8 @@ def version_misread(version: str) -> tuple[str, str] | None:
 
 
 def _release(repo, start: Path, version: str, day: str | None, release_day: dt.date, allow_empty: bool, lang: str) -> int:
-    from quanli.lock import EditLock
-    from quanli.vcs import catalogue_in
+    from quanli.core.lock import EditLock
+    from quanli.versioning.vcs import catalogue_in
 
     head = repo.commit("HEAD")
     root = catalogue_in(repo, start, head)
@@ -160,9 +160,9 @@ def _release_locked(repo, head, root: str, version: str, day: str | None, releas
                     lang: str) -> int:
     from dulwich import porcelain
 
-    from quanli import history
+    from quanli.versioning import history
     from quanli.check.validate import validate
-    from quanli.fsutil import write_atomic
+    from quanli.core.fsutil import write_atomic
     from quanli.render.changenote import changelog_entry, docx, markdown, tally
 
     if f"refs/tags/{version}".encode() in repo.repo.refs:
@@ -200,7 +200,7 @@ def _release_locked(repo, head, root: str, version: str, day: str | None, releas
         sys.stdout.write(findings.getvalue())
         raise QuanliError("目录检查没有通过（见上），没有发布。请先修正问题。", "the catalogue does not validate (see above): nothing released.",
                           exit_code=1)
-    from quanli import publishing
+    from quanli.review import publishing
 
     unpublishable = publishing.held_in(catalogue)
     if unpublishable:  # a release is what gets published: the same test as a public build's
@@ -255,7 +255,7 @@ def _release_locked(repo, head, root: str, version: str, day: str | None, releas
         print(f"已写入：{rel(log_path)}、{'、'.join(rel(p) for p in outputs)}。")
         print(f"请在 {note.deadline_text()} 前向{note.report_to}报送变更说明（发布后第 20 个工作日）。推送：git push --follow-tags")
     if note.estimated:
-        from quanli.workdays import Calendar
+        from quanli.dates.workdays import Calendar
 
         print(Calendar.warning_for(set(note.estimated), lang), file=sys.stderr)
     return 0
@@ -293,7 +293,7 @@ def _roll_back(repo, folder: Path, log_path: Path, old_log: bytes | None) -> Non
 
     from dulwich import porcelain
 
-    from quanli.fsutil import write_atomic
+    from quanli.core.fsutil import write_atomic
 
     try:
         porcelain.reset(repo.repo, "mixed", "HEAD")  # the tree was clean before, so this only unstages ours

@@ -7,9 +7,9 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from quanli import stages
-from quanli.errors import QuanliError
-from quanli.findings import Severity
+from quanli.review import stages
+from quanli.core.errors import QuanliError
+from quanli.core.findings import Severity
 from quanli.report.plain import table as plain_table
 
 
@@ -23,7 +23,7 @@ class Loaded:
 
 
 def _load(catalog: Path | None) -> Loaded:
-    from quanli import config
+    from quanli.core import config
     from quanli.check.run import check_snapshot
     from quanli.loader.catalogue import catalogue_root
     from quanli.loader.catalogue import parse_snapshot, read_catalogue
@@ -32,7 +32,7 @@ def _load(catalog: Path | None) -> Loaded:
     cfg = config.resolve(root, None)
     snap = read_catalogue(root)
     checked = check_snapshot(snap, True, None, cfg.catalog)
-    from quanli import publishing
+    from quanli.review import publishing
 
     errors: dict[str, list] = {}
     applied = config.apply(checked.findings, cfg, [], [])
@@ -50,7 +50,7 @@ def _load(catalog: Path | None) -> Loaded:
 
 
 def _date(text: str | None) -> str:
-    from quanli import clock
+    from quanli.dates import clock
 
     return clock.given_or_today(text).isoformat()
 
@@ -121,7 +121,7 @@ def review(idents: list[str], stage: str, by: str, lang: str, role: str | None =
     The catalogue is locked from reading the items to writing them (lock.EditLock): two sign-offs
     at once are made one after the other, and both are kept."""
     from quanli.loader.catalogue import catalogue_root
-    from quanli.lock import EditLock
+    from quanli.core.lock import EditLock
 
     root = catalogue_root((catalog or Path.cwd()).resolve())
     with EditLock(root, lang):
@@ -130,9 +130,9 @@ def review(idents: list[str], stage: str, by: str, lang: str, role: str | None =
 
 def _review(idents: list[str], stage: str, by: str, lang: str, role: str | None, remark: str | None,
             date: str | None, force: bool, catalog: Path, every: bool, department: str | None) -> int:
-    from quanli.fsutil import write_atomic
+    from quanli.core.fsutil import write_atomic
     from quanli.loader.scaffold import modeline_for
-    from quanli.yamlfmt import Unsafe, update_text
+    from quanli.loader.yamlfmt import Unsafe, update_text
 
     if not idents and not every:
         raise QuanliError("请指定要签署的事项编码，或用 --all 签署全部可签署的事项。", "name the items to sign off, or use --all.")
@@ -273,7 +273,7 @@ def standing(loaded: Loaded, use_git: bool = True) -> Standing:
             if nxt is not None:
                 waiting[nxt].append((str(data.get("id")), str(data.get("name") or "")))
     if use_git:
-        from quanli.stages_git import check
+        from quanli.review.stages_git import check
 
         rereview = check(loaded.root, items, rereview)
     for entry in rereview:
@@ -321,7 +321,7 @@ def markdown_report(st: Standing, lang: str) -> str:
 
 
 def status(catalog: Path | None, lang: str, fmt: str = "text", use_git: bool = True) -> int:
-    from quanli import workspace
+    from quanli.loader import workspace
 
     place = catalog or Path.cwd()
     found = workspace.find(place) if place.exists() else None

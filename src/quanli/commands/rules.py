@@ -6,7 +6,7 @@ import json
 import sys
 
 from quanli.check.registry import Rule, load_all
-from quanli.errors import QuanliError
+from quanli.core.errors import QuanliError
 
 DOCS = "docs/rules.md"
 GROUPS = [("QL1", "结构与引用 Structure and references"), ("QL2", "要素 Elements"), ("QL3", "时限 Time limits"),

@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from quanli import clock
-from quanli.errors import QuanliError
-from quanli.fsutil import read_regular, write_atomic
+from quanli.dates import clock
+from quanli.core.errors import QuanliError
+from quanli.core.fsutil import read_regular, write_atomic
 from quanli.loader.catalogue import CATALOG_FILE, catalogue_root
 from quanli.loader.scaffold import canonical, check_text, make_catalogue, readback, render, schema_dir_for
 from quanli.loader.yamlparse import MAX_FILE_BYTES
-from quanli.model import DEFAULT_ID_PATTERN
+from quanli.core.model import DEFAULT_ID_PATTERN
 
 _KIND_BY_CATEGORY = {"行政许可": "licence", "行政处罚": "penalty"}
 _FLOW_BY_KIND = {"licence": "XK-TY", "penalty": "CF-YBCX", "other": "QT-TY"}

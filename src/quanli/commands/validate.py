@@ -24,7 +24,8 @@ def run(paths: list[Path], fmt: str = "text", lang: str = "zh", fail_level: str 
 
 def record_baseline(paths: list[Path], lang: str, config_path: Path | None = None) -> int:
     """``quanli baseline``: write each catalogue's current findings to its quanli-baseline.json."""
-    from quanli import baseline, config
+    from quanli.check import baseline
+    from quanli.core import config
 
     for root, _ in discover(paths or [Path.cwd()]):
         cfg = config.resolve(root, config_path)

@@ -35,7 +35,7 @@ def digest(data: bytes) -> bytes:
 @lru_cache(maxsize=None)
 def code_fingerprint() -> str:
     """Changes whenever quanli's code, schemas or version change, so stale caches are never used."""
-    from quanli.resources import SCHEMA_KINDS, schema_file
+    from quanli.core.resources import SCHEMA_KINDS, schema_file
 
     h = hashlib.blake2b(digest_size=12)
     import zlib

@@ -9,12 +9,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
-from quanli.errors import QuanliError
-from quanli.fsutil import FileTooLarge, NotRegularFile, read_regular
+from quanli.core.errors import QuanliError
+from quanli.core.fsutil import FileTooLarge, NotRegularFile, read_regular
 from quanli.loader.cache import CACHE_DIR, MISSING, ParseCache, digest
 from quanli.loader.yamlparse import MAX_FILE_BYTES, ParseFailure, load_bytes, too_large
-from quanli.model import Catalogue, SourceFile, Stray
-from quanli.resources import SCHEMA_KINDS
+from quanli.core.model import Catalogue, SourceFile, Stray
+from quanli.core.resources import SCHEMA_KINDS
 
 CATALOG_FILE = "catalog.yaml"
 LAWS_FILE = "laws.yaml"

@@ -9,12 +9,12 @@ import re
 import shutil
 from pathlib import Path
 
-from quanli import clock
-from quanli.errors import QuanliError
-from quanli.fsutil import read_regular, write_atomic
+from quanli.dates import clock
+from quanli.core.errors import QuanliError
+from quanli.core.fsutil import read_regular, write_atomic
 from quanli.loader.catalogue import CATALOG_FILE
 from quanli.loader.yamlparse import MAX_FILE_BYTES
-from quanli.resources import SCHEMA_KINDS, schema_file, templates_dir
+from quanli.core.resources import SCHEMA_KINDS, schema_file, templates_dir
 
 LOCAL_SCHEMAS = ".quanli/schemas"
 _MODELINE = re.compile(r"#\s*yaml-language-server:\s*\$schema=(\S+)/catalog\.schema\.json")
@@ -114,7 +114,7 @@ def _modeline_dir(folder: str, fallback: str) -> _Raw:
 
 def canonical(text: str, kind: str) -> str:
     """A template's output in the form quanli fmt keeps (so a new file never shows up in fmt --check)."""
-    from quanli.yamlfmt import Unsafe, format_text
+    from quanli.loader.yamlfmt import Unsafe, format_text
 
     try:
         return format_text(text, kind, "")

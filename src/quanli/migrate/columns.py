@@ -12,7 +12,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from quanli.errors import QuanliError
+from quanli.core.errors import QuanliError
 
 SUB_NAME = "_sub_name"  # a 子项名称 column: the item is the sub-item, the name column names its main item
 REGION = "_region"  # a 行政区划 column: not an item field; an import names a new catalogue's region after it
@@ -78,7 +78,7 @@ def _by_header() -> dict[str, str]:
 
 @lru_cache(maxsize=1)
 def _item_schema() -> dict:
-    from quanli.resources import schema_file
+    from quanli.core.resources import schema_file
 
     return json.loads(schema_file("item").read_text(encoding="utf-8"))
 
@@ -149,7 +149,7 @@ def load_mapping(path: Path | None) -> tuple[dict[str, str], dict]:
     ``sheet``, ``defaults`` (values for fields no column gives, e.g. ``department``)."""
     if path is None:
         return {}, {}
-    from quanli.fsutil import read_error, read_regular
+    from quanli.core.fsutil import read_error, read_regular
     from quanli.loader.yamlparse import MAX_FILE_BYTES, ParseFailure, load_bytes
 
     try:  # a regular file of sane size only: a FIFO would hang the import, /dev/zero fill the memory

@@ -108,7 +108,7 @@ def _xlsx(headers: list[str], rows: list[list[Any]]) -> bytes:
 
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-    from quanli.errors import QuanliError
+    from quanli.core.errors import QuanliError
 
     ws.append([text_cell(h, bold) for h in headers])
     for row in rows:

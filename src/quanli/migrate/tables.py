@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from quanli.errors import QuanliError
+from quanli.core.errors import QuanliError
 
 MAX_INPUT_BYTES = 256 << 20  # a file to import (XLSX as it is on disk; see zipsafe for what it inflates to)
 MAX_HEADER_SCAN = 30  # rows searched for the header
@@ -93,7 +93,7 @@ def _table_from_rows(rows: list[list[Any]], known, merged_down: set[tuple[int, i
 def read_input(path: Path) -> bytes:
     """The bytes of a file to import: a regular file (a FIFO would hang, /dev/zero never end) of at
     most MAX_INPUT_BYTES; else a QuanliError naming it."""
-    from quanli.fsutil import read_error, read_regular
+    from quanli.core.fsutil import read_error, read_regular
 
     try:
         return read_regular(path, MAX_INPUT_BYTES)
@@ -104,7 +104,7 @@ def read_input(path: Path) -> bytes:
 def read_xlsx(path: Path, sheet: str | None, known) -> Table:
     import openpyxl
 
-    from quanli import zipsafe
+    from quanli.core import zipsafe
 
     raw = read_input(path)
     zipsafe.check(raw, path)  # a decompression bomb, or sizes that lie, is refused before openpyxl opens it
@@ -326,7 +326,7 @@ def _is_json_lines(text: str) -> bool:
 
 
 def read_table(path: Path, sheet: str | None, known) -> Table:
-    from quanli.fsutil import present
+    from quanli.core.fsutil import present
 
     if not present(path):  # a FIFO or a device is refused by name when read (read_input)
         raise QuanliError(f"找不到文件：{path}", f"file not found: {path}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from io import BytesIO
 
-from quanli.release import REPORT_WORKDAYS, Note
+from quanli.versioning.release import REPORT_WORKDAYS, Note
 from quanli.report.markdown import cell
 
 TITLE = "行政职权目录和运行流程图变更说明"

@@ -83,7 +83,7 @@ table.units td.c { text-align: right; }
 def _category_order(members: list[MemberView]):
     """The national categories in their order (行政许可 first), then any other in the order the
     members' tables first show them."""
-    from quanli.model import NATIONAL_CATEGORIES
+    from quanli.core.model import NATIONAL_CATEGORIES
 
     order: dict[str, int] = {name: n for n, (_, name) in enumerate(NATIONAL_CATEGORIES)}
     for m in members:

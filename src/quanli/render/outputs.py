@@ -20,8 +20,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from quanli.errors import QuanliError
-from quanli.fsutil import umask
+from quanli.core.errors import QuanliError
+from quanli.core.fsutil import umask
 
 MARKER = ".quanli-build"
 
@@ -174,7 +174,7 @@ def write_tree(out: Path, files: dict, marker: dict, digests: dict[str, str], up
             try:  # stopped between the two renames: the previous build goes back
                 os.replace(old, out)
             except OSError:
-                pass  # the next build's lock puts it back (quanli.lock.clear_leftovers)
+                pass  # the next build's lock puts it back (quanli.core.lock.clear_leftovers)
         if isinstance(exc, OSError):
             raise _write_failed(exc, tmp, out, "上一次的成果没有改动。" if out.is_dir() else "",
                                 "The previous build was left as it was." if out.is_dir() else "") from None
@@ -184,7 +184,7 @@ def write_tree(out: Path, files: dict, marker: dict, digests: dict[str, str], up
 
 def _write_failed(exc: OSError, folder: Path, out: Path, zh_after: str, en_after: str) -> QuanliError:
     """A write error naming the output file meant (not the temporary folder it was written in)."""
-    from quanli.fsutil import write_error
+    from quanli.core.fsutil import write_error
 
     target: Path | str = out
     if exc.filename:

@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from quanli.model import PUBLIC_SCOPES, Catalogue, time_limit
-from quanli.stages import DRAFT, chain_of
+from quanli.core.model import PUBLIC_SCOPES, Catalogue, time_limit
+from quanli.review.stages import DRAFT, chain_of
 
 WITHDRAWN = ("停止行使", "已取消")  # no longer exercised: not in any catalogue table
 
@@ -96,7 +96,7 @@ class ItemView:
     code_basic: str = ""  # codes.basic: 基本编码 (the province's catalogue code)
     code_impl: str = ""  # codes.implementation: 实施编码
     code_local: str = ""  # codes.local: 本地编码
-    # internal editions only: why the item may not be published yet (quanli.publishing.marks), set by
+    # internal editions only: why the item may not be published yet (quanli.review.publishing.marks), set by
     # each build after the memo; out of repr, so the remembered digest of the item's content holds none of it
     pending: str = field(default="", repr=False)
     fee_brief: str = ""  # the fee as the table says it: 不收费（《甲法》第五十八条）, 收费：标准（依据：…）
@@ -362,8 +362,9 @@ def _register(catalogue: Catalogue, shown: list[ItemView], audience: str) -> tup
     the years whose holidays its deadlines estimate."""
     from pathlib import Path
 
-    from quanli import register, workdays
-    from quanli.errors import QuanliError
+    from quanli.review import register
+    from quanli.dates import workdays
+    from quanli.core.errors import QuanliError
 
     records = [sf for sf in catalogue.records if sf.ok]
     in_view = {v.id: v for v in shown}

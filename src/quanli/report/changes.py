@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import IO
 
-from quanli.compare import Change, FieldChange, _text, changed_steps, path_title
+from quanli.versioning.compare import Change, FieldChange, _text, changed_steps, path_title
 
 CHANGE_ZH = {"added": "新增", "removed": "删除", "modified": "修改", "renamed": "改编号", "unreadable": "无法读取"}
 KIND_ZH = {"item": "事项", "flow": "流程图", "law": "法律法规", "department": "处室", "catalog": "目录信息"}

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from typing import IO
 
-from quanli.findings import Severity
+from quanli.core.findings import Severity
 from quanli.report.markdown import table
 
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}

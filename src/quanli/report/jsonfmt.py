@@ -23,7 +23,7 @@ def render(findings, summary, lang: str, stream: IO[str]) -> None:
 
 
 def counts(findings, lang: str) -> dict:
-    from quanli.findings import Severity
+    from quanli.core.findings import Severity
     from quanli.report import tally
 
     return {"summary": [r.to_dict(lang) for r in tally.by_rule(findings)], "findings": len(findings),

@@ -7,7 +7,7 @@ from collections import defaultdict
 from typing import IO
 from xml.sax.saxutils import quoteattr, escape
 
-from quanli.findings import Severity
+from quanli.core.findings import Severity
 
 
 _XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import IO
 
-from quanli.findings import Severity
+from quanli.core.findings import Severity
 from quanli.report.text import _UNSAFE
 
 _ICON = {Severity.ERROR: "❌", Severity.WARNING: "⚠️", Severity.INFO: "ℹ️"}

@@ -6,7 +6,7 @@ import json
 from typing import IO
 
 from quanli import __version__
-from quanli.findings import Severity
+from quanli.core.findings import Severity
 
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 

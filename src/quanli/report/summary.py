@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
-from quanli.findings import Finding, Severity
+from quanli.core.findings import Finding, Severity
 
 
 @dataclass

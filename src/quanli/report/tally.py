@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
-from quanli.findings import Finding, Severity
+from quanli.core.findings import Finding, Severity
 
 # text output ends with the summary table when it lists more findings than this (always with --summary)
 SHOW_AFTER = 20

@@ -7,7 +7,7 @@ import re
 from collections import defaultdict
 from typing import IO
 
-from quanli.findings import Finding, Severity
+from quanli.core.findings import Finding, Severity
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 # what must not reach a terminal as itself: control characters (an ESC sequence from a file would

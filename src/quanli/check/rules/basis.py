@@ -57,7 +57,7 @@ def law_amended(ctx):
                 "即将施行的法律法规规定的权力也要登记（《银川市人民政府办公厅深化政务公开工作实施方案》银政办内发〔2008〕48号 五.(二)：对于即将实施的权力也要认真清理上报），但在施行日之前不得行使。",
                 "laws.yaml: effective: '2020-01-01'", "laws.yaml: status: 尚未生效, effective: '2099-01-01'")
 def law_not_effective(ctx):
-    from quanli import clock
+    from quanli.dates import clock
 
     today = clock.today().isoformat()
     for sf, i, law in _cited(ctx):

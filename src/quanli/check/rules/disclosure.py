@@ -5,7 +5,7 @@ from __future__ import annotations
 from quanli.check.registry import catalogue_rule
 from quanli.check.rules.elements import _blank
 from quanli.check.rules.hygiene import strings
-from quanli.model import PUBLIC_SCOPES, time_limit
+from quanli.core.model import PUBLIC_SCOPES, time_limit
 
 NON_PUBLIC = ("内部公开", "不予公开")
 PUBLIC_MEDIA = ("门户网站", "政务服务网", "公开栏", "宣传册", "办事手册", "新闻发布会", "报刊", "广播电视", "政务新媒体")
@@ -36,7 +36,7 @@ def public_forms_timing(ctx):
                 "公开事项的流程图只写通用步骤", "公开事项的流程图中写着“参照 BGS-RS-003 干部任免酝酿”")
 def public_flow_mentions_confidential(ctx):
     from quanli.check.mentions import pattern_of, secret_needles
-    from quanli.textfold import fold
+    from quanli.core.textfold import fold
 
     found = secret_needles(ctx.items())  # compared as a reader reads them (textfold)
     if not found:

@@ -9,7 +9,7 @@ requires 裁量基准 (分档设限，明确标准) for enforcement powers.
 from __future__ import annotations
 
 from quanli.check.registry import catalogue_rule
-from quanli.model import time_limit
+from quanli.core.model import time_limit
 
 LICENCE = "行政许可"
 PENALTY = "行政处罚"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from quanli.check.registry import catalogue_rule
-from quanli.model import RETURN_WORDS
+from quanli.core.model import RETURN_WORDS
 
 
 def edges(step: dict) -> list[tuple[int, str]]:
@@ -125,7 +125,7 @@ def flow_graph(sf, ctx=None) -> FlowGraph:
 
 def longest_path(graph: FlowGraph) -> tuple[float, list[str]]:
     """The slowest way from the start to an end, in working days, ignoring loops back and special steps."""
-    from quanli.model import time_limit
+    from quanli.core.model import time_limit
 
     if graph.start is None:
         return 0.0, []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from quanli import register
+from quanli.review import register
 from quanli.check.registry import catalogue_rule, describe
 from quanli.check.rules.hygiene import strings
 

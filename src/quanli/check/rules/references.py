@@ -6,7 +6,7 @@ import re
 from collections import defaultdict
 
 from quanli.check.registry import catalogue_rule
-from quanli.model import DEFAULT_ID_PATTERN
+from quanli.core.model import DEFAULT_ID_PATTERN
 
 
 def _str(value) -> str | None:

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from quanli import stages
+from quanli.review import stages
 from quanli.check.registry import catalogue_rule
 
 

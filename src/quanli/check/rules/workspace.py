@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from quanli.check.registry import RULES, describe
-from quanli.findings import Finding
+from quanli.core.findings import Finding
 
 describe("QL971", "duty-overlap", "warning", "同一地区同一层级的两个单位登记了同一项权力", "two units of one region and level claim the same power",
          "工作区中同一行政区划、同一层级的两个成员目录，有基本编码相同或名称相同的事项：同一项权力由两个部门行使，是需要理顺的职责交叉"
@@ -73,7 +73,7 @@ def profile(data: dict, laws: dict[str, str]) -> tuple:
         if isinstance(law, str):
             cited.add(laws.get(law, _LAW_NOISE.sub("", law)))
     status = data.get("status") if isinstance(data.get("status"), str) else None
-    from quanli.model import is_public
+    from quanli.core.model import is_public
 
     return (basic, category, levels, tuple(sorted(cited)), status, is_public(data))
 
@@ -82,7 +82,7 @@ def check(ws, results: dict, catalogs: dict) -> list[Finding]:
     """Findings of QL971-QL974 for a workspace: ``results`` member -> Checked, ``catalogs``
     member -> its catalog.yaml data."""
     from quanli.check.run import display_path, place
-    from quanli.workspace import RANK
+    from quanli.loader.workspace import RANK
 
     label = {m: m.label(catalogs.get(m)) for m in ws.members}
     active = {m: [p for p in results[m].profiles if p[STATUS] not in WITHDRAWN] for m in ws.members if m in results}
@@ -177,7 +177,7 @@ def check(ws, results: dict, catalogs: dict) -> list[Finding]:
 def secrets_across(ws, profiles: dict) -> dict:
     """member -> {folded needle: (member key, id, name)} of the other members' non-public items
     (see QL975); ``profiles``: member -> its items' profiles."""
-    from quanli.textfold import MIN_NEEDLE, fold
+    from quanli.core.textfold import MIN_NEEDLE, fold
 
     shown_names = "\0".join(sorted(fold(p[NAME]) for ps in profiles.values() for p in ps if p[PUBLIC]))
     shown_ids = {fold(p[ID]) for ps in profiles.values() for p in ps if p[PUBLIC]}
@@ -202,7 +202,7 @@ def _secrets_across(ws, active: dict, finding) -> None:
     from pathlib import Path
 
     from quanli.check.mentions import locate
-    from quanli.textfold import fold
+    from quanli.core.textfold import fold
 
     for_member = secrets_across(ws, active)
     for m in ws.members:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from quanli.model import RETURN_WORDS  # the same words the linter uses
+from quanli.core.model import RETURN_WORDS  # the same words the linter uses
 from quanli.render.flowchart.text import _clean
 
 SPECIAL_TEXT = "特别程序（不计时限）"

@@ -14,8 +14,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from quanli.errors import QuanliError
-from quanli.fsutil import present
+from quanli.core.errors import QuanliError
+from quanli.core.fsutil import present
 
 WORKSPACE_FILE = "quanli-workspace.yaml"
 LEVELS = ("国家级", "省级", "市级", "县级", "镇（乡、街道）级", "村（社区）级")  # highest first
@@ -80,7 +80,7 @@ def _where(file: Path, pos: tuple[int, int] | None) -> str:
 def load(file: Path) -> Workspace:
     """Read and check a workspace file; every problem is a QuanliError naming line and column."""
     from quanli.check import schema as schema_check
-    from quanli.fsutil import RefusedFile, read_error, read_regular
+    from quanli.core.fsutil import RefusedFile, read_error, read_regular
     from quanli.loader.yamlparse import MAX_FILE_BYTES, ParseFailure, load_bytes
 
     try:  # a regular file of sane size only: a FIFO would hang the command, /dev/zero fill the memory

@@ -9,7 +9,7 @@ import stat
 import tempfile
 from pathlib import Path
 
-from quanli.errors import QuanliError
+from quanli.core.errors import QuanliError
 
 # What an OS error means, for a clerk: (Chinese, English) by errno
 _REASONS = {

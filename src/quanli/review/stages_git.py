@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from quanli import stages
+from quanli.review import stages
 
 
 def _short(commit) -> dict:
@@ -29,8 +29,8 @@ def check(root: Path, items: list, flagged: list[dict]) -> list[dict]:
     """``flagged`` (items whose fingerprint already shows a change) with the commits that made the
     change, plus the items whose last sign-off has no fingerprint and whose history shows one.
     Without a repository (or with a shallow one) the flagged list is returned as it is."""
-    from quanli.errors import QuanliError
-    from quanli.vcs import NotARepository, Repository, reading
+    from quanli.core.errors import QuanliError
+    from quanli.versioning.vcs import NotARepository, Repository, reading
 
     try:
         repo = Repository(root)
@@ -72,7 +72,7 @@ def _check(repo, root: Path, items: list, flagged: list[dict]) -> list[dict]:
 def _history(repo, path: str, last: dict, now: str):
     """({commit of the sign-off, changed_after: working tree differs}, [commits after it that
     changed the content]), or None when no commit holds the sign-off."""
-    from quanli.history import commits, document
+    from quanli.versioning.history import commits, document
 
     versions = []  # (commit, fingerprint, holds the sign-off), newest first, one per change of the blob
     previous_blob = None

@@ -21,7 +21,7 @@ import sys
 import time
 from pathlib import Path
 
-from quanli.errors import QuanliError
+from quanli.core.errors import QuanliError
 
 def _wait_seconds() -> float:
     try:
@@ -92,7 +92,7 @@ class OutputLock:
         self.fd: int | None = None
 
     def __enter__(self) -> "OutputLock":
-        from quanli.fsutil import write_error
+        from quanli.core.fsutil import write_error
 
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)

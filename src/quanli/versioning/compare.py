@@ -388,7 +388,7 @@ def _node(kind: str, at: tuple) -> dict:
 
 def _props(kind: str, node: dict) -> dict:
     """The properties a schema node allows, through its $ref and its oneOf alternatives."""
-    from quanli.resources import schema
+    from quanli.core.resources import schema
 
     root = schema(_DOC_SCHEMA.get(kind, ("item", ()))[0])
     for _ in range(10):
@@ -574,7 +574,7 @@ def path_title(kind: str, path: str) -> str:
 @lru_cache(maxsize=None)
 def _key_titles() -> dict[str, str]:
     """Every key of the schemas with a title, for a value seen without its field (the first schema to title a key wins)."""
-    from quanli.resources import SCHEMA_KINDS, schema
+    from quanli.core.resources import SCHEMA_KINDS, schema
 
     out: dict[str, str] = {}
 

@@ -41,7 +41,7 @@ def kind_of(rel: str) -> str | None:
 
 @lru_cache(maxsize=None)
 def _schema(kind: str) -> dict:
-    from quanli.resources import schema_file
+    from quanli.core.resources import schema_file
 
     return json.loads(schema_file(kind).read_text(encoding="utf-8"))
 

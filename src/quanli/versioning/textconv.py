@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from quanli.compare import IDENTITY, _generic, _label
+from quanli.versioning.compare import IDENTITY, _generic, _label
 
 
 def _scalar(value: Any) -> str:
@@ -43,7 +43,7 @@ def lines(value: Any, path: str = "") -> list[str]:
 
 def convert(data: bytes) -> str:
     """The canonical text of a file; a file that cannot be read is shown as it is."""
-    from quanli.history import parse_blob
+    from quanli.versioning.history import parse_blob
 
     doc = parse_blob(data)
     if doc is None:

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from quanli.errors import QuanliError
+from quanli.core.errors import QuanliError
 
 _SUFFIX = re.compile(r"(~\d*|\^\d*|\^\{(?:commit)?\})$")
 _CATALOGUE_FILE = re.compile(r"^(?:(.*)/)?(catalog\.yaml|laws\.yaml|(?:items|flows)/[^/]+\.ya?ml)$")

@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Iterator
 
-from quanli.compare import Change, State, compare, sort_key
-from quanli.vcs import WORKTREE, FileChange, Repository, guarded, reading
+from quanli.versioning.compare import Change, State, compare, sort_key
+from quanli.versioning.vcs import WORKTREE, FileChange, Repository, guarded, reading
 
 
 def parse_blob(data: bytes) -> Any:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from quanli.compare import Change
+from quanli.versioning.compare import Change
 from quanli.report.changes import CHANGE_ZH, KIND_ZH
 
 REPORT_WORKDAYS = 20

@@ -13,9 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from quanli.findings import Finding
-from quanli.model import PUBLIC_SCOPES
-from quanli.stages import DRAFT, WITHDRAWN, chain_of
+from quanli.core.findings import Finding
+from quanli.core.model import PUBLIC_SCOPES
+from quanli.review.stages import DRAFT, WITHDRAWN, chain_of
 
 BLOCKING = {"QL802": ("有未填写的占位文字", "has placeholder text"),
             "QL902": ("签署后内容有改动，未重新审核", "changed after its last sign-off")}
@@ -121,7 +121,7 @@ def marks(found: list[Held]) -> dict[str, str]:
 def held_in(root: Path) -> list[Held]:
     """``held`` for the catalogue in folder ``root``, checked as validate checks it (its settings,
     its suppressions, the check cache)."""
-    from quanli import config
+    from quanli.core import config
     from quanli.check.run import check_snapshot
     from quanli.loader.catalogue import read_catalogue
 

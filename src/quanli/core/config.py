@@ -27,9 +27,9 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from quanli.errors import QuanliError
-from quanli.findings import Finding, Severity
-from quanli.fsutil import present
+from quanli.core.errors import QuanliError
+from quanli.core.findings import Finding, Severity
+from quanli.core.fsutil import present
 
 CONFIG_FILE = "quanli.toml"
 _TOP_KEYS = {"fail-level", "select", "ignore", "exclude", "docs-url", "rules", "catalog"}
@@ -65,7 +65,7 @@ def _load_toml(path: Path) -> dict:
         import tomllib
     else:  # pragma: no cover - Python 3.10
         import tomli as tomllib
-    from quanli.fsutil import RefusedFile, read_error, read_regular
+    from quanli.core.fsutil import RefusedFile, read_error, read_regular
     from quanli.loader.yamlparse import MAX_FILE_BYTES
 
     try:  # a regular file of sane size only: a FIFO would hang the command, /dev/zero fill the memory

@@ -11,7 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 
 SCHEMA_KINDS = ("catalog", "laws", "item", "flow", "record")
-_HERE = Path(__file__).resolve().parent
+_HERE = Path(__file__).resolve().parents[1]  # the quanli package (this file is in quanli/core/)
 
 
 def _data_dir(name: str) -> Path:

@@ -12,7 +12,7 @@ import datetime as dt
 import os
 import re
 
-from quanli.errors import QuanliError
+from quanli.core.errors import QuanliError
 
 ENV = "QUANLI_TODAY"
 BEIJING = dt.timezone(dt.timedelta(hours=8))

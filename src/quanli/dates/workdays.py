@@ -29,7 +29,7 @@ import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from quanli.errors import QuanliError
+from quanli.core.errors import QuanliError
 
 HOLIDAYS_FILE = "holidays.yaml"
 SUPPLIED, PUBLISHED, ESTIMATED = "本单位补充", "公布", "预估"
@@ -72,7 +72,7 @@ def _date(text, where: str) -> dt.date:
 
 def load_supplement(path: Path | None) -> Supplement:
     """A holidays.yaml, or an empty supplement when there is none; a broken one is a QuanliError."""
-    from quanli.fsutil import present, read_error, read_regular
+    from quanli.core.fsutil import present, read_error, read_regular
 
     if path is None or not present(path):  # a FIFO or a device is there: refused by name below, never skipped
         return Supplement()
@@ -142,7 +142,7 @@ class Calendar:
             off = {d: HOLIDAY_NAMES.get(_name(n), _name(n)) for d, n in constants.holidays.items() if d.year == year and d.weekday() < 5}
             work = {d for d in constants.workdays if d.year == year}
             return Year(PUBLISHED, off, work, _package())
-        from quanli.holiday_estimate import RULES_TITLE, estimate
+        from quanli.dates.holiday_estimate import RULES_TITLE, estimate
 
         est = estimate(year)
         return Year(ESTIMATED, est.days_off, set(), RULES_TITLE, est.note)
@@ -233,7 +233,7 @@ class Calendar:
 
     def fingerprint(self) -> bytes:
         """What the answers depend on besides the dates asked: part of build and cache keys."""
-        from quanli.holiday_estimate import VERSION
+        from quanli.dates.holiday_estimate import VERSION
 
         parts = [_package().encode(), b"estimate " + VERSION.encode()] + [s.blob for s in self._files]
         return b"\0".join(parts)
@@ -287,8 +287,8 @@ SHARED: dict[Path, Path] = {}
 
 def workspace_holidays(root: Path) -> Path | None:
     """The holidays.yaml of the workspace that ``root`` is a member of, found in the folders above it."""
-    from quanli import workspace as ws
-    from quanli.fsutil import present
+    from quanli.loader import workspace as ws
+    from quanli.core.fsutil import present
 
     root = Path(root).resolve()
     for folder in root.parents:
@@ -322,7 +322,7 @@ WEEKDAYS = "一二三四五六日"
 
 def run(start: str | None, count: int | None, holidays: Path | None, year: int | None, lang: str) -> int:
     """``quanli workdays DATE N`` and ``quanli workdays --year YYYY``."""
-    from quanli.fsutil import present
+    from quanli.core.fsutil import present
 
     en = lang == "en"
     if holidays is not None and not present(holidays):

@@ -14,7 +14,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from quanli.model import TimeLimit, time_limit
+from quanli.core.model import TimeLimit, time_limit
 
 # the register's steps in order: field, Chinese name
 STEPS = (("accepted", "受理"), ("decided", "决策"), ("executed", "执行"), ("concluded", "结果"), ("published", "公开"))
@@ -184,7 +184,7 @@ class Deadline:
 
     def text(self) -> str:
         """The day as a person reads it: 2027-01-18, or 2027-01-18（预估）."""
-        from quanli.workdays import MARK
+        from quanli.dates.workdays import MARK
 
         return self.due.isoformat() + (MARK if self.estimated else "")
 
@@ -195,7 +195,7 @@ def _paused(day: dt.date, periods: list[tuple[str, dt.date, dt.date | None]]) ->
 
 def _calendar(cal):
     if cal is None:
-        from quanli.workdays import Calendar
+        from quanli.dates.workdays import Calendar
 
         return Calendar()
     return cal

@@ -18,8 +18,8 @@ import zipfile
 import zlib
 from pathlib import Path
 
-from quanli.errors import QuanliError
-from quanli.fsutil import size_text
+from quanli.core.errors import QuanliError
+from quanli.core.fsutil import size_text
 
 MAX_MEMBER_BYTES = 256 << 20  # one member inflated: a 10,000-item export's sheet is about 130 MB
 MAX_TOTAL_BYTES = 512 << 20  # all members inflated

@@ -14,9 +14,9 @@ from collections import Counter
 from pathlib import Path
 
 from quanli import __version__
-from quanli.errors import QuanliError
-from quanli.findings import Finding
-from quanli.fsutil import write_atomic
+from quanli.core.errors import QuanliError
+from quanli.core.findings import Finding
+from quanli.core.fsutil import write_atomic
 
 BASELINE_FILE = "quanli-baseline.json"
 

@@ -1,0 +1,1 @@
+"""Shared plumbing every package may import: the data model, errors, findings, settings, files, locks."""

@@ -1,0 +1,1 @@
+"""The review chain (stages, sign-offs), what may be published, and the operation register."""

@@ -1,0 +1,1 @@
+"""Git: reading history, semantic diffs between revisions, releases and their change notes."""
