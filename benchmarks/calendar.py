@@ -27,8 +27,13 @@ def make(root: Path, items: int, cases: int) -> None:
     start = dt.date(2026, 1, 5)
     for n in range(cases):
         accepted = start + dt.timedelta(days=n % 340)
-        lines = [f"case: 2026-BM-{n:06d}", f"item: {ids[n % len(ids)]}", "applicant_type: 法人", "summary: 基准测试案件",
-                 f"accepted: {{date: '{accepted.isoformat()}'}}"]
+        lines = [
+            f"case: 2026-BM-{n:06d}",
+            f"item: {ids[n % len(ids)]}",
+            "applicant_type: 法人",
+            "summary: 基准测试案件",
+            f"accepted: {{date: '{accepted.isoformat()}'}}",
+        ]
         if n % 3 == 0:  # a third concluded and published, a third concluded, a third open
             lines += [f"concluded: {{date: '{(accepted + dt.timedelta(days=9)).isoformat()}', outcome: 准予许可}}"]
             if n % 2 == 0:
@@ -57,8 +62,14 @@ def main() -> int:
         rows = [
             ("workdays 2026-12-20 20", ["workdays", "2026-12-20", "20"]),
             ("workdays --year 2027", ["workdays", "--year", "2027"]),
-            (f"records check, {args.cases:,} cases, today 2026-12-07", ["records", "check", str(root), "--today", "2026-12-07", "--format", "json"]),
-            (f"records check, {args.cases:,} cases, today 2031-01-02", ["records", "check", str(root), "--today", "2031-01-02", "--format", "json"]),
+            (
+                f"records check, {args.cases:,} cases, today 2026-12-07",
+                ["records", "check", str(root), "--today", "2026-12-07", "--format", "json"],
+            ),
+            (
+                f"records check, {args.cases:,} cases, today 2031-01-02",
+                ["records", "check", str(root), "--today", "2031-01-02", "--format", "json"],
+            ),
         ]
         print("| command | best of %d |" % args.runs)
         print("|---|---:|")

@@ -25,8 +25,13 @@ sys.path.insert(0, str(HERE))
 from generate import generate  # noqa: E402
 from run import ENV, QUANLI, best, print_rows, step, timed  # noqa: E402
 
-GIT_ENV = dict(ENV, GIT_AUTHOR_NAME="基准", GIT_AUTHOR_EMAIL="bench@example.org",
-               GIT_COMMITTER_NAME="基准", GIT_COMMITTER_EMAIL="bench@example.org")
+GIT_ENV = dict(
+    ENV,
+    GIT_AUTHOR_NAME="基准",
+    GIT_AUTHOR_EMAIL="bench@example.org",
+    GIT_COMMITTER_NAME="基准",
+    GIT_COMMITTER_EMAIL="bench@example.org",
+)
 
 
 def git(repo: Path, *args: str) -> None:
@@ -53,15 +58,20 @@ def bench(n: int, runs: int = 3, release: bool = True) -> list[tuple[str, float,
     git(repo, "gc", "-q")
     edit(items[200:300], "工作区")
     diff = QUANLI + ["diff", "--path", str(repo), "--format", "json"]
-    cases = [("diff two commits, 100 items changed", ["HEAD~1", "HEAD"], 100),
-             ("diff two commits, 1 item changed", ["HEAD~2", "HEAD~1"], 1),
-             ("diff HEAD against the working tree, 100 items changed", [], 100)]
+    cases = [
+        ("diff two commits, 100 items changed", ["HEAD~1", "HEAD"], 100),
+        ("diff two commits, 1 item changed", ["HEAD~2", "HEAD~1"], 1),
+        ("diff HEAD against the working tree, 100 items changed", [], 100),
+    ]
     for _, extra, expect in cases:
         got = len(json.loads(subprocess.run(diff + extra, capture_output=True, text=True, env=ENV).stdout))
         if got != expect:
             raise SystemExit(f"expected {expect} changes, got {got}")
-    rows = best([(label, step(diff + extra)) for label, extra, _ in cases]
-                + [("log of one item (3 commits)", step(QUANLI + ["log", items[50].stem, "--path", str(repo / "cat")]))], runs)
+    rows = best(
+        [(label, step(diff + extra)) for label, extra, _ in cases]
+        + [("log of one item (3 commits)", step(QUANLI + ["log", items[50].stem, "--path", str(repo / "cat")]))],
+        runs,
+    )
     if release:
         git(repo, "checkout", "-q", ".")
         git(repo, "config", "user.name", "基准")

@@ -29,9 +29,16 @@ def bench(n: int) -> list[tuple[str, float, int]]:
     rows = []
     seconds, peak = timed(QUANLI + ["export", str(work), "--out", str(xlsx)])
     rows.append((f"export to XLSX ({xlsx.stat().st_size // 1024} KB)", seconds, peak))
-    seconds, peak = timed(QUANLI + ["import", str(xlsx), "--into", str(target), "--unit", "基准测试单位", "--format", "json"])
+    seconds, peak = timed(
+        QUANLI + ["import", str(xlsx), "--into", str(target), "--unit", "基准测试单位", "--format", "json"]
+    )
     rows.append(("import the XLSX into an empty folder", seconds, peak))
-    out = subprocess.run(QUANLI + ["import", str(xlsx), "--into", str(target), "--format", "json"], capture_output=True, text=True, env=ENV)
+    out = subprocess.run(
+        QUANLI + ["import", str(xlsx), "--into", str(target), "--format", "json"],
+        capture_output=True,
+        text=True,
+        env=ENV,
+    )
     report = json.loads(out.stdout)
     if len(report["skipped"]) != n:
         raise SystemExit(f"second import should find all {n} rows, found {len(report['skipped'])}")

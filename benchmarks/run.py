@@ -34,12 +34,27 @@ sys.path.insert(0, str(HERE))
 from generate import generate  # noqa: E402
 
 QUANLI = [sys.executable, "-m", "quanli"]
-CHECK_JSONSCHEMA = [sys.executable, "-m", "check_jsonschema", "--schemafile", str(ROOT / "schemas" / "item.schema.json")]
+CHECK_JSONSCHEMA = [
+    sys.executable,
+    "-m",
+    "check_jsonschema",
+    "--schemafile",
+    str(ROOT / "schemas" / "item.schema.json"),
+]
 # Installed packages have bytecode compiled at install time; some sandboxes set
 # PYTHONDONTWRITEBYTECODE, which would make every run recompile quanli from source.
 ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-PACKAGES = ["quanli", "PyYAML", "jsonschema_rs", "openpyxl", "python-docx", "dulwich", "ruamel.yaml", "typer",
-            "check-jsonschema"]
+PACKAGES = [
+    "quanli",
+    "PyYAML",
+    "jsonschema_rs",
+    "openpyxl",
+    "python-docx",
+    "dulwich",
+    "ruamel.yaml",
+    "typer",
+    "check-jsonschema",
+]
 VALIDATE = ["validate cold (no cache)", "validate warm (nothing changed)", "validate after one item changed"]
 JSONSCHEMA = "check-jsonschema of the item files (same schema)"
 
@@ -76,10 +91,12 @@ def timed(args: list[str], cwd: Path | None = None) -> tuple[float, int | None]:
 
 def step(args: list[str], prepare: Callable[[], object] | None = None) -> Callable[[], tuple[float, int | None]]:
     """A measurement for ``best``: ``prepare()`` (not timed), then one timed run of ``args``."""
+
     def measure() -> tuple[float, int | None]:
         if prepare:
             prepare()
         return timed(args)
+
     return measure
 
 
@@ -133,14 +150,21 @@ def check_jsonschema(work: Path, status: dict[int, str]) -> Callable[[], tuple[f
             failed |= found
             if code != 0 and (code != 1 or not found or "Traceback" in output):  # not a plain schema failure
                 crashed = f"exit code {code}: {lines[-1].strip() if lines else 'no output'}"
-        status[len(names)] = (f"crashed: {crashed}" if crashed else
-                             f"{len(failed):,} of {len(names):,} files fail the schema" if failed else "all files pass")
+        status[len(names)] = (
+            f"crashed: {crashed}"
+            if crashed
+            else f"{len(failed):,} of {len(names):,} files fail the schema"
+            if failed
+            else "all files pass"
+        )
         return seconds, max_peak(peaks)
+
     return measure
 
 
-def bench(n: int, runs: int = 3, jsonschema: bool = False, build: bool = False,
-          status: dict[int, str] | None = None) -> list[Row]:
+def bench(
+    n: int, runs: int = 3, jsonschema: bool = False, build: bool = False, status: dict[int, str] | None = None
+) -> list[Row]:
     """Validate cold, warm and after one change (and check-jsonschema), interleaved; then build."""
     work = catalogue(n)
     cache = work / ".quanli-cache"
@@ -161,8 +185,11 @@ def bench(n: int, runs: int = 3, jsonschema: bool = False, build: bool = False,
         target.write_text(original + (f"remarks: 基准测试修改{tag}\n" if toggle["on"] else ""), encoding="utf-8")
 
     validate = QUANLI + ["validate", str(work)]
-    cases = [(VALIDATE[0], step(validate, cold)), (VALIDATE[1], step(validate)),
-             (VALIDATE[2], step(validate, lambda: change("（检查）")))]
+    cases = [
+        (VALIDATE[0], step(validate, cold)),
+        (VALIDATE[1], step(validate)),
+        (VALIDATE[2], step(validate, lambda: change("（检查）"))),
+    ]
     if jsonschema:
         cases.append((JSONSCHEMA, check_jsonschema(work, status if status is not None else {})))
     try:
@@ -175,8 +202,13 @@ def bench(n: int, runs: int = 3, jsonschema: bool = False, build: bool = False,
             seconds, peak = timed(command)
             rows.append(("build cold (no output folder, no .quanli-cache; one run)", seconds, peak))
             # each change toggles the remark on or off: every run after the first sees one item changed
-            rows += best([("build again, nothing changed", step(command)),
-                          ("build after one item changed", step(command, lambda: change("（构建）")))], runs)
+            rows += best(
+                [
+                    ("build again, nothing changed", step(command)),
+                    ("build after one item changed", step(command, lambda: change("（构建）"))),
+                ],
+                runs,
+            )
     finally:
         restore()
     return rows
@@ -184,8 +216,13 @@ def bench(n: int, runs: int = 3, jsonschema: bool = False, build: bool = False,
 
 def startup(runs: int) -> list[Row]:
     item = sorted((catalogue(1000) / "items").iterdir())[0]
-    return best([("quanli --help", step(QUANLI + ["--help"])),
-                 ("validate one item file (of the 1,000-item catalogue)", step(QUANLI + ["validate", str(item)]))], runs)
+    return best(
+        [
+            ("quanli --help", step(QUANLI + ["--help"])),
+            ("validate one item file (of the 1,000-item catalogue)", step(QUANLI + ["validate", str(item)])),
+        ],
+        runs,
+    )
 
 
 def table_line(n: int | None, label: str, seconds: float, peak: int | None) -> str:
@@ -251,24 +288,38 @@ def speed_check() -> str:
 def header(argv: list[str]) -> list[str]:
     cpu = ""
     try:
-        cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo", encoding="utf-8")
-                    if line.startswith("model name")), "")
+        cpu = next(
+            (
+                line.split(":", 1)[1].strip()
+                for line in open("/proc/cpuinfo", encoding="utf-8")
+                if line.startswith("model name")
+            ),
+            "",
+        )
     except OSError:
         pass
-    commit = subprocess.run(["git", "-C", str(ROOT), "describe", "--always", "--dirty"], capture_output=True,
-                            text=True).stdout.strip() if shutil.which("git") else ""
+    commit = (
+        subprocess.run(
+            ["git", "-C", str(ROOT), "describe", "--always", "--dirty"], capture_output=True, text=True
+        ).stdout.strip()
+        if shutil.which("git")
+        else ""
+    )
     import yaml
 
-    versions = ", ".join(f"{p} {version(p)}" + (f" (libyaml {yaml.__with_libyaml__})" if p == "PyYAML" else "")
-                         for p in PACKAGES)
-    return [f"## {time.strftime('%Y-%m-%d')}, quanli {version('quanli')}: `python benchmarks/run.py {' '.join(argv)}`".rstrip(),
-            "",
-            f"- date: {time.strftime('%Y-%m-%d %H:%M %z')}" + (f"; quanli commit {commit}" if commit else ""),
-            f"- machine: {platform.machine()}, {os.cpu_count()} cores{f', {cpu}' if cpu else ''}, "
-            f"{platform.system()} {platform.release()}",
-            f"- Python {platform.python_version()} ({platform.python_implementation()})",
-            f"- {versions}",
-            ""]
+    versions = ", ".join(
+        f"{p} {version(p)}" + (f" (libyaml {yaml.__with_libyaml__})" if p == "PyYAML" else "") for p in PACKAGES
+    )
+    return [
+        f"## {time.strftime('%Y-%m-%d')}, quanli {version('quanli')}: `python benchmarks/run.py {' '.join(argv)}`".rstrip(),
+        "",
+        f"- date: {time.strftime('%Y-%m-%d %H:%M %z')}" + (f"; quanli commit {commit}" if commit else ""),
+        f"- machine: {platform.machine()}, {os.cpu_count()} cores{f', {cpu}' if cpu else ''}, "
+        f"{platform.system()} {platform.release()}",
+        f"- Python {platform.python_version()} ({platform.python_implementation()})",
+        f"- {versions}",
+        "",
+    ]
 
 
 def main() -> None:
@@ -276,14 +327,20 @@ def main() -> None:
     parser.add_argument("sizes", nargs="*", type=int, help="catalogue sizes (default: 1000 10000 100000)")
     parser.add_argument("--runs", type=int, default=3, help="best of RUNS runs (default: 3)")
     parser.add_argument("--build-max", type=int, default=10000, help="build only at sizes up to this (default: 10000)")
-    parser.add_argument("--jsonschema-max", type=int, default=10000,
-                        help="check-jsonschema only at sizes up to this (default: 10000)")
-    parser.add_argument("--diff-size", type=int, default=10000, help="size for diff.py's benchmark, 0 to skip (default: 10000)")
-    parser.add_argument("--migrate-size", type=int, default=10000,
-                        help="size for migrate.py's benchmark, 0 to skip (default: 10000)")
+    parser.add_argument(
+        "--jsonschema-max", type=int, default=10000, help="check-jsonschema only at sizes up to this (default: 10000)"
+    )
+    parser.add_argument(
+        "--diff-size", type=int, default=10000, help="size for diff.py's benchmark, 0 to skip (default: 10000)"
+    )
+    parser.add_argument(
+        "--migrate-size", type=int, default=10000, help="size for migrate.py's benchmark, 0 to skip (default: 10000)"
+    )
     parser.add_argument("--release", action="store_true", help="also time diff.py's first `quanli release` (slow)")
     parser.add_argument("--output", type=Path, help="also write the markdown section to this file")
-    parser.add_argument("--quick", action="store_true", help="try the script: 1000 items, one run, diff and migrate at 1000")
+    parser.add_argument(
+        "--quick", action="store_true", help="try the script: 1000 items, one run, diff and migrate at 1000"
+    )
     args = parser.parse_args()
     if args.quick:
         args.sizes, args.runs, args.diff_size, args.migrate_size = [1000], 1, 1000, 1000
@@ -297,13 +354,17 @@ def main() -> None:
 
     shown = sys.argv[1:]
     if "--output" in shown:  # the title shows how to repeat the run, not where it was written
-        del shown[shown.index("--output"):shown.index("--output") + 2]
+        del shown[shown.index("--output") : shown.index("--output") + 2]
     for line in header(shown)[:-1]:
         out(line)
-    out(f"- speed check at the start: {speed_check()} (the same check at the end is below; larger figures, a slower machine)")
+    out(
+        f"- speed check at the start: {speed_check()} (the same check at the end is below; larger figures, a slower machine)"
+    )
     out()
-    out((f"Best of {args.runs} runs unless the row says one run" if args.runs > 1 else "One run each")
-        + "; seconds include start-up; peak memory is that command's peak RSS (the largest of its runs).")
+    out(
+        (f"Best of {args.runs} runs unless the row says one run" if args.runs > 1 else "One run each")
+        + "; seconds include start-up; peak memory is that command's peak RSS (the largest of its runs)."
+    )
     out()
     for line in TABLE_HEAD:
         out(line)
@@ -328,12 +389,17 @@ def main() -> None:
             out(table_line(args.migrate_size, *row))
     out()
     for n, seconds in validated[JSONSCHEMA].items():
-        out(f"- check-jsonschema / quanli validate cold at {n:,} items: {seconds / validated[VALIDATE[0]][n]:.1f}× "
-            f"({status[n]})")
+        out(
+            f"- check-jsonschema / quanli validate cold at {n:,} items: {seconds / validated[VALIDATE[0]][n]:.1f}× "
+            f"({status[n]})"
+        )
     for label in VALIDATE:
         times = validated[label]
-        out(f"- {label.split(' (')[0]} grows as n^{growth(times):.2f} ({', '.join(f'{n:,}' for n in times)} items)"
-            if len(times) > 1 else f"- {label.split(' (')[0]}: growth exponent needs two sizes or more")
+        out(
+            f"- {label.split(' (')[0]} grows as n^{growth(times):.2f} ({', '.join(f'{n:,}' for n in times)} items)"
+            if len(times) > 1
+            else f"- {label.split(' (')[0]}: growth exponent needs two sizes or more"
+        )
     out(f"- speed check at the end: {speed_check()}")
     if args.output:
         args.output.write_text("\n".join(lines) + "\n", encoding="utf-8")

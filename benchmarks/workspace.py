@@ -67,16 +67,26 @@ def bench(members: int, items: int, runs: int) -> list[tuple[str, float, int | N
     out = HERE / ".work" / f"dist-ws{members}x{items}"
     build = QUANLI + ["build", str(root), "--out", str(out), "--quiet", "--force"]
     try:
-        rows = best([("validate the workspace cold (no cache)", step(validate, lambda: (restore(), caches()))),
-                     ("validate the workspace warm (nothing changed)", step(validate)),
-                     ("validate after one item of one member changed", step(validate, lambda: change("（检查）")))], runs)
+        rows = best(
+            [
+                ("validate the workspace cold (no cache)", step(validate, lambda: (restore(), caches()))),
+                ("validate the workspace warm (nothing changed)", step(validate)),
+                ("validate after one item of one member changed", step(validate, lambda: change("（检查）"))),
+            ],
+            runs,
+        )
         restore()
         caches()
         shutil.rmtree(out, ignore_errors=True)
         seconds, peak = timed(build)
         rows.append(("build the workspace cold (no output, no cache; one run)", seconds, peak))
-        rows += best([("build again, nothing changed", step(build)),
-                      ("build after one item of one member changed", step(build, lambda: change("（构建）")))], runs)
+        rows += best(
+            [
+                ("build again, nothing changed", step(build)),
+                ("build after one item of one member changed", step(build, lambda: change("（构建）"))),
+            ],
+            runs,
+        )
     finally:
         restore()
     return rows
@@ -91,8 +101,13 @@ def main() -> None:
     args = parser.parse_args()
     lines = header(sys.argv[1:])
     lines[0] = lines[0].replace("benchmarks/run.py", "benchmarks/workspace.py")
-    lines += ["", f"A workspace of {args.members} members × {args.items} items ({args.members * args.items:,} items in all).", "",
-              "| items | command | seconds | peak memory |", "|---:|---|---:|---:|"]
+    lines += [
+        "",
+        f"A workspace of {args.members} members × {args.items} items ({args.members * args.items:,} items in all).",
+        "",
+        "| items | command | seconds | peak memory |",
+        "|---:|---|---:|---:|",
+    ]
     for line in lines:
         print(line, flush=True)
     for row in bench(args.members, args.items, args.runs):

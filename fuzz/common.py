@@ -36,24 +36,58 @@ def _mutate(rng: random.Random, blob: bytes, pool: list[bytes]) -> bytes:
         op = rng.randrange(6)
         pos = rng.randrange(len(data) + 1)
         if op == 0 and data:
-            del data[pos:pos + rng.randint(1, 16)]
+            del data[pos : pos + rng.randint(1, 16)]
         elif op == 1:
             data[pos:pos] = bytes(rng.randrange(256) for _ in range(rng.randint(1, 8)))
         elif op == 2:
-            data[pos:pos] = rng.choice([b"\t", b"\r\n", b": ", b"- ", b"'", b'"', b"[", b"{", b"}", b"]", b"#", b"&a ", b"*a",
-                                        b"!!str ", b"---\n", b"...\n", b"\xef\xbb\xbf", b"\xff\xfe", b"\x00", b"\xe2\x80\xae",
-                                        b"|\n", b">-\n", b"\n  ", b"? ", b"%YAML 1.1\n", b"\\u0000", "中文".encode(),
-                                        b"=1+1", b"\"\"\"", b",", b";", b"\n,\n", b"1e400", b"9" * 40])
+            data[pos:pos] = rng.choice(
+                [
+                    b"\t",
+                    b"\r\n",
+                    b": ",
+                    b"- ",
+                    b"'",
+                    b'"',
+                    b"[",
+                    b"{",
+                    b"}",
+                    b"]",
+                    b"#",
+                    b"&a ",
+                    b"*a",
+                    b"!!str ",
+                    b"---\n",
+                    b"...\n",
+                    b"\xef\xbb\xbf",
+                    b"\xff\xfe",
+                    b"\x00",
+                    b"\xe2\x80\xae",
+                    b"|\n",
+                    b">-\n",
+                    b"\n  ",
+                    b"? ",
+                    b"%YAML 1.1\n",
+                    b"\\u0000",
+                    "中文".encode(),
+                    b"=1+1",
+                    b'"""',
+                    b",",
+                    b";",
+                    b"\n,\n",
+                    b"1e400",
+                    b"9" * 40,
+                ]
+            )
         elif op == 3 and pool:
             other = rng.choice(pool)
             a = rng.randrange(len(other) + 1)
-            data[pos:pos] = other[a:a + rng.randint(1, 200)]
+            data[pos:pos] = other[a : a + rng.randint(1, 200)]
         elif op == 4 and data:
             a = rng.randrange(len(data))
             data[a] = rng.randrange(256)
         elif op == 5 and data:
             a = rng.randrange(len(data))
-            piece = bytes(data[a:a + rng.randint(1, 64)])
+            piece = bytes(data[a : a + rng.randint(1, 64)])
             data[pos:pos] = piece * rng.randint(1, 50)
     return bytes(data)
 

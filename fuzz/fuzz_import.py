@@ -35,9 +35,8 @@ import common  # noqa: E402
 INSTRUMENT = __name__ == "__main__" and common.atheris_wanted()  # never when a test imports this file
 with common.instrumented(INSTRUMENT):
     from quanli.commands import migrate
-    from quanli.loader import scaffold
+    from quanli.loader import scaffold, yamlfmt
     from quanli.migrate import columns, export, importer, tables, values  # noqa: F401
-    from quanli.loader import yamlfmt
 
 from quanli.core.errors import QuanliError  # noqa: E402
 from quanli.loader.yamlparse import ParseFailure, load_bytes  # noqa: E402
@@ -153,10 +152,28 @@ def seeds() -> list[bytes]:
         for kind, fmt in ((0, "csv"), (1, "json"), (2, "xlsx")):
             blob = export.render(items, fmt)
             out += [bytes([kind, 0]) + blob, bytes([kind, 7]) + blob]
-    out.append(bytes([0, 2]) + "事项名称,事项类型,设定依据,承诺时限,公开范围\r\n新增许可,行政许可,《示例条例》第三条,5个工作日,不予公开\r\n".encode("gbk"))
-    out.append(bytes([1, 10]) + '{"matter_name": "年检", "TASK_TYPE": "07", "handle_time": "1(工作日)"}\n{"matter_name": "乙"}\n'.encode())
-    out.append(bytes([3, 1]) + b"\x1f".join([b"\x05s\xe7\x94\xb3\xe8\xaf\xb7", b"\x90s20\xe4\xb8\xaa\xe5\xb7\xa5\xe4\xbd\x9c\xe6\x97\xa5",
-                                                b"\x91f\x00\x00\x00\x00\x00\x00\x34\x40", b"\x92l1\x1e2", b"\x93j{}"]))
+    out.append(
+        bytes([0, 2])
+        + "事项名称,事项类型,设定依据,承诺时限,公开范围\r\n新增许可,行政许可,《示例条例》第三条,5个工作日,不予公开\r\n".encode(
+            "gbk"
+        )
+    )
+    out.append(
+        bytes([1, 10])
+        + '{"matter_name": "年检", "TASK_TYPE": "07", "handle_time": "1(工作日)"}\n{"matter_name": "乙"}\n'.encode()
+    )
+    out.append(
+        bytes([3, 1])
+        + b"\x1f".join(
+            [
+                b"\x05s\xe7\x94\xb3\xe8\xaf\xb7",
+                b"\x90s20\xe4\xb8\xaa\xe5\xb7\xa5\xe4\xbd\x9c\xe6\x97\xa5",
+                b"\x91f\x00\x00\x00\x00\x00\x00\x34\x40",
+                b"\x92l1\x1e2",
+                b"\x93j{}",
+            ]
+        )
+    )
     fuzz_cases = common.ROOT / "tests" / "data" / "fuzz" / "import"
     for path in sorted(fuzz_cases.glob("*")) if fuzz_cases.is_dir() else []:
         out.append(path.read_bytes())

@@ -33,8 +33,17 @@ def main() -> int:
     while (left := int(end - time.monotonic())) > 5:
         runs += 1
         before = set(work.glob("crash-*")) | set(work.glob("timeout-*")) | set(work.glob("oom-*"))
-        cmd = [sys.executable, str(Path(args.harness).resolve()), f"-max_total_time={left}", f"-timeout={args.timeout}",
-               "-max_len=20000", "-rss_limit_mb=3072", "-print_final_stats=1", f"-artifact_prefix={work}/", str(work / "corpus")]
+        cmd = [
+            sys.executable,
+            str(Path(args.harness).resolve()),
+            f"-max_total_time={left}",
+            f"-timeout={args.timeout}",
+            "-max_len=20000",
+            "-rss_limit_mb=3072",
+            "-print_final_stats=1",
+            f"-artifact_prefix={work}/",
+            str(work / "corpus"),
+        ]
         code = subprocess.call(cmd, stdout=log, stderr=log, env=dict(os.environ, FUZZ_STATS=str(stats)), cwd=work)
         found = (set(work.glob("crash-*")) | set(work.glob("timeout-*")) | set(work.glob("oom-*"))) - before
         log.write(f"\n== run {runs} exited {code}; new artifacts: {sorted(p.name for p in found)}\n")

@@ -27,8 +27,18 @@ SAMPLES = ROOT / "catalogs"
 # time-machine moves the clock of this process, QUANLI_TODAY tells the commands the tests start.
 # .ci/run runs the tests marked "dates" (DATE_FILES below and tests marked by hand) under several
 # todays, so that no test and no command depends on the day CI happens to run on.
-DATE_FILES = {"test_release.py", "test_records.py", "test_review.py", "test_workdays.py", "test_git_edges.py",
-              "test_workspace.py", "test_build.py", "test_incremental.py", "test_reproducible.py", "test_clock.py"}
+DATE_FILES = {
+    "test_release.py",
+    "test_records.py",
+    "test_review.py",
+    "test_workdays.py",
+    "test_git_edges.py",
+    "test_workspace.py",
+    "test_build.py",
+    "test_incremental.py",
+    "test_reproducible.py",
+    "test_clock.py",
+}
 DATE_TESTS = ("QL503",)  # tests elsewhere whose outcome depends on today (a law not yet in force)
 _PINNED = os.environ.get("QUANLI_TEST_TODAY", "").strip()
 if _PINNED:
@@ -53,6 +63,7 @@ def pytest_collection_modifyitems(config, items):
 def pytest_report_header(config):
     return f"today pinned to {_PINNED} (QUANLI_TEST_TODAY)" if _PINNED else None
 
+
 CATALOG = {
     "schema_version": 1,
     "unit": {"name": "测试县生态环境局", "level": "县级"},
@@ -62,18 +73,39 @@ CATALOG = {
     ],
     "settings": {"id_pattern": "^T-[A-Z]{2}-[0-9]{3}$"},
 }
-LAWS = {"schema_version": 1, "laws": [
-    {"id": "行政许可法", "name": "中华人民共和国行政许可法", "level": "法律", "status": "现行有效"},
-    {"id": "环境影响评价法", "name": "中华人民共和国环境影响评价法", "level": "法律", "status": "现行有效"},
-]}
-FLOW = {"id": "XK-TY", "name": "行政许可通用流程图", "complaint": {"phone": "0519-82101099"}, "steps": [
-    {"id": "apply", "name": "申请", "type": "start", "next": ["accept"]},
-    {"id": "accept", "name": "受理", "type": "decision", "post": "窗口受理人员", "time_limit": 1, "supervision": "一次性告知补正",
-     "next": [{"to": "decide", "label": "受理"}, {"to": "apply", "label": "补正"}]},
-    {"id": "decide", "name": "决定", "post": "局长", "time_limit": 3,
-     "disclosure": {"scope": "社会", "forms": ["门户网站"], "timing": "7 个工作日内"}, "next": ["deliver"]},
-    {"id": "deliver", "name": "送达", "type": "end"},
-]}
+LAWS = {
+    "schema_version": 1,
+    "laws": [
+        {"id": "行政许可法", "name": "中华人民共和国行政许可法", "level": "法律", "status": "现行有效"},
+        {"id": "环境影响评价法", "name": "中华人民共和国环境影响评价法", "level": "法律", "status": "现行有效"},
+    ],
+}
+FLOW = {
+    "id": "XK-TY",
+    "name": "行政许可通用流程图",
+    "complaint": {"phone": "0519-82101099"},
+    "steps": [
+        {"id": "apply", "name": "申请", "type": "start", "next": ["accept"]},
+        {
+            "id": "accept",
+            "name": "受理",
+            "type": "decision",
+            "post": "窗口受理人员",
+            "time_limit": 1,
+            "supervision": "一次性告知补正",
+            "next": [{"to": "decide", "label": "受理"}, {"to": "apply", "label": "补正"}],
+        },
+        {
+            "id": "decide",
+            "name": "决定",
+            "post": "局长",
+            "time_limit": 3,
+            "disclosure": {"scope": "社会", "forms": ["门户网站"], "timing": "7 个工作日内"},
+            "next": ["deliver"],
+        },
+        {"id": "deliver", "name": "送达", "type": "end"},
+    ],
+}
 
 
 SIGNOFFS = [
@@ -86,8 +118,13 @@ SIGNOFFS = [
 
 def item(ident: str = "T-XK-001", name: str = "建设项目环境影响报告表审批", **extra) -> dict:
     data = {
-        "id": ident, "name": name, "category": "行政许可", "subject": "测试县生态环境局",
-        "department": "审批科", "duties": ["ZZ-02"], "flow": "XK-TY",
+        "id": ident,
+        "name": name,
+        "category": "行政许可",
+        "subject": "测试县生态环境局",
+        "department": "审批科",
+        "duties": ["ZZ-02"],
+        "flow": "XK-TY",
         "basis": [{"law": "环境影响评价法", "article": "第二十二条"}, {"law": "行政许可法", "article": "第二十九条"}],
         "conditions": ["建设项目依法应当编制环境影响报告表"],
         "materials": [{"name": "环境影响报告表", "form": "原件", "copies": 1}],
@@ -97,7 +134,8 @@ def item(ident: str = "T-XK-001", name: str = "建设项目环境影响报告表
         "responsibility": {"duties": ["审查责任"], "accountability": ["超过法定期限作出决定的"]},
         "disclosure": {"scope": "社会公开", "forms": ["门户网站"], "timing": "长期公开"},
         # signed through the whole chain (no fingerprint: a later edit by a test is not a finding)
-        "status": "公布", "signoffs": [dict(s) for s in SIGNOFFS],
+        "status": "公布",
+        "signoffs": [dict(s) for s in SIGNOFFS],
     }
     data.update(extra)
     return without_dropped(data)
@@ -108,10 +146,16 @@ def without_dropped(data: dict) -> dict:
 
 
 PENALTY = dict(
-    category="行政处罚", flow="XK-TY", conditions=DROP, materials=DROP, fee=DROP,
+    category="行政处罚",
+    flow="XK-TY",
+    conditions=DROP,
+    materials=DROP,
+    fee=DROP,
     penalty={"behaviour": "未批先建", "kinds": ["罚款"], "range": "总投资额百分之一以上百分之五以下"},
-    discretion=[{"tier": "一般", "circumstances": "未投产", "standard": "百分之一至百分之三"},
-                {"tier": "严重", "circumstances": "已投产", "standard": "百分之三至百分之五"}],
+    discretion=[
+        {"tier": "一般", "circumstances": "未投产", "standard": "百分之一至百分之三"},
+        {"tier": "严重", "circumstances": "已投产", "standard": "百分之三至百分之五"},
+    ],
 )
 
 

@@ -6,7 +6,6 @@ import hashlib
 import io
 import json
 import re
-import shutil
 import zipfile
 from html.parser import HTMLParser
 from pathlib import Path
@@ -15,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import SAMPLES, Cat, CATALOG, FLOW, LAWS, invoke, item
+from conftest import CATALOG, FLOW, LAWS, SAMPLES, Cat, invoke, item
 
 EPOCH = "1767225600"  # 2026-01-01
 
@@ -59,7 +58,13 @@ def city(tmp_path_factory):
 
 def test_public_build_writes_the_four_deliverables(city):
     names = set(all_files(city))
-    assert {"table/catalog.xlsx", "table/catalog.csv", "table/catalog.html", "site/index.html", "manifest.json"} <= names
+    assert {
+        "table/catalog.xlsx",
+        "table/catalog.csv",
+        "table/catalog.html",
+        "site/index.html",
+        "manifest.json",
+    } <= names
     assert any(n.startswith("flowcharts/") and n.endswith(".svg") for n in names)
     assert any(n.startswith("flowcharts/") and n.endswith(".mmd") for n in names)
     assert any(n.startswith("sheets/") and n.endswith(".docx") for n in names)
@@ -75,7 +80,10 @@ def test_public_build_leaves_out_every_non_public_item(city):
         # disclosed to society and signed off at 审定 or later (the sample's review.publish_from)
         public = data["disclosure"]["scope"] in ("社会公开", "依申请公开") and data.get("status") in ("审定", "公布")
         assert (data["id"] in text) == public, data["id"]
-        if data["disclosure"]["scope"] not in ("社会公开", "依申请公开"):  # a held-back draft's name may be another's words
+        if data["disclosure"]["scope"] not in (
+            "社会公开",
+            "依申请公开",
+        ):  # a held-back draft's name may be another's words
             assert data["name"] not in text and (data["disclosure"].get("reason") or "\0") not in text
 
 
@@ -177,11 +185,17 @@ def test_catalogue_text_is_escaped_everywhere(cat, tmp_path):
 # ---- the confidentiality property, over generated catalogues -------------------------------
 
 SCOPES = ["社会公开", "依申请公开", "内部公开", "不予公开"]
-names = st.text(alphabet="审批许可登记备案检查处罚征收确认奖励裁决资产人事采购会议机密甲乙丙丁", min_size=4, max_size=12)
+names = st.text(
+    alphabet="审批许可登记备案检查处罚征收确认奖励裁决资产人事采购会议机密甲乙丙丁", min_size=4, max_size=12
+)
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-@given(st.lists(st.tuples(names, st.sampled_from(SCOPES), st.booleans()), min_size=1, max_size=6, unique_by=lambda t: t[0]))
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
+@given(
+    st.lists(st.tuples(names, st.sampled_from(SCOPES), st.booleans()), min_size=1, max_size=6, unique_by=lambda t: t[0])
+)
 def test_public_build_never_contains_a_non_public_item(tmp_path_factory, specs):
     root = tmp_path_factory.mktemp("gen") / "cat"
     cat = Cat(root)
@@ -196,7 +210,11 @@ def test_public_build_never_contains_a_non_public_item(tmp_path_factory, specs):
             flow_id = f"XK-F{i:02d}"
             flow = dict(FLOW, id=flow_id, name=f"{name}流程")
             cat.write(f"flows/{flow_id}.yaml", flow)
-        disclosure = {"scope": scope, "forms": ["门户网站"], "timing": "长期公开"} if scope in SCOPES[:2] else {"scope": scope, "reason": f"{name}涉及国家秘密"}
+        disclosure = (
+            {"scope": scope, "forms": ["门户网站"], "timing": "长期公开"}
+            if scope in SCOPES[:2]
+            else {"scope": scope, "reason": f"{name}涉及国家秘密"}
+        )
         cat.write(f"items/{ident}.yaml", item(ident=ident, name=name, flow=flow_id, disclosure=disclosure))
         (shown if scope in SCOPES[:2] else secrets).append((ident, name, flow_id if own_flow else None))
     out = root.parent / "out"
@@ -230,7 +248,9 @@ def test_one_changed_item_is_rerendered_and_the_others_reused(cat, tmp_path, mon
 
     rendered = []
     real = sheet.docx_members
-    monkeypatch.setattr(sheet, "docx_members", lambda view, item, *rest: rendered.append(item.id) or real(view, item, *rest))
+    monkeypatch.setattr(
+        sheet, "docx_members", lambda view, item, *rest: rendered.append(item.id) or real(view, item, *rest)
+    )
     cat.item(ident="T-XK-002", name="第二个事项（已修改）")
     assert build(cat.root, out).exit_code == 0
     assert rendered == ["T-XK-002"]
@@ -279,11 +299,16 @@ def test_leak_scan_memory_holds_across_processes(tmp_path):
         "d = DigestSet(Path(sys.argv[1]), 'leakscan.marshal')\n"
         "hits = [0]; known = d.known\n"
         "d.known = lambda k: (hits.__setitem__(0, hits[0] + known(k)) or known(k))\n"
-        "leak_check({'a.html': b'ok'}, ['secret-one', 'secret-two', 'abc', 'xyz', 'x' * 3], d); d.save(); print(hits[0])\n")
+        "leak_check({'a.html': b'ok'}, ['secret-one', 'secret-two', 'abc', 'xyz', 'x' * 3], d); d.save(); print(hits[0])\n"
+    )
     counts = []
     for seed in ("1", "2"):
-        out = subprocess.run([sys.executable, "-c", script, str(tmp_path)], capture_output=True, text=True,
-                             env=dict(os.environ, PYTHONHASHSEED=seed))
+        out = subprocess.run(
+            [sys.executable, "-c", script, str(tmp_path)],
+            capture_output=True,
+            text=True,
+            env=dict(os.environ, PYTHONHASHSEED=seed),
+        )
         assert out.returncode == 0, out.stderr
         counts.append(int(out.stdout))
     assert counts == [0, 1]
@@ -320,12 +345,16 @@ def test_unchanged_outputs_are_kept_without_reading_them(cat, tmp_path, monkeypa
     assert build(cat.root, out).exit_code == 0
     assert "T-XK-001.docx" not in read and "T-XK-001.html" not in read, read
     assert all(name.endswith(".svg") for name in read), read  # the flowcharts, embedded in the new sheet
-    unchanged = len([n for n in all_files(out) if "T-XK-002" not in n and n.startswith(("sheets/", "flowcharts/", "site/items/"))])
+    unchanged = len(
+        [n for n in all_files(out) if "T-XK-002" not in n and n.startswith(("sheets/", "flowcharts/", "site/items/"))]
+    )
     assert copied and copied[0] >= unchanged  # the ZIP copies what did not change
     fresh = tmp_path / "fresh"
     assert build(cat.root, fresh).exit_code == 0
     assert all_files(out) == all_files(fresh)  # and the result is the same bytes as a build from scratch
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(EPOCH) + 3600))  # a later commit of the same day: outputs still reused
+    monkeypatch.setenv(
+        "SOURCE_DATE_EPOCH", str(int(EPOCH) + 3600)
+    )  # a later commit of the same day: outputs still reused
     cat.item(ident="T-XK-002", name="第二个事项（又改）")
     assert build(cat.root, out).exit_code == 0 and copied[-1] >= unchanged
     assert build(cat.root, fresh).exit_code == 0
@@ -352,9 +381,15 @@ def test_a_leak_in_a_rendered_sheet_stops_the_build(cat, tmp_path, monkeypatch, 
     import quanli.build.single as b
     import quanli.render.sheet as sheet
 
-    cat.item(ident="T-XK-002", name="涉密的审批事项", disclosure={"scope": "不予公开", "reason": "涉及国家秘密（保守国家秘密法）"})
+    cat.item(
+        ident="T-XK-002",
+        name="涉密的审批事项",
+        disclosure={"scope": "不予公开", "reason": "涉及国家秘密（保守国家秘密法）"},
+    )
     real = sheet.html
-    monkeypatch.setattr(sheet, "html", lambda view, item, *rest: real(view, item, *rest).replace("</body>", "涉密的审批事项</body>"))
+    monkeypatch.setattr(
+        sheet, "html", lambda view, item, *rest: real(view, item, *rest).replace("</body>", "涉密的审批事项</body>")
+    )
     monkeypatch.setattr(b, "PARALLEL_ITEMS", 1 if parallel else 10**9)
     out = tmp_path / "out"
     result = build(cat.root, out)
@@ -363,8 +398,10 @@ def test_a_leak_in_a_rendered_sheet_stops_the_build(cat, tmp_path, monkeypatch, 
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.text(alphabet="甲乙丙审批a-1", min_size=3, max_size=6), min_size=1, max_size=8, unique=True),
-       st.text(alphabet="甲乙丙审批a-1x", max_size=80))
+@given(
+    st.lists(st.text(alphabet="甲乙丙审批a-1", min_size=3, max_size=6), min_size=1, max_size=8, unique=True),
+    st.text(alphabet="甲乙丙审批a-1x", max_size=80),
+)
 def test_the_leak_pattern_finds_what_a_plain_alternation_finds(needles, text):
     from quanli.build.leaks import _any_of
 
@@ -401,7 +438,10 @@ def test_the_users_own_files_in_the_output_folder_are_kept(cat, tmp_path):
     for args in ([], ["--no-cache"], ["--audience", "internal"], []):
         result = invoke("build", str(cat.root), "--out", str(out), *args)
         assert result.exit_code == 0, result.output
-        assert note.read_text(encoding="utf-8") == "记得周五报送" and css.read_text(encoding="utf-8") == "body { color: navy }"
+        assert (
+            note.read_text(encoding="utf-8") == "记得周五报送"
+            and css.read_text(encoding="utf-8") == "body { color: navy }"
+        )
     assert "我的笔记.txt" in result.stderr and "原样保留" in result.stderr
     assert "我的笔记.txt" not in (out / "manifest.json").read_text(encoding="utf-8")
     # one with the name of an output is not overwritten unless --force says so
@@ -412,13 +452,19 @@ def test_the_users_own_files_in_the_output_folder_are_kept(cat, tmp_path):
     (out / ".quanli-build").write_text(json.dumps(marker, ensure_ascii=False), encoding="utf-8")
     mine.write_text("我自己的表", encoding="utf-8")
     refused = invoke("build", str(cat.root), "--out", str(out), "--no-cache")
-    assert refused.exit_code == 2 and "catalog.csv" in refused.output and mine.read_text(encoding="utf-8") == "我自己的表"
+    assert (
+        refused.exit_code == 2 and "catalog.csv" in refused.output and mine.read_text(encoding="utf-8") == "我自己的表"
+    )
     assert invoke("build", str(cat.root), "--out", str(out), "--no-cache", "--force").exit_code == 0
     assert mine.read_text(encoding="utf-8") != "我自己的表" and note.exists()
 
 
 def test_a_users_file_naming_a_secret_stops_a_public_build_beside_it(cat, tmp_path):
-    cat.item(ident="T-XK-002", name="涉密的审批事项", disclosure={"scope": "不予公开", "reason": "涉及国家秘密（保守国家秘密法）"})
+    cat.item(
+        ident="T-XK-002",
+        name="涉密的审批事项",
+        disclosure={"scope": "不予公开", "reason": "涉及国家秘密（保守国家秘密法）"},
+    )
     out = tmp_path / "out"
     assert build(cat.root, out).exit_code == 0
     (out / "site" / "草稿.html").write_text("<p>涉密的审批事项 的材料</p>", encoding="utf-8")
@@ -432,7 +478,12 @@ def test_a_users_file_naming_a_secret_stops_a_public_build_beside_it(cat, tmp_pa
 @pytest.mark.parametrize("where", ["itself", "parent", "items", "git"])
 def test_an_output_folder_that_is_or_holds_the_catalogue_is_refused(cat, tmp_path, where):
     (cat.root / ".git").mkdir(exist_ok=True)
-    out = {"itself": cat.root, "parent": cat.root.parent, "items": cat.root / "items" / "out", "git": cat.root / ".git" / "out"}[where]
+    out = {
+        "itself": cat.root,
+        "parent": cat.root.parent,
+        "items": cat.root / "items" / "out",
+        "git": cat.root / ".git" / "out",
+    }[where]
     before = sorted(p.relative_to(cat.root.parent).as_posix() for p in cat.root.parent.rglob("*"))
     for force in ([], ["--force"]):
         result = invoke("build", str(cat.root), "--out", str(out), *force)
@@ -442,7 +493,11 @@ def test_an_output_folder_that_is_or_holds_the_catalogue_is_refused(cat, tmp_pat
 
 
 def test_a_public_build_over_an_internal_one_keeps_nothing_of_it(cat, tmp_path):
-    cat.item(ident="T-XK-002", name="涉密的审批事项", disclosure={"scope": "不予公开", "reason": "涉及国家秘密（保守国家秘密法）"})
+    cat.item(
+        ident="T-XK-002",
+        name="涉密的审批事项",
+        disclosure={"scope": "不予公开", "reason": "涉及国家秘密（保守国家秘密法）"},
+    )
     out, fresh = tmp_path / "out", tmp_path / "fresh"
     assert build(cat.root, out, "--audience", "internal").exit_code == 0
     assert "涉密的审批事项" in every_text(out)
@@ -476,8 +531,10 @@ def test_the_bundle_copied_from_the_last_one_is_the_bundle_made_afresh(cat, tmp_
     assert build(cat.root, out).exit_code == 0
     cat.item(ident="T-XK-002", name="第二个事项（已修改）")
     if kernel_copy == "refused" or not hasattr(os, "copy_file_range"):
+
         def refuse(*args):
             raise OSError(18, "Invalid cross-device link")
+
         monkeypatch.setattr(bundle.os, "copy_file_range", refuse, raising=False)
     assert build(cat.root, out).exit_code == 0
     fresh = tmp_path / "fresh"

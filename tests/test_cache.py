@@ -67,7 +67,11 @@ def test_after_one_edit_only_its_shard_of_the_parse_cache_is_written(cat):
     assert len(shards) > 8
     cat.item(ident="T-XK-007", name="第7个事项（改）")
     run(cat)
-    changed = [p.name for p in (cat.root / ".quanli-cache").glob("parse-*.marshal") if p.stat().st_mtime_ns != shards.get(p.name)]
+    changed = [
+        p.name
+        for p in (cat.root / ".quanli-cache").glob("parse-*.marshal")
+        if p.stat().st_mtime_ns != shards.get(p.name)
+    ]
     assert len(changed) in (1, 2)  # the new content's shard, and the old content's if it differs
 
 

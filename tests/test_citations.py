@@ -27,7 +27,9 @@ def test_no_seed_labels_in_sources_docs_or_readme() -> None:
         for number, line in enumerate(path.read_bytes().splitlines(), 1):
             if SEED.search(line):
                 found.append(f"{path.relative_to(ROOT)}:{number}: {line.decode('utf-8', 'replace').strip()[:120]}")
-    assert not found, "cite the document by title and number (see docs/sources.md), not its seed file:\n" + "\n".join(found)
+    assert not found, "cite the document by title and number (see docs/sources.md), not its seed file:\n" + "\n".join(
+        found
+    )
 
 
 def test_rule_rationale_names_the_document() -> None:
@@ -39,7 +41,12 @@ def test_rule_rationale_names_the_document() -> None:
 
 def test_sources_page_lists_every_document_number() -> None:
     text = (ROOT / "docs" / "sources.md").read_text(encoding="utf-8")
-    for number in ("银政办内发〔2008〕48号", "坛环法〔2008〕第1号", "内政办发〔2010〕66号", "内政办发〔2015〕8号",
-                   "鹤政办〔2019〕20号"):
+    for number in (
+        "银政办内发〔2008〕48号",
+        "坛环法〔2008〕第1号",
+        "内政办发〔2010〕66号",
+        "内政办发〔2015〕8号",
+        "鹤政办〔2019〕20号",
+    ):
         assert number in text
     assert "docs/sources.md" in (ROOT / "README.md").read_text(encoding="utf-8")

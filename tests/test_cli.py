@@ -28,7 +28,11 @@ def test_findings_exit_1_and_text_shows_file_line_source_and_caret(cat):
     assert "QL114" in out and "流程图“XK-HP”不存在" in out
     lines = out.splitlines()
     src = next(i for i, l in enumerate(lines) if "| flow: XK-HP" in l)
-    line = next(i for i, l in enumerate((cat.root / "items/T-XK-001.yaml").read_text(encoding="utf-8").splitlines(), 1) if l.startswith("flow:"))
+    line = next(
+        i
+        for i, l in enumerate((cat.root / "items/T-XK-001.yaml").read_text(encoding="utf-8").splitlines(), 1)
+        if l.startswith("flow:")
+    )
     assert lines[src].lstrip().startswith(f"{line} |")
     assert f"{line}:7" in out
     caret = lines[src + 1]
@@ -98,6 +102,7 @@ def test_single_file_reports_only_that_file_but_checks_references(cat):
 def test_folder_holding_several_catalogues(cat, tmp_path):
     other = tmp_path / "cat" / ".." / "second"
     import shutil
+
     shutil.copytree(cat.root, other)
     (other / "items" / "T-XK-001.yaml").write_text("id: T-XK-001\n", encoding="utf-8")
     result = invoke("validate", str(tmp_path), "--format", "json", "--no-cache")
@@ -121,9 +126,17 @@ def test_file_paths_are_shown_relative_to_the_current_folder(cat, monkeypatch):
     assert findings[0]["file"] == os.path.join("items", "T-XK-001.yaml")
 
 
-@pytest.mark.parametrize("content", [
-    b"\x00\x01\x02\xff" * 100, "id: [\n".encode(), "名称: 审批\n".encode("gbk"), b"- 1\n- 2\n", b"a: *x\n", b"\xef\xbb\xbf",
-])
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"\x00\x01\x02\xff" * 100,
+        b"id: [\n",
+        "名称: 审批\n".encode("gbk"),
+        b"- 1\n- 2\n",
+        b"a: *x\n",
+        b"\xef\xbb\xbf",
+    ],
+)
 def test_garbage_never_produces_a_traceback(cat, content):
     cat.write("items/T-XK-001.yaml", content)
     result = invoke("validate", str(cat.root), "--no-cache")
@@ -146,8 +159,13 @@ def test_installed_entry_point_runs(cat):
     cat.item(flow="XK-HP")
     exe = [sys.executable, "-m", "quanli"]
     # decoded leniently: under PYTHONIOENCODING=gbk (.ci/run runs these tests so) the command writes GBK
-    proc = subprocess.run(exe + ["validate", str(cat.root), "--format", "json"], capture_output=True, text=True,
-                          encoding="utf-8", errors="replace")
+    proc = subprocess.run(
+        exe + ["validate", str(cat.root), "--format", "json"],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        errors="replace",
+    )
     assert proc.returncode == 1 and json.loads(proc.stdout)[0]["rule"] == "QL114"
     assert "Traceback" not in proc.stderr
     help_proc = subprocess.run(exe + ["--help"], capture_output=True, text=True, encoding="utf-8", errors="replace")

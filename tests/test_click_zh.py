@@ -17,14 +17,17 @@ def test_an_unknown_command_is_said_in_chinese_with_the_suggestion():
     assert "Error" not in result.output and "Usage" not in result.output
 
 
-@pytest.mark.parametrize("args, words", [
-    (["validate", "--bogus"], "没有选项 --bogus"),
-    (["review", "T-XK-001"], "缺少选项 --stage"),
-    (["validate", "--format", "foo"], "的值无效：“foo”不是"),
-    (["validate", "--fail-level"], "选项 --fail-level 后面要写一个值"),
-    (["workdays", "2026-01-05", "x"], "“x”不是整数"),
-    (["workdays", "2026-01-05", "3", "z"], "多出了参数（z）"),
-])
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (["validate", "--bogus"], "没有选项 --bogus"),
+        (["review", "T-XK-001"], "缺少选项 --stage"),
+        (["validate", "--format", "foo"], "的值无效：“foo”不是"),
+        (["validate", "--fail-level"], "选项 --fail-level 后面要写一个值"),
+        (["workdays", "2026-01-05", "x"], "“x”不是整数"),
+        (["workdays", "2026-01-05", "3", "z"], "多出了参数（z）"),
+    ],
+)
 def test_usage_errors_are_said_in_chinese(args, words):
     result = invoke(*args)
     assert result.exit_code == 2, result.output

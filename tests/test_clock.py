@@ -10,14 +10,16 @@ import os
 import pytest
 
 from conftest import LAWS, invoke
-from quanli.dates import clock
 from quanli.core.errors import QuanliError
+from quanli.dates import clock
 
 
 def test_quanli_today_pins_the_day(monkeypatch):
     monkeypatch.setenv("QUANLI_TODAY", "2031-01-02")
     assert clock.today() == dt.date(2031, 1, 2)
-    assert clock.given_or_today(None) == dt.date(2031, 1, 2) and clock.given_or_today("2027-06-30") == dt.date(2027, 6, 30)
+    assert clock.given_or_today(None) == dt.date(2031, 1, 2) and clock.given_or_today("2027-06-30") == dt.date(
+        2027, 6, 30
+    )
     monkeypatch.setenv("QUANLI_TODAY", "2031-13-02")
     with pytest.raises(QuanliError) as info:
         clock.today()

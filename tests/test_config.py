@@ -54,25 +54,33 @@ def test_exclude_paths(cat):
 
 
 def test_catalog_settings_from_config(cat):
-    (cat.root / "quanli.toml").write_text('[catalog]\nid-pattern = "^HB-[0-9]+$"\ncategories = ["许可"]\n', encoding="utf-8")
+    (cat.root / "quanli.toml").write_text(
+        '[catalog]\nid-pattern = "^HB-[0-9]+$"\ncategories = ["许可"]\n', encoding="utf-8"
+    )
     assert rules(run(cat)[1]) == ["QL117", "QL118"]
 
 
 def test_per_category_id_prefixes(cat):
-    (cat.root / "quanli.toml").write_text('[catalog]\nid-pattern = "^T-{code}-[0-9]{3}$"\n'
-                                          'categories = [{name = "行政许可", code = "XK"}, {name = "行政检查", code = "JC"}]\n', encoding="utf-8")
+    (cat.root / "quanli.toml").write_text(
+        '[catalog]\nid-pattern = "^T-{code}-[0-9]{3}$"\n'
+        'categories = [{name = "行政许可", code = "XK"}, {name = "行政检查", code = "JC"}]\n',
+        encoding="utf-8",
+    )
     assert run(cat) == (0, [])
     cat.item(ident="T-XK-002", name="第二项", category="行政检查", conditions=["x"])
     findings = run(cat)[1]
     assert rules(findings) == ["QL118"] and "^T-JC-[0-9]{3}$" in findings[0]["message"]
 
 
-@pytest.mark.parametrize("text,needle", [
-    ('fail-level = "loud"\n', "fail-level"),
-    ('colour = true\n', "colour"),
-    ('[rules]\nQL999 = "off"\n', "QL999"),
-    ('select = [QL1]\n', ":1:"),
-])
+@pytest.mark.parametrize(
+    "text,needle",
+    [
+        ('fail-level = "loud"\n', "fail-level"),
+        ("colour = true\n", "colour"),
+        ('[rules]\nQL999 = "off"\n', "QL999"),
+        ("select = [QL1]\n", ":1:"),
+    ],
+)
 def test_bad_config_is_exit_2_with_a_clear_message(cat, text, needle):
     (cat.root / "quanli.toml").write_text(text, encoding="utf-8")
     code, output = run(cat)

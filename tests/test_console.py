@@ -42,8 +42,13 @@ def test_findings_with_characters_the_console_lacks(cat, console):
 
 @pytest.mark.parametrize("console", CONSOLES, ids=lambda c: ",".join(f"{k}={v}" for k, v in c.items()))
 def test_help_rules_and_errors_print_on_any_console(cat, console):
-    for args, code in ((["--help"], 0), (["rules"], 0), (["rules", "QL114"], 0), (["validate", str(cat.root / "nowhere")], 2),
-                       (["build", str(cat.root), "--out", str(cat.root / "items")], 2)):
+    for args, code in (
+        (["--help"], 0),
+        (["rules"], 0),
+        (["rules", "QL114"], 0),
+        (["validate", str(cat.root / "nowhere")], 2),
+        (["build", str(cat.root), "--out", str(cat.root / "items")], 2),
+    ):
         proc = run(args, console)
         assert proc.returncode == code, (args, proc.stderr.decode("utf-8", "replace"))
         assert b"Traceback" not in proc.stderr and b"Traceback" not in proc.stdout, args
@@ -57,8 +62,11 @@ def test_a_catalogue_in_a_folder_with_chinese_and_spaces(cat, tmp_path):
 
     home = tmp_path / "市场监管局 权力清单" / "2026 年 目录"
     shutil.copytree(cat.root, home)
-    for args, code in ((["validate", str(home), "--no-cache"], 0), (["fmt", "--check", str(home)], None),
-                       (["build", str(home), "--out", str(tmp_path / "成果 输出"), "--quiet"], 0)):
+    for args, code in (
+        (["validate", str(home), "--no-cache"], 0),
+        (["fmt", "--check", str(home)], None),
+        (["build", str(home), "--out", str(tmp_path / "成果 输出"), "--quiet"], 0),
+    ):
         proc = run(args, {"PYTHONIOENCODING": "gbk"})
         assert b"Traceback" not in proc.stderr, args
         if code is not None:

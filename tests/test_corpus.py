@@ -156,7 +156,9 @@ def test_case(cat, tmp_path, case):
     english = json.loads(en.stdout)
     text = run(root)  # the default text report, with the cache in use
     assert text.exit_code == case["exit"]
-    assert not TERMINAL_UNSAFE.search(text.stdout), "a control or bidirectional character from the file reached the terminal"
+    assert not TERMINAL_UNSAFE.search(text.stdout), (
+        "a control or bidirectional character from the file reached the terminal"
+    )
 
     for f in findings:
         assert f["message"] and CJK.search(f["message"]), f
@@ -170,7 +172,11 @@ def test_case(cat, tmp_path, case):
         assert findings == [], findings
     if "rule" in case:
         at = case.get("at") or next(iter(case.get("put") or case.get("make") or case.get("link")))
-        hits = [(f, e) for f, e in zip(findings, english) if f["rule"] == case["rule"] and f["file"].replace(os.sep, "/").endswith(at)]
+        hits = [
+            (f, e)
+            for f, e in zip(findings, english)
+            if f["rule"] == case["rule"] and f["file"].replace(os.sep, "/").endswith(at)
+        ]
         assert hits, (case["rule"], at, [_where(f) for f in findings])
         if "line" in case:
             hits = [(f, e) for f, e in hits if f["line"] == case["line"]]
@@ -193,7 +199,10 @@ def test_case(cat, tmp_path, case):
         blob = (root / next(iter(case["put"]))).read_bytes()
         data, _ = load_bytes(blob)
         for key, value in _data(case["data"]).items():
-            assert data[key] == value if not isinstance(value, dict) else {k: data[key][k] for k in value} == value, (key, data.get(key))
+            assert data[key] == value if not isinstance(value, dict) else {k: data[key][k] for k in value} == value, (
+                key,
+                data.get(key),
+            )
 
     if case.get("secret"):
         for result in (zh, en, text):
@@ -205,8 +214,25 @@ def test_case(cat, tmp_path, case):
 def test_the_corpus_covers_every_category():
     counts = Counter(c["category"] for c in CASES)
     assert len(CASES) >= 60
-    for category in ("encoding", "binary", "syntax", "duplicate", "yaml11", "alias", "nesting", "control", "invisible",
-                     "newlines", "tabs", "empty", "paths", "windows", "case", "links", "huge"):
+    for category in (
+        "encoding",
+        "binary",
+        "syntax",
+        "duplicate",
+        "yaml11",
+        "alias",
+        "nesting",
+        "control",
+        "invisible",
+        "newlines",
+        "tabs",
+        "empty",
+        "paths",
+        "windows",
+        "case",
+        "links",
+        "huge",
+    ):
         assert counts[category] >= 3, (category, counts[category])
 
 
@@ -217,9 +243,21 @@ def test_every_corpus_file_belongs_to_a_case():
     assert len(BY_ID) == len(CASES), "two cases share an id"
 
 
-SUBPROCESS_CASES = ["gbk", "utf16-le-bom", "billion-laughs", "flow-sequences", "python-tag", "escape-sequence",
-                    "right-to-left-override", "escaped-override", "char-control", "item-to-etc-passwd", "laws-to-outside",
-                    "reserved-con", "item-over-limit"]
+SUBPROCESS_CASES = [
+    "gbk",
+    "utf16-le-bom",
+    "billion-laughs",
+    "flow-sequences",
+    "python-tag",
+    "escape-sequence",
+    "right-to-left-override",
+    "escaped-override",
+    "char-control",
+    "item-to-etc-passwd",
+    "laws-to-outside",
+    "reserved-con",
+    "item-over-limit",
+]
 
 
 @pytest.mark.parametrize("case_id", SUBPROCESS_CASES)
@@ -231,26 +269,50 @@ def test_a_real_process_prints_no_traceback(cat, tmp_path, case_id):
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src") + os.pathsep + os.environ.get("PYTHONPATH", "")}
     env.pop("QUANLI_DEBUG", None)
     for args in ([], ["--format", "json", "--lang", "en"]):
-        proc = subprocess.run([sys.executable, "-m", "quanli", "validate", str(cat.root), "--no-cache", *args],
-                              capture_output=True, env=env, timeout=120, cwd=tmp_path)
+        proc = subprocess.run(
+            [sys.executable, "-m", "quanli", "validate", str(cat.root), "--no-cache", *args],
+            capture_output=True,
+            env=env,
+            timeout=120,
+            cwd=tmp_path,
+        )
         out, err = _text(proc.stdout), _text(proc.stderr)
         assert proc.returncode == case["exit"], (out[-2000:], err[-2000:])
         for mark in MARKS:
             assert mark not in out and mark not in err, err[-2000:]
         if not args:  # the text report: what a clerk's terminal shows
-            assert not TERMINAL_UNSAFE.search(out), "a control or bidirectional character from the file reached the terminal"
+            assert not TERMINAL_UNSAFE.search(out), (
+                "a control or bidirectional character from the file reached the terminal"
+            )
         assert case["rule"] in out
         if case.get("secret"):
             assert SECRET not in out and SECRET not in err
     assert snapshot(cat.root, outside) == before
 
 
-@pytest.mark.parametrize("name,refused", [
-    ("T-XK-001.yaml", False), ("CONSOLE.yaml", False), ("COMX.yaml", False), ("说明.txt", False),
-    ("CON.yaml", True), ("nul.yaml", True), ("con.txt.yaml", True), ("AUX .yaml", True), ("COM0.yaml", True),
-    ("LPT9.yaml", True), ("COM¹.yaml", True), ("CONIN$.yaml", True), ("a:b.yaml", True), ("a?b", True),
-    ("a\\b.yaml", True), ("tab\t.yaml", True), ("ends-with-dot.", True), ("ends-with-space ", True),
-])
+@pytest.mark.parametrize(
+    "name,refused",
+    [
+        ("T-XK-001.yaml", False),
+        ("CONSOLE.yaml", False),
+        ("COMX.yaml", False),
+        ("说明.txt", False),
+        ("CON.yaml", True),
+        ("nul.yaml", True),
+        ("con.txt.yaml", True),
+        ("AUX .yaml", True),
+        ("COM0.yaml", True),
+        ("LPT9.yaml", True),
+        ("COM¹.yaml", True),
+        ("CONIN$.yaml", True),
+        ("a:b.yaml", True),
+        ("a?b", True),
+        ("a\\b.yaml", True),
+        ("tab\t.yaml", True),
+        ("ends-with-dot.", True),
+        ("ends-with-space ", True),
+    ],
+)
 def test_windows_file_names(name, refused):
     from quanli.check.rules.files import windows_problem
 
@@ -261,9 +323,24 @@ def test_windows_file_names(name, refused):
         assert CJK.search(zh) and en and not CJK.search(en.replace(name, ""))
 
 
-FORMAT_CASES = ["gbk", "png", "escape-sequence", "escaped-override", "zero-width-in-id", "char-control", "char-quote",
-                "stray-name", "unicode-forms", "billion-laughs", "flow-sequences", "item-to-etc-passwd", "items-folder-to-outside",
-                "long-line-name", "crlf-finding", "cr-only"]
+FORMAT_CASES = [
+    "gbk",
+    "png",
+    "escape-sequence",
+    "escaped-override",
+    "zero-width-in-id",
+    "char-control",
+    "char-quote",
+    "stray-name",
+    "unicode-forms",
+    "billion-laughs",
+    "flow-sequences",
+    "item-to-etc-passwd",
+    "items-folder-to-outside",
+    "long-line-name",
+    "crlf-finding",
+    "cr-only",
+]
 
 
 @pytest.mark.parametrize("case_id", FORMAT_CASES)

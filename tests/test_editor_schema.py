@@ -44,9 +44,9 @@ YAML_SETTINGS = {
 }
 SEVERITY = {1: "Error", 2: "Warning", 3: "Information", 4: "Hint"}
 
-START_TIMEOUT = 10.0   # initialize round trip
-DIAG_TIMEOUT = 10.0    # until every opened file has had diagnostics published
-SETTLE = 0.4           # quiet period after the last publication, for re-validations
+START_TIMEOUT = 10.0  # initialize round trip
+DIAG_TIMEOUT = 10.0  # until every opened file has had diagnostics published
+SETTLE = 0.4  # quiet period after the last publication, for re-validations
 
 
 class LspClient:
@@ -145,18 +145,25 @@ class LspClient:
         self._send({"method": method, "params": params})
 
     def start(self, root: Path) -> None:
-        self.request("initialize", {
-            "processId": None,
-            "rootUri": root.as_uri(),
-            "rootPath": str(root),
-            "workspaceFolders": [{"uri": root.as_uri(), "name": root.name}],
-            "capabilities": {
-                "workspace": {"configuration": True, "workspaceFolders": True,
-                              "didChangeConfiguration": {"dynamicRegistration": False}},
-                "textDocument": {"publishDiagnostics": {"relatedInformation": True}},
+        self.request(
+            "initialize",
+            {
+                "processId": None,
+                "rootUri": root.as_uri(),
+                "rootPath": str(root),
+                "workspaceFolders": [{"uri": root.as_uri(), "name": root.name}],
+                "capabilities": {
+                    "workspace": {
+                        "configuration": True,
+                        "workspaceFolders": True,
+                        "didChangeConfiguration": {"dynamicRegistration": False},
+                    },
+                    "textDocument": {"publishDiagnostics": {"relatedInformation": True}},
+                },
+                "initializationOptions": {},
             },
-            "initializationOptions": {},
-        }, timeout=START_TIMEOUT)
+            timeout=START_TIMEOUT,
+        )
         self.notify("initialized", {})
         # The server ignores the pushed settings and pulls them via workspace/configuration.
         self.notify("workspace/didChangeConfiguration", {"settings": {"yaml": YAML_SETTINGS}})
@@ -168,8 +175,10 @@ class LspClient:
         by_uri = {path.as_uri(): path for path in files}
         latest: dict[str, list[dict]] = {}
         for path, text in files.items():
-            self.notify("textDocument/didOpen", {"textDocument": {
-                "uri": path.as_uri(), "languageId": "yaml", "version": 1, "text": text}})
+            self.notify(
+                "textDocument/didOpen",
+                {"textDocument": {"uri": path.as_uri(), "languageId": "yaml", "version": 1, "text": text}},
+            )
         deadline = time.monotonic() + DIAG_TIMEOUT
         last_seen = time.monotonic()
         while True:
@@ -228,8 +237,7 @@ def _problems(diagnostics: list[dict]) -> list[dict]:
 
 def _fmt(path: Path, d: dict) -> str:
     start = d["range"]["start"]
-    return (f"{path}:{start['line'] + 1}:{start['character'] + 1}: "
-            f"{SEVERITY.get(d.get('severity', 1))}: {d['message']}")
+    return f"{path}:{start['line'] + 1}:{start['character'] + 1}: {SEVERITY.get(d.get('severity', 1))}: {d['message']}"
 
 
 def test_samples_have_no_editor_diagnostics(lsp):

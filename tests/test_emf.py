@@ -68,7 +68,7 @@ class Metafile:
             # Bounds(16) iGraphicsMode(4) exScale(4) eyScale(4), then EmrText: Reference(8) Chars offString ...
             chars, off_string = struct.unpack_from("<II", data, 36)
             start = off_string - 8  # offsets count from the record's start
-            out.append(data[start:start + 2 * chars].decode("utf-16-le"))
+            out.append(data[start : start + 2 * chars].decode("utf-16-le"))
         return out
 
     def polys(self, kind: int) -> list[list[tuple[int, int]]]:
@@ -86,18 +86,20 @@ def read_emf(data: bytes) -> Metafile:
     assert kind == HEADER and size >= 108 and size % 4 == 0
     bounds = struct.unpack_from("<4i", data, 8)
     frame = struct.unpack_from("<4i", data, 24)
-    signature, version, total, count, handles, reserved, n_desc, off_desc, n_pal = struct.unpack_from("<IIIIHHIII", data, 40)
+    signature, version, total, count, handles, reserved, n_desc, off_desc, n_pal = struct.unpack_from(
+        "<IIIIHHIII", data, 40
+    )
     device = struct.unpack_from("<2i", data, 72)
     millimeters = struct.unpack_from("<2i", data, 80)
     assert reserved == 0 and n_pal == 0
-    description = data[off_desc:off_desc + 2 * n_desc].decode("utf-16-le") if n_desc else ""
+    description = data[off_desc : off_desc + 2 * n_desc].decode("utf-16-le") if n_desc else ""
     header = Header(bounds, frame, signature, version, total, count, handles, description, device, millimeters)
     records = []
     pos = size
     while pos < len(data):
         kind, rsize = struct.unpack_from("<II", data, pos)
         assert rsize >= 8 and rsize % 4 == 0 and pos + rsize <= len(data), (pos, kind, rsize)
-        records.append((kind, data[pos + 8:pos + rsize]))
+        records.append((kind, data[pos + 8 : pos + rsize]))
         pos += rsize
     return Metafile(header, records)
 
@@ -174,7 +176,9 @@ def test_frame_device_and_millimetres_agree(name: str, flow: dict) -> None:
     # the frame is a whole number of device units: within one of the exact size
     assert abs((h.frame[2] + 1) - width * 2540 / 96) <= 100 / dots_x + 1
     assert abs((h.frame[3] + 1) - height * 2540 / 96) <= 100 / dots_x + 1
-    assert abs((h.bounds[2] + 1) * 100 / dots_x - (h.frame[2] + 1)) <= 100 / dots_x + 1  # the background fills the frame
+    assert (
+        abs((h.bounds[2] + 1) * 100 / dots_x - (h.frame[2] + 1)) <= 100 / dots_x + 1
+    )  # the background fills the frame
     assert max(h.bounds[2], h.bounds[3]) <= 32767  # the 16-bit records reach everything
     assert "quanli" in h.description and flow["name"] in h.description
 
@@ -202,7 +206,7 @@ def test_fonts_colours_and_alignment() -> None:
     for data in mf.of(EXTCREATEFONTINDIRECTW):
         height, _w, _e, _o, weight, _i, _u, _s, charset = struct.unpack_from("<iiiiiBBBB", data, 4)
         assert charset == 134  # GB2312_CHARSET
-        faces.add(data[4 + 28:4 + 28 + 64].decode("utf-16-le").rstrip("\0"))
+        faces.add(data[4 + 28 : 4 + 28 + 64].decode("utf-16-le").rstrip("\0"))
         heights.add(height)
         weights.add(weight)
     assert faces == {"Microsoft YaHei"}
@@ -257,28 +261,35 @@ def test_generic_svg_elements() -> None:
     assert POLYPOLYLINE16 in kinds  # the dashed path
     texts = mf.texts()
     assert texts[0] == "粗体" and "".join(texts) == "粗体与常规 mixed 𠀋"
-    chars, = struct.unpack_from("<I", mf.of(EXTTEXTOUTW)[1], 36)
+    (chars,) = struct.unpack_from("<I", mf.of(EXTTEXTOUTW)[1], 36)
     assert chars == len("与常规 mixed 𠀋") + 1  # a character outside the BMP is two UTF-16 units
     brushes = {struct.unpack_from("<III", d)[2] for d in mf.of(CREATEBRUSHINDIRECT)}
     assert 0x0000FF in brushes  # rgb(255, 0, 0)
     assert 0x80C080 in brushes  # green at half opacity, over white
     assert 0xFF0000 in brushes  # the marker's blue triangle
     assert 0x00A5FF in brushes  # the rotated orange square
-    fonts = [d[4 + 28:4 + 28 + 64].decode("utf-16-le").rstrip("\0") for d in mf.of(EXTCREATEFONTINDIRECTW)]
+    fonts = [d[4 + 28 : 4 + 28 + 64].decode("utf-16-le").rstrip("\0") for d in mf.of(EXTCREATEFONTINDIRECTW)]
     assert set(fonts) == {"SimSun"}
     aligns = {struct.unpack("<I", d)[0] for d in mf.of(SETTEXTALIGN)}
     assert 24 | 2 in aligns  # TA_BASELINE | TA_RIGHT
 
 
-@pytest.mark.parametrize("svg", [
-    "", "not xml", "<html/>", "<svg/>", "<svg xmlns='http://www.w3.org/2000/svg' width='-5' height='abc'/>",
-    "<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 0 0'><rect width='1e400' height='nan'/></svg>",
-    "<svg xmlns='http://www.w3.org/2000/svg'><path d='M 1 2 L'/><path d='Z Z M'/><polyline points='1'/>"
-    "<text>  </text><text x='1e9' y='-1e9'>远处</text><rect width='1e9' height='1e9' fill='#zzz' stroke='url(#x)'/></svg>",
-    "<svg xmlns='http://www.w3.org/2000/svg' width='100000' height='50'><rect width='100000' height='50' fill='red'/></svg>",
-    "<svg xmlns='http://www.w3.org/2000/svg'><g id='a'><use href='#a'/></g><marker id='m'/>"
-    "<line x2='5' y2='5' stroke='red' marker-end='url(#m)' marker-start='url(#nowhere)'/></svg>",
-])
+@pytest.mark.parametrize(
+    "svg",
+    [
+        "",
+        "not xml",
+        "<html/>",
+        "<svg/>",
+        "<svg xmlns='http://www.w3.org/2000/svg' width='-5' height='abc'/>",
+        "<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 0 0'><rect width='1e400' height='nan'/></svg>",
+        "<svg xmlns='http://www.w3.org/2000/svg'><path d='M 1 2 L'/><path d='Z Z M'/><polyline points='1'/>"
+        "<text>  </text><text x='1e9' y='-1e9'>远处</text><rect width='1e9' height='1e9' fill='#zzz' stroke='url(#x)'/></svg>",
+        "<svg xmlns='http://www.w3.org/2000/svg' width='100000' height='50'><rect width='100000' height='50' fill='red'/></svg>",
+        "<svg xmlns='http://www.w3.org/2000/svg'><g id='a'><use href='#a'/></g><marker id='m'/>"
+        "<line x2='5' y2='5' stroke='red' marker-end='url(#m)' marker-start='url(#nowhere)'/></svg>",
+    ],
+)
 def test_anything_gives_a_valid_metafile(svg: str) -> None:
     data = emf.svg_to_emf(svg)
     mf = read_emf(data)
@@ -290,16 +301,26 @@ def test_anything_gives_a_valid_metafile(svg: str) -> None:
 
 
 def test_deep_nesting_is_cut_off_not_an_error() -> None:
-    svg = ("<svg xmlns='http://www.w3.org/2000/svg'><rect width='5' height='5' fill='red'/>" + "<g>" * 5000
-           + "<rect width='5' height='5'/>" + "</g>" * 5000 + "<text>" + "<tspan>" * 3000 + "x" + "</tspan>" * 3000
-           + "</text></svg>")
+    svg = (
+        "<svg xmlns='http://www.w3.org/2000/svg'><rect width='5' height='5' fill='red'/>"
+        + "<g>" * 5000
+        + "<rect width='5' height='5'/>"
+        + "</g>" * 5000
+        + "<text>"
+        + "<tspan>" * 3000
+        + "x"
+        + "</tspan>" * 3000
+        + "</text></svg>"
+    )
     mf = read_emf(emf.svg_to_emf(svg))
     assert len(mf.of(RECTANGLE)) == 1 and not mf.texts()  # the shallow rectangle only
 
 
 def test_wide_picture_stays_in_16_bit_coordinates() -> None:
-    svg = ("<svg xmlns='http://www.w3.org/2000/svg' width='20000' height='400'>"
-           "<polygon points='0,0 20000,200 0,400' fill='red'/></svg>")
+    svg = (
+        "<svg xmlns='http://www.w3.org/2000/svg' width='20000' height='400'>"
+        "<polygon points='0,0 20000,200 0,400' fill='red'/></svg>"
+    )
     mf = read_emf(emf.svg_to_emf(svg))
     (tri,) = mf.polys(POLYGON16)
     assert max(x for x, _ in tri) - 1 <= mf.header.bounds[2] <= 32767
@@ -344,7 +365,8 @@ def test_sheet_docx_fallback_is_the_flowchart_as_emf(amr) -> None:
         types = etree.fromstring(z.read("[Content_Types].xml"))
         assert any(t.get("Extension") == "emf" and t.get("ContentType") == "image/x-emf" for t in types)
         extents = etree.fromstring(z.read("word/document.xml")).findall(
-            ".//{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}extent")
+            ".//{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}extent"
+        )
         drawn, shapes = "", 0
         for (name, picture, svg_name), page, extent in zip(pictures, pages, extents):
             assert name.endswith(".emf") and svg_name.endswith(".svg")

@@ -83,7 +83,7 @@ DECLINED = [
     "a: >\n  folded\n",
     "a: multi\n  line plain\n",
     "a: 'multi\n  line quoted'\n",
-    "a: \"escape \\t\"\n",
+    'a: "escape \\t"\n',
     "a: 1\n- x\n",
     "a:\n- x\n  b: 1\n",
     "a:\n  - x\n  b: 1\n",
@@ -172,9 +172,48 @@ def test_deep_nesting_is_left_to_the_full_reader():
 
 
 # An alphabet of everything that changes YAML's reading, and a little text (the text more often)
-ALPHABET = list("ab:#'\" -[]{},&*!|>%@`?\t\n\r\\") + ["  ", "\n  ", "\n- ", ": ", " #", "''", "真", "\u3000", "1", "0", "."]
-CHARS = list("abcxyz真实1.0 ") * 6 + [": ", " #", "#", ":", "'", '"', "-", ",", "[", "]", "{", "}", "\t", "&", "*",
-                                      "!", "|", ">", "%", "@", "?", "\\", "\u3000", "~", "''", "\r", "\ufeff"]
+ALPHABET = list("ab:#'\" -[]{},&*!|>%@`?\t\n\r\\") + [
+    "  ",
+    "\n  ",
+    "\n- ",
+    ": ",
+    " #",
+    "''",
+    "真",
+    "\u3000",
+    "1",
+    "0",
+    ".",
+]
+CHARS = list("abcxyz真实1.0 ") * 6 + [
+    ": ",
+    " #",
+    "#",
+    ":",
+    "'",
+    '"',
+    "-",
+    ",",
+    "[",
+    "]",
+    "{",
+    "}",
+    "\t",
+    "&",
+    "*",
+    "!",
+    "|",
+    ">",
+    "%",
+    "@",
+    "?",
+    "\\",
+    "\u3000",
+    "~",
+    "''",
+    "\r",
+    "\ufeff",
+]
 WORD = st.lists(st.sampled_from(CHARS), max_size=6).map("".join)
 KEY = st.sampled_from(["a", "b", "c", "id", "name", "k_1", "a b", "真"])
 VALUE = st.one_of(
@@ -222,7 +261,8 @@ LINES = st.one_of(
             VALUE,
             st.sampled_from(["", "", "", " ", " # c", "#c"]),
         ),
-        min_size=1, max_size=10,
+        min_size=1,
+        max_size=10,
     ).map(lambda lines: "".join("".join(parts) + "\n" for parts in lines)),
 )
 
@@ -235,8 +275,12 @@ def test_generated_documents_agree(text):
 
 def _mutations():
     base = [p.read_text(encoding="utf-8") for p in SAMPLES[:40]]
-    return st.tuples(st.sampled_from(base), st.lists(
-        st.tuples(st.integers(0, 10_000), st.integers(0, 3), st.sampled_from(ALPHABET)), min_size=1, max_size=4))
+    return st.tuples(
+        st.sampled_from(base),
+        st.lists(
+            st.tuples(st.integers(0, 10_000), st.integers(0, 3), st.sampled_from(ALPHABET)), min_size=1, max_size=4
+        ),
+    )
 
 
 @settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -245,5 +289,5 @@ def test_mutated_catalogue_files_agree(case):
     text, edits = case
     for where, cut, insert in edits:
         where %= len(text) + 1
-        text = text[:where] + insert + text[where + cut:]
+        text = text[:where] + insert + text[where + cut :]
     agrees(text)

@@ -44,14 +44,18 @@ def env(**extra) -> dict:
 # milliseconds at the end; random kills would hardly ever land there. For the build tests each
 # file write is preceded by a short sleep (nothing else changes: same code, same order of writes),
 # so the window is wide enough for random kills to hit it often.
-STRETCHED = ("import sys, time\nfrom quanli.render import outputs\nreal = outputs._write_one\n"
-             "def slow(path, value):\n    time.sleep(0.004)\n    real(path, value)\n"
-             "outputs._write_one = slow\nsys.argv[0] = 'quanli'\nfrom quanli.cli import main\nmain()\n")
+STRETCHED = (
+    "import sys, time\nfrom quanli.render import outputs\nreal = outputs._write_one\n"
+    "def slow(path, value):\n    time.sleep(0.004)\n    real(path, value)\n"
+    "outputs._write_one = slow\nsys.argv[0] = 'quanli'\nfrom quanli.cli import main\nmain()\n"
+)
 
 
 def quanli(*args: str, cwd: Path | None = None, stretch: bool = False, **popen) -> subprocess.Popen:
     start = [sys.executable, "-c", STRETCHED] if stretch else [sys.executable, "-m", "quanli"]
-    return subprocess.Popen([*start, *args], cwd=cwd, env=env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, **popen)
+    return subprocess.Popen(
+        [*start, *args], cwd=cwd, env=env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, **popen
+    )
 
 
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
@@ -97,8 +101,17 @@ def duration(args: list[str], reset, stretch: bool = False) -> float:
     return max(times)
 
 
-def kill_runs(args: list[str], runs: int, reset, check, seed: int, stretch: bool = False, start: float = 0.15,
-              more=None, limit: int = 0) -> dict:
+def kill_runs(
+    args: list[str],
+    runs: int,
+    reset,
+    check,
+    seed: int,
+    stretch: bool = False,
+    start: float = 0.15,
+    more=None,
+    limit: int = 0,
+) -> dict:
     """``runs`` times: reset, start the command, SIGKILL it after a random delay (``start`` to 1.05 times
     a complete run's duration: a kill after the end kills nothing), check the disk. While ``more(stats)``
     says the kills have not yet landed where the test needs them (a loaded machine shifts the timing),
@@ -122,6 +135,7 @@ def kill_runs(args: list[str], runs: int, reset, check, seed: int, stretch: bool
 
 # -- quanli fmt ------------------------------------------------------------------------------
 
+
 def _messy_catalogue(root: Path, copies: int) -> None:
     """The sample catalogue, every file dumped in another layout, items multiplied: fmt rewrites them all."""
     copy_sample(root)
@@ -131,17 +145,27 @@ def _messy_catalogue(root: Path, copies: int) -> None:
         for data in datas:
             ident = data["id"][:-3] + f"{(n + 1) * 100 + int(data['id'][-3:]) % 100:03d}"
             (root / "items" / f"{ident}.yaml").write_text(
-                yaml.safe_dump(dict(data, id=ident, name=f"{data['name']}（{n}）"), allow_unicode=True, sort_keys=True, indent=4),
-                encoding="utf-8")
+                yaml.safe_dump(
+                    dict(data, id=ident, name=f"{data['name']}（{n}）"), allow_unicode=True, sort_keys=True, indent=4
+                ),
+                encoding="utf-8",
+            )
     for p in sorted(root.rglob("*.yaml")):
         if p.parent.name != "items" or p in items:
-            p.write_text(yaml.safe_dump(yaml.safe_load(p.read_text(encoding="utf-8")), allow_unicode=True, sort_keys=True,
-                                        indent=4), encoding="utf-8")
+            p.write_text(
+                yaml.safe_dump(
+                    yaml.safe_load(p.read_text(encoding="utf-8")), allow_unicode=True, sort_keys=True, indent=4
+                ),
+                encoding="utf-8",
+            )
 
 
 def _leftovers(folder: Path) -> list[str]:
-    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob(".*") if p.name != ".quanli-cache"
-                  and ".quanli-cache" not in p.parts)
+    return sorted(
+        p.relative_to(folder).as_posix()
+        for p in folder.rglob(".*")
+        if p.name != ".quanli-cache" and ".quanli-cache" not in p.parts
+    )
 
 
 @posix_kill
@@ -173,8 +197,15 @@ def test_fmt_killed_at_random_moments_leaves_each_file_old_or_new(tmp_path):
         if 0 < rewritten < len(new):
             mixed.append(rewritten)
 
-    stats = kill_runs(["fmt", str(cat), "--no-cache"], 20, reset, check, seed=8,
-                      more=lambda st: not mixed or st["killed"] < 15, limit=60)
+    stats = kill_runs(
+        ["fmt", str(cat), "--no-cache"],
+        20,
+        reset,
+        check,
+        seed=8,
+        more=lambda st: not mixed or st["killed"] < 15,
+        limit=60,
+    )
     print("fmt", stats, "mixed:", len(mixed))
     assert stats["killed"] >= 15, stats
     assert mixed, "no kill landed while files were being rewritten: the test proves nothing"
@@ -194,13 +225,16 @@ def _is_temp(name: str) -> bool:
 
 # -- quanli import ---------------------------------------------------------------------------
 
+
 @posix_kill
 def test_import_killed_at_random_moments_leaves_whole_files(tmp_path):
     cat = tmp_path / "cat"
     copy_sample(cat)
     rows = ["事项名称,事项类型,实施主体,承办机构,设定依据,承诺时限,公开范围"]
-    rows += [f"导入的第{i}个许可事项,行政许可,示例县市场监督管理局,行政审批科,《示例县第{i % 7}号管理条例》第{i}条,{i % 19 + 1}个工作日,社会公开"
-             for i in range(1, 201)]
+    rows += [
+        f"导入的第{i}个许可事项,行政许可,示例县市场监督管理局,行政审批科,《示例县第{i % 7}号管理条例》第{i}条,{i % 19 + 1}个工作日,社会公开"
+        for i in range(1, 201)
+    ]
     source = tmp_path / "清单.csv"
     source.write_text("\n".join(rows) + "\n", encoding="utf-8")
     old = snapshot(cat)
@@ -234,8 +268,15 @@ def test_import_killed_at_random_moments_leaves_whole_files(tmp_path):
         if 0 < len(made) < len(created):
             partial.append(len(made))
 
-    stats = kill_runs(["import", str(source), "--into", str(cat)], 20, reset, check, seed=9,
-                      more=lambda st: not partial or st["killed"] < 15, limit=60)
+    stats = kill_runs(
+        ["import", str(source), "--into", str(cat)],
+        20,
+        reset,
+        check,
+        seed=9,
+        more=lambda st: not partial or st["killed"] < 15,
+        limit=60,
+    )
     print("import", stats, "partial:", len(partial))
     assert stats["killed"] >= 15, stats
     assert partial, "no kill landed while item files were being written"
@@ -246,17 +287,24 @@ def test_import_killed_at_random_moments_leaves_whole_files(tmp_path):
     proc.kill()
     proc.communicate()
     assert run("import", str(source), "--into", str(cat)).returncode == 0
-    names = {yaml.safe_load(data)["name"] for k, data in snapshot(cat).items() if k.startswith("items/") and not _is_temp(k)}
+    names = {
+        yaml.safe_load(data)["name"] for k, data in snapshot(cat).items() if k.startswith("items/") and not _is_temp(k)
+    }
     assert {f"导入的第{i}个许可事项" for i in range(1, 201)} <= names
     assert len([k for k in snapshot(cat) if k.startswith("items/") and not _is_temp(k)]) == len(created) + 33
 
 
 # -- quanli build ----------------------------------------------------------------------------
 
+
 def _manifest_matches(out: Path) -> None:
     """Every file the manifest lists is there with that SHA-256, and nothing else is."""
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    on_disk = {k: v for k, v in deliverables(out).items() if k not in ("manifest.json", ".quanli-build") and not k.endswith(".zip")}
+    on_disk = {
+        k: v
+        for k, v in deliverables(out).items()
+        if k not in ("manifest.json", ".quanli-build") and not k.endswith(".zip")
+    }
     assert on_disk == manifest["files"], "the output folder does not match its manifest"
 
 
@@ -270,7 +318,9 @@ def _build_states(tmp_path: Path) -> tuple[Path, Path, dict, dict]:
     saved = tmp_path / "dist-a"
     shutil.copytree(out, saved)
     catalog = cat / "catalog.yaml"
-    catalog.write_text(catalog.read_text(encoding="utf-8").replace("version: 2026 版", "version: 2026 年第二版"), encoding="utf-8")
+    catalog.write_text(
+        catalog.read_text(encoding="utf-8").replace("version: 2026 版", "version: 2026 年第二版"), encoding="utf-8"
+    )
     first = sorted((cat / "items").glob("*.yaml"))[0]
     _edit_signed(first, "\nname: ", "\nname: 修订后的")
     other = tmp_path / "dist-b"
@@ -319,9 +369,17 @@ def _build_kills(tmp_path: Path, extra: list[str], runs: int, seed: int, strict:
             _manifest_matches(out)
         seen["building"] += any(p.name.startswith(".dist.building-") for p in tmp_path.iterdir())
 
-    stats = kill_runs(["build", str(cat), "--out", str(out), "--quiet", *extra], runs, reset, check, seed, stretch=True,
-                      start=0.4, more=lambda st: st["killed"] < runs * 2 // 3 or (strict and not (seen["a"] and seen["building"])),
-                      limit=runs * 3)
+    stats = kill_runs(
+        ["build", str(cat), "--out", str(out), "--quiet", *extra],
+        runs,
+        reset,
+        check,
+        seed,
+        stretch=True,
+        start=0.4,
+        more=lambda st: st["killed"] < runs * 2 // 3 or (strict and not (seen["a"] and seen["building"])),
+        limit=runs * 3,
+    )
     stats.update(seen, temps=len(seen["temps"]))
     assert stats["killed"] >= runs * 2 // 3, stats
     # the next build is not disturbed by what the last killed one left (perhaps half an update), and clears it away
@@ -374,13 +432,17 @@ def test_leftovers_of_a_killed_swap_are_cleared_and_the_old_build_restored(tmp_p
 
 # -- disk full, no permission, read-only ---------------------------------------------------
 
+
 def _fail_with(code: int):
     def fail(*args, **kwargs):
         raise OSError(code, os.strerror(code))
+
     return fail
 
 
-@pytest.mark.parametrize("code, words", [(errno.ENOSPC, "磁盘空间不足"), (errno.EACCES, "没有写入权限"), (errno.EROFS, "只读")])
+@pytest.mark.parametrize(
+    "code, words", [(errno.ENOSPC, "磁盘空间不足"), (errno.EACCES, "没有写入权限"), (errno.EROFS, "只读")]
+)
 def test_fmt_on_a_full_disk_or_without_permission(tmp_path, monkeypatch, code, words):
     cat = tmp_path / "cat"
     _messy_catalogue(cat, copies=0)
@@ -392,8 +454,9 @@ def test_fmt_on_a_full_disk_or_without_permission(tmp_path, monkeypatch, code, w
     named = [p for p in before if f"{cat / p}" in result.output]
     assert named, result.output  # the file meant, not a temporary file
     assert ".tmp" not in result.output
-    assert {k: v for k, v in snapshot(cat).items() if not k.startswith(".quanli-cache/")} == \
-        {k: v for k, v in before.items() if not k.startswith(".quanli-cache/")}  # no file changed, no temporary file left
+    assert {k: v for k, v in snapshot(cat).items() if not k.startswith(".quanli-cache/")} == {
+        k: v for k, v in before.items() if not k.startswith(".quanli-cache/")
+    }  # no file changed, no temporary file left
 
 
 def test_permission_error_from_the_write_path(tmp_path, monkeypatch):
@@ -405,6 +468,7 @@ def test_permission_error_from_the_write_path(tmp_path, monkeypatch):
         raise PermissionError(errno.EACCES, "Permission denied", str(args[0]) if args else None)
 
     import tempfile
+
     monkeypatch.setattr(tempfile, "mkstemp", refuse)
     result = invoke("fmt", str(cat), "--no-cache")
     assert result.exit_code == 2 and "没有写入权限" in result.output and str(cat) in result.output, result.output
@@ -430,8 +494,10 @@ def test_read_only_file_is_not_rewritten(tmp_path):
     assert invoke("fmt", str(cat), "--no-cache").exit_code == 0
 
 
-@pytest.mark.skipif(os.name == "nt" or (hasattr(os, "geteuid") and os.geteuid() == 0),
-                    reason="root may write anywhere; chmod cannot take the permission away (POSIX, not root)")
+@pytest.mark.skipif(
+    os.name == "nt" or (hasattr(os, "geteuid") and os.geteuid() == 0),
+    reason="root may write anywhere; chmod cannot take the permission away (POSIX, not root)",
+)
 def test_a_folder_without_write_permission(tmp_path):
     cat = tmp_path / "cat"
     _messy_catalogue(cat, copies=0)
@@ -439,7 +505,9 @@ def test_a_folder_without_write_permission(tmp_path):
     (cat / "items").chmod(0o555)
     try:
         result = run("fmt", str(cat), "--no-cache")
-        assert result.returncode == 2 and "没有写入权限" in result.stderr and "Traceback" not in result.stderr, result.stderr
+        assert result.returncode == 2 and "没有写入权限" in result.stderr and "Traceback" not in result.stderr, (
+            result.stderr
+        )
         assert snapshot(cat) == before
         out = tmp_path / "locked"
         out.mkdir(mode=0o555)
@@ -472,8 +540,9 @@ def test_build_on_a_full_disk(tmp_path, monkeypatch, cache):
     result = invoke("build", str(cat), "--out", str(out), "--quiet", *([] if cache else ["--no-cache"]))
     assert result.exit_code == 2 and "磁盘空间不足" in result.output and str(out) in result.output, result.output
     assert ".building-" not in result.output and "Traceback" not in result.output
-    assert {k: v for k, v in snapshot(cat).items() if not k.startswith(".quanli-cache/")} == \
-        {k: v for k, v in sources.items() if not k.startswith(".quanli-cache/")}
+    assert {k: v for k, v in snapshot(cat).items() if not k.startswith(".quanli-cache/")} == {
+        k: v for k, v in sources.items() if not k.startswith(".quanli-cache/")
+    }
     if not cache:
         assert "上一次的成果没有改动" in result.output and deliverables(out) == a
     assert sorted(p.name for p in tmp_path.iterdir()) == ["cat", "dist", "dist-a", "dist-b"]
@@ -483,6 +552,7 @@ def test_build_on_a_full_disk(tmp_path, monkeypatch, cache):
 
 
 # -- two builds at once ---------------------------------------------------------------------
+
 
 def test_two_builds_into_one_folder_at_once(tmp_path):
     """Real processes, started together, again and again: each one waits for the other, both
@@ -508,8 +578,13 @@ def test_a_build_waits_for_the_lock_and_a_dead_holder_does_not_block(tmp_path):
     cat = tmp_path / "cat"
     copy_sample(cat)
     out = tmp_path / "dist"
-    hold = [sys.executable, "-c", "import sys, time; from pathlib import Path; from quanli.core.lock import OutputLock\n"
-            "with OutputLock(Path(sys.argv[1])):\n    print('held', flush=True); time.sleep(float(sys.argv[2]))", str(out)]
+    hold = [
+        sys.executable,
+        "-c",
+        "import sys, time; from pathlib import Path; from quanli.core.lock import OutputLock\n"
+        "with OutputLock(Path(sys.argv[1])):\n    print('held', flush=True); time.sleep(float(sys.argv[2]))",
+        str(out),
+    ]
     holder = subprocess.Popen(hold + ["1.5"], env=env(), stdout=subprocess.PIPE)
     assert holder.stdout.readline().strip() == b"held"
     start = time.perf_counter()
@@ -535,13 +610,23 @@ def test_a_build_that_waits_too_long_refuses(tmp_path, monkeypatch):
     copy_sample(cat)
     out = tmp_path / "dist"
     monkeypatch.setattr(lock, "WAIT_SECONDS", 0.3)
-    holder = subprocess.Popen([sys.executable, "-c", "import sys, time; from pathlib import Path; from quanli.core.lock import OutputLock\n"
-                               "with OutputLock(Path(sys.argv[1])):\n    print('held', flush=True); time.sleep(30)", str(out)],
-                              env=env(), stdout=subprocess.PIPE)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time; from pathlib import Path; from quanli.core.lock import OutputLock\n"
+            "with OutputLock(Path(sys.argv[1])):\n    print('held', flush=True); time.sleep(30)",
+            str(out),
+        ],
+        env=env(),
+        stdout=subprocess.PIPE,
+    )
     try:
         assert holder.stdout.readline().strip() == b"held"
         result = invoke("build", str(cat), "--out", str(out))
-        assert result.exit_code == 2 and "另一个 quanli build" in result.output and f"进程 {holder.pid}" in result.output, result.output
+        assert (
+            result.exit_code == 2 and "另一个 quanli build" in result.output and f"进程 {holder.pid}" in result.output
+        ), result.output
         assert not out.exists()
     finally:
         holder.kill()
@@ -550,13 +635,19 @@ def test_a_build_that_waits_too_long_refuses(tmp_path, monkeypatch):
 
 # -- quanli release ----------------------------------------------------------------------------
 
+
 def _git(repo: Path, *args: str) -> str:
-    return subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True, text=True,
-                          env=env(HOME=str(repo), **RELEASER)).stdout
+    return subprocess.run(
+        ["git", "-C", str(repo), *args], check=True, capture_output=True, text=True, env=env(HOME=str(repo), **RELEASER)
+    ).stdout
 
 
-RELEASER = {"GIT_AUTHOR_NAME": "办事员", "GIT_AUTHOR_EMAIL": "clerk@example.org", "GIT_COMMITTER_NAME": "办事员",
-            "GIT_COMMITTER_EMAIL": "clerk@example.org"}
+RELEASER = {
+    "GIT_AUTHOR_NAME": "办事员",
+    "GIT_AUTHOR_EMAIL": "clerk@example.org",
+    "GIT_COMMITTER_NAME": "办事员",
+    "GIT_COMMITTER_EMAIL": "clerk@example.org",
+}
 
 
 @posix_kill
@@ -577,8 +668,13 @@ def test_release_killed_at_random_moments_can_always_be_finished(tmp_path, monke
         monkeypatch.setenv(key, value)
 
     def release(*extra):
-        return subprocess.run([sys.executable, "-m", "quanli", *args, *extra], cwd=repo / "cat", capture_output=True, text=True,
-                              env=env(HOME=str(repo), **RELEASER))
+        return subprocess.run(
+            [sys.executable, "-m", "quanli", *args, *extra],
+            cwd=repo / "cat",
+            capture_output=True,
+            text=True,
+            env=env(HOME=str(repo), **RELEASER),
+        )
 
     def reset():
         _git(repo, "reset", "-q", "--hard", base)
@@ -588,19 +684,30 @@ def test_release_killed_at_random_moments_can_always_be_finished(tmp_path, monke
 
     done = release()
     assert done.returncode == 0, done.stdout + done.stderr
-    final = {name: (repo / "cat" / name).read_bytes() for name in ("CHANGELOG.md", "releases/v2/变更说明.md", "releases/v2/变更说明.docx")}
+    final = {
+        name: (repo / "cat" / name).read_bytes()
+        for name in ("CHANGELOG.md", "releases/v2/变更说明.md", "releases/v2/变更说明.docx")
+    }
     release_commit = _git(repo, "rev-parse", "v2^{commit}").strip()
     reset()
     rng = random.Random(12)
     # as for build: each write, the commit and the tag are preceded by a short sleep, so that random kills land among them
-    slowed = ("import sys, time\nfrom dulwich import porcelain\nimport quanli.core.fsutil as f\n"
-              "def slow(fn):\n    def run(*a, **k):\n        time.sleep(0.1)\n        return fn(*a, **k)\n    return run\n"
-              "f.write_atomic = slow(f.write_atomic)\nporcelain.commit = slow(porcelain.commit)\n"
-              "porcelain.tag_create = slow(porcelain.tag_create)\nsys.argv[0] = 'quanli'\nfrom quanli.cli import main\nmain()\n")
+    slowed = (
+        "import sys, time\nfrom dulwich import porcelain\nimport quanli.core.fsutil as f\n"
+        "def slow(fn):\n    def run(*a, **k):\n        time.sleep(0.1)\n        return fn(*a, **k)\n    return run\n"
+        "f.write_atomic = slow(f.write_atomic)\nporcelain.commit = slow(porcelain.commit)\n"
+        "porcelain.tag_create = slow(porcelain.tag_create)\nsys.argv[0] = 'quanli'\nfrom quanli.cli import main\nmain()\n"
+    )
 
     def killable():
-        return subprocess.Popen([sys.executable, "-c", slowed, *args], cwd=repo / "cat", env=env(HOME=str(repo), **RELEASER),
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        return subprocess.Popen(
+            [sys.executable, "-c", slowed, *args],
+            cwd=repo / "cat",
+            env=env(HOME=str(repo), **RELEASER),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+
     start = time.perf_counter()
     assert killable().wait() == 0
     total = time.perf_counter() - start
@@ -629,7 +736,9 @@ def test_release_killed_at_random_moments_can_always_be_finished(tmp_path, monke
             outcomes["nothing"] += 1
         assert again.returncode in (0, 2) and "Traceback" not in again.stderr, again.stdout + again.stderr
         assert "v2" in _git(repo, "tag").split()
-        assert _git(repo, "rev-parse", "v2^{commit}").strip() == release_commit  # the same commit an uninterrupted run makes
+        assert (
+            _git(repo, "rev-parse", "v2^{commit}").strip() == release_commit
+        )  # the same commit an uninterrupted run makes
         assert {name: (repo / "cat" / name).read_bytes() for name in final} == final
         assert _git(repo, "status", "--porcelain") == ""
     print("release", outcomes)

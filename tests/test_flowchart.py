@@ -75,7 +75,10 @@ def stress_flow() -> dict:
             }
     # three return loops
     steps["m6"]["type"] = "decision"
-    steps["m6"]["next"] = [{"to": "m7", "label": "齐全"}, {"to": "m2", "label": "材料不齐，一次性告知补正", "return": True}]
+    steps["m6"]["next"] = [
+        {"to": "m7", "label": "齐全"},
+        {"to": "m2", "label": "材料不齐，一次性告知补正", "return": True},
+    ]
     steps["m12"]["type"] = "decision"
     steps["m12"]["next"] = [{"to": "m13", "label": "通过"}, {"to": "m8", "label": "退回重新审查"}]
     steps["m18"]["type"] = "decision"
@@ -98,7 +101,11 @@ def stress_flow() -> dict:
 SCRIPT = "<script>alert(1)</script>"
 
 MALFORMED = {
-    "unknown-target": {"id": "a", "name": "x", "steps": [{"id": "a", "name": "开始", "next": ["nowhere", {"to": "b"}]}, {"id": "b", "name": "结束"}]},
+    "unknown-target": {
+        "id": "a",
+        "name": "x",
+        "steps": [{"id": "a", "name": "开始", "next": ["nowhere", {"to": "b"}]}, {"id": "b", "name": "结束"}],
+    },
     "unreachable": {
         "id": "u",
         "name": "x",
@@ -122,9 +129,16 @@ MALFORMED = {
     "all-cycle-no-start": {
         "id": "d",
         "name": "x",
-        "steps": [{"id": "a", "name": "甲", "type": "process", "next": ["b"]}, {"id": "b", "name": "乙", "type": "process", "next": ["a"]}],
+        "steps": [
+            {"id": "a", "name": "甲", "type": "process", "next": ["b"]},
+            {"id": "b", "name": "乙", "type": "process", "next": ["a"]},
+        ],
     },
-    "self-loop": {"id": "e", "name": "x", "steps": [{"id": "a", "name": "甲", "next": ["a", "b"]}, {"id": "b", "name": "乙"}]},
+    "self-loop": {
+        "id": "e",
+        "name": "x",
+        "steps": [{"id": "a", "name": "甲", "next": ["a", "b"]}, {"id": "b", "name": "乙"}],
+    },
     "forward-return": {
         "id": "f",
         "name": "x",
@@ -145,7 +159,11 @@ MALFORMED = {
     },
     "no-steps": {"id": "h", "name": "空流程"},
     "steps-not-list": {"id": "i", "name": "x", "steps": {"a": 1}},
-    "control-chars": {"id": "j", "name": "a\x00b", "steps": [{"id": "a", "name": "甲\x07乙\ud800", "next": [{"to": "a", "label": "\x1b退回"}]}]},
+    "control-chars": {
+        "id": "j",
+        "name": "a\x00b",
+        "steps": [{"id": "a", "name": "甲\x07乙\ud800", "next": [{"to": "a", "label": "\x1b退回"}]}],
+    },
     "long-text": {
         "id": "k",
         "name": "x",
@@ -256,7 +274,9 @@ def test_text_width_estimate() -> None:
 
 
 def test_wrap_respects_width_and_kinsoku() -> None:
-    text = "申请人提交材料不齐全的，应当当场或者在五日内一次性告知申请人需要补正的全部内容（《行政许可法》第三十二条）。"
+    text = (
+        "申请人提交材料不齐全的，应当当场或者在五日内一次性告知申请人需要补正的全部内容（《行政许可法》第三十二条）。"
+    )
     for width in range(3, 20):
         lines = wrap_text(text, width * 12, 12)
         assert "".join(lines) == text
@@ -355,7 +375,9 @@ def test_return_loops_run_in_a_side_lane(name: str, flow: dict) -> None:
     lay = layout(flow)
     left = min(b.x for b in lay.boxes)
     right = max(b.x + b.w for b in lay.boxes)
-    marked = [(s["id"], n["to"]) for s in flow["steps"] for n in s.get("next", []) if isinstance(n, dict) and n.get("return")]
+    marked = [
+        (s["id"], n["to"]) for s in flow["steps"] for n in s.get("next", []) if isinstance(n, dict) and n.get("return")
+    ]
     returns = [e for e in lay.edges if e.is_return]
     assert {(e.src, e.dst) for e in returns} >= set(marked)
     for e in returns:
@@ -394,9 +416,20 @@ def test_notes_beside_or_below_the_chart(name: str, flow: dict) -> None:
 
 
 def test_notes_column_for_a_narrow_chart_table_for_a_wide_one() -> None:
-    narrow = {"id": "n", "name": "n", "steps": [
-        {"id": f"s{i}", "name": f"环节{i}", "post": "科室", "supervision": "留痕。" * 10, "next": [f"s{i + 1}"] if i < 3 else []}
-        for i in range(4)]}
+    narrow = {
+        "id": "n",
+        "name": "n",
+        "steps": [
+            {
+                "id": f"s{i}",
+                "name": f"环节{i}",
+                "post": "科室",
+                "supervision": "留痕。" * 10,
+                "next": [f"s{i + 1}"] if i < 3 else [],
+            }
+            for i in range(4)
+        ],
+    }
     lay = layout(narrow)
     assert lay.notes and all(n.split == 0 for n in lay.notes) and lay.notes_y == 0
     assert lay.width <= PAGE_W
@@ -416,8 +449,14 @@ def test_notes_show_post_limit_supervision_disclosure() -> None:
     assert "公开范围：申请人" in notes["accept"] and "公开形式：受理通知书、不予受理通知书" in notes["accept"]
     assert "公开时限：受理时当场告知" in notes["accept"]
     assert "办理时限：即办" in notes["apply"]
-    flow = {"id": "t", "name": "t", "steps": [{"id": "a", "name": "甲", "time_limit": 5, "next": ["b"]},
-                                               {"id": "b", "name": "乙", "time_limit": {"value": 2, "unit": "个月"}}]}
+    flow = {
+        "id": "t",
+        "name": "t",
+        "steps": [
+            {"id": "a", "name": "甲", "time_limit": 5, "next": ["b"]},
+            {"id": "b", "name": "乙", "time_limit": {"value": 2, "unit": "个月"}},
+        ],
+    }
     notes = {n.step: "".join(n.lines) for n in layout(flow).notes}
     assert "5个工作日" in notes["a"] and "2个月" in notes["b"]
 
@@ -452,7 +491,13 @@ def test_text_from_the_flow_is_escaped() -> None:
         "id": "x",
         "name": f"{SCRIPT} & <b>",
         "steps": [
-            {"id": "a", "name": SCRIPT, "type": "start", "post": '"><script>', "next": [{"to": "b", "label": "<i>&amp;"}]},
+            {
+                "id": "a",
+                "name": SCRIPT,
+                "type": "start",
+                "post": '"><script>',
+                "next": [{"to": "b", "label": "<i>&amp;"}],
+            },
             {"id": "b", "name": "a & b < c", "type": "end"},
         ],
         "complaint": {"phone": "<script>x</script>"},
@@ -672,11 +717,17 @@ def test_lines_to_other_pages_end_at_connectors(name: str, flow: dict) -> None:
             assert [x.is_return for x in lays[pu].edges if (x.src, x.dst) == (e.src, e.dst)] == [e.is_return]
             continue
         conns = {b.id: compact("".join(b.lines)) for lay in lays for b in lay.boxes if b.kind == "connector"}
-        out = [x for x in lays[pu].edges if x.src == e.src and f"转第{pv + 1}页" in conns.get(x.dst, "")
-               and names[e.dst][:3] in conns[x.dst]]
+        out = [
+            x
+            for x in lays[pu].edges
+            if x.src == e.src and f"转第{pv + 1}页" in conns.get(x.dst, "") and names[e.dst][:3] in conns[x.dst]
+        ]
         assert len(out) == 1 and out[0].is_return == e.is_return and out[0].label == e.label, (e.src, e.dst)
-        into = [x for x in lays[pv].edges if x.dst == e.dst and f"接第{pu + 1}页" in conns.get(x.src, "")
-                and names[e.src][:3] in conns[x.src]]
+        into = [
+            x
+            for x in lays[pv].edges
+            if x.dst == e.dst and f"接第{pu + 1}页" in conns.get(x.src, "") and names[e.src][:3] in conns[x.src]
+        ]
         assert len(into) == 1 and into[0].is_return == e.is_return, (e.src, e.dst)
         assert (e.label or "") in (into[0].label or "")
     for lay in lays:  # a connector holds one end of its lines, nothing else
@@ -724,7 +775,7 @@ def test_print_html_holds_every_page_once() -> None:
     ids = re.findall(r' id="([^"]+)"', doc)
     assert len(ids) == len(set(ids)) == 2 * len(pages)  # each page's arrow markers are its own
     for svg in pages:
-        assert svg[svg.index("<svg"):] in doc
+        assert svg[svg.index("<svg") :] in doc
 
 
 def test_pages_are_deterministic() -> None:
@@ -753,14 +804,34 @@ def test_malformed_flows_paginate(name: str) -> None:
 
 # --------------------------------------------------------------------------- Mermaid
 
-KEYWORDS = {"end", "graph", "flowchart", "subgraph", "style", "class", "classdef", "click", "linkstyle", "direction", "default"}
+KEYWORDS = {
+    "end",
+    "graph",
+    "flowchart",
+    "subgraph",
+    "style",
+    "class",
+    "classdef",
+    "click",
+    "linkstyle",
+    "direction",
+    "default",
+}
 NODE_DEF = re.compile(r"^    (\w+)(\(\[|\[|\{)\"")
 EDGE = re.compile(r'^    (\w+) (-->|-\.->)(?:\|"[^"]*"\|)? (\w+)$')
 
 
 def unescape_mermaid(s: str) -> str:
     s = s.replace("<br/>", "")
-    for code, ch in (("#quot;", '"'), ("#lt;", "<"), ("#gt;", ">"), ("#amp;", "&"), ("#96;", "`"), ("#124;", "|"), ("#35;", "#")):
+    for code, ch in (
+        ("#quot;", '"'),
+        ("#lt;", "<"),
+        ("#gt;", ">"),
+        ("#amp;", "&"),
+        ("#96;", "`"),
+        ("#124;", "|"),
+        ("#35;", "#"),
+    ):
         s = s.replace(code, ch)
     return s
 

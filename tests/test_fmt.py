@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import pytest
 
 from conftest import ROOT, SAMPLES, invoke
-from quanli.loader.yamlparse import load_bytes
 from quanli.loader.yamlfmt import Unsafe, format_text, kind_of
+from quanli.loader.yamlparse import load_bytes
 
 MODELINE = "# yaml-language-server: $schema=../.quanli/schemas/item.schema.json"
 
@@ -66,19 +63,37 @@ contact:
 
 def test_comments_stay_where_their_author_put_them():
     out = format_text(COMMENTED, "item", MODELINE)
-    assert out == (MODELINE + "\n# 备注：这个文件是手写的\nname: 测试事项   # 名称\n# 编号是临时的\nid: T-XK-001\n"
-                   "time_limit:\n  statutory: 20\n  promised: 5\ncontact:\n  consult_phone: 0519-82101004\n")
+    assert out == (
+        MODELINE + "\n# 备注：这个文件是手写的\nname: 测试事项   # 名称\n# 编号是临时的\nid: T-XK-001\n"
+        "time_limit:\n  statutory: 20\n  promised: 5\ncontact:\n  consult_phone: 0519-82101004\n"
+    )
     assert format_text(out, "item", MODELINE) == out
 
 
 def test_messy_file_becomes_the_canonical_form():
     assert format_text(MESSY, "item", MODELINE) == CANONICAL
-    assert format_text(CANONICAL, "item", "# another modeline is not forced") == CANONICAL  # idempotent, own modeline kept
+    assert (
+        format_text(CANONICAL, "item", "# another modeline is not forced") == CANONICAL
+    )  # idempotent, own modeline kept
     assert load_bytes(CANONICAL.encode())[0] == load_bytes(MESSY.encode())[0]
 
 
-@pytest.mark.parametrize("text", ["a: 010\n", "a: '12:30'\n", "a: 2026-01-01\n", "a: 'on'\n", "a: ''\n", "a: ~\n",
-                                  "a: '0x1F'\n", "a: 1e3\n", "a: \"多行\\n文本\"\n", "a: ' 前后空格 '\n", "a: '#号'\n"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: 010\n",
+        "a: '12:30'\n",
+        "a: 2026-01-01\n",
+        "a: 'on'\n",
+        "a: ''\n",
+        "a: ~\n",
+        "a: '0x1F'\n",
+        "a: 1e3\n",
+        'a: "多行\\n文本"\n',
+        "a: ' 前后空格 '\n",
+        "a: '#号'\n",
+    ],
+)
 def test_scalars_keep_their_meaning(text):
     out = format_text(text, "item", MODELINE)
     assert load_bytes(out.encode())[0] == load_bytes(text.encode())[0]
@@ -119,7 +134,9 @@ def test_cli_check_and_rewrite(cat):
     assert path.read_bytes() == before  # --check writes nothing
     assert invoke("fmt", str(cat.root)).exit_code == 0
     text = path.read_text(encoding="utf-8")
-    assert text.startswith("# yaml-language-server: $schema=") and text.index("id: T-XK-001") < text.index("name: 测试事项")
+    assert text.startswith("# yaml-language-server: $schema=") and text.index("id: T-XK-001") < text.index(
+        "name: 测试事项"
+    )
     assert load_bytes(text.encode())[0] == load_bytes(MESSY.encode())[0]
     again = invoke("fmt", "--check", str(cat.root))
     assert again.exit_code == 0, again.output
@@ -174,16 +191,46 @@ def test_the_fast_emitter_writes_what_the_ruamel_path_writes():
             assert yamlfmt._fast_dump(ordered) == yamlfmt._dump(ordered), path
 
 
-from hypothesis import given, settings, strategies as st  # noqa: E402
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st
 
 TEXT = st.text(alphabet=st.sampled_from(list("ab01 :#'\"-?|>{}[],&*!%@`.eE+_~中文《》（）\n\t")), max_size=12)
-SCALAR = st.one_of(TEXT, st.integers(-10**6, 10**6), st.booleans(), st.none(), st.sampled_from(
-    ["no", "on", "010", "0x1F", "1e5", "12:30", "2026-01-01", ".inf", "1_000", "null", "~", "True", " a", "a ", "多行\n文本", "- x"]))
+SCALAR = st.one_of(
+    TEXT,
+    st.integers(-(10**6), 10**6),
+    st.booleans(),
+    st.none(),
+    st.sampled_from(
+        [
+            "no",
+            "on",
+            "010",
+            "0x1F",
+            "1e5",
+            "12:30",
+            "2026-01-01",
+            ".inf",
+            "1_000",
+            "null",
+            "~",
+            "True",
+            " a",
+            "a ",
+            "多行\n文本",
+            "- x",
+        ]
+    ),
+)
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.dictionaries(st.sampled_from(["name", "remarks", "x", "extra", "id"]), st.one_of(SCALAR, st.lists(SCALAR, max_size=3)),
-                       min_size=1))
+@given(
+    st.dictionaries(
+        st.sampled_from(["name", "remarks", "x", "extra", "id"]),
+        st.one_of(SCALAR, st.lists(SCALAR, max_size=3)),
+        min_size=1,
+    )
+)
 def test_any_data_survives_both_emitters_and_formats_stably(data):
     import json as _json
 
@@ -209,7 +256,9 @@ def test_a_second_check_reads_only_what_changed(cat, monkeypatch):
     assert invoke("fmt", "--check", str(cat.root)).exit_code == 0
     assert calls == []  # every file known canonical from the run before
     path = cat.root / "items" / "T-XK-001.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("name: 建设项目环境影响报告表审批", "name: 新名称"), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("name: 建设项目环境影响报告表审批", "name: 新名称"), encoding="utf-8"
+    )
     assert invoke("fmt", "--check", str(cat.root)).exit_code == 0
     assert len(calls) == 1
     path.write_text(path.read_text(encoding="utf-8") + "extra:   {a: 1}\n", encoding="utf-8")

@@ -82,7 +82,9 @@ def test_markdown_table_escapes_pipes(cat):
 
 def test_docs_rules_md_is_generated_from_the_registry():
     generated = invoke("rules", "--format", "markdown").stdout
-    assert (ROOT / "docs" / "rules.md").read_text(encoding="utf-8") == generated, "run: quanli rules --format markdown > docs/rules.md"
+    assert (ROOT / "docs" / "rules.md").read_text(encoding="utf-8") == generated, (
+        "run: quanli rules --format markdown > docs/rules.md"
+    )
 
 
 def test_rules_explains_one_rule():

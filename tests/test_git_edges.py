@@ -21,8 +21,12 @@ from test_diff import git, repo  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is needed to make test repositories")
 ROOT = Path(__file__).resolve().parents[1]
-IDENTITY = {"GIT_AUTHOR_NAME": "办事员", "GIT_AUTHOR_EMAIL": "clerk@example.org",
-            "GIT_COMMITTER_NAME": "办事员", "GIT_COMMITTER_EMAIL": "clerk@example.org"}
+IDENTITY = {
+    "GIT_AUTHOR_NAME": "办事员",
+    "GIT_AUTHOR_EMAIL": "clerk@example.org",
+    "GIT_COMMITTER_NAME": "办事员",
+    "GIT_COMMITTER_EMAIL": "clerk@example.org",
+}
 
 
 def refused(result, *words: str) -> None:
@@ -35,10 +39,14 @@ def refused(result, *words: str) -> None:
 
 def works_without_git(cat, tmp_path: Path, runner) -> None:
     """validate, build, fmt --check, export and new all succeed (``runner(*args)`` -> (code, output))."""
-    for args in (["validate", str(cat.root)], ["build", str(cat.root), "--out", str(tmp_path / "dist"), "--quiet"],
-                 ["fmt", str(cat.root)], ["fmt", str(cat.root), "--check"],
-                 ["export", str(cat.root), "--format", "json", "--out", str(tmp_path / "out.json")],
-                 ["new", "item", "T-XK-050", "--catalog", str(cat.root)]):
+    for args in (
+        ["validate", str(cat.root)],
+        ["build", str(cat.root), "--out", str(tmp_path / "dist"), "--quiet"],
+        ["fmt", str(cat.root)],
+        ["fmt", str(cat.root), "--check"],
+        ["export", str(cat.root), "--format", "json", "--out", str(tmp_path / "out.json")],
+        ["new", "item", "T-XK-050", "--catalog", str(cat.root)],
+    ):
         code, output = runner(*args)
         assert code == 0, (args, output)
     assert (tmp_path / "dist" / "manifest.json").is_file() and (cat.root / "items" / "T-XK-050.yaml").is_file()
@@ -58,8 +66,15 @@ def history(repo, cat):  # noqa: F811
 def test_outside_a_git_repository(cat, tmp_path, monkeypatch):
     monkeypatch.chdir(cat.root)
     monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path.parent))
-    for args in (["diff"], ["diff", "HEAD~1", "HEAD"], ["log", "T-XK-001"], ["show", "T-XK-001@HEAD"],
-                 ["changelog"], ["release", "v1"], ["git-setup"]):
+    for args in (
+        ["diff"],
+        ["diff", "HEAD~1", "HEAD"],
+        ["log", "T-XK-001"],
+        ["show", "T-XK-001@HEAD"],
+        ["changelog"],
+        ["release", "v1"],
+        ["git-setup"],
+    ):
         refused(invoke(*args), "不在 git 仓库中")
     works_without_git(cat, tmp_path, lambda *a: (lambda r: (r.exit_code, r.output))(invoke(*a)))
 
@@ -89,7 +104,9 @@ def test_git_not_installed(history, cat, tmp_path):
 
 def test_shallow_clone(history, cat, tmp_path, monkeypatch):
     clone = tmp_path / "shallow"
-    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{history}", str(clone)], check=True, capture_output=True)
+    subprocess.run(
+        ["git", "clone", "-q", "--depth", "1", f"file://{history}", str(clone)], check=True, capture_output=True
+    )
     monkeypatch.chdir(clone)
     advice = ("浅克隆", "git fetch --unshallow", "fetch-depth: 0")
     refused(invoke("diff", "HEAD~1", "HEAD"), *advice)
@@ -114,7 +131,9 @@ def test_partial_clone_without_the_old_blobs(history, cat, tmp_path, monkeypatch
     """git clone --filter=blob:none has the trees but not the old files: say so, do not crash with KeyError."""
     git(history, "config", "uploadpack.allowFilter", "true")
     clone = tmp_path / "partial"
-    made = subprocess.run(["git", "clone", "-q", "--filter=blob:none", f"file://{history}", str(clone)], capture_output=True)
+    made = subprocess.run(
+        ["git", "clone", "-q", "--filter=blob:none", f"file://{history}", str(clone)], capture_output=True
+    )
     if made.returncode != 0:
         pytest.skip("this git cannot make a partial clone")
     monkeypatch.chdir(clone)
@@ -139,17 +158,19 @@ def test_detached_head(history, cat, tmp_path, monkeypatch):
 
 def test_revisions_that_do_not_exist(history, cat, monkeypatch):
     monkeypatch.chdir(history)
-    for args, words in ((["diff", "nosuch"], ("找不到版本“nosuch”", "git log")),
-                        (["diff", "nosuch..HEAD"], ("找不到版本“nosuch”",)),
-                        (["diff", "HEAD", "v9"], ("找不到版本“v9”",)),
-                        (["diff", "v9...HEAD"], ("找不到版本“v9”",)),
-                        (["diff", "HEAD~99"], ("版本“HEAD~99”不存在",)),
-                        (["diff", "HEAD^3"], ("不存在",)),
-                        (["diff", "a", "b", "c"], ("最多给出两个版本",)),
-                        (["show", "T-XK-001@nosuch"], ("找不到版本“nosuch”",)),
-                        (["show", "T-XK-404@HEAD"], ("没有事项 T-XK-404",)),
-                        (["changelog", "nosuch"], ("找不到版本“nosuch”",)),
-                        (["changelog", "HEAD~1", "nosuch"], ("找不到版本“nosuch”",))):
+    for args, words in (
+        (["diff", "nosuch"], ("找不到版本“nosuch”", "git log")),
+        (["diff", "nosuch..HEAD"], ("找不到版本“nosuch”",)),
+        (["diff", "HEAD", "v9"], ("找不到版本“v9”",)),
+        (["diff", "v9...HEAD"], ("找不到版本“v9”",)),
+        (["diff", "HEAD~99"], ("版本“HEAD~99”不存在",)),
+        (["diff", "HEAD^3"], ("不存在",)),
+        (["diff", "a", "b", "c"], ("最多给出两个版本",)),
+        (["show", "T-XK-001@nosuch"], ("找不到版本“nosuch”",)),
+        (["show", "T-XK-404@HEAD"], ("没有事项 T-XK-404",)),
+        (["changelog", "nosuch"], ("找不到版本“nosuch”",)),
+        (["changelog", "HEAD~1", "nosuch"], ("找不到版本“nosuch”",)),
+    ):
         refused(invoke(*args), *words)
     refused(invoke("diff", "nosuch", "--lang", "en"), "unknown revision 'nosuch'")
 
@@ -171,7 +192,10 @@ def test_a_release_stopped_between_commit_and_tag_is_finished_by_running_it_agai
     git(history, "tag", "-d", "v1")  # as if the process had been killed after the commit
     again = invoke("release", "v1", "--date", "2026-09-25")
     assert again.exit_code == 0 and "已补上标签 v1" in again.output, again.output
-    assert subprocess.run(["git", "-C", str(history), "cat-file", "-p", "v1"], capture_output=True, text=True).stdout == tag
+    assert (
+        subprocess.run(["git", "-C", str(history), "cat-file", "-p", "v1"], capture_output=True, text=True).stdout
+        == tag
+    )
     refused(invoke("release", "v1"), "已经存在")
 
 
@@ -183,7 +207,11 @@ def test_a_release_stopped_before_its_commit_says_how_to_undo_it(history, cat, m
     (cat.root / "releases" / "v1" / "变更说明.md").write_text("# 变更说明\n", encoding="utf-8")
     (cat.root / ".CHANGELOG.md.k2j3.tmp").write_text("# 变更", encoding="utf-8")
     result = invoke("release", "v1")
-    assert result.exit_code == 1 and "上一次发布可能被中断了" in result.output and "git checkout -- cat/CHANGELOG.md" in result.output
+    assert (
+        result.exit_code == 1
+        and "上一次发布可能被中断了" in result.output
+        and "git checkout -- cat/CHANGELOG.md" in result.output
+    )
     (cat.root / "notes.txt").write_text("别的修改", encoding="utf-8")
     result = invoke("release", "v1")
     assert result.exit_code == 1 and "可能被中断" not in result.output and "请先提交或撤销" in result.output

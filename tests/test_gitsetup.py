@@ -62,8 +62,14 @@ def test_textconv_output_is_canonical(tmp_path):
     a.write_text("id: X\nname: 甲\nbasis:\n- law: L\n  article: 第一条\nconditions: [乙, 甲]\n", encoding="utf-8")
     b.write_text("conditions:\n  - 甲\n  - 乙\nbasis: [{article: 第一条, law: L}]\nname: 甲\nid: X\n", encoding="utf-8")
     outs = [invoke("textconv", str(p)).stdout for p in (a, b)]
-    assert outs[0] == outs[1] == ("# X 甲\nid: X\nname: 甲\nbasis[L,第一条].article: 第一条\nbasis[L,第一条].law: L\n"
-                                  "conditions[]: 乙\nconditions[]: 甲\n")
+    assert (
+        outs[0]
+        == outs[1]
+        == (
+            "# X 甲\nid: X\nname: 甲\nbasis[L,第一条].article: 第一条\nbasis[L,第一条].law: L\n"
+            "conditions[]: 乙\nconditions[]: 甲\n"
+        )
+    )
     broken = tmp_path / "broken.yaml"
     broken.write_text("id: [\n", encoding="utf-8")
     assert invoke("textconv", str(broken)).stdout == "id: [\n"  # shown as it is
@@ -102,12 +108,23 @@ def test_an_unterminated_block_keeps_the_users_lines(repo, cat):
 def test_folders_with_spaces_and_glob_characters_and_a_bare_path(repo, cat):
     odd = repo / "目录 [2024]"
     shutil.copytree(cat.root, odd)
-    git(repo, "add", "-A"); git(repo, "commit", "-q", "-m", "奇怪的文件夹名")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "奇怪的文件夹名")
     assert invoke("git-setup").exit_code == 0
-    attr = git_out(repo, "check-attr", "diff", "--", "目录 [2024]/items/T-XK-001.yaml", "cat/flows/XK-TY.yaml", "other.yaml")
+    attr = git_out(
+        repo, "check-attr", "diff", "--", "目录 [2024]/items/T-XK-001.yaml", "cat/flows/XK-TY.yaml", "other.yaml"
+    )
     assert attr.count(": diff: quanli") == 2 and "other.yaml: diff: unspecified" in attr
-    (odd / "items" / "T-XK-001.yaml").write_text((odd / "items" / "T-XK-001.yaml").read_text(encoding="utf-8")
-                                                 .replace("department: 审批科", "department: 法制科"), encoding="utf-8")
+    (odd / "items" / "T-XK-001.yaml").write_text(
+        (odd / "items" / "T-XK-001.yaml")
+        .read_text(encoding="utf-8")
+        .replace("department: 审批科", "department: 法制科"),
+        encoding="utf-8",
+    )
     env = dict(os.environ, HOME=str(repo), PATH="/usr/bin:/bin", GIT_PAGER="cat")  # no venv on PATH: a GUI tool's view
     shown = subprocess.run(["git", "-C", str(repo), "diff"], capture_output=True, text=True, env=env)
-    assert shown.returncode == 0 and "+department: 法制科" in shown.stdout and " disclosure.scope: 社会公开" in shown.stdout
+    assert (
+        shown.returncode == 0
+        and "+department: 法制科" in shown.stdout
+        and " disclosure.scope: 社会公开" in shown.stdout
+    )

@@ -9,7 +9,9 @@ import pytest
 from conftest import dump, invoke, item
 from test_diff import git, repo  # noqa: F401  (fixture)
 
-pytestmark = pytest.mark.skipif(__import__("shutil").which("git") is None, reason="git is needed to make test repositories")
+pytestmark = pytest.mark.skipif(
+    __import__("shutil").which("git") is None, reason="git is needed to make test repositories"
+)
 
 
 def commit(root, message):
@@ -23,10 +25,14 @@ def test_log_follows_edits_and_an_id_change(repo, cat):
     cat.item(ident="T-XK-002", name="无关事项")
     commit(repo, "新增无关事项")
     git(repo, "mv", "cat/items/T-XK-001.yaml", "cat/items/T-XK-009.yaml")
-    (cat.root / "items" / "T-XK-009.yaml").write_text(dump(item(
-        ident="T-XK-009", time_limit={"statutory": {"value": 20, "unit": "工作日"}, "promised": 8})), encoding="utf-8")
+    (cat.root / "items" / "T-XK-009.yaml").write_text(
+        dump(item(ident="T-XK-009", time_limit={"statutory": {"value": 20, "unit": "工作日"}, "promised": 8})),
+        encoding="utf-8",
+    )
     commit(repo, "重新编号")
-    cat.item(ident="T-XK-009", department="法制科", time_limit={"statutory": {"value": 20, "unit": "工作日"}, "promised": 8})
+    cat.item(
+        ident="T-XK-009", department="法制科", time_limit={"statutory": {"value": 20, "unit": "工作日"}, "promised": 8}
+    )
     commit(repo, "调整承办机构")
 
     result = invoke("log", "T-XK-009", "--format", "json")

@@ -26,10 +26,20 @@ def test_two_sign_offs_at_once_are_made_one_after_the_other(cat):
     env = {**os.environ, "QUANLI_LANG": "zh"}
     for _ in range(4):
         cat.item(status=DROP, signoffs=DROP)
-        runs = [subprocess.Popen(QUANLI + ["review", "T-XK-001", "--stage", "初核", "--by", who, "--date", "2026-03-02", "-C", str(cat.root)],
-                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env) for who in ("王明", "李华")]
+        runs = [
+            subprocess.Popen(
+                QUANLI
+                + ["review", "T-XK-001", "--stage", "初核", "--by", who, "--date", "2026-03-02", "-C", str(cat.root)],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                env=env,
+            )
+            for who in ("王明", "李华")
+        ]
         codes = [p.wait(timeout=120) for p in runs]
-        outputs = [p.stdout.read().decode("utf-8", "replace") + p.stderr.read().decode("utf-8", "replace") for p in runs]
+        outputs = [
+            p.stdout.read().decode("utf-8", "replace") + p.stderr.read().decode("utf-8", "replace") for p in runs
+        ]
         assert sorted(codes) == [0, 1], outputs  # the second sees the first's sign-off and refuses to sign 初核 again
         assert [s["stage"] for s in _signoffs(cat)] == ["初核"] and "Traceback" not in "".join(outputs)
 
@@ -40,8 +50,13 @@ def test_a_sign_off_waits_for_the_lock_and_then_signs(cat, monkeypatch):
     cat.item(status=DROP, signoffs=DROP)
     monkeypatch.setenv("QUANLI_LOCK_WAIT", "0")
     with EditLock(cat.root):
-        held = subprocess.run(QUANLI + ["review", "T-XK-001", "--stage", "初核", "--by", "王明", "-C", str(cat.root)],
-                              capture_output=True, text=True, encoding="utf-8", env={**os.environ, "QUANLI_LOCK_WAIT": "0"})
+        held = subprocess.run(
+            QUANLI + ["review", "T-XK-001", "--stage", "初核", "--by", "王明", "-C", str(cat.root)],
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            env={**os.environ, "QUANLI_LOCK_WAIT": "0"},
+        )
     assert held.returncode == 2 and "正在修改目录" in held.stderr and _signoffs(cat) == []
     assert invoke("review", "T-XK-001", "--stage", "初核", "--by", "王明", "-C", str(cat.root)).exit_code == 0
     assert [s["name"] for s in _signoffs(cat)] == ["王明"]
@@ -54,8 +69,13 @@ def test_fmt_takes_the_same_lock(cat):
     path = cat.root / "items" / "T-XK-001.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("name: ", "name:   ", 1), encoding="utf-8")
     with EditLock(cat.root):
-        held = subprocess.run(QUANLI + ["fmt", str(cat.root)], capture_output=True, text=True, encoding="utf-8",
-                              env={**os.environ, "QUANLI_LOCK_WAIT": "0"})
+        held = subprocess.run(
+            QUANLI + ["fmt", str(cat.root)],
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            env={**os.environ, "QUANLI_LOCK_WAIT": "0"},
+        )
     assert held.returncode == 2 and "name:   " in path.read_text(encoding="utf-8")
     check = subprocess.run(QUANLI + ["fmt", "--check", str(cat.root)], capture_output=True, text=True, encoding="utf-8")
     assert check.returncode == 1  # --check reads only: it needs no lock

@@ -43,14 +43,17 @@ def run(*args: str, cwd: Path | None = None, lang: str = "zh") -> subprocess.Com
     env = dict(os.environ, QUANLI_LANG=lang, PYTHONPATH=str(ROOT / "src"))
     env.pop("QUANLI_DEBUG", None)
     try:
-        return subprocess.run([sys.executable, "-m", "quanli", *args], cwd=cwd, env=env, capture_output=True, text=True,
-                              timeout=TIMEOUT)
+        return subprocess.run(
+            [sys.executable, "-m", "quanli", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=TIMEOUT
+        )
     except subprocess.TimeoutExpired:
         pytest.fail(f"quanli {' '.join(args)} did not finish in {TIMEOUT} s (a hang)")
 
 
 def clean(result) -> str:
-    out = result.stdout + result.stderr if hasattr(result, "stderr") and isinstance(result.stderr, str) else result.output
+    out = (
+        result.stdout + result.stderr if hasattr(result, "stderr") and isinstance(result.stderr, str) else result.output
+    )
     assert "Traceback" not in out and "内部错误" not in out, out
     return out
 
@@ -71,6 +74,7 @@ def link_to_zero(path: Path) -> Path:
 
 
 # ---- catalogue files that are FIFOs or devices -----------------------------------------------------
+
 
 @posix
 def test_validate_reports_a_fifo_catalog_yaml_and_returns(cat):
@@ -129,14 +133,23 @@ def test_an_item_over_the_cap_says_its_own_size_with_the_cache_on(cat):
     path = cat.root / "items" / "T-XK-002.yaml"
     path.write_bytes(b"a: " + b"x" * (MAX_FILE_BYTES + 10))
     first = invoke("validate", str(cat.root), "--format", "json")
-    path.write_bytes(b"a: " + b"x" * (MAX_FILE_BYTES + 5000))  # still too large, another size: not recalled from the cache
+    path.write_bytes(
+        b"a: " + b"x" * (MAX_FILE_BYTES + 5000)
+    )  # still too large, another size: not recalled from the cache
     second = invoke("validate", str(cat.root), "--format", "json")
     sizes = [[f["message"] for f in json.loads(r.stdout) if f["rule"] == "QL106"] for r in (first, second)]
-    assert sizes == [[f"文件过大（{(MAX_FILE_BYTES + 13) // 1024} KB，上限 4 MB），拒绝读取。一个事项文件通常只有几 KB，请检查是否放错了文件。"],
-                     [f"文件过大（{(MAX_FILE_BYTES + 5003) // 1024} KB，上限 4 MB），拒绝读取。一个事项文件通常只有几 KB，请检查是否放错了文件。"]]
+    assert sizes == [
+        [
+            f"文件过大（{(MAX_FILE_BYTES + 13) // 1024} KB，上限 4 MB），拒绝读取。一个事项文件通常只有几 KB，请检查是否放错了文件。"
+        ],
+        [
+            f"文件过大（{(MAX_FILE_BYTES + 5003) // 1024} KB，上限 4 MB），拒绝读取。一个事项文件通常只有几 KB，请检查是否放错了文件。"
+        ],
+    ]
 
 
 # ---- settings files --------------------------------------------------------------------------------
+
 
 @posix
 def test_a_fifo_quanli_toml_is_a_configuration_error(cat):
@@ -166,24 +179,34 @@ def test_a_fifo_workspace_file_is_a_configuration_error(cat, tmp_path):
 
 @posix
 def test_a_workspace_member_whose_catalog_yaml_is_a_fifo_is_reported_in_that_member(cat, tmp_path):
-    (tmp_path / "quanli-workspace.yaml").write_text("schema_version: 1\nmembers:\n- path: cat\n  region: 测试县\n  level: 县级\n",
-                                                    encoding="utf-8")
+    (tmp_path / "quanli-workspace.yaml").write_text(
+        "schema_version: 1\nmembers:\n- path: cat\n  region: 测试县\n  level: 县级\n", encoding="utf-8"
+    )
     assert invoke("validate", str(tmp_path), "--no-cache").exit_code == 0  # the workspace is sound
     fifo(cat.root / "catalog.yaml")
     result = run("validate", str(tmp_path), "--no-cache")
-    assert result.returncode == 1 and "QL100" in clean(result) and "catalog.yaml 不是普通文件，而是命名管道" in result.stdout
+    assert (
+        result.returncode == 1
+        and "QL100" in clean(result)
+        and "catalog.yaml 不是普通文件，而是命名管道" in result.stdout
+    )
 
 
 @posix
 def test_a_fifo_holidays_yaml_is_a_configuration_error(cat):
     fifo(cat.root / "holidays.yaml")
     result = run("workdays", "2027-01-04", "5", cwd=cat.root)
-    assert result.returncode == 2 and "无法读取放假安排文件" in clean(result) and "holidays.yaml：不是普通文件" in result.stderr + result.stdout
+    assert (
+        result.returncode == 2
+        and "无法读取放假安排文件" in clean(result)
+        and "holidays.yaml：不是普通文件" in result.stderr + result.stdout
+    )
     given = run("workdays", "--year", "2027", "--holidays", "/dev/zero")
     assert given.returncode == 2 and "无法读取放假安排文件 /dev/zero：不是普通文件，而是字符设备" in clean(given)
 
 
 # ---- files to import -----------------------------------------------------------------------------
+
 
 @posix
 def test_import_of_a_fifo_is_refused(tmp_path):
@@ -202,8 +225,14 @@ def test_import_of_a_link_to_dev_zero_is_refused(tmp_path):
 @posix
 def test_import_with_a_fifo_mapping_file_is_refused(tmp_path):
     (tmp_path / "in.csv").write_text("事项名称,事项类型\n甲,行政许可\n", encoding="utf-8")
-    result = run("import", str(tmp_path / "in.csv"), "--into", str(tmp_path / "c"), "--mapping", str(fifo(tmp_path / "map.yaml")))
-    assert result.returncode == 2 and "无法读取映射文件" in clean(result) and "不是普通文件" in result.stderr + result.stdout
+    result = run(
+        "import", str(tmp_path / "in.csv"), "--into", str(tmp_path / "c"), "--mapping", str(fifo(tmp_path / "map.yaml"))
+    )
+    assert (
+        result.returncode == 2
+        and "无法读取映射文件" in clean(result)
+        and "不是普通文件" in result.stderr + result.stdout
+    )
 
 
 @posix
@@ -211,7 +240,11 @@ def test_import_into_a_catalogue_with_a_fifo_laws_yaml_is_refused(cat, tmp_path)
     (tmp_path / "in.csv").write_text("事项名称,事项类型,设定依据\n甲,行政许可,《某某条例》第三条\n", encoding="utf-8")
     fifo(cat.root / "laws.yaml")
     result = run("import", str(tmp_path / "in.csv"), "--into", str(cat.root))
-    assert result.returncode == 2 and "laws.yaml 不是普通文件" in clean(result) and "没有导入" in result.stderr + result.stdout
+    assert (
+        result.returncode == 2
+        and "laws.yaml 不是普通文件" in clean(result)
+        and "没有导入" in result.stderr + result.stdout
+    )
     assert sorted(p.name for p in (cat.root / "items").iterdir()) == ["T-XK-001.yaml"]
 
 
@@ -294,7 +327,7 @@ PARTS = {
     "xl/worksheets/sheet1.xml": f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{NS}"><sheetData>'
     '<row r="1"><c r="A1" t="inlineStr"><is><t>事项名称</t></is></c><c r="B1" t="inlineStr"><is><t>事项类型</t></is></c></row>'
     '<row r="2"><c r="A2" t="s"><v>0</v></c><c r="B2" t="inlineStr"><is><t>行政许可</t></is></c></row>'
-    '</sheetData></worksheet>',
+    "</sheetData></worksheet>",
 }
 SST_HEAD = f'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{NS}" count="1" uniqueCount="1"><si><t>'.encode()
 SST_TAIL = b"</t></si></sst>"
@@ -329,15 +362,42 @@ def _zip(path: Path, members: list[tuple[str, int, bytes, int, int]]) -> Path:
     body, directory = b"", b""
     for name, method, data, crc, size in members:
         raw = name.encode()
-        directory += struct.pack("<4s6H3L5H2L", b"PK\x01\x02", 20, 20, 0x800, method, 0, 0x5C21, crc, len(data), size,
-                                 len(raw), 0, 0, 0, 0, 0, len(body)) + raw
-        body += struct.pack("<4s5H3L2H", b"PK\x03\x04", 20, 0x800, method, 0, 0x5C21, crc, len(data), size, len(raw), 0) + raw + data
+        directory += (
+            struct.pack(
+                "<4s6H3L5H2L",
+                b"PK\x01\x02",
+                20,
+                20,
+                0x800,
+                method,
+                0,
+                0x5C21,
+                crc,
+                len(data),
+                size,
+                len(raw),
+                0,
+                0,
+                0,
+                0,
+                0,
+                len(body),
+            )
+            + raw
+        )
+        body += (
+            struct.pack("<4s5H3L2H", b"PK\x03\x04", 20, 0x800, method, 0, 0x5C21, crc, len(data), size, len(raw), 0)
+            + raw
+            + data
+        )
     end = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, len(members), len(members), len(directory), len(body), 0)
     path.write_bytes(body + directory + end)
     return path
 
 
-def _xlsx(path: Path, text: str = "建设项目环境影响报告表审批", megabytes: int = 0, declared: int | None = None) -> Path:
+def _xlsx(
+    path: Path, text: str = "建设项目环境影响报告表审批", megabytes: int = 0, declared: int | None = None
+) -> Path:
     members = []
     for name, xml in PARTS.items():
         data = xml.encode()
@@ -359,17 +419,28 @@ def test_a_400_mb_shared_string_is_refused_quickly_and_in_little_memory(tmp_path
     bomb = _xlsx(tmp_path / "bomb.xlsx", megabytes=400)
     assert bomb.stat().st_size < 500 * 1024
     # the peak memory of the import alone: measured by a process whose only child it is
-    probe = ("import resource, subprocess, sys, time\nstart = time.perf_counter()\n"
-             "r = subprocess.run([sys.executable, '-m', 'quanli', *sys.argv[1:]], capture_output=True, text=True)\n"
-             "print(r.returncode, time.perf_counter() - start, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
-             "sys.stdout.write(r.stderr)\n") if sys.platform != "win32" else None
+    probe = (
+        (
+            "import resource, subprocess, sys, time\nstart = time.perf_counter()\n"
+            "r = subprocess.run([sys.executable, '-m', 'quanli', *sys.argv[1:]], capture_output=True, text=True)\n"
+            "print(r.returncode, time.perf_counter() - start, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+            "sys.stdout.write(r.stderr)\n"
+        )
+        if sys.platform != "win32"
+        else None
+    )
     if probe is None:
         result = invoke("import", str(bomb), "--into", str(tmp_path / "c"))
         assert result.exit_code == 2 and "xl/sharedStrings.xml" in clean(result)
         return
     env = dict(os.environ, QUANLI_LANG="zh", PYTHONPATH=str(ROOT / "src"))
-    out = subprocess.run([sys.executable, "-c", probe, "import", str(bomb), "--into", str(tmp_path / "c")],
-                         capture_output=True, text=True, env=env, timeout=TIMEOUT).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", probe, "import", str(bomb), "--into", str(tmp_path / "c")],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=TIMEOUT,
+    ).stdout
     head, message = out.split("\n", 1)
     code, seconds, peak = head.split()
     assert "Traceback" not in message
@@ -388,14 +459,22 @@ def test_a_member_that_inflates_more_than_it_declares_is_refused(tmp_path):
     start = time.perf_counter()
     result = invoke("import", str(liar), "--into", str(tmp_path / "c"))
     assert result.exit_code == 2
-    assert f"{liar} 中的 xl/sharedStrings.xml 实际解压后比文件中记载的大小（1 KB）更大：文件已损坏或被篡改" in clean(result)
+    assert f"{liar} 中的 xl/sharedStrings.xml 实际解压后比文件中记载的大小（1 KB）更大：文件已损坏或被篡改" in clean(
+        result
+    )
     assert time.perf_counter() - start < 5
 
 
 def test_a_member_with_a_bomb_s_compression_ratio_is_refused(tmp_path):
     """20 MB from 20 KB: under the size caps, but no spreadsheet part compresses a thousand times."""
-    result = invoke("import", str(_xlsx(tmp_path / "dense.xlsx", megabytes=20)), "--into", str(tmp_path / "c"), "--lang", "en")
-    assert result.exit_code == 2 and "xl/sharedStrings.xml in" in clean(result) and f"more than {zipsafe.MAX_RATIO} times" in result.output
+    result = invoke(
+        "import", str(_xlsx(tmp_path / "dense.xlsx", megabytes=20)), "--into", str(tmp_path / "c"), "--lang", "en"
+    )
+    assert (
+        result.exit_code == 2
+        and "xl/sharedStrings.xml in" in clean(result)
+        and f"more than {zipsafe.MAX_RATIO} times" in result.output
+    )
 
 
 def test_a_zip_of_too_many_members_is_refused(tmp_path):
@@ -408,7 +487,10 @@ def test_a_member_compressed_in_a_way_excel_never_uses_is_refused(tmp_path):
     import bz2
 
     data = b"<x/>" * 1000
-    members = [(name, 8, _deflated(xml.encode()) + b"\x03\x00", zlib.crc32(xml.encode()), len(xml.encode())) for name, xml in PARTS.items()]
+    members = [
+        (name, 8, _deflated(xml.encode()) + b"\x03\x00", zlib.crc32(xml.encode()), len(xml.encode()))
+        for name, xml in PARTS.items()
+    ]
     members.append(("xl/sharedStrings.xml", 12, bz2.compress(data), zlib.crc32(data), len(data)))
     result = invoke("import", str(_zip(tmp_path / "bz.xlsx", members)), "--into", str(tmp_path / "c"))
     assert result.exit_code == 2 and "xl/sharedStrings.xml 使用了 Excel 不用的压缩方式（12）" in clean(result)
@@ -424,6 +506,7 @@ def test_the_own_export_of_a_catalogue_passes_the_zip_checks(cat, tmp_path):
 
 # ---- JSON: a key named twice ---------------------------------------------------------------------
 
+
 def test_a_json_key_named_twice_is_refused_with_line_and_column(tmp_path):
     path = tmp_path / "dup.json"
     path.write_text('[{"事项名称": "甲",\n  "事项类型": "行政许可", "事项名称": "乙"}]\n', encoding="utf-8")
@@ -433,13 +516,18 @@ def test_a_json_key_named_twice_is_refused_with_line_and_column(tmp_path):
     assert f"{path}:2:19 JSON 中同一个对象里键“事项名称”出现了两次，无法导入" in clean(result)
     assert not (tmp_path / "c").exists()
     english = invoke("import", str(path), "--into", str(tmp_path / "c"), "--lang", "en")
-    assert english.exit_code == 2 and f"{path}:2:19 the key '事项名称' appears twice in one JSON object" in english.output
+    assert (
+        english.exit_code == 2 and f"{path}:2:19 the key '事项名称' appears twice in one JSON object" in english.output
+    )
 
 
 def test_a_nested_duplicate_in_json_lines_is_refused_on_its_line(tmp_path):
     path = tmp_path / "dup.jsonl"
-    path.write_text('{"事项名称": "甲", "事项类型": "行政许可"}\n'
-                    '{"事项名称": "乙", "extra": {"a": [1, {"k": 1, "k\\u0000": 2, "\\u006b": 3}]}}\n', encoding="utf-8")
+    path.write_text(
+        '{"事项名称": "甲", "事项类型": "行政许可"}\n'
+        '{"事项名称": "乙", "extra": {"a": [1, {"k": 1, "k\\u0000": 2, "\\u006b": 3}]}}\n',
+        encoding="utf-8",
+    )
     result = invoke("import", str(path), "--into", str(tmp_path / "c"))
     column = path.read_text(encoding="utf-8").split("\n")[1].index('"\\u006b"') + 1
     assert result.exit_code == 2 and f"{path}:2:{column} JSON 中同一个对象里键“k”出现了两次" in clean(result)
@@ -447,8 +535,16 @@ def test_a_nested_duplicate_in_json_lines_is_refused_on_its_line(tmp_path):
 
 def test_the_same_key_in_different_objects_is_no_duplicate(tmp_path):
     path = tmp_path / "ok.json"
-    path.write_text(json.dumps([{"事项名称": "甲", "事项类型": "行政许可", "x": {"事项名称": 1}},
-                                {"事项名称": "乙", "事项类型": "行政许可"}], ensure_ascii=False), encoding="utf-8")
+    path.write_text(
+        json.dumps(
+            [
+                {"事项名称": "甲", "事项类型": "行政许可", "x": {"事项名称": 1}},
+                {"事项名称": "乙", "事项类型": "行政许可"},
+            ],
+            ensure_ascii=False,
+        ),
+        encoding="utf-8",
+    )
     result = invoke("import", str(path), "--into", str(tmp_path / "c"), "--format", "json")
     assert result.exit_code == 0, result.output
 
@@ -487,18 +583,25 @@ def test_formula_text_imported_from_csv_is_never_a_formula_in_an_export(tmp_path
     _never_a_formula(rows, cells)
     name = rows[0].index("项目名称（name）")
     assert sorted(r[name] for r in rows[1:]) == sorted("'" + t for t in FORMULAS)  # ' before, as OWASP says
-    assert sorted(c.value for c in cells if c.column == name + 1 and c.row > 1) == sorted(FORMULAS)  # text cells, as typed
+    assert sorted(c.value for c in cells if c.column == name + 1 and c.row > 1) == sorted(
+        FORMULAS
+    )  # text cells, as typed
     # and read back, the texts are as they were (the guard comes off again)
     again = invoke("import", str(tmp_path / "out.csv"), "--into", str(tmp_path / "d"))
     assert again.exit_code == 0
-    names = sorted(line.split(": ", 1)[1] for p in (tmp_path / "d" / "items").glob("*.yaml")
-                   for line in p.read_text(encoding="utf-8").splitlines() if line.startswith("name: "))
+    names = sorted(
+        line.split(": ", 1)[1]
+        for p in (tmp_path / "d" / "items").glob("*.yaml")
+        for line in p.read_text(encoding="utf-8").splitlines()
+        if line.startswith("name: ")
+    )
     assert len(names) == len(FORMULAS)
 
 
 def test_formula_text_imported_from_json_is_never_a_formula_in_an_export(tmp_path):
-    (tmp_path / "in.json").write_text(json.dumps([{"事项名称": t, "事项类型": "行政许可"} for t in FORMULAS], ensure_ascii=False),
-                                      encoding="utf-8")
+    (tmp_path / "in.json").write_text(
+        json.dumps([{"事项名称": t, "事项类型": "行政许可"} for t in FORMULAS], ensure_ascii=False), encoding="utf-8"
+    )
     assert invoke("import", str(tmp_path / "in.json"), "--into", str(tmp_path / "c")).exit_code == 0
     _never_a_formula(*_exported(tmp_path / "c", tmp_path))
 
@@ -507,7 +610,18 @@ def test_formula_text_in_an_item_is_never_a_formula_in_the_built_table(cat, tmp_
     cat.write("items/T-XK-001.yaml", dump(item(name=FORMULAS[0], remarks=FORMULAS[1])))
     result = invoke("build", str(cat.root), "--out", str(tmp_path / "dist"))
     assert result.exit_code == 0, result.output
-    rows = list(csv.reader(io.StringIO((tmp_path / "dist" / "table" / "catalog.csv").read_text(encoding="utf-8-sig"), newline="")))
-    _never_a_formula(rows, [c for row in openpyxl.load_workbook(tmp_path / "dist" / "table" / "catalog.xlsx").active.iter_rows()
-                            for c in row if c.value is not None])
+    rows = list(
+        csv.reader(
+            io.StringIO((tmp_path / "dist" / "table" / "catalog.csv").read_text(encoding="utf-8-sig"), newline="")
+        )
+    )
+    _never_a_formula(
+        rows,
+        [
+            c
+            for row in openpyxl.load_workbook(tmp_path / "dist" / "table" / "catalog.xlsx").active.iter_rows()
+            for c in row
+            if c.value is not None
+        ],
+    )
     assert "'" + FORMULAS[0] in rows[1]

@@ -15,11 +15,11 @@ PLAIN = "排污许可证核发审批"
 
 # how a clerk may have typed the confidential item's name (the YAML of items/T-XK-002.yaml)
 SPELLINGS = {
-    "ideographic-space": f"name: \"\\u3000{PLAIN}\"\n",
+    "ideographic-space": f'name: "\\u3000{PLAIN}"\n',
     "trailing-space": f"name: '{PLAIN} '\n",
     "block-scalar": f"name: |\n  {PLAIN}\n",
-    "folded-in-two": f"name: >-\n  排污许可证\n  核发审批\n",
-    "zero-width": f"name: \"排污\\u200b许可证核发审批\"\n",
+    "folded-in-two": "name: >-\n  排污许可证\n  核发审批\n",
+    "zero-width": 'name: "排污\\u200b许可证核发审批"\n',
     "full-width-id": None,  # the id written in full-width letters in the public item
 }
 
@@ -102,23 +102,46 @@ def test_a_clean_public_build_holds_no_spelling_of_the_secret(cat, tmp_path):
 
 # ---- workspaces: one member's public item naming another member's secret ----------------------
 
+
 def test_a_member_naming_another_members_secret_is_found_and_never_published(tmp_path):
-    from test_workspace import WORKSPACE, item as ws_item, member
+    from test_workspace import WORKSPACE, member
+    from test_workspace import item as ws_item
 
     root = tmp_path / "ws"
     member(root / "city", "测试市生态环境局", "市级", [ws_item(subject="测试市生态环境局", level=["市级", "县级"])])
-    member(root / "county", "测试县生态环境局", "县级",
-           [ws_item(subject="测试县生态环境局", level=["县级"]),
-            ws_item("T-XK-002", "\u3000排污许可证核发", subject="测试县生态环境局", level=["县级"],
-                    disclosure={"scope": "不予公开", "reason": "涉及国家秘密（测试）"})])
-    water = member(root / "county-water", "测试县水利局", "县级",
-                   [ws_item("T-XK-003", "取水许可", subject="测试县水利局", level=["县级"], conditions=["已办理排污许可证 核发手续"])])
+    member(
+        root / "county",
+        "测试县生态环境局",
+        "县级",
+        [
+            ws_item(subject="测试县生态环境局", level=["县级"]),
+            ws_item(
+                "T-XK-002",
+                "\u3000排污许可证核发",
+                subject="测试县生态环境局",
+                level=["县级"],
+                disclosure={"scope": "不予公开", "reason": "涉及国家秘密（测试）"},
+            ),
+        ],
+    )
+    water = member(
+        root / "county-water",
+        "测试县水利局",
+        "县级",
+        [
+            ws_item(
+                "T-XK-003", "取水许可", subject="测试县水利局", level=["县级"], conditions=["已办理排污许可证 核发手续"]
+            )
+        ],
+    )
     (root / "quanli-workspace.yaml").write_text(WORKSPACE, encoding="utf-8")
     import json
 
     result = invoke("validate", str(root), "--format", "json", "--no-cache")
     hits = [f for f in json.loads(result.stdout) if f["rule"] == "QL975"]
-    assert result.exit_code == 1 and len(hits) == 1 and hits[0]["file"].endswith("T-XK-003.yaml") and hits[0]["line"] > 1, result.stdout
+    assert (
+        result.exit_code == 1 and len(hits) == 1 and hits[0]["file"].endswith("T-XK-003.yaml") and hits[0]["line"] > 1
+    ), result.stdout
     assert "county" in hits[0]["message"] and "T-XK-002" in hits[0]["message"]
     out = tmp_path / "dist"
     assert invoke("build", str(root), "--out", str(out)).exit_code == 1 and not (out / "members").exists()
@@ -137,17 +160,44 @@ def test_a_name_public_in_one_member_may_be_written_in_another(tmp_path):
     item of that name, so the water bureau may mention it; and nobody mentions a secret."""
     import json
 
-    from test_workspace import WORKSPACE, item as ws_item, member
+    from test_workspace import WORKSPACE, member
+    from test_workspace import item as ws_item
 
     root = tmp_path / "ws"
-    member(root / "city", "测试市生态环境局", "市级", [ws_item(subject="测试市生态环境局", level=["市级", "县级"]),
-                                                  ws_item("T-XK-009", "排污许可证核发", subject="测试市生态环境局", level=["市级"])])
-    member(root / "county", "测试县生态环境局", "县级",
-           [ws_item(subject="测试县生态环境局", level=["县级"]),
-            ws_item("T-XK-002", "排污许可证核发", subject="测试县生态环境局", level=["县级"],
-                    disclosure={"scope": "不予公开", "reason": "涉及国家秘密（测试）"})])
-    member(root / "county-water", "测试县水利局", "县级",
-           [ws_item("T-XK-003", "取水许可", subject="测试县水利局", level=["县级"], conditions=["已办理排污许可证核发手续"])])
+    member(
+        root / "city",
+        "测试市生态环境局",
+        "市级",
+        [
+            ws_item(subject="测试市生态环境局", level=["市级", "县级"]),
+            ws_item("T-XK-009", "排污许可证核发", subject="测试市生态环境局", level=["市级"]),
+        ],
+    )
+    member(
+        root / "county",
+        "测试县生态环境局",
+        "县级",
+        [
+            ws_item(subject="测试县生态环境局", level=["县级"]),
+            ws_item(
+                "T-XK-002",
+                "排污许可证核发",
+                subject="测试县生态环境局",
+                level=["县级"],
+                disclosure={"scope": "不予公开", "reason": "涉及国家秘密（测试）"},
+            ),
+        ],
+    )
+    member(
+        root / "county-water",
+        "测试县水利局",
+        "县级",
+        [
+            ws_item(
+                "T-XK-003", "取水许可", subject="测试县水利局", level=["县级"], conditions=["已办理排污许可证核发手续"]
+            )
+        ],
+    )
     (root / "quanli-workspace.yaml").write_text(WORKSPACE, encoding="utf-8")
     result = invoke("validate", str(root), "--format", "json", "--no-cache")
     assert [f for f in json.loads(result.stdout) if f["rule"] in ("QL975", "QL606")] == []
@@ -163,12 +213,16 @@ def test_the_leak_scan_reads_the_text_of_the_flowchart_picture():
     from quanli.build.leaks import leak_check
     from quanli.render import emf
 
-    svg = ('<svg xmlns="http://www.w3.org/2000/svg" width="300" height="120"><text x="10" y="30" font-size="12">'
-           '<tspan x="10" y="30">涉密的排污许可</tspan><tspan x="10" y="50">证核发审批</tspan></text></svg>')
+    svg = (
+        '<svg xmlns="http://www.w3.org/2000/svg" width="300" height="120"><text x="10" y="30" font-size="12">'
+        '<tspan x="10" y="30">涉密的排污许可</tspan><tspan x="10" y="50">证核发审批</tspan></text></svg>'
+    )
     picture = emf.svg_to_emf(svg)
     assert "涉密的排污许可证核发审批" in emf.text_of(picture)
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as zf:
         zf.writestr("word/media/image1.emf", picture)
-    assert leak_check({"sheets/x.docx": buf.getvalue()}, ["排污许可证核发审批"]) == [("sheets/x.docx", "排污许可证核发审批")]
+    assert leak_check({"sheets/x.docx": buf.getvalue()}, ["排污许可证核发审批"]) == [
+        ("sheets/x.docx", "排污许可证核发审批")
+    ]
     assert leak_check({"sheets/x.docx": buf.getvalue()}, ["取水许可证核发"]) == []

@@ -16,17 +16,19 @@ from pathlib import Path
 import pytest
 
 from conftest import CATALOG, FLOW, LAWS, SIGNOFFS, Cat, invoke
-from quanli.dates import clock
-from quanli.review import register
 from quanli.core.errors import QuanliError
+from quanli.dates import clock
 from quanli.loader.yamlparse import load_bytes
+from quanli.review import register
 from test_diff import git
 
 needs_git = pytest.mark.skipif(shutil.which("git") is None, reason="git is needed to make test repositories")
 
 
 def clean(result) -> str:
-    assert "Traceback" not in result.output and "内部错误" not in result.output and "internal error" not in result.output, result.output
+    assert (
+        "Traceback" not in result.output and "内部错误" not in result.output and "internal error" not in result.output
+    ), result.output
     return result.output
 
 
@@ -64,11 +66,17 @@ def test_a_workspace_that_lists_itself_is_refused_at_its_line(tmp_path, written)
     ws = tmp_path / "ws"
     catalogue(ws)  # the folder is a catalogue too: before, build recursed into itself (RecursionError)
     file = workspace(ws, written)
-    for args in (["validate", str(ws)], ["build", str(ws), "--out", str(tmp_path / "dist")], ["status", str(ws)],
-                 ["records", "check", str(ws)]):
+    for args in (
+        ["validate", str(ws)],
+        ["build", str(ws), "--out", str(tmp_path / "dist")],
+        ["status", str(ws)],
+        ["records", "check", str(ws)],
+    ):
         out = refused(invoke(*args), f"{file}:3:9", "工作区不能把自己列为成员")
     assert not (tmp_path / "dist").exists()
-    refused(invoke("build", str(ws), "--out", str(tmp_path / "dist"), "--lang", "en"), f"{file}:3:9", "cannot list itself")
+    refused(
+        invoke("build", str(ws), "--out", str(tmp_path / "dist"), "--lang", "en"), f"{file}:3:9", "cannot list itself"
+    )
     assert out.count("错误") == 1
 
 
@@ -87,14 +95,27 @@ def test_two_workspaces_that_list_each_other_are_refused(tmp_path):
         catalogue(tmp_path / name)
         workspace(tmp_path / name, other)
     for name in ("x", "y"):
-        refused(invoke("build", str(tmp_path / name), "--out", str(tmp_path / f"dist-{name}")), ":3:9", "本身是一个工作区")
+        refused(
+            invoke("build", str(tmp_path / name), "--out", str(tmp_path / f"dist-{name}")), ":3:9", "本身是一个工作区"
+        )
         refused(invoke("diff", "--path", str(tmp_path / name)), ":3:9", "本身是一个工作区")
 
 
 # ---- class 4: SOURCE_DATE_EPOCH ------------------------------------------------------------------------
 
-@pytest.mark.parametrize("value,expected", [(None, None), ("", None), ("  ", None), ("0", 0), ("1767225600", 1767225600),
-                                            (" 1767225600\n", 1767225600), (str(clock.EPOCH_MAX), clock.EPOCH_MAX)])
+
+@pytest.mark.parametrize(
+    "value,expected",
+    [
+        (None, None),
+        ("", None),
+        ("  ", None),
+        ("0", 0),
+        ("1767225600", 1767225600),
+        (" 1767225600\n", 1767225600),
+        (str(clock.EPOCH_MAX), clock.EPOCH_MAX),
+    ],
+)
 def test_source_epoch_reads_valid_values(monkeypatch, value, expected):
     if value is None:
         monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
@@ -104,12 +125,26 @@ def test_source_epoch_reads_valid_values(monkeypatch, value, expected):
     assert clock.source_epoch(value) == expected if value is not None else True
 
 
-@pytest.mark.parametrize("value,why", [
-    ("-1", "无效"), ("-86400", "无效"), ("1.5", "无效"), ("1e9", "无效"), ("+5", "无效"), ("abc", "无效"), ("0x10", "无效"),
-    ("²", "无效"), ("١٢٣", "无效"), ("1 2", "无效"),
-    (str(clock.EPOCH_MAX + 1), "超出范围"), ("253402300800", "超出范围"), ("253402300799", "超出范围"),
-    ("9" * 30, "超出范围"), ("9" * 5000, "超出范围"),  # never int() of 5,000 digits (Python refuses above 4,300)
-])
+@pytest.mark.parametrize(
+    "value,why",
+    [
+        ("-1", "无效"),
+        ("-86400", "无效"),
+        ("1.5", "无效"),
+        ("1e9", "无效"),
+        ("+5", "无效"),
+        ("abc", "无效"),
+        ("0x10", "无效"),
+        ("²", "无效"),
+        ("١٢٣", "无效"),
+        ("1 2", "无效"),
+        (str(clock.EPOCH_MAX + 1), "超出范围"),
+        ("253402300800", "超出范围"),
+        ("253402300799", "超出范围"),
+        ("9" * 30, "超出范围"),
+        ("9" * 5000, "超出范围"),  # never int() of 5,000 digits (Python refuses above 4,300)
+    ],
+)
 def test_source_epoch_refuses_what_a_build_cannot_honour(value, why):
     with pytest.raises(QuanliError) as info:
         clock.source_epoch(value)
@@ -119,7 +154,9 @@ def test_source_epoch_refuses_what_a_build_cannot_honour(value, why):
 
 def test_a_commit_time_is_clamped_to_what_a_build_can_stamp():
     assert clock.clamp_epoch(1767225600) == 1767225600
-    assert clock.clamp_epoch(7258118400) == clock.EPOCH_MAX  # a commit dated 2200 (git takes GIT_COMMITTER_DATE=@7258118400)
+    assert (
+        clock.clamp_epoch(7258118400) == clock.EPOCH_MAX
+    )  # a commit dated 2200 (git takes GIT_COMMITTER_DATE=@7258118400)
     assert clock.clamp_epoch(-86400) == 0
 
 
@@ -144,8 +181,11 @@ def test_build_refuses_a_source_date_epoch_it_cannot_honour(cat, tmp_path, monke
 
 # ---- class 4: a damaged git repository -------------------------------------------------------------------
 
+
 def _rev(root: Path, spec: str) -> str:
-    return subprocess.run(["git", "-C", str(root), "rev-parse", spec], capture_output=True, text=True, check=True).stdout.strip()
+    return subprocess.run(
+        ["git", "-C", str(root), "rev-parse", spec], capture_output=True, text=True, check=True
+    ).stdout.strip()
 
 
 def _drop(root: Path, sha: str) -> None:
@@ -168,7 +208,10 @@ CORRUPTIONS = {  # name -> (damage, what the message says)
     "damaged commit": (lambda r: _garbage_object(r, _rev(r, "HEAD")), "git 对象已损坏"),
     "no objects folder": (lambda r: shutil.rmtree(r / ".git" / "objects"), "不是完整的 git 仓库"),
     "garbage config": (lambda r: (r / ".git" / "config").write_text("[[[garbage\n"), ".git/config"),
-    "garbage index": (lambda r: (r / ".git" / "index").write_bytes(b"DIRC\x00\x00\x00\x02" + b"\xde\xad" * 20), ".git/index"),
+    "garbage index": (
+        lambda r: (r / ".git" / "index").write_bytes(b"DIRC\x00\x00\x00\x02" + b"\xde\xad" * 20),
+        ".git/index",
+    ),
     "random index": (lambda r: (r / ".git" / "index").write_bytes(bytes(range(256)) * 2), ".git/index"),
 }
 COMMANDS = {
@@ -263,18 +306,32 @@ def test_a_build_in_a_damaged_repository_records_no_commit(fresh_repo, tmp_path,
 def test_log_of_a_commit_dated_after_the_year_9999(fresh_repo):
     """git takes any commit time; the log shows '?' for a date no calendar holds."""
     (fresh_repo / "cat" / "items" / "T-XK-001.yaml").write_text(
-        (fresh_repo / "cat" / "items" / "T-XK-001.yaml").read_text(encoding="utf-8").replace("改过名称的事项", "又改的名称"),
-        encoding="utf-8")
-    subprocess.run(["git", "-C", str(fresh_repo), "commit", "-qam", "远未来"], check=True, capture_output=True,
-                   env={**os.environ, "GIT_COMMITTER_NAME": "x", "GIT_COMMITTER_EMAIL": "x@x", "GIT_AUTHOR_NAME": "x",
-                        "GIT_AUTHOR_EMAIL": "x@x", "GIT_AUTHOR_DATE": "@253402300800 +0000",
-                        "GIT_COMMITTER_DATE": "@253402300800 +0000"})
+        (fresh_repo / "cat" / "items" / "T-XK-001.yaml")
+        .read_text(encoding="utf-8")
+        .replace("改过名称的事项", "又改的名称"),
+        encoding="utf-8",
+    )
+    subprocess.run(
+        ["git", "-C", str(fresh_repo), "commit", "-qam", "远未来"],
+        check=True,
+        capture_output=True,
+        env={
+            **os.environ,
+            "GIT_COMMITTER_NAME": "x",
+            "GIT_COMMITTER_EMAIL": "x@x",
+            "GIT_AUTHOR_NAME": "x",
+            "GIT_AUTHOR_EMAIL": "x@x",
+            "GIT_AUTHOR_DATE": "@253402300800 +0000",
+            "GIT_COMMITTER_DATE": "@253402300800 +0000",
+        },
+    )
     result = invoke("log", "T-XK-001")
     assert result.exit_code == 0, clean(result)
     assert "远未来" in result.output and "?" in result.output
 
 
 # ---- class 5: impossible dates ------------------------------------------------------------------------------
+
 
 def _signoff_dated(cat: Cat, day: str) -> None:
     signoffs = [dict(s) for s in SIGNOFFS]
@@ -287,18 +344,29 @@ def _qlfindings(cat: Cat, *args: str) -> tuple[int, list[dict]]:
     return code, [f for f in found if f["rule"] == "QL110"]
 
 
-@pytest.mark.parametrize("day,words", [("0000-01-01", ("0000-01-01", "不是有效的日期", "没有公元 0000 年")),
-                                       ("0000-12-31", ("没有公元 0000 年",)),
-                                       ("2026-02-30", ("2026-02-30", "不是有效的日期")),
-                                       ("2025-02-29", ("不是有效的日期",)), ("2026-13-01", ("不是有效的日期",)),
-                                       ("2026-04-31", ("不是有效的日期",)), ("2026-00-10", ("不是有效的日期",))])
+@pytest.mark.parametrize(
+    "day,words",
+    [
+        ("0000-01-01", ("0000-01-01", "不是有效的日期", "没有公元 0000 年")),
+        ("0000-12-31", ("没有公元 0000 年",)),
+        ("2026-02-30", ("2026-02-30", "不是有效的日期")),
+        ("2025-02-29", ("不是有效的日期",)),
+        ("2026-13-01", ("不是有效的日期",)),
+        ("2026-04-31", ("不是有效的日期",)),
+        ("2026-00-10", ("不是有效的日期",)),
+    ],
+)
 def test_an_impossible_signoff_date_is_a_finding(cat, day, words):
     _signoff_dated(cat, day)
     code, found = _qlfindings(cat)
     assert code == 1 and len(found) == 1, found
     f = found[0]
     lines = (cat.root / "items" / "T-XK-001.yaml").read_text(encoding="utf-8").splitlines()
-    assert f["file"].endswith("T-XK-001.yaml") and day in lines[f["line"] - 1] and lines[f["line"] - 1].index(day) >= f["column"] - 2
+    assert (
+        f["file"].endswith("T-XK-001.yaml")
+        and day in lines[f["line"] - 1]
+        and lines[f["line"] - 1].index(day) >= f["column"] - 2
+    )
     for word in words:
         assert word in f["message"], f
     _, english = _qlfindings(cat, "--lang", "en")
@@ -311,8 +379,12 @@ def test_possible_dates_stay_valid(cat):
         assert _qlfindings(cat)[1] == [], day
 
 
-RECORD = {"case": "2026-XK-0001", "item": "T-XK-001", "accepted": {"date": "2026-03-02"},
-          "concluded": {"date": "2026-03-10", "outcome": "准予许可"}}
+RECORD = {
+    "case": "2026-XK-0001",
+    "item": "T-XK-001",
+    "accepted": {"date": "2026-03-02"},
+    "concluded": {"date": "2026-03-10", "outcome": "准予许可"},
+}
 
 
 @pytest.mark.parametrize("where", [("accepted",), ("concluded",), ("suspensions", 0, "from"), ("suspensions", 0, "to")])
@@ -343,7 +415,9 @@ def test_a_law_dated_in_the_year_0000_is_a_finding(cat):
 
 def test_records_check_says_it_cannot_count_a_case_with_an_impossible_date(cat):
     cat.item(important=True)
-    cat.write("records/2026-XK-0001.yaml", {"case": "2026-XK-0001", "item": "T-XK-001", "accepted": {"date": "0000-01-01"}})
+    cat.write(
+        "records/2026-XK-0001.yaml", {"case": "2026-XK-0001", "item": "T-XK-001", "accepted": {"date": "0000-01-01"}}
+    )
     result = invoke("records", "check", str(cat.root), "--today", "2026-12-02", "--format", "json")
     clean(result)
     found = json.loads(result.stdout)
@@ -352,23 +426,48 @@ def test_records_check_says_it_cannot_count_a_case_with_an_impossible_date(cat):
 
 # ---- class 5: release names git or Windows would misread ---------------------------------------------------
 
+
 @needs_git
-@pytest.mark.parametrize("version,words", [
-    ("HEAD", ("git 的特殊名称",)), ("head", ("git 的特殊名称",)), ("FETCH_HEAD", ("git 的特殊名称",)),
-    ("ORIG_HEAD", ("git 的特殊名称",)), ("0123456789abcdef0123456789abcdef01234567", ("提交编号",)),
-    ("refs", ("引用",)), ("refs.1", ("引用",)),
-    ("CON", ("releases/CON/", "保留设备名")), ("con", ("保留设备名",)), ("Con.1", ("保留设备名",)),
-    ("PRN", ("保留设备名",)), ("AUX", ("保留设备名",)), ("NUL", ("保留设备名",)), ("nul.txt", ("保留设备名",)),
-    ("COM1", ("保留设备名",)), ("com9.2026", ("保留设备名",)), ("LPT1", ("保留设备名",)), ("lpt9", ("保留设备名",)),
-    ("v1.", ("版本号",)), ("v1.lock", ("版本号",)), ("@", ("版本号",)), ("v1@{0}", ("版本号",)), ("refs/tags/v1", ("版本号",)),
-    ("v1 ", ("版本号",)), (" v1", ("版本号",)), ("v1..2", ("版本号",)), ("_v1", ("版本号",)),
-])
+@pytest.mark.parametrize(
+    "version,words",
+    [
+        ("HEAD", ("git 的特殊名称",)),
+        ("head", ("git 的特殊名称",)),
+        ("FETCH_HEAD", ("git 的特殊名称",)),
+        ("ORIG_HEAD", ("git 的特殊名称",)),
+        ("0123456789abcdef0123456789abcdef01234567", ("提交编号",)),
+        ("refs", ("引用",)),
+        ("refs.1", ("引用",)),
+        ("CON", ("releases/CON/", "保留设备名")),
+        ("con", ("保留设备名",)),
+        ("Con.1", ("保留设备名",)),
+        ("PRN", ("保留设备名",)),
+        ("AUX", ("保留设备名",)),
+        ("NUL", ("保留设备名",)),
+        ("nul.txt", ("保留设备名",)),
+        ("COM1", ("保留设备名",)),
+        ("com9.2026", ("保留设备名",)),
+        ("LPT1", ("保留设备名",)),
+        ("lpt9", ("保留设备名",)),
+        ("v1.", ("版本号",)),
+        ("v1.lock", ("版本号",)),
+        ("@", ("版本号",)),
+        ("v1@{0}", ("版本号",)),
+        ("refs/tags/v1", ("版本号",)),
+        ("v1 ", ("版本号",)),
+        (" v1", ("版本号",)),
+        ("v1..2", ("版本号",)),
+        ("_v1", ("版本号",)),
+    ],
+)
 def test_release_refuses_a_version_git_or_windows_would_misread(fresh_repo, version, words):
     out = refused(invoke("release", version), "版本号", *words)
     assert version.strip() in out
     assert _tags(fresh_repo) == "" and not (fresh_repo / "cat" / "releases").exists()
-    assert "cannot be used" in invoke("release", version, "--lang", "en").output or "invalid version" in invoke(
-        "release", version, "--lang", "en").output
+    assert (
+        "cannot be used" in invoke("release", version, "--lang", "en").output
+        or "invalid version" in invoke("release", version, "--lang", "en").output
+    )
 
 
 @needs_git
@@ -392,6 +491,7 @@ def test_release_still_takes_ordinary_versions(fresh_repo):
 
 
 # ---- class 5: new item / new flow with names Windows cannot hold ------------------------------------------
+
 
 @pytest.mark.parametrize("ident", ["CON", "con", "Aux", "NUL", "PRN", "COM1", "com0", "LPT9", "lpt1"])
 @pytest.mark.parametrize("what", ["item", "flow"])
@@ -424,12 +524,67 @@ def test_new_refuses_control_characters_in_a_name(cat, name):
 # ---- class 6: scaffolding keeps every text ---------------------------------------------------------------------
 
 HOSTILE = [
-    "许可/备案: 变更", "示例县/市场监管局 #旧称", "名称#紧贴", "# 开头就是井号", "a #b", "{流程}", "[清单]", "{a: 1}", "[1, 2]",
-    "- 开头的横线", "-", "--- 文档分隔", "...", "单引号'在中间", "'整个单引号'", '双引号"在中间', '"整个双引号"', "'", '"',
-    "两行\n名称", "末尾换行\n", "  前后空格  ", " 前空格", "后空格 ", "yes", "no", "on", "010", "0x1F", "1e5", "1:30",
-    "2026-01-01", "null", "~", "true", "*别名", "&锚点", "!标签", "!!str 010", "%百分号", "@at", "`反引号", "|", "|-", ">",
-    "?", "? 问号", ":", ": 冒号", "a: b: c", "键: 值\n其他: 1", "制表\t符", "行分隔\u2028符", "\ufeff字节序标记",
-    "零宽\u200b空格", "😀表情", "反斜杠\\n不是换行", "\\", "<script>alert(1)</script>", "=SUM(A1)", "名称" * 200,
+    "许可/备案: 变更",
+    "示例县/市场监管局 #旧称",
+    "名称#紧贴",
+    "# 开头就是井号",
+    "a #b",
+    "{流程}",
+    "[清单]",
+    "{a: 1}",
+    "[1, 2]",
+    "- 开头的横线",
+    "-",
+    "--- 文档分隔",
+    "...",
+    "单引号'在中间",
+    "'整个单引号'",
+    '双引号"在中间',
+    '"整个双引号"',
+    "'",
+    '"',
+    "两行\n名称",
+    "末尾换行\n",
+    "  前后空格  ",
+    " 前空格",
+    "后空格 ",
+    "yes",
+    "no",
+    "on",
+    "010",
+    "0x1F",
+    "1e5",
+    "1:30",
+    "2026-01-01",
+    "null",
+    "~",
+    "true",
+    "*别名",
+    "&锚点",
+    "!标签",
+    "!!str 010",
+    "%百分号",
+    "@at",
+    "`反引号",
+    "|",
+    "|-",
+    ">",
+    "?",
+    "? 问号",
+    ":",
+    ": 冒号",
+    "a: b: c",
+    "键: 值\n其他: 1",
+    "制表\t符",
+    "行分隔\u2028符",
+    "\ufeff字节序标记",
+    "零宽\u200b空格",
+    "😀表情",
+    "反斜杠\\n不是换行",
+    "\\",
+    "<script>alert(1)</script>",
+    "=SUM(A1)",
+    "名称" * 200,
 ]
 
 
@@ -443,8 +598,11 @@ def _read_name(path: Path, *keys):
 def _parses_and_formats(root: Path, rel: str) -> None:
     result = invoke("validate", str(root), "--format", "json", "--no-cache")
     clean(result)
-    unreadable = [f for f in json.loads(result.stdout) if f["file"].replace("\\", "/").endswith(rel)
-                  and f["rule"] in {f"QL1{n:02d}" for n in range(10)}]
+    unreadable = [
+        f
+        for f in json.loads(result.stdout)
+        if f["file"].replace("\\", "/").endswith(rel) and f["rule"] in {f"QL1{n:02d}" for n in range(10)}
+    ]
     assert unreadable == [], unreadable  # QL100-QL109: the file cannot be read as YAML
     check = invoke("fmt", str(root / rel), "--check")
     assert check.exit_code == 0, clean(check)
@@ -466,8 +624,20 @@ def test_new_flow_keeps_the_name_exactly(cat, name):
     _parses_and_formats(cat.root, "flows/XK-XY.yaml")
 
 
-INIT_NAMES = ["示例县/市场监管局 #旧称", "许可/备案: 变更", "{单位}", "- 单位", "单位'甲'", '单位"乙"', "两行\n单位", "  单位  ",
-              "2026", "null", "*单位", "单位: 科室 #1"]
+INIT_NAMES = [
+    "示例县/市场监管局 #旧称",
+    "许可/备案: 变更",
+    "{单位}",
+    "- 单位",
+    "单位'甲'",
+    '单位"乙"',
+    "两行\n单位",
+    "  单位  ",
+    "2026",
+    "null",
+    "*单位",
+    "单位: 科室 #1",
+]
 
 
 @pytest.mark.parametrize("name", INIT_NAMES, ids=range(len(INIT_NAMES)))
@@ -482,8 +652,11 @@ def test_init_keeps_the_unit_name_exactly(tmp_path, name):
 def test_new_item_keeps_hostile_texts_it_takes_from_the_catalogue(cat):
     """The subject, department and duty come from catalog.yaml, the flow and law from their files:
     they go into the new item as they are, whatever they hold."""
-    unit = dict(CATALOG, unit={"name": "测试县/生态环境局 #旧称", "level": "县级"},
-                departments=[{"name": "审批科: 一组", "duties": [{"id": "ZZ-#1", "text": "负责审批。"}]}])
+    unit = dict(
+        CATALOG,
+        unit={"name": "测试县/生态环境局 #旧称", "level": "县级"},
+        departments=[{"name": "审批科: 一组", "duties": [{"id": "ZZ-#1", "text": "负责审批。"}]}],
+    )
     cat.write("catalog.yaml", unit)
     laws = json.loads(json.dumps(LAWS, ensure_ascii=False))
     laws["laws"] = [dict(laws["laws"][0], id="法规: {甲}")]
@@ -501,19 +674,33 @@ def test_a_hostile_category_stays_text(cat):
     assert result.exit_code == 0, clean(result)
     assert _read_name(cat.root / "items" / "T-XK-002.yaml", "category") == "许可: #其他"
     code, found = cat.validate()
-    assert code == 1 and any(f["rule"] == "QL117" and "许可: #其他" in f["message"] for f in found)  # not a category: said so
+    assert code == 1 and any(
+        f["rule"] == "QL117" and "许可: #其他" in f["message"] for f in found
+    )  # not a category: said so
 
 
 def test_the_templates_leave_no_value_unescaped(cat):
     """Every value in the raw template output is a double-quoted scalar (before quanli fmt's form)."""
     from quanli.loader import scaffold
 
-    text = scaffold.render("item.yaml.j2", schema_dir=scaffold._Raw("../.quanli/schemas"), id="A #1", name="b: c",
-                            category="d", subject="e", department="f", duty="g", flow="h", kind="other", today="2026-01-01",
-                            law="i", known_law=False)
+    text = scaffold.render(
+        "item.yaml.j2",
+        schema_dir=scaffold._Raw("../.quanli/schemas"),
+        id="A #1",
+        name="b: c",
+        category="d",
+        subject="e",
+        department="f",
+        duty="g",
+        flow="h",
+        kind="other",
+        today="2026-01-01",
+        law="i",
+        known_law=False,
+    )
     assert 'name: "b: c"' in text and 'id: "A #1"' in text and "$schema=../.quanli/schemas/item.schema.json" in text
     assert load_bytes(text.encode())[0]["name"] == "b: c"
-    assert scaffold._quoted("\u2028\u0085\ufeff\x00\"\\") == '"\\u2028\\x85\\ufeff\\x00\\"\\\\"'
+    assert scaffold._quoted('\u2028\u0085\ufeff\x00"\\') == '"\\u2028\\x85\\ufeff\\x00\\"\\\\"'
 
 
 def test_the_modeline_folder_cannot_break_its_comment(tmp_path):
@@ -521,4 +708,3 @@ def test_the_modeline_folder_cannot_break_its_comment(tmp_path):
 
     assert scaffold._modeline_dir("../x y\nid: 1", "../.quanli/schemas") == "../.quanli/schemas"
     assert scaffold._modeline_dir("../../schemas", "../.quanli/schemas") == "../../schemas"
-

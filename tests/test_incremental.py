@@ -10,12 +10,11 @@ import shutil
 import pytest
 
 from conftest import SAMPLES, invoke
-from test_rules import CASES
-
 from quanli.check.context import Context
 from quanli.check.registry import RULES, SUMMARY_FIELDS, load_all, summary
 from quanli.check.run import item_findings, shared_findings
 from quanli.loader.catalogue import load_catalogue
+from test_rules import CASES
 
 load_all()
 LOCAL = [rule for rule in RULES.values() if rule.check is not None and not rule.across_items]
@@ -109,8 +108,9 @@ def test_rules_across_items_read_only_the_summary(cat, case):
     same with it, and must not even ask for anything else."""
     _scenario(cat, case)
     catalogue = load_catalogue(cat.root, use_cache=False)
-    slim = dataclasses.replace(catalogue, items=[dataclasses.replace(sf, data=_watched(sf.data)) if sf.ok else sf
-                                                 for sf in catalogue.items])
+    slim = dataclasses.replace(
+        catalogue, items=[dataclasses.replace(sf, data=_watched(sf.data)) if sf.ok else sf for sf in catalogue.items]
+    )
     for rule in ACROSS:
         assert _rows(_run(slim, rule)) == _rows(_run(catalogue, rule)), (case, rule.id)
 
@@ -135,7 +135,11 @@ def test_recalled_findings_are_those_of_a_run_from_scratch(tmp_path):
     assert _verdict(root) == _verdict(root, "--no-cache")
     items = sorted((root / "items").iterdir())
     second = (root / "items" / items[3].name).read_text(encoding="utf-8")
-    first_name = next(line for line in (root / "items" / items[2].name).read_text(encoding="utf-8").splitlines() if line.startswith("name: "))
+    first_name = next(
+        line
+        for line in (root / "items" / items[2].name).read_text(encoding="utf-8").splitlines()
+        if line.startswith("name: ")
+    )
     own_name = next(line for line in second.splitlines() if line.startswith("name: "))
     for rel, old, new in EDITS + [(f"items/{items[3].name}", own_name, first_name)]:  # a duplicate name: across items
         path = root / rel
@@ -166,7 +170,9 @@ def test_items_checked_in_worker_processes_give_the_same_findings(tmp_path, monk
     root = tmp_path / "amr"
     shutil.copytree(SAMPLES / "county-amr", root, ignore=shutil.ignore_patterns(".quanli-cache"))
     target = sorted((root / "items").iterdir())[7]
-    target.write_text(target.read_text(encoding="utf-8").replace("\nname: ", "\nname: 待定", 1), encoding="utf-8")  # a finding in a worker's share
+    target.write_text(
+        target.read_text(encoding="utf-8").replace("\nname: ", "\nname: 待定", 1), encoding="utf-8"
+    )  # a finding in a worker's share
     monkeypatch.setattr(loader, "PARALLEL_THRESHOLD", 10**9)
     alone = _verdict(root, "--no-cache")
     monkeypatch.setattr(loader, "PARALLEL_THRESHOLD", 2)
@@ -178,10 +184,9 @@ def test_items_checked_in_worker_processes_give_the_same_findings(tmp_path, monk
 def test_a_spawned_worker_gets_everything_it_needs(tmp_path):
     """Windows and macOS start workers by spawning a fresh interpreter: what is sent must pickle
     and the worker must load the rules itself. Parse and check a share there, as Windows would."""
+    import marshal
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
-
-    import marshal
 
     from quanli.check.registry import summary
     from quanli.check.run import ItemCheck

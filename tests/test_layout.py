@@ -16,8 +16,11 @@ def _imports_of_commands(tree: ast.AST) -> list[tuple[int, str]]:
     found = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
-            found += [(node.lineno, alias.name) for alias in node.names
-                      if alias.name == "quanli.commands" or alias.name.startswith("quanli.commands.")]
+            found += [
+                (node.lineno, alias.name)
+                for alias in node.names
+                if alias.name == "quanli.commands" or alias.name.startswith("quanli.commands.")
+            ]
         elif isinstance(node, ast.ImportFrom):
             module = node.module or ""
             if node.level:  # a relative import inside commands/ names a sibling command (or the package)
@@ -34,7 +37,9 @@ def test_no_command_imports_another(path):
 
 
 def test_the_check_sees_every_kind_of_import():
-    tree = ast.parse("import quanli.commands.build\nfrom quanli.commands import fmt\n"
-                     "def f():\n    from quanli.commands.review import x\n    from . import scaffold\n"
-                     "import quanli.commandsx\nfrom quanli.check import run\n")
+    tree = ast.parse(
+        "import quanli.commands.build\nfrom quanli.commands import fmt\n"
+        "def f():\n    from quanli.commands.review import x\n    from . import scaffold\n"
+        "import quanli.commandsx\nfrom quanli.check import run\n"
+    )
     assert [line for line, _ in _imports_of_commands(tree)] == [1, 2, 4, 5]

@@ -16,15 +16,40 @@ def fails(text: str | bytes) -> ParseFailure:
 
 
 def test_plain_mapping_loads():
-    assert parse("name: 审批\nsteps:\n  - id: a\n    next: [b]\n")[0] == {"name": "审批", "steps": [{"id": "a", "next": ["b"]}]}
+    assert parse("name: 审批\nsteps:\n  - id: a\n    next: [b]\n")[0] == {
+        "name": "审批",
+        "steps": [{"id": "a", "next": ["b"]}],
+    }
 
 
-@pytest.mark.parametrize("typed,expected", [
-    ("no", "no"), ("on", "on"), ("off", "off"), ("yes", "yes"), ("y", "y"),
-    ("010", "010"), ("0o10", "0o10"), ("0x1F", "0x1F"), ("12:30", "12:30"), ("2024-01-05", "2024-01-05"),
-    ("1_000", "1_000"), (".5", ".5"), ("1e3", "1e3"), ("+.inf", "+.inf"),
-    ("20", 20), ("0", 0), ("-3", -3), ("2.5", 2.5), ("true", True), ("false", False), ("~", None), ("null", None), ("", None),
-])
+@pytest.mark.parametrize(
+    "typed,expected",
+    [
+        ("no", "no"),
+        ("on", "on"),
+        ("off", "off"),
+        ("yes", "yes"),
+        ("y", "y"),
+        ("010", "010"),
+        ("0o10", "0o10"),
+        ("0x1F", "0x1F"),
+        ("12:30", "12:30"),
+        ("2024-01-05", "2024-01-05"),
+        ("1_000", "1_000"),
+        (".5", ".5"),
+        ("1e3", "1e3"),
+        ("+.inf", "+.inf"),
+        ("20", 20),
+        ("0", 0),
+        ("-3", -3),
+        ("2.5", 2.5),
+        ("true", True),
+        ("false", False),
+        ("~", None),
+        ("null", None),
+        ("", None),
+    ],
+)
 def test_yaml_11_surprises_are_not_applied(typed, expected):
     value = parse(f"v: {typed}\n")[0]["v"]
     assert value == expected and type(value) is type(expected)

@@ -10,12 +10,11 @@ from pathlib import Path
 import pytest
 
 from conftest import LAWS, SAMPLES
-from test_build import all_files, build
-
 from quanli.loader.catalogue import load_catalogue
 from quanli.render import memo as remember
 from quanli.render.memo import NAME, SHARDS, RenderMemo
 from quanli.render.view import build_view
+from test_build import all_files, build
 
 
 @pytest.fixture(autouse=True)
@@ -33,8 +32,11 @@ def test_a_packed_view_comes_back_the_same():
 
 
 def test_the_key_covers_the_item_and_the_shared_files():
-    keys = {RenderMemo.key(b"catalog+laws", b"item"), RenderMemo.key(b"catalog+laws", b"item2"),
-            RenderMemo.key(b"catalog+laws2", b"item")}
+    keys = {
+        RenderMemo.key(b"catalog+laws", b"item"),
+        RenderMemo.key(b"catalog+laws", b"item2"),
+        RenderMemo.key(b"catalog+laws2", b"item"),
+    }
     assert len(keys) == 3
 
 
@@ -122,7 +124,9 @@ def test_the_table_rows_are_taken_from_the_memo_when_the_item_is_unchanged(cat, 
     made, rows = [], []
     real_item, real_height = view._item, table.sizes._row_height
     monkeypatch.setattr(view, "_item", lambda data, *rest: made.append(data["id"]) or real_item(data, *rest))
-    monkeypatch.setattr(table.sizes, "_row_height", lambda cells, *rest: rows.append(cells[1]) or real_height(cells, *rest))
+    monkeypatch.setattr(
+        table.sizes, "_row_height", lambda cells, *rest: rows.append(cells[1]) or real_height(cells, *rest)
+    )
     cat.item(ident="T-XK-002", name="第二个项目")  # as long as before: the column widths stay
     assert build(cat.root, out).exit_code == 0
     assert made == ["T-XK-002"]  # the unchanged items' views came from the memo
@@ -137,7 +141,9 @@ def test_row_heights_are_worked_out_again_when_the_widths_change(cat, tmp_path, 
 
     rows = []
     real_height = table.sizes._row_height
-    monkeypatch.setattr(table.sizes, "_row_height", lambda cells, *rest: rows.append(cells[1]) or real_height(cells, *rest))
+    monkeypatch.setattr(
+        table.sizes, "_row_height", lambda cells, *rest: rows.append(cells[1]) or real_height(cells, *rest)
+    )
     cat.item(ident="T-XK-002", name="第二个事项" * 12)  # a long name widens its column
     assert build(cat.root, out).exit_code == 0
     assert len(rows) == 2
@@ -151,7 +157,9 @@ def test_column_widths_are_remembered_for_the_rows_they_were_measured_on(cat, tm
 
     measured = []
     real = table.sizes._widths
-    monkeypatch.setattr(table.sizes, "_widths", lambda columns, rows, budget: measured.append(len(rows)) or real(columns, rows, budget))
+    monkeypatch.setattr(
+        table.sizes, "_widths", lambda columns, rows, budget: measured.append(len(rows)) or real(columns, rows, budget)
+    )
     # materials are not in the table: the rows are the same, the widths come from the memo
     cat.item(ident="T-XK-002", name="第二个事项", materials=[{"name": "申请书", "form": "原件", "copies": 2}])
     assert build(cat.root, out).exit_code == 0

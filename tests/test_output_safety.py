@@ -15,10 +15,15 @@ from test_build import all_files, build
 
 def _safe(name: str) -> bool:
     parts = name.split("/")
-    return (bool(name) and not name.startswith("/") and "\\" not in name and ":" not in name
-            and all(part not in ("", ".", "..") for part in parts)
-            and not any(unicodedata.category(ch) in ("Cc", "Cf") for ch in name)
-            and unicodedata.normalize("NFC", name) == name)
+    return (
+        bool(name)
+        and not name.startswith("/")
+        and "\\" not in name
+        and ":" not in name
+        and all(part not in ("", ".", "..") for part in parts)
+        and not any(unicodedata.category(ch) in ("Cc", "Cf") for ch in name)
+        and unicodedata.normalize("NFC", name) == name
+    )
 
 
 def _zip_names(data: bytes) -> list[str]:

@@ -38,17 +38,32 @@ from quanli.loader.yamlparse import load_bytes
 EPOCH = "1767225600"  # 2026-01-01
 PUBLIC_SCOPES = ["社会公开", "依申请公开"]
 PRIVATE_SCOPES = ["内部公开", "不予公开"]
-CATEGORIES = ["行政许可", "行政处罚", "行政强制", "行政征收", "行政给付", "行政检查", "行政确认", "行政奖励", "行政裁决",
-              "其他行政权力", "公共服务"]
+CATEGORIES = [
+    "行政许可",
+    "行政处罚",
+    "行政强制",
+    "行政征收",
+    "行政给付",
+    "行政检查",
+    "行政确认",
+    "行政奖励",
+    "行政裁决",
+    "其他行政权力",
+    "公共服务",
+]
 PUBLIC_TEXT = "审批许可登记备案检查征收确认奖励裁决申请受理决定送达建设项目环境排污资料档案年度报告"
 SECRET = "鼋鼍鼐鼒鼗鼙鼢鼣鼤鼥鼦鼧鼨鼩鼪鼫鼭鼮鼯鼰鼱鼲鼳鼴鼵鼶鼸鼹鼺"
 PUBLIC_TAGS = "甲乙丙丁戊己庚辛"  # the last character of each name: names never collide
 SECRET_TAGS = "齀齁齂齃齄齅齆齇"
 SECRET_MARK = "ZQ"  # in private ids and private flow ids, nowhere else
 
+
 def slow(examples: int):
-    return settings(max_examples=examples, deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture, HealthCheck.data_too_large])
+    return settings(
+        max_examples=examples,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture, HealthCheck.data_too_large],
+    )
 
 
 @pytest.fixture(autouse=True)
@@ -57,6 +72,7 @@ def _fixed_source_date(monkeypatch):
 
 
 # ---- the strategy -------------------------------------------------------------------------------
+
 
 def _text(alphabet: str, lo: int, hi: int):
     return st.text(alphabet=alphabet, min_size=lo, max_size=hi)
@@ -74,8 +90,10 @@ def item_specs(draw, index: int, scope: str):
     extra["category"] = category
     if category == "行政处罚":
         extra["penalty"] = dict(PENALTY["penalty"], behaviour=draw(_text(alpha, 2, 8)))
-        extra["discretion"] = [dict(PENALTY["discretion"][0], circumstances=draw(_text(alpha, 2, 8))),
-                               dict(PENALTY["discretion"][1])]
+        extra["discretion"] = [
+            dict(PENALTY["discretion"][0], circumstances=draw(_text(alpha, 2, 8))),
+            dict(PENALTY["discretion"][1]),
+        ]
     else:
         extra["conditions"] = draw(st.lists(_text(alpha, 2, 12), min_size=1, max_size=3, unique=True))
         extra["materials"] = [{"name": draw(_text(alpha, 2, 8)) + "表", "form": "原件", "copies": 1}]
@@ -86,7 +104,10 @@ def item_specs(draw, index: int, scope: str):
         basis.append({"law": "行政许可法", "article": "第二十九条"})
     extra["basis"] = basis
     statutory = draw(st.integers(5, 30))
-    extra["time_limit"] = {"statutory": {"value": statutory, "unit": "工作日"}, "promised": draw(st.integers(1, statutory))}
+    extra["time_limit"] = {
+        "statutory": {"value": statutory, "unit": "工作日"},
+        "promised": draw(st.integers(1, statutory)),
+    }
     extra["department"] = draw(st.sampled_from(["审批科", "法制科"]))
     if public:
         extra["disclosure"] = {"scope": scope, "forms": ["门户网站"], "timing": "长期公开"}
@@ -97,8 +118,11 @@ def item_specs(draw, index: int, scope: str):
     flow_kind = draw(st.sampled_from(["shared", "own"] if public else ["shared", "own", "private-shared"]))
     flow = None
     if flow_kind == "own":
-        flow = (f"XK-P{index:02d}" if public else f"{SECRET_MARK}-S{index:02d}", draw(_text(alpha, 3, 8)) + "流程图",
-                draw(_text(alpha, 2, 6)) + "岗")
+        flow = (
+            f"XK-P{index:02d}" if public else f"{SECRET_MARK}-S{index:02d}",
+            draw(_text(alpha, 3, 8)) + "流程图",
+            draw(_text(alpha, 2, 6)) + "岗",
+        )
     elif flow_kind == "private-shared":
         flow = (f"{SECRET_MARK}-SH", "鼹鼺齁共用流程图", "鼹鼺岗")
     extra["flow"] = flow[0] if flow else "XK-TY"
@@ -168,12 +192,45 @@ def test_generated_catalogues_are_valid(scratch, spec):
 JUNK = st.one_of(
     st.binary(max_size=200),
     st.text(alphabet=st.sampled_from(list("ab: -'\"[]{}#&*!|>%@`,?\n\t\r中文\u200b\u202e\ufeff\x00\x07")), max_size=80),
-    st.sampled_from(["", "\n", "[]\n", "- a\n", "a: &x 1\nb: *x\n", "a: 1\na: 2\n", "---\na: 1\n---\nb: 2\n", "!!python/object:x {}\n",
-                     "id: [" * 100, "a:\n" + "  " * 70 + "b: 1\n"]).map(lambda s: s.encode("utf-8")),
+    st.sampled_from(
+        [
+            "",
+            "\n",
+            "[]\n",
+            "- a\n",
+            "a: &x 1\nb: *x\n",
+            "a: 1\na: 2\n",
+            "---\na: 1\n---\nb: 2\n",
+            "!!python/object:x {}\n",
+            "id: [" * 100,
+            "a:\n" + "  " * 70 + "b: 1\n",
+        ]
+    ).map(lambda s: s.encode("utf-8")),
 )
 WRONG = st.sampled_from([None, 0, -1, 1.5, True, "", "不存在的值", [], {}, [None], {"x": 1}, "../../etc/passwd", "CON"])
-FIELDS = ["id", "name", "category", "subject", "department", "duties", "flow", "basis", "conditions", "materials", "time_limit",
-          "fee", "contact", "responsibility", "disclosure", "penalty", "discretion", "level", "status", "dates", "important"]
+FIELDS = [
+    "id",
+    "name",
+    "category",
+    "subject",
+    "department",
+    "duties",
+    "flow",
+    "basis",
+    "conditions",
+    "materials",
+    "time_limit",
+    "fee",
+    "contact",
+    "responsibility",
+    "disclosure",
+    "penalty",
+    "discretion",
+    "level",
+    "status",
+    "dates",
+    "important",
+]
 
 
 @st.composite
@@ -198,7 +255,12 @@ def damage(cat: Cat, items: list[dict], changes) -> None:
         elif kind == "junk-shared":
             cat.write(["catalog.yaml", "laws.yaml", "flows/XK-TY.yaml"][n % 3], junk)
         elif kind == "ref":
-            data.update(flow="XK-NONE", department="不存在的科", duties=["ZZ-99"], basis=[{"law": "不存在的法", "article": "第一条"}])
+            data.update(
+                flow="XK-NONE",
+                department="不存在的科",
+                duties=["ZZ-99"],
+                basis=[{"law": "不存在的法", "article": "第一条"}],
+            )
             cat.write(path, data)
         elif kind == "dup":
             cat.write(f"items/T-XK-9{n:02d}.yaml", data)  # the same id in a second file
@@ -295,8 +357,11 @@ def test_a_public_build_holds_nothing_of_a_non_public_item(scratch, spec):
     secret_chars = re.compile(f"[{SECRET}{SECRET_TAGS}]")
     for where, text in texts:
         m = secret_chars.search(text)
-        assert m is None, (where, text[max(0, m.start() - 80): m.end() + 80])
-        assert SECRET_MARK not in text, (where, text[max(0, text.index(SECRET_MARK) - 80): text.index(SECRET_MARK) + 80])
+        assert m is None, (where, text[max(0, m.start() - 80) : m.end() + 80])
+        assert SECRET_MARK not in text, (
+            where,
+            text[max(0, text.index(SECRET_MARK) - 80) : text.index(SECRET_MARK) + 80],
+        )
     every = "\n".join(t for _, t in texts)
     for data in items:
         if is_public(data):  # and the build is not empty: every public item is there, by id and name
@@ -319,9 +384,16 @@ def test_the_scan_would_see_private_text_in_an_internal_build(tmp_path):
 
 
 def _fixed_spec():
-    items = [item(ident="T-XK-001", name="建设项目审批甲"),
-             item(ident="T-ZQ-002", name="鼋鼍鼐鼒齁", flow="ZQ-S01", conditions=["鼗鼙鼢"],
-                  disclosure={"scope": "不予公开", "reason": "鼣鼤涉及国家秘密（保守国家秘密法）"})]
+    items = [
+        item(ident="T-XK-001", name="建设项目审批甲"),
+        item(
+            ident="T-ZQ-002",
+            name="鼋鼍鼐鼒齁",
+            flow="ZQ-S01",
+            conditions=["鼗鼙鼢"],
+            disclosure={"scope": "不予公开", "reason": "鼣鼤涉及国家秘密（保守国家秘密法）"},
+        ),
+    ]
     steps = copy.deepcopy(FLOW["steps"])
     steps[1]["post"] = "鼥鼦岗"
     return items, {"XK-TY": FLOW, "ZQ-S01": dict(copy.deepcopy(FLOW), id="ZQ-S01", name="鼧鼨流程图", steps=steps)}
@@ -329,10 +401,22 @@ def _fixed_spec():
 
 # ---- (c) diff lists exactly the edits --------------------------------------------------------------
 
+
 def git(repo: Path, *args: str) -> str:
-    return subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True, text=True,
-                          env={"GIT_AUTHOR_NAME": "办事员", "GIT_AUTHOR_EMAIL": "clerk@example.org", "GIT_COMMITTER_NAME": "办事员",
-                               "GIT_COMMITTER_EMAIL": "clerk@example.org", "HOME": str(repo), "PATH": "/usr/bin:/bin"}).stdout
+    return subprocess.run(
+        ["git", "-C", str(repo), *args],
+        check=True,
+        capture_output=True,
+        text=True,
+        env={
+            "GIT_AUTHOR_NAME": "办事员",
+            "GIT_AUTHOR_EMAIL": "clerk@example.org",
+            "GIT_COMMITTER_NAME": "办事员",
+            "GIT_COMMITTER_EMAIL": "clerk@example.org",
+            "HOME": str(repo),
+            "PATH": "/usr/bin:/bin",
+        },
+    ).stdout
 
 
 EDITS = st.sampled_from(["name", "department", "promised", "conditions", "remarks", "remove", "renumber"])
@@ -347,7 +431,9 @@ def edit_plans(draw, n_items: int):
         edits = draw(st.lists(EDITS, min_size=1, max_size=3, unique=True))
         if "remove" in edits:
             edits = ["remove"]
-        if "renumber" in edits:  # a rename is found by name and content: a renumbered item keeps its name, one more edit at most
+        if (
+            "renumber" in edits
+        ):  # a rename is found by name and content: a renumbered item keeps its name, one more edit at most
             edits = ["renumber"] + [e for e in edits if e not in ("renumber", "name")][:1]
         plan[i] = edits
     return plan, draw(st.integers(0, 2))
@@ -365,13 +451,17 @@ def _apply(data: dict, edit: str, n: int) -> tuple[dict, list[dict]]:
     if edit == "promised":
         old = data["time_limit"]["promised"]
         new["time_limit"]["promised"] = old + 1 if old < data["time_limit"]["statutory"]["value"] else old - 1 or 2
-        return new, [{"path": "time_limit.promised", "title": "承诺办结时限", "old": old, "new": new["time_limit"]["promised"]}]
+        return new, [
+            {"path": "time_limit.promised", "title": "承诺办结时限", "old": old, "new": new["time_limit"]["promised"]}
+        ]
     if edit == "conditions":
         if "conditions" not in data:
             new["conditions"] = ["新增的受理条件"]
             return new, [{"path": "conditions", "title": "受理条件", "old": None, "new": ["新增的受理条件"]}]
         new["conditions"] = data["conditions"][1:] + ["新增的受理条件"]
-        return new, [{"path": "conditions", "title": "受理条件", "old": data["conditions"][:1], "new": ["新增的受理条件"]}]
+        return new, [
+            {"path": "conditions", "title": "受理条件", "old": data["conditions"][:1], "new": ["新增的受理条件"]}
+        ]
     if edit == "remarks":
         new["remarks"] = f"第{n}次修改的备注"
         return new, [{"path": "remarks", "title": "备注", "old": data.get("remarks"), "new": new["remarks"]}]
@@ -419,15 +509,27 @@ def test_diff_of_a_revision_with_itself_is_empty_and_lists_exactly_the_edits(scr
             path = cat.root / "items" / f"{ident}.yaml"
             new = dict(new, id=ident)
         path.write_text(dump(new), encoding="utf-8")
-        change = {"kind": "item", "id": ident, "change": "renamed" if ident != data_i["id"] else "modified", "name": new["name"]}
+        change = {
+            "kind": "item",
+            "id": ident,
+            "change": "renamed" if ident != data_i["id"] else "modified",
+            "name": new["name"],
+        }
         if ident != data_i["id"]:
             change["old_id"] = data_i["id"]
         if fields:
             change["fields"] = sorted(fields, key=lambda f: f["path"])
         expected.append(change)
     for k in range(added):  # new items, different enough from every removed one not to be taken for a rename
-        new = item(ident=f"T-XK-7{k:02d}", name=f"新增的事项{'甲乙'[k]}", category="公共服务", department="法制科",
-                   conditions=[f"新增条件{k}"], remarks="新增", time_limit={"statutory": 3, "promised": 1})
+        new = item(
+            ident=f"T-XK-7{k:02d}",
+            name=f"新增的事项{'甲乙'[k]}",
+            category="公共服务",
+            department="法制科",
+            conditions=[f"新增条件{k}"],
+            remarks="新增",
+            time_limit={"statutory": 3, "promised": 1},
+        )
         cat.write(f"items/{new['id']}.yaml", new)
         expected.append({"kind": "item", "id": new["id"], "change": "added", "name": new["name"]})
     git(repo, "add", "-A")
@@ -439,14 +541,21 @@ def test_diff_of_a_revision_with_itself_is_empty_and_lists_exactly_the_edits(scr
 
 # ---- (d) fmt is idempotent and keeps the data ------------------------------------------------------
 
+
 @st.composite
 def messy_dumps(draw, data: dict) -> str:
     """The same data as a clerk might have typed it: keys in any order, flow or block style, any
     indent, comments."""
     keys = draw(st.permutations(list(data)))
     shuffled = {k: data[k] for k in keys}
-    text = yaml.safe_dump(shuffled, allow_unicode=True, sort_keys=False, default_flow_style=draw(st.sampled_from([False, None])),
-                          indent=draw(st.integers(2, 6)), width=draw(st.sampled_from([20, 80, 10**6])))
+    text = yaml.safe_dump(
+        shuffled,
+        allow_unicode=True,
+        sort_keys=False,
+        default_flow_style=draw(st.sampled_from([False, None])),
+        indent=draw(st.integers(2, 6)),
+        width=draw(st.sampled_from([20, 80, 10**6])),
+    )
     if draw(st.booleans()):
         lines = text.split("\n")
         at = draw(st.integers(0, len(lines) - 1))
@@ -483,8 +592,10 @@ def test_fmt_twice_is_fmt_once_with_a_comment_after_a_flow_list():
     from quanli.loader.yamlfmt import format_text
 
     modeline = "# yaml-language-server: $schema=../.quanli/schemas/item.schema.json"
-    text = ("id: T-XK-001\nname: 甲\nconditions: [乙]\nbasis:\n- {law: 环境影响评价法, article: 第二十二条}\n# 手写的注释\n"
-            "duties: [ZZ-02]\nfee: {charged: false}\nflow: XK-TY\n")
+    text = (
+        "id: T-XK-001\nname: 甲\nconditions: [乙]\nbasis:\n- {law: 环境影响评价法, article: 第二十二条}\n# 手写的注释\n"
+        "duties: [ZZ-02]\nfee: {charged: false}\nflow: XK-TY\n"
+    )
     once = format_text(text, "item", modeline)
     assert format_text(once, "item", modeline) == once
     assert load_bytes(once.encode())[0] == load_bytes(text.encode())[0]
@@ -496,9 +607,11 @@ def test_fmt_twice_is_fmt_once_with_a_comment_between_flow_entries():
     from quanli.loader.yamlfmt import format_text
 
     modeline = "# yaml-language-server: $schema=../.quanli/schemas/item.schema.json"
-    text = ("id: T-XK-001\nname: 甲\nmaterials:\n- {name: 表, form: 原件, copies: 1}\nflow: XK-TY\nbasis:\n"
-            "- {law: 环境影响评价法, article: 第二十二条}\n# 手写的注释\n- {law: 行政许可法, article: 第二十九条}\n"
-            "subject: 测试县生态环境局\ndepartment: 审批科\n")
+    text = (
+        "id: T-XK-001\nname: 甲\nmaterials:\n- {name: 表, form: 原件, copies: 1}\nflow: XK-TY\nbasis:\n"
+        "- {law: 环境影响评价法, article: 第二十二条}\n# 手写的注释\n- {law: 行政许可法, article: 第二十九条}\n"
+        "subject: 测试县生态环境局\ndepartment: 审批科\n"
+    )
     once = format_text(text, "item", modeline)
     assert format_text(once, "item", modeline) == once
     assert load_bytes(once.encode())[0] == load_bytes(text.encode())[0]
@@ -507,8 +620,12 @@ def test_fmt_twice_is_fmt_once_with_a_comment_between_flow_entries():
 
 # ---- (e) export -> import round-trips ----------------------------------------------------------------
 
-TRICKY = st.one_of(st.text(alphabet=st.sampled_from(list("=+-@'\" \t\n\r0１无/，,;：:#《》{}[]审批1.")), min_size=1, max_size=12),
-                   st.sampled_from(["无", "010", "1e5", "'=已经加了引号", "=SUM(A1)", "[1, 2]", "{\"a\": 1}", "是", "null", " 前后空格 "]))
+TRICKY = st.one_of(
+    st.text(alphabet=st.sampled_from(list("=+-@'\" \t\n\r0１无/，,;：:#《》{}[]审批1.")), min_size=1, max_size=12),
+    st.sampled_from(
+        ["无", "010", "1e5", "'=已经加了引号", "=SUM(A1)", "[1, 2]", '{"a": 1}', "是", "null", " 前后空格 "]
+    ),
+)
 
 
 @slow(25)

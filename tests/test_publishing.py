@@ -29,7 +29,9 @@ def _signed(cat, **extra):
     """T-XK-001 signed through the whole chain by quanli review (with fingerprints)."""
     cat.item(status=DROP, signoffs=DROP, **extra)
     for stage, who in (("初核", "王明"), ("审核", "李华"), ("审定", "张强"), ("公布", "赵敏")):
-        result = invoke("review", "T-XK-001", "--stage", stage, "--by", who, "--date", "2026-03-02", "-C", str(cat.root))
+        result = invoke(
+            "review", "T-XK-001", "--stage", stage, "--by", who, "--date", "2026-03-02", "-C", str(cat.root)
+        )
         assert result.exit_code == 0, result.output
 
 
@@ -38,7 +40,9 @@ def test_a_public_build_refuses_a_published_item_with_placeholder_text(cat, tmp_
     assert cat.validate()[0] == 0  # a warning: validate passes a catalogue still being written
     result = _build(cat, tmp_path / "pub")
     assert result.exit_code == 1, result.output
-    assert "公开版不能发布 1 个事项" in result.output and "T-XK-001" in result.output and "（咨询电话）" in result.output
+    assert (
+        "公开版不能发布 1 个事项" in result.output and "T-XK-001" in result.output and "（咨询电话）" in result.output
+    )
     assert "items/T-XK-001.yaml:" in result.output.replace("\\", "/")  # file and line, to go and fix it
     assert not (tmp_path / "pub").exists()  # nothing written
 
@@ -77,7 +81,12 @@ def test_an_item_not_yet_published_does_not_stop_the_public_build(cat, tmp_path)
 
 
 def test_a_confidential_item_with_placeholders_does_not_stop_the_public_build(cat, tmp_path):
-    cat.item(ident="T-XK-002", name="内部事项", disclosure={"scope": "不予公开", "reason": "涉及国家秘密"}, conditions=["（申请条件）"])
+    cat.item(
+        ident="T-XK-002",
+        name="内部事项",
+        disclosure={"scope": "不予公开", "reason": "涉及国家秘密"},
+        conditions=["（申请条件）"],
+    )
     assert _build(cat, tmp_path / "pub").exit_code == 0
 
 
@@ -110,7 +119,12 @@ def test_an_item_changed_after_its_sign_off_is_not_published(cat, tmp_path):
     assert "10" in csv  # the previous public build stays as it was: nothing of the unsigned change
     # reviewed again from the first stage, it is published
     for stage, who in (("初核", "王明"), ("审核", "李华"), ("审定", "张强"), ("公布", "赵敏")):
-        assert invoke("review", "T-XK-001", "--stage", stage, "--by", who, "--date", "2026-03-20", "-C", str(cat.root)).exit_code == 0
+        assert (
+            invoke(
+                "review", "T-XK-001", "--stage", stage, "--by", who, "--date", "2026-03-20", "-C", str(cat.root)
+            ).exit_code
+            == 0
+        )
     assert _build(cat, tmp_path / "pub").exit_code == 0
 
 
@@ -148,7 +162,19 @@ def test_review_refuses_to_sign_placeholder_text_unless_forced_with_a_reason(cat
     refused = invoke("review", "T-XK-001", "--stage", "初核", "--by", "王明", "-C", str(cat.root))
     assert refused.exit_code == 1 and "占位文字" in refused.output and "（申请人应当具备的条件）" in refused.output
     assert "signoffs" not in _data(cat)
-    forced = invoke("review", "T-XK-001", "--stage", "初核", "--by", "王明", "--force", "--remark", "条件待法制科确认", "-C", str(cat.root))
+    forced = invoke(
+        "review",
+        "T-XK-001",
+        "--stage",
+        "初核",
+        "--by",
+        "王明",
+        "--force",
+        "--remark",
+        "条件待法制科确认",
+        "-C",
+        str(cat.root),
+    )
     assert forced.exit_code == 0, forced.output
     assert _data(cat)["signoffs"][-1]["forced"] is True
 
@@ -175,19 +201,25 @@ def test_release_refuses_what_a_public_build_refuses(cat, monkeypatch):
     git(repo, "commit", "-q", "-m", "第一版")
     monkeypatch.chdir(repo)
     result = invoke("release", "v1", "--date", "2026-03-02")
-    assert result.exit_code == 1 and "本次发布不能发布 1 个事项" in result.output and "（咨询电话）" in result.output, result.output
+    assert result.exit_code == 1 and "本次发布不能发布 1 个事项" in result.output and "（咨询电话）" in result.output, (
+        result.output
+    )
     assert subprocess.run(["git", "-C", str(repo), "tag"], capture_output=True, text=True).stdout == ""
     assert not (cat.root / "releases").exists()
 
 
 def test_a_public_workspace_build_refuses_a_members_placeholder_before_writing_anything(tmp_path):
-    from test_workspace import WORKSPACE, member
     from conftest import item
+    from test_workspace import WORKSPACE, member
 
     root = tmp_path / "ws"
     member(root / "city", "测试市生态环境局", "市级", [item(subject="测试市生态环境局")])
-    member(root / "county", "测试县生态环境局", "县级",
-           [item("T-XK-003", "取水许可", subject="测试县生态环境局", contact={"consult_phone": "（咨询电话）"})])
+    member(
+        root / "county",
+        "测试县生态环境局",
+        "县级",
+        [item("T-XK-003", "取水许可", subject="测试县生态环境局", contact={"consult_phone": "（咨询电话）"})],
+    )
     member(root / "county-water", "测试县水利局", "县级", [item("T-XK-004", "取水许可证核发", subject="测试县水利局")])
     (root / "quanli-workspace.yaml").write_text(WORKSPACE, encoding="utf-8")
     result = invoke("build", str(root), "--out", str(tmp_path / "pub"))
@@ -205,4 +237,7 @@ def test_a_placeholder_that_comes_with_the_flowchart_marks_the_unchanged_item_ne
     flow["complaint"] = {"phone": "（投诉电话）"}
     cat.write("flows/XK-TY.yaml", flow)
     assert _build(cat, tmp_path / "int", "--audience", "internal").exit_code == 0
-    assert _sheet_rows(next((tmp_path / "int" / "sheets").glob("T-XK-001*.docx"))).get("待完善") == "待完善：有未填写的占位文字"
+    assert (
+        _sheet_rows(next((tmp_path / "int" / "sheets").glob("T-XK-001*.docx"))).get("待完善")
+        == "待完善：有未填写的占位文字"
+    )

@@ -12,8 +12,8 @@ import pytest
 import yaml
 
 from conftest import invoke
-from quanli.review import register
 from quanli.dates.workdays import ESTIMATED, Calendar
+from quanli.review import register
 
 D = dt.date.fromisoformat
 ITEM = {"time_limit": {"statutory": {"value": 20, "unit": "工作日"}, "promised": 5}, "category": "行政许可"}
@@ -33,7 +33,9 @@ def test_deadline_skips_national_day_and_counts_the_make_up_saturday():
 def test_suspended_days_do_not_count_and_an_open_suspension_stops_the_clock():
     paused = case("2026-09-29", suspensions=[{"step": "专家评审", "from": "2026-10-08", "to": "2026-10-09"}])
     assert register.deadline(paused, ITEM, None).due == D("2026-10-14")
-    assert register.deadline(case("2026-09-29", suspensions=[{"step": "听证", "from": "2026-10-08"}]), ITEM, None) is None
+    assert (
+        register.deadline(case("2026-09-29", suspensions=[{"step": "听证", "from": "2026-10-08"}]), ITEM, None) is None
+    )
 
 
 def test_natural_days_ending_on_a_holiday_end_on_the_next_working_day():
@@ -43,8 +45,13 @@ def test_natural_days_ending_on_a_holiday_end_on_the_next_working_day():
 
 
 def test_without_item_limits_the_flow_steps_count_but_not_special_procedures():
-    flow = {"steps": [{"id": "a", "name": "受理", "time_limit": 2}, {"id": "b", "name": "专家评审", "time_limit": 30, "special": True},
-                      {"id": "c", "name": "决定", "time_limit": 3}]}
+    flow = {
+        "steps": [
+            {"id": "a", "name": "受理", "time_limit": 2},
+            {"id": "b", "name": "专家评审", "time_limit": 30, "special": True},
+            {"id": "c", "name": "决定", "time_limit": 3},
+        ]
+    }
     limit, basis = register.case_limit({}, flow)
     assert limit.value == 5 and "流程图" in basis
 
@@ -60,10 +67,18 @@ def test_a_deadline_in_a_year_nobody_has_published_is_estimated_and_marked():
     assert december.estimated == (Calendar().source(2027) == ESTIMATED)  # no refusal in December, whatever is published
 
 
-@pytest.mark.parametrize("text,kind", [
-    ("申请人身份证号 11010519491231002X", "身份证号"), ("联系电话 13912345678", "手机号码"), ("座机 0519-82101004", "电话号码"),
-    ("邮箱 zhang.san@example.com", "电子邮箱"), ("申请人：张三", "申请人姓名"), ("经办人为李四", None), ("当事人：王先生", "姓名（先生、女士）"),
-])
+@pytest.mark.parametrize(
+    "text,kind",
+    [
+        ("申请人身份证号 11010519491231002X", "身份证号"),
+        ("联系电话 13912345678", "手机号码"),
+        ("座机 0519-82101004", "电话号码"),
+        ("邮箱 zhang.san@example.com", "电子邮箱"),
+        ("申请人：张三", "申请人姓名"),
+        ("经办人为李四", None),
+        ("当事人：王先生", "姓名（先生、女士）"),
+    ],
+)
 def test_personal_data_is_found_and_masked(text, kind):
     found = register.personal_data(text)
     if kind is None:  # "经办人为李四" has no colon: labelled names need one
@@ -74,8 +89,17 @@ def test_personal_data_is_found_and_masked(text, kind):
     assert all(value not in masked for _, _, masked in found)
 
 
-@pytest.mark.parametrize("text", ["申请人：某食品有限公司", "统一社会信用代码 91320412MA1XXXXX0Q", "11010519491231002Y 不是有效号码",
-                                  "罚款人民币二万元", "12345 热线", "申请人类型：法人"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "申请人：某食品有限公司",
+        "统一社会信用代码 91320412MA1XXXXX0Q",
+        "11010519491231002Y 不是有效号码",
+        "罚款人民币二万元",
+        "12345 热线",
+        "申请人类型：法人",
+    ],
+)
 def test_what_is_not_personal_data(text):
     assert register.personal_data(text) == []
 
@@ -87,9 +111,16 @@ def reg(cat):
         "2026-XK-0001": case("2026-11-02"),  # due 11-16: overdue on 12-02
         "2026-XK-0002": case("2026-11-20"),  # due 12-04: two working days left
         "2026-XK-0003": case("2026-11-25", suspensions=[{"step": "决定", "from": "2026-11-26"}]),  # paused
-        "2026-XK-0004": case("2026-10-12", decided={"date": "2026-10-20"}, concluded={"date": "2026-11-02", "outcome": "准予许可"}),
-        "2026-XK-0005": case("2026-03-02", concluded={"date": "2026-03-10", "outcome": "准予许可", "note": "内部说明甲"},
-                             published={"date": "2026-03-12", "forms": ["门户网站"]}, remarks="内部备注乙", summary="建设项目环评审批"),
+        "2026-XK-0004": case(
+            "2026-10-12", decided={"date": "2026-10-20"}, concluded={"date": "2026-11-02", "outcome": "准予许可"}
+        ),
+        "2026-XK-0005": case(
+            "2026-03-02",
+            concluded={"date": "2026-03-10", "outcome": "准予许可", "note": "内部说明甲"},
+            published={"date": "2026-03-12", "forms": ["门户网站"]},
+            remarks="内部备注乙",
+            summary="建设项目环评审批",
+        ),
     }
     for name, data in cases.items():
         data["case"] = name
@@ -109,8 +140,15 @@ def test_records_check_reports_overdue_due_soon_and_unpublished_results(reg):
     early = invoke("records", "check", str(reg.root), "--today", "2026-11-10", "--format", "json")
     assert early.exit_code == 0 and [f["rule"] for f in json.loads(early.stdout)] == ["QL964"]  # publication due 11-11
     assert invoke("records", "check", str(reg.root), "--today", "2026-11-10", "--fail-level", "warning").exit_code == 1
-    assert invoke("records", "check", str(reg.root), "--today", "2026-11-10", "--within", "0", "--format", "json").stdout.strip() == "[]"
-    assert "past its deadline" in invoke("records", "check", str(reg.root), "--today", "2026-12-02", "--lang", "en").stdout
+    assert (
+        invoke(
+            "records", "check", str(reg.root), "--today", "2026-11-10", "--within", "0", "--format", "json"
+        ).stdout.strip()
+        == "[]"
+    )
+    assert (
+        "past its deadline" in invoke("records", "check", str(reg.root), "--today", "2026-12-02", "--lang", "en").stdout
+    )
     bad = invoke("records", "check", str(reg.root), "--today", "2026-13-01")
     assert bad.exit_code == 2 and "Traceback" not in bad.output
 
@@ -122,7 +160,11 @@ def test_records_check_marks_an_estimated_deadline_and_says_so_once(reg):
     assert result.exit_code == 1
     mine = [f for f in json.loads(result.stdout) if "2098-XK-0009" in f["file"]]
     assert [f["rule"] for f in mine] == ["QL961"] and "2099-01-05（预估）" in mine[0]["message"]
-    assert result.stderr.count("年的法定节假日安排尚未公布") == 1 and "2099 年" in result.stderr and "holidays.yaml" in result.stderr
+    assert (
+        result.stderr.count("年的法定节假日安排尚未公布") == 1
+        and "2099 年" in result.stderr
+        and "holidays.yaml" in result.stderr
+    )
     text = invoke("records", "check", str(reg.root), "--today", "2099-01-06").stdout
     assert text.count("尚未公布") == 1 and "超期 1 个工作日（预估）" in text
     assert "QL965" not in text  # an estimate is never a refusal
@@ -133,8 +175,11 @@ def test_overdue_is_overdue_in_any_later_year(reg):
     for today in ("2026-12-31", "2027-01-04", "2027-06-30", "2030-01-01", "2031-01-02", "2300-06-01"):
         result = invoke("records", "check", str(reg.root), "--today", today, "--format", "json")
         found = {(f["rule"], f["file"].rsplit("/", 1)[-1]) for f in json.loads(result.stdout)}
-        assert result.exit_code == 1 and found == {("QL961", "2026-XK-0001.yaml"), ("QL961", "2026-XK-0002.yaml"),
-                                                   ("QL963", "2026-XK-0004.yaml")}, today
+        assert result.exit_code == 1 and found == {
+            ("QL961", "2026-XK-0001.yaml"),
+            ("QL961", "2026-XK-0002.yaml"),
+            ("QL963", "2026-XK-0004.yaml"),
+        }, today
 
 
 def test_the_samples_in_2030_have_every_open_case_overdue():
@@ -180,7 +225,11 @@ def test_the_register_in_builds(reg, tmp_path):
     assert rows[2] == ["序号", "案件编号", "权力名称", "受理日期", "办结日期", "办理结果", "是否按期"]
     by_case = {r[1]: r for r in rows[3:8]}
     assert by_case["2026-XK-0005"][5:] == ["准予许可", "是"] and by_case["2026-XK-0001"][6] == "办理中"
-    everything = "".join(p.read_bytes().decode("utf-8", "replace") for p in pub.rglob("*") if p.is_file() and p.suffix in (".html", ".csv", ".json"))
+    everything = "".join(
+        p.read_bytes().decode("utf-8", "replace")
+        for p in pub.rglob("*")
+        if p.is_file() and p.suffix in (".html", ".csv", ".json")
+    )
     for secret in ("内部备注乙", "内部说明甲", "建设项目环评审批"):  # remarks, notes, and a column not published
         assert secret not in everything and secret not in "".join(map(str, rows))
     page = _Text()
@@ -196,8 +245,10 @@ def test_the_register_in_builds(reg, tmp_path):
 
 def test_the_register_marks_deadlines_counted_on_an_estimated_year(reg, tmp_path):
     # accepted 2098-12-20, due 2099-01-05 (estimated, see above), concluded on the day
-    reg.write("records/2098-XK-0009.yaml", case("2098-12-20", case="2098-XK-0009",
-                                                concluded={"date": "2099-01-05", "outcome": "准予许可"}))
+    reg.write(
+        "records/2098-XK-0009.yaml",
+        case("2098-12-20", case="2098-XK-0009", concluded={"date": "2099-01-05", "outcome": "准予许可"}),
+    )
     internal = tmp_path / "int"
     result = invoke("build", str(reg.root), "-o", str(internal), "--audience", "internal")
     assert result.exit_code == 0 and result.stderr.count("尚未公布") == 1 and "2099" in result.stderr
@@ -213,10 +264,22 @@ def test_the_register_marks_deadlines_counted_on_an_estimated_year(reg, tmp_path
 
 
 def test_cases_of_items_not_in_a_public_build_never_reach_it(reg, tmp_path):
-    reg.item(ident="T-XK-002", name="涉密建设项目审批", important=True,
-             disclosure={"scope": "不予公开", "reason": "涉及国家秘密（保守国家秘密法）"})
-    reg.item(ident="T-XK-003", name="排污许可证核发审批", important=True, status="审核", signoffs=[
-        {"stage": "初核", "name": "王明", "date": "2026-03-02"}, {"stage": "审核", "name": "李华", "date": "2026-03-03"}])
+    reg.item(
+        ident="T-XK-002",
+        name="涉密建设项目审批",
+        important=True,
+        disclosure={"scope": "不予公开", "reason": "涉及国家秘密（保守国家秘密法）"},
+    )
+    reg.item(
+        ident="T-XK-003",
+        name="排污许可证核发审批",
+        important=True,
+        status="审核",
+        signoffs=[
+            {"stage": "初核", "name": "王明", "date": "2026-03-02"},
+            {"stage": "审核", "name": "李华", "date": "2026-03-03"},
+        ],
+    )
     reg.write("records/2026-XK-0101.yaml", case("2026-03-02", case="2026-XK-0101", item="T-XK-002"))
     reg.write("records/2026-XK-0102.yaml", case("2026-03-02", case="2026-XK-0102", item="T-XK-003"))
     out = tmp_path / "pub"

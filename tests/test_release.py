@@ -10,7 +10,7 @@ import subprocess
 import pytest
 from docx import Document
 
-from conftest import SIGNOFFS, LAWS, invoke
+from conftest import LAWS, SIGNOFFS, invoke
 from test_diff import git, repo  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is needed to make test repositories")
@@ -23,7 +23,8 @@ def released(repo, cat, monkeypatch):
     monkeypatch.setenv("GIT_AUTHOR_EMAIL", "clerk@example.org")
     git(repo, "tag", "-a", "v1", "-m", "第一版")
     cat.item(ident="T-XK-002", name="新增的许可事项", change_reason="《示例条例》新设许可")
-    git(repo, "add", "-A"); git(repo, "commit", "-q", "-m", "新增许可事项")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "新增许可事项")
     cat.item(time_limit={"statutory": {"value": 20, "unit": "工作日"}, "promised": 5})
     git(repo, "commit", "-qam", "压缩承诺时限")
     laws = json.loads(json.dumps(LAWS, ensure_ascii=False))
@@ -34,26 +35,45 @@ def released(repo, cat, monkeypatch):
 
 
 def commit_count(repo) -> int:
-    return int(subprocess.run(["git", "-C", str(repo), "rev-list", "--count", "HEAD"], capture_output=True, text=True).stdout)
+    return int(
+        subprocess.run(["git", "-C", str(repo), "rev-list", "--count", "HEAD"], capture_output=True, text=True).stdout
+    )
 
 
 def test_release_writes_the_note_commits_and_tags(released, cat):
     result = invoke("release", "v2", "--date", "2025-09-26")
     assert result.exit_code == 0, result.output
     assert "2025-10-30" in result.output  # 20th working day after 2025-09-26 across 国庆 (hand-counted)
-    tag = subprocess.run(["git", "-C", str(released), "cat-file", "-t", "v2"], capture_output=True, text=True).stdout.strip()
+    tag = subprocess.run(
+        ["git", "-C", str(released), "cat-file", "-t", "v2"], capture_output=True, text=True
+    ).stdout.strip()
     assert tag == "tag"  # annotated
-    files = subprocess.run(["git", "-c", "core.quotePath=false", "-C", str(released), "show", "--name-only", "--format=%s", "v2"],
-                           capture_output=True, text=True).stdout
-    assert "cat/CHANGELOG.md" in files and "cat/releases/v2/变更说明.docx" in files and "cat/releases/v2/变更说明.md" in files
-    status = subprocess.run(["git", "-C", str(released), "status", "--porcelain"], capture_output=True, text=True).stdout
+    files = subprocess.run(
+        ["git", "-c", "core.quotePath=false", "-C", str(released), "show", "--name-only", "--format=%s", "v2"],
+        capture_output=True,
+        text=True,
+    ).stdout
+    assert (
+        "cat/CHANGELOG.md" in files
+        and "cat/releases/v2/变更说明.docx" in files
+        and "cat/releases/v2/变更说明.md" in files
+    )
+    status = subprocess.run(
+        ["git", "-C", str(released), "status", "--porcelain"], capture_output=True, text=True
+    ).stdout
     assert status == ""  # everything written was committed
 
     md = (cat.root / "releases" / "v2" / "变更说明.md").read_text(encoding="utf-8")
     assert md.startswith("# 测试县生态环境局行政职权目录和运行流程图变更说明")
-    assert re.search(r"\| 1 \| T-XK-001 \| 建设项目环境影响报告表审批 \| 修改 \| 承诺办结时限：10(个工作日)? → 5(个工作日)? \| 压缩承诺时限 \|", md)
+    assert re.search(
+        r"\| 1 \| T-XK-001 \| 建设项目环境影响报告表审批 \| 修改 \| 承诺办结时限：10(个工作日)? → 5(个工作日)? \| 压缩承诺时限 \|",
+        md,
+    )
     assert "| 2 | T-XK-002 | 新增的许可事项 | 新增 | 新增事项 | 《示例条例》新设许可 |" in md
-    assert "法律法规修改：行政许可法 中华人民共和国行政许可法（时效性：现行有效 → 已修改），涉及事项 T-XK-001、T-XK-002" in md
+    assert (
+        "法律法规修改：行政许可法 中华人民共和国行政许可法（时效性：现行有效 → 已修改），涉及事项 T-XK-001、T-XK-002"
+        in md
+    )
     assert "time_limit" not in md and "status" not in md
     assert "报送期限：2025年10月30日" in md
 
@@ -74,8 +94,13 @@ def test_release_writes_the_note_commits_and_tags(released, cat):
     log = (cat.root / "CHANGELOG.md").read_text(encoding="utf-8")
     assert log.startswith("# 变更记录") and "## v2（2025-09-26）" in log
     # the next release puts its entry first and keeps the old one
-    cat.item(ident="T-XK-002", name="新增的许可事项", status="停止行使", change_reason="《示例条例》废止",
-             signoffs=SIGNOFFS + [{"stage": "停止行使", "name": "赵敏", "date": "2026-04-01"}])  # as quanli review writes it
+    cat.item(
+        ident="T-XK-002",
+        name="新增的许可事项",
+        status="停止行使",
+        change_reason="《示例条例》废止",
+        signoffs=SIGNOFFS + [{"stage": "停止行使", "name": "赵敏", "date": "2026-04-01"}],
+    )  # as quanli review writes it
     git(released, "commit", "-qam", "停止行使")
     assert invoke("release", "v3", "--date", "2025-01-20").exit_code == 0
     log = (cat.root / "CHANGELOG.md").read_text(encoding="utf-8")
@@ -121,7 +146,9 @@ def test_changelog_prints_without_tagging(released, cat):
     result = invoke("changelog", "--date", "2025-09-26")
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith("## 未发布（2025-09-26）")
-    assert "上一版本：v1" in result.stdout and "| 1 | T-XK-001 |" in result.stdout and "期限 2025-10-30" in result.stdout
+    assert (
+        "上一版本：v1" in result.stdout and "| 1 | T-XK-001 |" in result.stdout and "期限 2025-10-30" in result.stdout
+    )
     tags = subprocess.run(["git", "-C", str(released), "tag"], capture_output=True, text=True).stdout.split()
     assert tags == ["v1"]
     ranged = invoke("changelog", "v1", "HEAD~2").stdout
@@ -146,7 +173,9 @@ def test_a_refusing_pre_commit_hook_leaves_nothing_behind(released, cat):
     assert result.exit_code == 2 and "无法创建发布提交" in result.output and "内部错误" not in result.output
     assert commit_count(released) == before
     assert not (cat.root / "CHANGELOG.md").exists() and not (cat.root / "releases").exists()
-    status = subprocess.run(["git", "-C", str(released), "status", "--porcelain"], capture_output=True, text=True).stdout
+    status = subprocess.run(
+        ["git", "-C", str(released), "status", "--porcelain"], capture_output=True, text=True
+    ).stdout
     assert status == ""
     hook.unlink()
     assert invoke("release", "v2").exit_code == 0  # the retry works
@@ -160,7 +189,9 @@ def test_detached_head_is_refused(released, cat):
 
 def test_a_shallow_clone_is_refused_with_advice(released, cat, tmp_path, monkeypatch):
     clone = tmp_path / "shallow"
-    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{released}", str(clone)], check=True, capture_output=True)
+    subprocess.run(
+        ["git", "clone", "-q", "--depth", "1", f"file://{released}", str(clone)], check=True, capture_output=True
+    )
     monkeypatch.chdir(clone / "cat")
     for args in (["release", "v2"], ["changelog"], ["log", "T-XK-001"]):
         result = invoke(*args)
@@ -172,7 +203,8 @@ def test_each_catalogue_of_a_repository_has_its_own_releases(repo, cat, monkeypa
     monkeypatch.setenv("GIT_AUTHOR_NAME", "办事员")
     monkeypatch.setenv("GIT_AUTHOR_EMAIL", "clerk@example.org")
     shutil.copytree(cat.root, repo / "second")
-    git(repo, "add", "-A"); git(repo, "commit", "-q", "-m", "两个目录")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "两个目录")
     assert invoke("release", "cat-v1", "--path", str(cat.root)).exit_code == 0
     second = invoke("release", "second-v1", "--path", str(repo / "second"))
     assert second.exit_code == 0, second.output
@@ -198,10 +230,15 @@ def test_a_merged_branch_gives_its_own_messages_as_reasons(released, cat):
 
 def test_hand_written_changelog_keeps_newest_first(released, cat):
     (cat.root / "CHANGELOG.md").write_text("## 2024 版\n\n手写的记录。\n", encoding="utf-8")
-    git(released, "add", "-A"); git(released, "commit", "-q", "-m", "手写记录")
+    git(released, "add", "-A")
+    git(released, "commit", "-q", "-m", "手写记录")
     assert invoke("release", "v2", "--date", "2025-09-26").exit_code == 0
     text = (cat.root / "CHANGELOG.md").read_text(encoding="utf-8")
-    assert text.startswith("## v2（2025-09-26）") and text.index("## v2") < text.index("## 2024 版") and "手写的记录。" in text
+    assert (
+        text.startswith("## v2（2025-09-26）")
+        and text.index("## v2") < text.index("## 2024 版")
+        and "手写的记录。" in text
+    )
 
 
 def test_changelog_of_a_tagged_head_is_titled_by_its_tag(released, cat):
@@ -231,7 +268,8 @@ def test_a_release_in_december_marks_a_deadline_counted_on_an_estimated_year(rel
 def test_a_units_holidays_file_makes_the_december_deadline_exact(released, cat):
     # a unit types the notice for 2027 (here: 元旦 01-01 only, no 调休) and commits it
     cat.write("holidays.yaml", "notice: 示例通知\nyears: [2027]\nholidays: ['2027-01-01']\n")
-    git(released, "add", "-A"); git(released, "commit", "-qm", "2027 年节假日安排")
+    git(released, "add", "-A")
+    git(released, "commit", "-qm", "2027 年节假日安排")
     result = invoke("release", "v2", "--date", "2026-12-07")
     assert result.exit_code == 0, result.output
     md = (cat.root / "releases" / "v2" / "变更说明.md").read_text(encoding="utf-8")

@@ -16,8 +16,11 @@ CATALOGUES = sorted(p.parent.name for p in SAMPLES.glob("*/catalog.yaml"))
 
 
 def tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
-            if p.is_file() and ".quanli" not in p.name}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and ".quanli" not in p.name
+    }
 
 
 def build(source: Path, out: Path, *more: str) -> dict[str, bytes]:
@@ -33,7 +36,7 @@ def same(a: dict[str, bytes], b: dict[str, bytes]) -> None:
 
 
 def edit(path: Path) -> None:
-    path.write_bytes(path.read_bytes() + "# 临时注释\n".encode("utf-8"))
+    path.write_bytes(path.read_bytes() + "# 临时注释\n".encode())
 
 
 @pytest.mark.dates
@@ -49,8 +52,16 @@ def test_a_catalogue_builds_to_the_same_bytes_whatever_the_cache_holds(name, aud
     same(build(source, tmp_path / "warm", *aud), fresh)
     # a records-bearing item is edited (a comment: the same data): the first build after the edit
     # reads the unchanged items from the memo, the second reads them whole
-    cased = sorted({p.read_text(encoding="utf-8").split("\nitem: ", 1)[1].split()[0].strip("'\"")
-                    for p in (source / "records").glob("*.yaml")}) if (source / "records").is_dir() else []
+    cased = (
+        sorted(
+            {
+                p.read_text(encoding="utf-8").split("\nitem: ", 1)[1].split()[0].strip("'\"")
+                for p in (source / "records").glob("*.yaml")
+            }
+        )
+        if (source / "records").is_dir()
+        else []
+    )
     items = sorted((source / "items").glob("*.yaml"))
     target = next((p for p in items if p.stem not in cased), items[0])
     original = target.read_bytes()

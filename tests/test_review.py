@@ -9,8 +9,8 @@ import subprocess
 import yaml
 
 from conftest import DROP, SIGNOFFS, invoke
-from quanli.review import stages
 from quanli.loader.yamlparse import load_bytes
+from quanli.review import stages
 
 
 def _data(cat, ident="T-XK-001"):
@@ -29,13 +29,20 @@ def test_the_chain_is_signed_stage_by_stage_and_never_skipped(cat):
     skipped = _review(cat, "T-XK-001", "--stage", "审核", "--by", "李华")
     assert skipped.exit_code == 1 and "下一环节是“初核”" in skipped.output
     assert path.read_bytes() == before  # refused: untouched
-    for stage, who, day in (("初核", "王明", "2026-03-02"), ("审核", "李华", "2026-03-09"), ("审定", "张强", "2026-03-16")):
+    for stage, who, day in (
+        ("初核", "王明", "2026-03-02"),
+        ("审核", "李华", "2026-03-09"),
+        ("审定", "张强", "2026-03-16"),
+    ):
         result = _review(cat, "T-XK-001", "--stage", stage, "--by", who, "--date", day, "--remark", "同意")
         assert result.exit_code == 0, result.output
     data = _data(cat)
     assert data["status"] == "审定"
     assert [(s["stage"], s["role"], s["name"], s["date"]) for s in data["signoffs"]] == [
-        ("初核", "政务公开领导小组", "王明", "2026-03-02"), ("审核", "党组", "李华", "2026-03-09"), ("审定", "主任", "张强", "2026-03-16")]
+        ("初核", "政务公开领导小组", "王明", "2026-03-02"),
+        ("审核", "党组", "李华", "2026-03-09"),
+        ("审定", "主任", "张强", "2026-03-16"),
+    ]
     assert all(s["fingerprint"] == stages.fingerprint(data) for s in data["signoffs"])
     assert path.read_text(encoding="utf-8").count("# 审批科起草") == 1  # the clerk's comment is kept
     assert cat.validate() == (0, [])
@@ -68,15 +75,23 @@ def test_a_change_after_sign_off_needs_review_again_from_the_first_stage(cat):
     assert _review(cat, "T-XK-001", "--stage", "初核", "--by", "王明", "--date", "2026-03-05").exit_code == 0
     assert _data(cat)["status"] == "初核" and cat.validate() == (0, [])
     st = json.loads(invoke("status", str(cat.root), "--format", "json", "--no-git").stdout)
-    assert st["counts"]["初核"] == 1 and st["waiting"]["审核"] == [{"id": "T-XK-001", "name": "建设项目环境影响报告表审批"}]
+    assert st["counts"]["初核"] == 1 and st["waiting"]["审核"] == [
+        {"id": "T-XK-001", "name": "建设项目环境影响报告表审批"}
+    ]
 
 
 def test_withdrawal_needs_a_reason_and_leaves_every_build(cat, tmp_path):
     assert _review(cat, "T-XK-001", "--stage", "停止行使", "--by", "赵敏").exit_code == 2
-    done = _review(cat, "T-XK-001", "--stage", "停止行使", "--by", "赵敏", "--remark", "法律依据已废止", "--date", "2026-06-01")
+    done = _review(
+        cat, "T-XK-001", "--stage", "停止行使", "--by", "赵敏", "--remark", "法律依据已废止", "--date", "2026-06-01"
+    )
     assert done.exit_code == 0, done.output
     data = _data(cat)
-    assert data["status"] == "停止行使" and data["change_reason"] == "法律依据已废止" and data["dates"]["expires"] == "2026-06-01"
+    assert (
+        data["status"] == "停止行使"
+        and data["change_reason"] == "法律依据已废止"
+        and data["dates"]["expires"] == "2026-06-01"
+    )
     out = tmp_path / "out"
     assert invoke("build", str(cat.root), "-o", str(out), "--audience", "internal").exit_code == 0
     assert "T-XK-001" not in (out / "table/catalog.csv").read_text(encoding="utf-8")
@@ -111,9 +126,18 @@ def test_status_counts_per_stage_and_department(cat):
 
 def test_custom_chain_and_publish_from(cat, tmp_path):
     data = yaml.safe_load((cat.root / "catalog.yaml").read_text(encoding="utf-8"))
-    data["review"] = {"stages": [{"stage": "初核", "role": "领导小组"}, {"stage": "审定", "role": "主任"}, {"stage": "公布"}], "publish_from": "公布"}
+    data["review"] = {
+        "stages": [{"stage": "初核", "role": "领导小组"}, {"stage": "审定", "role": "主任"}, {"stage": "公布"}],
+        "publish_from": "公布",
+    }
     cat.write("catalog.yaml", data)
-    cat.item(status="审定", signoffs=[{"stage": "初核", "name": "王明", "date": "2026-03-02"}, {"stage": "审定", "name": "张强", "date": "2026-03-03"}])
+    cat.item(
+        status="审定",
+        signoffs=[
+            {"stage": "初核", "name": "王明", "date": "2026-03-02"},
+            {"stage": "审定", "name": "张强", "date": "2026-03-03"},
+        ],
+    )
     assert cat.validate() == (0, [])
     assert _review(cat, "T-XK-001", "--stage", "审核", "--by", "李华").exit_code == 2  # not a stage here
     out = tmp_path / "out"
@@ -139,8 +163,12 @@ def test_public_build_holds_only_signed_items_and_says_which_are_held(cat, tmp_p
 
 
 def _git(root, *args):
-    subprocess.run(["git", "-c", "user.name=审核员", "-c", "user.email=r@example.org", *args], cwd=root, check=True,
-                   capture_output=True)
+    subprocess.run(
+        ["git", "-c", "user.name=审核员", "-c", "user.email=r@example.org", *args],
+        cwd=root,
+        check=True,
+        capture_output=True,
+    )
 
 
 def test_git_finds_changes_after_a_sign_off_without_fingerprint(cat):
@@ -157,5 +185,7 @@ def test_git_finds_changes_after_a_sign_off_without_fingerprint(cat):
     assert entry["id"] == "T-XK-001" and entry["how"] == "git"
     assert [c["message"] for c in entry["commits"]] == ["缩短承诺时限"] and entry["commits"][0]["author"] == "审核员"
     assert "缩短承诺时限" not in invoke("status", str(cat.root), "--no-git").stdout
-    path.write_text(path.read_text(encoding="utf-8").replace("promised: 5", "promised: 10"), encoding="utf-8")  # undone, uncommitted
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("promised: 5", "promised: 10"), encoding="utf-8"
+    )  # undone, uncommitted
     assert json.loads(invoke("status", str(cat.root), "--format", "json").stdout)["needs_review_again"] == []

@@ -12,7 +12,7 @@ import sys
 
 import pytest
 
-from conftest import LAWS, dump, invoke, item
+from conftest import dump, invoke, item
 
 
 def verdict(cat, *extra):
@@ -22,12 +22,22 @@ def verdict(cat, *extra):
     return json.loads(result.stdout)
 
 
-@pytest.mark.parametrize("field,value", [
-    ("department", ["执法大队", "法规科"]), ("flow", ["XK-TY"]), ("flow", {"a": 1}),
-    ("basis", [{"law": ["a"], "article": "第一条"}]), ("duties", [["ZZ-02"]]), ("level", [["县级"]]),
-    ("basis", 5), ("time_limit", {"statutory": {"value": -1}}), ("disclosure", []), ("name", 12345),
-    ("codes", {"basic": "440101007000", "implementation": "11440000006939756B2440101007000"}),
-])
+@pytest.mark.parametrize(
+    "field,value",
+    [
+        ("department", ["执法大队", "法规科"]),
+        ("flow", ["XK-TY"]),
+        ("flow", {"a": 1}),
+        ("basis", [{"law": ["a"], "article": "第一条"}]),
+        ("duties", [["ZZ-02"]]),
+        ("level", [["县级"]]),
+        ("basis", 5),
+        ("time_limit", {"statutory": {"value": -1}}),
+        ("disclosure", []),
+        ("name", 12345),
+        ("codes", {"basic": "440101007000", "implementation": "11440000006939756B2440101007000"}),
+    ],
+)
 def test_wrong_types_in_an_item(cat, field, value):
     data = item(**{field: value})
     if field == "codes":
@@ -36,21 +46,43 @@ def test_wrong_types_in_an_item(cat, field, value):
     verdict(cat)
 
 
-@pytest.mark.parametrize("laws", ["schema_version: 1\n", "schema_version: 1\nlaws:\n", "schema_version: 1\nlaws: 5\n", "schema_version: 1\nlaws: [1, x]\n"])
+@pytest.mark.parametrize(
+    "laws",
+    [
+        "schema_version: 1\n",
+        "schema_version: 1\nlaws:\n",
+        "schema_version: 1\nlaws: 5\n",
+        "schema_version: 1\nlaws: [1, x]\n",
+    ],
+)
 def test_broken_laws_file(cat, laws):
     cat.write("laws.yaml", laws)
     assert verdict(cat)
 
 
 def test_departments_of_the_wrong_shape(cat):
-    cat.write("catalog.yaml", dump({"schema_version": 1, "unit": {"name": "x"}, "departments": [{"name": "审批科", "duties": 5}, "x"]}))
+    cat.write(
+        "catalog.yaml",
+        dump({"schema_version": 1, "unit": {"name": "x"}, "departments": [{"name": "审批科", "duties": 5}, "x"]}),
+    )
     assert verdict(cat)
 
 
 def test_flow_steps_of_the_wrong_shape(cat):
-    cat.write("flows/XK-TY.yaml", dump({"id": "XK-TY", "name": "x", "steps": [{"id": "a", "name": "a", "next": "b"}, {"id": "b", "name": "b", "next": 7}, 5]}))
+    cat.write(
+        "flows/XK-TY.yaml",
+        dump(
+            {
+                "id": "XK-TY",
+                "name": "x",
+                "steps": [{"id": "a", "name": "a", "next": "b"}, {"id": "b", "name": "b", "next": 7}, 5],
+            }
+        ),
+    )
     findings = verdict(cat)
-    assert not [f for f in findings if f["rule"] == "QL403"]  # `next: b` is followed, not a cascade of unreachable steps
+    assert not [
+        f for f in findings if f["rule"] == "QL403"
+    ]  # `next: b` is followed, not a cascade of unreachable steps
 
 
 def test_a_huge_integer_is_kept_as_text(cat):
@@ -59,7 +91,7 @@ def test_a_huge_integer_is_kept_as_text(cat):
 
 
 def test_non_utf8_config_is_a_clear_error(cat):
-    (cat.root / "quanli.toml").write_bytes("# 配置\nfail-level = \"error\"\n".encode("gbk"))
+    (cat.root / "quanli.toml").write_bytes('# 配置\nfail-level = "error"\n'.encode("gbk"))
     result = invoke("validate", str(cat.root))
     assert result.exit_code == 2 and "UTF-8" in result.output
 
@@ -79,7 +111,11 @@ def test_a_moved_catalogue_reports_its_new_paths(cat, tmp_path):
     moved = tmp_path / "moved"
     shutil.move(str(cat.root), moved)
     findings = json.loads(invoke("validate", str(moved / "items" / "T-XK-001.yaml"), "--format", "json").stdout)
-    assert [f["rule"] for f in findings] == ["QL114"] and str(moved) in f"{findings[0]['file']}" or findings[0]["file"].startswith(str(moved))
+    assert (
+        [f["rule"] for f in findings] == ["QL114"]
+        and str(moved) in f"{findings[0]['file']}"
+        or findings[0]["file"].startswith(str(moved))
+    )
 
 
 def test_results_do_not_depend_on_selection(cat):

@@ -17,7 +17,9 @@ def test_same_item_name_in_two_catalogues_is_reported(cat, tmp_path):
     assert [f["rule"] for f in findings] == ["QL124"] and findings[0]["path"] == "$.name"
     assert findings[0]["line"] > 1
     (other / "items" / "T-XK-001.yaml").write_text(
-        (other / "items" / "T-XK-001.yaml").read_text(encoding="utf-8").replace("报告表审批", "报告书审批"), encoding="utf-8")
+        (other / "items" / "T-XK-001.yaml").read_text(encoding="utf-8").replace("报告表审批", "报告书审批"),
+        encoding="utf-8",
+    )
     assert json.loads(invoke("validate", str(tmp_path), "--format", "json").stdout) == []
 
 

@@ -63,11 +63,19 @@ def test_new_item_is_valid_and_category_specific(fresh, category):
 def test_new_files_carry_a_working_schema_modeline(fresh):
     invoke("new", "item", "X-001", "--catalog", str(fresh))
     invoke("new", "flow", "F-001", "-k", "处罚", "--catalog", str(fresh))
-    for rel, kind in (("items/X-001.yaml", "item"), ("flows/F-001.yaml", "flow"), ("catalog.yaml", "catalog"), ("laws.yaml", "laws")):
+    for rel, kind in (
+        ("items/X-001.yaml", "item"),
+        ("flows/F-001.yaml", "flow"),
+        ("catalog.yaml", "catalog"),
+        ("laws.yaml", "laws"),
+    ):
         first = (fresh / rel).read_text(encoding="utf-8").splitlines()[0]
         target = ((fresh / rel).parent / first.split("$schema=", 1)[1]).resolve()
         assert target.name == f"{kind}.schema.json" and target.is_file()
-    assert {f["rule"] for f in validate(fresh)[1]} <= {"QL209", "QL210"}  # a licence's time limits and fee: to be filled in
+    assert {f["rule"] for f in validate(fresh)[1]} <= {
+        "QL209",
+        "QL210",
+    }  # a licence's time limits and fee: to be filled in
 
 
 def test_new_never_overwrites(fresh):

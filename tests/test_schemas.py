@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import sys
-from pathlib import Path
 
 import jsonschema
 import pytest
@@ -65,8 +63,14 @@ def test_item_disclosure_requires_a_reason_when_not_public():
 
 
 def sample_files():
-    for path in sorted(SAMPLES.glob("*/*.yaml")) + sorted(SAMPLES.glob("*/items/*.yaml")) + sorted(SAMPLES.glob("*/flows/*.yaml")):
-        kind = {"catalog.yaml": "catalog", "laws.yaml": "laws"}.get(path.name) or ("item" if path.parent.name == "items" else "flow")
+    for path in (
+        sorted(SAMPLES.glob("*/*.yaml"))
+        + sorted(SAMPLES.glob("*/items/*.yaml"))
+        + sorted(SAMPLES.glob("*/flows/*.yaml"))
+    ):
+        kind = {"catalog.yaml": "catalog", "laws.yaml": "laws"}.get(path.name) or (
+            "item" if path.parent.name == "items" else "flow"
+        )
         yield path, kind
 
 
@@ -95,8 +99,11 @@ def test_sample_files_point_editors_at_the_schemas():
 @pytest.mark.parametrize("kind", KINDS)
 def test_samples_pass_check_jsonschema(kind):
     files = [str(p) for p, k in sample_files() if k == kind]
-    proc = subprocess.run(["check-jsonschema", "--schemafile", str(ROOT / "schemas" / f"{kind}.schema.json"), *files],
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        ["check-jsonschema", "--schemafile", str(ROOT / "schemas" / f"{kind}.schema.json"), *files],
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 

@@ -43,11 +43,15 @@ def make_svg(view: CatalogueView, item: ItemView) -> str:
     flow = view.flows.get(item.flow_id) or {"name": "流程", "steps": [{"name": "开始"}]}
     steps = flow["steps"]
     height = 40 + 60 * len(steps)
-    boxes = "".join(f'<rect x="100" y="{30 + 60 * i}" width="200" height="36" fill="#fff" stroke="#000"/>'
-                    f'<text x="200" y="{53 + 60 * i}" text-anchor="middle">{s["name"]}</text>'
-                    for i, s in enumerate(steps))
-    return (f'<?xml version="1.0" encoding="UTF-8"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="400" '
-            f'height="{height}" viewBox="0 0 400 {height}"><title>{flow["name"]}</title>{boxes}</svg>\n')
+    boxes = "".join(
+        f'<rect x="100" y="{30 + 60 * i}" width="200" height="36" fill="#fff" stroke="#000"/>'
+        f'<text x="200" y="{53 + 60 * i}" text-anchor="middle">{s["name"]}</text>'
+        for i, s in enumerate(steps)
+    )
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="400" '
+        f'height="{height}" viewBox="0 0 400 {height}"><title>{flow["name"]}</title>{boxes}</svg>\n'
+    )
 
 
 def by_id(view: CatalogueView, ident: str) -> ItemView:
@@ -58,20 +62,37 @@ def expected(view: CatalogueView, item: ItemView) -> dict[str, list[str]]:
     """Label -> texts that must appear in that row: every non-empty field of the item."""
     flow = view.flows.get(item.flow_id) or {}
     want = {
-        "项目名称": [item.name], "事项编号": [item.id], **{title: [code] for title, code in item.codes},
-        "项目类别": [item.category], "实施主体": [item.subject],
-        "承办机构": [item.department], "行使层级": [item.level],
+        "项目名称": [item.name],
+        "事项编号": [item.id],
+        **{title: [code] for title, code in item.codes},
+        "项目类别": [item.category],
+        "实施主体": [item.subject],
+        "承办机构": [item.department],
+        "行使层级": [item.level],
         "法律依据": [r.cite() for r in item.basis] + [r.text for r in item.basis],
-        "行使条件": item.conditions, "申请材料": [m.name for m in item.materials],
-        "办理流程": [s["name"] for s in flow.get("steps", [])] + [s.get("post", "") for s in flow.get("steps", [])]
-                    + [limit_text(s.get("time_limit")) for s in flow.get("steps", [])] + list(flow.get("rights", [])),
-        "法定办结时限": [item.statutory], "承诺办结时限": [item.promised],
+        "行使条件": item.conditions,
+        "申请材料": [m.name for m in item.materials],
+        "办理流程": [s["name"] for s in flow.get("steps", [])]
+        + [s.get("post", "") for s in flow.get("steps", [])]
+        + [limit_text(s.get("time_limit")) for s in flow.get("steps", [])]
+        + list(flow.get("rights", [])),
+        "法定办结时限": [item.statutory],
+        "承诺办结时限": [item.promised],
         "时限说明": [item.time_note] + item.special_procedures,
-        "收费依据及标准": [item.fee], "公开范围": [item.scope], "公开形式": [item.forms], "公开时限": [item.timing],
-        "不公开理由": [item.reason], "咨询电话": [item.consult], "投诉渠道": [item.complaint],
-        "办理地点": [item.location], "办理时间": [item.hours], "救济途径": item.remedy,
-        "处罚内容": item.penalty, "裁量基准": [t for tier in item.discretion for t in tier],
-        "责任事项": item.responsibilities, "追责情形": item.accountability,
+        "收费依据及标准": [item.fee],
+        "公开范围": [item.scope],
+        "公开形式": [item.forms],
+        "公开时限": [item.timing],
+        "不公开理由": [item.reason],
+        "咨询电话": [item.consult],
+        "投诉渠道": [item.complaint],
+        "办理地点": [item.location],
+        "办理时间": [item.hours],
+        "救济途径": item.remedy,
+        "处罚内容": item.penalty,
+        "裁量基准": [t for tier in item.discretion for t in tier],
+        "责任事项": item.responsibilities,
+        "追责情形": item.accountability,
     }
     return {label: [t for t in texts if t] for label, texts in want.items() if any(texts)}
 
@@ -123,7 +144,7 @@ def test_sheet_shows_the_real_codes(city: CatalogueView, amr: CatalogueView) -> 
         assert rows["事项编号"] == it.id and "事项编码" not in rows
         for title, code in it.codes:
             assert rows[title] == code
-        assert labels[:2 + len(it.codes)] == ["项目名称", "事项编号"] + [t for t, _ in it.codes]
+        assert labels[: 2 + len(it.codes)] == ["项目名称", "事项编号"] + [t for t, _ in it.codes]
         page = Page.parse(sheet.html(city, it, None))
         html_rows = {r[0]: r[1] for r in page.table_rows if len(r) == 2}
         assert html_rows["事项编号"] == it.id
@@ -141,8 +162,17 @@ def test_docx_leaves_out_empty_rows(amr: CatalogueView) -> None:
     assert not item.materials and not item.fee
     rows = docx_rows(sheet.docx_bytes(amr, item, None))
     assert "申请材料" not in rows and "收费依据及标准" not in rows and "不公开理由" not in rows
-    bare = dataclasses.replace(item, basis=[], conditions=[], remedy=[], penalty=[], discretion=[],
-                               responsibilities=[], accountability=[], flow_id="")
+    bare = dataclasses.replace(
+        item,
+        basis=[],
+        conditions=[],
+        remedy=[],
+        penalty=[],
+        discretion=[],
+        responsibilities=[],
+        accountability=[],
+        flow_id="",
+    )
     rows = docx_rows(sheet.docx_bytes(amr, bare, None))
     for label in ("法律依据", "办理流程", "救济途径", "处罚内容", "裁量基准", "责任事项", "追责情形"):
         assert label not in rows
@@ -178,6 +208,7 @@ def test_docx_page_is_a4_portrait(amr: CatalogueView) -> None:
     sec = doc.sections[0]
     assert (sec.page_width, sec.page_height) == (Twips(11906), Twips(16838))  # 210 x 297 mm
     from docx.enum.section import WD_ORIENT
+
     assert sec.orientation == WD_ORIENT.PORTRAIT
     text_width = Length(sec.page_width - sec.left_margin - sec.right_margin)
     assert abs(text_width.cm - 17.0) < 0.01
@@ -207,6 +238,7 @@ def test_docx_tables_have_grid_and_every_cell_width(amr: CatalogueView) -> None:
 
 def rels_of(z: zipfile.ZipFile, part: str) -> dict[str, str]:
     from lxml import etree
+
     folder, name = part.rsplit("/", 1)
     root = etree.fromstring(z.read(f"{folder}/_rels/{name}.rels"))
     return {r.get("Id"): r.get("Target") for r in root}
@@ -330,7 +362,7 @@ class Page(HTMLParser):
         self._in_style = False
 
     @classmethod
-    def parse(cls, source: str) -> "Page":
+    def parse(cls, source: str) -> Page:
         page = cls()
         page.feed(source)
         page.close()
@@ -384,8 +416,11 @@ def test_html_holds_every_field_and_the_inline_svg(amr: CatalogueView, office: C
 
 def test_html_escapes_catalogue_text(amr: CatalogueView) -> None:
     item = dataclasses.replace(
-        amr.items[0], name="<script>alert(1)</script>食品经营许可", department='科室"><img src=x onerror=alert(1)>',
-        conditions=["条件 & <b>粗体</b>", "</td></tr></table><script>x()</script>"])
+        amr.items[0],
+        name="<script>alert(1)</script>食品经营许可",
+        department='科室"><img src=x onerror=alert(1)>',
+        conditions=["条件 & <b>粗体</b>", "</td></tr></table><script>x()</script>"],
+    )
     source = sheet.html(amr, item, None)
     page = Page.parse(source)
     assert "script" not in page.tags and "img" not in page.tags and "b" not in page.tags
@@ -454,14 +489,28 @@ def test_libreoffice_opens_the_docx(amr: CatalogueView, tmp_path: Path) -> None:
     flow = amr.flows[item.flow_id]
     (tmp_path / "sheet.docx").write_bytes(sheet.docx_bytes(amr, item, to_svg(flow)))
     profile = (tmp_path / "profile").as_uri()
-    subprocess.run(["soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf",
-                    "--outdir", str(tmp_path), str(tmp_path / "sheet.docx")], check=True, capture_output=True, timeout=180)
-    text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "sheet.pdf"), "-"], check=True,
-                          capture_output=True, text=True).stdout
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation={profile}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(tmp_path / "sheet.docx"),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(tmp_path / "sheet.pdf"), "-"], check=True, capture_output=True, text=True
+    ).stdout
     compact = "".join(text.split())
     for needle in ("裁量基准", "处罚内容", item.discretion[0][0], "第1页", "附图"):
         assert needle in compact
-    figure_page = compact[compact.rindex("附图"):]  # the heading of the last page, and the chart under it
+    figure_page = compact[compact.rindex("附图") :]  # the heading of the last page, and the chart under it
     assert figure_page.count(flow["name"]) >= 2  # the page's heading and the chart's own title
     for box in layout(flow).boxes:
         for line, style in zip(box.lines, box.styles):

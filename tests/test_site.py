@@ -8,7 +8,6 @@ those tests are skipped and the HTML checks still run."""
 from __future__ import annotations
 
 import json
-import re
 import shutil
 import subprocess
 import unicodedata
@@ -29,7 +28,9 @@ def built(tmp_path_factory):
     out = tmp_path_factory.mktemp("site") / "dist"
     result = invoke("build", str(SAMPLES), "--out", str(out), "--quiet")
     assert result.exit_code == 0, result.output
-    return (out / "index.html").read_text(encoding="utf-8"), (out / "members" / "city-amr" / "site" / "index.html").read_text(encoding="utf-8")
+    return (out / "index.html").read_text(encoding="utf-8"), (
+        out / "members" / "city-amr" / "site" / "index.html"
+    ).read_text(encoding="utf-8")
 
 
 class Page(HTMLParser):
@@ -59,7 +60,13 @@ class Page(HTMLParser):
             outer = self._innermost()
             if outer is not None:
                 outer["parts"].append({"ref": a["id"]})
-            rec = self.elements[a["id"]] = {"tag": tag, "class": a.get("class") or "", "text": "", "attrs": a, "parts": []}
+            rec = self.elements[a["id"]] = {
+                "tag": tag,
+                "class": a.get("class") or "",
+                "text": "",
+                "attrs": a,
+                "parts": [],
+            }
             if tag == "li" and a["id"].startswith("i-"):
                 self.items.append(a["id"])
         if tag == "section" and "data-cat" in a:
@@ -173,15 +180,26 @@ process.stdout.write(JSON.stringify(out));
 
 def run(html: str, tmp_path: Path, steps: list[dict], search: str = "") -> dict:
     page = Page(html)
-    spec = {"elements": {k: v for k, v in page.elements.items() if not k.startswith("i-")} |
-                        {k: page.elements[k] for k in page.items},
-            "items": page.items, "sections": [{"cat": s["cat"], "count": s["count"]} for s in page.sections],
-            "options": page.options, "tools": page.tools, "script": page.script,
-            "data": next(text for sid, text in page.scripts if sid == "quanli-data"), "search": search, "steps": steps}
+    spec = {
+        "elements": {k: v for k, v in page.elements.items() if not k.startswith("i-")}
+        | {k: page.elements[k] for k in page.items},
+        "items": page.items,
+        "sections": [{"cat": s["cat"], "count": s["count"]} for s in page.sections],
+        "options": page.options,
+        "tools": page.tools,
+        "script": page.script,
+        "data": next(text for sid, text in page.scripts if sid == "quanli-data"),
+        "search": search,
+        "steps": steps,
+    }
     (tmp_path / "spec.json").write_text(json.dumps(spec, ensure_ascii=False), encoding="utf-8")
     (tmp_path / "harness.js").write_text(HARNESS, encoding="utf-8")
-    done = subprocess.run([NODE, str(tmp_path / "harness.js"), str(tmp_path / "spec.json")], capture_output=True,
-                          timeout=60, encoding="utf-8")
+    done = subprocess.run(
+        [NODE, str(tmp_path / "harness.js"), str(tmp_path / "spec.json")],
+        capture_output=True,
+        timeout=60,
+        encoding="utf-8",
+    )
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
 
@@ -189,11 +207,15 @@ def run(html: str, tmp_path: Path, steps: list[dict], search: str = "") -> dict:
 def expected(html: str, query: str, cat: str = "") -> list[str]:
     """The items a query should show, worked out here from the page's data: every word in the text."""
     words = unicodedata.normalize("NFKC", query).lower().split()
-    return [row["k"] for row in Page(html).data
-            if (not cat or row["c"] == cat) and all(w in unicodedata.normalize("NFKC", row["t"]).lower() for w in words)]
+    return [
+        row["k"]
+        for row in Page(html).data
+        if (not cat or row["c"] == cat) and all(w in unicodedata.normalize("NFKC", row["t"]).lower() for w in words)
+    ]
 
 
 # ---- the page itself (no script run) ---------------------------------------------------------
+
 
 def test_the_index_has_a_hidden_no_match_message(built):
     _, member = built
@@ -219,10 +241,13 @@ def test_the_script_splits_on_ascii_and_ideographic_space(built):
 
 # ---- the script, run under node --------------------------------------------------------------
 
+
 @needs_node
 def test_two_words_find_the_items_holding_both(built, tmp_path):
     _, member = built
-    out = run(member, tmp_path, [{"q": "食品 许可"}, {"q": "食品\u3000许可"}, {"q": "  许可   食品 "}, {"q": "食品许可"}])
+    out = run(
+        member, tmp_path, [{"q": "食品 许可"}, {"q": "食品\u3000许可"}, {"q": "  许可   食品 "}, {"q": "食品许可"}]
+    )
     both = expected(member, "食品 许可")
     assert {"SS-XK-001", "SS-XK-002"} <= set(both) and len(both) < len(Page(member).items)
     for result in out["results"][:3]:
@@ -236,8 +261,11 @@ def test_two_words_find_the_items_holding_both(built, tmp_path):
 @needs_node
 def test_one_word_and_ascii_case(built, tmp_path):
     _, member = built
-    out = run(member, tmp_path, [{"q": "处罚"}, {"q": "ss-xk-001"}, {"q": "SS-XK-001"}, {"q": "ＳＳ－ＸＫ－００１"},
-                                 {"q": "000122101000"}])
+    out = run(
+        member,
+        tmp_path,
+        [{"q": "处罚"}, {"q": "ss-xk-001"}, {"q": "SS-XK-001"}, {"q": "ＳＳ－ＸＫ－００１"}, {"q": "000122101000"}],
+    )
     assert out["results"][0]["visible"] == expected(member, "处罚") and out["results"][0]["visible"]
     for result in out["results"][1:]:
         assert result["visible"] == ["SS-XK-001"], result
@@ -249,8 +277,18 @@ def test_one_word_and_ascii_case(built, tmp_path):
 def test_no_match_says_so_and_clearing_shows_everything_again(built, tmp_path):
     _, member = built
     every = Page(member).items
-    out = run(member, tmp_path, [{"q": "没有这个事项"}, {"q": ""}, {"q": "食品 没有"}, {"clear": True},
-                                 {"q": "食品", "cat": "行政处罚"}, {"q": "许可证", "cat": "行政检查"}])
+    out = run(
+        member,
+        tmp_path,
+        [
+            {"q": "没有这个事项"},
+            {"q": ""},
+            {"q": "食品 没有"},
+            {"clear": True},
+            {"q": "食品", "cat": "行政处罚"},
+            {"q": "许可证", "cat": "行政检查"},
+        ],
+    )
     nothing, cleared, nothing2, reset, in_cat, none_in_cat = out["results"]
     assert nothing["visible"] == [] and nothing["shown"] == "0" and nothing["sections"] == []
     assert not nothing["none"]["hidden"]
@@ -270,11 +308,15 @@ def test_no_match_says_so_and_clearing_shows_everything_again(built, tmp_path):
 @needs_node
 def test_a_query_in_the_address_opens_the_page_searched(built, tmp_path):
     _, member = built
-    out = run(member, tmp_path, [], search="?q=%E9%A3%9F%E5%93%81+%E8%AE%B8%E5%8F%AF&cat=%E8%A1%8C%E6%94%BF%E8%AE%B8%E5%8F%AF")
+    out = run(
+        member, tmp_path, [], search="?q=%E9%A3%9F%E5%93%81+%E8%AE%B8%E5%8F%AF&cat=%E8%A1%8C%E6%94%BF%E8%AE%B8%E5%8F%AF"
+    )
     assert out["initial"]["query"] == "食品 许可"
     assert out["initial"]["visible"] == expected(member, "食品 许可", "行政许可") == ["SS-XK-001", "SS-XK-002"]
     assert out["replaced"] == []  # opening the page does not rewrite its address
-    bad = run(member, tmp_path, [], search="?q=%E9%A3%9&cat=%E4%B8%8D%E5%AD%98%E5%9C%A8")  # broken escape, unknown category
+    bad = run(
+        member, tmp_path, [], search="?q=%E9%A3%9&cat=%E4%B8%8D%E5%AD%98%E5%9C%A8"
+    )  # broken escape, unknown category
     assert bad["initial"]["visible"] == [i[2:] for i in Page(member).items]
 
 

@@ -13,8 +13,13 @@ from conftest import invoke
 def many(cat, n: int) -> None:
     """n items with three findings each: an unknown department (QL116), flow (QL114) and duty (QL119)."""
     for i in range(1, n + 1):
-        cat.item(ident=f"T-XK-{i:03d}" if i < 1000 else f"T-XQ-{i - 999:03d}", name=f"测试审批事项{i}",
-                 department="环评科", flow="XK-HP", duties=["ZZ-02", "ZZ-99"])
+        cat.item(
+            ident=f"T-XK-{i:03d}" if i < 1000 else f"T-XQ-{i - 999:03d}",
+            name=f"测试审批事项{i}",
+            department="环评科",
+            flow="XK-HP",
+            duties=["ZZ-02", "ZZ-99"],
+        )
 
 
 def validate(cat, *args):
@@ -37,7 +42,14 @@ def test_summary_counts_equal_the_findings(cat):
     assert doc["findings"] == len(findings) == sum(counts.values())
     assert [r["count"] for r in doc["summary"]] == sorted(counts.values(), reverse=True)  # the most frequent first
     row = next(r for r in doc["summary"] if r["rule"] == "QL114")
-    assert row == {"rule": "QL114", "name": "unknown-flow", "title": "引用的流程图不存在", "severity": "error", "count": 30, "files": 30}
+    assert row == {
+        "rule": "QL114",
+        "name": "unknown-flow",
+        "title": "引用的流程图不存在",
+        "severity": "error",
+        "count": 30,
+        "files": 30,
+    }
     assert doc["severity"] == {"error": 90, "warning": 1, "info": 0}
 
 
@@ -45,15 +57,19 @@ def test_text_ends_with_the_summary_when_long_and_summary_shows_only_that(cat):
     many(cat, 7)  # 21 findings: more than tally.SHOW_AFTER
     full = validate(cat).stdout
     assert "按规则统计（3 条规则）：" in full and full.count("引用的流程图“XK-HP”不存在") == 7
-    table = full[full.index("按规则统计"):]
+    table = full[full.index("按规则统计") :]
     assert re.search(r"QL114\s+unknown-flow\s+引用的流程图不存在\s+错误\s+7\s+7\n", table)
     short = validate(cat, "--summary")
     assert short.exit_code == 1
     assert "按规则统计（3 条规则）：" in short.stdout and "共 21 个错误" in short.stdout
-    assert "XK-HP" not in short.stdout and "T-XK-001" not in short.stdout and "^" not in short.stdout  # no finding listed
+    assert (
+        "XK-HP" not in short.stdout and "T-XK-001" not in short.stdout and "^" not in short.stdout
+    )  # no finding listed
     assert len(short.stdout.splitlines()) == 7  # heading, column titles, three rules, a blank line, the verdict
     en = validate(cat, "--summary", "--lang", "en").stdout
-    assert "Findings by rule (3 rule(s)):" in en and re.search(r"QL116\s+unknown-department\s+department not in catalog.yaml\s+error\s+7\s+7", en)
+    assert "Findings by rule (3 rule(s)):" in en and re.search(
+        r"QL116\s+unknown-department\s+department not in catalog.yaml\s+error\s+7\s+7", en
+    )
 
 
 def test_a_short_report_has_no_summary_table(cat):
@@ -69,11 +85,15 @@ def test_markdown_of_3000_findings_fits_a_comment_and_the_full_report_holds_them
     assert result.exit_code == 1
     out = result.stdout
     assert len(out) < 60_000
-    assert out.index("| 规则 | 名称 | 说明 | 级别 | 问题数 | 文件数 |") < out.index("<details>")  # the summary comes first
+    assert out.index("| 规则 | 名称 | 说明 | 级别 | 问题数 | 文件数 |") < out.index(
+        "<details>"
+    )  # the summary comes first
     assert "| [QL114](docs/rules.md#ql114) | `unknown-flow` | 引用的流程图不存在 | ❌ 错误 | 1000 | 1000 |" in out
     shown = [l for l in out.splitlines() if l.startswith("| ❌ |")]
     per_rule = Counter(re.search(r"\[(QL\d+)\]", l).group(1) for l in shown)
-    assert set(per_rule) == {"QL114", "QL116", "QL119"} and max(per_rule.values()) - min(per_rule.values()) <= 1  # fair shares
+    assert (
+        set(per_rule) == {"QL114", "QL116", "QL119"} and max(per_rule.values()) - min(per_rule.values()) <= 1
+    )  # fair shares
     left = re.search(r"另有 (\d+) 条问题未列出，完整报告见 `(.+)`。\n$", out)
     assert left and int(left.group(1)) == 3000 - len(shown) and left.group(2) == str(full)
     assert len(shown) > 100  # the budget is used, not wasted
@@ -85,14 +105,20 @@ def test_markdown_of_3000_findings_fits_a_comment_and_the_full_report_holds_them
 def test_markdown_says_how_to_get_the_rest_without_a_full_report(cat):
     many(cat, 1000)
     out = validate(cat, "--format", "markdown", "--lang", "en").stdout
-    assert len(out) < 60_000 and re.search(r"\n\d+ more finding\(s\) not listed; save the full report with `quanli validate --full-report FILE`", out)
+    assert len(out) < 60_000 and re.search(
+        r"\n\d+ more finding\(s\) not listed; save the full report with `quanli validate --full-report FILE`", out
+    )
     assert "<details>" in out and "more of this rule not listed" in out
 
 
 def test_small_markdown_lists_every_finding_in_the_open(cat):
     many(cat, 2)
     out = validate(cat, "--format", "markdown").stdout
-    assert "<details>" not in out and "未列出" not in out and "#### ❌ QL114 unknown-flow：引用的流程图不存在（2 条）" in out
+    assert (
+        "<details>" not in out
+        and "未列出" not in out
+        and "#### ❌ QL114 unknown-flow：引用的流程图不存在（2 条）" in out
+    )
     assert len([l for l in out.splitlines() if l.startswith("| ❌ |")]) == 6
 
 
@@ -121,14 +147,21 @@ def test_github_summary_has_no_annotations_and_a_bounded_step_summary(cat, tmp_p
 
     many(cat, 1000)
     step = tmp_path / "step.md"
-    result = CliRunner().invoke(app, ["validate", str(cat.root), "--no-cache", "--format", "github"], env={"GITHUB_STEP_SUMMARY": str(step)})
+    result = CliRunner().invoke(
+        app, ["validate", str(cat.root), "--no-cache", "--format", "github"], env={"GITHUB_STEP_SUMMARY": str(step)}
+    )
     assert result.stdout.count("::error") == 3000
     assert len(step.read_text(encoding="utf-8")) < 60_000
-    result = CliRunner().invoke(app, ["validate", str(cat.root), "--no-cache", "--format", "github", "--summary"], env={"GITHUB_STEP_SUMMARY": ""})
+    result = CliRunner().invoke(
+        app,
+        ["validate", str(cat.root), "--no-cache", "--format", "github", "--summary"],
+        env={"GITHUB_STEP_SUMMARY": ""},
+    )
     assert "::error" not in result.stdout and "按规则统计" in result.stdout and result.exit_code == 1
 
 
 # -- one finding per cause ----------------------------------------------------------------------------------------
+
 
 def test_flow_todo_gives_one_finding(cat):
     """quanli import writes flow: TODO for an item without a flow: one error (QL114), not QL802 besides."""

@@ -23,12 +23,16 @@ def test_disable_on_the_same_line(cat):
 
 
 def test_disable_on_its_own_line_applies_to_the_next_line(cat):
-    write_item(cat, base_text(flow="XK-HP").replace("flow: XK-HP", "# quanli: disable=QL114\n# 流程图还在起草\nflow: XK-HP"))
+    write_item(
+        cat, base_text(flow="XK-HP").replace("flow: XK-HP", "# quanli: disable=QL114\n# 流程图还在起草\nflow: XK-HP")
+    )
     assert cat.validate() == (0, [])
 
 
 def test_disable_does_not_reach_other_lines(cat):
-    write_item(cat, base_text(flow="XK-HP", department="环评科").replace("flow: XK-HP", "flow: XK-HP  # quanli: disable=QL114"))
+    write_item(
+        cat, base_text(flow="XK-HP", department="环评科").replace("flow: XK-HP", "flow: XK-HP  # quanli: disable=QL114")
+    )
     assert rules(cat.validate()[1]) == ["QL116"]
 
 
@@ -41,7 +45,11 @@ def test_unused_suppression_is_reported_at_the_comment(cat):
     write_item(cat, base_text().replace("flow: XK-TY", "flow: XK-TY  # quanli: disable=QL114"))
     code, findings = cat.validate()
     assert code == 0 and rules(findings) == ["QL130"]
-    assert findings[0]["line"] == next(n for n, l in enumerate((cat.root / "items/T-XK-001.yaml").read_text(encoding="utf-8").splitlines(), 1) if "quanli:" in l)
+    assert findings[0]["line"] == next(
+        n
+        for n, l in enumerate((cat.root / "items/T-XK-001.yaml").read_text(encoding="utf-8").splitlines(), 1)
+        if "quanli:" in l
+    )
     assert cat.validate("--fail-level", "warning")[0] == 1
 
 

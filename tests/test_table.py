@@ -25,9 +25,20 @@ COUNTY = ROOT / "catalogs" / "county-amr"
 CITY_AMR = ROOT / "catalogs" / "city-amr"
 DATE = "2026-11-23"
 # the full table (CSV), after 序号: what each column shows of an item
-FIELDS = [lambda i: i.name, table.code_text, lambda i: i.category, lambda i: i.basis_text, lambda i: i.subject,
-          lambda i: i.department, lambda i: i.scope, lambda i: i.forms, lambda i: i.timing, lambda i: i.fee_brief or i.fee,
-          table.limits_text, lambda i: i.contact_text]
+FIELDS = [
+    lambda i: i.name,
+    table.code_text,
+    lambda i: i.category,
+    lambda i: i.basis_text,
+    lambda i: i.subject,
+    lambda i: i.department,
+    lambda i: i.scope,
+    lambda i: i.forms,
+    lambda i: i.timing,
+    lambda i: i.fee_brief or i.fee,
+    table.limits_text,
+    lambda i: i.contact_text,
+]
 FEE = table.HEADERS.index("收费依据和标准")
 FORMS = table.HEADERS.index("公开形式")
 
@@ -45,24 +56,56 @@ def city_xlsx(city):
 
 def make_item(ident: str, name: str, category: str = "行政许可", public: bool = True, **extra) -> ItemView:
     data = dict(
-        id=ident, name=name, category=category, subject="测试县生态环境局", department="审批科", level="县级",
-        basis=[LawRef("《中华人民共和国行政许可法》", "第二十九条", "设定依据", "")], conditions=[], materials=[],
-        statutory="20 个工作日", promised="10 个工作日", time_note="", special_procedures=[], fee="不收费",
-        scope="社会公开" if public else "不予公开", forms="门户网站", timing="长期公开",
-        reason="" if public else "涉及国家秘密", consult="0519-82101004", complaint="0519-82101099", location="",
-        hours="", remedy=[], penalty=[], discretion=[], responsibilities=[], accountability=[], flow_id="XK-TY",
-        public=public)
+        id=ident,
+        name=name,
+        category=category,
+        subject="测试县生态环境局",
+        department="审批科",
+        level="县级",
+        basis=[LawRef("《中华人民共和国行政许可法》", "第二十九条", "设定依据", "")],
+        conditions=[],
+        materials=[],
+        statutory="20 个工作日",
+        promised="10 个工作日",
+        time_note="",
+        special_procedures=[],
+        fee="不收费",
+        scope="社会公开" if public else "不予公开",
+        forms="门户网站",
+        timing="长期公开",
+        reason="" if public else "涉及国家秘密",
+        consult="0519-82101004",
+        complaint="0519-82101099",
+        location="",
+        hours="",
+        remedy=[],
+        penalty=[],
+        discretion=[],
+        responsibilities=[],
+        accountability=[],
+        flow_id="XK-TY",
+        public=public,
+    )
     data.update(extra)
     return ItemView(**data)
 
 
-def make_view(items: list[ItemView], audience: str = "public", confidential: list[ItemView] | None = None,
-              **extra) -> CatalogueView:
+def make_view(
+    items: list[ItemView], audience: str = "public", confidential: list[ItemView] | None = None, **extra
+) -> CatalogueView:
     groups: dict[str, list[ItemView]] = {}
     for item in items:
         groups.setdefault(item.category, []).append(item)
-    data = dict(audience=audience, unit="测试县生态环境局", title="行政权力目录", version="2026 版", date=DATE,
-                items=items, categories=list(groups.items()), confidential=confidential or [])
+    data = dict(
+        audience=audience,
+        unit="测试县生态环境局",
+        title="行政权力目录",
+        version="2026 版",
+        date=DATE,
+        items=items,
+        categories=list(groups.items()),
+        confidential=confidential or [],
+    )
     data.update(extra)
     return CatalogueView(**data)
 
@@ -102,6 +145,7 @@ def merged(ws) -> set[str]:
 
 # ---------------------------------------------------------------- XLSX layout
 
+
 def test_xlsx_title_meta_and_header(city, city_xlsx):
     view = city["internal"]
     ws = workbook(city_xlsx["internal"]).worksheets[0]
@@ -113,8 +157,19 @@ def test_xlsx_title_meta_and_header(city, city_xlsx):
     headers = [c.value for c in ws[3]]
     # no item of this unit has a code: the 基本编码 column is left off the paper
     assert [h.replace("\n", "") for h in headers] == [
-        "序号", "项目名称", "类别", "行使依据", "实施主体", "承办机构", "公开范围", "公开形式", "公开时限", "收费依据和标准",
-        "法定/承诺办结时限", "咨询/投诉电话"]
+        "序号",
+        "项目名称",
+        "类别",
+        "行使依据",
+        "实施主体",
+        "承办机构",
+        "公开范围",
+        "公开形式",
+        "公开时限",
+        "收费依据和标准",
+        "法定/承诺办结时限",
+        "咨询/投诉电话",
+    ]
     assert all(c.font.b for c in ws[3])
     # a long header in a narrow column is broken where a reader expects, never mid-word
     for header in headers:
@@ -126,7 +181,9 @@ def test_xlsx_rows_grouped_with_counts_and_values_in_place(city, city_xlsx):
         view = city[audience]
         ws = workbook(city_xlsx[audience]).worksheets[0]
         rows = sheet_rows(ws)
-        expected_groups = [f"{table.cn_number(i)}、{cat}（{len(items)}项）" for i, (cat, items) in enumerate(view.categories, 1)]
+        expected_groups = [
+            f"{table.cn_number(i)}、{cat}（{len(items)}项）" for i, (cat, items) in enumerate(view.categories, 1)
+        ]
         group_rows = [(n, v[0]) for n, v in rows if isinstance(v[0], str)]
         assert [label for _, label in group_rows] == expected_groups
         for n, _ in group_rows:
@@ -141,8 +198,14 @@ def test_xlsx_rows_grouped_with_counts_and_values_in_place(city, city_xlsx):
 
 
 def test_xlsx_group_label_example():
-    view = make_view([make_item("T-XK-001", "甲"), make_item("T-XK-002", "乙"), make_item("T-XK-003", "丙"),
-                      make_item("T-CF-001", "丁", category="行政处罚")])
+    view = make_view(
+        [
+            make_item("T-XK-001", "甲"),
+            make_item("T-XK-002", "乙"),
+            make_item("T-XK-003", "丙"),
+            make_item("T-CF-001", "丁", category="行政处罚"),
+        ]
+    )
     ws = workbook(table.xlsx_bytes(view)).worksheets[0]
     assert ws["A4"].value == "一、行政许可（3项）"
     assert ws["A8"].value == "二、行政处罚（1项）"
@@ -198,7 +261,17 @@ def test_wrapped_lines():
 
 def test_cn_number():
     assert [table.cn_number(n) for n in (1, 9, 10, 11, 20, 21, 99, 100, 105, 110)] == [
-        "一", "九", "十", "十一", "二十", "二十一", "九十九", "一百", "一百零五", "一百一十"]
+        "一",
+        "九",
+        "十",
+        "十一",
+        "二十",
+        "二十一",
+        "九十九",
+        "一百",
+        "一百零五",
+        "一百一十",
+    ]
 
 
 # ---------------------------------------------------------------- formula injection
@@ -216,7 +289,7 @@ def test_xlsx_cells_starting_with_formula_characters_stay_text():
     ws = workbook(data).worksheets[0]
     names = {ws.cell(n, 2).value: ws.cell(n, 2) for n in range(5, 5 + len(NASTY))}
     assert set(names) == set(NASTY)
-    for value, cell in names.items():
+    for cell in names.values():
         assert cell.data_type == "s"
         assert cell.quotePrefix
     fee, forms = headers_of(ws).index("收费依据和标准") + 1, headers_of(ws).index("公开形式") + 1
@@ -236,6 +309,7 @@ def test_xlsx_control_characters_and_newlines_do_not_break_the_file():
 
 
 # ---------------------------------------------------------------- audience
+
 
 def test_internal_second_sheet_lists_the_confidential_items(city, city_xlsx):
     view = city["internal"]
@@ -257,7 +331,9 @@ def test_public_workbook_has_one_sheet(city_xlsx):
 
 
 def test_internal_without_confidential_items_has_one_sheet():
-    assert workbook(table.xlsx_bytes(make_view([make_item("T-XK-001", "甲")], "internal"))).sheetnames == ["行政权力目录"]
+    assert workbook(table.xlsx_bytes(make_view([make_item("T-XK-001", "甲")], "internal"))).sheetnames == [
+        "行政权力目录"
+    ]
 
 
 def test_public_outputs_contain_no_confidential_item(city, city_xlsx):
@@ -279,6 +355,7 @@ def test_public_outputs_contain_no_confidential_item(city, city_xlsx):
 
 # ---------------------------------------------------------------- determinism
 
+
 def test_xlsx_is_reproducible(city, city_xlsx):
     assert table.xlsx_bytes(city["internal"]) == city_xlsx["internal"]
     with zipfile.ZipFile(io.BytesIO(city_xlsx["internal"])) as zf:
@@ -291,18 +368,25 @@ def test_xlsx_is_reproducible(city, city_xlsx):
 
 
 def test_outputs_are_identical_in_another_process(city, city_xlsx):
-    code = ("import sys, hashlib; from pathlib import Path; from quanli.loader.catalogue import load_catalogue;"
-            "from quanli.render.view import build_view; from quanli.render import table;"
-            f"v = build_view(load_catalogue(Path({str(CITY)!r})), 'internal', {DATE!r});"
-            "print(hashlib.sha256(table.xlsx_bytes(v)).hexdigest(), hashlib.sha256(table.html(v).encode()).hexdigest(),"
-            " hashlib.sha256(table.csv_bytes(v)).hexdigest())")
+    code = (
+        "import sys, hashlib; from pathlib import Path; from quanli.loader.catalogue import load_catalogue;"
+        "from quanli.render.view import build_view; from quanli.render import table;"
+        f"v = build_view(load_catalogue(Path({str(CITY)!r})), 'internal', {DATE!r});"
+        "print(hashlib.sha256(table.xlsx_bytes(v)).hexdigest(), hashlib.sha256(table.html(v).encode()).hexdigest(),"
+        " hashlib.sha256(table.csv_bytes(v)).hexdigest())"
+    )
     env = dict(os.environ, PYTHONHASHSEED="12345")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True).stdout.split()
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+    ).stdout.split()
     import hashlib
 
     view = city["internal"]
-    assert out == [hashlib.sha256(city_xlsx["internal"]).hexdigest(), hashlib.sha256(table.html(view).encode()).hexdigest(),
-                   hashlib.sha256(table.csv_bytes(view)).hexdigest()]
+    assert out == [
+        hashlib.sha256(city_xlsx["internal"]).hexdigest(),
+        hashlib.sha256(table.html(view).encode()).hexdigest(),
+        hashlib.sha256(table.csv_bytes(view)).hexdigest(),
+    ]
 
 
 def test_empty_view_still_gives_a_table():
@@ -314,6 +398,7 @@ def test_empty_view_still_gives_a_table():
 
 
 # ---------------------------------------------------------------- CSV
+
 
 def test_csv_bom_crlf_and_rows(city):
     view = city["internal"]
@@ -334,7 +419,9 @@ def test_csv_neutralises_formula_cells():
     rows = list(csv.reader(io.StringIO(table.csv_bytes(nasty_view()).decode("utf-8-sig"), newline="")))
     assert [r[1] for r in rows[1:]] == ["'" + n for n in NASTY]
     assert {r[FEE] for r in rows[1:]} == {"'+86 收费"} and {r[FORMS] for r in rows[1:]} == {"'@门户网站"}
-    assert table.neutralise("\tx") == "'\tx" and table.neutralise("\rx") == "'\rx" and table.neutralise("正常") == "正常"
+    assert (
+        table.neutralise("\tx") == "'\tx" and table.neutralise("\rx") == "'\rx" and table.neutralise("正常") == "正常"
+    )
 
 
 def test_csv_multiline_cell_round_trips():
@@ -344,6 +431,7 @@ def test_csv_multiline_cell_round_trips():
 
 
 # ---------------------------------------------------------------- HTML
+
 
 class Page(HTMLParser):
     def __init__(self) -> None:
@@ -423,7 +511,7 @@ def test_html_internal_banner_and_confidential_table(city):
     page = parse(markup)
     assert "内部资料 不得公开" in "".join(page.text)
     assert page.tables == 2
-    conf_rows = [cells for cls, cells in page.rows if cls == "item"][len(view.items):]
+    conf_rows = [cells for cls, cells in page.rows if cls == "item"][len(view.items) :]
     assert [r[1] for r in conf_rows] == [i.name for i in view.confidential]
     assert [r[3] for r in conf_rows] == [i.reason for i in view.confidential]
     assert "涉密不宜公开权力目录" in markup
@@ -457,12 +545,15 @@ def test_county_catalogue_renders_in_every_format():
     names = [ws.cell(n, 2).value for n, v in sheet_rows(ws) if isinstance(v[0], int)]
     assert names == [i.name for _, its in view.categories for i in its]
     assert len(parse(table.html(view)).rows) == 1 + len(view.categories) + len(view.items)
-    assert len(list(csv.reader(io.StringIO(table.csv_bytes(view).decode("utf-8-sig"), newline="")))) == 1 + len(view.items)
+    assert len(list(csv.reader(io.StringIO(table.csv_bytes(view).decode("utf-8-sig"), newline="")))) == 1 + len(
+        view.items
+    )
 
 
 def test_many_items_stay_within_the_width_budget_and_all_rows_are_written():
-    items = [make_item(f"T-XK-{k:04d}", f"事项{k}" + "很长的名称" * (k % 7), fee="收费标准" * (k % 5))
-             for k in range(1, 601)]  # more rows than the width sample
+    items = [
+        make_item(f"T-XK-{k:04d}", f"事项{k}" + "很长的名称" * (k % 7), fee="收费标准" * (k % 5)) for k in range(1, 601)
+    ]  # more rows than the width sample
     view = make_view(items)
     ws = workbook(table.xlsx_bytes(view)).worksheets[0]
     assert sum(widths_of(ws)) <= table.TABLE_WIDTH
@@ -475,7 +566,10 @@ def test_xlsx_fast_rows_are_the_bytes_openpyxl_writes(monkeypatch, audience):
     """Item rows are written as ready XML, not cell by cell through openpyxl: the workbook
     must be the same bytes, whatever the text holds (markup, formulas, edge spaces, NEL, empty cells)."""
     texts = ["a&b<c>\"d'", " 前后有空格 ", "=1+1", "+86 20", "@home", "-", "中文\n第二行\t制表", "x\x85y\u00a0z", ""]
-    items = [make_item(f"T-XK-{i:03d}", f"事项{t or '空'}{i}", consult=t, location=t, conditions=[t, t] if t else []) for i, t in enumerate(texts)]
+    items = [
+        make_item(f"T-XK-{i:03d}", f"事项{t or '空'}{i}", consult=t, location=t, conditions=[t, t] if t else [])
+        for i, t in enumerate(texts)
+    ]
     secret = [make_item("T-XK-900", "涉密事项 & <甲>", public=False)]
     view = lambda: make_view(items, audience, secret if audience == "internal" else None)  # noqa: E731
     monkeypatch.setattr(table.xlsx, "FAST_ROWS", False)
@@ -492,7 +586,9 @@ def test_xlsx_fast_rows_are_the_bytes_openpyxl_writes(monkeypatch, audience):
 
 def test_xlsx_falls_back_to_openpyxl_cells_if_the_sheet_is_not_laid_out_as_expected(monkeypatch, city):
     reference = table.xlsx_bytes(city["public"], fast=False)
-    monkeypatch.setattr(table.xlsxrows, "SHEET_DATA", b"<sheetData/>")  # as if openpyxl wrote an empty sheet another way
+    monkeypatch.setattr(
+        table.xlsxrows, "SHEET_DATA", b"<sheetData/>"
+    )  # as if openpyxl wrote an empty sheet another way
     assert table.xlsx_bytes(city["public"]) == reference
 
 
@@ -539,7 +635,10 @@ def test_code_column_holds_the_basic_codes(county_ws):
     assert widths_of(ws)[2] >= 12 * table.LATIN_UNITS + 1
     col = table.COLUMNS[[c.header for c in table.COLUMNS].index("基本编码")]
     # an item without a basic code shows what codes it has, named
-    assert col.value(make_item("T-XK-001", "甲", code_impl="11440000006939991B2440910000001")) == "实施编码：11440000006939991B2440910000001"
+    assert (
+        col.value(make_item("T-XK-001", "甲", code_impl="11440000006939991B2440910000001"))
+        == "实施编码：11440000006939991B2440910000001"
+    )
     assert col.value(make_item("T-XK-001", "甲", code_basic="440910000001", code_impl="1144…")) == "440910000001"
 
 
@@ -556,16 +655,23 @@ def test_workspace_table_has_the_code_column_too():
     assert "000122101000" in [v[3] for _, v in sheet_rows(ws) if isinstance(v[0], int)]
     # grouped by unit: what every item of a unit gives is said after its heading
     groups = [v[0] for _, v in sheet_rows(ws) if isinstance(v[0], str)]
-    assert groups[1].startswith("二、示例县市场监督管理局（28项）　本单位各事项共用的投诉渠道：0519-82301099；12315 市场监管投诉举报热线")
+    assert groups[1].startswith(
+        "二、示例县市场监督管理局（28项）　本单位各事项共用的投诉渠道：0519-82301099；12315 市场监管投诉举报热线"
+    )
     cells = [v[-1] for _, v in sheet_rows(ws) if isinstance(v[0], int)]
     assert not any("0519-82301099" in (c or "") for c in cells)
 
 
 def test_row_heights_follow_the_content():
     short = make_item("T-XK-001", "甲", basis=[], forms="", timing="", fee="")
-    long = make_item("T-XK-002", "对在产品中掺杂、掺假，以假充真，以次充好或者以不合格产品冒充合格产品的行政处罚",
-                     basis=[LawRef(f"《中华人民共和国{law}》", "第三十二条第一款", "", "")
-                            for law in ("产品质量法", "食品安全法", "行政处罚法", "行政强制法", "广告法", "反不正当竞争法")])
+    long = make_item(
+        "T-XK-002",
+        "对在产品中掺杂、掺假，以假充真，以次充好或者以不合格产品冒充合格产品的行政处罚",
+        basis=[
+            LawRef(f"《中华人民共和国{law}》", "第三十二条第一款", "", "")
+            for law in ("产品质量法", "食品安全法", "行政处罚法", "行政强制法", "广告法", "反不正当竞争法")
+        ],
+    )
     ws = workbook(table.xlsx_bytes(make_view([short, long]))).worksheets[0]
     heights = {v[1]: ws.row_dimensions[n].height for n, v in sheet_rows(ws) if isinstance(v[0], int)}
     assert heights["甲"] <= 40  # one or two lines
@@ -579,15 +685,32 @@ def test_sample_table_prints_on_few_pages(county_ws):
     assert max(heights) >= 1.8 * min(heights)  # each row as high as its content, not one height for all
     content, printed = pages(ws)
     assert content <= 3.5 and printed <= 4  # 28 items took 10 pages (7 in LibreOffice) at 173 pt a row
-    real_typical = make_view([make_item(f"T-XK-{k:03d}", f"中小学地方课程教材初审第{k}项", basis=[], forms="", timing="", fee="",
-                                        consult="020-37628755", complaint=f"020-3762{k:04d}") for k in range(1, 101)])
+    real_typical = make_view(
+        [
+            make_item(
+                f"T-XK-{k:03d}",
+                f"中小学地方课程教材初审第{k}项",
+                basis=[],
+                forms="",
+                timing="",
+                fee="",
+                consult="020-37628755",
+                complaint=f"020-3762{k:04d}",
+            )
+            for k in range(1, 101)
+        ]
+    )
     ws2 = workbook(table.xlsx_bytes(real_typical)).worksheets[0]
     assert pages(ws2)[1] <= 100 / 10  # at least ten items a page of the short items a real list has
 
 
 def test_contact_cells_say_each_number_once():
     number = re.compile(r"(?<![\d-])\d[\d-]{3,}\d(?![\d-])")
-    views = [build_view(load_catalogue(path), aud, DATE) for path in (COUNTY, CITY, CITY_AMR) for aud in ("public", "internal")]
+    views = [
+        build_view(load_catalogue(path), aud, DATE)
+        for path in (COUNTY, CITY, CITY_AMR)
+        for aud in ("public", "internal")
+    ]
     for view in views:
         for item in view.items:
             for text in (item.contact_text, item.complaint):
@@ -600,14 +723,18 @@ def test_contact_cells_say_each_number_once():
             found = number.findall(text or "")
             assert len(found) == len(set(found)), text
     county = next(i for i in views[0].items if i.id == "SJ-XK-001")
-    assert county.complaint == ("0519-82301099；12315 市场监管投诉举报热线；12345 政务服务便民热线；"
-                                "来信寄示例县人民路168号示例县市场监督管理局办公室；电子邮箱 jdts@amr.example.gov.cn")
+    assert county.complaint == (
+        "0519-82301099；12315 市场监管投诉举报热线；12345 政务服务便民热线；"
+        "来信寄示例县人民路168号示例县市场监督管理局办公室；电子邮箱 jdts@amr.example.gov.cn"
+    )
 
 
 def test_channels_every_item_gives_are_said_once_under_the_title(county_ws):
     view, ws = county_ws
     note = ws["A2"].value.split("\n")
-    assert note[0].startswith("版本：2026 版") and note[1].startswith("各事项共用的投诉渠道：0519-82301099；12315 市场监管投诉举报热线")
+    assert note[0].startswith("版本：2026 版") and note[1].startswith(
+        "各事项共用的投诉渠道：0519-82301099；12315 市场监管投诉举报热线"
+    )
     assert ws.row_dimensions[2].height >= 2 * table.LINE_PT * table.META_SCALE
     assert headers_of(ws)[-1] == "咨询电话"  # the column keeps what differs: each item's consult number
     cells = [v[-1] for _, v in sheet_rows(ws) if isinstance(v[0], int)]
@@ -626,10 +753,16 @@ def test_contact_text_composition():
     from quanli.render.view import channels, contact_text
 
     assert channels("0519-82301099；12315", "12315 市场监管投诉举报热线；12345 热线；12345") == [
-        "0519-82301099", "12315 市场监管投诉举报热线", "12345 热线"]
+        "0519-82301099",
+        "12315 市场监管投诉举报热线",
+        "12345 热线",
+    ]
     assert channels("0519-82312315；12315") == ["0519-82312315", "12315"]  # a number inside another is another number
     assert contact_text("0999-1", "0999-2；来信") == "咨询：0999-1\n投诉：0999-2；来信"
-    assert contact_text("12315", "0999-9；12315 市场监管投诉举报热线") == "咨询、投诉：12315 市场监管投诉举报热线\n投诉：0999-9"
+    assert (
+        contact_text("12315", "0999-9；12315 市场监管投诉举报热线")
+        == "咨询、投诉：12315 市场监管投诉举报热线\n投诉：0999-9"
+    )
     assert contact_text("0999-1", "0999-1") == "咨询、投诉：0999-1"
     assert contact_text("", "x") == "投诉：x" and contact_text("a", "") == "咨询：a" and contact_text("", "") == ""
 
@@ -643,8 +776,10 @@ def test_fee_cells_are_short_and_cite_the_article():
     assert "不得收取任何费用" in licence.fee  # the 一件 keeps the article's text
     city = build_view(load_catalogue(CITY), "internal", DATE)
     charged = next(i for i in city.items if i.id == "BGS-SF-001")
-    assert charged.fee_brief == ("收费：按照《政府信息公开信息处理费管理办法》规定的按件计收或者按量计收标准执行"
-                                 "（依据：政府信息公开条例第四十二条；《政府信息公开信息处理费管理办法》（国办函〔2020〕109号））")
+    assert charged.fee_brief == (
+        "收费：按照《政府信息公开信息处理费管理办法》规定的按件计收或者按量计收标准执行"
+        "（依据：政府信息公开条例第四十二条；《政府信息公开信息处理费管理办法》（国办函〔2020〕109号））"
+    )
     for view in (county, city):
         ws = workbook(table.xlsx_bytes(view)).worksheets[0]
         k = headers_of(ws).index("收费依据和标准")
@@ -656,8 +791,9 @@ def test_fee_cells_are_short_and_cite_the_article():
 
 
 def test_limit_cells_give_the_days():
-    item = make_item("T-XK-001", "甲", statutory="10 个工作日（自受理申请之日起10个工作日内作出决定（含公示））",
-                     promised="即办")
+    item = make_item(
+        "T-XK-001", "甲", statutory="10 个工作日（自受理申请之日起10个工作日内作出决定（含公示））", promised="即办"
+    )
     assert table.limits_text(item) == "法定：10 个工作日\n承诺：即办"
     assert table.limits_text(make_item("T-XK-001", "甲", promised="")) == "法定：20 个工作日"
 
@@ -686,7 +822,11 @@ def test_an_edit_that_changes_what_every_item_shares_rebuilds_every_row(cat, tmp
     cat.item(ident="T-XK-002", name="第二个事项")
     out = tmp_path / "out"
     assert build(cat.root, out).exit_code == 0
-    cat.item(ident="T-XK-002", name="第二个事项", contact={"consult_phone": "0519-82101005", "complaint_phone": "0519-82101099"})
+    cat.item(
+        ident="T-XK-002",
+        name="第二个事项",
+        contact={"consult_phone": "0519-82101005", "complaint_phone": "0519-82101099"},
+    )
     assert build(cat.root, out).exit_code == 0
     fresh = tmp_path / "fresh"
     assert build(cat.root, fresh, "--no-cache").exit_code == 0

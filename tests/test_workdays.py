@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 
 from conftest import invoke
-from quanli.dates import workdays
 from quanli.core.errors import QuanliError
+from quanli.dates import workdays
 from quanli.dates.holiday_estimate import estimate
 from quanli.dates.workdays import ESTIMATED, PUBLISHED, SUPPLIED, Calendar, Supplement
 
@@ -19,16 +19,19 @@ def add_workdays(start, count, supplement=None):
     return Calendar([supplement] if supplement else []).add(start, count)
 
 
-@pytest.mark.parametrize("start,count,expected", [
-    # 2024 国庆: 10-01..10-07 off; Sun 09-29 and Sat 10-12 are make-up working days.
-    # 09-26(1) 09-27(2) 09-29(3) 09-30(4) 10-08(5) 10-09(6) 10-10(7) 10-11(8) 10-12(9) 10-14(10) … 10-28(20)
-    (D(2024, 9, 25), 20, D(2024, 10, 28)),
-    (D(2024, 9, 27), 5, D(2024, 10, 10)),  # 09-29(1) 09-30(2) 10-08(3) 10-09(4) 10-10(5)
-    # 2025 春节: 01-28..02-04 off; Sun 01-26 and Sat 02-08 are make-up working days.
-    (D(2025, 1, 24), 3, D(2025, 2, 5)),  # 01-26(1) 01-27(2) 02-05(3)
-    (D(2025, 2, 5), 3, D(2025, 2, 8)),  # 02-06(1) 02-07(2) Sat 02-08(3)
-    (D(2024, 9, 25), 0, D(2024, 9, 25)),
-])
+@pytest.mark.parametrize(
+    "start,count,expected",
+    [
+        # 2024 国庆: 10-01..10-07 off; Sun 09-29 and Sat 10-12 are make-up working days.
+        # 09-26(1) 09-27(2) 09-29(3) 09-30(4) 10-08(5) 10-09(6) 10-10(7) 10-11(8) 10-12(9) 10-14(10) … 10-28(20)
+        (D(2024, 9, 25), 20, D(2024, 10, 28)),
+        (D(2024, 9, 27), 5, D(2024, 10, 10)),  # 09-29(1) 09-30(2) 10-08(3) 10-09(4) 10-10(5)
+        # 2025 春节: 01-28..02-04 off; Sun 01-26 and Sat 02-08 are make-up working days.
+        (D(2025, 1, 24), 3, D(2025, 2, 5)),  # 01-26(1) 01-27(2) 02-05(3)
+        (D(2025, 2, 5), 3, D(2025, 2, 8)),  # 02-06(1) 02-07(2) Sat 02-08(3)
+        (D(2024, 9, 25), 0, D(2024, 9, 25)),
+    ],
+)
 def test_hand_counted(start, count, expected):
     assert add_workdays(start, count) == expected
 
@@ -38,7 +41,10 @@ def test_a_year_nobody_has_published_is_estimated_and_said_to_be():
     # 2099 (estimated): 01-01 Thu 元旦; 01-02 Fri, then the weekend; 01-05 Mon
     assert cal.add(D(2098, 12, 31), 2) == D(2099, 1, 5)
     assert cal.provenance(D(2099, 1, 1)) == ESTIMATED and cal.estimated_used == {2099}
-    assert cal.estimated(D(2098, 12, 31), D(2099, 1, 5)) == [2099] and cal.mark(D(2098, 12, 31), D(2099, 1, 5)) == "（预估）"
+    assert (
+        cal.estimated(D(2098, 12, 31), D(2099, 1, 5)) == [2099]
+        and cal.mark(D(2098, 12, 31), D(2099, 1, 5)) == "（预估）"
+    )
     assert cal.provenance(D(2025, 10, 1)) == PUBLISHED and cal.estimated(D(2025, 9, 25), D(2025, 10, 30)) == []
     warning = cal.warning()
     assert "2099" in warning and "holidays.yaml" in warning and "预估" in warning
@@ -59,7 +65,12 @@ def test_the_estimate_agrees_with_the_published_notices_under_the_2024_rules(yea
 def test_the_estimate_by_hand_for_2027():
     # lunar new year 2027-02-06 (Sat): 除夕 02-05 Fri, 02-06..08 (Sat, Sun, Mon); Sat and Sun made up on 02-09, 02-10
     est = estimate(2027)
-    assert [d for d, n in est.days_off.items() if n.startswith("春节")] == [D(2027, 2, 5), D(2027, 2, 8), D(2027, 2, 9), D(2027, 2, 10)]
+    assert [d for d, n in est.days_off.items() if n.startswith("春节")] == [
+        D(2027, 2, 5),
+        D(2027, 2, 8),
+        D(2027, 2, 9),
+        D(2027, 2, 10),
+    ]
     assert est.days_off[D(2027, 6, 9)] == "端午节" and est.days_off[D(2027, 9, 15)] == "中秋节"  # 五月初五, 八月十五
     assert est.days_off[D(2027, 4, 5)] == "清明节"  # the solar term
     assert D(2027, 10, 4) in est.days_off and D(2027, 10, 5) in est.days_off  # 10-02, 10-03 fall on the weekend
@@ -100,7 +111,9 @@ def test_the_units_file_comes_first_then_the_workspaces(tmp_path):
     member = ws / "a"
     (member / "items").mkdir(parents=True)
     (member / "catalog.yaml").write_text("unit: {name: 甲}\n", encoding="utf-8")
-    (ws / "quanli-workspace.yaml").write_text("members:\n  - path: a\n    region: 示例县\n    level: 县级\n", encoding="utf-8")
+    (ws / "quanli-workspace.yaml").write_text(
+        "members:\n  - path: a\n    region: 示例县\n    level: 县级\n", encoding="utf-8"
+    )
     (ws / "holidays.yaml").write_text("years: [2099, 2098]\nholidays: ['2099-01-05']\n", encoding="utf-8")
     cal = workdays.for_catalogue(member)
     assert cal.provenance(D(2099, 1, 5)) == SUPPLIED and not cal.is_workday(D(2099, 1, 5))  # the workspace's
@@ -131,7 +144,12 @@ def test_cli_marks_an_estimate_and_lists_a_year():
     result = invoke("workdays", "2098-12-20", "20")
     assert result.exit_code == 0 and result.stdout.rstrip().endswith("（预估）")
     listing = invoke("workdays", "--year", "2099")
-    assert listing.exit_code == 0 and "预估" in listing.stdout and "2099-01-01" in listing.stdout and "元旦" in listing.stdout
+    assert (
+        listing.exit_code == 0
+        and "预估" in listing.stdout
+        and "2099-01-01" in listing.stdout
+        and "元旦" in listing.stdout
+    )
     published = invoke("workdays", "--year", "2025")
     assert published.exit_code == 0 and "公布" in published.stdout and "2025-01-26" in published.stdout  # a 调休 Sunday
     assert "班" in published.stdout.split("2025-01-26")[1].splitlines()[0]

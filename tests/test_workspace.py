@@ -14,7 +14,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from conftest import CATALOG, FLOW, LAWS, SAMPLES, Cat, dump, invoke, item
+from conftest import CATALOG, FLOW, LAWS, SAMPLES, Cat, invoke, item
 
 CODE = "000123456000"
 WORKSPACE = """\
@@ -50,14 +50,33 @@ def ws(tmp_path: Path) -> Path:
     """A city bureau whose licence is exercised at county level too, its county counterpart, and
     a second county unit with a power of its own."""
     root = tmp_path / "ws"
-    member(root / "city", "测试市生态环境局", "市级",
-           [item(subject="测试市生态环境局", codes={"basic": CODE}, level=["市级", "县级"])])
-    member(root / "county", "测试县生态环境局", "县级",
-           [item(subject="测试县生态环境局", codes={"basic": CODE}, level=["县级"]),
-            item("T-XK-002", "排污许可证核发", subject="测试县生态环境局", level=["县级"],
-                 disclosure={"scope": "不予公开", "reason": "涉及国家秘密（测试）"})])
-    member(root / "county-water", "测试县水利局", "县级",
-           [item("T-XK-003", "取水许可", subject="测试县水利局", level=["县级"])])
+    member(
+        root / "city",
+        "测试市生态环境局",
+        "市级",
+        [item(subject="测试市生态环境局", codes={"basic": CODE}, level=["市级", "县级"])],
+    )
+    member(
+        root / "county",
+        "测试县生态环境局",
+        "县级",
+        [
+            item(subject="测试县生态环境局", codes={"basic": CODE}, level=["县级"]),
+            item(
+                "T-XK-002",
+                "排污许可证核发",
+                subject="测试县生态环境局",
+                level=["县级"],
+                disclosure={"scope": "不予公开", "reason": "涉及国家秘密（测试）"},
+            ),
+        ],
+    )
+    member(
+        root / "county-water",
+        "测试县水利局",
+        "县级",
+        [item("T-XK-003", "取水许可", subject="测试县水利局", level=["县级"])],
+    )
     (root / "quanli-workspace.yaml").write_text(WORKSPACE, encoding="utf-8")
     return root
 
@@ -80,6 +99,7 @@ def edit(path: Path, old: str, new: str) -> None:
 
 # ---------------------------------------------------------------- validate
 
+
 def test_a_consistent_workspace_has_no_cross_member_findings(ws):
     code, found = findings(ws, "--no-cache")
     assert code == 0 and across(found) == []
@@ -94,7 +114,10 @@ def test_duty_overlap_same_region_and_level(ws):  # QL971
     edit(ws / "county-water" / "items" / "T-XK-003.yaml", "取水许可", "建设项目环境影响报告表审批")
     found = across(findings(ws, "--no-cache")[1])
     assert [f["rule"] for f in found] == ["QL971"]
-    assert found[0]["file"].endswith(os.path.join("county-water", "items", "T-XK-003.yaml")) and found[0]["path"] == "$.name"
+    assert (
+        found[0]["file"].endswith(os.path.join("county-water", "items", "T-XK-003.yaml"))
+        and found[0]["path"] == "$.name"
+    )
     assert "职责交叉" in found[0]["message"] and found[0]["line"] > 1
 
 
@@ -130,8 +153,11 @@ def test_inconsistent_name_category_and_basis_across_levels(ws):  # QL973
 
 
 def test_member_level_contradicting_its_catalog(ws):  # QL974
-    edit(ws / "quanli-workspace.yaml", "- path: county-water\n  region: 测试县\n  level: 县级",
-         "- path: county-water\n  region: 测试县\n  level: 市级")
+    edit(
+        ws / "quanli-workspace.yaml",
+        "- path: county-water\n  region: 测试县\n  level: 县级",
+        "- path: county-water\n  region: 测试县\n  level: 市级",
+    )
     found = across(findings(ws, "--no-cache")[1])
     assert [f["rule"] for f in found] == ["QL974"]
     assert found[0]["file"].endswith("quanli-workspace.yaml") and found[0]["line"] == 14 and found[0]["column"] == 10
@@ -152,14 +178,17 @@ def test_cached_runs_compare_unchanged_members_from_their_summaries(ws):
     assert warm == findings(ws, "--no-cache")[1]
 
 
-@pytest.mark.parametrize("text, where, words", [
-    (WORKSPACE.replace("path: county-water", "path: county-gone"), ":12:9", "不存在"),
-    (WORKSPACE.replace("level: 县级\n  parent", "level: 区级\n  parent"), ":10:10", "层级"),
-    (WORKSPACE.replace("parent: city", "parent: province"), ":11:11", "不是本工作区的成员"),
-    (WORKSPACE.replace("level: 市级", "level: 县级", 1), ":11:11", "不高于"),
-    (WORKSPACE.replace("- path: county-water", "- path: county"), ":12:9", "重复"),
-    (WORKSPACE.replace("members:", "members: [", 1), ":", "quanli-workspace.yaml"),
-])
+@pytest.mark.parametrize(
+    "text, where, words",
+    [
+        (WORKSPACE.replace("path: county-water", "path: county-gone"), ":12:9", "不存在"),
+        (WORKSPACE.replace("level: 县级\n  parent", "level: 区级\n  parent"), ":10:10", "层级"),
+        (WORKSPACE.replace("parent: city", "parent: province"), ":11:11", "不是本工作区的成员"),
+        (WORKSPACE.replace("level: 市级", "level: 县级", 1), ":11:11", "不高于"),
+        (WORKSPACE.replace("- path: county-water", "- path: county"), ":12:9", "重复"),
+        (WORKSPACE.replace("members:", "members: [", 1), ":", "quanli-workspace.yaml"),
+    ],
+)
 def test_a_bad_workspace_file_is_a_clear_configuration_error(ws, text, where, words):
     (ws / "quanli-workspace.yaml").write_text(text, encoding="utf-8")
     for command in (["validate", str(ws)], ["build", str(ws), "--out", str(ws.parent / "out")], ["status", str(ws)]):
@@ -181,6 +210,7 @@ def test_sample_catalogues_are_a_workspace():
 
 
 # ---------------------------------------------------------------- build
+
 
 class Links(HTMLParser):
     def __init__(self) -> None:
@@ -215,9 +245,16 @@ def test_build_makes_every_member_and_the_combined_deliverables(ws, tmp_path, mo
     assert rows[0][0] == "测试市行政权力清单汇编"
     assert rows[2][:3] == ("序号", "单位", "项目名称")
     units = [(r[1], r[2]) for r in rows[3:] if isinstance(r[0], int)]
-    assert units == [("测试市生态环境局", "建设项目环境影响报告表审批"), ("测试县生态环境局", "建设项目环境影响报告表审批"),
-                     ("测试县水利局", "取水许可")]
-    assert [r[0] for r in rows[3:] if isinstance(r[0], str)] == ["一、测试市生态环境局（1项）", "二、测试县生态环境局（1项）", "三、测试县水利局（1项）"]
+    assert units == [
+        ("测试市生态环境局", "建设项目环境影响报告表审批"),
+        ("测试县生态环境局", "建设项目环境影响报告表审批"),
+        ("测试县水利局", "取水许可"),
+    ]
+    assert [r[0] for r in rows[3:] if isinstance(r[0], str)] == [
+        "一、测试市生态环境局（1项）",
+        "二、测试县生态环境局（1项）",
+        "三、测试县水利局（1项）",
+    ]
     table_csv = list(csv.reader(io.StringIO((out / "table" / "workspace.csv").read_text(encoding="utf-8-sig"))))
     assert table_csv[0][:3] == ["序号", "单位", "项目名称"] and len(table_csv) == 4
     # the index: by unit (each member's site) and by category (each item's page)
@@ -228,13 +265,18 @@ def test_build_makes_every_member_and_the_combined_deliverables(ws, tmp_path, mo
     for link in page.links:
         assert (out / link).is_file(), link
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    assert [(m["path"], m["level"], m["items"]) for m in manifest["members"]] == [("city", "市级", 1), ("county", "县级", 1),
-                                                                                ("county-water", "县级", 1)]
+    assert [(m["path"], m["level"], m["items"]) for m in manifest["members"]] == [
+        ("city", "市级", 1),
+        ("county", "县级", 1),
+        ("county-water", "县级", 1),
+    ]
     with zipfile.ZipFile(out / "quanli-workspace-public.zip") as zf:
         names = zf.namelist()
         assert zf.testzip() is None
     assert "table/workspace.xlsx" in names and "members/county/sheets/T-XK-001.docx" in names
-    assert not [n for n in names if n.startswith("members/") and n.endswith(".zip")]  # the members' own ZIPs are not nested
+    assert not [
+        n for n in names if n.startswith("members/") and n.endswith(".zip")
+    ]  # the members' own ZIPs are not nested
 
 
 def test_a_public_workspace_build_never_holds_a_confidential_item(ws, tmp_path):
@@ -256,7 +298,9 @@ def test_a_public_workspace_build_never_holds_a_confidential_item(ws, tmp_path):
     internal = tmp_path / "internal"
     build(ws, internal, "--audience", "internal")
     sheet = openpyxl.load_workbook(internal / "table" / "workspace.xlsx")
-    assert any("排污许可证核发" in str(c) for ws_ in sheet.worksheets for r in ws_.iter_rows(values_only=True) for c in r)
+    assert any(
+        "排污许可证核发" in str(c) for ws_ in sheet.worksheets for r in ws_.iter_rows(values_only=True) for c in r
+    )
 
 
 def test_workspace_builds_are_reproducible(ws, tmp_path, monkeypatch):
@@ -320,6 +364,7 @@ def test_build_refuses_a_foreign_output_folder(ws, tmp_path):
 
 # ---------------------------------------------------------------- status, records, diff
 
+
 def test_status_of_a_workspace_lists_every_unit(ws):
     result = invoke("status", str(ws), "--no-git")
     assert result.exit_code == 0
@@ -327,12 +372,18 @@ def test_status_of_a_workspace_lists_every_unit(ws):
     assert lines[0] == "测试市行政权力清单汇编：3 个目录"
     assert any(line.startswith("测试县水利局") for line in lines) and any(line.startswith("合计") for line in lines)
     data = json.loads(invoke("status", str(ws), "--no-git", "--format", "json").stdout)
-    assert [(m["path"], m["counts"]["公布"]) for m in data["members"]] == [("city", 1), ("county", 2), ("county-water", 1)]
+    assert [(m["path"], m["counts"]["公布"]) for m in data["members"]] == [
+        ("city", 1),
+        ("county", 2),
+        ("county-water", 1),
+    ]
 
 
 def test_records_check_of_a_workspace_checks_every_member(ws):
-    Cat(ws / "county").write("records/2026-XK-0001.yaml", {
-        "case": "2026-XK-0001", "item": "T-XK-001", "accepted": {"date": "2026-11-02", "by": "窗口"}})
+    Cat(ws / "county").write(
+        "records/2026-XK-0001.yaml",
+        {"case": "2026-XK-0001", "item": "T-XK-001", "accepted": {"date": "2026-11-02", "by": "窗口"}},
+    )
     result = invoke("records", "check", str(ws), "--today", "2026-12-01", "--format", "json")
     found = json.loads(result.stdout)
     assert result.exit_code == 1 and [f["rule"] for f in found] == ["QL961"]
@@ -343,9 +394,19 @@ def test_records_check_of_a_workspace_checks_every_member(ws):
 
 def test_diff_of_a_workspace_lists_changes_by_member(ws):
     def git(*args: str) -> None:
-        subprocess.run(["git", *args], cwd=ws, check=True, capture_output=True,
-                       env={**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
-                            "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com"})
+        subprocess.run(
+            ["git", *args],
+            cwd=ws,
+            check=True,
+            capture_output=True,
+            env={
+                **os.environ,
+                "GIT_AUTHOR_NAME": "t",
+                "GIT_AUTHOR_EMAIL": "t@example.com",
+                "GIT_COMMITTER_NAME": "t",
+                "GIT_COMMITTER_EMAIL": "t@example.com",
+            },
+        )
 
     git("init", "-q")
     git("add", "-A")
@@ -362,7 +423,9 @@ def test_diff_of_a_workspace_lists_changes_by_member(ws):
 def test_members_may_be_sibling_checkouts(ws, tmp_path):
     """A member kept in its own repository beside the workspace's (../county-water)."""
     (ws / "county-water").rename(tmp_path / "county-water")
-    (ws / "quanli-workspace.yaml").write_text(WORKSPACE.replace("path: county-water", "path: ../county-water"), encoding="utf-8")
+    (ws / "quanli-workspace.yaml").write_text(
+        WORKSPACE.replace("path: county-water", "path: ../county-water"), encoding="utf-8"
+    )
     result = invoke("validate", str(ws), "--no-cache")
     assert result.exit_code == 0 and "测试县水利局（../county-water）" in result.stdout
     out = tmp_path / "dist"
@@ -374,13 +437,17 @@ def test_the_workspaces_holidays_file_is_shared_by_its_members_in_sibling_checko
     """holidays.yaml beside quanli-workspace.yaml describes a year for every member; a member
     checked alone below the workspace finds it too. There 2099-03-05 is a day off."""
     (ws / "county-water").rename(tmp_path / "county-water")
-    (ws / "quanli-workspace.yaml").write_text(WORKSPACE.replace("path: county-water", "path: ../county-water"), encoding="utf-8")
+    (ws / "quanli-workspace.yaml").write_text(
+        WORKSPACE.replace("path: county-water", "path: ../county-water"), encoding="utf-8"
+    )
     case = {"case": "2099-XK-0001", "item": "T-XK-003", "accepted": {"date": "2099-03-02"}}
     Cat(tmp_path / "county-water").write("records/2099-XK-0001.yaml", case)
     Cat(ws / "county").write("records/2099-XK-0001.yaml", {**case, "item": "T-XK-001"})
 
     def found(path) -> list:
-        result = invoke("records", "check", str(path), "--today", "2099-03-17", "--format", "json", "--fail-level", "warning")
+        result = invoke(
+            "records", "check", str(path), "--today", "2099-03-17", "--format", "json", "--fail-level", "warning"
+        )
         return [(f["rule"], "预估" in f["message"]) for f in json.loads(result.stdout)]
 
     # estimated (no holiday in March): 03-03..03-06, 03-09..03-13, 03-16 the 10th; overdue on 03-17
@@ -389,4 +456,3 @@ def test_the_workspaces_holidays_file_is_shared_by_its_members_in_sibling_checko
     # the workspace's calendar: 03-05 off, due 03-17, due today, exact
     assert found(ws) == [("QL962", False), ("QL962", False)]
     assert found(ws / "county") == [("QL962", False)]  # alone, below the workspace
-

@@ -72,6 +72,7 @@ def _write(path, files: dict, digests: dict, previous=None) -> int:
 
 def test_a_bundle_over_its_predecessor_is_the_bytes_of_a_fresh_one(tmp_path):
     """Members copied verbatim from the previous ZIP get the right offsets in the new directory."""
+
     def digests(files):
         return {n: str(zlib.crc32(d)) for n, d in files.items()}
 

@@ -36,9 +36,14 @@ def member_text(data: bytes) -> str:
     return data.decode("utf-8", "replace")
 
 
-def leak_check(files: dict[str, bytes | Kept], secrets: list[str], clean=None,
-               digests: dict[str, str] | None = None, scanned: set[str] = frozenset(),
-               texts: dict[str, list[str]] | None = None) -> list[tuple[str, str]]:
+def leak_check(
+    files: dict[str, bytes | Kept],
+    secrets: list[str],
+    clean=None,
+    digests: dict[str, str] | None = None,
+    scanned: set[str] = frozenset(),
+    texts: dict[str, list[str]] | None = None,
+) -> list[tuple[str, str]]:
     """(file, secret) for every non-public string found in a public output, names included.
 
     ``clean`` (a DigestSet) remembers outputs already scanned against exactly these secrets:
@@ -57,7 +62,9 @@ def leak_check(files: dict[str, bytes | Kept], secrets: list[str], clean=None,
         if clean is not None:
             digest = digests[name] if digests is not None else sha256_of(files[name])
             # the secrets' digest and the file's SHA-256 have fixed lengths: no separators needed
-            key = hashlib.blake2b(against + digest.encode() + name.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+            key = hashlib.blake2b(
+                against + digest.encode() + name.encode("utf-8", "surrogatepass"), digest_size=16
+            ).digest()
             if clean.known(key):
                 continue
             if name in scanned:
@@ -87,7 +94,9 @@ def _needles(secrets: tuple[str, ...]) -> tuple[re.Pattern, bytes]:
     needles = textfold.needles(secrets)
     if not needles:
         return re.compile(r"(?!x)x"), b""
-    return _any_of(needles), hashlib.blake2b(b"fold1\0" + "\0".join(needles).encode("utf-8", "surrogatepass"), digest_size=32).digest()
+    return _any_of(needles), hashlib.blake2b(
+        b"fold1\0" + "\0".join(needles).encode("utf-8", "surrogatepass"), digest_size=32
+    ).digest()
 
 
 def _any_of(needles: list[str]) -> re.Pattern:
@@ -97,8 +106,12 @@ def _any_of(needles: list[str]) -> re.Pattern:
     groups: dict[str, list[str]] = {}
     for needle in needles:
         groups.setdefault(needle[0], []).append(needle[1:])
-    return re.compile("|".join(re.escape(first) + "(?:" + "|".join(re.escape(rest) for rest in tails) + ")"
-                               for first, tails in groups.items()))
+    return re.compile(
+        "|".join(
+            re.escape(first) + "(?:" + "|".join(re.escape(rest) for rest in tails) + ")"
+            for first, tails in groups.items()
+        )
+    )
 
 
 LEAK_HINT = "检查规则 QL602、QL606、QL975 会指出是哪个事项的哪一处提到了它：若豁免了这些规则，请删去豁免并改正；否则请报告此问题。"

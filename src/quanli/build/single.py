@@ -17,15 +17,26 @@ import sys
 import time
 from pathlib import Path
 
-from quanli.core.errors import QuanliError
 from quanli.build.leaks import EXTRA_SECRETS, LEAK_HINT, LEAK_HINT_EN, leak_check, member_text, secrets_of, shown_of
+from quanli.core.errors import QuanliError
 from quanli.core.findings import Severity
-from quanli.render.outputs import MARKER, Kept, data_of, kept, on_disk, read_marker, sha256_of, theirs, up_to_date, write_tree  # noqa: F401
+from quanli.render.outputs import (
+    MARKER,
+    Kept,
+    kept,
+    read_marker,
+    sha256_of,
+    theirs,
+    up_to_date,
+    write_tree,
+)  # noqa: F401
 
 SAFE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 
 
-RESERVED = frozenset({"CON", "PRN", "AUX", "NUL"} | {f"COM{i}" for i in range(10)} | {f"LPT{i}" for i in range(10)})  # Windows device names
+RESERVED = frozenset(
+    {"CON", "PRN", "AUX", "NUL"} | {f"COM{i}" for i in range(10)} | {f"LPT{i}" for i in range(10)}
+)  # Windows device names
 
 
 def safe_stem(ident: str) -> str:
@@ -120,8 +131,9 @@ class Scan:
             self.clean.update(files)
 
 
-def render_all(view, epoch: int, progress=None, reuse: Reuse | None = None,
-               scan: Scan | None = None) -> tuple[dict[str, bytes | Kept], dict[str, str]]:
+def render_all(
+    view, epoch: int, progress=None, reuse: Reuse | None = None, scan: Scan | None = None
+) -> tuple[dict[str, bytes | Kept], dict[str, str]]:
     """Every deliverable as (relative path -> bytes), and the key of each reusable group; with
     ``scan``, each newly rendered item's files are scanned for its secrets as they are made."""
     from quanli.render import flowchart, sheet, site, table
@@ -137,7 +149,10 @@ def render_all(view, epoch: int, progress=None, reuse: Reuse | None = None,
     for flow_id, flow in view.flows.items():
         stem = safe_stem(flow_id)
         names = [f"flowcharts/{stem}.svg", f"flowcharts/{stem}.mmd", f"flowcharts/{stem}.print.html"]
-        group, key = f"flow:{flow_id}", _keyed(start.copy(), json.dumps(flow, ensure_ascii=False, sort_keys=True)).hexdigest()
+        group, key = (
+            f"flow:{flow_id}",
+            _keyed(start.copy(), json.dumps(flow, ensure_ascii=False, sort_keys=True)).hexdigest(),
+        )
         keys[group] = key
         old = reuse.get(group, key, names) if reuse else None
         if old:
@@ -153,7 +168,10 @@ def render_all(view, epoch: int, progress=None, reuse: Reuse | None = None,
     todo = []
     for item in view.items:
         # the flow's key stands for its SVG (the SVG is made from exactly what that key covers)
-        group, key = f"item:{item.id}", _keyed(start.copy(), _item_digest(view, item), keys.get(f"flow:{item.flow_id}")).hexdigest()
+        group, key = (
+            f"item:{item.id}",
+            _keyed(start.copy(), _item_digest(view, item), keys.get(f"flow:{item.flow_id}")).hexdigest(),
+        )
         keys[group] = key
         old = reuse.get(group, key, _item_names(stems[item.id])) if reuse else None
         if old:
@@ -172,10 +190,13 @@ def render_all(view, epoch: int, progress=None, reuse: Reuse | None = None,
         from quanli.render import register
 
         files["register/register.xlsx"] = register.xlsx_bytes(view, epoch)
-        files["site/register.html"] = site.page(register.title(view), '<nav><a href="index.html">返回目录</a></nav>\n' + register.fragment(view),
-                                                view).encode("utf-8")
+        files["site/register.html"] = site.page(
+            register.title(view), '<nav><a href="index.html">返回目录</a></nav>\n' + register.fragment(view), view
+        ).encode("utf-8")
     files["site/index.html"] = site.index(view, stems).encode("utf-8")
-    files["site/table.html"] = site.page(view.heading, table.table_fragment(view) + table.confidential_fragment(view), view).encode("utf-8")
+    files["site/table.html"] = site.page(
+        view.heading, table.table_fragment(view) + table.confidential_fragment(view), view
+    ).encode("utf-8")
     files["site/style.css"] = (site.CSS + table.TABLE_CSS + sheet.CSS).encode("utf-8")
     return files, keys
 
@@ -206,9 +227,11 @@ def _render_item(view, item, svg, stem: str, epoch: int, secrets: list[str]) -> 
     names = _item_names(stem)
     members = sheet.docx_members(view, item, svg)
     fragment = sheet.sheet_fragment(view, item, svg)
-    files = {names[0]: write_package(members, epoch),
-             names[1]: sheet.html(view, item, svg, fragment).encode("utf-8"),
-             names[2]: site.item_page(view, item, fragment, stem).encode("utf-8")}
+    files = {
+        names[0]: write_package(members, epoch),
+        names[1]: sheet.html(view, item, svg, fragment).encode("utf-8"),
+        names[2]: site.item_page(view, item, fragment, stem).encode("utf-8"),
+    }
     if not secrets:
         return files, []
     texts = {names[0]: [member_text(m.data if isinstance(m, Packed) else m) for m in members.values()]}
@@ -235,7 +258,7 @@ def _render_items(view, items, svgs, stems, epoch: int, secrets: list[str]):
         return
     light = dataclasses.replace(view, items=[], categories=[], confidential=[])  # the sheets need view.flows
     size = max(20, len(work) // (jobs * 8))
-    chunks = [(light, work[i:i + size], epoch, secrets) for i in range(0, len(work), size)]
+    chunks = [(light, work[i : i + size], epoch, secrets) for i in range(0, len(work), size)]
     from concurrent.futures import ProcessPoolExecutor
 
     try:
@@ -263,12 +286,16 @@ def refuse_source(out: Path, sources: list[Path], lang: str = "zh") -> None:
             within = target.relative_to(src).parts[0]
         if target == src or target in src.parents:
             what = "就是" if target == src else "包含了"
-            raise QuanliError(f"输出文件夹 {out} {what}目录 {source}：生成会替换其中的内容，没有写入。请换一个输出文件夹，例如 {source}/dist。",
-                              f"the output folder {out} {'is' if target == src else 'contains'} the catalogue {source}; "
-                              f"nothing written. Choose another folder, e.g. {source}/dist.")
+            raise QuanliError(
+                f"输出文件夹 {out} {what}目录 {source}：生成会替换其中的内容，没有写入。请换一个输出文件夹，例如 {source}/dist。",
+                f"the output folder {out} {'is' if target == src else 'contains'} the catalogue {source}; "
+                f"nothing written. Choose another folder, e.g. {source}/dist.",
+            )
         if inside and within is not None and (within in SOURCE_PARTS or (src / within).is_file()):
-            raise QuanliError(f"输出文件夹 {out} 在目录 {source} 的 {within} 中，生成会改写目录自己的文件，没有写入。请换一个输出文件夹，例如 {source}/dist。",
-                              f"the output folder {out} lies in {within} of the catalogue {source}; nothing written. Use e.g. {source}/dist.")
+            raise QuanliError(
+                f"输出文件夹 {out} 在目录 {source} 的 {within} 中，生成会改写目录自己的文件，没有写入。请换一个输出文件夹，例如 {source}/dist。",
+                f"the output folder {out} lies in {within} of the catalogue {source}; nothing written. Use e.g. {source}/dist.",
+            )
 
 
 def prepare_out(out: Path, force: bool, sources: list[Path] | None = None) -> None:
@@ -276,12 +303,22 @@ def prepare_out(out: Path, force: bool, sources: list[Path] | None = None) -> No
     if out.exists() and not out.is_dir():
         raise QuanliError(f"{out} 是一个文件，不是文件夹。", f"{out} is a file, not a folder.")
     if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file() and not force:
-        raise QuanliError(f"{out} 不是空文件夹，也不是 quanli 生成的，为免覆盖其中的文件，没有写入。请换一个文件夹，或加 --force。",
-                          f"{out} is not empty and was not made by quanli; refusing to overwrite it. Use another folder or --force.")
+        raise QuanliError(
+            f"{out} 不是空文件夹，也不是 quanli 生成的，为免覆盖其中的文件，没有写入。请换一个文件夹，或加 --force。",
+            f"{out} is not empty and was not made by quanli; refusing to overwrite it. Use another folder or --force.",
+        )
 
 
-def run(catalog: Path | None, out: Path, audience: str = "public", force: bool = False, quiet: bool = False,
-        lang: str = "zh", use_cache: bool = True, draft: bool = False) -> int:
+def run(
+    catalog: Path | None,
+    out: Path,
+    audience: str = "public",
+    force: bool = False,
+    quiet: bool = False,
+    lang: str = "zh",
+    use_cache: bool = True,
+    draft: bool = False,
+) -> int:
     """``build`` while holding the output folder's lock (a second build into it waits, see quanli.core.lock)."""
     from quanli.core.lock import OutputLock
 
@@ -289,21 +326,26 @@ def run(catalog: Path | None, out: Path, audience: str = "public", force: bool =
         return build(catalog, out, audience, force, quiet, lang, use_cache, draft)
 
 
-def build(catalog: Path | None, out: Path, audience: str, force: bool, quiet: bool, lang: str, use_cache: bool,
-          draft: bool) -> int:
-    from quanli.core import config
+def build(
+    catalog: Path | None, out: Path, audience: str, force: bool, quiet: bool, lang: str, use_cache: bool, draft: bool
+) -> int:
     from quanli.check.run import check_snapshot
+    from quanli.core import config
     from quanli.loader.catalogue import discover, read_catalogue
     from quanli.render.bundle import Bundle, manifest
 
     started = time.perf_counter()
     if draft and audience != "internal":
-        raise QuanliError("草稿（--draft）只能生成内部版：请同时加 --audience internal。有错误的目录不得生成公开版。",
-                          "--draft builds the internal edition only: add --audience internal.")
+        raise QuanliError(
+            "草稿（--draft）只能生成内部版：请同时加 --audience internal。有错误的目录不得生成公开版。",
+            "--draft builds the internal edition only: add --audience internal.",
+        )
     targets = discover([catalog or Path.cwd()])
     if len(targets) != 1:
-        raise QuanliError(f"找到了 {len(targets)} 个目录，quanli build 一次生成一个，请指定其中一个目录文件夹。",
-                          f"found {len(targets)} catalogues; build one at a time: name its folder.")
+        raise QuanliError(
+            f"找到了 {len(targets)} 个目录，quanli build 一次生成一个，请指定其中一个目录文件夹。",
+            f"found {len(targets)} catalogues; build one at a time: name its folder.",
+        )
     root = targets[0][0]
     prepare_out(out, force, [root])
     cfg = config.resolve(root, None)
@@ -313,16 +355,27 @@ def build(catalog: Path | None, out: Path, audience: str, force: bool, quiet: bo
     errors = [f for f in applied if f.severity >= Severity.ERROR]
     if errors and draft:
         if not quiet:
-            print((f"目录有 {len(errors)} 个错误：按 --draft 生成内部草稿（每页标“内部资料”），供核对，不得对外公开。" if lang != "en"
-                   else f"the catalogue has {len(errors)} errors: building an internal draft (--draft), not for publication."),
-                  file=sys.stderr)
+            print(
+                (
+                    f"目录有 {len(errors)} 个错误：按 --draft 生成内部草稿（每页标“内部资料”），供核对，不得对外公开。"
+                    if lang != "en"
+                    else f"the catalogue has {len(errors)} errors: building an internal draft (--draft), not for publication."
+                ),
+                file=sys.stderr,
+            )
     elif errors:
-        from quanli.report.summary import Summary
         from quanli.report import get
+        from quanli.report.summary import Summary
 
         get("text")(errors[:20], Summary(1, len(snap.files), errors, time.perf_counter() - started), lang, sys.stderr)
-        print(("目录中有错误，没有生成成果。请先改正（quanli validate 可查看全部问题）。" if lang != "en"
-               else "the catalogue has errors; nothing was built. Fix them first (see quanli validate)."), file=sys.stderr)
+        print(
+            (
+                "目录中有错误，没有生成成果。请先改正（quanli validate 可查看全部问题）。"
+                if lang != "en"
+                else "the catalogue has errors; nothing was built. Fix them first (see quanli validate)."
+            ),
+            file=sys.stderr,
+        )
         return 1
     source = source_info(root)
     # the outputs depend on the source's day (view.date, the packages' stamps), not its second: a
@@ -338,7 +391,11 @@ def build(catalog: Path | None, out: Path, audience: str, force: bool, quiet: bo
     previous = read_marker(out) if use_cache else {}
     if previous.get("build") == build_key and up_to_date(out, previous.get("files")):
         if not quiet:
-            print(f"成果已是最新（目录没有变化），没有重新生成：{out}" if lang != "en" else f"up to date: nothing changed since the last build in {out}")
+            print(
+                f"成果已是最新（目录没有变化），没有重新生成：{out}"
+                if lang != "en"
+                else f"up to date: nothing changed since the last build in {out}"
+            )
         return 0
     catalogue, view, memo = view_of(snap, cfg, audience, source, use_cache, checked.catalogue)
     if not _publishable(catalogue, view, applied, audience, quiet, lang):  # before anything is written
@@ -357,8 +414,16 @@ def build(catalog: Path | None, out: Path, audience: str, force: bool, quiet: bo
 
     records_file = records_name(out)
     records = read_payload(cache_dir / records_file) if use_cache else None
-    reuse = Reuse(out, previous.get("groups", {}), previous.get("files"), records) if previous.get("audience") == audience else None
-    scan = Scan(secrets_of(catalogue, view) + [s for s in EXTRA_SECRETS if s not in shown_of(view)] if audience == "public" else [])
+    reuse = (
+        Reuse(out, previous.get("groups", {}), previous.get("files"), records)
+        if previous.get("audience") == audience
+        else None
+    )
+    scan = Scan(
+        secrets_of(catalogue, view) + [s for s in EXTRA_SECRETS if s not in shown_of(view)]
+        if audience == "public"
+        else []
+    )
     files, groups = _render_with_progress(view, stamp, quiet, lang, reuse, scan)
     digests = {name: sha256_of(value) for name, value in files.items()}
     if audience == "public":
@@ -370,8 +435,10 @@ def build(catalog: Path | None, out: Path, audience: str, force: bool, quiet: bo
             clean.save()
         if leaks:  # should be impossible: the view holds no such item. Refuse rather than publish.
             name, secret = leaks[0]
-            raise QuanliError(f"公开成果 {name} 中出现了不公开事项的内容“{secret}”，已停止生成，没有写入任何文件。{LEAK_HINT}",
-                              f"public output {name} contains non-public content '{secret}'; build stopped, nothing written. {LEAK_HINT_EN}")
+            raise QuanliError(
+                f"公开成果 {name} 中出现了不公开事项的内容“{secret}”，已停止生成，没有写入任何文件。{LEAK_HINT}",
+                f"public output {name} contains non-public content '{secret}'; build stopped, nothing written. {LEAK_HINT_EN}",
+            )
     files["manifest.json"] = manifest(view, digests, source, len(errors) if draft else 0)
     digests["manifest.json"] = sha256_of(files["manifest.json"])
     bundle_name = f"quanli-{safe_stem(Path(root).name)}-{audience}.zip"
@@ -380,9 +447,14 @@ def build(catalog: Path | None, out: Path, audience: str, force: bool, quiet: bo
     users = sorted(theirs(out) - set(files))
     if users and audience == "public" and scan.secrets:
         _refuse_leaking_theirs(out, users, scan.secrets)
-    records = write_tree(out, files, {"tool": "quanli", "audience": audience, "build": build_key, "groups": groups}, digests,
-                         update=previous.get("audience") == audience and isinstance(previous.get("files"), dict),
-                         replace_theirs=force)
+    records = write_tree(
+        out,
+        files,
+        {"tool": "quanli", "audience": audience, "build": build_key, "groups": groups},
+        digests,
+        update=previous.get("audience") == audience and isinstance(previous.get("files"), dict),
+        replace_theirs=force,
+    )
     if users and not quiet:
         say_theirs(out, users, lang)
     if use_cache:
@@ -390,9 +462,12 @@ def build(catalog: Path | None, out: Path, audience: str, force: bool, quiet: bo
         memo.save()
     if not quiet:
         seconds = time.perf_counter() - started
-        print(f"已生成{'内部' if audience == 'internal' else '公开'}版“四个一”：{len(view.items)} 个事项、{len(view.flows)} 张流程图，"
-              f"共 {len(files)} 个文件，写入 {out}（用时 {seconds:.1f} 秒）。" if lang != "en" else
-              f"built the {audience} deliverables: {len(view.items)} items, {len(view.flows)} flows, {len(files)} files in {out} ({seconds:.1f} s).")
+        print(
+            f"已生成{'内部' if audience == 'internal' else '公开'}版“四个一”：{len(view.items)} 个事项、{len(view.flows)} 张流程图，"
+            f"共 {len(files)} 个文件，写入 {out}（用时 {seconds:.1f} 秒）。"
+            if lang != "en"
+            else f"built the {audience} deliverables: {len(view.items)} items, {len(view.flows)} flows, {len(files)} files in {out} ({seconds:.1f} s)."
+        )
     return 0
 
 
@@ -407,17 +482,22 @@ def _refuse_leaking_theirs(out: Path, users: list[str], secrets: list[str]) -> N
     leaks = leak_check(texts, secrets)
     if leaks:
         name, secret = leaks[0]
-        raise QuanliError(f"输出文件夹中的 {out / name} 不是 quanli 生成的，其中有不公开事项的内容“{secret}”：公开版不能与它放在一起，没有生成。"
-                          f"请把它移出 {out}。",
-                          f"{out / name}, which quanli did not write, holds non-public content '{secret}': a public build cannot sit "
-                          f"beside it; nothing built. Move it out of {out}.")
+        raise QuanliError(
+            f"输出文件夹中的 {out / name} 不是 quanli 生成的，其中有不公开事项的内容“{secret}”：公开版不能与它放在一起，没有生成。"
+            f"请把它移出 {out}。",
+            f"{out / name}, which quanli did not write, holds non-public content '{secret}': a public build cannot sit "
+            f"beside it; nothing built. Move it out of {out}.",
+        )
 
 
 def say_theirs(out: Path, users: list[str], lang: str) -> None:
     shown = "、".join(users[:3]) + (f" 等 {len(users)} 个文件" if len(users) > 3 else "")
-    print(f"提示：输出文件夹中的 {shown} 不是 quanli 生成的，已原样保留；它们不在 manifest.json 和 ZIP 中。" if lang != "en" else
-          f"note: {', '.join(users[:3])} in {out} were not written by quanli and were left as they are (not in the manifest or the ZIP).",
-          file=sys.stderr)
+    print(
+        f"提示：输出文件夹中的 {shown} 不是 quanli 生成的，已原样保留；它们不在 manifest.json 和 ZIP 中。"
+        if lang != "en"
+        else f"note: {', '.join(users[:3])} in {out} were not written by quanli and were left as they are (not in the manifest or the ZIP).",
+        file=sys.stderr,
+    )
 
 
 def _publishable(catalogue, view, findings, audience: str, quiet: bool, lang: str) -> bool:
@@ -453,13 +533,22 @@ def view_of(snap, cfg, audience: str, source: dict, use_cache: bool, checked=Non
     from quanli.render.view import build_view
 
     memo = RenderMemo(Path(snap.root) / CACHE_DIR if use_cache else None)
-    shared = b"".join(d for sf, d in zip(snap.files, snap.digests) if sf.kind in ("catalog", "laws"))  # what a view reads
+    shared = b"".join(
+        d for sf, d in zip(snap.files, snap.digests) if sf.kind in ("catalog", "laws")
+    )  # what a view reads
     sources = {sf.rel: RenderMemo.key(shared, d) for sf, d in zip(snap.files, snap.digests) if sf.kind == "item"}
     if checked is not None:  # a summary is all build_view reads of an item whose view is remembered,
         catalogue = checked  # but the register counts a case's deadline on its item's time limit
         cased = {sf.data.get("item") for sf in catalogue.records if sf.ok and isinstance(sf.data, dict)}
-        fill_documents(snap, [sf for sf in catalogue.items if sf.ok and (memo.get(sources[sf.rel], "view") is None
-                                                                          or sf.data.get("id") in cased)], use_cache)
+        fill_documents(
+            snap,
+            [
+                sf
+                for sf in catalogue.items
+                if sf.ok and (memo.get(sources[sf.rel], "view") is None or sf.data.get("id") in cased)
+            ],
+            use_cache,
+        )
     else:
         catalogue = parse_snapshot(snap, use_cache=use_cache)
     catalogue.overrides = cfg.catalog
@@ -476,8 +565,12 @@ def say_held_back(catalogue, lang: str, who: str = "") -> None:
         return
     stage = chain_of(catalogue.catalog.data).publish_from
     shown = "、".join(f"{i}（{s}）" for i, s in held[:10]) + (f" 等 {len(held)} 个" if len(held) > 10 else "")
-    print(f"注意：{who}{len(held)} 个事项尚未审核到“{stage}”，没有列入公开版：{shown}。quanli status 可查看审核进度。" if lang != "en"
-          else f"note: {who}{len(held)} item(s) are not yet signed off at '{stage}' and are left out of the public edition.", file=sys.stderr)
+    print(
+        f"注意：{who}{len(held)} 个事项尚未审核到“{stage}”，没有列入公开版：{shown}。quanli status 可查看审核进度。"
+        if lang != "en"
+        else f"note: {who}{len(held)} item(s) are not yet signed off at '{stage}' and are left out of the public edition.",
+        file=sys.stderr,
+    )
 
 
 def _previous_bundle(path: Path, reuse: Reuse | None, records) -> tuple[str, dict] | None:

@@ -37,16 +37,19 @@ def build(ws, out: Path, audience: str, force: bool, quiet: bool, lang: str, use
 
     started = time.perf_counter()
     if draft and audience != "internal":
-        raise QuanliError("草稿（--draft）只能生成内部版：请同时加 --audience internal。有错误的目录不得生成公开版。",
-                          "--draft builds the internal edition only: add --audience internal.")
+        raise QuanliError(
+            "草稿（--draft）只能生成内部版：请同时加 --audience internal。有错误的目录不得生成公开版。",
+            "--draft builds the internal edition only: add --audience internal.",
+        )
     single.prepare_out(out, force, [ws.root] + [m.root for m in ws.members])
     failing, others = _check_members(ws, use_cache, lang, quiet, draft)
     if failing or not _publishable(ws, audience, lang, quiet):
         return 1
     out.mkdir(parents=True, exist_ok=True)
     if not (out / MARKER).is_file():  # the folder is quanli's from now on, even if this build is stopped
-        (out / MARKER).write_text(json.dumps({"tool": "quanli", "workspace": True, "audience": audience, "files": {}}),
-                                  encoding="utf-8")
+        (out / MARKER).write_text(
+            json.dumps({"tool": "quanli", "workspace": True, "audience": audience, "files": {}}), encoding="utf-8"
+        )
     members_dir = out / "members"
     _remove_gone(members_dir, {m.slug for m in ws.members})
     before = {m.slug: read_marker(members_dir / m.slug).get("build") for m in ws.members}
@@ -57,17 +60,23 @@ def build(ws, out: Path, audience: str, force: bool, quiet: bool, lang: str, use
     previous = read_marker(out) if use_cache else {}
     if previous.get("build") == ws_key and up_to_date(out, previous.get("files"), FOREIGN):
         if not quiet:
-            print(f"成果已是最新（工作区的 {len(ws.members)} 个目录都没有变化），没有重新生成：{out}" if lang != "en"
-                  else f"up to date: none of the {len(ws.members)} catalogues changed since the last build in {out}")
+            print(
+                f"成果已是最新（工作区的 {len(ws.members)} 个目录都没有变化），没有重新生成：{out}"
+                if lang != "en"
+                else f"up to date: none of the {len(ws.members)} catalogues changed since the last build in {out}"
+            )
         return 0
     count, files = _combined(ws, out, audience, use_cache, lang, quiet, ws_key, previous, force)
     if not quiet:
         seconds = time.perf_counter() - started
         kept = f"其中 {reused} 个目录没有变化，沿用了上次的成果；" if reused else ""
-        print(f"已生成工作区{'内部' if audience == 'internal' else '公开'}版“四个一”：{len(ws.members)} 个目录、{count} 个事项，"
-              f"{kept}汇总成果 {files} 个文件，写入 {out}（用时 {seconds:.1f} 秒）。" if lang != "en" else
-              f"built the workspace's {audience} deliverables: {len(ws.members)} catalogues, {count} items "
-              f"({reused} unchanged, reused), {files} combined files in {out} ({seconds:.1f} s).")
+        print(
+            f"已生成工作区{'内部' if audience == 'internal' else '公开'}版“四个一”：{len(ws.members)} 个目录、{count} 个事项，"
+            f"{kept}汇总成果 {files} 个文件，写入 {out}（用时 {seconds:.1f} 秒）。"
+            if lang != "en"
+            else f"built the workspace's {audience} deliverables: {len(ws.members)} catalogues, {count} items "
+            f"({reused} unchanged, reused), {files} combined files in {out} ({seconds:.1f} s)."
+        )
     return 0
 
 
@@ -97,11 +106,11 @@ def _check_members(ws, use_cache: bool, lang: str, quiet: bool, draft: bool) -> 
     and for each member the other members' non-public names and ids its public build must not
     hold (rules.workspace.secrets_across: QL975 at validate, the leak scan's backstop here)."""
     from quanli.check.rules.workspace import secrets_across
-    from quanli.core import config
     from quanli.check.run import check_snapshot
-    from quanli.report.summary import Summary
+    from quanli.core import config
     from quanli.loader.catalogue import read_catalogue
     from quanli.report import get
+    from quanli.report.summary import Summary
 
     started = time.perf_counter()
     errors, units, files = [], [], 0
@@ -124,21 +133,35 @@ def _check_members(ws, use_cache: bool, lang: str, quiet: bool, draft: bool) -> 
     for f in suppress_cross(cross.check(ws, results, catalogs)):
         if f.severity >= Severity.ERROR:
             errors.append(f)
-            owner = next((m.key for m in ws.members if f.abs_path and Path(f.abs_path).resolve().is_relative_to(m.root)), ws.root.name)
+            owner = next(
+                (m.key for m in ws.members if f.abs_path and Path(f.abs_path).resolve().is_relative_to(m.root)),
+                ws.root.name,
+            )
             units.append(f"{owner}（{f.rule}）" if lang != "en" else f"{owner} ({f.rule})")
-    others = {m.slug: sorted({v for entry in found.values() for v in entry[1:]}) for m, found in secrets_across(ws, profiles).items()}
+    others = {
+        m.slug: sorted({v for entry in found.values() for v in entry[1:]})
+        for m, found in secrets_across(ws, profiles).items()
+    }
     if not errors:
         return False, others
     if draft:
         if not quiet:
-            print(f"工作区的目录有 {len(errors)} 个错误（{'、'.join(units)}）：按 --draft 生成内部草稿，不得对外公开。" if lang != "en"
-                  else f"the workspace's catalogues have {len(errors)} errors ({', '.join(units)}): building internal drafts (--draft).",
-                  file=sys.stderr)
+            print(
+                f"工作区的目录有 {len(errors)} 个错误（{'、'.join(units)}）：按 --draft 生成内部草稿，不得对外公开。"
+                if lang != "en"
+                else f"the workspace's catalogues have {len(errors)} errors ({', '.join(units)}): building internal drafts (--draft).",
+                file=sys.stderr,
+            )
         return False, others
     get("text")(errors[:20], Summary(len(ws.members), files, errors, time.perf_counter() - started), lang, sys.stderr)
-    print((f"工作区中这些目录有错误：{'、'.join(units)}。没有生成任何成果。请先改正（quanli validate {ws.root} 可查看全部问题）。" if lang != "en"
-           else f"these catalogues have errors: {', '.join(units)}. Nothing was built; fix them first (see quanli validate)."),
-          file=sys.stderr)
+    print(
+        (
+            f"工作区中这些目录有错误：{'、'.join(units)}。没有生成任何成果。请先改正（quanli validate {ws.root} 可查看全部问题）。"
+            if lang != "en"
+            else f"these catalogues have errors: {', '.join(units)}. Nothing was built; fix them first (see quanli validate)."
+        ),
+        file=sys.stderr,
+    )
     return True, others
 
 
@@ -156,17 +179,29 @@ def _remove_gone(members_dir: Path, slugs: set[str]) -> None:
         try:
             shutil.rmtree(entry) if entry.is_dir() and not entry.is_symlink() else entry.unlink()
         except OSError as exc:
-            raise QuanliError(f"无法删除已不在工作区中的成员成果 {entry}（{exc.strerror}），已停止。",
-                              f"cannot remove {entry}, the output of a former member ({exc.strerror}); stopped.") from None
+            raise QuanliError(
+                f"无法删除已不在工作区中的成员成果 {entry}（{exc.strerror}），已停止。",
+                f"cannot remove {entry}, the output of a former member ({exc.strerror}); stopped.",
+            ) from None
 
 
-def _build_members(ws, members_dir: Path, audience: str, lang: str, use_cache: bool, draft: bool, quiet: bool,
-                   others: dict | None = None) -> None:
+def _build_members(
+    ws,
+    members_dir: Path,
+    audience: str,
+    lang: str,
+    use_cache: bool,
+    draft: bool,
+    quiet: bool,
+    others: dict | None = None,
+) -> None:
     """Each member into members/<slug>, two at a time (the largest first); a member built alone
     keeps its own parallel rendering."""
     others = others or {}
-    jobs = [(str(m.root), str(members_dir / m.slug), audience, lang, use_cache, draft, str(ws.root), others.get(m.slug, []))
-            for m in ws.members]
+    jobs = [
+        (str(m.root), str(members_dir / m.slug), audience, lang, use_cache, draft, str(ws.root), others.get(m.slug, []))
+        for m in ws.members
+    ]
     sizes = [_size(m.root) for m in ws.members]
     order = sorted(range(len(jobs)), key=lambda k: (-sizes[k], k))
     workers = min(os.cpu_count() or 1, 61, len(jobs))
@@ -176,7 +211,10 @@ def _build_members(ws, members_dir: Path, audience: str, lang: str, use_cache: b
         nonlocal done
         done += 1
         if code not in (0, None):  # checked above, so only a write or lock problem lands here
-            raise QuanliError(f"成员 {ws.members[k].key} 没有生成：{said.strip()}", f"member {ws.members[k].key} was not built: {said.strip()}")
+            raise QuanliError(
+                f"成员 {ws.members[k].key} 没有生成：{said.strip()}",
+                f"member {ws.members[k].key} was not built: {said.strip()}",
+            )
         if not quiet and sys.stderr.isatty():
             print(f"\r已生成 {done}/{len(jobs)} 个目录", end="", file=sys.stderr, flush=True)
 
@@ -234,17 +272,25 @@ def member_job(args) -> tuple[int, str]:
     return code, said.getvalue()
 
 
-def _combined(ws, out: Path, audience: str, use_cache: bool, lang: str, quiet: bool, ws_key: str, previous: dict,
-              force: bool = False) -> tuple[int, int]:
+def _combined(
+    ws,
+    out: Path,
+    audience: str,
+    use_cache: bool,
+    lang: str,
+    quiet: bool,
+    ws_key: str,
+    previous: dict,
+    force: bool = False,
+) -> tuple[int, int]:
     """Write the combined files; returns (items in view, files written)."""
     from quanli.core import config
+    from quanli.dates import workdays
     from quanli.loader.cache import CACHE_DIR, read_payload, write_payload
     from quanli.loader.catalogue import read_catalogue
     from quanli.render import combined, sheet, site, table
     from quanli.render.bundle import Bundle
     from quanli.render.outputs import Kept, file_stat, read_marker, records_name, sha256_of, write_tree
-
-    from quanli.dates import workdays
 
     members, secrets = [], []
     for m in ws.members:
@@ -253,8 +299,11 @@ def _combined(ws, out: Path, audience: str, use_cache: bool, lang: str, quiet: b
         snap = read_catalogue(m.root)
         catalogue, view, memo = single.view_of(snap, cfg, audience, single.source_info(m.root), use_cache)
         label = m.label(catalogue.catalog.data)
-        members.append(combined.MemberView(m.key, m.slug, label, m.region, m.level, view,
-                                           {i.id: single.safe_stem(i.id) for i in view.items}))
+        members.append(
+            combined.MemberView(
+                m.key, m.slug, label, m.region, m.level, view, {i.id: single.safe_stem(i.id) for i in view.items}
+            )
+        )
         if audience == "public":
             secrets += leaks.secrets_of(catalogue, view)
             if not quiet:
@@ -277,8 +326,10 @@ def _combined(ws, out: Path, audience: str, use_cache: bool, lang: str, quiet: b
         leaked = leaks.leak_check(files, sorted({s for s in secrets if s not in shown}))
         if leaked:
             name, secret = leaked[0]
-            raise QuanliError(f"汇总成果 {name} 中出现了不公开事项的内容“{secret}”，已停止生成，汇总成果没有写入。{leaks.LEAK_HINT}",
-                              f"combined output {name} contains non-public content '{secret}'; stopped, nothing combined was written.")
+            raise QuanliError(
+                f"汇总成果 {name} 中出现了不公开事项的内容“{secret}”，已停止生成，汇总成果没有写入。{leaks.LEAK_HINT}",
+                f"combined output {name} contains non-public content '{secret}'; stopped, nothing combined was written.",
+            )
     digests = {name: sha256_of(value) for name, value in files.items()}
     files["manifest.json"] = _manifest(ws, title, view, members, digests, out, audience)
     digests["manifest.json"] = sha256_of(files["manifest.json"])
@@ -298,10 +349,19 @@ def _combined(ws, out: Path, audience: str, use_cache: bool, lang: str, quiet: b
     zip_name = f"quanli-workspace-{audience}.zip"
     cache_dir = ws.root / CACHE_DIR
     records = read_payload(cache_dir / records_name(out)) if use_cache else None
-    files[zip_name] = Bundle(packed, stamp, {**digests, **bundled}, _previous_zip(out / zip_name, previous, records, audience))
+    files[zip_name] = Bundle(
+        packed, stamp, {**digests, **bundled}, _previous_zip(out / zip_name, previous, records, audience)
+    )
     digests[zip_name] = None
-    records = write_tree(out, files, {"tool": "quanli", "workspace": True, "audience": audience, "build": ws_key, "bundled": bundled},
-                         digests, update=True, foreign=FOREIGN, replace_theirs=force)
+    records = write_tree(
+        out,
+        files,
+        {"tool": "quanli", "workspace": True, "audience": audience, "build": ws_key, "bundled": bundled},
+        digests,
+        update=True,
+        foreign=FOREIGN,
+        replace_theirs=force,
+    )
     if use_cache:
         write_payload(cache_dir, cache_dir / records_name(out), records)
     return len(view.items), len(files)
@@ -333,8 +393,26 @@ def _manifest(ws, title: str, view, members, digests: dict[str, str], out: Path,
             own = hashlib.sha256((out / "members" / m.slug / "manifest.json").read_bytes()).hexdigest()
         except OSError:
             own = None
-        rows.append({"path": m.key, "folder": f"members/{m.slug}", "unit": m.label, "region": m.region, "level": m.level,
-                     "items": len(m.view.items), "date": m.view.date, "manifest": own})
-    data = {"tool": "quanli", "workspace": title, "region": ws.region, "audience": audience, "date": view.date,
-            "items": len(view.items), "members": rows, "files": {name: digests[name] for name in sorted(digests)}}
+        rows.append(
+            {
+                "path": m.key,
+                "folder": f"members/{m.slug}",
+                "unit": m.label,
+                "region": m.region,
+                "level": m.level,
+                "items": len(m.view.items),
+                "date": m.view.date,
+                "manifest": own,
+            }
+        )
+    data = {
+        "tool": "quanli",
+        "workspace": title,
+        "region": ws.region,
+        "audience": audience,
+        "date": view.date,
+        "items": len(view.items),
+        "members": rows,
+        "files": {name: digests[name] for name in sorted(digests)},
+    }
     return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")

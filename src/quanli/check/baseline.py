@@ -28,8 +28,12 @@ def _key(f: Finding, root: Path) -> tuple[str, str, str]:
 
 def write(root: Path, findings: list[Finding]) -> Path:
     entries = sorted(_key(f, root) for f in findings)
-    data = {"tool": "quanli", "version": 1, "generated_by": __version__,
-            "findings": [{"rule": r, "file": p, "path": j} for r, p, j in entries]}
+    data = {
+        "tool": "quanli",
+        "version": 1,
+        "generated_by": __version__,
+        "findings": [{"rule": r, "file": p, "path": j} for r, p, j in entries],
+    }
     target = root / BASELINE_FILE
     write_atomic(target, json.dumps(data, ensure_ascii=False, indent=2) + "\n", overwrite=True)
     return target
@@ -43,8 +47,10 @@ def load(root: Path) -> Counter | None:
         data = json.loads(path.read_text(encoding="utf-8"))
         return Counter((e["rule"], e["file"], e["path"]) for e in data["findings"])
     except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise QuanliError(f"基线文件 {path} 无法读取：{exc}。可以删除它后重新运行 quanli baseline。",
-                          f"baseline {path} is unreadable: {exc}. Delete it and run quanli baseline again.") from None
+        raise QuanliError(
+            f"基线文件 {path} 无法读取：{exc}。可以删除它后重新运行 quanli baseline。",
+            f"baseline {path} is unreadable: {exc}. Delete it and run quanli baseline again.",
+        ) from None
 
 
 def filter_new(findings: list[Finding], root: Path, baseline: Counter) -> tuple[list[Finding], int]:

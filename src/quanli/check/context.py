@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Callable
 
 from quanli.check.registry import RULES
 from quanli.core.findings import Finding
 from quanli.core.model import Catalogue, SourceFile, item_flows
-
 
 # what a context derives from the shared files only (flows, laws): the same in every context
 # of one run over one catalogue, so computed once and handed on (see ``share``)
@@ -23,24 +22,44 @@ class Context:
     findings: list[Finding] = field(default_factory=list)
     items_only: bool = False  # rules see no flow files to check (the flows are still looked up by id)
 
-    def share(self, other: "Context") -> "Context":
+    def share(self, other: Context) -> Context:
         """Take over what ``other`` already derived from the shared files; returns self."""
         for name in SHARED:
             if name in other.__dict__:
                 self.__dict__[name] = other.__dict__[name]
         return self
 
-    def report(self, rule_id: str, sf: SourceFile, path: tuple, zh: str, en: str, *,
-               key: bool = False, item: str | None = None, line: int | None = None,
-               column: int | None = None) -> None:
+    def report(
+        self,
+        rule_id: str,
+        sf: SourceFile,
+        path: tuple,
+        zh: str,
+        en: str,
+        *,
+        key: bool = False,
+        item: str | None = None,
+        line: int | None = None,
+        column: int | None = None,
+    ) -> None:
         rule = RULES[rule_id]
         if item is None and sf.kind in ("item", "flow"):  # an unreadable file is still about the item its name says
             item = sf.data.get("id") if isinstance(sf.data, dict) and isinstance(sf.data.get("id"), str) else sf.stem
-        self.findings.append(Finding(
-            rule=rule_id, severity=rule.severity, file=self.display(sf), message_zh=zh,
-            message_en=en, path=tuple(path), item=item, line=line, column=column, key=key,
-            abs_path=sf.path,
-        ))
+        self.findings.append(
+            Finding(
+                rule=rule_id,
+                severity=rule.severity,
+                file=self.display(sf),
+                message_zh=zh,
+                message_en=en,
+                path=tuple(path),
+                item=item,
+                line=line,
+                column=column,
+                key=key,
+                abs_path=sf.path,
+            )
+        )
 
     def pseudo(self, rel: str) -> SourceFile:
         """A file that was not read (missing or stray), to report a finding against."""

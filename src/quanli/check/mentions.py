@@ -22,10 +22,17 @@ from quanli.core.findings import Finding
 from quanli.core.model import is_public
 from quanli.core.textfold import fold, needles
 
-describe("QL606", "public-item-mentions-confidential", "error", "公开事项中提到了不公开的事项", "a public item mentions a non-public item",
-         "不予公开、内部公开（以及尚未确定公开范围）的事项不得以任何形式出现在公开的目录中（《银川市人民政府办公厅深化政务公开工作实施方案》银政办内发〔2008〕48号 附件4）。公开事项的全部内容都会发布"
-         "（一件、网页、一表），其中不能出现不公开事项的名称或编号；备注等不发布的字段也一并检查，以免日后改为发布时泄露。比较时按读者看到的文字：全角半角、空格、全角空格、零宽字符和换行不影响结果。",
-         "公开事项的办理条件只写本事项的要求", "公开事项的备注写着“与 T-XK-002 排污许可证核发（涉密）一并办理”")
+describe(
+    "QL606",
+    "public-item-mentions-confidential",
+    "error",
+    "公开事项中提到了不公开的事项",
+    "a public item mentions a non-public item",
+    "不予公开、内部公开（以及尚未确定公开范围）的事项不得以任何形式出现在公开的目录中（《银川市人民政府办公厅深化政务公开工作实施方案》银政办内发〔2008〕48号 附件4）。公开事项的全部内容都会发布"
+    "（一件、网页、一表），其中不能出现不公开事项的名称或编号；备注等不发布的字段也一并检查，以免日后改为发布时泄露。比较时按读者看到的文字：全角半角、空格、全角空格、零宽字符和换行不影响结果。",
+    "公开事项的办理条件只写本事项的要求",
+    "公开事项的备注写着“与 T-XK-002 排污许可证核发（涉密）一并办理”",
+)
 
 _COMMENT = re.compile(r"^\s*#")
 
@@ -34,7 +41,9 @@ def secret_needles(items: list) -> dict[str, tuple[str, str]]:
     """Folded id or name -> (the id of the non-public item it belongs to, the id or name as
     written, stripped); names that are part of a
     public item's name (folded) are left out: they are that item's words too."""
-    public_names = "\0".join(sorted(fold(sf.data["name"]) for sf in items if is_public(sf.data) and isinstance(sf.data.get("name"), str)))
+    public_names = "\0".join(
+        sorted(fold(sf.data["name"]) for sf in items if is_public(sf.data) and isinstance(sf.data.get("name"), str))
+    )
     out: dict[str, tuple[str, str]] = {}
     for sf in items:
         if is_public(sf.data):
@@ -63,9 +72,9 @@ def locate(text: str, needle: str) -> tuple[int, int]:
                     return i + 1, col + 1
     for i in range(len(lines)):  # over several: the first line it starts on
         for span in range(2, 8):
-            window = "".join(lines[i:i + span])
+            window = "".join(lines[i : i + span])
             if needle in fold(window):
-                if needle in fold("".join(lines[i + 1:i + span])):
+                if needle in fold("".join(lines[i + 1 : i + span])):
                     break  # it starts on a later line
                 return i + 1, 1
     return 1, 1
@@ -102,11 +111,19 @@ def find(catalogue, display, cache_dir: Path | None, active=None) -> list[Findin
         for needle in hits:
             line, column = locate(text, needle)
             ident, written = found[needle]
-            out.append(Finding(
-                rule="QL606", severity=RULES["QL606"].severity, file=display(sf), item=sf.data.get("id"), line=line, column=column,
-                message_zh=f"公开事项中提到了不公开的事项“{written}”（{ident}）：公开发布时会泄露它，请删去或改写。",
-                message_en=f"this public item mentions the non-public item {ident} ('{written}'); it would be published.",
-                abs_path=sf.path))
+            out.append(
+                Finding(
+                    rule="QL606",
+                    severity=RULES["QL606"].severity,
+                    file=display(sf),
+                    item=sf.data.get("id"),
+                    line=line,
+                    column=column,
+                    message_zh=f"公开事项中提到了不公开的事项“{written}”（{ident}）：公开发布时会泄露它，请删去或改写。",
+                    message_en=f"this public item mentions the non-public item {ident} ('{written}'); it would be published.",
+                    abs_path=sf.path,
+                )
+            )
     if clean is not None:
         clean.save()
     return out

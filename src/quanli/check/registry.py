@@ -9,8 +9,8 @@ schema checker and only described here.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Callable, Iterator
 
 from quanli.core.findings import Severity
 
@@ -42,16 +42,26 @@ RULES: dict[str, Rule] = {}
 # an edit only the changed items are checked again (check/run.py). tests/test_incremental.py
 # proves this on every rule's failing example; a new rule that compares items must be listed here.
 # QL952, QL953 and QL955 are findings on the register (records/) that depend on the items it names.
-ACROSS_ITEMS = frozenset({"QL112", "QL113", "QL123", "QL127", "QL411", "QL506", "QL602", "QL702", "QL952", "QL953", "QL955"})
+ACROSS_ITEMS = frozenset(
+    {"QL112", "QL113", "QL123", "QL127", "QL411", "QL506", "QL602", "QL702", "QL952", "QL953", "QL955"}
+)
 
 
 # what rules in ACROSS_ITEMS may read of an item: field -> the keys they may read inside each
 # entry (a list of mappings) or inside the mapping, or None for the whole value
 SUMMARY_FIELDS: dict[str, frozenset | None] = {
-    "id": None, "name": None, "flow": None, "category": None, "duties": None,
-    "basis": frozenset({"law"}), "disclosure": frozenset({"scope"}), "important": None,
+    "id": None,
+    "name": None,
+    "flow": None,
+    "category": None,
+    "duties": None,
+    "basis": frozenset({"law"}),
+    "disclosure": frozenset({"scope"}),
+    "important": None,
     # read by the workspace rules (rules/workspace.py), which compare items of many catalogues
-    "codes": frozenset({"basic"}), "level": None, "status": None,
+    "codes": frozenset({"basic"}),
+    "level": None,
+    "status": None,
 }
 
 
@@ -78,13 +88,15 @@ def register(rule: Rule) -> Rule:
     return rule
 
 
-def describe(id: str, name: str, severity: str, zh: str, en: str, rationale: str,
-             passing: str = "", failing: str = "") -> Rule:
+def describe(
+    id: str, name: str, severity: str, zh: str, en: str, rationale: str, passing: str = "", failing: str = ""
+) -> Rule:
     return register(Rule(id, name, Severity.parse(severity), zh, en, rationale, passing, failing))
 
 
-def catalogue_rule(id: str, name: str, severity: str, zh: str, en: str, rationale: str,
-                   passing: str = "", failing: str = "") -> Callable:
+def catalogue_rule(
+    id: str, name: str, severity: str, zh: str, en: str, rationale: str, passing: str = "", failing: str = ""
+) -> Callable:
     """Register ``fn(ctx) -> Iterator[Finding]`` as a catalogue-level rule."""
 
     def wrap(fn: Callable[..., Iterator]) -> Callable:
@@ -96,10 +108,21 @@ def catalogue_rule(id: str, name: str, severity: str, zh: str, en: str, rational
 
 def load_all() -> dict[str, Rule]:
     """Import every rule module so the registry is complete."""
+    from quanli.check import mentions, suppress  # noqa: F401  (QL606; QL130, QL131)
     from quanli.check.rules import (  # noqa: F401
-        basis, disclosure, duties, elements, files, flows, hygiene, identity, records, references, review, timelimits,
+        basis,
+        disclosure,
+        duties,
+        elements,
+        files,
+        flows,
+        hygiene,
+        identity,
+        records,
+        references,
+        review,
+        timelimits,
         workspace,
     )
-    from quanli.check import mentions, suppress  # noqa: F401  (QL606; QL130, QL131)
 
     return RULES

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from quanli.check import schema as schema_check
 from quanli.check.context import Context
 from quanli.check.registry import RULES, load_all
 from quanli.core.findings import Finding
-from quanli.loader.yamlparse import ParseFailure, load_bytes
 from quanli.core.model import Catalogue, SourceFile
+from quanli.loader.yamlparse import ParseFailure, load_bytes
 
 
 def display_path(path: str, base: str | None = None) -> str:
@@ -52,8 +53,14 @@ class Checked:
         return [(n[0], n[1], os.path.join(str(self.root), n[2])) + tuple(n[3:]) for n in self.names_of()]
 
 
-def check_snapshot(snap, use_cache: bool = True, selected: set[Path] | None = None, overrides: dict | None = None,
-                   active: set[str] | None = None, keep: bool = False) -> Checked:
+def check_snapshot(
+    snap,
+    use_cache: bool = True,
+    selected: set[Path] | None = None,
+    overrides: dict | None = None,
+    active: set[str] | None = None,
+    keep: bool = False,
+) -> Checked:
     """Check a catalogue as read from disk, reusing the last run's findings if nothing changed.
 
     ``active``: the rule ids to run (None: all); rules not run cost nothing. ``keep``: return
@@ -72,8 +79,11 @@ def check_snapshot(snap, use_cache: bool = True, selected: set[Path] | None = No
     from quanli.dates import clock
 
     # today's date is part of the key: whether a law is in force yet (QL503) depends on it
-    extra = json.dumps([overrides, sorted(active) if active is not None else None, clock.today().isoformat()],
-                       ensure_ascii=False, sort_keys=True).encode()
+    extra = json.dumps(
+        [overrides, sorted(active) if active is not None else None, clock.today().isoformat()],
+        ensure_ascii=False,
+        sort_keys=True,
+    ).encode()
     key = snap.key(extra)
     cached = results.get(key)
     if cached is None:
@@ -94,9 +104,17 @@ def check_snapshot(snap, use_cache: bool = True, selected: set[Path] | None = No
         laws = law_names(catalogue)
 
         def names_of() -> list:
-            return [memory.name_row(sf, lambda sf: (normalise_name(sf.data["name"]), sf.data["name"], sf.rel,
-                                                    str(sf.data.get("id"))) + profile(sf.data, laws))
-                    for sf in items if sf.ok and isinstance(sf.data.get("name"), str)]
+            return [
+                memory.name_row(
+                    sf,
+                    lambda sf: (
+                        (normalise_name(sf.data["name"]), sf.data["name"], sf.rel, str(sf.data.get("id")))
+                        + profile(sf.data, laws)
+                    ),
+                )
+                for sf in items
+                if sf.ok and isinstance(sf.data.get("name"), str)
+            ]
 
         if results.file is not None:
             names = names_of()
@@ -142,16 +160,30 @@ def duplicates_across(checked: list[Checked]) -> list[Finding]:
                 first[norm] = (result, entry)
             elif prev[0] is not result:
                 other = display_path(prev[1][2])
-                out.append(Finding(rule="QL124", severity=RULES["QL124"].severity, file=display_path(path),
-                                   message_zh=f"事项名称“{name}”与另一个目录的 {other}（{prev[1][3]}）相同，可能是职责交叉。",
-                                   message_en=f"item name '{name}' also appears in another catalogue: {other}.",
-                                   path=("name",), item=ident, key=True, abs_path=path))
+                out.append(
+                    Finding(
+                        rule="QL124",
+                        severity=RULES["QL124"].severity,
+                        file=display_path(path),
+                        message_zh=f"事项名称“{name}”与另一个目录的 {other}（{prev[1][3]}）相同，可能是职责交叉。",
+                        message_en=f"item name '{name}' also appears in another catalogue: {other}.",
+                        path=("name",),
+                        item=ident,
+                        key=True,
+                        abs_path=path,
+                    )
+                )
     place(out)
     return out
 
 
-def check_catalogue(catalogue: Catalogue, memory: "FindingMemory", display: Callable[[SourceFile], str] | None = None,
-                    active: set[str] | None = None, known: dict | None = None) -> list[Finding]:
+def check_catalogue(
+    catalogue: Catalogue,
+    memory: FindingMemory,
+    display: Callable[[SourceFile], str] | None = None,
+    active: set[str] | None = None,
+    known: dict | None = None,
+) -> list[Finding]:
     """Every finding about the catalogue. Items whose content and shared files are unchanged
     since a run ``memory`` remembers are not checked again (their findings are recalled);
     ``known``: item path -> finding rows of the item-local rules, already found (by ItemCheck)."""
@@ -160,8 +192,11 @@ def check_catalogue(catalogue: Catalogue, memory: "FindingMemory", display: Call
     display = display or (lambda sf: display_path(sf.path, cwd))
     # every file is validated: it also turns numbers typed where text is wanted back into text,
     # which every other rule relies on; the loader does it as it reads
-    problems = {sf.path: sf.problems if sf.problems is not None else list(schema_check.validate(sf.kind, sf.data))
-                for sf in catalogue.files() if sf.ok}
+    problems = {
+        sf.path: sf.problems if sf.problems is not None else list(schema_check.validate(sf.kind, sf.data))
+        for sf in catalogue.files()
+        if sf.ok
+    }
     rules = [rule for rule in RULES.values() if rule.check is not None and (active is None or rule.id in active)]
     findings = _incremental(catalogue, display, active, problems, rules, memory, known or {})
     findings.sort(key=Finding.sort_key)
@@ -190,8 +225,15 @@ def shared_findings(catalogue: Catalogue, display, problems: dict, local: list, 
     return ctx
 
 
-def item_findings(catalogue: Catalogue, items: list[SourceFile], display, problems: dict, local: list, active,
-                  shared: Context | None = None) -> list[Finding]:
+def item_findings(
+    catalogue: Catalogue,
+    items: list[SourceFile],
+    display,
+    problems: dict,
+    local: list,
+    active,
+    shared: Context | None = None,
+) -> list[Finding]:
     """What the item-local rules find about ``items``, with the shared files but no other item;
     the flow files themselves are not checked here (``shared_findings`` does that)."""
     import dataclasses
@@ -206,8 +248,9 @@ def item_findings(catalogue: Catalogue, items: list[SourceFile], display, proble
     return [f for f in ctx.findings if f.abs_path in paths]
 
 
-def _incremental(catalogue: Catalogue, display, active, problems: dict, rules: list, memory: "FindingMemory",
-                 known: dict) -> list[Finding]:
+def _incremental(
+    catalogue: Catalogue, display, active, problems: dict, rules: list, memory: FindingMemory, known: dict
+) -> list[Finding]:
     """The same findings as a full run, checking again only the items the memory does not know.
 
     Item-local rules run twice, on small catalogues: the shared files alone, and the changed
@@ -267,13 +310,27 @@ class ItemCheck:
         load_all()
         items = []
         for (blob, kind, path, rel), (data, facts, failure, problems) in zip(work, parsed):
-            items.append(SourceFile(path=path, rel=rel, kind=kind, data=data, failure=failure, blob=blob,
-                                    facts=facts, problems=problems))
+            items.append(
+                SourceFile(
+                    path=path, rel=rel, kind=kind, data=data, failure=failure, blob=blob, facts=facts, problems=problems
+                )
+            )
         shared = self.shared
-        catalogue = Catalogue(root=self.root, catalog=shared[0], laws=next((f for f in shared if f.kind == "laws"), None),
-                              items=items, flows=[f for f in shared if f.kind == "flow"], strays=self.strays,
-                              missing=self.missing, overrides=self.overrides)
-        rules = [r for r in RULES.values() if r.check is not None and not r.across_items and (self.active is None or r.id in self.active)]
+        catalogue = Catalogue(
+            root=self.root,
+            catalog=shared[0],
+            laws=next((f for f in shared if f.kind == "laws"), None),
+            items=items,
+            flows=[f for f in shared if f.kind == "flow"],
+            strays=self.strays,
+            missing=self.missing,
+            overrides=self.overrides,
+        )
+        rules = [
+            r
+            for r in RULES.values()
+            if r.check is not None and not r.across_items and (self.active is None or r.id in self.active)
+        ]
         problems = {sf.path: sf.problems or [] for sf in items if sf.ok}
         fresh = item_findings(catalogue, items, lambda sf: sf.path, problems, rules, self.active)
         place(fresh, {sf.path: sf.blob for sf in items if sf.blob is not None})
@@ -310,8 +367,10 @@ class FindingMemory:
     def key(self, sf: SourceFile) -> bytes:
         import hashlib
 
-        return hashlib.blake2b(self.shared + sf.rel.encode("utf-8", "surrogateescape") + b"\0" + self.digests.get(sf.path, b"unread"),
-                               digest_size=16).digest()
+        return hashlib.blake2b(
+            self.shared + sf.rel.encode("utf-8", "surrogateescape") + b"\0" + self.digests.get(sf.path, b"unread"),
+            digest_size=16,
+        ).digest()
 
     def get(self, sf: SourceFile) -> tuple | None:
         key = self.key(sf)

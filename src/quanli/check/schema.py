@@ -10,16 +10,24 @@ punished for leaving out quotes.
 from __future__ import annotations
 
 import difflib
-from functools import lru_cache
-from typing import Any, Iterator
+from collections.abc import Iterator
+from functools import cache
+from typing import Any
 
 from quanli.core.resources import schema
 
-_TYPE_ZH = {"string": "文字", "number": "数字", "integer": "整数", "boolean": "true 或 false",
-            "array": "列表（每项以“- ”开头）", "object": "映射（键: 值）", "null": "空值"}
+_TYPE_ZH = {
+    "string": "文字",
+    "number": "数字",
+    "integer": "整数",
+    "boolean": "true 或 false",
+    "array": "列表（每项以“- ”开头）",
+    "object": "映射（键: 值）",
+    "null": "空值",
+}
 
 
-@lru_cache(maxsize=None)
+@cache
 def _validator(kind: str) -> Any:
     import jsonschema_rs
 
@@ -155,38 +163,83 @@ def _translate(kind: str, err: Any) -> tuple[tuple, bool, str, str]:
         want = info.get("types", [])
         want_zh = "或".join(_TYPE_ZH.get(t, t) for t in want)
         got = _py_type(value)
-        return path, False, f"“{title}”应为{want_zh}，实际写的是{_TYPE_ZH.get(got, got)}。", \
-            f"{_en_name(path)} must be {' or '.join(want)}, got {got}."
+        return (
+            path,
+            False,
+            f"“{title}”应为{want_zh}，实际写的是{_TYPE_ZH.get(got, got)}。",
+            f"{_en_name(path)} must be {' or '.join(want)}, got {got}.",
+        )
     if name == "enum":
         options = info.get("options", [])
-        return path, False, f"“{title}”的值“{shown}”不在允许的范围内，可选：{'、'.join(map(str, options))}。", \
-            f"{_en_name(path)}: '{shown}' is not one of {', '.join(map(str, options))}."
+        return (
+            path,
+            False,
+            f"“{title}”的值“{shown}”不在允许的范围内，可选：{'、'.join(map(str, options))}。",
+            f"{_en_name(path)}: '{shown}' is not one of {', '.join(map(str, options))}.",
+        )
     if name == "constant":
-        return path, False, f"“{title}”应为 {info.get('expected_value')}。", f"{_en_name(path)} must be {info.get('expected_value')}."
+        return (
+            path,
+            False,
+            f"“{title}”应为 {info.get('expected_value')}。",
+            f"{_en_name(path)} must be {info.get('expected_value')}.",
+        )
     if name == "pattern" and subschema(kind, path).get("format") == "date" and isinstance(value, str):
         # the date patterns also keep out the year 0000, which RFC 3339 (and so "format": "date") allows
         # but no calendar has: a sign-off or a case dated 0000-01-01 is a typing error, not a date
         year0 = value.startswith("0000-")
-        return path, False, (f"“{title}”的值“{shown}”不是有效的日期" + ("（没有公元 0000 年）" if year0 else "")
-                             + "，应写成 YYYY-MM-DD，例如 2026-01-05。"), \
-            f"{_en_name(path)}: '{shown}' is not a valid date" + (" (there is no year 0000)" if year0 else "") + " (YYYY-MM-DD)."
+        return (
+            path,
+            False,
+            (
+                f"“{title}”的值“{shown}”不是有效的日期"
+                + ("（没有公元 0000 年）" if year0 else "")
+                + "，应写成 YYYY-MM-DD，例如 2026-01-05。"
+            ),
+            f"{_en_name(path)}: '{shown}' is not a valid date"
+            + (" (there is no year 0000)" if year0 else "")
+            + " (YYYY-MM-DD).",
+        )
     if name == "pattern":
         desc = subschema(kind, path).get("description", "")
-        return path, False, f"“{title}”的值“{shown}”格式不对。{desc}", \
-            f"{_en_name(path)}: '{shown}' does not match {info.get('pattern')}."
+        return (
+            path,
+            False,
+            f"“{title}”的值“{shown}”格式不对。{desc}",
+            f"{_en_name(path)}: '{shown}' does not match {info.get('pattern')}.",
+        )
     if name == "format":
-        return path, False, f"“{title}”的值“{shown}”不是有效的日期，应写成 YYYY-MM-DD，例如 2026-01-05。", \
-            f"{_en_name(path)}: '{shown}' is not a valid date (YYYY-MM-DD)."
+        return (
+            path,
+            False,
+            f"“{title}”的值“{shown}”不是有效的日期，应写成 YYYY-MM-DD，例如 2026-01-05。",
+            f"{_en_name(path)}: '{shown}' is not a valid date (YYYY-MM-DD).",
+        )
     if name == "minLength":
         return path, False, f"“{title}”不能为空。", f"{_en_name(path)} must not be empty."
     if name == "maxLength":
-        return path, False, f"“{title}”太长（最多 {info.get('limit')} 个字）。", f"{_en_name(path)} is too long (max {info.get('limit')})."
+        return (
+            path,
+            False,
+            f"“{title}”太长（最多 {info.get('limit')} 个字）。",
+            f"{_en_name(path)} is too long (max {info.get('limit')}).",
+        )
     if name == "minItems":
-        return path, False, f"“{title}”至少要有 {info.get('limit')} 项。", f"{_en_name(path)} needs at least {info.get('limit')} entries."
+        return (
+            path,
+            False,
+            f"“{title}”至少要有 {info.get('limit')} 项。",
+            f"{_en_name(path)} needs at least {info.get('limit')} entries.",
+        )
     if name == "uniqueItems":
         return path, False, f"“{title}”中有重复的项。", f"{_en_name(path)} has duplicate entries."
     if name in ("minimum", "exclusiveMinimum"):
-        return path, False, f"“{title}”不能小于 {info.get('limit')}。", f"{_en_name(path)} must be at least {info.get('limit')}."
+        return (
+            path,
+            False,
+            f"“{title}”不能小于 {info.get('limit')}。",
+            f"{_en_name(path)} must be at least {info.get('limit')}.",
+        )
     if name in ("oneOf", "anyOf"):
         desc = _resolve(schema(kind), subschema(kind, path)).get("description", "")
         return path, False, f"“{title}”的写法不对。{desc}", f"{_en_name(path)} does not match any allowed form."

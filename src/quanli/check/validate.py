@@ -13,17 +13,28 @@ from typing import IO
 from quanli import report
 from quanli.check.run import check_snapshot
 from quanli.check.suppress import suppress_cross
-from quanli.check.targets import across, catalog_data, per_member, targets as find_targets
+from quanli.check.targets import across, catalog_data, per_member
+from quanli.check.targets import targets as find_targets
 from quanli.core.errors import QuanliError
 from quanli.core.findings import Finding, Severity
 from quanli.loader.catalogue import read_catalogue
 from quanli.report.summary import Summary
 
 
-def validate(paths: list[Path], fmt: str = "text", lang: str = "zh", fail_level: str | None = None,
-             use_cache: bool = True, stream: IO[str] | None = None, select: list[str] | None = None,
-             ignore: list[str] | None = None, config_path: Path | None = None, use_baseline: bool = True,
-             only_summary: bool = False, full_report: Path | None = None) -> int:
+def validate(
+    paths: list[Path],
+    fmt: str = "text",
+    lang: str = "zh",
+    fail_level: str | None = None,
+    use_cache: bool = True,
+    stream: IO[str] | None = None,
+    select: list[str] | None = None,
+    ignore: list[str] | None = None,
+    config_path: Path | None = None,
+    use_baseline: bool = True,
+    only_summary: bool = False,
+    full_report: Path | None = None,
+) -> int:
     """Returns the exit code: 0 clean, 1 findings at or above the fail level.
 
     ``only_summary``: report the findings counted by rule only. ``full_report``: also write the
@@ -32,19 +43,23 @@ def validate(paths: list[Path], fmt: str = "text", lang: str = "zh", fail_level:
     Raises QuanliError (exit code 2) for paths that hold no catalogue or a bad configuration.
     """
     from quanli.check import baseline
-    from quanli.core import config
     from quanli.check.registry import load_all
     from quanli.check.suppress import known
+    from quanli.core import config
 
     if only_summary and fmt in ("sarif", "junit"):
-        raise QuanliError(f"--summary 不能与 --format {fmt} 一起使用：只用于 text、markdown、json 和 github 格式。"
-                          "如需 SARIF 或 JUnit 的完整报告，请去掉 --summary。",
-                          f"--summary does not go with --format {fmt}: only with text, markdown, json and github.")
+        raise QuanliError(
+            f"--summary 不能与 --format {fmt} 一起使用：只用于 text、markdown、json 和 github 格式。"
+            "如需 SARIF 或 JUnit 的完整报告，请去掉 --summary。",
+            f"--summary does not go with --format {fmt}: only with text, markdown, json and github.",
+        )
     load_all()
     for sel in (select or []) + (ignore or []):
         if not known(sel):
-            raise QuanliError(f"“{sel}”不是已知的规则编号、组或名称（quanli rules 可列出全部规则）。",
-                              f"'{sel}' is not a known rule id, group or name (see quanli rules).")
+            raise QuanliError(
+                f"“{sel}”不是已知的规则编号、组或名称（quanli rules 可列出全部规则）。",
+                f"'{sel}' is not a known rule id, group or name (see quanli rules).",
+            )
     stream = stream or sys.stdout
     started = time.perf_counter()
     findings: list[Finding] = []
@@ -54,19 +69,27 @@ def validate(paths: list[Path], fmt: str = "text", lang: str = "zh", fail_level:
     checked_paths: list[str] = []
     configs = {}
     spaces, targets = find_targets(paths)
-    cross_inputs: dict[Path, tuple] = {}  # catalogue root -> (Checked, catalog.yaml data), for the cross-catalogue rules
+    cross_inputs: dict[
+        Path, tuple
+    ] = {}  # catalogue root -> (Checked, catalog.yaml data), for the cross-catalogue rules
     for root, selected in targets:
         cfg = config.resolve(root, config_path)
         configs[root] = cfg
         snap = read_catalogue(root)
         if selected is not None:
-            known = {str(Path(sf.path).resolve()) for sf in snap.files} | {str((root / s.rel).resolve()) for s in snap.strays}
+            known = {str(Path(sf.path).resolve()) for sf in snap.files} | {
+                str((root / s.rel).resolve()) for s in snap.strays
+            }
             outside = sorted(str(p) for p in selected if str(p) not in known)
             if outside:
-                raise QuanliError(f"{outside[0]} 不属于目录 {root}：只检查 catalog.yaml、laws.yaml、items/*.yaml 和 flows/*.yaml。",
-                                  f"{outside[0]} is not part of the catalogue {root} (catalog.yaml, laws.yaml, items/*.yaml, flows/*.yaml).")
+                raise QuanliError(
+                    f"{outside[0]} 不属于目录 {root}：只检查 catalog.yaml、laws.yaml、items/*.yaml 和 flows/*.yaml。",
+                    f"{outside[0]} is not part of the catalogue {root} (catalog.yaml, laws.yaml, items/*.yaml, flows/*.yaml).",
+                )
         files += len(selected) if selected is not None else len(snap.files)
-        checked = check_snapshot(snap, use_cache, selected, cfg.catalog, config.active_rules(cfg, select or [], ignore or []))
+        checked = check_snapshot(
+            snap, use_cache, selected, cfg.catalog, config.active_rules(cfg, select or [], ignore or [])
+        )
         results.append(checked)
         cross_inputs[root] = (checked, catalog_data(snap))
         checked_paths += [str(p) for p in selected] if selected is not None else [sf.path for sf in snap.files]
@@ -93,17 +116,28 @@ def validate(paths: list[Path], fmt: str = "text", lang: str = "zh", fail_level:
         threshold = Severity.parse(fail_level) if fail_level else (configs[targets[0][0]].fail_level or Severity.ERROR)
         failing |= any(f.severity >= threshold for f in cross)
     findings.sort(key=Finding.sort_key)
-    summary = Summary(len(targets), files, findings, time.perf_counter() - started, covered,
-                      checked_paths=checked_paths,
-                      docs=next((c.docs_url for c in configs.values() if c.docs_url), None),
-                      members=per_member(spaces, cross_inputs, findings), only_summary=only_summary)
+    summary = Summary(
+        len(targets),
+        files,
+        findings,
+        time.perf_counter() - started,
+        covered,
+        checked_paths=checked_paths,
+        docs=next((c.docs_url for c in configs.values() if c.docs_url), None),
+        members=per_member(spaces, cross_inputs, findings),
+        only_summary=only_summary,
+    )
     if full_report is not None:
         from dataclasses import replace
 
         from quanli.core.fsutil import write_atomic
 
         kind = report.full_format(full_report, fmt)
-        write_atomic(Path(full_report), report.full_text(findings, replace(summary, only_summary=False), lang, kind), overwrite=True)
+        write_atomic(
+            Path(full_report),
+            report.full_text(findings, replace(summary, only_summary=False), lang, kind),
+            overwrite=True,
+        )
         summary.full_report = str(full_report)
     try:
         report.get(fmt)(findings, summary, lang, stream)

@@ -6,13 +6,21 @@ from __future__ import annotations
 from pathlib import Path
 
 
-def run(catalog: Path | None, out: Path, audience: str = "public", force: bool = False, quiet: bool = False,
-        lang: str = "zh", use_cache: bool = True, draft: bool = False) -> int:
+def run(
+    catalog: Path | None,
+    out: Path,
+    audience: str = "public",
+    force: bool = False,
+    quiet: bool = False,
+    lang: str = "zh",
+    use_cache: bool = True,
+    draft: bool = False,
+) -> int:
     """Build while holding the output folder's lock (a second build into it waits, see quanli.core.lock).
     A workspace (quanli-workspace.yaml, or the folder holding it) is built member by member."""
-    from quanli.loader import workspace
     from quanli.build import single
     from quanli.core.lock import OutputLock
+    from quanli.loader import workspace
 
     place = catalog or Path.cwd()
     found = workspace.find(place) if place.exists() else None

@@ -5,8 +5,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from quanli.versioning.compare import Change
 from quanli.core.errors import QuanliError
+from quanli.versioning.compare import Change
 
 
 def parse_revisions(revs: list[str]) -> tuple[str, str | None, bool]:
@@ -28,8 +28,8 @@ def parse_revisions(revs: list[str]) -> tuple[str, str | None, bool]:
 
 
 def run(revs: list[str], path: Path | None, fmt: str, lang: str, exit_code: bool) -> int:
-    from quanli.versioning import history
     from quanli.loader.catalogue import find_catalogue_root
+    from quanli.versioning import history
     from quanli.versioning.vcs import Repository, objects_present, relative_root
 
     start = (path or Path.cwd()).resolve()
@@ -50,8 +50,11 @@ def run(revs: list[str], path: Path | None, fmt: str, lang: str, exit_code: bool
     rev_a, rev_b, merge_base = parse_revisions(revs)
     with objects_present(repo):
         results = history.diff(repo, rev_a, rev_b, under, merge_base=merge_base)
-    title = f"quanli diff {rev_a}...{rev_b}" if merge_base else \
-        f"quanli diff {rev_a} → {rev_b or ('working tree' if lang == 'en' else '工作区')}"
+    title = (
+        f"quanli diff {rev_a}...{rev_b}"
+        if merge_base
+        else f"quanli diff {rev_a} → {rev_b or ('working tree' if lang == 'en' else '工作区')}"
+    )
     _report(results, fmt, lang, title)
     return 1 if exit_code and results else 0
 
@@ -59,8 +62,8 @@ def run(revs: list[str], path: Path | None, fmt: str, lang: str, exit_code: bool
 def _workspace(ws, revs: list[str], fmt: str, lang: str, exit_code: bool) -> int:
     """Each member compared in its own repository (the workspace's, a submodule's or a sibling
     checkout's) between the same revisions; the changes listed by member."""
-    from quanli.versioning import history
     from quanli.check.run import display_path
+    from quanli.versioning import history
     from quanli.versioning.vcs import Repository, objects_present, relative_root
 
     rev_a, rev_b, merge_base = parse_revisions(revs)
@@ -75,8 +78,11 @@ def _workspace(ws, revs: list[str], fmt: str, lang: str, exit_code: bool) -> int
         changes = [c for group in part.values() for c in group]
         if changes:
             results[display_path(str(m.root))] = changes
-    title = f"quanli diff {rev_a}...{rev_b}" if merge_base else \
-        f"quanli diff {rev_a} → {rev_b or ('working tree' if lang == 'en' else '工作区')}"
+    title = (
+        f"quanli diff {rev_a}...{rev_b}"
+        if merge_base
+        else f"quanli diff {rev_a} → {rev_b or ('working tree' if lang == 'en' else '工作区')}"
+    )
     _report(results, fmt, lang, title)
     return 1 if exit_code and results else 0
 

@@ -11,12 +11,17 @@ from quanli.core.errors import QuanliError
 def catalogue_files(root: Path) -> list[Path]:
     """The catalogue's YAML files; symbolic links are never followed (validate reports them)."""
     # a catalog.yaml or laws.yaml that is a FIFO or a device is listed, to be refused when read (see _run)
-    out = [root / name for name in ("catalog.yaml", "laws.yaml")
-           if os.path.lexists(root / name) and not (root / name).is_symlink() and not (root / name).is_dir()]
+    out = [
+        root / name
+        for name in ("catalog.yaml", "laws.yaml")
+        if os.path.lexists(root / name) and not (root / name).is_symlink() and not (root / name).is_dir()
+    ]
     for sub in ("items", "flows", "records"):
         folder = root / sub
         if folder.is_dir() and not folder.is_symlink():
-            out += sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file() and not p.is_symlink())
+            out += sorted(
+                p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file() and not p.is_symlink()
+            )
     return out
 
 
@@ -27,7 +32,7 @@ def run(paths: list[Path], check: bool, lang: str, use_cache: bool = True) -> in
     # files named one by one (pre-commit passes every staged YAML file): those outside a catalogue are not ours
     paths = [p for p in paths if not (p.is_file() and find_catalogue_root(p.parent) is None)] if paths else [Path.cwd()]
     targets: list[tuple[Path, Path]] = []
-    for root, selected in (discover(paths) if paths else []):
+    for root, selected in discover(paths) if paths else []:
         files = sorted(selected) if selected else catalogue_files(root)
         targets += [(root, f) for f in files]
     if not check:  # rewriting: no other quanli command edits these catalogues meanwhile (lock.EditLock)
@@ -44,10 +49,10 @@ def run(paths: list[Path], check: bool, lang: str, use_cache: bool = True) -> in
 
 def _run(targets: list[tuple[Path, Path]], check: bool, lang: str, use_cache: bool, en: bool) -> int:
     from quanli.core.fsutil import read_reason, read_regular, write_atomic
-    from quanli.loader.yamlparse import MAX_FILE_BYTES
     from quanli.loader.cache import CACHE_DIR, DigestSet
     from quanli.loader.scaffold import modeline_for
     from quanli.loader.yamlfmt import Unsafe, format_text, kind_of
+    from quanli.loader.yamlparse import MAX_FILE_BYTES
 
     changed, failed = [], []
     caches: dict[Path, DigestSet] = {}  # per catalogue: files found canonical (key: path inside it + content)
@@ -57,7 +62,14 @@ def _run(targets: list[tuple[Path, Path]], check: bool, lang: str, use_cache: bo
         except ValueError:
             rel = None
         if rel is None:
-            failed.append((path, "是符号链接或在目录之外，不会改写" if not en else "a symbolic link or outside the catalogue: not rewritten"))
+            failed.append(
+                (
+                    path,
+                    "是符号链接或在目录之外，不会改写"
+                    if not en
+                    else "a symbolic link or outside the catalogue: not rewritten",
+                )
+            )
             continue
         kind = kind_of(rel)
         if kind is None:
@@ -101,10 +113,19 @@ def _run(targets: list[tuple[Path, Path]], check: bool, lang: str, use_cache: bo
         if en:
             print(f"{len(changed)} of {len(targets)} files would be reformatted.")
         else:
-            print(f"共 {len(targets)} 个文件，{len(changed)} 个需要格式化。" + ("运行 quanli fmt 改写。" if changed else ""))
+            print(
+                f"共 {len(targets)} 个文件，{len(changed)} 个需要格式化。"
+                + ("运行 quanli fmt 改写。" if changed else "")
+            )
     else:
-        print(f"Reformatted {len(changed)} of {len(targets)} files." if en else f"共 {len(targets)} 个文件，已格式化 {len(changed)} 个。")
+        print(
+            f"Reformatted {len(changed)} of {len(targets)} files."
+            if en
+            else f"共 {len(targets)} 个文件，已格式化 {len(changed)} 个。"
+        )
     if failed:
-        raise QuanliError(f"{len(failed)} 个文件无法格式化（见上），已保持原样。请先运行 quanli validate 修正。",
-                          f"{len(failed)} file(s) could not be formatted (see above) and were left as they are.")
+        raise QuanliError(
+            f"{len(failed)} 个文件无法格式化（见上），已保持原样。请先运行 quanli validate 修正。",
+            f"{len(failed)} file(s) could not be formatted (see above) and were left as they are.",
+        )
     return 1 if check and changed else 0

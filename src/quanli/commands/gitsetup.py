@@ -33,7 +33,11 @@ def textconv_command() -> str:
 
 
 def _shell_word(text: str) -> str:
-    return text if re.fullmatch(r"[A-Za-z0-9_./:+-]+", text) else '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return (
+        text
+        if re.fullmatch(r"[A-Za-z0-9_./:+-]+", text)
+        else '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    )
 
 
 def _config_value(command: str) -> str:
@@ -71,7 +75,7 @@ def _split_block(lines: list[str]) -> tuple[list[str], set[str]]:
         elif inside:
             text = line.rstrip("\r")
             if text.startswith(ROOT_MARK):
-                roots.add(text[len(ROOT_MARK):])
+                roots.add(text[len(ROOT_MARK) :])
             elif not text.endswith(" diff=quanli"):
                 held.append(line)
         else:
@@ -89,7 +93,11 @@ def _read_lines(path: Path) -> tuple[list[str], str, bool]:
     raw = path.read_bytes()
     newline = "\r\n" if b"\r\n" in raw else "\n"
     text = raw.decode("utf-8", "surrogateescape")
-    return text.replace("\r\n", "\n").split("\n")[:-1] if text.endswith("\n") else text.replace("\r\n", "\n").split("\n"), newline, True
+    return (
+        text.replace("\r\n", "\n").split("\n")[:-1] if text.endswith("\n") else text.replace("\r\n", "\n").split("\n"),
+        newline,
+        True,
+    )
 
 
 def _write_lines(path: Path, lines: list[str], newline: str) -> None:
@@ -132,7 +140,11 @@ def run(path: Path | None, undo: bool, lang: str) -> int:
                 _write_lines(attributes, kept, newline)
             else:
                 attributes.unlink()
-        print("Removed quanli's diff driver." if en else "已撤销 quanli 的 git 差异设置（.gitattributes 中的段落和 .git/config 中的 diff.quanli）。")
+        print(
+            "Removed quanli's diff driver."
+            if en
+            else "已撤销 quanli 的 git 差异设置（.gitattributes 中的段落和 .git/config 中的 diff.quanli）。"
+        )
         return 0
     try:
         roots = [root for root, _ in discover([start])]
@@ -151,11 +163,15 @@ def run(path: Path | None, undo: bool, lang: str) -> int:
     if wanted != config_lines:
         _write_lines(config, wanted, config_newline)
     if en:
-        print(f"git diff and git log -p now show {len(rel)} catalogue(s) field by field (.gitattributes, .git/config). "
-              "Commit .gitattributes; each clone runs quanli git-setup once. Undo with --undo.")
+        print(
+            f"git diff and git log -p now show {len(rel)} catalogue(s) field by field (.gitattributes, .git/config). "
+            "Commit .gitattributes; each clone runs quanli git-setup once. Undo with --undo."
+        )
     else:
-        print(f"已设置：git diff、git log -p 将按字段显示 {len(rel)} 个目录的变化（写入 .gitattributes 和 .git/config）。"
-              "请提交 .gitattributes；其他人克隆后各运行一次 quanli git-setup。撤销：quanli git-setup --undo。")
+        print(
+            f"已设置：git diff、git log -p 将按字段显示 {len(rel)} 个目录的变化（写入 .gitattributes 和 .git/config）。"
+            "请提交 .gitattributes；其他人克隆后各运行一次 quanli git-setup。撤销：quanli git-setup --undo。"
+        )
     return 0
 
 

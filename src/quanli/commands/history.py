@@ -23,7 +23,7 @@ def _item_blob(repo, commit, root: str, item_id: str) -> bytes | None:
             data = parse_blob(blob)
             if not isinstance(data, dict) or data.get("id") in (item_id, None):
                 return blob
-    for path, sha in repo.tree_files(commit.tree, prefix + "items/").items():
+    for sha in repo.tree_files(commit.tree, prefix + "items/").values():
         blob = repo.blob(sha)
         if item_id.encode() in blob:
             data = parse_blob(blob)
@@ -35,16 +35,19 @@ def _item_blob(repo, commit, root: str, item_id: str) -> bytes | None:
 def show(spec: str, path: Path | None, lang: str) -> int:
     item_id, _, rev = spec.partition("@")
     if not item_id:
-        raise QuanliError("请写成 事项编号@版本，例如 SJ-XK-001@v1.0 或 SJ-XK-001@HEAD~2。",
-                          "write ITEM_ID@REV, e.g. SJ-XK-001@v1.0.")
+        raise QuanliError(
+            "请写成 事项编号@版本，例如 SJ-XK-001@v1.0 或 SJ-XK-001@HEAD~2。", "write ITEM_ID@REV, e.g. SJ-XK-001@v1.0."
+        )
     repo, start = open_repository(path)
     commit = repo.commit(rev or "HEAD")
     with objects_present(repo):
         root = catalogue_in(repo, start, commit)
         blob = _item_blob(repo, commit, root, item_id)
     if blob is None:
-        raise QuanliError(f"版本 {rev or 'HEAD'} 中没有事项 {item_id}（目录 {root}）。可用 quanli log {item_id} 查看它的历史。",
-                          f"item {item_id} does not exist at {rev or 'HEAD'} (catalogue {root}).")
+        raise QuanliError(
+            f"版本 {rev or 'HEAD'} 中没有事项 {item_id}（目录 {root}）。可用 quanli log {item_id} 查看它的历史。",
+            f"item {item_id} does not exist at {rev or 'HEAD'} (catalogue {root}).",
+        )
     text = blob.decode("utf-8", "replace")
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
     return 0
@@ -59,8 +62,8 @@ def _when(seconds: int, tz: int) -> str:
 
 
 def log(item_id: str, path: Path | None, fmt: str, lang: str) -> int:
-    from quanli.versioning.history import item_log
     from quanli.report.changes import CHANGE_ZH, short
+    from quanli.versioning.history import item_log
 
     repo, start = open_repository(path)
     head = repo.commit("HEAD")
@@ -68,8 +71,16 @@ def log(item_id: str, path: Path | None, fmt: str, lang: str) -> int:
         root = catalogue_in(repo, start, head)
         entries = item_log(repo, item_id, head.id, root)
     if fmt == "json":
-        rows = [{"commit": e.commit, "date": _when(e.date, e.tz), "author": e.author, "message": e.message,
-                 **e.change.to_dict()} for e in entries]
+        rows = [
+            {
+                "commit": e.commit,
+                "date": _when(e.date, e.tz),
+                "author": e.author,
+                "message": e.message,
+                **e.change.to_dict(),
+            }
+            for e in entries
+        ]
         json.dump(rows, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
         return 0
@@ -86,7 +97,9 @@ def log(item_id: str, path: Path | None, fmt: str, lang: str) -> int:
         print(f"    {verb} {ident} {c.name}".rstrip())
         for f in c.fields:
             if en:  # developers: the YAML path
-                print(f"      {f.path}: {short(f.old) if f.old is not None else '(none)'} → {short(f.new) if f.new is not None else '(none)'}")
+                print(
+                    f"      {f.path}: {short(f.old) if f.old is not None else '(none)'} → {short(f.new) if f.new is not None else '(none)'}"
+                )
             else:  # a clerk: the field's Chinese title (承办机构：审批科 → 法制科)
                 print(f"      {f.line()}")
         print()

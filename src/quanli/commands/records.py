@@ -11,10 +11,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
-from quanli.review import register
 from quanli.core.errors import QuanliError
 from quanli.core.findings import Finding, Severity
-
+from quanli.review import register
 
 
 @dataclass
@@ -45,12 +44,32 @@ class Tally:
 def _finding(rule: str, sf, path: tuple, zh: str, en: str, item: str, display) -> Finding:
     from quanli.check.registry import RULES
 
-    return Finding(rule=rule, severity=RULES[rule].severity, file=display(sf), message_zh=zh, message_en=en, path=path,
-                   item=item, abs_path=sf.path)
+    return Finding(
+        rule=rule,
+        severity=RULES[rule].severity,
+        file=display(sf),
+        message_zh=zh,
+        message_en=en,
+        path=path,
+        item=item,
+        abs_path=sf.path,
+    )
 
 
-def _due_finding(rule_over: str, rule_soon: str, sf, path, what_zh: str, what_en: str, due: register.Deadline,
-                 today: dt.date, within: int, cal, item: str, display) -> tuple[Finding | None, str, int]:
+def _due_finding(
+    rule_over: str,
+    rule_soon: str,
+    sf,
+    path,
+    what_zh: str,
+    what_en: str,
+    due: register.Deadline,
+    today: dt.date,
+    within: int,
+    cal,
+    item: str,
+    display,
+) -> tuple[Finding | None, str, int]:
     """(finding or None, tally column, working days left) for one deadline. A deadline is counted
     on the years from its start to itself only: one in a known year is overdue on any later day."""
     en_mark = " (estimated)" if due.estimated else ""
@@ -58,17 +77,41 @@ def _due_finding(rule_over: str, rule_soon: str, sf, path, what_zh: str, what_en
         late = cal.between(due.due, today)
         about = cal.mark(due.due, today)
         late_zh = f"超期 {late} 个工作日{about}" if late else "超期（今天不是工作日）"
-        return (_finding(rule_over, sf, path, f"{what_zh}已超过期限 {due.text()}（{due.basis}），{late_zh}。",
-                         f"{what_en} is past its deadline {due.due}{en_mark} ({late} working day(s) late).", item, display), "超期", -late)
+        return (
+            _finding(
+                rule_over,
+                sf,
+                path,
+                f"{what_zh}已超过期限 {due.text()}（{due.basis}），{late_zh}。",
+                f"{what_en} is past its deadline {due.due}{en_mark} ({late} working day(s) late).",
+                item,
+                display,
+            ),
+            "超期",
+            -late,
+        )
     left = cal.between(today, due.due)
     if left <= within:
         when = "今天到期" if left == 0 else f"还剩 {left} 个工作日{cal.mark(today, due.due)}"
-        return (_finding(rule_soon, sf, path, f"{what_zh}将于 {due.text()} 到期（{due.basis}），{when}。",
-                         f"{what_en} is due on {due.due}{en_mark} ({left} working day(s) left).", item, display), "临期", left)
+        return (
+            _finding(
+                rule_soon,
+                sf,
+                path,
+                f"{what_zh}将于 {due.text()} 到期（{due.basis}），{when}。",
+                f"{what_en} is due on {due.due}{en_mark} ({left} working day(s) left).",
+                item,
+                display,
+            ),
+            "临期",
+            left,
+        )
     return None, "", left
 
 
-def check_catalogue(catalogue, today: dt.date, within: int | None, display, cal=None) -> tuple[list[Finding], Tally, list[Case]]:
+def check_catalogue(
+    catalogue, today: dt.date, within: int | None, display, cal=None
+) -> tuple[list[Finding], Tally, list[Case]]:
     from quanli.dates import workdays
 
     cal = cal or workdays.for_catalogue(Path(catalogue.root))
@@ -95,9 +138,17 @@ def check_catalogue(catalogue, today: dt.date, within: int | None, display, cal=
         bad = register.unreadable_dates(rec)
         if bad:  # a date that is none (0000-01-01, 2026-02-30) would read as "not recorded": say so instead
             path, value = bad[0]
-            findings.append(_finding("QL965", sf, path, f"{what_zh}：日期“{value}”无效，无法计算期限（quanli validate 报告 QL110）。",
-                                     f"{what_en}: '{value}' is not a date; no deadline (quanli validate reports QL110).",
-                                     str(ident), display))
+            findings.append(
+                _finding(
+                    "QL965",
+                    sf,
+                    path,
+                    f"{what_zh}：日期“{value}”无效，无法计算期限（quanli validate 报告 QL110）。",
+                    f"{what_en}: '{value}' is not a date; no deadline (quanli validate reports QL110).",
+                    str(ident),
+                    display,
+                )
+            )
             continue
         if register.date_of(rec, "concluded") is None:
             if register.date_of(rec, "accepted") is None:
@@ -110,19 +161,52 @@ def check_catalogue(catalogue, today: dt.date, within: int | None, display, cal=
                 continue  # a special procedure is under way: the clock stands still
             due = register.deadline(rec, item, flows.get(item.get("flow")), cal)
             if due is None:
-                findings.append(_finding("QL965", sf, ("item",), f"{what_zh}：事项没有办结时限，也没有流程图步骤时限，无法预警。",
-                                         f"{what_en}: the item has no time limit; no deadline.", str(ident), display))
+                findings.append(
+                    _finding(
+                        "QL965",
+                        sf,
+                        ("item",),
+                        f"{what_zh}：事项没有办结时限，也没有流程图步骤时限，无法预警。",
+                        f"{what_en}: the item has no time limit; no deadline.",
+                        str(ident),
+                        display,
+                    )
+                )
                 continue
             case.due, case.basis, case.estimated = due.due.isoformat(), due.basis, due.estimated
-            found, column, case.left = _due_finding("QL961", "QL962", sf, ("accepted", "date"), what_zh, what_en, due, today,
-                                                    within, cal, str(ident), display)
+            found, column, case.left = _due_finding(
+                "QL961",
+                "QL962",
+                sf,
+                ("accepted", "date"),
+                what_zh,
+                what_en,
+                due,
+                today,
+                within,
+                cal,
+                str(ident),
+                display,
+            )
         elif register.date_of(rec, "published") is None:
             case.state = "已办结"
             due = register.publish_deadline(rec, item, cal)
             case.due, case.basis, case.estimated = due.due.isoformat(), due.basis, due.estimated
             tally.add(department, "待公开")
-            found, column, case.left = _due_finding("QL963", "QL964", sf, ("concluded", "date"), f"{what_zh}的办理结果",
-                                                    f"the result of {what_en}", due, today, within, cal, str(ident), display)
+            found, column, case.left = _due_finding(
+                "QL963",
+                "QL964",
+                sf,
+                ("concluded", "date"),
+                f"{what_zh}的办理结果",
+                f"the result of {what_en}",
+                due,
+                today,
+                within,
+                cal,
+                str(ident),
+                display,
+            )
         else:
             case.state = "已公开"
             continue
@@ -142,22 +226,33 @@ def _tally_text(tally: Tally, lang: str) -> str:
     from quanli.report.plain import table
 
     if not tally.by_department:
-        return ("no open cases.\n" if lang == "en" else "没有在办或待公开的案件。\n")
+        return "no open cases.\n" if lang == "en" else "没有在办或待公开的案件。\n"
     columns = ["在办", "超期", "临期", "暂停计时", "待公开"]
-    head = ["department", "open", "overdue", "due soon", "paused", "to publish"] if lang == "en" else ["承办机构"] + columns
+    head = (
+        ["department", "open", "overdue", "due soon", "paused", "to publish"]
+        if lang == "en"
+        else ["承办机构"] + columns
+    )
     rows = [[d] + [str(row[c]) for c in columns] for d, row in sorted(tally.by_department.items())]
     return "\n".join(table(head, rows)) + "\n"
 
 
-def check(paths: list[Path], today: str | None, within: int | None, fmt: str, lang: str, fail_level: str | None,
-          stream: IO[str] | None = None) -> int:
+def check(
+    paths: list[Path],
+    today: str | None,
+    within: int | None,
+    fmt: str,
+    lang: str,
+    fail_level: str | None,
+    stream: IO[str] | None = None,
+) -> int:
     """Exit code 0: nothing overdue (at the fail level); 1: findings at or above it."""
-    from quanli.core import config
     from quanli import report
-    from quanli.check.run import display_path, place
-    from quanli.report.summary import Summary
     from quanli.check.registry import load_all
+    from quanli.check.run import display_path, place
+    from quanli.core import config
     from quanli.loader.catalogue import load_catalogue
+    from quanli.report.summary import Summary
 
     load_all()
     if within is not None and not 0 <= within <= 60:
@@ -170,8 +265,8 @@ def check(paths: list[Path], today: str | None, within: int | None, fmt: str, la
     failing = False
     tallies = []
     files = 0
-    from quanli.check.targets import per_member, targets as find_targets
-
+    from quanli.check.targets import per_member
+    from quanli.check.targets import targets as find_targets
     from quanli.dates import workdays
     from quanli.loader.workspace import member_of
 
@@ -195,11 +290,17 @@ def check(paths: list[Path], today: str | None, within: int | None, fmt: str, la
         findings += found
         tallies.append((catalogue.name, tally))
     findings.sort(key=Finding.sort_key)
-    summary = Summary(len(targets), files, findings, time.perf_counter() - started, members=per_member(spaces, catalogs, findings))
+    summary = Summary(
+        len(targets), files, findings, time.perf_counter() - started, members=per_member(spaces, catalogs, findings)
+    )
     report.get(fmt)(findings, summary, lang, stream)
     if fmt in ("text", "markdown"):
         for name, tally in tallies:
-            stream.write(("\n" if fmt == "text" else "\n### ") + (f"{name}: cases by department on {day}" if lang == "en" else f"{name}：各承办机构案件情况（{day}）") + "\n")
+            stream.write(
+                ("\n" if fmt == "text" else "\n### ")
+                + (f"{name}: cases by department on {day}" if lang == "en" else f"{name}：各承办机构案件情况（{day}）")
+                + "\n"
+            )
             text = _tally_text(tally, lang)
             stream.write(text if fmt == "text" else "```\n" + text + "```\n")
     if estimated:  # once a run, whichever members used the estimate

@@ -96,8 +96,18 @@ def install() -> None:
     """Put ``translate`` in place of gettext in click's and typer's modules (idempotent)."""
     import importlib
 
-    for name in ("click.core", "click.exceptions", "click.parser", "click.formatting", "click.types", "click.decorators",
-                 "click.termui", "click.utils", "typer.core", "typer.rich_utils"):
+    for name in (
+        "click.core",
+        "click.exceptions",
+        "click.parser",
+        "click.formatting",
+        "click.types",
+        "click.decorators",
+        "click.termui",
+        "click.utils",
+        "typer.core",
+        "typer.rich_utils",
+    ):
         try:
             module = importlib.import_module(name)
         except ImportError:  # pragma: no cover - rich_utils needs rich, which is a dependency
@@ -153,7 +163,7 @@ def message_zh(message: str) -> str:
     m = _SUGGEST.search(message)
     if m:
         suggestion = f"您是不是要输入 {m.group('s') or m.group('p')}？"
-        message = message[:m.start()].rstrip().rstrip(".")
+        message = message[: m.start()].rstrip().rstrip(".")
     for pattern, zh in _MESSAGES:
         hit = re.fullmatch(pattern, message.strip(), re.S)
         if hit:

@@ -75,11 +75,15 @@ def _load_toml(path: Path) -> dict:
     except OSError as exc:
         raise QuanliError(f"无法读取配置文件 {path}：{exc.strerror}", f"cannot read {path}: {exc.strerror}") from None
     except UnicodeDecodeError:
-        raise QuanliError(f"配置文件 {path} 不是 UTF-8 编码，请另存为 UTF-8。", f"{path} is not UTF-8; save it as UTF-8.") from None
+        raise QuanliError(
+            f"配置文件 {path} 不是 UTF-8 编码，请另存为 UTF-8。", f"{path} is not UTF-8; save it as UTF-8."
+        ) from None
     except tomllib.TOMLDecodeError as exc:
         where = re.search(r"line (\d+), column (\d+)", str(exc))
         pos = f":{where.group(1)}:{where.group(2)}" if where else ""
-        raise QuanliError(f"配置文件 {path}{pos} 不是合法的 TOML：{exc}", f"{path}{pos} is not valid TOML: {exc}") from None
+        raise QuanliError(
+            f"配置文件 {path}{pos} 不是合法的 TOML：{exc}", f"{path}{pos} is not valid TOML: {exc}"
+        ) from None
 
 
 def _fail(path: Path, zh: str, en: str) -> QuanliError:
@@ -92,8 +96,11 @@ def _severity(path: Path, key: str, value) -> Severity | None:
     try:
         return Severity.parse(str(value))
     except KeyError:
-        raise _fail(path, f"{key} 的值“{value}”无效，应为 error、warning、info 或 off。",
-                    f"{key} = '{value}' must be error, warning, info or off.") from None
+        raise _fail(
+            path,
+            f"{key} 的值“{value}”无效，应为 error、warning、info 或 off。",
+            f"{key} = '{value}' must be error, warning, info or off.",
+        ) from None
 
 
 def _strings(path: Path, key: str, value) -> list[str]:
@@ -113,8 +120,11 @@ def load(path: Path) -> Config:
     raw = raw.get("tool", {}).get("quanli", raw) if path.name == "pyproject.toml" else raw
     unknown = set(raw) - _TOP_KEYS
     if unknown:
-        raise _fail(path, f"不认识的设置“{'、'.join(sorted(unknown))}”。可用：{'、'.join(sorted(_TOP_KEYS))}。",
-                    f"unknown setting(s): {', '.join(sorted(unknown))}.")
+        raise _fail(
+            path,
+            f"不认识的设置“{'、'.join(sorted(unknown))}”。可用：{'、'.join(sorted(_TOP_KEYS))}。",
+            f"unknown setting(s): {', '.join(sorted(unknown))}.",
+        )
     cfg = Config(path=path.resolve())
     if "fail-level" in raw:
         cfg.fail_level = _severity(path, "fail-level", raw["fail-level"])
@@ -128,7 +138,9 @@ def load(path: Path) -> Config:
     cfg.exclude = _strings(path, "exclude", raw.get("exclude", []))
     for sel in cfg.select + cfg.ignore:
         if not known(sel):
-            raise _fail(path, f"“{sel}”不是已知的规则编号、组或名称。", f"'{sel}' is not a known rule id, group or name.")
+            raise _fail(
+                path, f"“{sel}”不是已知的规则编号、组或名称。", f"'{sel}' is not a known rule id, group or name."
+            )
     rules = raw.get("rules", {})
     if not isinstance(rules, dict):
         raise _fail(path, "[rules] 应为表。", "[rules] must be a table.")
@@ -141,16 +153,30 @@ def load(path: Path) -> Config:
         if key not in _CATALOG_KEYS:
             raise _fail(path, f"[catalog] 中不认识的设置“{key}”。", f"unknown [catalog] setting '{key}'.")
         if key == "categories":
-            ok = isinstance(value, list) and all(isinstance(v, str) or (isinstance(v, dict) and isinstance(v.get("name"), str)) for v in value)
+            ok = isinstance(value, list) and all(
+                isinstance(v, str) or (isinstance(v, dict) and isinstance(v.get("name"), str)) for v in value
+            )
             if not ok:
-                raise _fail(path, "[catalog] categories 应为类别名称的列表，或 {name = \"…\", code = \"…\"} 的列表。",
-                            "[catalog] categories must be a list of names or of {name, code} tables.")
-            value = [{"name": v} if isinstance(v, str) else {"name": v["name"], **({"code": str(v["code"])} if "code" in v else {})} for v in value]
+                raise _fail(
+                    path,
+                    '[catalog] categories 应为类别名称的列表，或 {name = "…", code = "…"} 的列表。',
+                    "[catalog] categories must be a list of names or of {name, code} tables.",
+                )
+            value = [
+                {"name": v}
+                if isinstance(v, str)
+                else {"name": v["name"], **({"code": str(v["code"])} if "code" in v else {})}
+                for v in value
+            ]
         if key in ("id-pattern", "flow-id-pattern"):
             try:
                 re.compile(str(value).replace("{code}", "X"))
             except re.error as exc:
-                raise _fail(path, f"[catalog] {key} “{value}”不是有效的正则表达式：{exc}。", f"[catalog] {key} is not a valid regular expression: {exc}.") from None
+                raise _fail(
+                    path,
+                    f"[catalog] {key} “{value}”不是有效的正则表达式：{exc}。",
+                    f"[catalog] {key} is not a valid regular expression: {exc}.",
+                ) from None
         cfg.catalog[_CATALOG_KEYS[key]] = value
     if isinstance(raw.get("docs-url"), str):
         cfg.docs_url = raw["docs-url"]

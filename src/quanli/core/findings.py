@@ -22,7 +22,7 @@ class Severity(IntEnum):
         return {Severity.INFO: "提示", Severity.WARNING: "警告", Severity.ERROR: "错误"}[self]
 
     @classmethod
-    def parse(cls, value: str) -> "Severity":
+    def parse(cls, value: str) -> Severity:
         return cls[value.strip().upper()]
 
 
@@ -55,11 +55,22 @@ class Finding:
 
     def to_row(self) -> tuple:
         """A plain tuple for the result cache (marshal-able)."""
-        return (self.rule, int(self.severity), self.file, self.message_zh, self.message_en, tuple(self.path),
-                self.item, self.line, self.column, self.key, None if self.abs_path is None else str(self.abs_path))
+        return (
+            self.rule,
+            int(self.severity),
+            self.file,
+            self.message_zh,
+            self.message_en,
+            tuple(self.path),
+            self.item,
+            self.line,
+            self.column,
+            self.key,
+            None if self.abs_path is None else str(self.abs_path),
+        )
 
     @classmethod
-    def from_row(cls, row: tuple) -> "Finding":
+    def from_row(cls, row: tuple) -> Finding:
         rule, sev, file, zh, en, path, item, line, column, key, abs_path = row
         return cls(rule, Severity(sev), file, zh, en, tuple(path), item, line, column, key, abs_path)
 

@@ -25,8 +25,11 @@ _REASONS = {
     errno.EBUSY: ("文件正被其他程序使用", "the file is in use"),
     errno.EMFILE: ("打开的文件太多", "too many open files"),
 }
-for _name, _zh, _en in (("EDQUOT", "超出了磁盘配额", "disk quota exceeded"), ("EFBIG", "文件太大", "file too large"),
-                        ("ETXTBSY", "文件正被其他程序使用", "the file is in use")):
+for _name, _zh, _en in (
+    ("EDQUOT", "超出了磁盘配额", "disk quota exceeded"),
+    ("EFBIG", "文件太大", "file too large"),
+    ("ETXTBSY", "文件正被其他程序使用", "the file is in use"),
+):
     if hasattr(errno, _name):
         _REASONS[getattr(errno, _name)] = (_zh, _en)
 
@@ -47,7 +50,11 @@ def os_reason(exc: OSError) -> tuple[str, str]:
 _READ_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
 _KINDS = (
     (stat.S_ISFIFO, "命名管道（FIFO，读取它会一直等待下去）", "a named pipe (FIFO: reading it would wait for ever)"),
-    (stat.S_ISCHR, "字符设备（例如 /dev/zero，读取它可能永远读不完）", "a character device (such as /dev/zero: reading it may never end)"),
+    (
+        stat.S_ISCHR,
+        "字符设备（例如 /dev/zero，读取它可能永远读不完）",
+        "a character device (such as /dev/zero: reading it may never end)",
+    ),
     (stat.S_ISBLK, "块设备（磁盘）", "a block device (a disk)"),
     (stat.S_ISSOCK, "套接字", "a socket"),
 )
@@ -69,8 +76,11 @@ class NotRegularFile(RefusedFile):
 class FileTooLarge(RefusedFile):
     def __init__(self, path, size: int, limit: int) -> None:
         self.size, self.limit = size, limit
-        super().__init__(path, f"文件过大（{size // 1024} KB，上限 {size_text(limit)}）",
-                         f"file too large ({size // 1024} KB, limit {size_text(limit)})")
+        super().__init__(
+            path,
+            f"文件过大（{size // 1024} KB，上限 {size_text(limit)}）",
+            f"file too large ({size // 1024} KB, limit {size_text(limit)})",
+        )
 
 
 def size_text(n: int) -> str:
@@ -100,8 +110,11 @@ def read_reason(exc: OSError) -> tuple[str, str]:
     if isinstance(exc, RefusedFile):
         return exc.zh, exc.en
     # the write path's reasons, but a read misses a file, not a folder, and lacks read permission
-    return {errno.ENOENT: ("文件不存在", "no such file"), errno.EACCES: ("没有读取权限", "permission denied"),
-            errno.EPERM: ("没有读取权限", "operation not permitted")}.get(exc.errno) or os_reason(exc)
+    return {
+        errno.ENOENT: ("文件不存在", "no such file"),
+        errno.EACCES: ("没有读取权限", "permission denied"),
+        errno.EPERM: ("没有读取权限", "operation not permitted"),
+    }.get(exc.errno) or os_reason(exc)
 
 
 def read_error(what_zh: str, what_en: str, path, exc: OSError) -> QuanliError:
@@ -148,8 +161,12 @@ def read_regular(path, limit: int, prestat: bool = True) -> bytes:
 def write_error(path: Path | str, exc: OSError, zh_after: str = "", en_after: str = "") -> QuanliError:
     """A QuanliError (exit code 2) that names ``path`` (the file meant, not a temporary one) and says why."""
     zh, en = os_reason(exc)
-    hint_zh = {errno.ENOSPC: "请腾出磁盘空间后重试。", errno.EACCES: "请检查文件和文件夹的权限，或换一个文件夹。",
-               errno.EPERM: "请检查文件和文件夹的权限，或换一个文件夹。", errno.EROFS: "请换一个可以写入的位置。"}.get(exc.errno, "")
+    hint_zh = {
+        errno.ENOSPC: "请腾出磁盘空间后重试。",
+        errno.EACCES: "请检查文件和文件夹的权限，或换一个文件夹。",
+        errno.EPERM: "请检查文件和文件夹的权限，或换一个文件夹。",
+        errno.EROFS: "请换一个可以写入的位置。",
+    }.get(exc.errno, "")
     return QuanliError(f"无法写入 {path}：{zh}。{zh_after}{hint_zh}", f"cannot write {path}: {en}. {en_after}".rstrip())
 
 
@@ -182,8 +199,10 @@ def write_atomic(path: Path, data: str | bytes, overwrite: bool = False) -> None
     if not overwrite and path.exists():
         raise QuanliError(f"{path} 已存在，没有覆盖它。", f"{path} already exists; not overwritten.")
     if overwrite and read_only(path):
-        raise QuanliError(f"{path} 是只读文件，没有改写它。如需改写，请先去掉只读属性（chmod u+w 或在文件属性中取消“只读”）。",
-                          f"{path} is read-only; not rewritten. Make it writable first.")
+        raise QuanliError(
+            f"{path} 是只读文件，没有改写它。如需改写，请先去掉只读属性（chmod u+w 或在文件属性中取消“只读”）。",
+            f"{path} is read-only; not rewritten. Make it writable first.",
+        )
     raw = data.encode("utf-8") if isinstance(data, str) else data
     try:
         mode = stat.S_IMODE(os.stat(path).st_mode) if overwrite else None
@@ -205,5 +224,9 @@ def write_atomic(path: Path, data: str | bytes, overwrite: bool = False) -> None
             if tmp is not None:
                 Path(tmp).unlink(missing_ok=True)
     except OSError as exc:
-        raise write_error(path, exc, "原文件没有改动。" if overwrite and path.exists() else "",
-                          "The file was left as it was." if overwrite and path.exists() else "") from None
+        raise write_error(
+            path,
+            exc,
+            "原文件没有改动。" if overwrite and path.exists() else "",
+            "The file was left as it was." if overwrite and path.exists() else "",
+        ) from None

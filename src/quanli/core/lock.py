@@ -23,6 +23,7 @@ from pathlib import Path
 
 from quanli.core.errors import QuanliError
 
+
 def _wait_seconds() -> float:
     try:
         return max(0.0, float(os.environ.get("QUANLI_LOCK_WAIT", "600")))
@@ -91,7 +92,7 @@ class OutputLock:
         self.path = lock_path(out)
         self.fd: int | None = None
 
-    def __enter__(self) -> "OutputLock":
+    def __enter__(self) -> OutputLock:
         from quanli.core.fsutil import write_error
 
         try:
@@ -104,8 +105,12 @@ class OutputLock:
             try:
                 fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o666)
             except OSError as exc:
-                raise write_error(self.path, exc, "这是防止两个生成同时写入同一文件夹的锁文件。",
-                                  "(the lock file that keeps two builds out of one folder)") from None
+                raise write_error(
+                    self.path,
+                    exc,
+                    "这是防止两个生成同时写入同一文件夹的锁文件。",
+                    "(the lock file that keeps two builds out of one folder)",
+                ) from None
             if _try_lock(fd):
                 try:  # the file may have been removed by the holder we waited for: then lock the new one
                     same = os.path.samestat(os.fstat(fd), os.stat(self.path))
@@ -141,15 +146,20 @@ class OutputLock:
 
     def _gave_up(self, who: str) -> QuanliError:
         pid = f"（进程 {who}）" if who else ""
-        return QuanliError(f"另一个 quanli build{pid}正在写入 {self.out}，等了 {self.wait:.0f} 秒仍未结束，没有生成。"
-                           f"请等它结束后再运行；如果没有其他 quanli 在运行，请删除 {self.path} 后重试。",
-                           f"another quanli build{' (process ' + who + ')' if who else ''} is writing {self.out}; "
-                           f"waited {self.wait:.0f} s, nothing built. Retry when it has finished.")
+        return QuanliError(
+            f"另一个 quanli build{pid}正在写入 {self.out}，等了 {self.wait:.0f} 秒仍未结束，没有生成。"
+            f"请等它结束后再运行；如果没有其他 quanli 在运行，请删除 {self.path} 后重试。",
+            f"another quanli build{' (process ' + who + ')' if who else ''} is writing {self.out}; "
+            f"waited {self.wait:.0f} s, nothing built. Retry when it has finished.",
+        )
 
     def _waiting(self, who: str) -> str:
         pid = f"（进程 {who}）" if who else ""
-        return (f"另一个 quanli build{pid}正在写入 {self.out}，等待它结束……" if self.lang != "en" else
-                f"another quanli build{' (process ' + who + ')' if who else ''} is writing {self.out}; waiting for it…")
+        return (
+            f"另一个 quanli build{pid}正在写入 {self.out}，等待它结束……"
+            if self.lang != "en"
+            else f"another quanli build{' (process ' + who + ')' if who else ''} is writing {self.out}; waiting for it…"
+        )
 
     def __exit__(self, *exc) -> None:
         fd, self.fd = self.fd, None
@@ -189,15 +199,20 @@ class EditLock(OutputLock):
 
     def _gave_up(self, who: str) -> QuanliError:
         pid = f"（进程 {who}）" if who else ""
-        return QuanliError(f"另一个 quanli 命令{pid}正在修改目录 {self.out} 的文件，等了 {self.wait:.0f} 秒仍未结束，没有修改。"
-                           f"请等它结束后再运行；如果没有其他 quanli 在运行，请删除 {self.path} 后重试。",
-                           f"another quanli command{' (process ' + who + ')' if who else ''} is changing the files of {self.out}; "
-                           f"waited {self.wait:.0f} s, nothing changed.")
+        return QuanliError(
+            f"另一个 quanli 命令{pid}正在修改目录 {self.out} 的文件，等了 {self.wait:.0f} 秒仍未结束，没有修改。"
+            f"请等它结束后再运行；如果没有其他 quanli 在运行，请删除 {self.path} 后重试。",
+            f"another quanli command{' (process ' + who + ')' if who else ''} is changing the files of {self.out}; "
+            f"waited {self.wait:.0f} s, nothing changed.",
+        )
 
     def _waiting(self, who: str) -> str:
         pid = f"（进程 {who}）" if who else ""
-        return (f"另一个 quanli 命令{pid}正在修改目录 {self.out} 的文件，等待它结束……" if self.lang != "en" else
-                f"another quanli command{' (process ' + who + ')' if who else ''} is changing {self.out}; waiting for it…")
+        return (
+            f"另一个 quanli 命令{pid}正在修改目录 {self.out} 的文件，等待它结束……"
+            if self.lang != "en"
+            else f"another quanli command{' (process ' + who + ')' if who else ''} is changing {self.out}; waiting for it…"
+        )
 
 
 def clear_leftovers(out: Path) -> list[str]:
@@ -209,8 +224,10 @@ def clear_leftovers(out: Path) -> list[str]:
     except OSError:
         return []
     building = [e.path for e in entries if e.name.startswith(f".{name}.building-")]
-    old = sorted((e for e in entries if e.name.startswith(f".{name}.old-") and e.is_dir(follow_symlinks=False)),
-                 key=lambda e: e.stat(follow_symlinks=False).st_mtime_ns)
+    old = sorted(
+        (e for e in entries if e.name.startswith(f".{name}.old-") and e.is_dir(follow_symlinks=False)),
+        key=lambda e: e.stat(follow_symlinks=False).st_mtime_ns,
+    )
     removed = []
     if old and not os.path.lexists(out):
         newest = old.pop()

@@ -9,9 +9,17 @@ from typing import Any
 from quanli.loader.yamlparse import ParseFailure
 
 NATIONAL_CATEGORIES = [
-    ("01", "行政许可"), ("02", "行政处罚"), ("03", "行政强制"), ("04", "行政征收"),
-    ("05", "行政给付"), ("06", "行政检查"), ("07", "行政确认"), ("08", "行政奖励"),
-    ("09", "行政裁决"), ("10", "其他行政权力"), ("20", "公共服务"),
+    ("01", "行政许可"),
+    ("02", "行政处罚"),
+    ("03", "行政强制"),
+    ("04", "行政征收"),
+    ("05", "行政给付"),
+    ("06", "行政检查"),
+    ("07", "行政确认"),
+    ("08", "行政奖励"),
+    ("09", "行政裁决"),
+    ("10", "其他行政权力"),
+    ("20", "公共服务"),
 ]
 PUBLIC_SCOPES = ("社会公开", "依申请公开")
 # words in an exit's label (or its step's name) that mark a loop back as a return: 补正, 退回 …
@@ -86,7 +94,11 @@ class Catalogue:
         """Category name -> code (from settings.categories, else the national codes)."""
         configured = self.settings.get("categories")
         if isinstance(configured, list) and configured:
-            return {c["name"]: str(c["code"]) for c in configured if isinstance(c, dict) and isinstance(c.get("name"), str) and c.get("code") is not None}
+            return {
+                c["name"]: str(c["code"])
+                for c in configured
+                if isinstance(c, dict) and isinstance(c.get("name"), str) and c.get("code") is not None
+            }
         return {name: code for code, name in NATIONAL_CATEGORIES}
 
     def department_names(self) -> set[str]:
@@ -154,13 +166,17 @@ def time_limit(value: Any) -> TimeLimit | None:
         return None
     if isinstance(value, (int, float)):
         return TimeLimit(float(value))
-    if isinstance(value, dict) and isinstance(value.get("value"), (int, float)) and not isinstance(value.get("value"), bool):
+    if (
+        isinstance(value, dict)
+        and isinstance(value.get("value"), (int, float))
+        and not isinstance(value.get("value"), bool)
+    ):
         unit = value.get("unit") if isinstance(value.get("unit"), str) else "工作日"
         return TimeLimit(float(value["value"]), unit)
     return None
 
 
-def item_flows(catalogue: "Catalogue") -> dict[str, list[SourceFile]]:
+def item_flows(catalogue: Catalogue) -> dict[str, list[SourceFile]]:
     """Flow id -> the items that use it."""
     out: dict[str, list[SourceFile]] = {}
     for sf in catalogue.items:

@@ -7,7 +7,7 @@ are the top-level ``schemas/`` and ``templates/`` folders of the repository.
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 SCHEMA_KINDS = ("catalog", "laws", "item", "flow", "record")
@@ -33,7 +33,7 @@ def schema_file(kind: str) -> Path:
     return schemas_dir() / f"{kind}.schema.json"
 
 
-@lru_cache(maxsize=None)
+@cache
 def schema(kind: str) -> dict:
     with open(schema_file(kind), encoding="utf-8") as fh:
         return json.load(fh)

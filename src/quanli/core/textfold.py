@@ -15,8 +15,10 @@ import html
 import re
 import unicodedata
 
-_INVISIBLE = re.compile(r"[\s\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064"
-                        r"\u2066-\u206f\u3164\ufeff\uffa0]+")
+_INVISIBLE = re.compile(
+    r"[\s\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064"
+    r"\u2066-\u206f\u3164\ufeff\uffa0]+"
+)
 _TAG = re.compile(r"<[^<>]*>")
 MIN_NEEDLE = 3  # shorter names and ids are too common to mean an item
 

@@ -32,8 +32,10 @@ _FEED = 1 << 16  # compressed bytes fed at a time
 
 
 def _refuse(path: Path | str, member: str, zh: str, en: str) -> QuanliError:
-    return QuanliError(f"{path} 中的 {member} {zh}为安全起见没有读取它（没有导入任何内容）。",
-                       f"{member} in {path} {en}; not read, for safety (nothing imported).")
+    return QuanliError(
+        f"{path} 中的 {member} {zh}为安全起见没有读取它（没有导入任何内容）。",
+        f"{member} in {path} {en}; not read, for safety (nothing imported).",
+    )
 
 
 def check(data: bytes, path: Path | str) -> None:
@@ -46,30 +48,47 @@ def check(data: bytes, path: Path | str) -> None:
     with zf:
         infos = [i for i in zf.infolist() if not i.is_dir()]
         if len(infos) > MAX_MEMBERS:
-            raise QuanliError(f"{path} 中有 {len(infos)} 个压缩成员，超过上限 {MAX_MEMBERS}：这不像一个 Excel 文件，为安全起见没有读取它。",
-                              f"{path} holds {len(infos)} members (limit {MAX_MEMBERS}): not read, for safety.")
+            raise QuanliError(
+                f"{path} 中有 {len(infos)} 个压缩成员，超过上限 {MAX_MEMBERS}：这不像一个 Excel 文件，为安全起见没有读取它。",
+                f"{path} holds {len(infos)} members (limit {MAX_MEMBERS}): not read, for safety.",
+            )
         total = 0
         for info in infos:
             size, packed = info.file_size, info.compress_size
             if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-                raise _refuse(path, info.filename, f"使用了 Excel 不用的压缩方式（{info.compress_type}），",
-                              f"uses a compression method Excel does not use ({info.compress_type})")
+                raise _refuse(
+                    path,
+                    info.filename,
+                    f"使用了 Excel 不用的压缩方式（{info.compress_type}），",
+                    f"uses a compression method Excel does not use ({info.compress_type})",
+                )
             if size > MAX_MEMBER_BYTES:
-                raise _refuse(path, info.filename,
-                              f"解压后有 {size_text(size)}，超过单个成员的上限 {size_text(MAX_MEMBER_BYTES)}"
-                              f"（很小的文件解压后极大，多半是“压缩炸弹”），",
-                              f"inflates to {size_text(size)}, over the limit of {size_text(MAX_MEMBER_BYTES)} a member (a decompression bomb?)")
+                raise _refuse(
+                    path,
+                    info.filename,
+                    f"解压后有 {size_text(size)}，超过单个成员的上限 {size_text(MAX_MEMBER_BYTES)}"
+                    f"（很小的文件解压后极大，多半是“压缩炸弹”），",
+                    f"inflates to {size_text(size)}, over the limit of {size_text(MAX_MEMBER_BYTES)} a member (a decompression bomb?)",
+                )
             if size > RATIO_FROM and size > packed * MAX_RATIO:
-                raise _refuse(path, info.filename,
-                              f"从 {size_text(packed)} 解压为 {size_text(size)}，压缩比超过 {MAX_RATIO} 倍（多半是“压缩炸弹”），",
-                              f"inflates from {size_text(packed)} to {size_text(size)}, more than {MAX_RATIO} times (a decompression bomb?)")
+                raise _refuse(
+                    path,
+                    info.filename,
+                    f"从 {size_text(packed)} 解压为 {size_text(size)}，压缩比超过 {MAX_RATIO} 倍（多半是“压缩炸弹”），",
+                    f"inflates from {size_text(packed)} to {size_text(size)}, more than {MAX_RATIO} times (a decompression bomb?)",
+                )
             total += size
             if total > MAX_TOTAL_BYTES:
-                raise _refuse(path, info.filename,
-                              f"使解压后的总大小超过上限 {size_text(MAX_TOTAL_BYTES)}（多半是“压缩炸弹”），",
-                              f"takes the inflated total over the limit of {size_text(MAX_TOTAL_BYTES)} (a decompression bomb?)")
+                raise _refuse(
+                    path,
+                    info.filename,
+                    f"使解压后的总大小超过上限 {size_text(MAX_TOTAL_BYTES)}（多半是“压缩炸弹”），",
+                    f"takes the inflated total over the limit of {size_text(MAX_TOTAL_BYTES)} (a decompression bomb?)",
+                )
         for info in infos:
-            if info.compress_type == zipfile.ZIP_DEFLATED and not info.flag_bits & 0x1:  # encrypted: the reader refuses it
+            if (
+                info.compress_type == zipfile.ZIP_DEFLATED and not info.flag_bits & 0x1
+            ):  # encrypted: the reader refuses it
                 _inflate_within(data, info, path)
 
 
@@ -84,7 +103,7 @@ def _inflate_within(data: bytes, info: zipfile.ZipInfo, path: Path | str) -> Non
     if head[0] != b"PK\x03\x04":
         return
     begin = start + _LOCAL.size + head[-2] + head[-1]
-    stream = memoryview(data)[begin:begin + info.compress_size]
+    stream = memoryview(data)[begin : begin + info.compress_size]
     inflater = zlib.decompressobj(-15)
     out = 0
 
@@ -92,13 +111,16 @@ def _inflate_within(data: bytes, info: zipfile.ZipInfo, path: Path | str) -> Non
         nonlocal out
         out += len(piece)
         if out > info.file_size:
-            raise _refuse(path, info.filename,
-                          f"实际解压后比文件中记载的大小（{size_text(info.file_size)}）更大：文件已损坏或被篡改，",
-                          f"inflates to more than the {size_text(info.file_size)} the file declares: damaged or forged")
+            raise _refuse(
+                path,
+                info.filename,
+                f"实际解压后比文件中记载的大小（{size_text(info.file_size)}）更大：文件已损坏或被篡改，",
+                f"inflates to more than the {size_text(info.file_size)} the file declares: damaged or forged",
+            )
 
     try:
         for at in range(0, len(stream), _FEED):  # fed in small pieces: what is left over is copied each round
-            chunk = stream[at:at + _FEED]
+            chunk = stream[at : at + _FEED]
             while chunk and not inflater.eof:
                 piece = inflater.decompress(chunk, _PIECE)
                 count(piece)

@@ -28,7 +28,9 @@ def parse(text: str, what: str = "日期") -> dt.date:
     try:
         return dt.date.fromisoformat(str(text).strip())
     except ValueError:
-        raise QuanliError(f"{what}“{text}”无效，应写成 YYYY-MM-DD。", f"invalid date '{text}' (use YYYY-MM-DD).") from None
+        raise QuanliError(
+            f"{what}“{text}”无效，应写成 YYYY-MM-DD。", f"invalid date '{text}' (use YYYY-MM-DD)."
+        ) from None
 
 
 def today() -> dt.date:
@@ -57,15 +59,18 @@ def source_epoch(value: str | None = None) -> int | None:
     shown = "".join(ch if ch.isprintable() else "?" for ch in (text if len(text) <= 40 else text[:40] + "…"))
     latest = "北京时间 2107-12-31，ZIP 文件记不下更晚的时间"
     if not re.fullmatch(r"[0-9]+", text, flags=re.ASCII):
-        raise QuanliError(f"环境变量 {EPOCH_ENV} 的值“{shown}”无效：应为 0 到 {EPOCH_MAX} 之间的整数"
-                          f"（自 1970-01-01 00:00 UTC 起的秒数，最晚 {latest}）。",
-                          f"{EPOCH_ENV}='{shown}' is not valid: give whole seconds since 1970-01-01 UTC, 0 to {EPOCH_MAX} "
-                          "(2107-12-31 in Beijing at the latest: a ZIP cannot record a later time).")
+        raise QuanliError(
+            f"环境变量 {EPOCH_ENV} 的值“{shown}”无效：应为 0 到 {EPOCH_MAX} 之间的整数"
+            f"（自 1970-01-01 00:00 UTC 起的秒数，最晚 {latest}）。",
+            f"{EPOCH_ENV}='{shown}' is not valid: give whole seconds since 1970-01-01 UTC, 0 to {EPOCH_MAX} "
+            "(2107-12-31 in Beijing at the latest: a ZIP cannot record a later time).",
+        )
     if len(text.lstrip("0")) > 10 or int(text) > EPOCH_MAX:  # never int() of thousands of digits
-        raise QuanliError(f"环境变量 {EPOCH_ENV} 的值“{shown}”超出范围：应为 0 到 {EPOCH_MAX} 之间的整数"
-                          f"（最晚 {latest}）。",
-                          f"{EPOCH_ENV}='{shown}' is out of range: 0 to {EPOCH_MAX} (2107-12-31 in Beijing at the latest: "
-                          "a ZIP cannot record a later time).")
+        raise QuanliError(
+            f"环境变量 {EPOCH_ENV} 的值“{shown}”超出范围：应为 0 到 {EPOCH_MAX} 之间的整数（最晚 {latest}）。",
+            f"{EPOCH_ENV}='{shown}' is out of range: 0 to {EPOCH_MAX} (2107-12-31 in Beijing at the latest: "
+            "a ZIP cannot record a later time).",
+        )
     return int(text)
 
 

@@ -36,8 +36,13 @@ SUPPLIED, PUBLISHED, ESTIMATED = "本单位补充", "公布", "预估"
 PROVENANCE_EN = {SUPPLIED: "supplied by the unit", PUBLISHED: "published", ESTIMATED: "estimated"}
 MARK = "（预估）"
 HOLIDAY_NAMES = {
-    "New Year's Day": "元旦", "Spring Festival": "春节", "Tomb-sweeping Day": "清明节", "Labour Day": "劳动节",
-    "Dragon Boat Festival": "端午节", "National Day": "国庆节", "Mid-autumn Festival": "中秋节",
+    "New Year's Day": "元旦",
+    "Spring Festival": "春节",
+    "Tomb-sweeping Day": "清明节",
+    "Labour Day": "劳动节",
+    "Dragon Boat Festival": "端午节",
+    "National Day": "国庆节",
+    "Mid-autumn Festival": "中秋节",
     "Anti-Fascist 70th Day": "中国人民抗日战争暨世界反法西斯战争胜利70周年纪念日",
 }
 
@@ -67,7 +72,9 @@ def _date(text, where: str) -> dt.date:
     try:
         return dt.date.fromisoformat(str(text))
     except ValueError:
-        raise QuanliError(f"{where} 中的日期“{text}”无效，应写成 YYYY-MM-DD。", f"invalid date '{text}' in {where}.") from None
+        raise QuanliError(
+            f"{where} 中的日期“{text}”无效，应写成 YYYY-MM-DD。", f"invalid date '{text}' in {where}."
+        ) from None
 
 
 def load_supplement(path: Path | None) -> Supplement:
@@ -89,18 +96,24 @@ def load_supplement(path: Path | None) -> Supplement:
     if not isinstance(data, dict):
         raise QuanliError(f"{path} 的最外层应当是映射（years、holidays、workdays）。", f"{path} must be a mapping.")
     years = data.get("years") or []
-    if not isinstance(years, list) or not all(isinstance(y, int) and not isinstance(y, bool) and 1 <= y <= 9999 for y in years):
+    if not isinstance(years, list) or not all(
+        isinstance(y, int) and not isinstance(y, bool) and 1 <= y <= 9999 for y in years
+    ):
         raise QuanliError(f"{path} 中 years 应为年份列表，例如 [2027]。", f"{path}: years must be a list of years.")
     lists = {}
     for key in ("holidays", "workdays"):
         value = data.get(key) or []
         if not isinstance(value, list):
-            raise QuanliError(f"{path} 中 {key} 应为日期列表，例如 ['2027-01-01']。", f"{path}: {key} must be a list of dates.")
+            raise QuanliError(
+                f"{path} 中 {key} 应为日期列表，例如 ['2027-01-01']。", f"{path}: {key} must be a list of dates."
+            )
         lists[key] = {_date(d, str(path)) for d in value}
         stray = sorted(d for d in lists[key] if d.year not in years)
         if stray:
-            raise QuanliError(f"{path} 中 {key} 的 {stray[0]} 不在 years 列出的年份中；请把 {stray[0].year} 加入 years（并写全该年的安排）。",
-                              f"{path}: {key} lists {stray[0]}, whose year is not in years.")
+            raise QuanliError(
+                f"{path} 中 {key} 的 {stray[0]} 不在 years 列出的年份中；请把 {stray[0].year} 加入 years（并写全该年的安排）。",
+                f"{path}: {key} lists {stray[0]}, whose year is not in years.",
+            )
     return Supplement(path, set(years), lists["holidays"], lists["workdays"], str(data.get("notice") or ""), blob)
 
 
@@ -139,7 +152,11 @@ class Calendar:
         if year in _published_years():
             from chinese_calendar import constants
 
-            off = {d: HOLIDAY_NAMES.get(_name(n), _name(n)) for d, n in constants.holidays.items() if d.year == year and d.weekday() < 5}
+            off = {
+                d: HOLIDAY_NAMES.get(_name(n), _name(n))
+                for d, n in constants.holidays.items()
+                if d.year == year and d.weekday() < 5
+            }
             work = {d for d in constants.workdays if d.year == year}
             return Year(PUBLISHED, off, work, _package())
         from quanli.dates.holiday_estimate import RULES_TITLE, estimate
@@ -174,7 +191,9 @@ class Calendar:
                 if (skip is None or not skip(day)) and self.is_workday(day):
                     seen += 1
         except OverflowError:
-            raise QuanliError("日期超出了可以计算的范围（公元 9999 年以后）。", "the date lies beyond the year 9999.") from None
+            raise QuanliError(
+                "日期超出了可以计算的范围（公元 9999 年以后）。", "the date lies beyond the year 9999."
+            ) from None
         return day
 
     def between(self, start: dt.date, end: dt.date) -> int:
@@ -247,12 +266,16 @@ class Calendar:
         """The warning of a run whose answers used the estimate for the years ``estimated``."""
         shown = year_ranges(estimated)
         if lang == "en":
-            return (f"warning: the holidays of {shown.replace('、', ', ')} are not published yet; dates that depend on "
-                    f"them are estimated (marked 预估) from the statutory holidays without 调休. To make them exact, type the State "
-                    f"Council notice's days off and make-up working days into {HOLIDAYS_FILE} (see quanli workdays --help).")
-        return (f"提示：{shown} 年的法定节假日安排尚未公布（或 chinesecalendar 尚未收录），涉及这些年份的日期按"
-                f"《全国年节及纪念日放假办法》推算，不含调休，已标“预估”。国务院办公厅的通知发布后，请把放假和调休上班日期"
-                f"写入目录的 {HOLIDAYS_FILE}（格式见 quanli workdays --help），即成为准确日期。")
+            return (
+                f"warning: the holidays of {shown.replace('、', ', ')} are not published yet; dates that depend on "
+                f"them are estimated (marked 预估) from the statutory holidays without 调休. To make them exact, type the State "
+                f"Council notice's days off and make-up working days into {HOLIDAYS_FILE} (see quanli workdays --help)."
+            )
+        return (
+            f"提示：{shown} 年的法定节假日安排尚未公布（或 chinesecalendar 尚未收录），涉及这些年份的日期按"
+            f"《全国年节及纪念日放假办法》推算，不含调休，已标“预估”。国务院办公厅的通知发布后，请把放假和调休上班日期"
+            f"写入目录的 {HOLIDAYS_FILE}（格式见 quanli workdays --help），即成为准确日期。"
+        )
 
 
 def year_ranges(years) -> str:
@@ -287,8 +310,8 @@ SHARED: dict[Path, Path] = {}
 
 def workspace_holidays(root: Path) -> Path | None:
     """The holidays.yaml of the workspace that ``root`` is a member of, found in the folders above it."""
-    from quanli.loader import workspace as ws
     from quanli.core.fsutil import present
+    from quanli.loader import workspace as ws
 
     root = Path(root).resolve()
     for folder in root.parents:
@@ -340,18 +363,24 @@ def run(start: str | None, count: int | None, holidays: Path | None, year: int |
         _print_year(cal, year, en)
         return 0
     if start is None or count is None:
-        raise QuanliError("请给出开始日期和工作日数（quanli workdays 2026-12-20 20），或用 --year 列出一年的安排。",
-                          "give a start date and a number of working days, or --year.")
+        raise QuanliError(
+            "请给出开始日期和工作日数（quanli workdays 2026-12-20 20），或用 --year 列出一年的安排。",
+            "give a start date and a number of working days, or --year.",
+        )
     if count < 0 or count > 3650:
         raise QuanliError("工作日数应在 0 到 3650 之间。", "the number of working days must be between 0 and 3650.")
     first = _date(start, "the command line" if en else "命令行")
     end = cal.add(first, count)
     mark = cal.mark(first, end)
     if en:
-        print(f"{end.isoformat()} ({end.strftime('%A')}): working day {count} after {first.isoformat()}"
-              + (" (estimated)" if mark else ""))
+        print(
+            f"{end.isoformat()} ({end.strftime('%A')}): working day {count} after {first.isoformat()}"
+            + (" (estimated)" if mark else "")
+        )
     else:
-        print(f"{end.isoformat()}（星期{WEEKDAYS[end.weekday()]}）：{first.isoformat()} 之后的第 {count} 个工作日{mark}")
+        print(
+            f"{end.isoformat()}（星期{WEEKDAYS[end.weekday()]}）：{first.isoformat()} 之后的第 {count} 个工作日{mark}"
+        )
     note = cal.warning(lang)
     if note:
         import sys
@@ -369,13 +398,17 @@ def _print_year(cal: Calendar, year: int, en: bool) -> None:
         print(f"  {y.note}")
     for day, kind, why in cal.days_off(year):
         label = ("day off" if kind == "休" else "working day") if en else kind
-        print(f"  {day.isoformat()}  {'星期' + WEEKDAYS[day.weekday()] if not en else day.strftime('%a')}  {label}  {why}".rstrip())
+        print(
+            f"  {day.isoformat()}  {'星期' + WEEKDAYS[day.weekday()] if not en else day.strftime('%a')}  {label}  {why}".rstrip()
+        )
     if y.source == ESTIMATED:
         print(_estimate_line(year, en))
 
 
 def _estimate_line(year: int, en: bool) -> str:
     if en:
-        return (f"estimated: weekends off plus the statutory holidays, without 调休. Type the State Council notice for {year} "
-                f"into {HOLIDAYS_FILE} to make it exact.")
-    return (f"以上为预估：周末休息加法定节假日，不含调休。国务院办公厅公布 {year} 年的安排后，请写入 {HOLIDAYS_FILE}，即成为准确日期。")
+        return (
+            f"estimated: weekends off plus the statutory holidays, without 调休. Type the State Council notice for {year} "
+            f"into {HOLIDAYS_FILE} to make it exact."
+        )
+    return f"以上为预估：周末休息加法定节假日，不含调休。国务院办公厅公布 {year} 年的安排后，请写入 {HOLIDAYS_FILE}，即成为准确日期。"

@@ -17,10 +17,9 @@ import marshal
 import os
 import sys
 import tempfile
+from functools import cache
 from pathlib import Path
 from typing import Any
-
-from functools import lru_cache
 
 from quanli import __version__
 
@@ -32,7 +31,7 @@ def digest(data: bytes) -> bytes:
     return hashlib.blake2b(data, digest_size=16).digest()
 
 
-@lru_cache(maxsize=None)
+@cache
 def code_fingerprint() -> str:
     """Changes whenever quanli's code, schemas or version change, so stale caches are never used."""
     from quanli.core.resources import SCHEMA_KINDS, schema_file
@@ -66,7 +65,7 @@ def _linked(directory: Path) -> bool:
 SEAL = b"QLC1"  # then a keyed BLAKE2 digest of the rest, then the marshal records
 
 
-@lru_cache(maxsize=None)
+@cache
 def _user_key() -> bytes:
     """A random key of this user's, kept outside every catalogue (in the user's cache folder).
 
@@ -77,8 +76,11 @@ def _user_key() -> bytes:
     key for this process alone: caches work within the run, not across runs."""
     base = os.environ.get("LOCALAPPDATA") if os.name == "nt" else os.environ.get("XDG_CACHE_HOME")
     if not base:
-        base = os.path.join(os.path.expanduser("~"), "Library", "Caches") if sys.platform == "darwin" else \
-            os.path.join(os.path.expanduser("~"), ".cache")
+        base = (
+            os.path.join(os.path.expanduser("~"), "Library", "Caches")
+            if sys.platform == "darwin"
+            else os.path.join(os.path.expanduser("~"), ".cache")
+        )
     path = os.path.join(base, "quanli", "cache-key")
     try:
         with open(path, "rb") as fh:
@@ -295,7 +297,9 @@ class DigestSet:
 
     @staticmethod
     def key(*parts: bytes) -> bytes:
-        return hashlib.blake2b(b"".join(len(part).to_bytes(8, "little") + part for part in parts), digest_size=16).digest()
+        return hashlib.blake2b(
+            b"".join(len(part).to_bytes(8, "little") + part for part in parts), digest_size=16
+        ).digest()
 
     def known(self, key: bytes) -> bool:
         if key in self._old:

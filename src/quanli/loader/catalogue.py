@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from quanli.core.errors import QuanliError
 from quanli.core.fsutil import FileTooLarge, NotRegularFile, read_regular
-from quanli.loader.cache import CACHE_DIR, MISSING, ParseCache, digest
-from quanli.loader.yamlparse import MAX_FILE_BYTES, ParseFailure, load_bytes, too_large
 from quanli.core.model import Catalogue, SourceFile, Stray
 from quanli.core.resources import SCHEMA_KINDS
+from quanli.loader.cache import CACHE_DIR, MISSING, ParseCache, digest
+from quanli.loader.yamlparse import MAX_FILE_BYTES, ParseFailure, load_bytes, too_large
 
 CATALOG_FILE = "catalog.yaml"
 LAWS_FILE = "laws.yaml"
@@ -36,8 +37,10 @@ def catalogue_root(path: Path) -> Path:
     """``find_catalogue_root``, or a QuanliError saying that ``path`` is in no catalogue."""
     root = find_catalogue_root(path)
     if root is None:
-        raise QuanliError(f"{path} 不在任何目录中（找不到 {CATALOG_FILE}）。请用 --catalog 指定，或先运行 quanli init。",
-                          f"{path} is not inside a catalogue (no {CATALOG_FILE}); use --catalog or run quanli init.")
+        raise QuanliError(
+            f"{path} 不在任何目录中（找不到 {CATALOG_FILE}）。请用 --catalog 指定，或先运行 quanli init。",
+            f"{path} is not inside a catalogue (no {CATALOG_FILE}); use --catalog or run quanli init.",
+        )
     return root
 
 
@@ -102,15 +105,25 @@ def _read(path: str, rel: str, prestat: bool = False) -> bytes | ParseFailure:
     except FileTooLarge as exc:
         return too_large(exc.size)
     except NotRegularFile as exc:
-        return ParseFailure("QL100", 1, 1, f"{rel} {exc.zh}，不会被读取。请换成普通文件。",
-                            f"{rel}: {exc.en}; it is not read. Use a regular file.")
+        return ParseFailure(
+            "QL100",
+            1,
+            1,
+            f"{rel} {exc.zh}，不会被读取。请换成普通文件。",
+            f"{rel}: {exc.en}; it is not read. Use a regular file.",
+        )
     except OSError as exc:
         return ParseFailure("QL100", 1, 1, f"无法读取文件：{exc.strerror}", f"cannot read the file: {exc.strerror}")
 
 
 Parsed = tuple  # (data, facts, failure, schema problems or None)
-NOT_A_MAPPING = ParseFailure("QL108", 1, 1, "文件的最外层应当是“键: 值”形式的映射，而不是列表或单个值。",
-                             "the top level of the file must be a mapping (key: value), not a list or a single value.")
+NOT_A_MAPPING = ParseFailure(
+    "QL108",
+    1,
+    1,
+    "文件的最外层应当是“键: 值”形式的映射，而不是列表或单个值。",
+    "the top level of the file must be a mapping (key: value), not a list or a single value.",
+)
 
 
 def _parse_blob(blob: bytes, kind: str) -> Parsed:
@@ -165,7 +178,7 @@ def _parse_checked(work: list[tuple], check, pack: bool) -> tuple[list[Checked],
     out: list[Checked] = []
     rows: dict[str, list] = {}
     for start in range(0, len(work), CHECK_SLICE):
-        part = work[start:start + CHECK_SLICE]
+        part = work[start : start + CHECK_SLICE]
         parsed = _parse_chunk(part)
         rows.update(check.rows_for(part, parsed))
         for data, facts, failure, problems in parsed:
@@ -215,7 +228,7 @@ def _parse_all(work: list[tuple], jobs: int, check=None, pack: bool = False) -> 
     workers = min(jobs - 1, 60)  # Windows refuses more than 61 worker processes
     share = len(work) // jobs  # equal shares: a worker packs its result, this process starts the pool (measured)
     mine = len(work) - share * workers
-    parts = [work[mine + i * share: mine + (i + 1) * share] for i in range(workers)]
+    parts = [work[mine + i * share : mine + (i + 1) * share] for i in range(workers)]
     try:
         pool = ProcessPoolExecutor(max_workers=workers)
         try:
@@ -290,8 +303,12 @@ def read_catalogue(root: Path) -> Snapshot:
     missing: list[str] = []
     # plain strings, not Path objects: pathlib costs ~40 us a file, a third of a warm run
     plan: list[tuple[str, str, str]] = [(str(root / CATALOG_FILE), CATALOG_FILE, "catalog")]
-    if (root / LAWS_FILE).is_file() or os.path.lexists(root / LAWS_FILE) and not (root / LAWS_FILE).is_dir() \
-            or os.path.islink(root / LAWS_FILE):  # a FIFO or a device is reported when read
+    if (
+        (root / LAWS_FILE).is_file()
+        or os.path.lexists(root / LAWS_FILE)
+        and not (root / LAWS_FILE).is_dir()
+        or os.path.islink(root / LAWS_FILE)
+    ):  # a FIFO or a device is reported when read
         plan.append((str(root / LAWS_FILE), LAWS_FILE, "laws"))
     else:
         missing.append(LAWS_FILE)
@@ -326,16 +343,22 @@ def read_catalogue(root: Path) -> Snapshot:
 
 
 def _linked(rel: str) -> ParseFailure:
-    return ParseFailure("QL100", 1, 1, f"{rel} 是符号链接，为安全起见不会被读取（它可能指向目录之外）。请换成普通文件。",
-                        f"{rel} is a symbolic link and is not followed (it may lead out of the catalogue); use a regular file.")
+    return ParseFailure(
+        "QL100",
+        1,
+        1,
+        f"{rel} 是符号链接，为安全起见不会被读取（它可能指向目录之外）。请换成普通文件。",
+        f"{rel} is a symbolic link and is not followed (it may lead out of the catalogue); use a regular file.",
+    )
 
 
 # an item whose findings were recalled and which could not be read then either
 RECALLED_FAILURE = ParseFailure("QL100", 1, 1, "（沿用上次的检查结果）", "(recalled from the last run)")
 
 
-def parse_snapshot(snap: Snapshot, use_cache: bool = True, jobs: int | None = None,
-                   given: dict[int, Any] | None = None, check=None) -> Catalogue:
+def parse_snapshot(
+    snap: Snapshot, use_cache: bool = True, jobs: int | None = None, given: dict[int, Any] | None = None, check=None
+) -> Catalogue:
     """Parse what was read (through the parse cache); reading problems become ``SourceFile.failure``.
 
     ``given``: file index -> data to use instead of parsing (a recalled summary; None for a file
@@ -391,8 +414,12 @@ def _parse_into(snap: Snapshot, use_cache: bool, jobs: int | None, given: dict[i
             check.shared = [sf for sf in files if sf.kind not in ("item", "record")]
         work = [(snap.blobs[i], files[i].kind, files[i].path, files[i].rel) for i in batch]
         checked = items and check is not None  # checked where parsed: summaries come back (see _parse_checked)
-        results = _parse_all(work, (jobs or os.cpu_count() or 1) if items else 1, check if items else None,
-                             pack=cache.directory is not None)
+        results = _parse_all(
+            work,
+            (jobs or os.cpu_count() or 1) if items else 1,
+            check if items else None,
+            pack=cache.directory is not None,
+        )
         for index, result in zip(batch, results):
             sf = files[index]
             if checked:

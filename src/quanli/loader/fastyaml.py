@@ -34,7 +34,8 @@ _UNUSUAL = re.compile("[^\n\x20-\x7e\u00a0-\u2027\u202a-\ufefe\uff00-\ufffd\U000
 # One line: its indent, then a blank or comment-only line, or an optional "- " (one space), an
 # optional "key:" and a one-line value (single- or double-quoted, a flow collection, plain or
 # nothing) with an optional comment. Anything else fails to match: the file is not ours.
-_LINE = re.compile(r"""
+_LINE = re.compile(
+    r"""
 (\ *)
 (?:
   (?P<blank>(?:\#[^\n]*)?)(?=\n|\Z)
@@ -49,7 +50,9 @@ _LINE = re.compile(r"""
   )?
   \ *(?:(?<=\ )\#[^\n]*)?
 )
-(?:\n|\Z)""", re.X)
+(?:\n|\Z)""",
+    re.X,
+)
 # one element of a one-line flow collection: a quoted scalar or a plain one without flow
 # indicators, colons, quotes or comment signs, then a comma or the closing bracket
 _FLOW_ITEM = re.compile(r""" *(?:'((?:[^']|'')*)'|"([^"\\]*)"|([^-?:,\[\]{}#&*!|>'"%@` ][^,\[\]{}:#'"]*?)) *([,\]}])""")
@@ -196,8 +199,14 @@ def _read_line(line: str) -> tuple | None:
             return None
     else:
         value = _DECLINE  # nothing after "key:" or "- "
-    return (len(spaces), dash is not None, None if key is None else intern(key), value, kind == "flow",
-            tuple((f[0], f[2]) for f in found))
+    return (
+        len(spaces),
+        dash is not None,
+        None if key is None else intern(key),
+        value,
+        kind == "flow",
+        tuple((f[0], f[2]) for f in found),
+    )
 
 
 def parse(text: str, facts: list | None = None) -> dict | None:

@@ -9,12 +9,12 @@ import re
 import shutil
 from pathlib import Path
 
-from quanli.dates import clock
 from quanli.core.errors import QuanliError
 from quanli.core.fsutil import read_regular, write_atomic
+from quanli.core.resources import SCHEMA_KINDS, schema_file, templates_dir
+from quanli.dates import clock
 from quanli.loader.catalogue import CATALOG_FILE
 from quanli.loader.yamlparse import MAX_FILE_BYTES
-from quanli.core.resources import SCHEMA_KINDS, schema_file, templates_dir
 
 LOCAL_SCHEMAS = ".quanli/schemas"
 _MODELINE = re.compile(r"#\s*yaml-language-server:\s*\$schema=(\S+)/catalog\.schema\.json")
@@ -27,8 +27,13 @@ def render(template: str, **values) -> str:
     holds; the schema folder of the modeline comment goes in as it is (``_Raw``)."""
     import jinja2
 
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(templates_dir())), keep_trailing_newline=True,
-                             undefined=jinja2.StrictUndefined, autoescape=False, finalize=_yaml_scalar)
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates_dir())),
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,
+        finalize=_yaml_scalar,
+    )
     return env.get_template(template).render(**values)
 
 
@@ -67,12 +72,18 @@ def _quoted(text: str) -> str:
 def check_text(value: str, what_zh: str, what_en: str) -> str:
     """A text from the command line that can be written to a UTF-8 file (not bytes of another encoding)."""
     if any(0xD800 <= ord(ch) <= 0xDFFF for ch in value):
-        raise QuanliError(f"{what_zh}中有无法保存的字符（命令行传入的不是 UTF-8 文字，请检查终端的编码），没有新建文件。",
-                          f"the {what_en} holds characters that cannot be saved (not UTF-8 text: check the terminal's encoding); nothing created.")
-    controls = sorted({f"U+{ord(ch):04X}" for ch in value if (ord(ch) < 0x20 or 0x7F <= ord(ch) <= 0x9F) and ch not in "\n\t"})
+        raise QuanliError(
+            f"{what_zh}中有无法保存的字符（命令行传入的不是 UTF-8 文字，请检查终端的编码），没有新建文件。",
+            f"the {what_en} holds characters that cannot be saved (not UTF-8 text: check the terminal's encoding); nothing created.",
+        )
+    controls = sorted(
+        {f"U+{ord(ch):04X}" for ch in value if (ord(ch) < 0x20 or 0x7F <= ord(ch) <= 0x9F) and ch not in "\n\t"}
+    )
     if controls:  # a name never holds them; NEL (U+0085) YAML 1.1 readers even take for a line break
-        raise QuanliError(f"{what_zh}中有控制字符 {'、'.join(controls)}，请删除后再新建。",
-                          f"the {what_en} holds control characters {', '.join(controls)}; remove them first.")
+        raise QuanliError(
+            f"{what_zh}中有控制字符 {'、'.join(controls)}，请删除后再新建。",
+            f"the {what_en} holds control characters {', '.join(controls)}; remove them first.",
+        )
     return value
 
 
@@ -97,8 +108,10 @@ def readback(text: str, expected: dict, where: Path) -> None:
                 break
         if got != value:
             shown = "".join(ch if ch.isprintable() else "?" for ch in str(value))
-            raise QuanliError(f"无法把“{shown}”写成 {where} 中能原样读回的 YAML，没有新建文件。请报告此问题。",
-                              f"cannot write '{shown}' into {where} so that it reads back unchanged; nothing created. Please report this.")
+            raise QuanliError(
+                f"无法把“{shown}”写成 {where} 中能原样读回的 YAML，没有新建文件。请报告此问题。",
+                f"cannot write '{shown}' into {where} so that it reads back unchanged; nothing created. Please report this.",
+            )
 
 
 _MISSING = object()
@@ -147,7 +160,10 @@ def make_catalogue(directory: Path, name: str) -> None:
     flows/ with three general flowcharts. Refuses a folder that holds a catalog.yaml already."""
     check_text(name, "单位名称", "unit name")
     if (directory / CATALOG_FILE).exists():
-        raise QuanliError(f"{directory / CATALOG_FILE} 已存在，没有改动任何文件。", f"{directory / CATALOG_FILE} already exists; nothing changed.")
+        raise QuanliError(
+            f"{directory / CATALOG_FILE} 已存在，没有改动任何文件。",
+            f"{directory / CATALOG_FILE} already exists; nothing changed.",
+        )
     directory.mkdir(parents=True, exist_ok=True)
     for kind in SCHEMA_KINDS:
         target = directory / LOCAL_SCHEMAS / f"{kind}.schema.json"
@@ -161,7 +177,12 @@ def make_catalogue(directory: Path, name: str) -> None:
     write_atomic(directory / "laws.yaml", canonical(render("laws.yaml.j2", **values), "laws"))
     write_atomic(directory / CATALOG_FILE, catalog_text)
     flow_dir = schema_dir_for(directory.resolve(), (directory / "flows").resolve())
-    for kind, flow_id, title in (("licence", "XK-TY", "行政许可通用流程图"), ("penalty", "CF-YBCX", "行政处罚一般程序流程图"),
-                                 ("other", "QT-TY", "通用办理流程图")):
-        write_atomic(directory / "flows" / f"{flow_id}.yaml",
-                     canonical(render("flow.yaml.j2", schema_dir=flow_dir, id=flow_id, name=title, kind=kind), "flow"))
+    for kind, flow_id, title in (
+        ("licence", "XK-TY", "行政许可通用流程图"),
+        ("penalty", "CF-YBCX", "行政处罚一般程序流程图"),
+        ("other", "QT-TY", "通用办理流程图"),
+    ):
+        write_atomic(
+            directory / "flows" / f"{flow_id}.yaml",
+            canonical(render("flow.yaml.j2", schema_dir=flow_dir, id=flow_id, name=title, kind=kind), "flow"),
+        )

@@ -88,14 +88,21 @@ def load(file: Path) -> Workspace:
     except RefusedFile as exc:
         raise read_error("工作区文件", "the workspace file", file, exc) from None
     except OSError as exc:
-        raise QuanliError(f"无法读取工作区文件 {file}：{exc.strerror}", f"cannot read the workspace file {file}: {exc.strerror}") from None
+        raise QuanliError(
+            f"无法读取工作区文件 {file}：{exc.strerror}", f"cannot read the workspace file {file}: {exc.strerror}"
+        ) from None
     try:
         data, positions = load_bytes(blob, track=True)
     except ParseFailure as exc:
-        raise QuanliError(f"工作区文件 {file}:{exc.line}:{exc.column}：{exc.zh}", f"workspace file {file}:{exc.line}:{exc.column}: {exc.en}") from None
+        raise QuanliError(
+            f"工作区文件 {file}:{exc.line}:{exc.column}：{exc.zh}",
+            f"workspace file {file}:{exc.line}:{exc.column}: {exc.en}",
+        ) from None
     if not isinstance(data, dict):
-        raise QuanliError(f"工作区文件 {file}:1:1：应为映射（members: 等键），而不是空文件或列表。",
-                          f"workspace file {file}:1:1: expected a mapping with members:, not an empty file or a list.")
+        raise QuanliError(
+            f"工作区文件 {file}:1:1：应为映射（members: 等键），而不是空文件或列表。",
+            f"workspace file {file}:1:1: expected a mapping with members:, not an empty file or a list.",
+        )
     problems = list(schema_check.validate("workspace", data))
     if problems:
         path, at_key, zh, en = problems[0]
@@ -114,38 +121,75 @@ def load(file: Path) -> Workspace:
         key = entry["path"].replace("\\", "/").rstrip("/") or "."
         root = (file.parent / key).resolve()
         if root == file.parent.resolve():
-            raise fail(index, "path", f"成员 {key} 就是工作区文件所在的文件夹：工作区不能把自己列为成员（成员应是其中各单位的目录文件夹）。",
-                       f"member {key} is the workspace's own folder: a workspace cannot list itself (list its units' folders).")
+            raise fail(
+                index,
+                "path",
+                f"成员 {key} 就是工作区文件所在的文件夹：工作区不能把自己列为成员（成员应是其中各单位的目录文件夹）。",
+                f"member {key} is the workspace's own folder: a workspace cannot list itself (list its units' folders).",
+            )
         if (root / WORKSPACE_FILE).exists():
-            raise fail(index, "path", f"成员文件夹 {key} 本身是一个工作区（含 {WORKSPACE_FILE}）：工作区不能嵌套，请直接列出它的各个成员。",
-                       f"member folder {key} is a workspace itself (it holds {WORKSPACE_FILE}): workspaces cannot nest; list its members instead.")
+            raise fail(
+                index,
+                "path",
+                f"成员文件夹 {key} 本身是一个工作区（含 {WORKSPACE_FILE}）：工作区不能嵌套，请直接列出它的各个成员。",
+                f"member folder {key} is a workspace itself (it holds {WORKSPACE_FILE}): workspaces cannot nest; list its members instead.",
+            )
         if not root.is_dir():
-            raise fail(index, "path", f"成员文件夹 {key} 不存在（相对于 {file.parent}）。",
-                       f"member folder {key} does not exist (relative to {file.parent}).")
+            raise fail(
+                index,
+                "path",
+                f"成员文件夹 {key} 不存在（相对于 {file.parent}）。",
+                f"member folder {key} does not exist (relative to {file.parent}).",
+            )
         if not present(root / "catalog.yaml"):  # a FIFO or a device: the loader reports it (QL100)
-            raise fail(index, "path", f"成员文件夹 {key} 中没有 catalog.yaml，不是一个目录（git 子模块是否已检出？git submodule update --init）。",
-                       f"member folder {key} has no catalog.yaml (a submodule not checked out? git submodule update --init).")
+            raise fail(
+                index,
+                "path",
+                f"成员文件夹 {key} 中没有 catalog.yaml，不是一个目录（git 子模块是否已检出？git submodule update --init）。",
+                f"member folder {key} has no catalog.yaml (a submodule not checked out? git submodule update --init).",
+            )
         if root in seen_roots:
-            raise fail(index, "path", f"成员 {key} 与 {seen_roots[root]} 是同一个文件夹，重复列出。",
-                       f"member {key} is the same folder as {seen_roots[root]}.")
+            raise fail(
+                index,
+                "path",
+                f"成员 {key} 与 {seen_roots[root]} 是同一个文件夹，重复列出。",
+                f"member {key} is the same folder as {seen_roots[root]}.",
+            )
         if any(m.key == key for m in members):
             raise fail(index, "path", f"成员 {key} 重复列出。", f"member {key} is listed twice.")
         seen_roots[root] = key
         slug = _slug(key, slugs)
-        members.append(Member(key=key, root=root, region=entry["region"], level=entry["level"],
-                              parent=entry["parent"].replace("\\", "/").rstrip("/") if "parent" in entry else None,
-                              name=entry.get("name"), slug=slug, index=index))
+        members.append(
+            Member(
+                key=key,
+                root=root,
+                region=entry["region"],
+                level=entry["level"],
+                parent=entry["parent"].replace("\\", "/").rstrip("/") if "parent" in entry else None,
+                name=entry.get("name"),
+                slug=slug,
+                index=index,
+            )
+        )
     keys = {m.key: m for m in members}
     for m in members:
         if m.parent is None:
             continue
         parent = keys.get(m.parent)
         if parent is None:
-            raise fail(m.index, "parent", f"上级对口单位“{m.parent}”不是本工作区的成员（应写成员的 path）。",
-                       f"parent '{m.parent}' is not a member of this workspace (write its path).")
+            raise fail(
+                m.index,
+                "parent",
+                f"上级对口单位“{m.parent}”不是本工作区的成员（应写成员的 path）。",
+                f"parent '{m.parent}' is not a member of this workspace (write its path).",
+            )
         if RANK[parent.level] >= RANK[m.level]:
-            raise fail(m.index, "parent", f"上级对口单位 {parent.key} 的层级是{parent.level}，不高于本单位的{m.level}。",
-                       f"parent {parent.key} is at level {parent.level}, not above this member's {m.level}.")
+            raise fail(
+                m.index,
+                "parent",
+                f"上级对口单位 {parent.key} 的层级是{parent.level}，不高于本单位的{m.level}。",
+                f"parent {parent.key} is at level {parent.level}, not above this member's {m.level}.",
+            )
     return Workspace(file=file, name=data.get("name"), region=data.get("region"), members=members, blob=blob)
 
 

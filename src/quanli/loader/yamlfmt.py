@@ -15,7 +15,7 @@ from __future__ import annotations
 import io
 import json
 import re
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 MODELINE = re.compile(r"^#\s*yaml-language-server:\s*\$schema=\S+\s*$")
@@ -39,7 +39,7 @@ def kind_of(rel: str) -> str | None:
     return None
 
 
-@lru_cache(maxsize=None)
+@cache
 def _schema(kind: str) -> dict:
     from quanli.core.resources import schema_file
 
@@ -139,7 +139,8 @@ def _needs_quotes(text: str) -> bool:
 
 _YAML12_NOT_STR = re.compile(
     r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
-    r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)|true|True|TRUE|false|False|FALSE|null|Null|NULL|~)$")
+    r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)|true|True|TRUE|false|False|FALSE|null|Null|NULL|~)$"
+)
 
 
 @lru_cache(maxsize=1)
@@ -157,7 +158,12 @@ def _yaml():
         pass
 
     def represent_str(self, data: str):
-        if "\n" in data and not any(ch in data for ch in "\r\t") and data == data.rstrip(" ") and not data.startswith(" "):
+        if (
+            "\n" in data
+            and not any(ch in data for ch in "\r\t")
+            and data == data.rstrip(" ")
+            and not data.startswith(" ")
+        ):
             return self.represent_scalar("tag:yaml.org,2002:str", data, style="|")
         style = "'" if _needs_quotes(data) else None
         return self.represent_scalar("tag:yaml.org,2002:str", data, style=style)
@@ -184,7 +190,12 @@ def _fast_dumper():
         pass
 
     def represent_str(dumper, data: str):
-        if "\n" in data and not any(ch in data for ch in "\r\t") and data == data.rstrip(" ") and not data.startswith(" "):
+        if (
+            "\n" in data
+            and not any(ch in data for ch in "\r\t")
+            and data == data.rstrip(" ")
+            and not data.startswith(" ")
+        ):
             return dumper.represent_scalar("tag:yaml.org,2002:str", data, style="|")
         return dumper.represent_scalar("tag:yaml.org,2002:str", data, style="'" if _needs_quotes(data) else None)
 
@@ -196,8 +207,15 @@ def _fast_dumper():
 def _fast_dump(data: Any) -> str:
     import yaml
 
-    return yaml.dump(data, Dumper=_fast_dumper(), allow_unicode=True, sort_keys=False, default_flow_style=False,
-                     width=1 << 20, indent=2)
+    return yaml.dump(
+        data,
+        Dumper=_fast_dumper(),
+        allow_unicode=True,
+        sort_keys=False,
+        default_flow_style=False,
+        width=1 << 20,
+        indent=2,
+    )
 
 
 def _has_comment(body: str) -> bool:
@@ -231,7 +249,7 @@ def _split_modeline(text: str) -> tuple[str | None, str]:
         if not stripped.startswith("#"):
             break
         if MODELINE.match(stripped):
-            return stripped, "\n".join(lines[:n] + lines[n + 1:])
+            return stripped, "\n".join(lines[:n] + lines[n + 1 :])
     return None, text
 
 
@@ -242,7 +260,11 @@ def format_text(text: str, kind: str, modeline: str) -> str:
     own, body = _split_modeline(text)
     schema = _schema(kind)
     if not _has_comment(body) and isinstance(expected, (dict, list)):  # nothing to keep but the data: the fast path
-        fast = (own or modeline) + "\n" + _fast_dump(_order(json.loads(json.dumps(expected, ensure_ascii=False)), schema, schema))
+        fast = (
+            (own or modeline)
+            + "\n"
+            + _fast_dump(_order(json.loads(json.dumps(expected, ensure_ascii=False)), schema, schema))
+        )
         if fast == text or _load_quanli(fast) == expected:  # unchanged text needs no second reading
             return fast
     result = (own or modeline) + "\n" + _commented(body, schema)

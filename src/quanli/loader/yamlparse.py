@@ -84,9 +84,17 @@ class Positions:
 _INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)\Z")
 _FLOAT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)\.[0-9]+\Z")
 _CONSTANTS = {
-    "": None, "~": None, "null": None, "Null": None, "NULL": None,
-    "true": True, "True": True, "TRUE": True,
-    "false": False, "False": False, "FALSE": False,
+    "": None,
+    "~": None,
+    "null": None,
+    "Null": None,
+    "NULL": None,
+    "true": True,
+    "True": True,
+    "TRUE": True,
+    "false": False,
+    "False": False,
+    "FALSE": False,
 }
 _NUMERIC_START = frozenset("-+0123456789")
 # U+0085 (NEL) too: YAML reads it as a line break that no editor shows, so the data and every
@@ -109,8 +117,16 @@ def resolve_plain(value: str) -> Any:
 # files clerks save under a .yaml name by mistake, by their first bytes: named, not guessed at
 _MAGIC = (
     (b"%PDF-", "PDF 文件", "a PDF file"),
-    (b"PK\x03\x04", "ZIP 压缩包（Word 的 .docx、Excel 的 .xlsx 文件都是这种格式）", "a ZIP archive (Word .docx and Excel .xlsx files are ZIP archives)"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "旧版 Word 或 Excel 文件（.doc、.xls）", "an old Word or Excel file (.doc, .xls)"),
+    (
+        b"PK\x03\x04",
+        "ZIP 压缩包（Word 的 .docx、Excel 的 .xlsx 文件都是这种格式）",
+        "a ZIP archive (Word .docx and Excel .xlsx files are ZIP archives)",
+    ),
+    (
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
+        "旧版 Word 或 Excel 文件（.doc、.xls）",
+        "an old Word or Excel file (.doc, .xls)",
+    ),
     (b"\x89PNG\r\n\x1a\n", "PNG 图片", "a PNG picture"),
     (b"\xff\xd8\xff", "JPEG 图片", "a JPEG picture"),
     (b"Rar!\x1a\x07", "RAR 压缩包", "a RAR archive"),
@@ -123,7 +139,9 @@ _MAGIC = (
 def too_large(size: int) -> ParseFailure:
     """QL106 for a file of ``size`` bytes (over MAX_FILE_BYTES)."""
     return ParseFailure(
-        "QL106", 1, 1,
+        "QL106",
+        1,
+        1,
         f"文件过大（{size // 1024} KB，上限 {MAX_FILE_BYTES // 1024 // 1024} MB），拒绝读取。一个事项文件通常只有几 KB，请检查是否放错了文件。",
         f"file too large ({size // 1024} KB, limit {MAX_FILE_BYTES // 1024 // 1024} MB); refusing to read it. An item file is usually a few KB: check that this is the right file.",
     )
@@ -134,23 +152,52 @@ def decode(data: bytes) -> str:
     if len(data) > MAX_FILE_BYTES:
         raise too_large(len(data))
     if data[:4] in (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff"):
-        raise ParseFailure("QL100", 1, 1, "文件是 UTF-32 编码。请另存为 UTF-8 编码（记事本：文件 → 另存为 → 编码选“UTF-8”）。",
-                           "the file is UTF-32 encoded. Save it as UTF-8.")
+        raise ParseFailure(
+            "QL100",
+            1,
+            1,
+            "文件是 UTF-32 编码。请另存为 UTF-8 编码（记事本：文件 → 另存为 → 编码选“UTF-8”）。",
+            "the file is UTF-32 encoded. Save it as UTF-8.",
+        )
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        raise ParseFailure("QL100", 1, 1, "文件是 UTF-16 编码（记事本里的“Unicode”）。请另存为 UTF-8 编码（记事本：文件 → 另存为 → 编码选“UTF-8”）。",
-                           "the file is UTF-16 encoded (Notepad's \"Unicode\"). Save it as UTF-8 (Notepad: File > Save As > Encoding: UTF-8).")
+        raise ParseFailure(
+            "QL100",
+            1,
+            1,
+            "文件是 UTF-16 编码（记事本里的“Unicode”）。请另存为 UTF-8 编码（记事本：文件 → 另存为 → 编码选“UTF-8”）。",
+            'the file is UTF-16 encoded (Notepad\'s "Unicode"). Save it as UTF-8 (Notepad: File > Save As > Encoding: UTF-8).',
+        )
     for magic, zh, en in _MAGIC:
         if data.startswith(magic):
-            raise ParseFailure("QL100", 1, 1, f"这是{zh}，不是 YAML 文本（多半是存错了文件名或扩展名）。请用原来的程序打开它，或换成正确的 YAML 文件。",
-                               f"this is {en}, not YAML text (probably saved under the wrong name). Open it with its own program, or replace it with the right YAML file.")
+            raise ParseFailure(
+                "QL100",
+                1,
+                1,
+                f"这是{zh}，不是 YAML 文本（多半是存错了文件名或扩展名）。请用原来的程序打开它，或换成正确的 YAML 文件。",
+                f"this is {en}, not YAML text (probably saved under the wrong name). Open it with its own program, or replace it with the right YAML file.",
+            )
     head = data[:8192]
     if b"\x00" in head:
         odd, even = head[1::2], head[0::2]
-        if len(head) >= 16 and max(odd.count(0) / max(len(odd), 1), even.count(0) / max(len(even), 1)) > 0.3 and min(odd.count(0), even.count(0)) * 4 < len(head) // 2:
-            raise ParseFailure("QL100", 1, 1, "文件看起来是不带 BOM 的 UTF-16 编码。请另存为 UTF-8 编码（记事本：文件 → 另存为 → 编码选“UTF-8”）。",
-                               "the file looks like UTF-16 without a BOM. Save it as UTF-8.")
-        raise ParseFailure("QL100", 1, 1, "文件含有空字节，看起来是二进制文件（例如 Word 或 Excel 文件），不是 YAML 文本。",
-                           "the file contains NUL bytes: it looks like a binary file (e.g. Word or Excel), not YAML text.")
+        if (
+            len(head) >= 16
+            and max(odd.count(0) / max(len(odd), 1), even.count(0) / max(len(even), 1)) > 0.3
+            and min(odd.count(0), even.count(0)) * 4 < len(head) // 2
+        ):
+            raise ParseFailure(
+                "QL100",
+                1,
+                1,
+                "文件看起来是不带 BOM 的 UTF-16 编码。请另存为 UTF-8 编码（记事本：文件 → 另存为 → 编码选“UTF-8”）。",
+                "the file looks like UTF-16 without a BOM. Save it as UTF-8.",
+            )
+        raise ParseFailure(
+            "QL100",
+            1,
+            1,
+            "文件含有空字节，看起来是二进制文件（例如 Word 或 Excel 文件），不是 YAML 文本。",
+            "the file contains NUL bytes: it looks like a binary file (e.g. Word or Excel), not YAML text.",
+        )
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
@@ -158,15 +205,20 @@ def decode(data: bytes) -> str:
     except UnicodeDecodeError as exc:
         head = data[: exc.start]
         line = head.count(b"\n") + 1
-        column = len(head[head.rfind(b"\n") + 1:].decode("utf-8", "replace")) + 1
+        column = len(head[head.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
         guess_zh, guess_en = "", ""
         try:
             data.decode("gb18030")
-            guess_zh, guess_en = "看起来是 GBK/GB18030 编码（Windows 中文系统的默认编码）。", " It looks like GBK/GB18030 (the default on Chinese Windows)."
+            guess_zh, guess_en = (
+                "看起来是 GBK/GB18030 编码（Windows 中文系统的默认编码）。",
+                " It looks like GBK/GB18030 (the default on Chinese Windows).",
+            )
         except UnicodeDecodeError:
             pass
         raise ParseFailure(
-            "QL100", line, column,
+            "QL100",
+            line,
+            column,
             f"文件不是 UTF-8 编码，{guess_zh}请另存为 UTF-8 编码（记事本：文件 → 另存为 → 编码选“UTF-8”；WPS/VS Code 同理）。",
             f"the file is not UTF-8.{guess_en} Save it as UTF-8 (Notepad: File > Save As > Encoding: UTF-8).",
         ) from None
@@ -178,15 +230,26 @@ def _check_control(text: str) -> None:
         line = text.count("\n", 0, match.start()) + 1
         column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
         code = f"U+{ord(match.group()):04X}"
-        raise ParseFailure("QL101", line, column, f"含有不可见的控制字符 {code}，请删除它（常见于从网页或 Word 复制的文字）。",
-                           f"contains the invisible control character {code}; delete it (often pasted from a web page or Word).")
+        raise ParseFailure(
+            "QL101",
+            line,
+            column,
+            f"含有不可见的控制字符 {code}，请删除它（常见于从网页或 Word 复制的文字）。",
+            f"contains the invisible control character {code}; delete it (often pasted from a web page or Word).",
+        )
 
 
 _TAB_ZH = "此处有制表符（Tab）。YAML 只能用空格缩进，请把 Tab 换成空格。"
 _PROBLEMS = [  # (needle in "context problem", Chinese explanation); first match wins
-    ("quoted scalar found unexpected end of stream", "引号没有闭合：这段文字以引号开头，但直到文件末尾都没有对应的结束引号。"),
+    (
+        "quoted scalar found unexpected end of stream",
+        "引号没有闭合：这段文字以引号开头，但直到文件末尾都没有对应的结束引号。",
+    ),
     ("found unexpected end of stream", "文件意外结束：有没有闭合的引号或括号。"),
-    ("mapping values are not allowed", "这里不能出现“键: 值”。常见原因：上一行缩进不对、少写了冒号，或者文字里有“: ”（冒号加空格）却没有加引号。"),
+    (
+        "mapping values are not allowed",
+        "这里不能出现“键: 值”。常见原因：上一行缩进不对、少写了冒号，或者文字里有“: ”（冒号加空格）却没有加引号。",
+    ),
     ("could not find expected ':'", "缺少冒号“:”。每个键后面要有“: ”（英文冒号加空格），或者这一行的缩进不对。"),
     ("did not find expected key", "缩进没有对齐：同一层的键必须左对齐，或者多写/少写了“- ”。"),
     ("did not find expected '-' indicator", "列表没有对齐：同一列表的“- ”必须左对齐，列表中间不能夹“键: 值”。"),
@@ -197,10 +260,22 @@ _PROBLEMS = [  # (needle in "context problem", Chinese explanation); first match
     ("found undefined tag handle", "使用了未定义的标签（!xxx）。请删除感叹号开头的标签。"),
     ("expected <block end>, but found", "缩进没有对齐，或者在同一层混用了“键: 值”和“- 列表项”。"),
     ("found a tab character", _TAB_ZH),
-    ("block sequence entries are not allowed in this context", "这里不能开始“- ”列表：列表要从下一行开始，比上一级的键多缩进，或者给这段文字加上引号。"),
-    ("mapping keys are not allowed in this context", "这里不能出现“? ”：它在 YAML 中表示复杂的键。请给这段文字加上引号。"),
-    ("did not find expected <document start>", "文档结束标记“...”或指令“%”之后还有内容。一个文件只能有一个文档：请删除“...”这一行，或拆成多个文件。"),
-    ("while scanning a block scalar", "“|”或“>”（多行文字）后面同一行只能写“-”“+”或缩进数字，文字要从下一行开始并缩进。"),
+    (
+        "block sequence entries are not allowed in this context",
+        "这里不能开始“- ”列表：列表要从下一行开始，比上一级的键多缩进，或者给这段文字加上引号。",
+    ),
+    (
+        "mapping keys are not allowed in this context",
+        "这里不能出现“? ”：它在 YAML 中表示复杂的键。请给这段文字加上引号。",
+    ),
+    (
+        "did not find expected <document start>",
+        "文档结束标记“...”或指令“%”之后还有内容。一个文件只能有一个文档：请删除“...”这一行，或拆成多个文件。",
+    ),
+    (
+        "while scanning a block scalar",
+        "“|”或“>”（多行文字）后面同一行只能写“-”“+”或缩进数字，文字要从下一行开始并缩进。",
+    ),
 ]
 
 
@@ -210,8 +285,13 @@ def _translate(exc: yaml.MarkedYAMLError, text: str) -> ParseFailure:
     line = mark.line + 1 if mark else 1
     column = mark.column + 1 if mark else 1
     if "maximum nesting depth" in both:  # newer libyaml stops deep nesting itself: the same finding as ours
-        return ParseFailure("QL107", line, column, f"嵌套层数超过 {MAX_DEPTH} 层，拒绝读取。",
-                            f"nesting deeper than {MAX_DEPTH} levels; refusing to read.")
+        return ParseFailure(
+            "QL107",
+            line,
+            column,
+            f"嵌套层数超过 {MAX_DEPTH} 层，拒绝读取。",
+            f"nesting deeper than {MAX_DEPTH} levels; refusing to read.",
+        )
     if mark is not None and 0 <= mark.index < len(text) and text[mark.index] == "\t":
         zh = _TAB_ZH
     else:
@@ -252,8 +332,13 @@ def parse(text: str, track: bool = False, facts: list | None = None) -> tuple[An
         get()  # StreamStart
         event = get()
         if type(event) is StreamEndEvent:
-            raise ParseFailure("QL105", 1, 1, "文件是空的（或只有注释）。请填写内容，或删除这个文件。",
-                               "the file is empty (or holds only comments). Fill it in or delete it.")
+            raise ParseFailure(
+                "QL105",
+                1,
+                1,
+                "文件是空的（或只有注释）。请填写内容，或删除这个文件。",
+                "the file is empty (or holds only comments). Fill it in or delete it.",
+            )
         root: Any = None
         stack: list = []  # frames: [container, is_map, pending_key, path]
         container: Any = None
@@ -265,20 +350,33 @@ def parse(text: str, track: bool = False, facts: list | None = None) -> tuple[An
             etype = type(event)
             if etype is ScalarEvent:
                 if event.anchor is not None:
-                    raise _fail("QL103", event, "不支持 YAML 锚点（&）和别名（*）。请把内容直接写出来。",
-                                "YAML anchors (&) and aliases (*) are not supported; write the content out.")
+                    raise _fail(
+                        "QL103",
+                        event,
+                        "不支持 YAML 锚点（&）和别名（*）。请把内容直接写出来。",
+                        "YAML anchors (&) and aliases (*) are not supported; write the content out.",
+                    )
                 if is_map and key is _NOKEY:
                     k = intern(event.value)  # keys repeat in every file: one string each, not one per file
                     if k in container:
-                        raise _fail("QL102", event, f"键“{k}”重复出现。同一层里每个键只能写一次，请合并或删除重复的一个。",
-                                    f"duplicate key '{k}': each key may appear only once at one level; merge or delete one.")
+                        raise _fail(
+                            "QL102",
+                            event,
+                            f"键“{k}”重复出现。同一层里每个键只能写一次，请合并或删除重复的一个。",
+                            f"duplicate key '{k}': each key may appear only once at one level; merge or delete one.",
+                        )
                     key = k
                     if track:
                         keys[path + (k,)] = (event.start_mark.line + 1, event.start_mark.column + 1)
                     continue
                 tag = event.tag
                 if tag is not None and tag != "!" and tag != STR_TAG:
-                    raise _fail("QL109", event, f"不支持 YAML 标签“{tag}”。请删除它。", f"YAML tag '{tag}' is not supported; remove it.")
+                    raise _fail(
+                        "QL109",
+                        event,
+                        f"不支持 YAML 标签“{tag}”。请删除它。",
+                        f"YAML tag '{tag}' is not supported; remove it.",
+                    )
                 value = event.value if (tag is not None or not event.implicit[0]) else resolve_plain(event.value)
                 if type(value) is str and len(value) <= SHARED_TEXT:
                     value = intern(value)  # 社会公开, 行政许可, department names …: shared, not copied
@@ -298,14 +396,33 @@ def parse(text: str, track: bool = False, facts: list | None = None) -> tuple[An
                     container.append(value)
             elif etype is MappingStartEvent or etype is SequenceStartEvent:
                 if event.anchor is not None:
-                    raise _fail("QL103", event, "不支持 YAML 锚点（&）和别名（*）。请把内容直接写出来。",
-                                "YAML anchors (&) and aliases (*) are not supported; write the content out.")
+                    raise _fail(
+                        "QL103",
+                        event,
+                        "不支持 YAML 锚点（&）和别名（*）。请把内容直接写出来。",
+                        "YAML anchors (&) and aliases (*) are not supported; write the content out.",
+                    )
                 if event.tag is not None and event.tag not in ("!", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"):
-                    raise _fail("QL109", event, f"不支持 YAML 标签“{event.tag}”。请删除它。", f"YAML tag '{event.tag}' is not supported; remove it.")
+                    raise _fail(
+                        "QL109",
+                        event,
+                        f"不支持 YAML 标签“{event.tag}”。请删除它。",
+                        f"YAML tag '{event.tag}' is not supported; remove it.",
+                    )
                 if is_map and key is _NOKEY:
-                    raise _fail("QL101", event, "键必须是简单的文字，不能是列表或映射。", "a key must be plain text, not a list or mapping.")
+                    raise _fail(
+                        "QL101",
+                        event,
+                        "键必须是简单的文字，不能是列表或映射。",
+                        "a key must be plain text, not a list or mapping.",
+                    )
                 if len(stack) >= MAX_DEPTH:
-                    raise _fail("QL107", event, f"嵌套层数超过 {MAX_DEPTH} 层，拒绝读取。", f"nesting deeper than {MAX_DEPTH} levels; refusing to read.")
+                    raise _fail(
+                        "QL107",
+                        event,
+                        f"嵌套层数超过 {MAX_DEPTH} 层，拒绝读取。",
+                        f"nesting deeper than {MAX_DEPTH} levels; refusing to read.",
+                    )
                 new: Any = {} if etype is MappingStartEvent else []
                 if container is None:
                     root = new
@@ -325,14 +442,22 @@ def parse(text: str, track: bool = False, facts: list | None = None) -> tuple[An
                 if is_map:
                     key = _NOKEY
             elif etype is AliasEvent:
-                raise _fail("QL103", event, "不支持 YAML 锚点（&）和别名（*）。请把内容直接写出来。",
-                            "YAML anchors (&) and aliases (*) are not supported; write the content out.")
+                raise _fail(
+                    "QL103",
+                    event,
+                    "不支持 YAML 锚点（&）和别名（*）。请把内容直接写出来。",
+                    "YAML anchors (&) and aliases (*) are not supported; write the content out.",
+                )
             elif etype is DocumentEndEvent:
                 break
         event = get()
         if type(event) is DocumentStartEvent:
-            raise _fail("QL104", event, "一个文件只能有一个 YAML 文档（不能用“---”分隔多个）。请拆成多个文件。",
-                        "a file may hold only one YAML document (no '---' separated documents); split it into files.")
+            raise _fail(
+                "QL104",
+                event,
+                "一个文件只能有一个 YAML 文档（不能用“---”分隔多个）。请拆成多个文件。",
+                "a file may hold only one YAML document (no '---' separated documents); split it into files.",
+            )
     except yaml.MarkedYAMLError as exc:
         raise _translate(exc, text) from None
     except yaml.YAMLError as exc:  # reader errors without marks

@@ -18,24 +18,71 @@ SUB_NAME = "_sub_name"  # a 子项名称 column: the item is the sub-item, the n
 REGION = "_region"  # a 行政区划 column: not an item field; an import names a new catalogue's region after it
 
 # Top-level item fields exported as one column per sub-field; every other field is one column.
-EXPANDED = ("codes", "time_limit", "fee", "penalty", "contact", "remedy", "responsibility", "service", "disclosure", "dates")
+EXPANDED = (
+    "codes",
+    "time_limit",
+    "fee",
+    "penalty",
+    "contact",
+    "remedy",
+    "responsibility",
+    "service",
+    "disclosure",
+    "dates",
+)
 
 # Header texts seen in real lists (whitespace removed), by field path. Sources: provincial
 # portals' exports and the county and city lists the seeds describe.
 SYNONYMS: dict[str, tuple[str, ...]] = {
-    "name": ("事项名称", "职权名称", "权力名称", "项目名称", "权力事项名称", "职权事项", "权力事项", "事项", "名称", "主项名称",
-             "matter_name", "TASK_NAME", "task_name"),
+    "name": (
+        "事项名称",
+        "职权名称",
+        "权力名称",
+        "项目名称",
+        "权力事项名称",
+        "职权事项",
+        "权力事项",
+        "事项",
+        "名称",
+        "主项名称",
+        "matter_name",
+        "TASK_NAME",
+        "task_name",
+    ),
     SUB_NAME: ("子项名称", "子项", "子项事项名称", "子项目名称"),
     REGION: ("行政区划", "所属行政区划", "所属区划", "区划", "AREA_CODE_TEXT", "area_code_text"),
-    "category": ("事项类型", "职权类型", "权力类别", "权力类型", "职权类别", "事项类别", "类别", "类型", "权力分类",
-                 "matter_type", "TASK_TYPE_TEXT", "TASK_TYPE", "task_type"),
+    "category": (
+        "事项类型",
+        "职权类型",
+        "权力类别",
+        "权力类型",
+        "职权类别",
+        "事项类别",
+        "类别",
+        "类型",
+        "权力分类",
+        "matter_type",
+        "TASK_TYPE_TEXT",
+        "TASK_TYPE",
+        "task_type",
+    ),
     "sub_category": ("子类别", "细类"),
     "codes.basic": ("基本编码", "事项编码", "职权编码", "权力编码", "目录编码", "CATAID"),
     "codes.implementation": ("实施编码", "实施清单编码", "TASK_CODE"),
     "codes.local": ("本地编码", "地方编码", "内部编码"),
     "parent": ("所属主项", "parentCatalogName"),
     "subject": ("实施主体", "行使主体", "实施机关", "责任主体", "DEPT_NAME", "dept_name"),
-    "department": ("承办机构", "承办科室", "承办处室", "责任科室", "责任处室", "内设机构", "承办部门", "责任股室", "承办股室"),
+    "department": (
+        "承办机构",
+        "承办科室",
+        "承办处室",
+        "责任科室",
+        "责任处室",
+        "内设机构",
+        "承办部门",
+        "责任股室",
+        "承办股室",
+    ),
     "co_departments": ("联办机构", "协办机构", "配合科室", "co_department"),
     "entrusted": ("受委托组织", "委托机关"),
     "level": ("行使层级", "层级", "matter_level"),
@@ -159,33 +206,49 @@ def load_mapping(path: Path | None) -> tuple[dict[str, str], dict]:
     except ParseFailure as f:
         raise QuanliError(f"{path}:{f.line}:{f.column} {f.zh}", f"{path}:{f.line}:{f.column} {f.en}") from None
     if not isinstance(data, dict) or not isinstance(data.get("columns", {}), dict):
-        raise QuanliError(f"{path}：应写成 columns: {{表头: 字段}}，例如 columns: {{职权名称: name}}。",
-                          f"{path}: expected columns: {{header: field}}.")
+        raise QuanliError(
+            f"{path}：应写成 columns: {{表头: 字段}}，例如 columns: {{职权名称: name}}。",
+            f"{path}: expected columns: {{header: field}}.",
+        )
     unknown = [str(k) for k in data if k not in ("columns", "sheet", "defaults")]
     if unknown:
-        raise QuanliError(f"{path}：不认识的设置“{'、'.join(unknown)}”（可用：columns、sheet、defaults）。",
-                          f"{path}: unknown setting(s) {', '.join(unknown)} (use columns, sheet, defaults).")
+        raise QuanliError(
+            f"{path}：不认识的设置“{'、'.join(unknown)}”（可用：columns、sheet、defaults）。",
+            f"{path}: unknown setting(s) {', '.join(unknown)} (use columns, sheet, defaults).",
+        )
     allowed = set(export_paths())
     defaults = data.get("defaults") or {}
     if not isinstance(defaults, dict):
-        raise QuanliError(f"{path}：defaults 应写成 {{字段: 值}}，例如 defaults: {{department: 办公室}}。", f"{path}: defaults must be a mapping.")
+        raise QuanliError(
+            f"{path}：defaults 应写成 {{字段: 值}}，例如 defaults: {{department: 办公室}}。",
+            f"{path}: defaults must be a mapping.",
+        )
     for key, value in defaults.items():
         node = field_schema(str(key))
         if key not in allowed or key == "id":
-            raise QuanliError(f"{path}：defaults 中的“{key}”不是可以设默认值的字段。可用字段：{'、'.join(sorted(allowed - {'id'}))}。",
-                              f"{path}: '{key}' in defaults is not a field.")
+            raise QuanliError(
+                f"{path}：defaults 中的“{key}”不是可以设默认值的字段。可用字段：{'、'.join(sorted(allowed - {'id'}))}。",
+                f"{path}: '{key}' in defaults is not a field.",
+            )
         kind = node.get("type")
-        ok = (isinstance(value, str) and kind in ("string", None)) or (isinstance(value, bool) and kind == "boolean") \
-            or (isinstance(value, int) and not isinstance(value, bool) and kind in ("integer", "number", None)) \
+        ok = (
+            (isinstance(value, str) and kind in ("string", None))
+            or (isinstance(value, bool) and kind == "boolean")
+            or (isinstance(value, int) and not isinstance(value, bool) and kind in ("integer", "number", None))
             or (isinstance(value, list) and kind == "array" and all(isinstance(v, str) for v in value))
+        )
         if not ok or ("enum" in node and value not in node["enum"]):
             choices = f"（可选：{'、'.join(node['enum'])}）" if "enum" in node else ""
-            raise QuanliError(f"{path}：defaults 中“{key}”的值“{value}”不合适{choices}。", f"{path}: bad default for '{key}'.")
+            raise QuanliError(
+                f"{path}：defaults 中“{key}”的值“{value}”不合适{choices}。", f"{path}: bad default for '{key}'."
+            )
     columns = {}
     for header, target in (data.get("columns") or {}).items():
         target = "" if target in (None, "", "忽略", "ignore") else str(target)
         if target and target not in allowed:
-            raise QuanliError(f"{path}：列“{header}”映射到未知字段“{target}”。可用字段：{'、'.join(sorted(allowed))}。",
-                              f"{path}: column '{header}' maps to unknown field '{target}'.")
+            raise QuanliError(
+                f"{path}：列“{header}”映射到未知字段“{target}”。可用字段：{'、'.join(sorted(allowed))}。",
+                f"{path}: column '{header}' maps to unknown field '{target}'.",
+            )
         columns[str(header)] = target
     return columns, data

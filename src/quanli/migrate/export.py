@@ -38,7 +38,11 @@ def cell(value: Any) -> Any:
         return value
     if isinstance(value, str):
         return value
-    if isinstance(value, list) and value and all(isinstance(v, str) and "\n" not in v and v == v.strip() and v for v in value):
+    if (
+        isinstance(value, list)
+        and value
+        and all(isinstance(v, str) and "\n" not in v and v == v.strip() and v for v in value)
+    ):
         return "\n".join(value)
     return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
 
@@ -66,7 +70,9 @@ def render(items: list[dict], fmt: str) -> bytes:
 def _guard(value: Any) -> Any:
     """A CSV cell a spreadsheet will not run as a formula; a text that already starts with ' before
     one of those characters gets one more, so that import, which takes one off, gives it back."""
-    if isinstance(value, str) and (value.startswith(CSV_DANGEROUS) or (value[:1] == "'" and value[1:2] in CSV_DANGEROUS + ("'",))):
+    if isinstance(value, str) and (
+        value.startswith(CSV_DANGEROUS) or (value[:1] == "'" and value[1:2] in CSV_DANGEROUS + ("'",))
+    ):
         return "'" + value
     return value
 
@@ -90,8 +96,14 @@ def _xlsx(headers: list[str], rows: list[list[Any]]) -> bytes:
     ws = wb.create_sheet("事项")
     ws.freeze_panes = "C2"
     for n, header in enumerate(headers, 1):
-        longest = max([len(str(header))] + [max((len(line) for line in str(r[n - 1]).split("\n")), default=0)
-                                              for r in rows[:200] if r[n - 1] is not None])
+        longest = max(
+            [len(str(header))]
+            + [
+                max((len(line) for line in str(r[n - 1]).split("\n")), default=0)
+                for r in rows[:200]
+                if r[n - 1] is not None
+            ]
+        )
         ws.column_dimensions[get_column_letter(n)].width = max(8, min(60, longest * 1.6 + 2))
     bold, wrap = Font(bold=True), Alignment(wrap_text=True, vertical="top")
 
@@ -114,16 +126,20 @@ def _xlsx(headers: list[str], rows: list[list[Any]]) -> bytes:
     for row in rows:
         for n, v in enumerate(row):
             if isinstance(v, str) and len(v) > XLSX_CELL_LIMIT:
-                raise QuanliError(f"事项 {row[0]} 的“{headers[n]}”有 {len(v)} 个字符，超过 Excel 单元格的上限 {XLSX_CELL_LIMIT}，"
-                                  "无法完整写入 XLSX；请改用 --format json 或 csv。",
-                                  f"item {row[0]}: '{headers[n]}' is longer than an Excel cell holds; use --format json or csv.")
+                raise QuanliError(
+                    f"事项 {row[0]} 的“{headers[n]}”有 {len(v)} 个字符，超过 Excel 单元格的上限 {XLSX_CELL_LIMIT}，"
+                    "无法完整写入 XLSX；请改用 --format json 或 csv。",
+                    f"item {row[0]}: '{headers[n]}' is longer than an Excel cell holds; use --format json or csv.",
+                )
             bad = ILLEGAL_CHARACTERS_RE.search(v) if isinstance(v, str) else None
             if bad:  # an XLSX cannot hold it, and dropping it would not round-trip
                 code = f"U+{ord(bad.group()):04X}"
-                raise QuanliError(f"事项 {row[0]} 的“{headers[n]}”含有控制字符 {code}，XLSX 无法保存它；"
-                                  "请删除这个字符（quanli validate 会指出它的位置），或改用 --format json 或 csv。",
-                                  f"item {row[0]}: '{headers[n]}' holds the control character {code}, which XLSX cannot "
-                                  "hold; delete it or use --format json or csv.")
+                raise QuanliError(
+                    f"事项 {row[0]} 的“{headers[n]}”含有控制字符 {code}，XLSX 无法保存它；"
+                    "请删除这个字符（quanli validate 会指出它的位置），或改用 --format json 或 csv。",
+                    f"item {row[0]}: '{headers[n]}' holds the control character {code}, which XLSX cannot "
+                    "hold; delete it or use --format json or csv.",
+                )
         ws.append([text_cell(v) if v is not None else None for v in row])
     props = wb.properties
     props.created = props.modified = dt.datetime(2000, 1, 1)

@@ -23,9 +23,22 @@ from quanli.migrate.tables import Record, Table
 
 PLACEHOLDER_FLOW = "TODO"
 PLACEHOLDER_NOTE = "导入时没有流程图：请新建或选用流程图（quanli new flow）后把编号填在这里"
-ABBR = {"行政许可": "XK", "行政处罚": "CF", "行政强制": "QZ", "行政征收": "ZS", "行政给付": "GF", "行政检查": "JC",
-        "行政确认": "QR", "行政奖励": "JL", "行政裁决": "CJ", "其他行政权力": "QT", "公共服务": "FW"}
-_PATTERN = re.compile(r"^\^(?P<pre>[A-Za-z0-9_-]*?)(?P<mid>\{code\}|\[A-Z\]\{(?P<n>\d)\})?(?P<sep>-?)(?:\[0-9\]|\\d)\{(?P<w>\d+)\}\$$")
+ABBR = {
+    "行政许可": "XK",
+    "行政处罚": "CF",
+    "行政强制": "QZ",
+    "行政征收": "ZS",
+    "行政给付": "GF",
+    "行政检查": "JC",
+    "行政确认": "QR",
+    "行政奖励": "JL",
+    "行政裁决": "CJ",
+    "其他行政权力": "QT",
+    "公共服务": "FW",
+}
+_PATTERN = re.compile(
+    r"^\^(?P<pre>[A-Za-z0-9_-]*?)(?P<mid>\{code\}|\[A-Z\]\{(?P<n>\d)\})?(?P<sep>-?)(?:\[0-9\]|\\d)\{(?P<w>\d+)\}\$$"
+)
 
 
 @dataclass
@@ -67,13 +80,25 @@ class Report:
     notes: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
-        return {"file": self.file, "sheet": self.sheet, "header_row": self.header_row, "rows": self.rows,
-                "mapping": self.mapping, "unmapped": self.unmapped, "created": self.created, "updated": self.updated,
-                "skipped": self.skipped, "unchanged": self.unchanged, "laws_added": self.laws_added,
-                "problems": [p.to_dict() for p in self.problems], "notes": self.notes}
+        return {
+            "file": self.file,
+            "sheet": self.sheet,
+            "header_row": self.header_row,
+            "rows": self.rows,
+            "mapping": self.mapping,
+            "unmapped": self.unmapped,
+            "created": self.created,
+            "updated": self.updated,
+            "skipped": self.skipped,
+            "unchanged": self.unchanged,
+            "laws_added": self.laws_added,
+            "problems": [p.to_dict() for p in self.problems],
+            "notes": self.notes,
+        }
 
 
 # -- one row -> item data -------------------------------------------------------------------------
+
 
 def _field_schema(path: str) -> dict:
     return columns.field_schema(path)
@@ -149,17 +174,25 @@ def _convert(path: str, raw: Any, header: str, names: list[str], csv_guard: bool
         if items.get("type") == "string":
             return values.text_list(raw), None
         cell = values.json_cell(raw)
-        return (cell, None) if isinstance(cell, list) else (None, None if values.is_none(raw) else "应为 quanli 导出的 JSON 列表")
+        return (
+            (cell, None)
+            if isinstance(cell, list)
+            else (None, None if values.is_none(raw) else "应为 quanli 导出的 JSON 列表")
+        )
     if kind == "object" or path == "extra":
         cell = values.json_cell(raw)
-        return (cell, None) if isinstance(cell, dict) else (None, None if values.is_none(raw) else "应为 quanli 导出的 JSON 对象")
+        return (
+            (cell, None)
+            if isinstance(cell, dict)
+            else (None, None if values.is_none(raw) else "应为 quanli 导出的 JSON 对象")
+        )
     if values.is_none(raw):
         return None, None
     text = values.text_of(raw)
     for label in columns.SYNONYMS.get(path, ()):  # "办理地点：广州市…" in the 办理地点 column
         for colon in ("：", ":"):
             if text.startswith(label + colon) and len(text) > len(label) + 1:
-                text = text[len(label) + 1:].strip()
+                text = text[len(label) + 1 :].strip()
     pattern = node.get("pattern")
     if pattern and not re.fullmatch(pattern.strip("^$"), text):
         return None, f"“{text}”不符合{columns.title_of(path)}的格式"
@@ -187,15 +220,27 @@ def _merge(old: Any, new: Any) -> Any:
     return new if old is None else old
 
 
-def row_to_item(record: Record, mapping: dict[str, str], names: list[str], defaults: dict, problems: list[Problem],
-                csv_guard: bool = False) -> dict:
+def row_to_item(
+    record: Record,
+    mapping: dict[str, str],
+    names: list[str],
+    defaults: dict,
+    problems: list[Problem],
+    csv_guard: bool = False,
+) -> dict:
     data: dict = {}
     for header, raw in record.values.items():
         path = mapping.get(header)
         if not path or path == columns.REGION:  # the region names the unit's region, not the item's
             continue
         head, _, rest = path.partition(".")
-        current = data.get(head, {}).get(rest) if rest and isinstance(data.get(head), dict) else data.get(path) if not rest else None
+        current = (
+            data.get(head, {}).get(rest)
+            if rest and isinstance(data.get(head), dict)
+            else data.get(path)
+            if not rest
+            else None
+        )
         if current is not None and not isinstance(current, list):
             continue  # an earlier column already gave this field (TASK_TYPE_TEXT before TASK_TYPE)
         value, problem = _convert(path, raw, header, names, csv_guard)
@@ -223,7 +268,9 @@ def row_to_item(record: Record, mapping: dict[str, str], names: list[str], defau
     if "basis" not in data and not any(p == "basis" for p in mapping.values()):
         # no basis column: a condition that opens with a citation (《…》第…条规定，…) is the legal basis
         conditions = data.get("conditions")
-        cited = [c for c in conditions if isinstance(c, str) and c.startswith("《")] if isinstance(conditions, list) else []
+        cited = (
+            [c for c in conditions if isinstance(c, str) and c.startswith("《")] if isinstance(conditions, list) else []
+        )
         entries = [e for c in cited for e in values.citations(c)[0]]
         if entries:
             data["basis"] = entries
@@ -232,11 +279,14 @@ def row_to_item(record: Record, mapping: dict[str, str], names: list[str], defau
     fee = data.get("fee")
     if isinstance(fee, dict) and "charged" not in fee:  # a standard or basis given: charged unless it says otherwise
         standard = values.text_of(fee.get("standard"))
-        fee["charged"] = not (values.is_none(standard) or "不收费" in standard or "免费" in standard) or bool(fee.get("basis"))
+        fee["charged"] = not (values.is_none(standard) or "不收费" in standard or "免费" in standard) or bool(
+            fee.get("basis")
+        )
     return data
 
 
 # -- ids ------------------------------------------------------------------------------------------------
+
 
 class IdMaker:
     """New ids in the catalogue's pattern, numbered after the highest one already used."""
@@ -258,13 +308,17 @@ class IdMaker:
             return f"{abbr}-"
         code = self.codes.get(category, abbr) if self.shape["mid"] == "{code}" else abbr
         if self.shape["mid"] and self.shape["mid"].startswith("[A-Z]"):
-            code = abbr if len(abbr) == int(self.shape["n"]) else abbr[: int(self.shape["n"])].ljust(int(self.shape["n"]), "X")
+            code = (
+                abbr
+                if len(abbr) == int(self.shape["n"])
+                else abbr[: int(self.shape["n"])].ljust(int(self.shape["n"]), "X")
+            )
         return f"{self.shape['pre']}{code if self.shape['mid'] else ''}{self.shape['sep']}"
 
     def make(self, category: str) -> str:
         prefix = self.prefix(category)
         if prefix not in self.next:
-            numbers = [int(i[len(prefix):]) for i in self.used if i.startswith(prefix) and i[len(prefix):].isdigit()]
+            numbers = [int(i[len(prefix) :]) for i in self.used if i.startswith(prefix) and i[len(prefix) :].isdigit()]
             self.next[prefix] = max(numbers, default=0) + 1
         while True:
             n = self.next[prefix]
@@ -285,6 +339,7 @@ class IdMaker:
 
 
 # -- the catalogue side -----------------------------------------------------------------------------------
+
 
 def _match_keys(data: dict) -> list[tuple]:
     """What identifies an item, most specific first: its id, its 实施编码 (or local code), its
@@ -308,17 +363,28 @@ def _match_keys(data: dict) -> list[tuple]:
     return keys
 
 
-def plan(table: Table, mapping: dict[str, str], catalogue, defaults: dict, update: bool, report: Report,
-         unit: str = "", csv_guard: bool = False) -> list[Planned]:
+def plan(
+    table: Table,
+    mapping: dict[str, str],
+    catalogue,
+    defaults: dict,
+    update: bool,
+    report: Report,
+    unit: str = "",
+    csv_guard: bool = False,
+) -> list[Planned]:
     names = catalogue.category_names()
     existing: dict[tuple, tuple[str, Path, dict]] = {}
     for sf in catalogue.items:
         if sf.ok and isinstance(sf.data.get("id"), str):
             for key in _match_keys(sf.data):
                 existing.setdefault(key, (sf.data["id"], Path(sf.path), sf.data))
-    ids = IdMaker(catalogue.settings.get("id_pattern"), catalogue.category_codes(),
-                  {sf.data["id"] for sf in catalogue.items if sf.ok and isinstance(sf.data.get("id"), str)}
-                  | {Path(sf.path).stem for sf in catalogue.items})
+    ids = IdMaker(
+        catalogue.settings.get("id_pattern"),
+        catalogue.category_codes(),
+        {sf.data["id"] for sf in catalogue.items if sf.ok and isinstance(sf.data.get("id"), str)}
+        | {Path(sf.path).stem for sf in catalogue.items},
+    )
     seen_in_file: dict[tuple, str] = {}
     out = []
     for record in table.records:
@@ -339,7 +405,11 @@ def plan(table: Table, mapping: dict[str, str], catalogue, defaults: dict, updat
                 report.problems.append(Problem(record.row, "", "", f"与前面的行重复（{again}），已跳过"))
                 continue
             own = data.get("id")
-            if isinstance(own, str) and re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}", own) and own.lower() not in ids.used_lower:
+            if (
+                isinstance(own, str)
+                and re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}", own)
+                and own.lower() not in ids.used_lower
+            ):
                 planned.id = own  # the row has its id (an export read back): keep it
                 ids.used.add(own)
                 ids.used_lower.add(own.lower())
@@ -349,7 +419,9 @@ def plan(table: Table, mapping: dict[str, str], catalogue, defaults: dict, updat
                 planned.id = ids.make(values.text_of(data.get("category")) or "其他行政权力")
             if not ids.fits(planned.id) and not ids.warned:
                 ids.warned = True
-                report.notes.append(f"编号规则 {ids.pattern} 无法自动套用，新编号形如 {planned.id}；validate 会报告不符合规则的编号。")
+                report.notes.append(
+                    f"编号规则 {ids.pattern} 无法自动套用，新编号形如 {planned.id}；validate 会报告不符合规则的编号。"
+                )
         for key in _match_keys(data):
             seen_in_file.setdefault(key, planned.id)
         out.append(planned)
@@ -423,7 +495,9 @@ def law_entries(planned: list[Planned], known: list[dict]) -> tuple[list[dict], 
             ident = values.law_id(name)
             if ident in by_id:
                 same = [law for law in known + new if law.get("id") == ident]
-                if same and values.law_id(values.text_of(same[0].get("name"))) == ident:  # 《食品安全法》 and its full name
+                if (
+                    same and values.law_id(values.text_of(same[0].get("name"))) == ident
+                ):  # 《食品安全法》 and its full name
                     ids[name] = ident
                     continue
                 ident = f"{ident}（{len(new) + 1}）"

@@ -64,14 +64,16 @@ def _find_header(rows: list[list[Any]], known) -> int:
     return best
 
 
-def _table_from_rows(rows: list[list[Any]], known, merged_down: set[tuple[int, int]] | None = None, sheet: str = "") -> Table:
+def _table_from_rows(
+    rows: list[list[Any]], known, merged_down: set[tuple[int, int]] | None = None, sheet: str = ""
+) -> Table:
     if not rows:
         return Table([], [])
     h = _find_header(rows, known)
     headers = [_clean_header(c) for c in rows[h]]
     records = []
     previous: list[Any] = []
-    for n, row in enumerate(rows[h + 1:], start=h + 2):
+    for n, row in enumerate(rows[h + 1 :], start=h + 2):
         row = list(row) + [None] * (len(headers) - len(row))
         if merged_down:
             row = [previous[c] if (n, c) in merged_down and c < len(previous) else v for c, v in enumerate(row)]
@@ -84,7 +86,9 @@ def _table_from_rows(rows: list[list[Any]], known, merged_down: set[tuple[int, i
                 if header in values:  # the same header twice: keep both, the second numbered
                     header = f"{header}#{c + 1}"
                 value = row[c]
-                values[header] = str(value) if isinstance(value, float) and not math.isfinite(value) else value  # NaN, inf: text
+                values[header] = (
+                    str(value) if isinstance(value, float) and not math.isfinite(value) else value
+                )  # NaN, inf: text
                 where[header] = column_letter(c)
         records.append(Record(n, values, where))
     return Table([x for x in headers if x], records, h + 1, sheet)
@@ -117,15 +121,19 @@ def read_xlsx(path: Path, sheet: str | None, known) -> Table:
         raise QuanliError(f"{path} 中没有工作表（只有图表或为空），无法导入。", f"{path} holds no worksheet.")
     if sheet:
         if sheet not in names:
-            raise QuanliError(f"{path} 中没有名为“{sheet}”的工作表。已有：{'、'.join(names)}。",
-                              f"no sheet '{sheet}' in {path}; sheets: {', '.join(names)}.")
+            raise QuanliError(
+                f"{path} 中没有名为“{sheet}”的工作表。已有：{'、'.join(names)}。",
+                f"no sheet '{sheet}' in {path}; sheets: {', '.join(names)}.",
+            )
         ws = book[sheet]
     else:  # the sheet whose header row knows the most columns
         scored = []
         for ws in book.worksheets:
             rows = [list(r) for r in ws.iter_rows(min_row=1, max_row=MAX_HEADER_SCAN, values_only=True)]
             h = _find_header(rows, known) if rows else 0
-            scored.append((sum(1 for c in (rows[h] if rows else []) if known(_clean_header(c))), -book.worksheets.index(ws), ws))
+            scored.append(
+                (sum(1 for c in (rows[h] if rows else []) if known(_clean_header(c))), -book.worksheets.index(ws), ws)
+            )
         ws = max(scored, key=lambda t: (t[0], t[1]))[2]
     merged_down: set[tuple[int, int]] = set()
     for rng in ws.merged_cells.ranges:  # cells under the top of a vertical merge take its value
@@ -142,8 +150,10 @@ def decode_text(raw: bytes, path: Path) -> str:
         try:
             return raw.decode("utf-16")
         except UnicodeDecodeError:  # an odd number of bytes, a broken surrogate pair
-            raise QuanliError(f"{path} 以 UTF-16 的标记开头，但内容不是完整的 UTF-16 文本，无法读取。请另存为“CSV UTF-8”。",
-                              f"{path} starts like UTF-16 but is not valid UTF-16.") from None
+            raise QuanliError(
+                f"{path} 以 UTF-16 的标记开头，但内容不是完整的 UTF-16 文本，无法读取。请另存为“CSV UTF-8”。",
+                f"{path} starts like UTF-16 but is not valid UTF-16.",
+            ) from None
     if len(raw) >= 4 and raw.count(b"\x00") * 3 > len(raw):  # UTF-16 without a BOM: every other byte is 0
         for codec in ("utf-16-le", "utf-16-be") if raw[1:2] == b"\x00" else ("utf-16-be", "utf-16-le"):
             try:
@@ -157,8 +167,10 @@ def decode_text(raw: bytes, path: Path) -> str:
     try:
         return raw.decode("gb18030")
     except UnicodeDecodeError:
-        raise QuanliError(f"{path} 既不是 UTF-8 也不是 GBK 编码，无法读取。请用 Excel 或 WPS 另存为“CSV UTF-8”。",
-                          f"{path} is neither UTF-8 nor GBK.") from None
+        raise QuanliError(
+            f"{path} 既不是 UTF-8 也不是 GBK 编码，无法读取。请用 Excel 或 WPS 另存为“CSV UTF-8”。",
+            f"{path} is neither UTF-8 nor GBK.",
+        ) from None
 
 
 def read_csv(path: Path, known) -> Table:
@@ -171,8 +183,10 @@ def read_csv(path: Path, known) -> Table:
     try:
         rows = [row for row in reader]
     except csv.Error as exc:  # a field over the csv module's size limit, a quote the dialect cannot close …
-        raise QuanliError(f"{path}:{reader.line_num} CSV 格式错误：{exc}。请用 Excel 或 WPS 打开后另存为“CSV UTF-8”。",
-                          f"{path}:{reader.line_num} invalid CSV: {exc}.") from None
+        raise QuanliError(
+            f"{path}:{reader.line_num} CSV 格式错误：{exc}。请用 Excel 或 WPS 打开后另存为“CSV UTF-8”。",
+            f"{path}:{reader.line_num} invalid CSV: {exc}.",
+        ) from None
     return _table_from_rows(rows, known)
 
 
@@ -183,11 +197,18 @@ def read_json(path: Path) -> Table:
     if stripped.startswith("[") or stripped.startswith("{") and not _is_json_lines(stripped):
         data = _loads(text, path)
         if isinstance(data, dict):  # {"items": [...]} or {"data": [...]} (a portal's envelope), else one item
-            envelopes = [v for k, v in data.items() if k in ("items", "data", "list", "rows", "records", "result")
-                         and isinstance(v, list) and all(isinstance(x, dict) for x in v)]
+            envelopes = [
+                v
+                for k, v in data.items()
+                if k in ("items", "data", "list", "rows", "records", "result")
+                and isinstance(v, list)
+                and all(isinstance(x, dict) for x in v)
+            ]
             data = envelopes[0] if len(envelopes) == 1 and len(data) <= 5 else [data]
         if not isinstance(data, list):
-            raise QuanliError(f"{path} 应当是对象的数组或 JSON Lines。", f"{path} must be an array of objects or JSON Lines.")
+            raise QuanliError(
+                f"{path} 应当是对象的数组或 JSON Lines。", f"{path} must be an array of objects or JSON Lines."
+            )
         for n, obj in enumerate(data, 1):
             if isinstance(obj, dict):
                 obj = _clean(obj, path)
@@ -216,7 +237,10 @@ def _clean(value: Any, path: Path, depth: int = 0) -> Any:
     if isinstance(value, float) and not math.isfinite(value):
         return str(value)
     if depth > MAX_DEPTH and isinstance(value, (list, dict)):
-        raise QuanliError(f"{path} 中的 JSON 嵌套超过 {MAX_DEPTH} 层，无法导入。", f"{path}: JSON nested deeper than {MAX_DEPTH} levels.")
+        raise QuanliError(
+            f"{path} 中的 JSON 嵌套超过 {MAX_DEPTH} 层，无法导入。",
+            f"{path}: JSON nested deeper than {MAX_DEPTH} levels.",
+        )
     if isinstance(value, list):
         return [_clean(v, path, depth + 1) for v in value]
     if isinstance(value, dict):
@@ -288,16 +312,20 @@ def _duplicate_error(text: str, path: Path, line: int | None) -> QuanliError:
     found = _find_duplicate(text)
     if found is None:  # nested too deep to walk: the file is still refused
         where = f"{path}:{line}" if line else f"{path}"
-        return QuanliError(f"{where} JSON 中有同一个对象里重复出现的键，无法导入（JSON 读取器会静默保留最后一个值，前面填写的内容就丢了）。请删除或合并重复的键。",
-                           f"{where}: a JSON object names the same key twice; not imported. Remove or merge it.")
+        return QuanliError(
+            f"{where} JSON 中有同一个对象里重复出现的键，无法导入（JSON 读取器会静默保留最后一个值，前面填写的内容就丢了）。请删除或合并重复的键。",
+            f"{where}: a JSON object names the same key twice; not imported. Remove or merge it.",
+        )
     pos, key = found
     row = line or text.count("\n", 0, pos) + 1
     column = pos - text.rfind("\n", 0, pos)
     shown = json.dumps(key, ensure_ascii=False)[1:-1][:60]  # control characters spelled out
-    return QuanliError(f"{path}:{row}:{column} JSON 中同一个对象里键“{shown}”出现了两次，无法导入：JSON 读取器会静默保留后一个值，"
-                       "前面填写的内容就丢了（YAML 中重复的键同样会被拒绝）。请删除或合并重复的键。",
-                       f"{path}:{row}:{column} the key '{shown}' appears twice in one JSON object; not imported (a JSON reader "
-                       "silently keeps the last value). Remove or merge the duplicate.")
+    return QuanliError(
+        f"{path}:{row}:{column} JSON 中同一个对象里键“{shown}”出现了两次，无法导入：JSON 读取器会静默保留后一个值，"
+        "前面填写的内容就丢了（YAML 中重复的键同样会被拒绝）。请删除或合并重复的键。",
+        f"{path}:{row}:{column} the key '{shown}' appears twice in one JSON object; not imported (a JSON reader "
+        "silently keeps the last value). Remove or merge the duplicate.",
+    )
 
 
 def _loads(text: str, path: Path, line: int | None = None) -> Any:
@@ -338,7 +366,11 @@ def read_table(path: Path, sheet: str | None, known) -> Table:
     if suffix in (".json", ".jsonl", ".ndjson"):
         return read_json(path)
     if suffix == ".xls":
-        raise QuanliError(f"{path} 是旧版 Excel（.xls）。请在 Excel 或 WPS 中另存为 .xlsx 后再导入。",
-                          f"{path} is an old .xls file: save it as .xlsx first.")
-    raise QuanliError(f"不支持的文件类型：{path.suffix}（支持 .xlsx、.csv、.json、.jsonl）。",
-                      f"unsupported file type {path.suffix} (.xlsx, .csv, .json, .jsonl).")
+        raise QuanliError(
+            f"{path} 是旧版 Excel（.xls）。请在 Excel 或 WPS 中另存为 .xlsx 后再导入。",
+            f"{path} is an old .xls file: save it as .xlsx first.",
+        )
+    raise QuanliError(
+        f"不支持的文件类型：{path.suffix}（支持 .xlsx、.csv、.json、.jsonl）。",
+        f"unsupported file type {path.suffix} (.xlsx, .csv, .json, .jsonl).",
+    )

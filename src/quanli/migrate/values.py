@@ -12,17 +12,73 @@ import json
 import re
 from typing import Any
 
-NONE_WORDS = {"", "无", "无。", "暂无", "空", "/", "-", "—", "——", "－", "null", "none", "n/a", "na", "不涉及", "无此项"}
+NONE_WORDS = {
+    "",
+    "无",
+    "无。",
+    "暂无",
+    "空",
+    "/",
+    "-",
+    "—",
+    "——",
+    "－",
+    "null",
+    "none",
+    "n/a",
+    "na",
+    "不涉及",
+    "无此项",
+}
 CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 IMMEDIATE = ("即办", "即时办结", "当场办结", "当场", "立即办结", "即来即办", "当即办结", "现场办结")
-UNITS = (("个工作日", "工作日"), ("工作日", "工作日"), ("个自然日", "自然日"), ("自然日", "自然日"), ("个月", "个月"),
-         ("月", "个月"), ("小时", "小时"), ("天", "自然日"), ("日", "自然日"))
-NATIONAL = {"01": "行政许可", "02": "行政处罚", "03": "行政强制", "04": "行政征收", "05": "行政给付", "06": "行政检查",
-            "07": "行政确认", "08": "行政奖励", "09": "行政裁决", "10": "其他行政权力", "20": "公共服务"}
-LEVELS = {"国家级": "国家级", "国家": "国家级", "中央": "国家级", "省级": "省级", "省": "省级", "市级": "市级", "市": "市级",
-          "设区的市级": "市级", "县级": "县级", "县": "县级", "区级": "县级", "县区级": "县级", "县（市、区）级": "县级",
-          "镇级": "镇（乡、街道）级", "乡级": "镇（乡、街道）级", "街道级": "镇（乡、街道）级", "乡镇级": "镇（乡、街道）级",
-          "镇（乡、街道）级": "镇（乡、街道）级", "村级": "村（社区）级", "社区级": "村（社区）级", "村（社区）级": "村（社区）级"}
+UNITS = (
+    ("个工作日", "工作日"),
+    ("工作日", "工作日"),
+    ("个自然日", "自然日"),
+    ("自然日", "自然日"),
+    ("个月", "个月"),
+    ("月", "个月"),
+    ("小时", "小时"),
+    ("天", "自然日"),
+    ("日", "自然日"),
+)
+NATIONAL = {
+    "01": "行政许可",
+    "02": "行政处罚",
+    "03": "行政强制",
+    "04": "行政征收",
+    "05": "行政给付",
+    "06": "行政检查",
+    "07": "行政确认",
+    "08": "行政奖励",
+    "09": "行政裁决",
+    "10": "其他行政权力",
+    "20": "公共服务",
+}
+LEVELS = {
+    "国家级": "国家级",
+    "国家": "国家级",
+    "中央": "国家级",
+    "省级": "省级",
+    "省": "省级",
+    "市级": "市级",
+    "市": "市级",
+    "设区的市级": "市级",
+    "县级": "县级",
+    "县": "县级",
+    "区级": "县级",
+    "县区级": "县级",
+    "县（市、区）级": "县级",
+    "镇级": "镇（乡、街道）级",
+    "乡级": "镇（乡、街道）级",
+    "街道级": "镇（乡、街道）级",
+    "乡镇级": "镇（乡、街道）级",
+    "镇（乡、街道）级": "镇（乡、街道）级",
+    "村级": "村（社区）级",
+    "社区级": "村（社区）级",
+    "村（社区）级": "村（社区）级",
+}
 
 
 def text_of(value: Any) -> str:
@@ -104,7 +160,10 @@ def cn_number(text: str) -> int | None:
     return total + section + digit
 
 
-_TIME = re.compile(r"^(?P<num>[0-9]+(?:\.[0-9]+)?|[零〇一二两三四五六七八九十百千]+)\s*[（(]?\s*(?P<unit>个工作日|工作日|个自然日|自然日|个月|月|小时|天|日)?\s*[）)]?(?P<rest>.*)$", re.S)
+_TIME = re.compile(
+    r"^(?P<num>[0-9]+(?:\.[0-9]+)?|[零〇一二两三四五六七八九十百千]+)\s*[（(]?\s*(?P<unit>个工作日|工作日|个自然日|自然日|个月|月|小时|天|日)?\s*[）)]?(?P<rest>.*)$",
+    re.S,
+)
 
 
 def time_limit(value: Any) -> tuple[Any, str | None]:
@@ -119,11 +178,18 @@ def time_limit(value: Any) -> tuple[Any, str | None]:
     text = text_of(value).replace(" ", "")
     for word in IMMEDIATE:
         if text.startswith(word):
-            rest = text[len(word):].strip("（）()，,。")
+            rest = text[len(word) :].strip("（）()，,。")
             return ({"value": 0, "unit": "工作日", "note": text} if rest else 0), None
     m = _TIME.match(text)
-    if not m or (not m.group("unit") and m.group("rest") and not m.group("rest").startswith(("（", "(", "，", ",", "；", "。"))) \
-            or re.match(r"^\s*[-~～至到]\s*[0-9一二三四五六七八九十]", m.group("rest") or ""):
+    if (
+        not m
+        or (
+            not m.group("unit")
+            and m.group("rest")
+            and not m.group("rest").startswith(("（", "(", "，", ",", "；", "。"))
+        )
+        or re.match(r"^\s*[-~～至到]\s*[0-9一二三四五六七八九十]", m.group("rest") or "")
+    ):
         return None, f"无法识别的时限“{text_of(value)}”（请写成如 20 个工作日、60 日、即办）"
     num = m.group("num")
     number: Any = float(num) if "." in num else (int(num) if num.isdigit() else cn_number(num))
@@ -149,7 +215,9 @@ def category(value: Any, names: list[str]) -> tuple[str | None, str | None]:
     if text in names:
         return text, None
     for name in names:  # 行政许可事项, 行政许可类 …
-        if text.startswith(name) or (name.startswith("行政") and text.startswith(name[2:]) and len(text) <= len(name) + 2):
+        if text.startswith(name) or (
+            name.startswith("行政") and text.startswith(name[2:]) and len(text) <= len(name) + 2
+        ):
             return name, None
     return text, f"类别“{text}”不在本目录的类别中（{'、'.join(names)}）"
 
@@ -168,7 +236,9 @@ def levels(value: Any) -> tuple[list[str] | None, str | None]:
     return (out or None), (f"无法识别的行使层级“{'、'.join(unknown)}”" if unknown else None)
 
 
-_ITEM_MARK = re.compile(r"^\s*(?:[0-9]+[.、．)）]|[（(][0-9一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、|[①②③④⑤⑥⑦⑧⑨⑩]|[-•·●])\s*")
+_ITEM_MARK = re.compile(
+    r"^\s*(?:[0-9]+[.、．)）]|[（(][0-9一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、|[①②③④⑤⑥⑦⑧⑨⑩]|[-•·●])\s*"
+)
 
 
 def text_list(value: Any) -> list[str] | None:
@@ -244,14 +314,59 @@ def scope(value: Any) -> tuple[str | None, str | None]:
 
 
 # 《中华人民共和国行政许可法》第十二条第一款第（二）项
-_CITATION = re.compile(r"《(?P<law>[^《》]{2,80})》(?P<article>(?:\s*[第0-9零〇一二两三四五六七八九十百千条款项目（）()、，和及与至之]+)?)")
-_ARTICLE = re.compile(r"第[0-9零〇一二两三四五六七八九十百千]+条(?:之[一二三四五六七八九十]+)?(?:第[0-9零〇一二两三四五六七八九十]+款)?"
-                      r"(?:第?[（(]?[0-9零〇一二两三四五六七八九十]+[)）]?项)?")
+_CITATION = re.compile(
+    r"《(?P<law>[^《》]{2,80})》(?P<article>(?:\s*[第0-9零〇一二两三四五六七八九十百千条款项目（）()、，和及与至之]+)?)"
+)
+_ARTICLE = re.compile(
+    r"第[0-9零〇一二两三四五六七八九十百千]+条(?:之[一二三四五六七八九十]+)?(?:第[0-9零〇一二两三四五六七八九十]+款)?"
+    r"(?:第?[（(]?[0-9零〇一二两三四五六七八九十]+[)）]?项)?"
+)
 
 
-LAW_ENDINGS = ("法", "条例", "规定", "办法", "细则", "规则", "决定", "通知", "意见", "规范", "标准", "纲要", "方案", "目录",
-               "准则", "规程", "指南", "公约", "章程", "制度", "令", "批复", "解释", "纪要", "要点", "规划", "清单")
-DOCUMENT_ENDINGS = ("申请书", "申请表", "登记表", "证书", "许可证", "证明", "通知书", "决定书", "告知书", "回执", "表", "单", "书")
+LAW_ENDINGS = (
+    "法",
+    "条例",
+    "规定",
+    "办法",
+    "细则",
+    "规则",
+    "决定",
+    "通知",
+    "意见",
+    "规范",
+    "标准",
+    "纲要",
+    "方案",
+    "目录",
+    "准则",
+    "规程",
+    "指南",
+    "公约",
+    "章程",
+    "制度",
+    "令",
+    "批复",
+    "解释",
+    "纪要",
+    "要点",
+    "规划",
+    "清单",
+)
+DOCUMENT_ENDINGS = (
+    "申请书",
+    "申请表",
+    "登记表",
+    "证书",
+    "许可证",
+    "证明",
+    "通知书",
+    "决定书",
+    "告知书",
+    "回执",
+    "表",
+    "单",
+    "书",
+)
 
 
 def is_law_name(name: str) -> bool:
@@ -266,7 +381,7 @@ def law_id(name: str) -> str:
     """The id quanli uses for a law: its name without 中华人民共和国 and without inner brackets."""
     short = name.replace("〈", "").replace("〉", "").replace("<", "").replace(">", "").strip()
     if short.startswith("中华人民共和国") and len(short) > len("中华人民共和国") + 1:
-        short = short[len("中华人民共和国"):]
+        short = short[len("中华人民共和国") :]
     return short
 
 

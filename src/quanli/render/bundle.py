@@ -25,7 +25,9 @@ class Bundle:
     stored (compressed), with a fresh header; the result is the same bytes as compressing
     it again."""
 
-    def __init__(self, files: dict, epoch: int, digests: dict[str, str], previous: tuple[str, dict] | None = None) -> None:
+    def __init__(
+        self, files: dict, epoch: int, digests: dict[str, str], previous: tuple[str, dict] | None = None
+    ) -> None:
         self.files, self.epoch, self.digests, self.previous = files, epoch, digests, previous
 
     def write(self, path: str) -> None:
@@ -97,12 +99,34 @@ def _old_members(previous: tuple[str, dict] | None):
 class Entry:
     """What write_zip needs of a member of the previous bundle (the fields of a ZipInfo)."""
 
-    __slots__ = ("filename", "header_offset", "compress_size", "file_size", "CRC", "compress_type", "date_time",
-                 "flag_bits")
+    __slots__ = (
+        "filename",
+        "header_offset",
+        "compress_size",
+        "file_size",
+        "CRC",
+        "compress_type",
+        "date_time",
+        "flag_bits",
+    )
 
-    def __init__(self, filename, header_offset, compress_size, file_size, CRC, compress_type, date_time,  # noqa: N803
-                 flag_bits) -> None:
-        self.filename, self.header_offset, self.compress_size, self.file_size = filename, header_offset, compress_size, file_size
+    def __init__(
+        self,
+        filename,
+        header_offset,
+        compress_size,
+        file_size,
+        CRC,
+        compress_type,
+        date_time,  # noqa: N803
+        flag_bits,
+    ) -> None:
+        self.filename, self.header_offset, self.compress_size, self.file_size = (
+            filename,
+            header_offset,
+            compress_size,
+            file_size,
+        )
         self.CRC, self.compress_type, self.date_time, self.flag_bits = CRC, compress_type, date_time, flag_bits
 
 
@@ -130,14 +154,38 @@ def _directory(fh) -> dict[str, Entry] | None:
     out: dict[str, Entry] = {}
     pos, unpack = 0, _CENTRAL.unpack_from
     for _ in range(count):
-        (sig, _made, _need, flags, method, mtime, mdate, crc, csize, usize, nlen, xlen, clen, _disk, _iattr, _eattr,
-         offset) = unpack(data, pos)
+        (
+            sig,
+            _made,
+            _need,
+            flags,
+            method,
+            mtime,
+            mdate,
+            crc,
+            csize,
+            usize,
+            nlen,
+            xlen,
+            clen,
+            _disk,
+            _iattr,
+            _eattr,
+            offset,
+        ) = unpack(data, pos)
         if sig != b"PK\x01\x02" or 0xFFFFFFFF in (csize, usize, offset):
             return None
         start = pos + _CENTRAL.size
-        raw = data[start:start + nlen]
+        raw = data[start : start + nlen]
         name = raw.decode("utf-8") if flags & 0x800 else raw.decode("cp437")
-        when = ((mdate >> 9) + 1980, (mdate >> 5) & 0xF, mdate & 0x1F, mtime >> 11, (mtime >> 5) & 0x3F, (mtime & 0x1F) * 2)
+        when = (
+            (mdate >> 9) + 1980,
+            (mdate >> 5) & 0xF,
+            mdate & 0x1F,
+            mtime >> 11,
+            (mtime >> 5) & 0x3F,
+            (mtime & 0x1F) * 2,
+        )
         out[name] = Entry(name, offset, csize, usize, crc, method, when, flags)
         pos = start + nlen + xlen + clen
     return out if pos == dir_size else None
@@ -158,8 +206,9 @@ def _raw(fh, info: zipfile.ZipInfo) -> bytes | None:
 BIG_MEMBER = 1 << 20
 
 
-def write_zip(fp, files: dict, epoch: int, digests: dict[str, str] | None = None,
-              previous: tuple[str, dict] | None = None) -> int:
+def write_zip(
+    fp, files: dict, epoch: int, digests: dict[str, str] | None = None, previous: tuple[str, dict] | None = None
+) -> int:
     """Write the deterministic ZIP of ``files`` (bytes or Kept values) to ``fp``; returns how many
     members were copied from ``previous`` instead of being compressed again.
 
@@ -194,8 +243,14 @@ def write_zip(fp, files: dict, epoch: int, digests: dict[str, str] | None = None
                         if not run or run[1] != prev.header_offset:
                             flush()
                             run[:] = [prev.header_offset, prev.header_offset, fp.tell()]
-                        zf.note(name, prev.compress_type, prev.CRC, prev.file_size, prev.compress_size,
-                                run[2] + (prev.header_offset - run[0]))
+                        zf.note(
+                            name,
+                            prev.compress_type,
+                            prev.CRC,
+                            prev.file_size,
+                            prev.compress_size,
+                            run[2] + (prev.header_offset - run[0]),
+                        )
                         run[1] = ends[name]
                         continue
                     raw = _raw(old[0], prev)
@@ -229,7 +284,11 @@ def _ends(infos: dict[str, zipfile.ZipInfo]) -> dict[str, int | None]:
     out: dict[str, int | None] = {}
     for info, nxt in zip(order, order[1:] + [None]):
         end = info.header_offset + 30 + len(info.filename.encode("utf-8")) + info.compress_size
-        plain = not info.flag_bits & 0x08 and info.file_size <= zipfile.ZIP64_LIMIT and info.compress_size <= zipfile.ZIP64_LIMIT
+        plain = (
+            not info.flag_bits & 0x08
+            and info.file_size <= zipfile.ZIP64_LIMIT
+            and info.compress_size <= zipfile.ZIP64_LIMIT
+        )
         out[info.filename] = end if plain and (nxt is None or nxt.header_offset == end) else None
     return out
 
@@ -275,7 +334,10 @@ class ZipWriter:
 
     def __init__(self, fp, stamp: tuple[int, ...]) -> None:
         self.fp, self.entries = fp, []
-        self.time, self.date = stamp[3] << 11 | stamp[4] << 5 | stamp[5] // 2, (stamp[0] - 1980) << 9 | stamp[1] << 5 | stamp[2]
+        self.time, self.date = (
+            stamp[3] << 11 | stamp[4] << 5 | stamp[5] // 2,
+            (stamp[0] - 1980) << 9 | stamp[1] << 5 | stamp[2],
+        )
 
     def add(self, name: str, method: int, crc: int, size: int, raw: bytes) -> None:
         """A member whose stored bytes (deflated or not, as ``method`` says) are ready."""
@@ -284,8 +346,13 @@ class ZipWriter:
         if size * 1.05 > _LIMIT:  # zipfile's rule for a ZIP64 header when the size is known
             version, extra, sizes = 45, struct.pack("<HHQQ", 1, 16, size, len(raw)), (0xFFFFFFFF, 0xFFFFFFFF)
         self.entries.append((encoded, flags, method, crc, len(raw), size, self.fp.tell(), version))
-        self.fp.write(_LOCAL.pack(b"PK\x03\x04", version, 0, flags, method, self.time, self.date, crc, *sizes,
-                                  len(encoded), len(extra)) + encoded + extra)
+        self.fp.write(
+            _LOCAL.pack(
+                b"PK\x03\x04", version, 0, flags, method, self.time, self.date, crc, *sizes, len(encoded), len(extra)
+            )
+            + encoded
+            + extra
+        )
         self.fp.write(raw)
 
     def note(self, name: str, method: int, crc: int, size: int, compressed: int, offset: int) -> None:
@@ -306,8 +373,31 @@ class ZipWriter:
             extra = struct.pack("<HH" + "Q" * len(big), 1, 8 * len(big), *big) if big else b""
             if big:
                 version = max(version, 45)
-            parts.append(pack(b"PK\x01\x02", version, 3, version, 0, flags, method, self.time, self.date, crc, compressed,
-                              size, len(encoded), len(extra), 0, 0, 0, 0o644 << 16, offset) + encoded + extra)
+            parts.append(
+                pack(
+                    b"PK\x01\x02",
+                    version,
+                    3,
+                    version,
+                    0,
+                    flags,
+                    method,
+                    self.time,
+                    self.date,
+                    crc,
+                    compressed,
+                    size,
+                    len(encoded),
+                    len(extra),
+                    0,
+                    0,
+                    0,
+                    0o644 << 16,
+                    offset,
+                )
+                + encoded
+                + extra
+            )
         directory = b"".join(parts)
         self.fp.write(directory)
         count, size = len(self.entries), len(directory)
@@ -382,9 +472,21 @@ def manifest(view, digests: dict[str, str], source: dict, draft_errors: int = 0)
     # encoder (ten times slower than the C one, 50,000 lines for a 10,000-item catalogue)
     from json.encoder import encode_basestring  # what json.dumps(ensure_ascii=False) writes for a string
 
-    listing = ("{\n" + ",\n".join(f"    {encode_basestring(name)}: {'null' if digests[name] is None else encode_basestring(digests[name])}"
-                                    for name in sorted(digests)) + "\n  }") if digests else "{}"
-    head, _, tail = json.dumps(data, ensure_ascii=False, indent=2).rpartition(json.dumps(FILES))  # the last: only "draft" follows
+    listing = (
+        (
+            "{\n"
+            + ",\n".join(
+                f"    {encode_basestring(name)}: {'null' if digests[name] is None else encode_basestring(digests[name])}"
+                for name in sorted(digests)
+            )
+            + "\n  }"
+        )
+        if digests
+        else "{}"
+    )
+    head, _, tail = json.dumps(data, ensure_ascii=False, indent=2).rpartition(
+        json.dumps(FILES)
+    )  # the last: only "draft" follows
     return (head + listing + tail + "\n").encode("utf-8")
 
 

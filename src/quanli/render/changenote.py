@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from io import BytesIO
 
-from quanli.versioning.release import REPORT_WORKDAYS, Note
 from quanli.report.markdown import cell
+from quanli.versioning.release import REPORT_WORKDAYS, Note
 
 TITLE = "行政职权目录和运行流程图变更说明"
 ORDER = ["新增", "删除", "修改", "改编号", "停止行使", "取消"]
@@ -25,25 +25,35 @@ def tally(note: Note) -> str:
 
 def intro(note: Note) -> str:
     since = f"自上一版本 {note.previous} 以来" if note.previous else "本目录首次发布，"
-    return (f"根据法律法规的立改废和职责调整情况，{note.unit}对行政职权目录和运行流程图进行了修订，形成 {note.version} 版，"
-            f"于 {_zh_date(note.date)} 发布。{since}共{tally(note)}。现将变更情况说明如下：")
+    return (
+        f"根据法律法规的立改废和职责调整情况，{note.unit}对行政职权目录和运行流程图进行了修订，形成 {note.version} 版，"
+        f"于 {_zh_date(note.date)} 发布。{since}共{tally(note)}。现将变更情况说明如下："
+    )
 
 
 def deadline_line(note: Note) -> str:
     estimate = ""
     if note.estimated:
         years = "、".join(str(y) for y in note.estimated)
-        estimate = (f"{years} 年的法定节假日安排尚未公布，此期限按《全国年节及纪念日放假办法》预估，不含调休，"
-                    f"通知公布后请以实际安排为准")
-    return (f"报送期限：{_zh_date(note.deadline)}{'（预估）' if note.estimated else ''}（{note.date.isoformat()} 发布，"
-            f"依规定在 {REPORT_WORKDAYS} 个工作日内作出说明，自次日起算，不含法定节假日{'；' + estimate if estimate else ''}）。")
+        estimate = (
+            f"{years} 年的法定节假日安排尚未公布，此期限按《全国年节及纪念日放假办法》预估，不含调休，"
+            f"通知公布后请以实际安排为准"
+        )
+    return (
+        f"报送期限：{_zh_date(note.deadline)}{'（预估）' if note.estimated else ''}（{note.date.isoformat()} 发布，"
+        f"依规定在 {REPORT_WORKDAYS} 个工作日内作出说明，自次日起算，不含法定节假日{'；' + estimate if estimate else ''}）。"
+    )
 
 
 def changelog_entry(note: Note) -> str:
     """The CHANGELOG.md entry: heading, counts, the table and other changes."""
-    lines = [f"## {note.version}（{note.date.isoformat()}）", "",
-             f"{note.unit}。{('上一版本：' + note.previous + '。') if note.previous else '首次发布。'}{tally(note)}。"
-             f"变更说明报送{note.report_to}，期限 {note.deadline_text()}。", ""]
+    lines = [
+        f"## {note.version}（{note.date.isoformat()}）",
+        "",
+        f"{note.unit}。{('上一版本：' + note.previous + '。') if note.previous else '首次发布。'}{tally(note)}。"
+        f"变更说明报送{note.report_to}，期限 {note.deadline_text()}。",
+        "",
+    ]
     lines += _table(note)
     if note.others:
         lines += ["其他变化：", ""] + [f"- {cell(o)}" for o in note.others] + [""]
@@ -56,7 +66,9 @@ def _table(note: Note) -> list[str]:
     out = ["| " + " | ".join(HEADERS) + " |", "|---:|---|---|---|---|---|"]
     for n, row in enumerate(note.rows, 1):
         ident = f"{row.old_id} → {row.id}" if row.old_id else row.id
-        out.append(f"| {n} | {cell(ident)} | {cell(row.name)} | {row.change} | {'<br>'.join(cell(w) for w in row.what)} | {cell(row.reason)} |")
+        out.append(
+            f"| {n} | {cell(ident)} | {cell(row.name)} | {row.change} | {'<br>'.join(cell(w) for w in row.what)} | {cell(row.reason)} |"
+        )
     return out + [""]
 
 
@@ -103,20 +115,38 @@ def docx(note: Note) -> bytes:
     footer.extend(wordml.elements(sheet.footer_xml()))
 
     para, safe = sheet._para, sheet.xml_safe
-    parts = [para("QLTitle", safe(f"{note.unit}{TITLE}"), keep_next=True),
-             para("QLSubtitle", safe(f"版本 {note.version}　发布日期 {note.date.isoformat()}"), keep_next=True),
-             para("QLBody", safe(f"{note.report_to}：")), para("QLBody", safe("　　" + intro(note))), para("QLNote")]
+    parts = [
+        para("QLTitle", safe(f"{note.unit}{TITLE}"), keep_next=True),
+        para("QLSubtitle", safe(f"版本 {note.version}　发布日期 {note.date.isoformat()}"), keep_next=True),
+        para("QLBody", safe(f"{note.report_to}：")),
+        para("QLBody", safe("　　" + intro(note))),
+        para("QLNote"),
+    ]
     if note.rows:
         shares = [0.05, 0.13, 0.2, 0.07, 0.33, 0.22]
         widths = [int(text_w * s) for s in shares]
         widths[-1] = text_w - sum(widths[:-1])
-        rows = [wordml.row("".join(wordml.cell(w, para("QLGridHead", head), "D9D9D9", "center") for w, head in zip(widths, HEADERS)),
-                           cant_split=True, header=True)]
+        rows = [
+            wordml.row(
+                "".join(
+                    wordml.cell(w, para("QLGridHead", head), "D9D9D9", "center") for w, head in zip(widths, HEADERS)
+                ),
+                cant_split=True,
+                header=True,
+            )
+        ]
         for n, row in enumerate(note.rows, 1):
             ident = f"{row.old_id} → {row.id}" if row.old_id else row.id
             values = [[str(n)], [ident], [row.name], [row.change], row.what or [""], [row.reason or "（未说明）"]]
-            rows.append(wordml.row("".join(wordml.cell(w, "".join(para("QLGrid", safe(text)) for text in texts), valign="center")
-                                           for w, texts in zip(widths, values)), cant_split=True))
+            rows.append(
+                wordml.row(
+                    "".join(
+                        wordml.cell(w, "".join(para("QLGrid", safe(text)) for text in texts), valign="center")
+                        for w, texts in zip(widths, values)
+                    ),
+                    cant_split=True,
+                )
+            )
         parts += [wordml.table(widths, 80, 40, "".join(rows), center=True), para("QLNote")]
     else:
         parts.append(para("QLBody", "　　本次发布事项没有变化。"))

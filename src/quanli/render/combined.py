@@ -32,8 +32,17 @@ def combined_view(title: str, audience: str, members: list[MemberView]) -> Catal
         groups.append((m.label, own))
         confidential += [dataclasses.replace(i, unit=m.label) for i in m.view.confidential]
     date = max((m.view.date for m in members), default="")
-    return CatalogueView(audience=audience, unit=title, title="", version="", date=date, items=items, categories=groups,
-                         confidential=confidential, columns=table.WORKSPACE_COLUMNS)
+    return CatalogueView(
+        audience=audience,
+        unit=title,
+        title="",
+        version="",
+        date=date,
+        items=items,
+        categories=groups,
+        confidential=confidential,
+        columns=table.WORKSPACE_COLUMNS,
+    )
 
 
 def index(title: str, view: CatalogueView, members: list[MemberView]) -> str:
@@ -41,7 +50,9 @@ def index(title: str, view: CatalogueView, members: list[MemberView]) -> str:
     units = "\n".join(
         f'<tr><td><a href="members/{escape(m.slug)}/site/index.html">{escape(m.label)}</a></td><td>{escape(m.region)}</td>'
         f'<td>{escape(m.level)}</td><td class="c">{len(m.view.items)}</td>'
-        f'<td><a href="members/{escape(m.slug)}/site/table.html">一表</a></td></tr>' for m in members)
+        f'<td><a href="members/{escape(m.slug)}/site/table.html">一表</a></td></tr>'
+        for m in members
+    )
     by_category: dict[str, list[tuple[MemberView, object]]] = {}
     for m in members:
         for category, items in m.view.categories:
@@ -52,25 +63,40 @@ def index(title: str, view: CatalogueView, members: list[MemberView]) -> str:
         lis = []
         for m, i in entries:
             k = f"{m.slug}-{m.stems[i.id]}"
-            lis.append(f'<li id="i-{escape(k)}"><a href="members/{escape(m.slug)}/site/items/{escape(m.stems[i.id])}.html">{escape(i.name)}</a>'
-                       f'<span class="id">{escape(m.label)} · {escape(i.id)} · {escape(i.department)}</span></li>')
-            rows.append({"k": k, "c": category, "t": " ".join((i.name, i.id, m.label, i.department, i.basis_text)).lower()})
-        sections.append(f'<section data-cat="{escape(category)}"><h2>{escape(category)} <span class="count">（{len(entries)} 项）</span></h2>\n'
-                        f'<ul class="items">\n' + "\n".join(lis) + "\n</ul></section>")
-    options = "".join(f'<option value="{escape(c)}">{escape(c)}（{len(by_category[c])}）</option>'
-                      for c in sorted(by_category, key=_category_order(members)))
-    data = json.dumps(rows, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    body = (f"<h1>{escape(title)}</h1>\n"
-            f'<p class="meta">{escape(view.date)} · {len(members)} 个单位 · 共 {len(view.items)} 项</p>\n'
-            '<nav><a href="table/workspace.html">汇总一表</a></nav>\n'
-            '<h2>按单位</h2>\n<table class="units"><thead><tr><th>单位</th><th>行政区划</th><th>层级</th><th>事项数</th><th>目录表</th></tr></thead>\n'
-            f"<tbody>\n{units}\n</tbody></table>\n"
-            '<h2>按类别</h2>\n'
-            f'<div class="tools"><input id="q" type="search" placeholder="搜索名称、编号、单位、承办机构、依据……" aria-label="搜索">'
-            f'<select id="cat" aria-label="类别"><option value="">全部类别</option>{options}</select>'
-            f'<span>显示 <b id="shown">{len(view.items)}</b> 项</span></div>\n'
-            + "\n".join(sections)
-            + f'\n<script type="application/json" id="quanli-data">{data}</script>\n<script>{site.SEARCH_JS}</script>')
+            lis.append(
+                f'<li id="i-{escape(k)}"><a href="members/{escape(m.slug)}/site/items/{escape(m.stems[i.id])}.html">{escape(i.name)}</a>'
+                f'<span class="id">{escape(m.label)} · {escape(i.id)} · {escape(i.department)}</span></li>'
+            )
+            rows.append(
+                {"k": k, "c": category, "t": " ".join((i.name, i.id, m.label, i.department, i.basis_text)).lower()}
+            )
+        sections.append(
+            f'<section data-cat="{escape(category)}"><h2>{escape(category)} <span class="count">（{len(entries)} 项）</span></h2>\n'
+            f'<ul class="items">\n' + "\n".join(lis) + "\n</ul></section>"
+        )
+    options = "".join(
+        f'<option value="{escape(c)}">{escape(c)}（{len(by_category[c])}）</option>'
+        for c in sorted(by_category, key=_category_order(members))
+    )
+    data = (
+        json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
+        .replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+    )
+    body = (
+        f"<h1>{escape(title)}</h1>\n"
+        f'<p class="meta">{escape(view.date)} · {len(members)} 个单位 · 共 {len(view.items)} 项</p>\n'
+        '<nav><a href="table/workspace.html">汇总一表</a></nav>\n'
+        '<h2>按单位</h2>\n<table class="units"><thead><tr><th>单位</th><th>行政区划</th><th>层级</th><th>事项数</th><th>目录表</th></tr></thead>\n'
+        f"<tbody>\n{units}\n</tbody></table>\n"
+        "<h2>按类别</h2>\n"
+        f'<div class="tools"><input id="q" type="search" placeholder="搜索名称、编号、单位、承办机构、依据……" aria-label="搜索">'
+        f'<select id="cat" aria-label="类别"><option value="">全部类别</option>{options}</select>'
+        f'<span>显示 <b id="shown">{len(view.items)}</b> 项</span></div>\n'
+        + "\n".join(sections)
+        + f'\n<script type="application/json" id="quanli-data">{data}</script>\n<script>{site.SEARCH_JS}</script>'
+    )
     return site.page(title, body, view)
 
 

@@ -61,8 +61,13 @@ def file_stat(path: str) -> tuple:
 def kept(out: Path, name: str, sha256, record) -> Kept | None:
     """The previous build's ``name`` if it is still the file recorded: ``sha256`` from the marker,
     ``record`` (sha256, stat) from the cache, written together by that build."""
-    if not (isinstance(record, list) and len(record) == 2 and isinstance(sha256, str) and record[0] == sha256
-            and isinstance(record[1], list)):
+    if not (
+        isinstance(record, list)
+        and len(record) == 2
+        and isinstance(sha256, str)
+        and record[0] == sha256
+        and isinstance(record[1], list)
+    ):
         return None
     path = f"{out}{os.sep}{name}"  # os.path.join's checks cost a third of the time, 50,000 times a build
     try:
@@ -115,8 +120,15 @@ def up_to_date(out: Path, listing, foreign: tuple[str, ...] = ()) -> bool:
     return set(listing) <= found and not any(_leftover(name) for name in found - set(listing))
 
 
-def write_tree(out: Path, files: dict, marker: dict, digests: dict[str, str], update: bool = False,
-               foreign: tuple[str, ...] = (), replace_theirs: bool = False) -> dict[str, list]:
+def write_tree(
+    out: Path,
+    files: dict,
+    marker: dict,
+    digests: dict[str, str],
+    update: bool = False,
+    foreign: tuple[str, ...] = (),
+    replace_theirs: bool = False,
+) -> dict[str, list]:
     """Write the build's files to ``out``; returns each file's [SHA-256, (size, mtime, inode)], for
     the caller to keep, so the next build can keep a file without reading it.
 
@@ -133,24 +145,33 @@ def write_tree(out: Path, files: dict, marker: dict, digests: dict[str, str], up
     out = out.resolve()
     for name in files:
         if not _safe_name(name):
-            raise QuanliError(f"输出文件名“{name}”会写到输出文件夹之外，已停止。", f"output name '{name}' escapes the output folder.")
+            raise QuanliError(
+                f"输出文件名“{name}”会写到输出文件夹之外，已停止。", f"output name '{name}' escapes the output folder."
+            )
     listing = {name: digests[name] for name in files}
     kept_theirs = theirs(out, foreign)
     clash = sorted(kept_theirs & set(files))
     if clash and not replace_theirs:
         shown = "、".join(clash[:3]) + (f" 等 {len(clash)} 个文件" if len(clash) > 3 else "")
-        raise QuanliError(f"输出文件夹 {out} 中的 {shown} 不是 quanli 生成的，本次生成要写入同名文件，为免覆盖，没有写入。"
-                          f"请把它们移走，或加 --force 允许替换。",
-                          f"{out} holds {', '.join(clash[:3])}, which quanli did not write and this build would overwrite; "
-                          f"nothing written. Move them away, or use --force to replace them.")
+        raise QuanliError(
+            f"输出文件夹 {out} 中的 {shown} 不是 quanli 生成的，本次生成要写入同名文件，为免覆盖，没有写入。"
+            f"请把它们移走，或加 --force 允许替换。",
+            f"{out} holds {', '.join(clash[:3])}, which quanli did not write and this build would overwrite; "
+            f"nothing written. Move them away, or use --force to replace them.",
+        )
     kept_theirs -= set(clash)
     # a folder holding the user's files is updated in place, never swapped out whole
     if (update or kept_theirs) and out.is_dir():
         try:
             return _update(out, files, dict(marker, files=listing), digests, foreign, kept_theirs)
         except OSError as exc:
-            raise _write_failed(exc, out, out, "成果文件夹中可能已有一部分文件更新、一部分仍是上一次的；问题解决后重新运行 quanli build 即可补全。",
-                                "Some files may be updated and some not; run quanli build again once fixed.") from None
+            raise _write_failed(
+                exc,
+                out,
+                out,
+                "成果文件夹中可能已有一部分文件更新、一部分仍是上一次的；问题解决后重新运行 quanli build 即可补全。",
+                "Some files may be updated and some not; run quanli build again once fixed.",
+            ) from None
     tmp = None
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -161,7 +182,9 @@ def write_tree(out: Path, files: dict, marker: dict, digests: dict[str, str], up
     try:
         os.chmod(tmp, 0o777 & ~umask())  # mkdtemp makes 0700; the output is an ordinary folder
         records = _write_files(tmp, files, digests, link=True)
-        (tmp / MARKER).write_text(json.dumps(dict(marker, files=listing), ensure_ascii=False, sort_keys=True), encoding="utf-8")
+        (tmp / MARKER).write_text(
+            json.dumps(dict(marker, files=listing), ensure_ascii=False, sort_keys=True), encoding="utf-8"
+        )
         if out.exists():
             old = out.parent / f".{out.name}.old-{os.getpid()}"
             os.replace(out, old)
@@ -176,8 +199,13 @@ def write_tree(out: Path, files: dict, marker: dict, digests: dict[str, str], up
             except OSError:
                 pass  # the next build's lock puts it back (quanli.core.lock.clear_leftovers)
         if isinstance(exc, OSError):
-            raise _write_failed(exc, tmp, out, "上一次的成果没有改动。" if out.is_dir() else "",
-                                "The previous build was left as it was." if out.is_dir() else "") from None
+            raise _write_failed(
+                exc,
+                tmp,
+                out,
+                "上一次的成果没有改动。" if out.is_dir() else "",
+                "The previous build was left as it was." if out.is_dir() else "",
+            ) from None
         raise
     return records
 
@@ -217,8 +245,9 @@ def _write_files(folder: Path, files: dict, digests: dict[str, str], link: bool)
     return records
 
 
-def _write_all(folder: Path, files: dict, digests: dict[str, str], link: bool, records: dict, made: set,
-               staged: list) -> None:
+def _write_all(
+    folder: Path, files: dict, digests: dict[str, str], link: bool, records: dict, made: set, staged: list
+) -> None:
     for name in sorted(files):
         value = files[name]
         if isinstance(value, Kept) and not link:
@@ -267,8 +296,14 @@ def on_disk(out: Path, foreign: tuple[str, ...] = ()) -> set[str]:
     return found
 
 
-def _update(out: Path, files: dict, marker: dict, digests: dict[str, str], foreign: tuple[str, ...] = (),
-            keep: set[str] = frozenset()) -> dict[str, list]:
+def _update(
+    out: Path,
+    files: dict,
+    marker: dict,
+    digests: dict[str, str],
+    foreign: tuple[str, ...] = (),
+    keep: set[str] = frozenset(),
+) -> dict[str, list]:
     """Bring the previous build in ``out`` up to date: every changed file written beside its place,
     then renamed into place one after another (a kill among them leaves whole files, some old, some
     new); the marker goes last, so an interrupted update is noticed (its files no longer match the
@@ -293,8 +328,10 @@ def _update(out: Path, files: dict, marker: dict, digests: dict[str, str], forei
         except FileNotFoundError:
             pass
         except OSError as exc:
-            raise QuanliError(f"无法删除上次生成的文件 {out / name}（{exc.strerror}），已停止：它可能是不应出现在本次成果中的内容。请关闭打开它的程序后重试。",
-                              f"cannot remove {out / name} from the last build ({exc.strerror}); stopped. Close the program using it and retry.") from None
+            raise QuanliError(
+                f"无法删除上次生成的文件 {out / name}（{exc.strerror}），已停止：它可能是不应出现在本次成果中的内容。请关闭打开它的程序后重试。",
+                f"cannot remove {out / name} from the last build ({exc.strerror}); stopped. Close the program using it and retry.",
+            ) from None
     for folder in sorted({name.rpartition("/")[0] for name in gone if "/" in name}, key=len, reverse=True):
         try:
             os.rmdir(out / folder)  # only if it is empty now
@@ -312,4 +349,8 @@ def _write_marker(out: Path, marker: dict) -> None:
 
 def records_name(out: Path) -> str:
     """The cache file holding the disk records of the build in ``out`` (one per output folder)."""
-    return "outputs-" + hashlib.blake2b(str(out.resolve()).encode("utf-8", "surrogateescape"), digest_size=8).hexdigest() + ".marshal"
+    return (
+        "outputs-"
+        + hashlib.blake2b(str(out.resolve()).encode("utf-8", "surrogateescape"), digest_size=8).hexdigest()
+        + ".marshal"
+    )

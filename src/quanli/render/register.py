@@ -6,24 +6,64 @@ from __future__ import annotations
 
 from html import escape
 
-from quanli.render.table import (INTERNAL_MARK, LINE_PT, Column, _header_row, _setup_print, _Styles, _text_cell, _title_rows,
-                                 _widths, clean, date_text, save_workbook, wrapped_lines)
+from quanli.render.table import (
+    INTERNAL_MARK,
+    LINE_PT,
+    Column,
+    _header_row,
+    _setup_print,
+    _Styles,
+    _text_cell,
+    _title_rows,
+    _widths,
+    clean,
+    date_text,
+    save_workbook,
+    wrapped_lines,
+)
 from quanli.render.view import CatalogueView
 
 TITLE = "重要权力动态运行情况登记表"
 # width range (Excel units) of each column, by key
-WIDTHS = {"case": (12, 18), "item": (10, 14), "name": (16, 28), "category": (8, 10), "department": (10, 14),
-          "applicant_type": (8, 10), "summary": (14, 26), "accepted": (11, 11), "decided": (11, 11), "decision_method": (10, 16),
-          "executed": (11, 11), "concluded": (11, 11), "outcome": (12, 22), "published": (11, 11), "deadline": (11, 11),
-          "on_time": (7, 9), "remarks": (16, 36)}
-CENTERED = {"category", "applicant_type", "accepted", "decided", "executed", "concluded", "published", "deadline", "on_time"}
+WIDTHS = {
+    "case": (12, 18),
+    "item": (10, 14),
+    "name": (16, 28),
+    "category": (8, 10),
+    "department": (10, 14),
+    "applicant_type": (8, 10),
+    "summary": (14, 26),
+    "accepted": (11, 11),
+    "decided": (11, 11),
+    "decision_method": (10, 16),
+    "executed": (11, 11),
+    "concluded": (11, 11),
+    "outcome": (12, 22),
+    "published": (11, 11),
+    "deadline": (11, 11),
+    "on_time": (7, 9),
+    "remarks": (16, 36),
+}
+CENTERED = {
+    "category",
+    "applicant_type",
+    "accepted",
+    "decided",
+    "executed",
+    "concluded",
+    "published",
+    "deadline",
+    "on_time",
+}
 
 
 def _columns(view: CatalogueView) -> tuple[Column, ...]:
     cols = [Column("序号", lambda r: "", 5, 6, "center")]
     for key, heading in view.register_columns:
         low, high = WIDTHS.get(key, (10, 20))
-        cols.append(Column(heading, (lambda k: lambda r: r.get(k, ""))(key), low, high, "center" if key in CENTERED else "left"))
+        cols.append(
+            Column(heading, (lambda k: lambda r: r.get(k, ""))(key), low, high, "center" if key in CENTERED else "left")
+        )
     return tuple(cols)
 
 
@@ -37,8 +77,12 @@ def period(view: CatalogueView) -> str:
 
 
 def meta(view: CatalogueView) -> str:
-    parts = [f"填报单位：{clean(view.unit)}", f"登记期间：{period(view)}" if period(view) else "", f"共 {len(view.register)} 件",
-             f"{INTERNAL_MARK} 不得公开" if view.internal else ""]
+    parts = [
+        f"填报单位：{clean(view.unit)}",
+        f"登记期间：{period(view)}" if period(view) else "",
+        f"共 {len(view.register)} 件",
+        f"{INTERNAL_MARK} 不得公开" if view.internal else "",
+    ]
     return "　　".join(p for p in parts if p)
 
 
@@ -63,12 +107,27 @@ def xlsx_bytes(view: CatalogueView, epoch: int | None = None) -> bytes:
     for n, cells in enumerate(rows, 4):
         lines = max(wrapped_lines(text, w) for text, w in zip(cells, widths))
         ws.row_dimensions[n].height = min(409.0, max(20.0, lines * LINE_PT + 6))
-        ws.append([_text_cell(ws, text, st, st.body_font, st.center if c.align == "center" else st.left)
-                   for text, c in zip(cells, columns)])
+        ws.append(
+            [
+                _text_cell(ws, text, st, st.body_font, st.center if c.align == "center" else st.left)
+                for text, c in zip(cells, columns)
+            ]
+        )
     footer = len(rows) + 5
     ws.row_dimensions[footer].height = 28
     ws.append([])
-    ws.append([_text_cell(ws, "填表人：　　　　　　审核人：　　　　　　填报日期：　　　　年　　月　　日", st, st.meta_font, st.left, border=False)])
+    ws.append(
+        [
+            _text_cell(
+                ws,
+                "填表人：　　　　　　审核人：　　　　　　填报日期：　　　　年　　月　　日",
+                st,
+                st.meta_font,
+                st.left,
+                border=False,
+            )
+        ]
+    )
     ws.merged_cells.add(f"A{footer}:{_letter(len(columns))}{footer}")
     return save_workbook(wb, view, heading, [None], epoch)
 
@@ -84,7 +143,13 @@ def fragment(view: CatalogueView) -> str:
     columns = _columns(view)
     rows = _rows(view, columns)
     head = "".join(f'<th scope="col">{escape(c.header)}</th>' for c in columns)
-    body = "\n".join("<tr>" + "".join(f'<td class="{"c" if c.align == "center" else ""}">{escape(t)}</td>' for t, c in zip(cells, columns)) + "</tr>"
-                     for cells in rows)
-    return (f'<h1>{escape(title(view))}</h1>\n<p class="meta">{escape(meta(view))}</p>\n'
-            f'<table class="quanli-table register">\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>')
+    body = "\n".join(
+        "<tr>"
+        + "".join(f'<td class="{"c" if c.align == "center" else ""}">{escape(t)}</td>' for t, c in zip(cells, columns))
+        + "</tr>"
+        for cells in rows
+    )
+    return (
+        f'<h1>{escape(title(view))}</h1>\n<p class="meta">{escape(meta(view))}</p>\n'
+        f'<table class="quanli-table register">\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>'
+    )

@@ -14,7 +14,8 @@ from html import escape
 from quanli.render.view import CatalogueView, ItemView
 
 FONT = '"Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC", SimSun, sans-serif'
-CSS = """
+CSS = (
+    """
 body { font-family: %s; margin: 0 auto; max-width: 1100px; padding: 16px 24px; color: #222; line-height: 1.6; }
 h1 { font-size: 22px; margin: 8px 0; } h2 { font-size: 18px; margin: 20px 0 6px; border-bottom: 1px solid #ccc; }
 .meta { color: #666; font-size: 13px; } .internal { color: #b00; font-weight: bold; border: 2px solid #b00; padding: 2px 8px; display: inline-block; }
@@ -24,7 +25,9 @@ ul.items .id { color: #888; font-size: 12px; margin-left: 8px; } .count { color:
 nav a { margin-right: 16px; } .hidden { display: none; }
 p.none { margin: 16px 0; padding: 12px 16px; background: #fff8e1; border: 1px solid #e0c060; } p.none button { font: inherit; margin-left: 12px; } svg { max-width: 100%%; height: auto; }
 @media print { @page { size: A4; margin: 15mm; } .tools, nav { display: none; } body { max-width: none; padding: 0; } a { color: inherit; text-decoration: none; } }
-""" % FONT
+"""
+    % FONT
+)
 
 SEARCH_JS = """
 (function () {
@@ -118,13 +121,15 @@ SEARCH_JS = """
 
 def page(title: str, body: str, view: CatalogueView, depth: int = 0) -> str:
     banner = '<p class="internal">内部资料 不得公开</p>' if view.internal else ""
-    return (f'<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
-            f'<meta name="viewport" content="width=device-width, initial-scale=1">\n<title>{escape(title)}</title>\n'
-            f'<link rel="stylesheet" href="{"../" * depth}style.css">\n</head>\n<body>\n{banner}\n{body}\n</body>\n</html>\n')
+    return (
+        f'<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1">\n<title>{escape(title)}</title>\n'
+        f'<link rel="stylesheet" href="{"../" * depth}style.css">\n</head>\n<body>\n{banner}\n{body}\n</body>\n</html>\n'
+    )
 
 
 def item_page(view: CatalogueView, item: ItemView, sheet: str, key: str) -> str:
-    nav = f'<nav><a href="../index.html">返回目录</a><a href="../table.html">一表</a></nav>'
+    nav = '<nav><a href="../index.html">返回目录</a><a href="../table.html">一表</a></nav>'
     return page(f"{item.name} - {view.heading}", f"{nav}\n{sheet}", view, depth=1)
 
 
@@ -133,9 +138,12 @@ def _entry(item: ItemView, stem: str, remembered) -> tuple[str, str, str]:
     remembered between builds (see render.memo) with the stem it was made for."""
     known = remembered.get(item, "index") if remembered is not None else None
     if known is None or known[0] != stem:
-        known = (stem, f'<li id="i-{escape(stem)}"><a href="items/{escape(stem)}.html">{escape(item.name)}</a>'
-                       f'<span class="id">{escape(item.id)}{" · " + escape(item.department) if item.department else ""}</span></li>',
-                 search_text(item))
+        known = (
+            stem,
+            f'<li id="i-{escape(stem)}"><a href="items/{escape(stem)}.html">{escape(item.name)}</a>'
+            f'<span class="id">{escape(item.id)}{" · " + escape(item.department) if item.department else ""}</span></li>',
+            search_text(item),
+        )
         if remembered is not None:
             remembered.put(item, "index", known)
     return known
@@ -145,13 +153,23 @@ def search_text(item: ItemView, *more: str) -> str:
     """What the index's search looks in for an item: its name, id, codes, department, subject,
     category and legal basis (and ``more``, e.g. the unit), lower case; the page's script folds
     it (NFKC) and looks for every word of the query in it."""
-    parts = (item.name, item.id, *(code for _, code in item.codes), *more, item.department, item.subject,
-             item.category, item.basis_text)
+    parts = (
+        item.name,
+        item.id,
+        *(code for _, code in item.codes),
+        *more,
+        item.department,
+        item.subject,
+        item.category,
+        item.basis_text,
+    )
     return " ".join(p for p in parts if p).lower()
 
 
-NO_MATCH = ('<p id="none" class="none hidden" role="status">没有找到与“<span id="none-q"></span>”相符的事项'
-            '<span id="none-cat"></span>。<button type="button" id="clear">清除搜索，显示全部事项</button></p>')
+NO_MATCH = (
+    '<p id="none" class="none hidden" role="status">没有找到与“<span id="none-q"></span>”相符的事项'
+    '<span id="none-cat"></span>。<button type="button" id="clear">清除搜索，显示全部事项</button></p>'
+)
 
 
 def index(view: CatalogueView, keys: dict[str, str]) -> str:
@@ -160,18 +178,31 @@ def index(view: CatalogueView, keys: dict[str, str]) -> str:
     for category, items in view.categories:
         entries = [_entry(i, keys[i.id], view.remembered) for i in items]
         lis = "\n".join(line for _, line, _ in entries)
-        sections.append(f'<section data-cat="{escape(category)}"><h2>{escape(category)} <span class="count">（{len(items)} 项）</span></h2>\n'
-                        f'<ul class="items">\n{lis}\n</ul></section>')
+        sections.append(
+            f'<section data-cat="{escape(category)}"><h2>{escape(category)} <span class="count">（{len(items)} 项）</span></h2>\n'
+            f'<ul class="items">\n{lis}\n</ul></section>'
+        )
         rows += [{"k": stem, "c": category, "t": text} for stem, _, text in entries]
-    options = "".join(f'<option value="{escape(c)}">{escape(c)}（{len(items)}）</option>' for c, items in view.categories)
+    options = "".join(
+        f'<option value="{escape(c)}">{escape(c)}（{len(items)}）</option>' for c, items in view.categories
+    )
     # inline JSON: <, > and & as \u escapes, so no catalogue text can end or re-open the script element
-    data = json.dumps(rows, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    body = (f'<h1>{escape(view.heading)}</h1>\n'
-            f'<p class="meta">{escape(view.version)} · {escape(view.date)} · 共 {len(view.items)} 项</p>\n'
-            f'<nav><a href="table.html">一表（目录表）</a>' + ('<a href="register.html">重要权力动态运行情况登记表</a>' if view.register else "") + '</nav>\n'
-            f'<div class="tools"><input id="q" type="search" placeholder="搜索名称、编号、承办机构、依据……" aria-label="搜索">'
-            f'<select id="cat" aria-label="类别"><option value="">全部类别</option>{options}</select>'
-            f'<span>显示 <b id="shown">{len(view.items)}</b> 项</span></div>\n{NO_MATCH}\n'
-            + "\n".join(sections)
-            + f'\n<script type="application/json" id="quanli-data">{data}</script>\n<script>{SEARCH_JS}</script>')
+    data = (
+        json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
+        .replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+    )
+    body = (
+        f"<h1>{escape(view.heading)}</h1>\n"
+        f'<p class="meta">{escape(view.version)} · {escape(view.date)} · 共 {len(view.items)} 项</p>\n'
+        f'<nav><a href="table.html">一表（目录表）</a>'
+        + ('<a href="register.html">重要权力动态运行情况登记表</a>' if view.register else "")
+        + "</nav>\n"
+        f'<div class="tools"><input id="q" type="search" placeholder="搜索名称、编号、承办机构、依据……" aria-label="搜索">'
+        f'<select id="cat" aria-label="类别"><option value="">全部类别</option>{options}</select>'
+        f'<span>显示 <b id="shown">{len(view.items)}</b> 项</span></div>\n{NO_MATCH}\n'
+        + "\n".join(sections)
+        + f'\n<script type="application/json" id="quanli-data">{data}</script>\n<script>{SEARCH_JS}</script>'
+    )
     return page(view.heading, body, view)

@@ -29,7 +29,11 @@ def _text(value: Any) -> str:
 
 
 def _texts(value: Any) -> list[str]:
-    return [t for t in (_text(v) for v in value) if t] if isinstance(value, list) else ([_text(value)] if _text(value) else [])
+    return (
+        [t for t in (_text(v) for v in value) if t]
+        if isinstance(value, list)
+        else ([_text(value)] if _text(value) else [])
+    )
 
 
 def limit_text(value: Any) -> str:
@@ -124,8 +128,15 @@ class ItemView:
     @property
     def codes(self) -> list[tuple[str, str]]:
         """(title, code) of each code the item gives, in the order 基本编码, 实施编码, 本地编码."""
-        return [(title, code) for title, code in (("基本编码", self.code_basic), ("实施编码", self.code_impl),
-                                                   ("本地编码", self.code_local)) if code]
+        return [
+            (title, code)
+            for title, code in (
+                ("基本编码", self.code_basic),
+                ("实施编码", self.code_impl),
+                ("本地编码", self.code_local),
+            )
+            if code
+        ]
 
     @property
     def limits_text(self) -> str:
@@ -198,8 +209,11 @@ def contact_text(consult: str, complaint: str) -> str:
     follow as 投诉：…."""
     asked, told = channels(consult), channels(complaint)
     both = [c for c in told if any(says(c, a) for a in asked)]
-    parts = [("咨询", [a for a in asked if not any(says(c, a) for c in both)]), ("咨询、投诉", both),
-             ("投诉", [c for c in told if c not in both])]
+    parts = [
+        ("咨询", [a for a in asked if not any(says(c, a) for c in both)]),
+        ("咨询、投诉", both),
+        ("投诉", [c for c in told if c not in both]),
+    ]
     return "\n".join(f"{title}：{'；'.join(texts)}" for title, texts in parts if texts)
 
 
@@ -229,16 +243,31 @@ def _item(data: dict, laws: dict[str, dict], default_contact: dict) -> ItemView:
     materials = []
     for m in data.get("materials") if isinstance(data.get("materials"), list) else []:
         if isinstance(m, dict) and _text(m.get("name")):
-            materials.append(Material(_text(m.get("name")), _text(m.get("form")), _text(m.get("copies")),
-                                      m.get("required") is not False, _text(m.get("note"))))
+            materials.append(
+                Material(
+                    _text(m.get("name")),
+                    _text(m.get("form")),
+                    _text(m.get("copies")),
+                    m.get("required") is not False,
+                    _text(m.get("note")),
+                )
+            )
     tl = data.get("time_limit") if isinstance(data.get("time_limit"), dict) else {}
     fee = data.get("fee") if isinstance(data.get("fee"), dict) else {}
     fee_basis, fee_standard, fee_note = _text(fee.get("basis")), _text(fee.get("standard")), _text(fee.get("note"))
     fee_cite = cite_only(fee_basis) if fee_basis != "不收费" else ""
     if fee.get("charged") is True:
-        fee_text = "；".join(t for t in (f"依据：{fee_basis}" if fee_basis else "",
-                                        f"标准：{fee_standard}" if fee_standard else "") if t) or "收费"
-        fee_brief = ("收费：" + fee_standard.rstrip("。；;") if fee_standard else "收费") + (f"（依据：{fee_cite}）" if fee_cite else "")
+        fee_text = (
+            "；".join(
+                t
+                for t in (f"依据：{fee_basis}" if fee_basis else "", f"标准：{fee_standard}" if fee_standard else "")
+                if t
+            )
+            or "收费"
+        )
+        fee_brief = ("收费：" + fee_standard.rstrip("。；;") if fee_standard else "收费") + (
+            f"（依据：{fee_cite}）" if fee_cite else ""
+        )
     elif fee.get("charged") is False:
         fee_text = "不收费" + (f"（{fee_basis}）" if fee_basis and fee_basis != "不收费" else "")
         fee_brief = "不收费" + (f"（{fee_cite}）" if fee_cite else "")
@@ -258,29 +287,63 @@ def _item(data: dict, laws: dict[str, dict], default_contact: dict) -> ItemView:
     remedy = data.get("remedy") if isinstance(data.get("remedy"), dict) else {}
     penalty = data.get("penalty") if isinstance(data.get("penalty"), dict) else {}
     resp = data.get("responsibility") if isinstance(data.get("responsibility"), dict) else {}
-    specials = [_text(sp.get("name")) + (f"（{limit_text(sp.get('limit'))}）" if limit_text(sp.get("limit")) else "")
-                for sp in (data.get("special_procedures") if isinstance(data.get("special_procedures"), list) else [])
-                if isinstance(sp, dict) and _text(sp.get("name"))]
+    specials = [
+        _text(sp.get("name")) + (f"（{limit_text(sp.get('limit'))}）" if limit_text(sp.get("limit")) else "")
+        for sp in (data.get("special_procedures") if isinstance(data.get("special_procedures"), list) else [])
+        if isinstance(sp, dict) and _text(sp.get("name"))
+    ]
     return ItemView(
-        id=_text(data.get("id")), name=_text(data.get("name")), category=_text(data.get("category")),
-        subject=_text(data.get("subject")), department=_text(data.get("department")),
-        level="、".join(_texts(data.get("level"))), basis=basis, conditions=_texts(data.get("conditions")),
-        materials=materials, statutory=limit_text(tl.get("statutory")), promised=limit_text(tl.get("promised")),
-        time_note=_text(tl.get("note")), special_procedures=specials, fee=fee_text,
-        scope=_text(disclosure.get("scope")), forms="、".join(_texts(disclosure.get("forms"))),
-        timing=_text(disclosure.get("timing")), reason=_text(disclosure.get("reason")),
-        consult=pick("consult_phone"), complaint=complaint, location=pick("location"), hours=pick("hours"),
-        remedy=[t for t in (f"行政复议：{_text(remedy.get('reconsideration'))}" if _text(remedy.get("reconsideration")) else "",
-                             f"行政诉讼：{_text(remedy.get('litigation'))}" if _text(remedy.get("litigation")) else "") if t],
-        penalty=[t for t in (f"违法行为：{_text(penalty.get('behaviour'))}" if _text(penalty.get("behaviour")) else "",
-                              f"处罚种类：{'、'.join(_texts(penalty.get('kinds')))}" if _texts(penalty.get("kinds")) else "",
-                              f"处罚幅度：{_text(penalty.get('range'))}" if _text(penalty.get("range")) else "") if t],
-        discretion=[(_text(t.get("tier")), _text(t.get("circumstances")), _text(t.get("standard")))
-                    for t in (data.get("discretion") if isinstance(data.get("discretion"), list) else []) if isinstance(t, dict)],
-        responsibilities=_texts(resp.get("duties")), accountability=_texts(resp.get("accountability")),
+        id=_text(data.get("id")),
+        name=_text(data.get("name")),
+        category=_text(data.get("category")),
+        subject=_text(data.get("subject")),
+        department=_text(data.get("department")),
+        level="、".join(_texts(data.get("level"))),
+        basis=basis,
+        conditions=_texts(data.get("conditions")),
+        materials=materials,
+        statutory=limit_text(tl.get("statutory")),
+        promised=limit_text(tl.get("promised")),
+        time_note=_text(tl.get("note")),
+        special_procedures=specials,
+        fee=fee_text,
+        scope=_text(disclosure.get("scope")),
+        forms="、".join(_texts(disclosure.get("forms"))),
+        timing=_text(disclosure.get("timing")),
+        reason=_text(disclosure.get("reason")),
+        consult=pick("consult_phone"),
+        complaint=complaint,
+        location=pick("location"),
+        hours=pick("hours"),
+        remedy=[
+            t
+            for t in (
+                f"行政复议：{_text(remedy.get('reconsideration'))}" if _text(remedy.get("reconsideration")) else "",
+                f"行政诉讼：{_text(remedy.get('litigation'))}" if _text(remedy.get("litigation")) else "",
+            )
+            if t
+        ],
+        penalty=[
+            t
+            for t in (
+                f"违法行为：{_text(penalty.get('behaviour'))}" if _text(penalty.get("behaviour")) else "",
+                f"处罚种类：{'、'.join(_texts(penalty.get('kinds')))}" if _texts(penalty.get("kinds")) else "",
+                f"处罚幅度：{_text(penalty.get('range'))}" if _text(penalty.get("range")) else "",
+            )
+            if t
+        ],
+        discretion=[
+            (_text(t.get("tier")), _text(t.get("circumstances")), _text(t.get("standard")))
+            for t in (data.get("discretion") if isinstance(data.get("discretion"), list) else [])
+            if isinstance(t, dict)
+        ],
+        responsibilities=_texts(resp.get("duties")),
+        accountability=_texts(resp.get("accountability")),
         flow_id=_text(data.get("flow")),
         public=disclosure.get("scope") in PUBLIC_SCOPES,
-        code_basic=_text(codes.get("basic")), code_impl=_text(codes.get("implementation")), code_local=_text(codes.get("local")),
+        code_basic=_text(codes.get("basic")),
+        code_impl=_text(codes.get("implementation")),
+        code_local=_text(codes.get("local")),
         fee_brief=fee_brief,
     )
 
@@ -297,8 +360,14 @@ def held_back(catalogue: Catalogue) -> list[tuple[str, str]]:
     return sorted(out)
 
 
-def build_view(catalogue: Catalogue, audience: str, date: str, version: str = "", memo=None,
-               sources: dict[str, bytes] | None = None) -> CatalogueView:
+def build_view(
+    catalogue: Catalogue,
+    audience: str,
+    date: str,
+    version: str = "",
+    memo=None,
+    sources: dict[str, bytes] | None = None,
+) -> CatalogueView:
     """The catalogue as ``audience`` ("public" or "internal") may see it.
 
     ``memo`` (quanli.render.memo.RenderMemo) and ``sources`` (each item file's relative path ->
@@ -345,10 +414,14 @@ def build_view(catalogue: Catalogue, audience: str, date: str, version: str = ""
     flows = {sf.data["id"]: sf.data for sf in catalogue.flows if sf.ok and sf.data.get("id") in used}
     unit = catalogue.catalog.get("unit") if isinstance(catalogue.catalog.get("unit"), dict) else {}
     result = CatalogueView(
-        audience=audience, unit=_text(unit.get("name")) or catalogue.root.name,
+        audience=audience,
+        unit=_text(unit.get("name")) or catalogue.root.name,
         title=_text(catalogue.catalog.get("title")) or "行政权力目录",
-        version=version or _text(catalogue.catalog.get("version")), date=date, items=shown,
-        categories=list(groups.items()), confidential=sorted(confidential, key=lambda v: v.id) if audience == "internal" else [],
+        version=version or _text(catalogue.catalog.get("version")),
+        date=date,
+        items=shown,
+        categories=list(groups.items()),
+        confidential=sorted(confidential, key=lambda v: v.id) if audience == "internal" else [],
         flows=dict(sorted(flows.items())),
     )
     result.register_columns, result.register, result.estimated_years = _register(catalogue, shown, audience)
@@ -357,14 +430,16 @@ def build_view(catalogue: Catalogue, audience: str, date: str, version: str = ""
     return result
 
 
-def _register(catalogue: Catalogue, shown: list[ItemView], audience: str) -> tuple[list[tuple[str, str]], list[dict[str, str]], list[int]]:
+def _register(
+    catalogue: Catalogue, shown: list[ItemView], audience: str
+) -> tuple[list[tuple[str, str]], list[dict[str, str]], list[int]]:
     """The register's columns and rows for this audience (cases of the items in view only), and
     the years whose holidays its deadlines estimate."""
     from pathlib import Path
 
-    from quanli.review import register
-    from quanli.dates import workdays
     from quanli.core.errors import QuanliError
+    from quanli.dates import workdays
+    from quanli.review import register
 
     records = [sf for sf in catalogue.records if sf.ok]
     in_view = {v.id: v for v in shown}
@@ -384,14 +459,21 @@ def _register(catalogue: Catalogue, shown: list[ItemView], audience: str) -> tup
     items = {sf.data.get("id"): sf.data for sf in catalogue.items if sf.ok}
     flows = {sf.data.get("id"): sf.data for sf in catalogue.flows if sf.ok}
     rows = []
-    for sf in sorted(records, key=lambda r: (str(r.data.get("accepted", {}).get("date") if isinstance(r.data.get("accepted"), dict) else ""),
-                                            str(r.data.get("case")))):
+    for sf in sorted(
+        records,
+        key=lambda r: (
+            str(r.data.get("accepted", {}).get("date") if isinstance(r.data.get("accepted"), dict) else ""),
+            str(r.data.get("case")),
+        ),
+    ):
         rec = sf.data
         view = in_view[rec["item"]]
         if cal is None:
             values = register.row(rec, None, None, None, internal=audience != "public")
         else:
-            values = register.row(rec, items.get(rec["item"]), flows.get(view.flow_id), cal, internal=audience != "public")
+            values = register.row(
+                rec, items.get(rec["item"]), flows.get(view.flow_id), cal, internal=audience != "public"
+            )
         values.update({"item": view.id, "name": view.name, "category": view.category, "department": view.department})
         rows.append({k: _text(values.get(k, "")) for k, _ in columns})
     return columns, rows, sorted(cal.estimated_used) if cal is not None else []

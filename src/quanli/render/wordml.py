@@ -14,7 +14,7 @@ every cell, which LibreOffice needs to honour the widths.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 LATIN_FONT = "Times New Roman"
@@ -45,11 +45,13 @@ def attr(value: str) -> str:
     return esc(value).replace('"', "&quot;").replace("\n", "&#10;").replace("\t", "&#9;")
 
 
-@lru_cache(maxsize=None)
+@cache
 def fonts(east: str) -> str:
     """The run properties that name the fonts, East Asian included."""
-    return (f'<w:rPr><w:rFonts w:ascii="{LATIN_FONT}" w:hAnsi="{LATIN_FONT}" w:eastAsia="{attr(east)}" '
-            f'w:cs="{LATIN_FONT}" w:hint="eastAsia"/></w:rPr>')
+    return (
+        f'<w:rPr><w:rFonts w:ascii="{LATIN_FONT}" w:hAnsi="{LATIN_FONT}" w:eastAsia="{attr(east)}" '
+        f'w:cs="{LATIN_FONT}" w:hint="eastAsia"/></w:rPr>'
+    )
 
 
 def run(text: str, east: str) -> str:
@@ -67,8 +69,18 @@ def run(text: str, east: str) -> str:
     return "".join(out)
 
 
-def para(style: str, text: str = "", east: str = "", *, align: str = "", keep_next: bool = False,
-         page_break: bool = False, hanging: int = 0, exact: int = 0, runs: str = "") -> str:
+def para(
+    style: str,
+    text: str = "",
+    east: str = "",
+    *,
+    align: str = "",
+    keep_next: bool = False,
+    page_break: bool = False,
+    hanging: int = 0,
+    exact: int = 0,
+    runs: str = "",
+) -> str:
     """A w:p of ``style`` holding ``text`` (in the East Asian font ``east``) and then ``runs``."""
     ppr = [f'<w:p><w:pPr><w:pStyle w:val="{attr(style)}"/>']
     if keep_next:
@@ -98,30 +110,40 @@ def field(instr: str, placeholder: str, east: str) -> str:
 
 def table(widths: list[int], margin_lr: int, margin_tb: int, rows: str, center: bool = False) -> str:
     """A w:tbl with fixed layout, total width and grid (cells get their widths in :func:`cell`)."""
-    margins = "".join(f'<w:{side} w:w="{value}" w:type="dxa"/>'
-                      for side, value in (("top", margin_tb), ("left", margin_lr), ("bottom", margin_tb), ("right", margin_lr)))
+    margins = "".join(
+        f'<w:{side} w:w="{value}" w:type="dxa"/>'
+        for side, value in (("top", margin_tb), ("left", margin_lr), ("bottom", margin_tb), ("right", margin_lr))
+    )
     grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
-    return (f'<w:tbl><w:tblPr><w:tblStyle w:val="TableGrid"/><w:tblW w:w="{sum(widths)}" w:type="dxa"/>'
-            + ('<w:jc w:val="center"/>' if center else "")
-            + f'<w:tblLayout w:type="fixed"/><w:tblCellMar>{margins}</w:tblCellMar>'
-            '<w:tblLook w:val="0000" w:firstRow="0" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" w:noHBand="1" w:noVBand="1"/>'
-            f"</w:tblPr><w:tblGrid>{grid}</w:tblGrid>{rows}</w:tbl>")
+    return (
+        f'<w:tbl><w:tblPr><w:tblStyle w:val="TableGrid"/><w:tblW w:w="{sum(widths)}" w:type="dxa"/>'
+        + ('<w:jc w:val="center"/>' if center else "")
+        + f'<w:tblLayout w:type="fixed"/><w:tblCellMar>{margins}</w:tblCellMar>'
+        '<w:tblLook w:val="0000" w:firstRow="0" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" w:noHBand="1" w:noVBand="1"/>'
+        f"</w:tblPr><w:tblGrid>{grid}</w:tblGrid>{rows}</w:tbl>"
+    )
 
 
 def row(cells: str, cant_split: bool = False, header: bool = False) -> str:
     """A w:tr; ``cant_split`` keeps it on one page, ``header`` repeats it on every page."""
     if not (cant_split or header):
         return f"<w:tr>{cells}</w:tr>"
-    return ("<w:tr><w:trPr>" + ("<w:cantSplit/>" if cant_split else "") + ("<w:tblHeader/>" if header else "")
-            + f"</w:trPr>{cells}</w:tr>")
+    return (
+        "<w:tr><w:trPr>"
+        + ("<w:cantSplit/>" if cant_split else "")
+        + ("<w:tblHeader/>" if header else "")
+        + f"</w:trPr>{cells}</w:tr>"
+    )
 
 
 def cell(width: int, content: str, fill: str = "", valign: str = "") -> str:
     """A w:tc of ``width`` twips; ``content`` must end with a paragraph, as Word requires."""
-    return (f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>'
-            + (f'<w:shd w:val="clear" w:color="auto" w:fill="{fill}"/>' if fill else "")
-            + (f'<w:vAlign w:val="{valign}"/>' if valign else "")
-            + f"</w:tcPr>{content}</w:tc>")
+    return (
+        f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>'
+        + (f'<w:shd w:val="clear" w:color="auto" w:fill="{fill}"/>' if fill else "")
+        + (f'<w:vAlign w:val="{valign}"/>' if valign else "")
+        + f"</w:tcPr>{content}</w:tc>"
+    )
 
 
 def elements(xml: str) -> list:

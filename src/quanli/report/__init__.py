@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import importlib
-from typing import Callable
+from collections.abc import Callable
 
 # name -> "module:function"; each function is render(findings, summary, lang, stream)
 FORMATS: dict[str, str] = {
@@ -23,7 +23,14 @@ def get(name: str) -> Callable:
 
 # ``validate --full-report FILE``: the file's extension picks its format; any other extension
 # gets the format of the report on screen (github's annotations: its markdown)
-_BY_SUFFIX = {".md": "markdown", ".markdown": "markdown", ".json": "json", ".sarif": "sarif", ".xml": "junit", ".txt": "text"}
+_BY_SUFFIX = {
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".json": "json",
+    ".sarif": "sarif",
+    ".xml": "junit",
+    ".txt": "text",
+}
 
 
 def full_format(path, fmt: str) -> str:

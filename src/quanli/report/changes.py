@@ -15,17 +15,19 @@ from quanli.versioning.compare import Change, FieldChange, _text, changed_steps,
 CHANGE_ZH = {"added": "新增", "removed": "删除", "modified": "修改", "renamed": "改编号", "unreadable": "无法读取"}
 KIND_ZH = {"item": "事项", "flow": "流程图", "law": "法律法规", "department": "处室", "catalog": "目录信息"}
 KIND_EN = {"item": "item", "flow": "flow", "law": "law", "department": "department", "catalog": "catalogue"}
+
+
 def short(value, width: int = 80) -> str:
     """A value as a short text: texts as they are, 是/否, lists joined, objects by their fields' titles."""
     text = " ".join(_text(value).split())
-    return text if len(text) <= width else text[:width - 1] + "…"
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _raw(value, width: int = 80) -> str:
     """A value as it is written in the YAML (for --lang en, which keeps the paths)."""
     text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
     text = " ".join(str(text).split())
-    return text if len(text) <= width else text[:width - 1] + "…"
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def field_label(path: str) -> str:
@@ -36,13 +38,18 @@ def field_label(path: str) -> str:
 def _cells(f: FieldChange, width: int = 80) -> tuple[str, str]:
     """(old, new) of a field change as a reviewer reads them in a table."""
     if f.shape == "texts":
-        return (("删除：" + "、".join(short(t, width) for t in f.old)) if f.old else "",
-                ("新增：" + "、".join(short(t, width) for t in f.new)) if f.new else "")
+        return (
+            ("删除：" + "、".join(short(t, width) for t in f.old)) if f.old else "",
+            ("新增：" + "、".join(short(t, width) for t in f.new)) if f.new else "",
+        )
     if f.shape == "entry":
-        return ("删除" + (f"（{short(f.old_text, width)}）" if f.old_text else "")) if f.old is not None else "", \
-            ("新增" + (f"（{short(f.new_text, width)}）" if f.new_text else "")) if f.new is not None else ""
-    return (short(f.old_text or _text(f.old), width) if f.old is not None else "",
-            short(f.new_text or _text(f.new), width) if f.new is not None else "")
+        return ("删除" + (f"（{short(f.old_text, width)}）" if f.old_text else "")) if f.old is not None else "", (
+            "新增" + (f"（{short(f.new_text, width)}）" if f.new_text else "")
+        ) if f.new is not None else ""
+    return (
+        short(f.old_text or _text(f.old), width) if f.old is not None else "",
+        short(f.new_text or _text(f.new), width) if f.new is not None else "",
+    )
 
 
 def lines(c: Change, width: int = 80) -> list[str]:
@@ -108,32 +115,46 @@ def to_markdown(results: dict[str, list[Change]], lang: str, title: str, stream:
         counts: dict[str, int] = {}
         for c in changes:
             counts[c.change] = counts.get(c.change, 0) + 1
-        tally = ("; " if en else "，").join(f"{verb(k)} {v}" for k, v in sorted(counts.items(), key=lambda kv: list(CHANGE_ZH).index(kv[0])))
+        tally = ("; " if en else "，").join(
+            f"{verb(k)} {v}" for k, v in sorted(counts.items(), key=lambda kv: list(CHANGE_ZH).index(kv[0]))
+        )
         head = "| Kind | Id | Name | Change | Items affected |" if en else "| 类别 | 编号 | 名称 | 变化 | 涉及事项 |"
         out += [f"**{cell(root)}**{': ' if en else '：'}{tally}", "", head, "|---|---|---|---|---|"]
         for c in changes:
             places = (f" ({len(c.fields)})" if en else f"（{len(c.fields)} 处）") if c.fields else ""
             note = " " + cell(unreadable_note(c, lang)) if c.change == "unreadable" else ""
             shown = f"`{cell(ident(c))}`" if ident(c) else ""
-            out.append(f"| {kind(c.kind)} | {shown} | {cell(c.name)}{note} | {verb(c.change)}{places} | "
-                       f"{cell('、'.join(c.affects))} |")
+            out.append(
+                f"| {kind(c.kind)} | {shown} | {cell(c.name)}{note} | {verb(c.change)}{places} | "
+                f"{cell('、'.join(c.affects))} |"
+            )
         out.append("")
         for c in changes:
             if not (c.fields or c.summary):
                 continue
-            out += [f"<details><summary>{' '.join(filter(None, (kind(c.kind), cell(ident(c)), cell(c.name))))}</summary>", ""]
+            out += [
+                f"<details><summary>{' '.join(filter(None, (kind(c.kind), cell(ident(c)), cell(c.name))))}</summary>",
+                "",
+            ]
             if en:
                 out += [f"- {cell(s)}" for s in c.summary] + ([""] if c.summary else [])
                 if c.fields:
                     out += ["| Field | Old | New |", "|---|---|---|"]
-                    out += [f"| `{cell(f.path)}` | {cell(_raw(f.old)) if f.old is not None else ''} | "
-                            f"{cell(_raw(f.new)) if f.new is not None else ''} |" for f in c.fields]
+                    out += [
+                        f"| `{cell(f.path)}` | {cell(_raw(f.old)) if f.old is not None else ''} | "
+                        f"{cell(_raw(f.new)) if f.new is not None else ''} |"
+                        for f in c.fields
+                    ]
                     out.append("")
             elif c.kind != "item" and c.summary:
                 out += [f"- {cell(s)}" for s in c.summary] + [""]
             elif c.fields:
                 out += ["| 字段 | 原 | 新 |", "|---|---|---|"]
-                out += [f"| {cell(f.title or field_label(f.path))} | {cell(old)} | {cell(new)} |" for f in c.fields for old, new in [_cells(f)]]
+                out += [
+                    f"| {cell(f.title or field_label(f.path))} | {cell(old)} | {cell(new)} |"
+                    for f in c.fields
+                    for old, new in [_cells(f)]
+                ]
                 out.append("")
             if c.kind == "flow" and isinstance(c.before, dict) and isinstance(c.after, dict):
                 out += _mermaid_pair(c, en)
@@ -153,5 +174,17 @@ def _mermaid_pair(c: Change, en: bool) -> list[str]:
     before = to_mermaid(c.before, changed=modified, removed=removed).rstrip("\n")
     after = to_mermaid(c.after, changed=added + modified).rstrip("\n")
     legend = [LEGEND_EN if en else LEGEND_ZH, ""] if added or modified or removed else []
-    return (legend + ["Before:" if en else "修改前：", "", "```mermaid", before, "```", "",
-                      "After:" if en else "修改后：", "", "```mermaid", after, "```", ""])
+    return legend + [
+        "Before:" if en else "修改前：",
+        "",
+        "```mermaid",
+        before,
+        "```",
+        "",
+        "After:" if en else "修改后：",
+        "",
+        "```mermaid",
+        after,
+        "```",
+        "",
+    ]

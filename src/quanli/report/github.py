@@ -28,8 +28,10 @@ def render(findings, summary, lang: str, stream: IO[str]) -> None:
     only = bool(getattr(summary, "only_summary", False))  # validate --summary: the counts, no annotations
     for f in [] if only else findings:
         path = f.file.replace("\\", "/")
-        stream.write(f"::{_LEVEL[f.severity]} file={_escape_prop(path)},line={f.line or 1},col={f.column or 1},"
-                     f"title={_escape_prop(f.rule)}::{_escape_data(f.message(lang))}\n")
+        stream.write(
+            f"::{_LEVEL[f.severity]} file={_escape_prop(path)},line={f.line or 1},col={f.column or 1},"
+            f"title={_escape_prop(f.rule)}::{_escape_data(f.message(lang))}\n"
+        )
     if only and findings:
         from quanli.report import tally
 

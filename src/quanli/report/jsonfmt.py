@@ -26,5 +26,11 @@ def counts(findings, lang: str) -> dict:
     from quanli.core.findings import Severity
     from quanli.report import tally
 
-    return {"summary": [r.to_dict(lang) for r in tally.by_rule(findings)], "findings": len(findings),
-            "severity": {s.label: sum(1 for f in findings if f.severity == s) for s in (Severity.ERROR, Severity.WARNING, Severity.INFO)}}
+    return {
+        "summary": [r.to_dict(lang) for r in tally.by_rule(findings)],
+        "findings": len(findings),
+        "severity": {
+            s.label: sum(1 for f in findings if f.severity == s)
+            for s in (Severity.ERROR, Severity.WARNING, Severity.INFO)
+        },
+    }

@@ -5,10 +5,9 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from typing import IO
-from xml.sax.saxutils import quoteattr, escape
+from xml.sax.saxutils import escape, quoteattr
 
 from quanli.core.findings import Severity
-
 
 _XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -29,11 +28,13 @@ def render(findings, summary, lang: str, stream: IO[str]) -> None:
     for file in files:
         group = by_file.get(file, [])
         lines = [_safe(f"{f.file}:{f.line}:{f.column} {f.severity.label} {f.rule} {f.message(lang)}") for f in group]
-        stream.write(f"    <testcase classname=\"quanli\" name={quoteattr(_safe(file))}>\n")
+        stream.write(f'    <testcase classname="quanli" name={quoteattr(_safe(file))}>\n')
         if file in failing:
             worst = max(group, key=lambda f: f.severity)
-            stream.write(f"      <failure type={quoteattr(worst.rule)} message={quoteattr(_safe(worst.message(lang)))}>"
-                         f"{escape(chr(10).join(lines))}</failure>\n")
+            stream.write(
+                f"      <failure type={quoteattr(worst.rule)} message={quoteattr(_safe(worst.message(lang)))}>"
+                f"{escape(chr(10).join(lines))}</failure>\n"
+            )
         elif lines:
             stream.write(f"      <system-out>{escape(chr(10).join(lines))}</system-out>\n")
         stream.write("    </testcase>\n")

@@ -34,25 +34,41 @@ def _docs(summary) -> str:
 def summary_table(rows, summary, lang: str) -> list[str]:
     en = lang == "en"
     docs = _docs(summary)
-    lines = ["| Rule | Name | Title | Level | Findings | Files |" if en else "| 规则 | 名称 | 说明 | 级别 | 问题数 | 文件数 |",
-             "|---|---|---|---|---:|---:|"]
-    lines += [f"| [{r.rule}]({docs}#{r.rule.lower()}) | `{cell(r.name)}` | {cell(r.title(lang))} | "
-              f"{_ICON[r.severity]} {r.severity.text(lang)} | {r.count} | {r.files} |" for r in rows]
+    lines = [
+        "| Rule | Name | Title | Level | Findings | Files |"
+        if en
+        else "| 规则 | 名称 | 说明 | 级别 | 问题数 | 文件数 |",
+        "|---|---|---|---|---:|---:|",
+    ]
+    lines += [
+        f"| [{r.rule}]({docs}#{r.rule.lower()}) | `{cell(r.name)}` | {cell(r.title(lang))} | "
+        f"{_ICON[r.severity]} {r.severity.text(lang)} | {r.count} | {r.files} |"
+        for r in rows
+    ]
     return lines
 
 
 def _row(f, lang: str, docs: str) -> str:
-    return (f"| {_ICON[f.severity]} | `{cell(f.file)}` | {f.line or 1} | [{f.rule}]({docs}#{f.rule.lower()}) | "
-            f"{cell(f.message(lang))} | {cell(f.item or '')} |")
+    return (
+        f"| {_ICON[f.severity]} | `{cell(f.file)}` | {f.line or 1} | [{f.rule}]({docs}#{f.rule.lower()}) | "
+        f"{cell(f.message(lang))} | {cell(f.item or '')} |"
+    )
 
 
 def _left_out(n: int, summary, lang: str) -> str:
     full = getattr(summary, "full_report", None)
     if lang == "en":
-        where = f"the full report is in `{cell(full)}`" if full else \
-            "save the full report with `quanli validate --full-report FILE`, or run `quanli validate` to see them all"
+        where = (
+            f"the full report is in `{cell(full)}`"
+            if full
+            else "save the full report with `quanli validate --full-report FILE`, or run `quanli validate` to see them all"
+        )
         return f"{n} more finding(s) not listed; {where}."
-    where = f"完整报告见 `{cell(full)}`" if full else "完整报告可用 `quanli validate --full-report 文件名` 保存，或运行 `quanli validate` 查看全部"
+    where = (
+        f"完整报告见 `{cell(full)}`"
+        if full
+        else "完整报告可用 `quanli validate --full-report 文件名` 保存，或运行 `quanli validate` 查看全部"
+    )
     return f"另有 {n} 条问题未列出，{where}。"
 
 
@@ -83,13 +99,21 @@ def table(findings, summary, lang: str, limit: int | None = LIMIT) -> str:
             if cap <= 0:
                 hidden += r.count
                 continue
-            title = f"{_ICON[r.severity]} {r.rule} {cell(r.name)}：{cell(r.title(lang))}（{r.count} 条）" if not en else \
-                f"{_ICON[r.severity]} {r.rule} {cell(r.name)}: {cell(r.title(lang))} ({r.count})"
+            title = (
+                f"{_ICON[r.severity]} {r.rule} {cell(r.name)}：{cell(r.title(lang))}（{r.count} 条）"
+                if not en
+                else f"{_ICON[r.severity]} {r.rule} {cell(r.name)}: {cell(r.title(lang))} ({r.count})"
+            )
             out += [f"<details><summary>{title}</summary>", ""] if fold else [f"#### {title}", ""]
             out += [head, "|---|---|---:|---|---|---|"] + groups[r.rule][:cap] + [""]
             if r.count > cap:
                 hidden += r.count - cap
-                out += [f"{r.count - cap} more of this rule not listed." if en else f"本规则另有 {r.count - cap} 条未列出。", ""]
+                out += [
+                    f"{r.count - cap} more of this rule not listed."
+                    if en
+                    else f"本规则另有 {r.count - cap} 条未列出。",
+                    "",
+                ]
             if fold:
                 out += ["</details>", ""]
         return out, hidden
@@ -123,7 +147,7 @@ def _fit(lines: list[str], hidden: int, summary, lang: str, limit: int | None) -
     text = "\n".join(lines).rstrip("\n") + "\n"
     if limit is not None and len(text) + sum(len(t) + 2 for t in tail) >= limit:  # only a huge summary table gets here
         room = limit - sum(len(t) + 2 for t in tail) - 2
-        text = text[:text.rfind("\n", 0, room) + 1]
+        text = text[: text.rfind("\n", 0, room) + 1]
     return text + ("\n" + "\n".join(tail) + "\n" if tail else "")
 
 

@@ -39,17 +39,27 @@ class Summary:
         if lang == "en":
             head = "No problems found." if not self.findings else f"{e} error(s), {w} warning(s), {i} info."
             base = f" {self.baselined} known finding(s) hidden by the baseline." if self.baselined else ""
-            return f"{head} Checked {self.catalogues} catalogue(s), {self.files} file(s) in {self.seconds:.2f} s.{base}" + self._members(lang)
+            return (
+                f"{head} Checked {self.catalogues} catalogue(s), {self.files} file(s) in {self.seconds:.2f} s.{base}"
+                + self._members(lang)
+            )
         head = "没有发现问题。" if not self.findings else f"共 {e} 个错误、{w} 个警告、{i} 个提示。"
         base = f"另有 {self.baselined} 个已记入基线的问题未显示。" if self.baselined else ""
-        return f"{head}检查了 {self.catalogues} 个目录、{self.files} 个文件，用时 {self.seconds:.2f} 秒。{base}" + self._members(lang)
+        return (
+            f"{head}检查了 {self.catalogues} 个目录、{self.files} 个文件，用时 {self.seconds:.2f} 秒。{base}"
+            + self._members(lang)
+        )
 
     def _members(self, lang: str) -> str:
         """One line per workspace member: its own count of findings."""
         if not self.members:
             return ""
         if lang == "en":
-            return "".join(f"\n  {unit}: " + (f"{e} error(s), {w} warning(s), {i} info" if e + w + i else "no problems")
-                           for unit, e, w, i in self.members)
-        return "".join(f"\n  {unit}：" + (f"{e} 个错误、{w} 个警告、{i} 个提示" if e + w + i else "没有问题")
-                       for unit, e, w, i in self.members)
+            return "".join(
+                f"\n  {unit}: " + (f"{e} error(s), {w} warning(s), {i} info" if e + w + i else "no problems")
+                for unit, e, w, i in self.members
+            )
+        return "".join(
+            f"\n  {unit}：" + (f"{e} 个错误、{w} 个警告、{i} 个提示" if e + w + i else "没有问题")
+            for unit, e, w, i in self.members
+        )

@@ -25,8 +25,14 @@ class RuleCount:
         return self.title_en if lang == "en" else self.title_zh
 
     def to_dict(self, lang: str) -> dict:
-        return {"rule": self.rule, "name": self.name, "title": self.title(lang), "severity": self.severity.label,
-                "count": self.count, "files": self.files}
+        return {
+            "rule": self.rule,
+            "name": self.name,
+            "title": self.title(lang),
+            "severity": self.severity.label,
+            "count": self.count,
+            "files": self.files,
+        }
 
 
 def by_rule(findings: list[Finding]) -> list[RuleCount]:
@@ -44,8 +50,17 @@ def by_rule(findings: list[Finding]) -> list[RuleCount]:
     rows = []
     for rule_id, n in counts.items():
         rule = RULES.get(rule_id)
-        rows.append(RuleCount(rule_id, rule.name if rule else "", rule.summary_zh if rule else "",
-                              rule.summary_en if rule else "", worst[rule_id], n, len(files[rule_id])))
+        rows.append(
+            RuleCount(
+                rule_id,
+                rule.name if rule else "",
+                rule.summary_zh if rule else "",
+                rule.summary_en if rule else "",
+                worst[rule_id],
+                n,
+                len(files[rule_id]),
+            )
+        )
     rows.sort(key=lambda r: (-r.count, -int(r.severity), r.rule))
     return rows
 
@@ -65,9 +80,15 @@ def text_table(rows: list[RuleCount], lang: str) -> list[str]:
     from quanli.report.text import _safe
 
     en = lang == "en"
-    head = (f"Findings by rule ({len(rows)} rule(s)):" if en else f"按规则统计（{len(rows)} 条规则）：")
-    labels = ("Rule", "Name", "Title", "Level", "Findings", "Files") if en else ("规则", "名称", "说明", "级别", "问题数", "文件数")
-    table = [labels] + [(r.rule, r.name, _safe(r.title(lang)), r.severity.text(lang), str(r.count), str(r.files)) for r in rows]
+    head = f"Findings by rule ({len(rows)} rule(s)):" if en else f"按规则统计（{len(rows)} 条规则）："
+    labels = (
+        ("Rule", "Name", "Title", "Level", "Findings", "Files")
+        if en
+        else ("规则", "名称", "说明", "级别", "问题数", "文件数")
+    )
+    table = [labels] + [
+        (r.rule, r.name, _safe(r.title(lang)), r.severity.text(lang), str(r.count), str(r.files)) for r in rows
+    ]
     widths = [max(width(line[i]) for line in table) for i in range(len(labels))]
     out = [head]
     for line in table:

@@ -61,8 +61,14 @@ def _lines(findings: list[Finding], summary, lang: str):
             style = _STYLE[f.severity]
             where = f"{f.line}:{f.column}"
             ident = f" ({f.item} {f.json_path})" if f.item else (f" ({f.json_path})" if f.path else "")
-            yield [(f"  {where:<8} ", None), (f.severity.text(lang), style), (" ", None), (f.rule, "dim"),
-                   (_safe(f"  {f.message(lang)}"), None), (_safe(ident), "dim")]
+            yield [
+                (f"  {where:<8} ", None),
+                (f.severity.text(lang), style),
+                (" ", None),
+                (f.rule, "dim"),
+                (_safe(f"  {f.message(lang)}"), None),
+                (_safe(ident), "dim"),
+            ]
             if lines and f.line and 0 < f.line <= len(lines):
                 src = _safe(lines[f.line - 1])
                 gutter = f"{f.line:>6} | "

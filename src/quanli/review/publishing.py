@@ -17,8 +17,10 @@ from quanli.core.findings import Finding
 from quanli.core.model import PUBLIC_SCOPES
 from quanli.review.stages import DRAFT, WITHDRAWN, chain_of
 
-BLOCKING = {"QL802": ("有未填写的占位文字", "has placeholder text"),
-            "QL902": ("签署后内容有改动，未重新审核", "changed after its last sign-off")}
+BLOCKING = {
+    "QL802": ("有未填写的占位文字", "has placeholder text"),
+    "QL902": ("签署后内容有改动，未重新审核", "changed after its last sign-off"),
+}
 
 
 @dataclass(frozen=True)
@@ -34,8 +36,11 @@ class Held:
         zh, en = BLOCKING[f.rule]
         where = f"{f.file}:{f.line or 1}:{f.column or 1}"
         who = self.item or ("全部事项" if lang != "en" else "every item")
-        return (f"  {where} {who}：{zh}（{f.rule}）：{f.message_zh}" if lang != "en" else
-                f"  {where} {who}: {en} ({f.rule}): {f.message_en}")
+        return (
+            f"  {where} {who}：{zh}（{f.rule}）：{f.message_zh}"
+            if lang != "en"
+            else f"  {where} {who}: {en} ({f.rule}): {f.message_en}"
+        )
 
 
 def published_ids(catalogue) -> set[str]:
@@ -86,15 +91,25 @@ def refusal(found: list[Held], lang: str, what_zh: str = "公开版", what_en: s
     shown = found[:50]
     more = len(found) - len(shown)
     if lang == "en":
-        head = (f"{what_en} may not publish {len(items)} item(s) yet" + (" (and catalogue-wide text)" if any(not h.item for h in found) else "")
-                + ": nothing was written.")
-        tail = ("Fill in the placeholders; an item changed after its sign-off is reviewed again from the first stage "
-                "(quanli review ID --stage ...). An internal build (--audience internal) shows and marks them.")
+        head = (
+            f"{what_en} may not publish {len(items)} item(s) yet"
+            + (" (and catalogue-wide text)" if any(not h.item for h in found) else "")
+            + ": nothing was written."
+        )
+        tail = (
+            "Fill in the placeholders; an item changed after its sign-off is reviewed again from the first stage "
+            "(quanli review ID --stage ...). An internal build (--audience internal) shows and marks them."
+        )
         return "\n".join([head, *(h.line(lang) for h in shown), *([f"  … and {more} more"] if more else []), tail])
-    head = (f"{what_zh}不能发布 {len(items)} 个事项" + ("（以及目录中每个事项都会印出的内容）" if any(not h.item for h in found) else "")
-            + "，没有写入任何文件：")
-    tail = ("请把占位文字换成实际内容；签署后有改动的事项，请从第一个审核环节重新审核（quanli review 事项编号 --stage …）。"
-            "需要核对时可生成内部版（--audience internal），其中会列出并标出这些事项。")
+    head = (
+        f"{what_zh}不能发布 {len(items)} 个事项"
+        + ("（以及目录中每个事项都会印出的内容）" if any(not h.item for h in found) else "")
+        + "，没有写入任何文件："
+    )
+    tail = (
+        "请把占位文字换成实际内容；签署后有改动的事项，请从第一个审核环节重新审核（quanli review 事项编号 --stage …）。"
+        "需要核对时可生成内部版（--audience internal），其中会列出并标出这些事项。"
+    )
     return "\n".join([head, *(h.line(lang) for h in shown), *([f"  ……另有 {more} 处"] if more else []), tail])
 
 
@@ -121,8 +136,8 @@ def marks(found: list[Held]) -> dict[str, str]:
 def held_in(root: Path) -> list[Held]:
     """``held`` for the catalogue in folder ``root``, checked as validate checks it (its settings,
     its suppressions, the check cache)."""
-    from quanli.core import config
     from quanli.check.run import check_snapshot
+    from quanli.core import config
     from quanli.loader.catalogue import read_catalogue
 
     cfg = config.resolve(root, None)

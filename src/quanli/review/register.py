@@ -26,13 +26,36 @@ DEFAULT_DUE_SOON = 3
 
 # columns of the register, in the order of the table: key, heading
 COLUMNS = (
-    ("case", "案件编号"), ("item", "权力编码"), ("name", "权力名称"), ("category", "权力类别"), ("department", "承办机构"),
-    ("applicant_type", "申请人类型"), ("summary", "案由"), ("accepted", "受理日期"), ("decided", "决策日期"),
-    ("decision_method", "决策方式"), ("executed", "执行日期"), ("concluded", "办结日期"), ("outcome", "办理结果"),
-    ("published", "公开日期"), ("deadline", "办结期限"), ("on_time", "是否按期"),
+    ("case", "案件编号"),
+    ("item", "权力编码"),
+    ("name", "权力名称"),
+    ("category", "权力类别"),
+    ("department", "承办机构"),
+    ("applicant_type", "申请人类型"),
+    ("summary", "案由"),
+    ("accepted", "受理日期"),
+    ("decided", "决策日期"),
+    ("decision_method", "决策方式"),
+    ("executed", "执行日期"),
+    ("concluded", "办结日期"),
+    ("outcome", "办理结果"),
+    ("published", "公开日期"),
+    ("deadline", "办结期限"),
+    ("on_time", "是否按期"),
 )
-DEFAULT_PUBLISHED = ("case", "item", "name", "department", "applicant_type", "accepted", "decided", "concluded", "outcome",
-                     "published", "on_time")
+DEFAULT_PUBLISHED = (
+    "case",
+    "item",
+    "name",
+    "department",
+    "applicant_type",
+    "accepted",
+    "decided",
+    "concluded",
+    "outcome",
+    "published",
+    "on_time",
+)
 INTERNAL_ONLY = ("remarks", "note", "reason", "extra")  # never in any public output, whatever is configured
 
 
@@ -103,19 +126,41 @@ def date_problems(record: dict) -> list[tuple[tuple, str, str]]:
             missing = missing or name
             continue
         if missing == "受理":  # intermediate steps may be absent (a case closed without execution); 受理 may not
-            out.append(((key, "date"), f"登记了{name}，但没有登记之前的{missing}环节。", f"{key} is recorded but an earlier step ({missing}) is not."))
+            out.append(
+                (
+                    (key, "date"),
+                    f"登记了{name}，但没有登记之前的{missing}环节。",
+                    f"{key} is recorded but an earlier step ({missing}) is not.",
+                )
+            )
         if seen and day < seen[-1][1]:
-            out.append(((key, "date"), f"{name}日期 {day} 早于{STEP_NAMES[seen[-1][0]]}日期 {seen[-1][1]}。",
-                        f"the {key} date {day} is before the {seen[-1][0]} date {seen[-1][1]}."))
+            out.append(
+                (
+                    (key, "date"),
+                    f"{name}日期 {day} 早于{STEP_NAMES[seen[-1][0]]}日期 {seen[-1][1]}。",
+                    f"the {key} date {day} is before the {seen[-1][0]} date {seen[-1][1]}.",
+                )
+            )
         seen.append((key, day))
     start = date_of(record, "accepted")
     end = date_of(record, "concluded")
     for i, (step, first, last) in enumerate(suspensions(record)):
         if last is not None and last < first:
-            out.append((("suspensions", i, "to"), f"不计时段“{step}”的结束日期 {last} 早于开始日期 {first}。", f"suspension '{step}' ends before it starts."))
+            out.append(
+                (
+                    ("suspensions", i, "to"),
+                    f"不计时段“{step}”的结束日期 {last} 早于开始日期 {first}。",
+                    f"suspension '{step}' ends before it starts.",
+                )
+            )
         elif start and first < start or end and (last or first) > end:
-            out.append((("suspensions", i, "from"), f"不计时段“{step}”不在受理（{start}）到办结（{end or '未办结'}）之间。",
-                        f"suspension '{step}' lies outside the case ({start} to {end or 'open'})."))
+            out.append(
+                (
+                    ("suspensions", i, "from"),
+                    f"不计时段“{step}”不在受理（{start}）到办结（{end or '未办结'}）之间。",
+                    f"suspension '{step}' lies outside the case ({start} to {end or 'open'}).",
+                )
+            )
     return out
 
 
@@ -123,14 +168,20 @@ def date_problems(record: dict) -> list[tuple[tuple, str, str]]:
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
-_ID18 = re.compile(r"(?<![0-9A-Za-z])[1-9]\d{5}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx](?![0-9A-Za-z])")
+_ID18 = re.compile(
+    r"(?<![0-9A-Za-z])[1-9]\d{5}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx](?![0-9A-Za-z])"
+)
 _MOBILE = re.compile(r"(?<!\d)(?:\+?86[- ]?)?1[3-9]\d(?:[- ]?\d{4}){2}(?!\d)")
 _LANDLINE = re.compile(r"(?<!\d)(?:\(?0\d{2,3}\)?[- ]?)\d{7,8}(?!\d)")
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
-_LABELLED_NAME = re.compile(r"(申请人|当事人|联系人|法定代表人|委托代理人|代理人|经办人|被处罚人|举报人|投诉人|姓名)(?:姓名|为|是)?\s*[：:]\s*"
-                            r"([\u4e00-\u9fff·]{2,12})")
+_LABELLED_NAME = re.compile(
+    r"(申请人|当事人|联系人|法定代表人|委托代理人|代理人|经办人|被处罚人|举报人|投诉人|姓名)(?:姓名|为|是)?\s*[：:]\s*"
+    r"([\u4e00-\u9fff·]{2,12})"
+)
 _TITLED_NAME = re.compile(r"(?<![\u4e00-\u9fff])[\u4e00-\u9fff]{1,2}(?:先生|女士)")
-_NOT_A_NAME = re.compile(r"(公司|企业|单位|中心|集团|局|厂|店|社|所|部|院|校|会|站|队|处|科|个人|本人|自然人|法人|组织|无|不详|略)$")
+_NOT_A_NAME = re.compile(
+    r"(公司|企业|单位|中心|集团|局|厂|店|社|所|部|院|校|会|站|队|处|科|个人|本人|自然人|法人|组织|无|不详|略)$"
+)
 
 
 def _id_valid(text: str) -> bool:
@@ -175,6 +226,7 @@ def personal_data(text: str) -> list[tuple[str, str, str]]:
 
 
 # ---- deadlines --------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Deadline:
@@ -286,15 +338,20 @@ def publish_deadline(record: dict, item: dict | None, cal=None) -> Deadline | No
 def row(record: dict, item: dict | None, flow: dict | None, cal=None, internal: bool = False) -> dict[str, str]:
     """One case as the register's cells (see COLUMNS); ``internal`` adds the notes and remarks.
     Deterministic: whether an open case is late is not said (that depends on today: records check)."""
+
     def step_text(key: str) -> str:
         day = date_of(record, key)
         return day.isoformat() if day else ""
 
     decided = record.get("decided") if isinstance(record.get("decided"), dict) else {}
     concluded = record.get("concluded") if isinstance(record.get("concluded"), dict) else {}
-    out = {"case": str(record.get("case") or ""), "applicant_type": str(record.get("applicant_type") or ""),
-           "summary": str(record.get("summary") or ""), "decision_method": "、".join(str(decided.get(k)) for k in ("method", "body") if decided.get(k)),
-           "outcome": str(concluded.get("outcome") or "")}
+    out = {
+        "case": str(record.get("case") or ""),
+        "applicant_type": str(record.get("applicant_type") or ""),
+        "summary": str(record.get("summary") or ""),
+        "decision_method": "、".join(str(decided.get(k)) for k in ("method", "body") if decided.get(k)),
+        "outcome": str(concluded.get("outcome") or ""),
+    }
     for key, _ in STEPS:
         out[key] = step_text(key)
     due = deadline(record, item, flow, cal)
@@ -307,8 +364,16 @@ def row(record: dict, item: dict | None, flow: dict | None, cal=None, internal: 
     else:
         out["on_time"] = ("是" if end <= due.due else "否") + ("（预估）" if due.estimated else "")
     if internal:
-        notes = [f"{STEP_NAMES[k]}：{record[k]['note']}" for k, _ in STEPS if isinstance(record.get(k), dict) and record[k].get("note")]
-        notes += [f"不计时段：{s.get('step')} {s.get('from')}—{s.get('to') or '至今'}" for s in record.get("suspensions") or [] if isinstance(s, dict)]
+        notes = [
+            f"{STEP_NAMES[k]}：{record[k]['note']}"
+            for k, _ in STEPS
+            if isinstance(record.get(k), dict) and record[k].get("note")
+        ]
+        notes += [
+            f"不计时段：{s.get('step')} {s.get('from')}—{s.get('to') or '至今'}"
+            for s in record.get("suspensions") or []
+            if isinstance(s, dict)
+        ]
         if record.get("remarks"):
             notes.append(str(record["remarks"]))
         out["remarks"] = "；".join(notes)

@@ -84,7 +84,11 @@ def chain_of(catalog: dict | None) -> Chain:
             if name not in CHAIN or name in stages:
                 return Chain()
             stages.append(name)
-            role = entry.get("role") if isinstance(entry, dict) and isinstance(entry.get("role"), str) else DEFAULT_ROLES[name]
+            role = (
+                entry.get("role")
+                if isinstance(entry, dict) and isinstance(entry.get("role"), str)
+                else DEFAULT_ROLES[name]
+            )
             roles.append((name, role))
         if [s for s in CHAIN if s in stages] != stages:
             return Chain()
@@ -108,17 +112,25 @@ def chain_problem(catalog: dict | None) -> tuple[str, str] | None:
     for entry in entries if isinstance(entries, list) else []:
         name = entry.get("stage") if isinstance(entry, dict) else entry
         if name not in CHAIN:
-            return (f"审核环节“{name}”不是 {'、'.join(CHAIN)} 之一。", f"review stage '{name}' is not one of {', '.join(CHAIN)}.")
+            return (
+                f"审核环节“{name}”不是 {'、'.join(CHAIN)} 之一。",
+                f"review stage '{name}' is not one of {', '.join(CHAIN)}.",
+            )
         if name in names:
             return f"审核环节“{name}”重复。", f"review stage '{name}' is listed twice."
         names.append(name)
     if names and [s for s in CHAIN if s in names] != names:
-        return (f"审核环节要按 {' → '.join(CHAIN)} 的顺序排列。", f"review stages must follow the order {' → '.join(CHAIN)}.")
+        return (
+            f"审核环节要按 {' → '.join(CHAIN)} 的顺序排列。",
+            f"review stages must follow the order {' → '.join(CHAIN)}.",
+        )
     stages = names or list(CHAIN)
     publish_from = review.get("publish_from")
     if publish_from is not None and publish_from not in stages:
-        return (f"publish_from“{publish_from}”不是本目录的审核环节（{'、'.join(stages)}）。",
-                f"publish_from '{publish_from}' is not one of this catalogue's stages ({', '.join(stages)}).")
+        return (
+            f"publish_from“{publish_from}”不是本目录的审核环节（{'、'.join(stages)}）。",
+            f"publish_from '{publish_from}' is not one of this catalogue's stages ({', '.join(stages)}).",
+        )
     return None
 
 
@@ -171,21 +183,43 @@ def chain_errors(data: dict, chain: Chain) -> list[tuple[int | None, str, str]]:
         stage = entry.get("stage")
         date = entry.get("date") if isinstance(entry.get("date"), str) else ""
         if date and last_date and date < last_date:
-            out.append((i, f"签署日期 {date} 早于上一次签署（{last_date}）。", f"sign-off date {date} is before the previous one ({last_date})."))
+            out.append(
+                (
+                    i,
+                    f"签署日期 {date} 早于上一次签署（{last_date}）。",
+                    f"sign-off date {date} is before the previous one ({last_date}).",
+                )
+            )
         last_date = date or last_date
         allowed = allowed_stages(state, chain)
         if stage not in allowed:
             if stage not in chain.order() and stage not in WITHDRAWN:
-                out.append((i, f"“{stage}”不是本目录的审核环节（{'、'.join(chain.stages)}）。",
-                            f"'{stage}' is not one of this catalogue's stages ({', '.join(chain.stages)})."))
+                out.append(
+                    (
+                        i,
+                        f"“{stage}”不是本目录的审核环节（{'、'.join(chain.stages)}）。",
+                        f"'{stage}' is not one of this catalogue's stages ({', '.join(chain.stages)}).",
+                    )
+                )
             else:
                 want = "、".join(s for s in allowed if s not in WITHDRAWN) or "（无）"
-                out.append((i, f"处于“{state}”的事项不能直接签署“{stage}”：下一环节应为 {want}，不能跳过。",
-                            f"an item at '{state}' cannot be signed off at '{stage}': the next stage is {want}; stages cannot be skipped."))
+                out.append(
+                    (
+                        i,
+                        f"处于“{state}”的事项不能直接签署“{stage}”：下一环节应为 {want}，不能跳过。",
+                        f"an item at '{state}' cannot be signed off at '{stage}': the next stage is {want}; stages cannot be skipped.",
+                    )
+                )
         state = stage if isinstance(stage, str) else state
     status = data.get("status")
     if status is not None and signoffs(data) and status != state:
-        out.append((None, f"状态“{status}”与最后一次签署（{state}）不一致。", f"status '{status}' does not match the last sign-off ({state})."))
+        out.append(
+            (
+                None,
+                f"状态“{status}”与最后一次签署（{state}）不一致。",
+                f"status '{status}' does not match the last sign-off ({state}).",
+            )
+        )
     return out
 
 

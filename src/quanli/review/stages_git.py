@@ -17,7 +17,11 @@ from quanli.review import stages
 
 def _short(commit) -> dict:
     try:
-        day = dt.datetime.fromtimestamp(commit.commit_time, dt.timezone(dt.timedelta(seconds=commit.commit_timezone))).date().isoformat()
+        day = (
+            dt.datetime.fromtimestamp(commit.commit_time, dt.timezone(dt.timedelta(seconds=commit.commit_timezone)))
+            .date()
+            .isoformat()
+        )
     except (OverflowError, ValueError, OSError):  # a commit time no calendar holds (git accepts any number)
         day = "?"
     author = commit.author.decode("utf-8", "replace").split(" <")[0]
@@ -41,8 +45,11 @@ def check(root: Path, items: list, flagged: list[dict]) -> list[dict]:
     except NotARepository:
         return flagged
     except QuanliError as exc:  # a damaged repository: say so, and how to see the status without it
-        raise QuanliError(exc.zh + "（不读 git 历史时可用 quanli status --no-git。）",
-                          exc.en + " (quanli status --no-git does without the git history.)", exc.exit_code) from None
+        raise QuanliError(
+            exc.zh + "（不读 git 历史时可用 quanli status --no-git。）",
+            exc.en + " (quanli status --no-git does without the git history.)",
+            exc.exit_code,
+        ) from None
 
 
 def _check(repo, root: Path, items: list, flagged: list[dict]) -> list[dict]:
@@ -64,8 +71,17 @@ def _check(repo, root: Path, items: list, flagged: list[dict]) -> list[dict]:
         if entry is not None:
             entry["commits"] = commits
         elif signed_in["changed_after"]:
-            out.append({"id": sf.data.get("id"), "name": sf.data.get("name"), "signoff": stages.describe(last), "how": "git",
-                        "signed_in": signed_in["commit"], "commits": commits, "file": sf.path})
+            out.append(
+                {
+                    "id": sf.data.get("id"),
+                    "name": sf.data.get("name"),
+                    "signoff": stages.describe(last),
+                    "how": "git",
+                    "signed_in": signed_in["commit"],
+                    "commits": commits,
+                    "file": sf.path,
+                }
+            )
     return sorted(out, key=lambda e: str(e.get("id")))
 
 

@@ -16,11 +16,12 @@ schemas' Chinese titles and the names of the list entries it is in (承诺办结
 from __future__ import annotations
 
 import difflib
-import re
 import json
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
-from typing import Any, Callable
+from functools import cache
+from typing import Any
 
 # list path (with [] for "every entry") -> the keys that identify an entry of that list
 IDENTITY: dict[str, tuple[str, ...]] = {
@@ -50,7 +51,9 @@ class FieldChange:
     # value: old -> new; entry: a list entry added (old None) or removed (new None) as a whole;
     # texts: a list of texts, old = the texts that went, new = the texts that came
     shape: str = field(default="value", compare=False)
-    parts: tuple = field(default=(), repr=False, compare=False)  # the path as ("key", k) and ("entry", list path, entry)
+    parts: tuple = field(
+        default=(), repr=False, compare=False
+    )  # the path as ("key", k) and ("entry", list path, entry)
 
     def to_dict(self) -> dict:
         out: dict = {"path": self.path}
@@ -67,7 +70,9 @@ class FieldChange:
                 return f"新增{title}" + (f"（{_cut(self.new_text, width)}）" if self.new_text else "")
             return f"删除{title}"
         if self.shape == "texts":
-            said = [f"新增“{_cut(t, width)}”" for t in self.new or []] + [f"删除“{_cut(t, width)}”" for t in self.old or []]
+            said = [f"新增“{_cut(t, width)}”" for t in self.new or []] + [
+                f"删除“{_cut(t, width)}”" for t in self.old or []
+            ]
             return f"{title}：{'；'.join(said)}"
         old = _cut(self.old_text or _text(self.old), width)
         new = _cut(self.new_text or _text(self.new), width)
@@ -181,9 +186,16 @@ def diff_values(old: Any, new: Any, path: str = "", parts: tuple = ()) -> list[F
         for k, entry in before.items():
             sub = f"{path}[{_label(entry, keys)}]"
             at = parts + (("entry", generic, entry),)
-            out += [FieldChange(sub, entry, None, shape="entry", parts=at)] if k not in after else diff_values(entry, after[k], sub, at)
-        out += [FieldChange(f"{path}[{_label(e, keys)}]", None, e, shape="entry", parts=parts + (("entry", generic, e),))
-                for k, e in after.items() if k not in before]
+            out += (
+                [FieldChange(sub, entry, None, shape="entry", parts=at)]
+                if k not in after
+                else diff_values(entry, after[k], sub, at)
+            )
+        out += [
+            FieldChange(f"{path}[{_label(e, keys)}]", None, e, shape="entry", parts=parts + (("entry", generic, e),))
+            for k, e in after.items()
+            if k not in before
+        ]
         return out
     return [FieldChange(path, old, new, parts=parts)]
 
@@ -191,7 +203,11 @@ def diff_values(old: Any, new: Any, path: str = "", parts: tuple = ()) -> list[F
 def _flat(value: Any) -> list[str]:
     """A document as comparable lines, one per top-level field (the id itself left out)."""
     if isinstance(value, dict):
-        return [f"{key}={json.dumps(value[key], ensure_ascii=False, sort_keys=True)}" for key in sorted(value, key=str) if key != "id"]
+        return [
+            f"{key}={json.dumps(value[key], ensure_ascii=False, sort_keys=True)}"
+            for key in sorted(value, key=str)
+            if key != "id"
+        ]
     return [json.dumps(value, ensure_ascii=False, sort_keys=True)]
 
 
@@ -204,8 +220,9 @@ def similarity(a: dict, b: dict) -> float:
     return difflib.SequenceMatcher(None, _flat(a), _flat(b), autojunk=False).ratio()
 
 
-def _compare_kind(kind: str, old: dict[str, dict], new: dict[str, dict], renames: bool,
-                  laws: dict[str, Any] | None = None) -> list[Change]:
+def _compare_kind(
+    kind: str, old: dict[str, dict], new: dict[str, dict], renames: bool, laws: dict[str, Any] | None = None
+) -> list[Change]:
     out: list[Change] = []
     removed = sorted(set(old) - set(new))
     added = sorted(set(new) - set(old))
@@ -232,14 +249,16 @@ def _compare_kind(kind: str, old: dict[str, dict], new: dict[str, dict], renames
     for ident in sorted(set(old) & set(new)):
         fields = diff_values(old[ident], new[ident])
         if fields:
-            out.append(Change(kind, ident, "modified", name(new[ident]), fields=fields, before=old[ident], after=new[ident]))
+            out.append(
+                Change(kind, ident, "modified", name(new[ident]), fields=fields, before=old[ident], after=new[ident])
+            )
     for change in out:
         entitle(kind, change.fields, change.before, change.after, laws or {})
     return out
 
 
 def _step_label(path: str) -> str:
-    return path[len("steps["):path.index("]")]
+    return path[len("steps[") : path.index("]")]
 
 
 def _step_names(*docs: Any) -> dict[str, str]:
@@ -248,7 +267,12 @@ def _step_names(*docs: Any) -> dict[str, str]:
     for doc in reversed(docs):
         steps = doc.get("steps") if isinstance(doc, dict) else None
         for s in steps if isinstance(steps, list) else []:
-            if isinstance(s, dict) and isinstance(s.get("id"), str) and isinstance(s.get("name"), str) and s["name"].strip():
+            if (
+                isinstance(s, dict)
+                and isinstance(s.get("id"), str)
+                and isinstance(s.get("name"), str)
+                and s["name"].strip()
+            ):
                 out[s["id"]] = s["name"].strip()
     return out
 
@@ -264,18 +288,22 @@ def flow_summary(change: Change) -> list[str]:
             out.append(f.line(60))
             continue
         step = _step_label(f.path)
-        rest = f.path[len("steps[") + len(step) + 1:]
+        rest = f.path[len("steps[") + len(step) + 1 :]
         shown = names.get(step) or step
         if rest == "":
             doc = f.new if f.old is None else f.old
-            called = doc.get("name") if isinstance(doc, dict) and isinstance(doc.get("name"), str) and doc["name"].strip() else step
+            called = (
+                doc.get("name")
+                if isinstance(doc, dict) and isinstance(doc.get("name"), str) and doc["name"].strip()
+                else step
+            )
             out.append(f"{'新增' if f.old is None else '删除'}步骤“{called}”")
             continue
         if rest == ".name":
             out.append(f"步骤改名：“{_text(f.old)}” → “{_text(f.new)}”")
         elif rest.startswith(".next["):
-            target = rest[len(".next["):].split("]", 1)[0]
-            tail = rest[len(".next[") + len(target) + 1:]
+            target = rest[len(".next[") :].split("]", 1)[0]
+            tail = rest[len(".next[") + len(target) + 1 :]
             edge = f"{shown} → {names.get(target) or target}"
             if tail == "" and f.old is None:
                 out.append(f"新增连线：{edge}")
@@ -284,7 +312,9 @@ def flow_summary(change: Change) -> list[str]:
             elif tail == ".label":
                 out.append(f"连线“{edge}”的标签：{f.old_text or _text(f.old)} → {f.new_text or _text(f.new)}")
             else:
-                out.append(f"连线“{edge}”的{f.title.rsplit('的', 1)[-1]}：{f.old_text or _text(f.old)} → {f.new_text or _text(f.new)}")
+                out.append(
+                    f"连线“{edge}”的{f.title.rsplit('的', 1)[-1]}：{f.old_text or _text(f.old)} → {f.new_text or _text(f.new)}"
+                )
         else:
             out.append(f.line(60))
     return out
@@ -307,11 +337,13 @@ def changed_steps(change: Change) -> tuple[list[str], list[str], list[str]]:
 def compare(before: State, after: State) -> list[Change]:
     """Every change from ``before`` to ``after``, sorted by kind and id."""
     laws = {**before.laws, **after.laws}  # for the names of the laws a basis cites (the new name wins)
-    changes = (_compare_kind("item", before.items, after.items, renames=True, laws=laws)
-               + _compare_kind("flow", before.flows, after.flows, renames=True)
-               + _compare_kind("law", before.laws, after.laws, renames=False)
-               + _compare_kind("department", before.departments, after.departments, renames=False)
-               + _compare_kind("catalog", before.catalog, after.catalog, renames=False))
+    changes = (
+        _compare_kind("item", before.items, after.items, renames=True, laws=laws)
+        + _compare_kind("flow", before.flows, after.flows, renames=True)
+        + _compare_kind("law", before.laws, after.laws, renames=False)
+        + _compare_kind("department", before.departments, after.departments, renames=False)
+        + _compare_kind("catalog", before.catalog, after.catalog, renames=False)
+    )
     for change in changes:  # who is touched by a changed flow or law, in the new state (or the old one if removed)
         side = after if change.change != "removed" else before
         if change.kind == "flow":
@@ -320,10 +352,18 @@ def compare(before: State, after: State) -> list[Change]:
             change.summary = flow_summary(change)
         elif change.kind == "law":
             items = side.items_citing(change.id)
-            change.affects = sorted(i for i, d in items.items() if any(
-                isinstance(b, dict) and b.get("law") == change.id for b in (d.get("basis") if isinstance(d.get("basis"), list) else [])))
+            change.affects = sorted(
+                i
+                for i, d in items.items()
+                if any(
+                    isinstance(b, dict) and b.get("law") == change.id
+                    for b in (d.get("basis") if isinstance(d.get("basis"), list) else [])
+                )
+            )
         if change.kind != "item" and change.kind != "flow" and change.fields:
-            change.summary = [f.line(60) for f in change.fields]  # what a 变更说明 says of a law, department or the catalogue
+            change.summary = [
+                f.line(60) for f in change.fields
+            ]  # what a 变更说明 says of a law, department or the catalogue
     return sorted(changes, key=sort_key)
 
 
@@ -337,8 +377,13 @@ def sort_key(change: Change) -> tuple:
 # ---- in words: the titles of fields and their values, as a clerk reads them
 
 # where a document of each kind sits in its schema: (schema, path of the document inside it)
-_DOC_SCHEMA: dict[str, tuple[str, tuple]] = {"item": ("item", ()), "flow": ("flow", ()), "law": ("laws", ("laws", 0)),
-                                             "department": ("catalog", ("departments", 0)), "catalog": ("catalog", ())}
+_DOC_SCHEMA: dict[str, tuple[str, tuple]] = {
+    "item": ("item", ()),
+    "flow": ("flow", ()),
+    "law": ("laws", ("laws", 0)),
+    "department": ("catalog", ("departments", 0)),
+    "catalog": ("catalog", ()),
+}
 _TIME_LIMIT = "#/$defs/time_limit"
 STEP_TYPE_ZH = {"start": "开始", "process": "处理", "decision": "判断", "end": "结束"}
 _SHORT_TITLE = 2  # a title this short (说明, 单位, 电话) says little alone: it is said after its parent's (收费说明)
@@ -346,7 +391,7 @@ _SHORT_TITLE = 2  # a title this short (说明, 单位, 电话) says little alon
 
 def _cut(text: str, width: int) -> str:
     text = " ".join(str(text).split())
-    return text if len(text) <= width else text[:width - 1] + "…"
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _num(value: float) -> str:
@@ -366,8 +411,12 @@ def _text(value: Any) -> str:
     if isinstance(value, dict):
         if "value" in value and set(value) <= {"value", "unit", "note"}:
             return _limit(value)
-        name = value.get("name") if isinstance(value.get("name"), str) else None  # a material, a procedure: its name first
-        rest = "，".join(f"{key_title(k)}：{_text(v)}" for k, v in value.items() if v is not None and not (name and k == "name"))
+        name = (
+            value.get("name") if isinstance(value.get("name"), str) else None
+        )  # a material, a procedure: its name first
+        rest = "，".join(
+            f"{key_title(k)}：{_text(v)}" for k, v in value.items() if v is not None and not (name and k == "name")
+        )
         return f"{name}（{rest}）" if name and rest else (name or rest)
     return str(value)
 
@@ -444,11 +493,17 @@ def _compose(kind: str, parts: tuple, names: dict) -> tuple[str, dict, bool]:
         in_limit = parent.get("$ref") == _TIME_LIMIT
         title = node.get("title") if isinstance(node.get("title"), str) else ""
         if not title:
-            cur = f"{cur}“{key}”" if cur else f"“{key}”"  # not in the schema (扩展字段, or a typing error): the key as written
+            cur = (
+                f"{cur}“{key}”" if cur else f"“{key}”"
+            )  # not in the schema (扩展字段, or a typing error): the key as written
         elif in_limit and key == "value":
             continue
         elif not cur:
-            cur = title[len(list_title):] if list_title and title.startswith(list_title) and len(title) > len(list_title) else title
+            cur = (
+                title[len(list_title) :]
+                if list_title and title.startswith(list_title) and len(title) > len(list_title)
+                else title
+            )
         elif len(title) <= _SHORT_TITLE:
             cur += title
         else:
@@ -458,8 +513,16 @@ def _compose(kind: str, parts: tuple, names: dict) -> tuple[str, dict, bool]:
     return title, node, in_limit
 
 
-def _value_words(kind: str, value: Any, node: dict, parts: tuple, names: dict, side: Any = None, in_limit: bool = False,
-                 skip: tuple = ()) -> str:
+def _value_words(
+    kind: str,
+    value: Any,
+    node: dict,
+    parts: tuple,
+    names: dict,
+    side: Any = None,
+    in_limit: bool = False,
+    skip: tuple = (),
+) -> str:
     """A value in words, knowing its field: a time limit with its unit, a step's type and next steps by name,
     an object as its fields' titles and values."""
     if value is None:
@@ -498,7 +561,8 @@ def _value_words(kind: str, value: Any, node: dict, parts: tuple, names: dict, s
     if isinstance(value, list):
         items = _props_items(node)
         return ("；" if any(isinstance(v, dict) for v in value) else "、").join(
-            _value_words(kind, v, items, parts + (("entry", "", v),), names) for v in value)
+            _value_words(kind, v, items, parts + (("entry", "", v),), names) for v in value
+        )
     return _text(value)
 
 
@@ -520,8 +584,10 @@ def _follow(doc: Any, part: tuple) -> Any:
 
 def entitle(kind: str, fields: list[FieldChange], before: Any, after: Any, laws: dict) -> None:
     """Give each field change of one document its title and its values in words."""
-    names = {"steps": _step_names(before, after) if kind == "flow" else {},
-             "laws": {k: v.get("name") for k, v in laws.items() if isinstance(v, dict) and isinstance(v.get("name"), str)}}
+    names = {
+        "steps": _step_names(before, after) if kind == "flow" else {},
+        "laws": {k: v.get("name") for k, v in laws.items() if isinstance(v, dict) and isinstance(v.get("name"), str)},
+    }
     for f in fields:
         parts = f.parts or _parse_path(f.path)
         f.title, node, in_limit = _compose(kind, parts, names)
@@ -547,7 +613,7 @@ def _parse_path(path: str) -> tuple:
             while j < n and depth:
                 depth += {"[": 1, "]": -1}.get(path[j], 0)
                 j += 1
-            label = path[i + 1:j - 1]
+            label = path[i + 1 : j - 1]
             keys = IDENTITY.get(generic, ())
             entry: Any = dict(zip(keys, label.split(",", max(len(keys) - 1, 0)))) if keys else label
             parts.append(("entry", generic, entry))
@@ -571,7 +637,7 @@ def path_title(kind: str, path: str) -> str:
     return _compose(kind, _parse_path(path), {})[0] or path
 
 
-@lru_cache(maxsize=None)
+@cache
 def _key_titles() -> dict[str, str]:
     """Every key of the schemas with a title, for a value seen without its field (the first schema to title a key wins)."""
     from quanli.core.resources import SCHEMA_KINDS, schema
@@ -587,13 +653,15 @@ def _key_titles() -> dict[str, str]:
         for key, sub in (node.get("properties") or {}).items():
             if isinstance(sub, dict) and isinstance(sub.get("title"), str):
                 out.setdefault(key, sub["title"])
-        for key, sub in (node.get("properties") or {}).items():
+        for sub in (node.get("properties") or {}).values():
             walk(sub, root, depth + 1)
         walk(node.get("items"), root, depth + 1)
         for alt in node.get("oneOf", []) + node.get("anyOf", []):
             walk(alt, root, depth + 1)
 
-    for kind in ("item", "flow", "catalog", "laws") + tuple(k for k in SCHEMA_KINDS if k not in ("item", "flow", "catalog", "laws")):
+    for kind in ("item", "flow", "catalog", "laws") + tuple(
+        k for k in SCHEMA_KINDS if k not in ("item", "flow", "catalog", "laws")
+    ):
         walk(schema(kind), schema(kind), 0)
     return out
 

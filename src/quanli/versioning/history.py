@@ -7,8 +7,9 @@ files, and only the files that mention the id are parsed.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any
 
 from quanli.versioning.compare import Change, State, compare, sort_key
 from quanli.versioning.vcs import WORKTREE, FileChange, Repository, guarded, reading
@@ -37,10 +38,18 @@ def _put(state: State, rel: str, data: Any) -> None:
         return
     if rel == "laws.yaml":
         laws = data.get("laws")
-        state.laws = {law["id"]: law for law in laws if isinstance(law, dict) and isinstance(law.get("id"), str)} if isinstance(laws, list) else {}
+        state.laws = (
+            {law["id"]: law for law in laws if isinstance(law, dict) and isinstance(law.get("id"), str)}
+            if isinstance(laws, list)
+            else {}
+        )
     elif rel == "catalog.yaml":
         deps = data.get("departments")
-        state.departments = {d["name"]: d for d in deps if isinstance(d, dict) and isinstance(d.get("name"), str)} if isinstance(deps, list) else {}
+        state.departments = (
+            {d["name"]: d for d in deps if isinstance(d, dict) and isinstance(d.get("name"), str)}
+            if isinstance(deps, list)
+            else {}
+        )
         state.catalog = {"catalog.yaml": {k: v for k, v in data.items() if k != "departments"}}
     elif isinstance(data.get("id"), str):
         (state.items if rel.startswith("items/") else state.flows)[data["id"]] = data
@@ -60,8 +69,14 @@ class _Side:
     def _items(self, root: str) -> dict[str, tuple[bytes, bytes]]:
         if root not in self._blobs:
             prefix = "" if root == "." else root + "/"
-            files = self.repo.tree_files(self.tree, prefix + "items/") if self.tree is not None else self.repo.disk_files(prefix + "items")
-            self._blobs[root] = {path: (sha, self.repo.blob(sha, path if self.tree is None else None)) for path, sha in files.items()}
+            files = (
+                self.repo.tree_files(self.tree, prefix + "items/")
+                if self.tree is not None
+                else self.repo.disk_files(prefix + "items")
+            )
+            self._blobs[root] = {
+                path: (sha, self.repo.blob(sha, path if self.tree is None else None)) for path, sha in files.items()
+            }
         return self._blobs[root]
 
     def items_mentioning(self, root: str):
@@ -74,6 +89,7 @@ class _Side:
                     if isinstance(data, dict) and isinstance(data.get("id"), str):
                         out[data["id"]] = data
             return out
+
         return find
 
 
@@ -92,8 +108,13 @@ def _unreadable(path: str, side: str, other: Any) -> Change:
     return Change(_kind_of(path), ident, "unreadable", name, path=path, side=side)
 
 
-def compare_changes(repo: Repository, changes: list[FileChange], old_tree: bytes | None, new_tree: bytes | None,
-                    new_is_worktree: bool = False) -> dict[str, list[Change]]:
+def compare_changes(
+    repo: Repository,
+    changes: list[FileChange],
+    old_tree: bytes | None,
+    new_tree: bytes | None,
+    new_is_worktree: bool = False,
+) -> dict[str, list[Change]]:
     """{catalogue folder: its semantic changes} for a set of changed files."""
     by_root: dict[str, list[FileChange]] = {}
     for fc in changes:
@@ -108,9 +129,15 @@ def compare_changes(repo: Repository, changes: list[FileChange], old_tree: bytes
         unreadable: list[Change] = []
         for fc in files:
             old_doc = document(repo, fc.old_sha) if fc.old_path is not None else None
-            new_doc = document(repo, fc.new_sha, prefix(root) + fc.new_path if new_is_worktree else None) \
-                if fc.new_path is not None else None
-            for side, path, doc, other in (("old", fc.old_path, old_doc, new_doc), ("new", fc.new_path, new_doc, old_doc)):
+            new_doc = (
+                document(repo, fc.new_sha, prefix(root) + fc.new_path if new_is_worktree else None)
+                if fc.new_path is not None
+                else None
+            )
+            for side, path, doc, other in (
+                ("old", fc.old_path, old_doc, new_doc),
+                ("new", fc.new_path, new_doc, old_doc),
+            ):
                 if path is not None and doc is None:
                     # a file that cannot be read on one side is said so, and counts as unchanged there:
                     # it is not reported as removed (or added), and what uses it is not touched
@@ -129,18 +156,26 @@ def compare_changes(repo: Repository, changes: list[FileChange], old_tree: bytes
     return out
 
 
-def diff(repo: Repository, rev_a: str, rev_b: str | None, under: str = "", merge_base: bool = False) -> dict[str, list[Change]]:
+def diff(
+    repo: Repository, rev_a: str, rev_b: str | None, under: str = "", merge_base: bool = False
+) -> dict[str, list[Change]]:
     """Semantic changes from ``rev_a`` to ``rev_b`` (None: the working tree); with ``merge_base``, from
     the common ancestor of the two (``A...B``: what a branch changed since it left the other)."""
     old = repo.merge_base(rev_a, rev_b or "HEAD") if merge_base else repo.commit(rev_a)
     new = repo.commit(rev_b) if rev_b is not WORKTREE else None
-    return compare_changes(repo, repo.changes(old, new if new is not None else WORKTREE, under), old.tree,
-                           new.tree if new is not None else None, new_is_worktree=new is None)
+    return compare_changes(
+        repo,
+        repo.changes(old, new if new is not None else WORKTREE, under),
+        old.tree,
+        new.tree if new is not None else None,
+        new_is_worktree=new is None,
+    )
 
 
 @dataclass
 class Entry:
     """One commit that changed an item."""
+
     commit: str
     date: int  # seconds since the epoch
     tz: int  # offset in seconds
@@ -172,16 +207,25 @@ def item_changes_in(repo: Repository, commit, root: str, focus: str | None = Non
     the commit removed when it added that item's file (an id change pairs them).
     """
     prefix = "" if root == "." else root + "/"
-    parent_tree = repo.repo[commit.parents[0]].tree if commit.parents and commit.parents[0] in repo.repo.object_store else None
-    files = [fc for fc in repo.commit_changes(parent_tree, commit.tree, prefix) if fc.root == root
-             and ((fc.old_path or "").startswith("items/") or (fc.new_path or "").startswith("items/"))]
+    parent_tree = (
+        repo.repo[commit.parents[0]].tree if commit.parents and commit.parents[0] in repo.repo.object_store else None
+    )
+    files = [
+        fc
+        for fc in repo.commit_changes(parent_tree, commit.tree, prefix)
+        if fc.root == root and ((fc.old_path or "").startswith("items/") or (fc.new_path or "").startswith("items/"))
+    ]
     if focus is not None and files:
         names = {f"items/{focus}.yaml", f"items/{focus}.yml"}
         mine = [fc for fc in files if fc.old_path in names or fc.new_path in names]
         if not mine:
             key = focus.encode("utf-8")
-            mine = [fc for fc in files if (fc.old_sha is not None and key in repo.blob(fc.old_sha))
-                    or (fc.new_sha is not None and key in repo.blob(fc.new_sha))]
+            mine = [
+                fc
+                for fc in files
+                if (fc.old_sha is not None and key in repo.blob(fc.old_sha))
+                or (fc.new_sha is not None and key in repo.blob(fc.new_sha))
+            ]
         if any(fc.old_path is None for fc in mine):  # added here: perhaps renumbered from a removed item
             mine += [fc for fc in files if fc.new_path is None and fc not in mine]
         files = mine
@@ -197,8 +241,16 @@ def item_log(repo: Repository, item_id: str, head: bytes, root: str) -> list[Ent
     for commit in commits(repo, head):
         for change in item_changes_in(repo, commit, root, focus=current):
             if change.id == current:
-                out.append(Entry(commit.id.decode(), commit.commit_time, commit.commit_timezone,
-                                 commit.author.decode("utf-8", "replace"), commit.message.decode("utf-8", "replace").strip(), change))
+                out.append(
+                    Entry(
+                        commit.id.decode(),
+                        commit.commit_time,
+                        commit.commit_timezone,
+                        commit.author.decode("utf-8", "replace"),
+                        commit.message.decode("utf-8", "replace").strip(),
+                        change,
+                    )
+                )
                 if change.change == "renamed" and change.old_id:
                     current = change.old_id
                 break
@@ -244,8 +296,11 @@ def previous_release(repo: Repository, head: bytes, root: str, skip_head: bool =
         commit = entry.commit
         if skip_head and commit.id == head:
             continue
-        names = [t for t in sorted(tags.get(commit.id, []))
-                 if not several or repo.path_at(commit, f"{prefix}releases/{t}/变更说明.md") is not None]
+        names = [
+            t
+            for t in sorted(tags.get(commit.id, []))
+            if not several or repo.path_at(commit, f"{prefix}releases/{t}/变更说明.md") is not None
+        ]
         if names:
             return names[-1], commit.id
     return None

@@ -12,8 +12,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from quanli.versioning.compare import Change
 from quanli.report.changes import CHANGE_ZH, KIND_ZH
+from quanli.versioning.compare import Change
 
 REPORT_WORKDAYS = 20
 DEFAULT_REPORT_TO = "上级政务公开工作主管机关"
@@ -67,7 +67,7 @@ def _what(change: Change, limit: int = 8) -> list[str]:
             continue
         lines.append(f.line(40))
     if len(lines) > limit:
-        lines = lines[:limit - 1] + [f"等共 {len(lines)} 处"]
+        lines = lines[: limit - 1] + [f"等共 {len(lines)} 处"]
     return lines
 
 
@@ -105,9 +105,29 @@ def _other(change: Change) -> str:
     return head
 
 
-def build_note(changes: list[Change], messages: dict[str, list[str]], *, unit: str, report_to: str, catalogue: str,
-               version: str, date: dt.date, deadline: dt.date, previous: str | None, estimated: list[int] | None = None) -> Note:
-    note = Note(unit, report_to or DEFAULT_REPORT_TO, catalogue, version, date, deadline, previous, estimated=list(estimated or []))
+def build_note(
+    changes: list[Change],
+    messages: dict[str, list[str]],
+    *,
+    unit: str,
+    report_to: str,
+    catalogue: str,
+    version: str,
+    date: dt.date,
+    deadline: dt.date,
+    previous: str | None,
+    estimated: list[int] | None = None,
+) -> Note:
+    note = Note(
+        unit,
+        report_to or DEFAULT_REPORT_TO,
+        catalogue,
+        version,
+        date,
+        deadline,
+        previous,
+        estimated=list(estimated or []),
+    )
     for c in changes:
         if c.kind == "item":
             note.rows.append(Row(c.id, c.name, _label(c), _what(c), _reason(c, messages), c.old_id))

@@ -27,7 +27,8 @@ def shallow_error() -> QuanliError:
         "这是浅克隆（shallow clone），缺少更早的提交，无法得到完整的历史。请运行 git fetch --unshallow；"
         "在 GitHub Actions 中给 actions/checkout 加上 fetch-depth: 0，在 GitLab CI 中设 GIT_DEPTH: 0。",
         "this is a shallow clone without the earlier commits: run git fetch --unshallow "
-        "(GitHub Actions: fetch-depth: 0; GitLab CI: GIT_DEPTH: 0).")
+        "(GitHub Actions: fetch-depth: 0; GitLab CI: GIT_DEPTH: 0).",
+    )
 
 
 def missing_error(repo, sha) -> QuanliError:
@@ -36,20 +37,31 @@ def missing_error(repo, sha) -> QuanliError:
     partial = False
     try:
         config = repo.get_config()
-        partial = any(config.get(section, b"promisor") == b"true" for section in config.sections() if section[:1] == (b"remote",)) \
-            or config.has_section((b"extensions",)) and bool(config.get((b"extensions",), b"partialclone"))
+        partial = (
+            any(
+                config.get(section, b"promisor") == b"true"
+                for section in config.sections()
+                if section[:1] == (b"remote",)
+            )
+            or config.has_section((b"extensions",))
+            and bool(config.get((b"extensions",), b"partialclone"))
+        )
     except Exception:  # no config to read: say what is known
         pass
     if partial:
-        return QuanliError(f"这是部分克隆（git clone --filter），本地缺少 git 对象 {ident[:10]}，quanli 不会自动下载。"
-                           "请运行 git fetch --refetch（git 2.36 以上）取回全部对象，或不加 --filter 重新克隆；"
-                           "在 GitHub Actions 中 actions/checkout 不要设 filter，并设 fetch-depth: 0。",
-                           f"this is a partial clone (git clone --filter): git object {ident[:10]} is not here and quanli does "
-                           "not download it. Run git fetch --refetch, or clone again without --filter.")
+        return QuanliError(
+            f"这是部分克隆（git clone --filter），本地缺少 git 对象 {ident[:10]}，quanli 不会自动下载。"
+            "请运行 git fetch --refetch（git 2.36 以上）取回全部对象，或不加 --filter 重新克隆；"
+            "在 GitHub Actions 中 actions/checkout 不要设 filter，并设 fetch-depth: 0。",
+            f"this is a partial clone (git clone --filter): git object {ident[:10]} is not here and quanli does "
+            "not download it. Run git fetch --refetch, or clone again without --filter.",
+        )
     where = _repo_path(repo)
-    return QuanliError(f"无法读取 git 仓库 {where}（缺少 git 对象 {ident[:10]}，仓库可能已损坏）。请运行 git fsck 检查，或重新克隆。",
-                       f"cannot read the git repository {where} (git object {ident[:10]} is missing: the repository may be "
-                       "damaged). Run git fsck, or clone it again.")
+    return QuanliError(
+        f"无法读取 git 仓库 {where}（缺少 git 对象 {ident[:10]}，仓库可能已损坏）。请运行 git fsck 检查，或重新克隆。",
+        f"cannot read the git repository {where} (git object {ident[:10]} is missing: the repository may be "
+        "damaged). Run git fsck, or clone it again.",
+    )
 
 
 def _repo_path(repo) -> str:
@@ -65,18 +77,36 @@ def _repo_path(repo) -> str:
 # repository and what is damaged, exit code 2: never a traceback.
 
 _KINDS = {  # dulwich module -> what is damaged, what to do
-    "index": ("暂存区文件 {git}index 已损坏", "the index {git}index is damaged",
-              "可以删除 {git}index 后运行 git reset 重建暂存区（工作区中的文件不受影响）。",
-              "Delete {git}index and run git reset to rebuild it (the files in the working tree are not touched)."),
-    "refs": ("HEAD 或分支、标签引用已损坏", "HEAD or a branch or tag ref is damaged",
-             "请检查 {git}HEAD（通常为 ref: refs/heads/main）和 {git}refs/ 中的文件，或运行 git fsck。",
-             "Check {git}HEAD (usually ref: refs/heads/main) and the files in {git}refs/, or run git fsck."),
-    "config": ("配置文件 {git}config 无法解析", "the config file {git}config cannot be parsed",
-               "请修正 {git}config。", "Fix {git}config."),
-    "folder": ("{git} 不是完整的 git 仓库，缺少 HEAD、objects/ 或 refs/", "{git} is not a whole git repository: HEAD, objects/ or refs/ is missing",
-               "请从备份恢复，或重新克隆。", "Restore it from a backup, or clone it again."),
-    "objects": ("git 对象已损坏", "a git object is damaged",
-                "请运行 git fsck 检查，或重新克隆。", "Run git fsck, or clone it again."),
+    "index": (
+        "暂存区文件 {git}index 已损坏",
+        "the index {git}index is damaged",
+        "可以删除 {git}index 后运行 git reset 重建暂存区（工作区中的文件不受影响）。",
+        "Delete {git}index and run git reset to rebuild it (the files in the working tree are not touched).",
+    ),
+    "refs": (
+        "HEAD 或分支、标签引用已损坏",
+        "HEAD or a branch or tag ref is damaged",
+        "请检查 {git}HEAD（通常为 ref: refs/heads/main）和 {git}refs/ 中的文件，或运行 git fsck。",
+        "Check {git}HEAD (usually ref: refs/heads/main) and the files in {git}refs/, or run git fsck.",
+    ),
+    "config": (
+        "配置文件 {git}config 无法解析",
+        "the config file {git}config cannot be parsed",
+        "请修正 {git}config。",
+        "Fix {git}config.",
+    ),
+    "folder": (
+        "{git} 不是完整的 git 仓库，缺少 HEAD、objects/ 或 refs/",
+        "{git} is not a whole git repository: HEAD, objects/ or refs/ is missing",
+        "请从备份恢复，或重新克隆。",
+        "Restore it from a backup, or clone it again.",
+    ),
+    "objects": (
+        "git 对象已损坏",
+        "a git object is damaged",
+        "请运行 git fsck 检查，或重新克隆。",
+        "Run git fsck, or clone it again.",
+    ),
 }
 
 
@@ -95,7 +125,7 @@ def _dulwich_modules(exc: BaseException) -> list[str]:
     for frame, _ in traceback.walk_tb(exc.__traceback__):
         name = os.path.abspath(frame.f_code.co_filename)
         if name.startswith(top):
-            out.append(name[len(top):].split(os.sep)[0].removesuffix(".py"))
+            out.append(name[len(top) :].split(os.sep)[0].removesuffix(".py"))
     return out
 
 
@@ -111,8 +141,13 @@ def _git_prefix(root: Path | str, gitdir: str | None) -> str:
     return str(Path(gitdir).resolve()) + "/"  # a worktree's or a submodule's git folder
 
 
-def unreadable_error(root: Path | str, exc: BaseException | None = None, kind: str | None = None,
-                     gitdir: str | None = None, detail: str | tuple[str, str] | None = None) -> QuanliError:
+def unreadable_error(
+    root: Path | str,
+    exc: BaseException | None = None,
+    kind: str | None = None,
+    gitdir: str | None = None,
+    detail: str | tuple[str, str] | None = None,
+) -> QuanliError:
     """The repository at ``root`` cannot be read: what is damaged (from ``kind`` or the dulwich module
     the error came from), dulwich's own words (or ``detail``, one text or Chinese and English) and what to do."""
     if kind is None:
@@ -131,11 +166,13 @@ def unreadable_error(root: Path | str, exc: BaseException | None = None, kind: s
     shown = lambda text: "".join(ch if ch.isprintable() else "?" for ch in text or "")  # noqa: E731
     zh_more = f"：{shown(zh_detail)}" if zh_detail else ""
     en_more = f": {shown(en_detail)}" if en_detail else ""
-    return QuanliError(f"无法读取 git 仓库 {root}（{zh_what}{zh_more}）。{zh_do}",
-                       f"cannot read the git repository {root} ({en_what}{en_more}). {en_do}")
+    return QuanliError(
+        f"无法读取 git 仓库 {root}（{zh_what}{zh_more}）。{zh_do}",
+        f"cannot read the git repository {root} ({en_what}{en_more}). {en_do}",
+    )
 
 
-def repository_error(repo: "Repository", exc: BaseException) -> QuanliError | None:
+def repository_error(repo: Repository, exc: BaseException) -> QuanliError | None:
     """The QuanliError for an error raised while reading ``repo``, or None when it is not a git error
     (a bug in quanli stays a bug)."""
     if isinstance(exc, QuanliError) or not isinstance(exc, Exception):
@@ -159,14 +196,18 @@ def _controldir(repo) -> str | None:
 
 
 def is_object_id(value) -> bool:
-    return isinstance(value, bytes) and len(value) in (20, 40) and (len(value) == 20 or bool(re.fullmatch(rb"[0-9a-f]{40}", value)))
+    return (
+        isinstance(value, bytes)
+        and len(value) in (20, 40)
+        and (len(value) == 20 or bool(re.fullmatch(rb"[0-9a-f]{40}", value)))
+    )
 
 
 class objects_present:
     """``with objects_present(repo):`` turns what dulwich raises for a damaged repository (a missing
     object, a garbage HEAD, ref, object or index) into a QuanliError (``repository_error``)."""
 
-    def __init__(self, repo: "Repository") -> None:
+    def __init__(self, repo: Repository) -> None:
         self.repo = repo
 
     def __enter__(self) -> None:
@@ -191,6 +232,7 @@ def guarded(fn):
     def run(repo, *args, **kwargs):
         with objects_present(repo):
             return fn(repo, *args, **kwargs)
+
     return run
 
 
@@ -208,6 +250,7 @@ def split_catalogue_path(path: str) -> tuple[str, str] | None:
 @dataclass
 class FileChange:
     """One catalogue file that differs between two sides (None: absent on that side)."""
+
     root: str  # catalogue folder relative to the repository ("." for the top)
     old_path: str | None  # path inside the catalogue
     new_path: str | None
@@ -258,11 +301,18 @@ class Repository:
         except NotGitRepository:
             found = _git_above(Path(start).resolve())
             if found is not None:  # a .git dulwich cannot open: no HEAD, no objects/ or refs/
-                raise unreadable_error(found.parent, kind="folder", gitdir=str(found) if found.is_dir() else None,
-                                       detail=None if found.is_dir() else (f"{found} 指向的仓库无法打开",
-                                                                           f"the repository {found} points to cannot be opened")) from None
-            raise NotARepository(f"{start} 不在 git 仓库中，无法比较版本。请在目录所在的 git 仓库中运行，或先运行 git init。",
-                                 f"{start} is not inside a git repository.") from None
+                raise unreadable_error(
+                    found.parent,
+                    kind="folder",
+                    gitdir=str(found) if found.is_dir() else None,
+                    detail=None
+                    if found.is_dir()
+                    else (f"{found} 指向的仓库无法打开", f"the repository {found} points to cannot be opened"),
+                ) from None
+            raise NotARepository(
+                f"{start} 不在 git 仓库中，无法比较版本。请在目录所在的 git 仓库中运行，或先运行 git init。",
+                f"{start} is not inside a git repository.",
+            ) from None
         except Exception as exc:  # found, but it cannot be opened (e.g. a config dulwich cannot parse)
             found = _git_above(Path(start).resolve())
             raise unreadable_error(found.parent if found is not None else start, exc) from None
@@ -281,7 +331,9 @@ class Repository:
                 ref = parse_ref(refs, name)
             except KeyError:
                 if name == b"HEAD" and refs.read_ref(b"HEAD") is None:
-                    return unreadable_error(self.root, kind="refs", gitdir=gitdir, detail=("缺少 HEAD", "there is no HEAD"))
+                    return unreadable_error(
+                        self.root, kind="refs", gitdir=gitdir, detail=("缺少 HEAD", "there is no HEAD")
+                    )
                 return None  # no such ref: an unknown revision (or a commit id this repository never had)
             chain, sha = refs.follow(ref)
         except Exception as exc:
@@ -291,9 +343,15 @@ class Repository:
         if not re.fullmatch(rb"[0-9a-f]{40}", sha):
             ref_name = chain[-1].decode("utf-8", "replace") if chain else "HEAD"
             content = sha[:60].decode("ascii", "backslashreplace")
-            return unreadable_error(self.root, kind="refs", gitdir=gitdir,
-                                    detail=(f"{ref_name} 的内容“{content}”不是分支或提交编号",
-                                            f"{ref_name} holds '{content}', not a branch or a commit id"))
+            return unreadable_error(
+                self.root,
+                kind="refs",
+                gitdir=gitdir,
+                detail=(
+                    f"{ref_name} 的内容“{content}”不是分支或提交编号",
+                    f"{ref_name} holds '{content}', not a branch or a commit id",
+                ),
+            )
         try:
             self.repo[sha]
         except Exception as exc:
@@ -314,18 +372,22 @@ class Repository:
             if not m or m.start() == 0:
                 break
             steps.insert(0, m.group())
-            base = base[:m.start()]
+            base = base[: m.start()]
         try:
             commit = parse_commit(self.repo, base.encode())
         except Exception as exc:
-            damage = self._damage(base.encode()) \
-                or (repository_error(self, exc) if not isinstance(exc, (KeyError, ValueError)) else None)
+            damage = self._damage(base.encode()) or (
+                repository_error(self, exc) if not isinstance(exc, (KeyError, ValueError)) else None
+            )
             if damage is not None:
                 raise damage from None
             if base == "HEAD":
-                raise QuanliError("仓库中还没有任何提交。请先提交目录（git add、git commit）。",
-                                  "the repository has no commits yet.") from None
-            raise QuanliError(f"找不到版本“{spec}”。请用 git log 查看提交，或 git tag 查看标签。", f"unknown revision '{spec}'.") from None
+                raise QuanliError(
+                    "仓库中还没有任何提交。请先提交目录（git add、git commit）。", "the repository has no commits yet."
+                ) from None
+            raise QuanliError(
+                f"找不到版本“{spec}”。请用 git log 查看提交，或 git tag 查看标签。", f"unknown revision '{spec}'."
+            ) from None
         for step in steps:
             if step.startswith("^{"):  # ^{} and ^{commit}: the commit itself (tags are already peeled)
                 continue
@@ -374,7 +436,9 @@ class Repository:
         try:
             _, sha = self.repo.refs.follow(b"HEAD")
         except Exception as exc:
-            raise repository_error(self, exc) or unreadable_error(self.root, exc, kind="refs", gitdir=_controldir(self.repo)) from None
+            raise repository_error(self, exc) or unreadable_error(
+                self.root, exc, kind="refs", gitdir=_controldir(self.repo)
+            ) from None
         if sha is None or not re.fullmatch(rb"[0-9a-f]{40}", sha):
             damage = self._damage(b"HEAD")
             if damage is not None:
@@ -434,8 +498,11 @@ class Repository:
         """Catalogue files that differ between two revisions or commits (``rev_b`` None: the working tree)."""
         old_commit = self.commit(rev_a) if isinstance(rev_a, str) else rev_a
         if rev_b is WORKTREE:
-            return _pair(self.tree_files(old_commit.tree, under), self.disk_files(under.rstrip("/")),
-                         lambda roots: self._catalogue_roots(roots, old_commit.tree))
+            return _pair(
+                self.tree_files(old_commit.tree, under),
+                self.disk_files(under.rstrip("/")),
+                lambda roots: self._catalogue_roots(roots, old_commit.tree),
+            )
         new_commit = self.commit(rev_b) if isinstance(rev_b, str) else rev_b
         return self.commit_changes(old_commit.tree, new_commit.tree, under)
 
@@ -447,7 +514,12 @@ class Repository:
         old, new = {}, {}
         for tc in tree_changes(self.repo.object_store, old_tree, new_tree):
             for side, entry in ((old, tc.old), (new, tc.new)):
-                if entry is not None and entry.path is not None and entry.mode is not None and entry.mode & 0o170000 == 0o100000:
+                if (
+                    entry is not None
+                    and entry.path is not None
+                    and entry.mode is not None
+                    and entry.mode & 0o170000 == 0o100000
+                ):
                     path = entry.path.decode("utf-8", "surrogateescape")
                     if path.startswith(under) and split_catalogue_path(path):
                         side[path] = entry.sha
@@ -456,7 +528,10 @@ class Repository:
 
     @guarded
     def _has(self, tree: bytes, root: str) -> bool:
-        return _lookup(self.repo.object_store, tree, (root + "/catalog.yaml" if root != "." else "catalog.yaml").encode()) is not None
+        return (
+            _lookup(self.repo.object_store, tree, (root + "/catalog.yaml" if root != "." else "catalog.yaml").encode())
+            is not None
+        )
 
     @guarded
     def _catalogue_roots(self, roots: set[str], old_tree: bytes) -> set[str]:
@@ -480,7 +555,9 @@ def _pair(old: dict[str, bytes], new: dict[str, bytes], keep_roots) -> list[File
         if old.get(path) == new.get(path):
             continue
         root, rel = split_catalogue_path(path)  # type: ignore[misc]
-        out.append(FileChange(root, rel if path in old else None, rel if path in new else None, old.get(path), new.get(path)))
+        out.append(
+            FileChange(root, rel if path in old else None, rel if path in new else None, old.get(path), new.get(path))
+        )
     roots = keep_roots({c.root for c in out})
     return [c for c in out if c.root in roots]
 
@@ -493,7 +570,9 @@ def relative_root(repo: Repository, start: Path) -> str:
     try:
         return start.relative_to(repo.root).as_posix().rstrip("/") + "/"
     except ValueError:
-        raise QuanliError(f"{start} 不在仓库 {repo.root} 中。", f"{start} is not inside the repository {repo.root}.") from None
+        raise QuanliError(
+            f"{start} 不在仓库 {repo.root} 中。", f"{start} is not inside the repository {repo.root}."
+        ) from None
 
 
 def catalogue_in(repo, start: Path, commit) -> str:
@@ -504,14 +583,21 @@ def catalogue_in(repo, start: Path, commit) -> str:
     around = find_catalogue_root(start)
     if around is not None:
         return relative_root(repo, around).rstrip("/") or "."
-    roots = sorted({path.rsplit("/", 1)[0] if "/" in path else "." for path in repo.tree_files(commit.tree, relative_root(repo, start))
-                    if path.rsplit("/", 1)[-1] == "catalog.yaml"})
+    roots = sorted(
+        {
+            path.rsplit("/", 1)[0] if "/" in path else "."
+            for path in repo.tree_files(commit.tree, relative_root(repo, start))
+            if path.rsplit("/", 1)[-1] == "catalog.yaml"
+        }
+    )
     if len(roots) == 1:
         return roots[0]
     if not roots:
         raise QuanliError(f"{start} 中没有目录（找不到 catalog.yaml）。", f"no catalogue under {start}.")
-    raise QuanliError(f"仓库中有多个目录（{'、'.join(roots)}），请用 --path 指定其中一个。",
-                      f"the repository holds several catalogues ({', '.join(roots)}): choose one with --path.")
+    raise QuanliError(
+        f"仓库中有多个目录（{'、'.join(roots)}），请用 --path 指定其中一个。",
+        f"the repository holds several catalogues ({', '.join(roots)}): choose one with --path.",
+    )
 
 
 def open_repository(path: Path | None):

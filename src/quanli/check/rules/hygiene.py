@@ -19,12 +19,19 @@ def is_placeholder(text: str) -> bool:
     """Whether QL802 reads ``text`` as a placeholder: other rules then leave it to QL802 (one finding per cause)."""
     return bool(_PLACEHOLDER.search(text.strip()))
 
-_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u202a-\u202e\u2066-\u2069\u00ad\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_SUSPECT = re.compile("待|XXX|xxx|ＸＸＸ|TODO|TBD|暂无|^[（(？?]|[０-９]|[\u200b\u200c\u200d\u2060\ufeff\u202a-\u202e\u2066-\u2069\u00ad\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|^\\s|\\s$")
+
+_INVISIBLE = re.compile(
+    "[\u200b\u200c\u200d\u2060\ufeff\u202a-\u202e\u2066-\u2069\u00ad\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
+)
+_SUSPECT = re.compile(
+    "待|XXX|xxx|ＸＸＸ|TODO|TBD|暂无|^[（(？?]|[０-９]|[\u200b\u200c\u200d\u2060\ufeff\u202a-\u202e\u2066-\u2069\u00ad\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|^\\s|\\s$"
+)
 _SKIP_PLACEHOLDER = {"remarks", "extra", "note"}
 PHONE_FIELDS = {"consult_phone", "complaint_phone", "phone"}
-_PHONE = re.compile(r"(?:\(?0\d{2,3}\)?[-– ]?)?(?:\d{7,8}|12\d{3}|9[56]\d{3,4})(?:(?:[-–]|转)\d{1,6}){0,3}"
-                    r"|1[3-9]\d{9}|[48]00[-– ]?\d{3}[-– ]?\d{4}")
+_PHONE = re.compile(
+    r"(?:\(?0\d{2,3}\)?[-– ]?)?(?:\d{7,8}|12\d{3}|9[56]\d{3,4})(?:(?:[-–]|转)\d{1,6}){0,3}"
+    r"|1[3-9]\d{9}|[48]00[-– ]?\d{3}[-– ]?\d{4}"
+)
 _SIMPLE_PHONES = re.compile(r"[0-9()\-–、；;，,/ ]+")
 _TOKEN_LABEL = re.compile(r"^[\u4e00-\u9fff]+:?")  # 广州：020-…, 拨打12348
 _TOKEN_TAIL = re.compile(r"[。.，,；;]+$")
@@ -115,10 +122,17 @@ def _phones(sf):
                     yield path + (key,), holder[key]
 
 
-@catalogue_rule("QL801", "law-name-without-brackets", "warning", "法律法规名称没有加书名号", "law name without 《》",
-                "公文中法律法规名称要加书名号（《党政机关公文格式》及公文写作规范），一表、一件中引用依据时统一写成《中华人民共和国行政许可法》。"
-                "laws.yaml 的 name 写全称但不加书名号（输出时由 quanli 加上）；事项文字中出现法规全称时要加书名号。",
-                "text: 依照《中华人民共和国行政许可法》第四十二条", "text: 依照中华人民共和国行政许可法第四十二条")
+@catalogue_rule(
+    "QL801",
+    "law-name-without-brackets",
+    "warning",
+    "法律法规名称没有加书名号",
+    "law name without 《》",
+    "公文中法律法规名称要加书名号（《党政机关公文格式》及公文写作规范），一表、一件中引用依据时统一写成《中华人民共和国行政许可法》。"
+    "laws.yaml 的 name 写全称但不加书名号（输出时由 quanli 加上）；事项文字中出现法规全称时要加书名号。",
+    "text: 依照《中华人民共和国行政许可法》第四十二条",
+    "text: 依照中华人民共和国行政许可法第四十二条",
+)
 def law_name_brackets(ctx):
     laws = ctx.catalogue.laws
     names = []
@@ -126,8 +140,13 @@ def law_name_brackets(ctx):
     for i, law in enumerate(entries if isinstance(entries, list) else []):
         if isinstance(law, dict) and isinstance(law.get("name"), str):
             if "《" in law["name"] or "》" in law["name"]:
-                ctx.report("QL801", laws, ("laws", i, "name"), f"laws.yaml 中的名称“{law['name']}”不要带书名号，输出时会自动加上。",
-                           "write law names in laws.yaml without 《》; quanli adds them.")
+                ctx.report(
+                    "QL801",
+                    laws,
+                    ("laws", i, "name"),
+                    f"laws.yaml 中的名称“{law['name']}”不要带书名号，输出时会自动加上。",
+                    "write law names in laws.yaml without 《》; quanli adds them.",
+                )
             elif len(law["name"]) >= 4:
                 names.append(law["name"])
     if not names:
@@ -140,15 +159,24 @@ def law_name_brackets(ctx):
             if path and path[-1] == "law" or not ("法" in text or "条例" in text or "规定" in text or "办法" in text):
                 continue
             for m in pattern.finditer(text):
-                if not (m.start() > 0 and text[m.start() - 1] == "《" and text[m.end():m.end() + 1] == "》"):
-                    ctx.report("QL801", sf, path, f"“{m.group()}”要加书名号：《{m.group()}》。", f"'{m.group()}' needs 《》.")
+                if not (m.start() > 0 and text[m.start() - 1] == "《" and text[m.end() : m.end() + 1] == "》"):
+                    ctx.report(
+                        "QL801", sf, path, f"“{m.group()}”要加书名号：《{m.group()}》。", f"'{m.group()}' needs 《》."
+                    )
                     break
 
 
-@catalogue_rule("QL802", "placeholder-text", "warning", "还有未填写的占位文字", "placeholder text left in",
-                "“待定”“XXX”“暂无”以及模板中括号里的填写提示不能出现在发布的目录中；quanli new 生成的模板用这种提示标出要填写的地方。"
-                "事项的 flow 是占位文字（如导入时的 TODO）时，由 QL114 作为错误报告（没有流程图）。",
-                "subject: 示例县生态环境局", "subject: （实施主体）")
+@catalogue_rule(
+    "QL802",
+    "placeholder-text",
+    "warning",
+    "还有未填写的占位文字",
+    "placeholder text left in",
+    "“待定”“XXX”“暂无”以及模板中括号里的填写提示不能出现在发布的目录中；quanli new 生成的模板用这种提示标出要填写的地方。"
+    "事项的 flow 是占位文字（如导入时的 TODO）时，由 QL114 作为错误报告（没有流程图）。",
+    "subject: 示例县生态环境局",
+    "subject: （实施主体）",
+)
 def placeholder_text(ctx):
     flows = None
     for sf, path, text in _suspects(ctx):
@@ -163,12 +191,25 @@ def placeholder_text(ctx):
             if text not in flows:
                 continue  # flow: TODO names no flow: QL114 reports it, as an error (one finding per cause)
         if m:
-            ctx.report("QL802", sf, path, f"“{text.strip()[:40]}”是占位文字，请填写实际内容。", f"'{text.strip()[:40]}' is a placeholder; fill in the real content.")
+            ctx.report(
+                "QL802",
+                sf,
+                path,
+                f"“{text.strip()[:40]}”是占位文字，请填写实际内容。",
+                f"'{text.strip()[:40]}' is a placeholder; fill in the real content.",
+            )
 
 
-@catalogue_rule("QL803", "fullwidth-digits", "warning", "混用了全角数字", "full-width digits",
-                "全角数字（１２３）与半角数字（123）混用，会让检索、排序和电话号码识别出错，打印出来也参差不齐。请统一用半角数字。",
-                "consult_phone: 0519-82101004", "consult_phone: ０５１９-82101004")
+@catalogue_rule(
+    "QL803",
+    "fullwidth-digits",
+    "warning",
+    "混用了全角数字",
+    "full-width digits",
+    "全角数字（１２３）与半角数字（123）混用，会让检索、排序和电话号码识别出错，打印出来也参差不齐。请统一用半角数字。",
+    "consult_phone: 0519-82101004",
+    "consult_phone: ０５１９-82101004",
+)
 def fullwidth_digits(ctx):
     for sf, path, text in _suspects(ctx):
         if _FULLWIDTH_DIGIT.search(text):
@@ -177,9 +218,16 @@ def fullwidth_digits(ctx):
             ctx.report("QL803", sf, path, f"含有全角数字，{hint}", "contains full-width digits; use ASCII digits.")
 
 
-@catalogue_rule("QL804", "surrounding-whitespace", "warning", "文字前后有多余的空白", "leading or trailing whitespace",
-                "加了引号的文字前后多出的空格、换行会原样进入一表和一件，造成对不齐，也会让相同的名称比较起来不同。",
-                "name: '建设项目审批'", "name: '建设项目审批 '")
+@catalogue_rule(
+    "QL804",
+    "surrounding-whitespace",
+    "warning",
+    "文字前后有多余的空白",
+    "leading or trailing whitespace",
+    "加了引号的文字前后多出的空格、换行会原样进入一表和一件，造成对不齐，也会让相同的名称比较起来不同。",
+    "name: '建设项目审批'",
+    "name: '建设项目审批 '",
+)
 def surrounding_whitespace(ctx):
     from quanli.loader.yamlparse import ParseFailure, load_bytes
 
@@ -194,13 +242,27 @@ def surrounding_whitespace(ctx):
         except (OSError, ParseFailure):
             pass
         for line, column in spots:
-            ctx.report("QL804", sf, paths.get((line, column), ()), "文字前后有多余的空格或换行，请删除。",
-                       "remove the leading/trailing whitespace.", line=line, column=column)
+            ctx.report(
+                "QL804",
+                sf,
+                paths.get((line, column), ()),
+                "文字前后有多余的空格或换行，请删除。",
+                "remove the leading/trailing whitespace.",
+                line=line,
+                column=column,
+            )
 
 
-@catalogue_rule("QL805", "phone-format", "warning", "电话号码格式不对", "malformed phone number",
-                "咨询、投诉电话要能直接拨打：固定电话写成 0519-82101004，手机 11 位，服务热线如 12345、12369；多个号码用顿号或分号分开。",
-                "complaint_phone: 0519-82101099；12369", "complaint_phone: 8210109")
+@catalogue_rule(
+    "QL805",
+    "phone-format",
+    "warning",
+    "电话号码格式不对",
+    "malformed phone number",
+    "咨询、投诉电话要能直接拨打：固定电话写成 0519-82101004，手机 11 位，服务热线如 12345、12369；多个号码用顿号或分号分开。",
+    "complaint_phone: 0519-82101099；12369",
+    "complaint_phone: 8210109",
+)
 def phone_format(ctx):
     for sf in _files(ctx):
         for path, text in _phones(sf):
@@ -216,17 +278,34 @@ def phone_format(ctx):
             tokens = [t for t in tokens if t]
             bad = [t for t in tokens if not _PHONE.fullmatch(t)]
             if bad or not tokens:
-                ctx.report("QL805", sf, path, f"电话号码“{text.strip()}”格式不对（{'、'.join(bad) or '没有号码'}）。例如 0519-82101004、12345。",
-                           f"phone number '{text.strip()}' is malformed.")
+                ctx.report(
+                    "QL805",
+                    sf,
+                    path,
+                    f"电话号码“{text.strip()}”格式不对（{'、'.join(bad) or '没有号码'}）。例如 0519-82101004、12345。",
+                    f"phone number '{text.strip()}' is malformed.",
+                )
 
 
-@catalogue_rule("QL806", "invisible-characters", "error", "含有零宽或控制文字方向的不可见字符", "invisible or bidirectional control characters",
-                "零宽字符、文字方向控制符和控制字符看不见，却会让两个看起来完全相同的名称不同，或让显示的文字与实际内容不一致（Trojan Source 式欺骗），"
-                "常见于从网页或聊天软件复制的文字，也可能由双引号中的转义（如 \\u202e）写出。",
-                "name: 建设项目审批", "name: 建设项目\u200b审批（含零宽空格）")
+@catalogue_rule(
+    "QL806",
+    "invisible-characters",
+    "error",
+    "含有零宽或控制文字方向的不可见字符",
+    "invisible or bidirectional control characters",
+    "零宽字符、文字方向控制符和控制字符看不见，却会让两个看起来完全相同的名称不同，或让显示的文字与实际内容不一致（Trojan Source 式欺骗），"
+    "常见于从网页或聊天软件复制的文字，也可能由双引号中的转义（如 \\u202e）写出。",
+    "name: 建设项目审批",
+    "name: 建设项目\u200b审批（含零宽空格）",
+)
 def invisible_characters(ctx):
     for sf, path, text in _suspects(ctx):
         m = _INVISIBLE.search(text)
         if m:
-            ctx.report("QL806", sf, path, f"含有不可见字符 U+{ord(m.group()):04X}（第 {m.start() + 1} 个字符处），请删除。",
-                       f"contains the invisible character U+{ord(m.group()):04X}; delete it.")
+            ctx.report(
+                "QL806",
+                sf,
+                path,
+                f"含有不可见字符 U+{ord(m.group()):04X}（第 {m.start() + 1} 个字符处），请删除。",
+                f"contains the invisible character U+{ord(m.group()):04X}; delete it.",
+            )

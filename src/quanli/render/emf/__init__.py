@@ -81,7 +81,7 @@ def text_of(data: bytes) -> str:
             chars, off = struct.unpack_from("<II", data, pos + 44)
             start = pos + off
             if off >= 76 and start + 2 * chars <= pos + size:
-                out.append(data[start:start + 2 * chars].decode("utf-16-le", "replace"))
+                out.append(data[start : start + 2 * chars].decode("utf-16-le", "replace"))
         if kind == EMR_EOF:
             break
         pos += size

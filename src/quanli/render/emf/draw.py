@@ -17,19 +17,92 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 
 from quanli.render.emf.paths import _dashes, _path_points, _round_rect_points
-from quanli.render.emf.records import (ALTERNATE, EMR_DELETEOBJECT, EMR_ELLIPSE, EMR_EOF, EMR_EXTTEXTOUTW, EMR_HEADER,
-                                       EMR_POLYGON16, EMR_POLYLINE16, EMR_POLYPOLYGON16, EMR_POLYPOLYLINE16, EMR_RECTANGLE,
-                                       EMR_ROUNDRECT, EMR_SELECTOBJECT, EMR_SETBKMODE, EMR_SETMAPMODE, EMR_SETPOLYFILLMODE,
-                                       EMR_SETTEXTALIGN, EMR_SETTEXTCOLOR, GM_COMPATIBLE, MM_TEXT, NULL_BRUSH, NULL_PEN,
-                                       PS_ENDCAP, PS_GEOMETRIC, PS_JOIN, PS_SOLID, TA_BASELINE, TA_CENTER, TA_LEFT, TA_RIGHT,
-                                       TA_TOP, TRANSPARENT, WINDING, _colorref, _i32, _ints16, _Writer)
-from quanli.render.emf.svgparse import (_XML_BAD, DEFAULT_FONT, IDENTITY, INHERITED, PX_MM, XLINK_NS, Matrix, _apply,
-                                        _axis_aligned, _blend, _colour, _first_length, _font_face, _font_weight, _length,
-                                        _local, _mul, _numbers, _opacity, _scale_of, _style, _text_width, _transform)
+from quanli.render.emf.records import (
+    ALTERNATE,
+    EMR_DELETEOBJECT,
+    EMR_ELLIPSE,
+    EMR_EOF,
+    EMR_EXTTEXTOUTW,
+    EMR_HEADER,
+    EMR_POLYGON16,
+    EMR_POLYLINE16,
+    EMR_POLYPOLYGON16,
+    EMR_POLYPOLYLINE16,
+    EMR_RECTANGLE,
+    EMR_ROUNDRECT,
+    EMR_SELECTOBJECT,
+    EMR_SETBKMODE,
+    EMR_SETMAPMODE,
+    EMR_SETPOLYFILLMODE,
+    EMR_SETTEXTALIGN,
+    EMR_SETTEXTCOLOR,
+    GM_COMPATIBLE,
+    MM_TEXT,
+    NULL_BRUSH,
+    NULL_PEN,
+    PS_ENDCAP,
+    PS_GEOMETRIC,
+    PS_JOIN,
+    PS_SOLID,
+    TA_BASELINE,
+    TA_CENTER,
+    TA_LEFT,
+    TA_RIGHT,
+    TA_TOP,
+    TRANSPARENT,
+    WINDING,
+    _colorref,
+    _i32,
+    _ints16,
+    _Writer,
+)
+from quanli.render.emf.svgparse import (
+    _XML_BAD,
+    DEFAULT_FONT,
+    IDENTITY,
+    INHERITED,
+    PX_MM,
+    XLINK_NS,
+    Matrix,
+    _apply,
+    _axis_aligned,
+    _blend,
+    _colour,
+    _first_length,
+    _font_face,
+    _font_weight,
+    _length,
+    _local,
+    _mul,
+    _numbers,
+    _opacity,
+    _scale_of,
+    _style,
+    _text_width,
+    _transform,
+)
 
 MAX_NESTING = 200  # deeper elements are not drawn (no recursion error on hostile input)
-NOT_DRAWN = {"defs", "marker", "title", "desc", "metadata", "style", "script", "clipPath", "mask", "pattern",
-             "symbol", "linearGradient", "radialGradient", "filter", "foreignObject", "image", "font", "view"}
+NOT_DRAWN = {
+    "defs",
+    "marker",
+    "title",
+    "desc",
+    "metadata",
+    "style",
+    "script",
+    "clipPath",
+    "mask",
+    "pattern",
+    "symbol",
+    "linearGradient",
+    "radialGradient",
+    "filter",
+    "foreignObject",
+    "image",
+    "font",
+    "view",
+}
 
 
 @dataclass
@@ -41,8 +114,9 @@ class _Paint:
 
 
 class _Converter:
-    def __init__(self, root: ET.Element, width: float, height: float, vb: tuple[float, float, float, float],
-                 dots_per_mm: int) -> None:
+    def __init__(
+        self, root: ET.Element, width: float, height: float, vb: tuple[float, float, float, float], dots_per_mm: int
+    ) -> None:
         self.root = root
         self.ids = {el.get("id"): el for el in root.iter() if el.get("id")}
         vx, vy, vw, vh = vb
@@ -82,11 +156,18 @@ class _Converter:
         if stroke is not None and width > 0:
             alpha = _opacity(st.get("stroke-opacity")) * group
             if alpha > 0.01:
-                style = (PS_GEOMETRIC | PS_SOLID | PS_ENDCAP.get(st.get("stroke-linecap", "butt").strip(), 0x0200)
-                         | PS_JOIN.get(st.get("stroke-linejoin", "miter").strip(), 0x2000))
+                style = (
+                    PS_GEOMETRIC
+                    | PS_SOLID
+                    | PS_ENDCAP.get(st.get("stroke-linecap", "butt").strip(), 0x0200)
+                    | PS_JOIN.get(st.get("stroke-linejoin", "miter").strip(), 0x2000)
+                )
                 pen = (_colorref(_blend(stroke, alpha)), max(1, round(width)), style)
-                values = [_length(v, 0.0, font=self.font_size(st)) * scale
-                          for v in re.split(r"[\s,]+", st.get("stroke-dasharray", "none").strip()) if v and v != "none"]
+                values = [
+                    _length(v, 0.0, font=self.font_size(st)) * scale
+                    for v in re.split(r"[\s,]+", st.get("stroke-dasharray", "none").strip())
+                    if v and v != "none"
+                ]
                 if values and all(v >= 0 for v in values) and sum(values) > 0:
                     dashes = values * 2 if len(values) % 2 else values
                     offset = _length(st.get("stroke-dashoffset"), 0.0) * scale
@@ -120,13 +201,21 @@ class _Converter:
         if not subpaths:
             return
         if native is None:
-            out.grow([round(x) for pts, _ in subpaths for x, _ in pts], [round(y) for pts, _ in subpaths for _, y in pts],
-                     margin)
+            out.grow(
+                [round(x) for pts, _ in subpaths for x, _ in pts],
+                [round(y) for pts, _ in subpaths for _, y in pts],
+                margin,
+            )
         filled = [(pts, closed) for pts, closed in subpaths if len(pts) >= 3]
         if native is not None:
             pass  # filled above; the dashes follow
-        elif paint.brush is not None and filled and all(closed for _, closed in subpaths) and solid_pen is not None \
-                and len(filled) == 1:
+        elif (
+            paint.brush is not None
+            and filled
+            and all(closed for _, closed in subpaths)
+            and solid_pen is not None
+            and len(filled) == 1
+        ):
             out.pen(solid_pen)
             out.brush(paint.brush)
             out.setting(EMR_SETPOLYFILLMODE, ALTERNATE if rule.strip() == "evenodd" else WINDING)
@@ -166,8 +255,20 @@ class _Converter:
         """EMR_POLYPOLYGON16 / EMR_POLYPOLYLINE16: bounds, polygons, points, counts, 16-bit points."""
         flat = _ints16([p for pts in polys for p in pts])
         xs, ys = flat[0::2], flat[1::2]
-        self.out.rec(kind, struct.pack(f"<iiiiII{len(polys)}I{len(flat)}h", min(xs), min(ys), max(xs), max(ys), len(polys),
-                                       len(xs), *(len(pts) for pts in polys), *flat))
+        self.out.rec(
+            kind,
+            struct.pack(
+                f"<iiiiII{len(polys)}I{len(flat)}h",
+                min(xs),
+                min(ys),
+                max(xs),
+                max(ys),
+                len(polys),
+                len(xs),
+                *(len(pts) for pts in polys),
+                *flat,
+            ),
+        )
 
     def markers(self, el: ET.Element, st: dict[str, str], m: Matrix, pts: list[tuple[float, float]]) -> None:
         """marker-start and marker-end: the marker's content at the first and last vertex, turned
@@ -199,7 +300,11 @@ class _Converter:
             mh = _length(marker.get("markerHeight"), 3.0)
             if mw <= 0 or mh <= 0:
                 continue
-            units = _length(st.get("stroke-width"), 1.0) if (marker.get("markerUnits") or "strokeWidth") == "strokeWidth" else 1.0
+            units = (
+                _length(st.get("stroke-width"), 1.0)
+                if (marker.get("markerUnits") or "strokeWidth") == "strokeWidth"
+                else 1.0
+            )
             inner: Matrix = IDENTITY
             vb = _numbers(marker.get("viewBox"))
             if len(vb) == 4 and vb[2] > 0 and vb[3] > 0:
@@ -207,8 +312,9 @@ class _Converter:
                 inner = (s, 0.0, 0.0, s, -vb[0] * s + (mw - vb[2] * s) / 2, -vb[1] * s + (mh - vb[3] * s) / 2)
             rx, ry = _apply(inner, _length(marker.get("refX"), 0.0), _length(marker.get("refY"), 0.0))
             cos, sin = math.cos(angle), math.sin(angle)
-            place: Matrix = _mul(_mul((1.0, 0.0, 0.0, 1.0, vx, vy), (cos, sin, -sin, cos, 0.0, 0.0)),
-                                 (units, 0.0, 0.0, units, 0.0, 0.0))
+            place: Matrix = _mul(
+                _mul((1.0, 0.0, 0.0, 1.0, vx, vy), (cos, sin, -sin, cos, 0.0, 0.0)), (units, 0.0, 0.0, units, 0.0, 0.0)
+            )
             mat = _mul(_mul(m, _mul(place, (1.0, 0.0, 0.0, 1.0, -rx, -ry))), inner)
             # marker content inherits from the marker's ancestors, not from the line
             base = self.chain_style(marker)
@@ -320,8 +426,15 @@ class _Converter:
         angle = math.degrees(math.atan2(m[1], m[0]))
         escapement = -round(angle * 10) if abs(angle) > 0.05 else 0
         italic = 1 if st.get("font-style", "normal").strip() in ("italic", "oblique") else 0
-        out.font((height, _font_weight(st.get("font-weight", "normal")), italic, escapement,
-                  _font_face(st.get("font-family", DEFAULT_FONT))))
+        out.font(
+            (
+                height,
+                _font_weight(st.get("font-weight", "normal")),
+                italic,
+                escapement,
+                _font_face(st.get("font-family", DEFAULT_FONT)),
+            )
+        )
         out.setting(EMR_SETTEXTALIGN, align)
         out.setting(EMR_SETTEXTCOLOR, _colorref(_blend(fill, alpha)))
         data = text.encode("utf-16-le", "surrogatepass")
@@ -413,15 +526,19 @@ class _Converter:
                 rx, ry = _length(el.get("rx"), 0.0, vw, size), _length(el.get("ry"), 0.0, vh, size)
             if rx <= 0 or ry <= 0:
                 return
-            pts = [(cx + rx * math.cos(math.radians(a)), cy + ry * math.sin(math.radians(a))) for a in range(0, 360, 10)]
+            pts = [
+                (cx + rx * math.cos(math.radians(a)), cy + ry * math.sin(math.radians(a))) for a in range(0, 360, 10)
+            ]
             native = None
             if _axis_aligned(m):
                 (x1, y1), (x2, y2) = _apply(m, cx - rx, cy - ry), _apply(m, cx + rx, cy + ry)
                 native = (EMR_ELLIPSE, [_i32(x1), _i32(y1), _i32(x2), _i32(y2)])
             self.shape(self.paint(st, m), [(dev(pts), True)], native)
         elif name == "line":
-            pts = [(_length(el.get("x1"), 0.0, vw, size), _length(el.get("y1"), 0.0, vh, size)),
-                   (_length(el.get("x2"), 0.0, vw, size), _length(el.get("y2"), 0.0, vh, size))]
+            pts = [
+                (_length(el.get("x1"), 0.0, vw, size), _length(el.get("y1"), 0.0, vh, size)),
+                (_length(el.get("x2"), 0.0, vw, size), _length(el.get("y2"), 0.0, vh, size)),
+            ]
             self.shape(self.paint(st, m, fill_ok=False), [(dev(pts), False)])
             self.markers(el, st, m, pts)
         elif name in ("polyline", "polygon"):
@@ -435,7 +552,9 @@ class _Converter:
             subpaths = _path_points(el.get("d") or "")
             if not subpaths:
                 return
-            self.shape(self.paint(st, m), [(dev(pts), closed) for pts, closed in subpaths], rule=st.get("fill-rule", "nonzero"))
+            self.shape(
+                self.paint(st, m), [(dev(pts), closed) for pts, closed in subpaths], rule=st.get("fill-rule", "nonzero")
+            )
             first, last = subpaths[0][0], subpaths[-1][0]
             self.markers(el, st, m, first[:2] + last[-2:] if len(subpaths) > 1 else first)
 
@@ -461,7 +580,12 @@ class _Converter:
         out = self.out
         w, h = self.width_d, self.height_d
         if out.box[0] <= out.box[2] and out.box[1] <= out.box[3]:
-            bounds = (max(0, int(out.box[0])), max(0, int(out.box[1])), min(w - 1, int(out.box[2])), min(h - 1, int(out.box[3])))
+            bounds = (
+                max(0, int(out.box[0])),
+                max(0, int(out.box[1])),
+                min(w - 1, int(out.box[2])),
+                min(h - 1, int(out.box[3])),
+            )
             if bounds[0] > bounds[2] or bounds[1] > bounds[3]:
                 bounds = (0, 0, w - 1, h - 1)
         else:

@@ -99,7 +99,11 @@ def _path_points(d: str) -> list[tuple[list[tuple[float, float]], bool]]:
                 if c == "C":
                     x1, y1 = num() + ox, num() + oy
                 else:
-                    x1, y1 = (2 * x - last_ctrl[0], 2 * y - last_ctrl[1]) if last_ctrl and last_cmd.upper() in "CS" else (x, y)
+                    x1, y1 = (
+                        (2 * x - last_ctrl[0], 2 * y - last_ctrl[1])
+                        if last_ctrl and last_cmd.upper() in "CS"
+                        else (x, y)
+                    )
                 x2, y2 = num() + ox, num() + oy
                 ex, ey = num() + ox, num() + oy
                 if not pts:
@@ -107,15 +111,23 @@ def _path_points(d: str) -> list[tuple[list[tuple[float, float]], bool]]:
                 for k in range(1, FLAT_STEPS + 1):
                     t = k / FLAT_STEPS
                     u = 1 - t
-                    pts.append((u ** 3 * x + 3 * u * u * t * x1 + 3 * u * t * t * x2 + t ** 3 * ex,
-                                u ** 3 * y + 3 * u * u * t * y1 + 3 * u * t * t * y2 + t ** 3 * ey))
+                    pts.append(
+                        (
+                            u**3 * x + 3 * u * u * t * x1 + 3 * u * t * t * x2 + t**3 * ex,
+                            u**3 * y + 3 * u * u * t * y1 + 3 * u * t * t * y2 + t**3 * ey,
+                        )
+                    )
                 last_ctrl = (x2, y2)
                 x, y = ex, ey
             elif c in "QT":
                 if c == "Q":
                     x1, y1 = num() + ox, num() + oy
                 else:
-                    x1, y1 = (2 * x - last_ctrl[0], 2 * y - last_ctrl[1]) if last_ctrl and last_cmd.upper() in "QT" else (x, y)
+                    x1, y1 = (
+                        (2 * x - last_ctrl[0], 2 * y - last_ctrl[1])
+                        if last_ctrl and last_cmd.upper() in "QT"
+                        else (x, y)
+                    )
                 ex, ey = num() + ox, num() + oy
                 if not pts:
                     pts = [(x, y)]
@@ -143,8 +155,9 @@ def _path_points(d: str) -> list[tuple[list[tuple[float, float]], bool]]:
     return out
 
 
-def _arc(x1: float, y1: float, rx: float, ry: float, rot: float, large: bool, sweep: bool,
-         x2: float, y2: float) -> list[tuple[float, float]]:
+def _arc(
+    x1: float, y1: float, rx: float, ry: float, rot: float, large: bool, sweep: bool, x2: float, y2: float
+) -> list[tuple[float, float]]:
     """An elliptical arc as points (SVG implementation notes F.6.5), end point included."""
     if rx == 0 or ry == 0 or (x1 == x2 and y1 == y2):
         return [(x2, y2)]
@@ -177,7 +190,9 @@ def _arc(x1: float, y1: float, rx: float, ry: float, rot: float, large: bool, sw
     out = []
     for k in range(1, steps + 1):
         t = t1 + dt * k / steps
-        out.append((cx + rx * math.cos(t) * cos - ry * math.sin(t) * sin, cy + rx * math.cos(t) * sin + ry * math.sin(t) * cos))
+        out.append(
+            (cx + rx * math.cos(t) * cos - ry * math.sin(t) * sin, cy + rx * math.cos(t) * sin + ry * math.sin(t) * cos)
+        )
     out[-1] = (x2, y2)
     return out
 
@@ -195,8 +210,9 @@ def _round_rect_points(x: float, y: float, w: float, h: float, rx: float, ry: fl
     return pts
 
 
-def _dashes(subpaths: list[tuple[list[tuple[float, float]], bool]], pattern: list[float],
-            offset: float) -> list[list[tuple[float, float]]]:
+def _dashes(
+    subpaths: list[tuple[list[tuple[float, float]], bool]], pattern: list[float], offset: float
+) -> list[list[tuple[float, float]]]:
     """The dashes of the outlines (in device units), the pattern running on across corners."""
     total = sum(pattern)
     out: list[list[tuple[float, float]]] = []

@@ -105,8 +105,11 @@ class _Writer:
         def create(handle: int) -> None:
             colour, width, style = pen
             # LogPenEx: style, width, brush style, colour, hatch, no style entries
-            self.rec(EMR_EXTCREATEPEN, struct.pack("<IIIII", handle, 0, 0, 0, 0)
-                     + struct.pack("<IIIIII", style, width, BS_SOLID, colour, 0, 0))
+            self.rec(
+                EMR_EXTCREATEPEN,
+                struct.pack("<IIIII", handle, 0, 0, 0, 0)
+                + struct.pack("<IIIIII", style, width, BS_SOLID, colour, 0, 0),
+            )
 
         self.select("pen", pen, create)
 
@@ -120,17 +123,39 @@ class _Writer:
         def create(handle: int) -> None:
             height, weight, italic, escapement, face = key
             name = face.encode("utf-16-le")[:62]
-            self.rec(EMR_EXTCREATEFONTINDIRECTW, struct.pack("<I", handle)
-                     + struct.pack("<iiiiiBBBBBBBB", -height, 0, escapement, escapement, weight, italic, 0, 0,
-                                   GB2312_CHARSET, 0, 0, 0, 0)
-                     + name + b"\0" * (64 - len(name)))
+            self.rec(
+                EMR_EXTCREATEFONTINDIRECTW,
+                struct.pack("<I", handle)
+                + struct.pack(
+                    "<iiiiiBBBBBBBB",
+                    -height,
+                    0,
+                    escapement,
+                    escapement,
+                    weight,
+                    italic,
+                    0,
+                    0,
+                    GB2312_CHARSET,
+                    0,
+                    0,
+                    0,
+                    0,
+                )
+                + name
+                + b"\0" * (64 - len(name)),
+            )
 
         self.select("font", key, create)
 
     def grow(self, xs: list[int], ys: list[int], margin: int = 0) -> None:
         if xs and ys:
-            self.box = [min(self.box[0], min(xs) - margin), min(self.box[1], min(ys) - margin),
-                        max(self.box[2], max(xs) + margin), max(self.box[3], max(ys) + margin)]
+            self.box = [
+                min(self.box[0], min(xs) - margin),
+                min(self.box[1], min(ys) - margin),
+                max(self.box[2], max(xs) + margin),
+                max(self.box[3], max(ys) + margin),
+            ]
 
 
 def _ints16(pts: list[tuple[float, float]]) -> list[int]:
@@ -142,4 +167,4 @@ def _ints16(pts: list[tuple[float, float]]) -> list[int]:
 
 
 def _i32(v: float) -> int:
-    return max(-(2 ** 31), min(2 ** 31 - 1, round(v)))
+    return max(-(2**31), min(2**31 - 1, round(v)))

@@ -19,34 +19,94 @@ SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"
 PX_MM = 25.4 / 96  # CSS pixel in millimetres
 DEFAULT_FONT = "Microsoft YaHei"
-GENERIC_FONTS = {"sans-serif": "Microsoft YaHei", "serif": "SimSun", "monospace": "SimSun", "system-ui": "Microsoft YaHei",
-                 "cursive": "KaiTi", "fantasy": "Microsoft YaHei"}
+GENERIC_FONTS = {
+    "sans-serif": "Microsoft YaHei",
+    "serif": "SimSun",
+    "monospace": "SimSun",
+    "system-ui": "Microsoft YaHei",
+    "cursive": "KaiTi",
+    "fantasy": "Microsoft YaHei",
+}
 _NUM = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
 _UNITS = {"": 1.0, "px": 1.0, "pt": 96 / 72, "pc": 16.0, "mm": 96 / 25.4, "cm": 96 / 2.54, "in": 96.0, "q": 96 / 101.6}
 _XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 NAMED_COLOURS = {
-    "black": (0, 0, 0), "white": (255, 255, 255), "red": (255, 0, 0), "lime": (0, 255, 0), "green": (0, 128, 0),
-    "blue": (0, 0, 255), "yellow": (255, 255, 0), "cyan": (0, 255, 255), "aqua": (0, 255, 255), "magenta": (255, 0, 255),
-    "fuchsia": (255, 0, 255), "silver": (192, 192, 192), "gray": (128, 128, 128), "grey": (128, 128, 128),
-    "maroon": (128, 0, 0), "olive": (128, 128, 0), "purple": (128, 0, 128), "teal": (0, 128, 128), "navy": (0, 0, 128),
-    "orange": (255, 165, 0), "darkgray": (169, 169, 169), "darkgrey": (169, 169, 169), "lightgray": (211, 211, 211),
-    "lightgrey": (211, 211, 211), "dimgray": (105, 105, 105), "dimgrey": (105, 105, 105), "darkred": (139, 0, 0),
-    "darkgreen": (0, 100, 0), "darkblue": (0, 0, 139), "brown": (165, 42, 42), "pink": (255, 192, 203),
-    "gold": (255, 215, 0), "steelblue": (70, 130, 180), "whitesmoke": (245, 245, 245), "gainsboro": (220, 220, 220),
-    "crimson": (220, 20, 60), "firebrick": (178, 34, 34), "orangered": (255, 69, 0), "darkorange": (255, 140, 0),
-    "lightblue": (173, 216, 230), "lightyellow": (255, 255, 224), "lightgreen": (144, 238, 144), "beige": (245, 245, 220),
-    "ivory": (255, 255, 240), "tomato": (255, 99, 71), "indigo": (75, 0, 130), "violet": (238, 130, 238),
-    "slategray": (112, 128, 144), "slategrey": (112, 128, 144), "skyblue": (135, 206, 235), "khaki": (240, 230, 140),
+    "black": (0, 0, 0),
+    "white": (255, 255, 255),
+    "red": (255, 0, 0),
+    "lime": (0, 255, 0),
+    "green": (0, 128, 0),
+    "blue": (0, 0, 255),
+    "yellow": (255, 255, 0),
+    "cyan": (0, 255, 255),
+    "aqua": (0, 255, 255),
+    "magenta": (255, 0, 255),
+    "fuchsia": (255, 0, 255),
+    "silver": (192, 192, 192),
+    "gray": (128, 128, 128),
+    "grey": (128, 128, 128),
+    "maroon": (128, 0, 0),
+    "olive": (128, 128, 0),
+    "purple": (128, 0, 128),
+    "teal": (0, 128, 128),
+    "navy": (0, 0, 128),
+    "orange": (255, 165, 0),
+    "darkgray": (169, 169, 169),
+    "darkgrey": (169, 169, 169),
+    "lightgray": (211, 211, 211),
+    "lightgrey": (211, 211, 211),
+    "dimgray": (105, 105, 105),
+    "dimgrey": (105, 105, 105),
+    "darkred": (139, 0, 0),
+    "darkgreen": (0, 100, 0),
+    "darkblue": (0, 0, 139),
+    "brown": (165, 42, 42),
+    "pink": (255, 192, 203),
+    "gold": (255, 215, 0),
+    "steelblue": (70, 130, 180),
+    "whitesmoke": (245, 245, 245),
+    "gainsboro": (220, 220, 220),
+    "crimson": (220, 20, 60),
+    "firebrick": (178, 34, 34),
+    "orangered": (255, 69, 0),
+    "darkorange": (255, 140, 0),
+    "lightblue": (173, 216, 230),
+    "lightyellow": (255, 255, 224),
+    "lightgreen": (144, 238, 144),
+    "beige": (245, 245, 220),
+    "ivory": (255, 255, 240),
+    "tomato": (255, 99, 71),
+    "indigo": (75, 0, 130),
+    "violet": (238, 130, 238),
+    "slategray": (112, 128, 144),
+    "slategrey": (112, 128, 144),
+    "skyblue": (135, 206, 235),
+    "khaki": (240, 230, 140),
 }
 
 # properties children inherit, with their initial values (SVG 1.1)
 INHERITED = {
-    "fill": "black", "fill-opacity": "1", "fill-rule": "nonzero", "stroke": "none", "stroke-width": "1",
-    "stroke-opacity": "1", "stroke-dasharray": "none", "stroke-dashoffset": "0", "stroke-linecap": "butt",
-    "stroke-linejoin": "miter", "font-size": "16", "font-weight": "normal", "font-style": "normal",
-    "font-family": DEFAULT_FONT, "text-anchor": "start", "visibility": "visible", "color": "black",
-    "dominant-baseline": "auto", "marker-start": "none", "marker-end": "none",
+    "fill": "black",
+    "fill-opacity": "1",
+    "fill-rule": "nonzero",
+    "stroke": "none",
+    "stroke-width": "1",
+    "stroke-opacity": "1",
+    "stroke-dasharray": "none",
+    "stroke-dashoffset": "0",
+    "stroke-linecap": "butt",
+    "stroke-linejoin": "miter",
+    "font-size": "16",
+    "font-weight": "normal",
+    "font-style": "normal",
+    "font-family": DEFAULT_FONT,
+    "text-anchor": "start",
+    "visibility": "visible",
+    "color": "black",
+    "dominant-baseline": "auto",
+    "marker-start": "none",
+    "marker-end": "none",
 }
 
 
@@ -58,7 +118,14 @@ def _mul(m: Matrix, n: Matrix) -> Matrix:
     """m · n: n is applied first."""
     a, b, c, d, e, f = m
     a2, b2, c2, d2, e2, f2 = n
-    return (a * a2 + c * b2, b * a2 + d * b2, a * c2 + c * d2, b * c2 + d * d2, a * e2 + c * f2 + e, b * e2 + d * f2 + f)
+    return (
+        a * a2 + c * b2,
+        b * a2 + d * b2,
+        a * c2 + c * d2,
+        b * c2 + d * d2,
+        a * e2 + c * f2 + e,
+        b * e2 + d * f2 + f,
+    )
 
 
 def _apply(m: Matrix, x: float, y: float) -> tuple[float, float]:
@@ -157,7 +224,7 @@ def _colour(value: str | None, current: str = "black") -> tuple[int, int, int] |
         return None
     text = value.strip().lower()
     if text.startswith("url("):  # a gradient or pattern: its fallback colour, if given
-        rest = text[text.find(")") + 1:].strip()
+        rest = text[text.find(")") + 1 :].strip()
         return _colour(rest, current) if rest else None
     if text in ("", "none", "transparent"):
         return None

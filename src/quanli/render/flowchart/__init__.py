@@ -43,8 +43,8 @@ Modules, in the order of the steps:
 This package re-exports the names other modules and the tests use.
 """
 
-from quanli.render.flowchart.graph import KINDS, SPECIAL_TEXT
 from quanli.render.flowchart.geometry import layout
+from quanli.render.flowchart.graph import KINDS, SPECIAL_TEXT
 from quanli.render.flowchart.mermaid import MM_CHANGED, MM_REMOVED, _mm_wrap, to_mermaid
 from quanli.render.flowchart.metrics import (
     CHANNEL_W,

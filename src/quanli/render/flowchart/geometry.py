@@ -170,9 +170,7 @@ def _geometry(
 
     # lanes: room for the loop labels between the columns and the first lane
     def lane_room(side: str) -> float:
-        widths = [
-            min(text_width(e.label, TEXT_PX), LABEL_W) for e, s, _, _ in router.lanes if s == side and e.label
-        ]
+        widths = [min(text_width(e.label, TEXT_PX), LABEL_W) for e, s, _, _ in router.lanes if s == side and e.label]
         return max([30.0] + [w + 22 for w in widths])
 
     left_base = -lane_room("L")
@@ -264,8 +262,18 @@ def _geometry(
 
     boxes = [
         Box(
-            n.id, n.name, n.kind, round(n.cx - n.w / 2, 1), round(n.cy - n.h / 2, 1), n.w, n.h,
-            list(n.lines), list(n.styles), n.special, n.rank, n.col,
+            n.id,
+            n.name,
+            n.kind,
+            round(n.cx - n.w / 2, 1),
+            round(n.cy - n.h / 2, 1),
+            n.w,
+            n.h,
+            list(n.lines),
+            list(n.styles),
+            n.special,
+            n.rank,
+            n.col,
         )
         for n in nodes
     ]
@@ -286,7 +294,9 @@ def _finish(nodes: list[_N], boxes: list[Box], out_edges: list[Edge], ys: list[f
             row = [n for n in rows if n.rank == r]
             y0 = ys[r] - (sum(n.note_h for n in row) + NOTE_STACK * (len(row) - 1)) / 2
             for n in row:
-                notes.append(Note(n.id, note_x, y0, column, n.note_h, [t for t, _ in n.note], [s for _, s in n.note], 0.0))
+                notes.append(
+                    Note(n.id, note_x, y0, column, n.note_h, [t for t, _ in n.note], [s for _, s in n.note], 0.0)
+                )
                 y0 += n.note_h + NOTE_STACK
         miny = min([miny] + [nt.y for nt in notes])
         chart_h = max([miny + chart_h] + [nt.y + nt.h for nt in notes]) - miny

@@ -23,7 +23,7 @@ def _place_labels(boxes: list[Box], edges: list[Edge]) -> None:
             segs.append((i, (min(x1, x2) - 1.5, min(y1, y2) - 1.5, abs(x2 - x1) + 3, abs(y2 - y1) + 3)))
     placed: list[tuple[float, float, float, float]] = []
     lh1 = TEXT_PX * LINE
-    for i, e in enumerate(edges):
+    for e in edges:
         if not e.label:
             continue
         lines = _wrap_even(e.label, LABEL_W, TEXT_PX)

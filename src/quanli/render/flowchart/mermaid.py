@@ -25,14 +25,16 @@ _MM_BEFORE = frozenset("和与及或")  # a clause may break before these, keepi
 _MM_AFTER = frozenset("的")
 # words of the flowcharts a long clause is not cut inside (without a dictionary any two characters
 # could be a word: these are the ones the charts use most)
-_MM_WORDS = frozenset("""
+_MM_WORDS = frozenset(
+    """
 申请 申请人 当事人 材料 符合 法定 形式 要求 是否 齐全 补正 一次性 告知 受理 不予 予以 审查 审核 审批 审定 核查 核实 决定
 作出 准予 许可 行政 处罚 强制 检查 征收 给付 确认 裁决 奖励 备案 登记 变更 注销 撤销 延续 颁发 证照 证件 证书 送达
 执行 办结 归档 立案 结案 调查 取证 听证 陈述 申辩 复议 诉讼 赔偿 依法 依据 规定 法律 法规 规章 部门 机关 单位 窗口
 主管 上级 负责人 分管 局长 科室 岗位 人员 现场 勘验 检验 检测 鉴定 专家 评审 论证 公示 公告 公开 通知 通知书 说明
 理由 出具 提交 提出 报送 报请 移送 流程 程序 标准 期限 时限 工作日 自然日 集体 讨论 签发 批准 组织 实施 监督 制约
 申请材料 法定形式 工作人员 行政许可 行政处罚 受理通知书 决定书
-""".split())
+""".split()
+)
 
 
 def _mm_pieces(text: str, level: int) -> list[str]:
@@ -43,7 +45,7 @@ def _mm_pieces(text: str, level: int) -> list[str]:
     if level == 2:
         for size in (2, 3, 4, 5):
             for j in range(len(text) - size + 1):
-                if text[j:j + size] in _MM_WORDS:
+                if text[j : j + size] in _MM_WORDS:
                     inside.update(range(j + 1, j + size))
     out, start = [], 0
     for i in range(1, len(text)):
@@ -88,7 +90,9 @@ def _mm_wrap(text: str, em: int = 12) -> list[str]:
                     pieces.append(part)
                     continue
                 for bit in _mm_pieces(part, 2):  # a long URL or code: the existing wrapper's hard breaks
-                    pieces += [bit] if text_width(bit, NAME_PX) <= width * _MM_SLACK else _wrap_even(bit, width, NAME_PX)
+                    pieces += (
+                        [bit] if text_width(bit, NAME_PX) <= width * _MM_SLACK else _wrap_even(bit, width, NAME_PX)
+                    )
         out += _mm_pack(pieces, width)
     return out
 
@@ -98,7 +102,9 @@ def _mm_pack(pieces: list[str], width: float) -> list[str]:
     and of those the most even: the widest line as narrow as it can be."""
     n = len(pieces)
     widths = [text_width(p, NAME_PX) for p in pieces]
-    best: list[tuple[int, float, int]] = [(0, 0.0, 0)] + [(n + 1, 0.0, 0)] * n  # (lines, widest, start of the last line)
+    best: list[tuple[int, float, int]] = [(0, 0.0, 0)] + [
+        (n + 1, 0.0, 0)
+    ] * n  # (lines, widest, start of the last line)
     for end in range(1, n + 1):
         run = 0.0
         for start in range(end - 1, -1, -1):
@@ -125,8 +131,12 @@ MM_CHANGED = "classDef changed fill:#fff3cd,stroke:#d4a017,stroke-width:2px"
 MM_REMOVED = "classDef removed fill:#f8d7da,stroke:#c0392b,stroke-width:2px"
 
 
-def to_mermaid(flow: dict, *, changed: list[str] | tuple[str, ...] | set[str] = (),
-               removed: list[str] | tuple[str, ...] | set[str] = ()) -> str:
+def to_mermaid(
+    flow: dict,
+    *,
+    changed: list[str] | tuple[str, ...] | set[str] = (),
+    removed: list[str] | tuple[str, ...] | set[str] = (),
+) -> str:
     """One flow as Mermaid ``flowchart TD`` text (ids s1, s2, … never clash with keywords).
 
     The steps whose ids are in ``changed`` get the class ``changed`` (yellow), those in ``removed``

@@ -71,8 +71,13 @@ def _page_graph(
     # lines from later pages (returns) into one step: one connector above it, a line per page
     fwd = sorted(  # the main line's first, then by the step it leads to, the nearest first
         (e for e in edges0 if where[e.dst] == 0 and where[e.src] < 0),
-        key=lambda e: (nodes0[e.dst].rank, not (on_spine[e.src] and on_spine[e.dst]), not on_spine[e.dst],
-                       -nodes0[e.src].rank, e.idx),
+        key=lambda e: (
+            nodes0[e.dst].rank,
+            not (on_spine[e.src] and on_spine[e.dst]),
+            not on_spine[e.dst],
+            -nodes0[e.src].rank,
+            e.idx,
+        ),
     )
     came: dict[int, _N] = {}
     for e in fwd:
@@ -157,7 +162,9 @@ def _shifted(lay: Layout, dx: float) -> None:
 def _with_rows(chart: Layout, rows: list[Note], title: str) -> Layout:
     """A page's layout: its part of the chart (if any) and then these rows of the 环节说明 table."""
     boxes = [Box(**vars(b)) for b in chart.boxes]
-    edges = [Edge(e.src, e.dst, list(e.points), e.label, e.is_return, e.label_box, list(e.label_lines)) for e in chart.edges]
+    edges = [
+        Edge(e.src, e.dst, list(e.points), e.label, e.is_return, e.label_box, list(e.label_lines)) for e in chart.edges
+    ]
     lay = Layout(chart.width, chart.height, boxes, edges, [])
     if not rows:
         return lay
@@ -214,7 +221,9 @@ def _paginate(flow: Any, frame: _Frame, notes: bool, page_h: int) -> list[Layout
             node = by_id[b.id]
             _size_note(node, 0.0)
             if node.note:
-                rows.append(Note(node.id, 0.0, 0.0, NOTE_W, node.note_h, [t for t, _ in node.note], [s for _, s in node.note]))
+                rows.append(
+                    Note(node.id, 0.0, 0.0, NOTE_W, node.note_h, [t for t, _ in node.note], [s for _, s in node.note])
+                )
 
     empty = Layout(0.0, 0.0, [], [], [])
     slots: list[tuple[Layout, list[Note]]] = [(c, []) for c in charts]  # a page: its chart, its rows
@@ -229,7 +238,11 @@ def _paginate(flow: Any, frame: _Frame, notes: bool, page_h: int) -> list[Layout
         slots[-1][1].append(row)
     if not fits(len(slots) - 1, slots[-1], True):  # the complaint box: a new page, with the last row
         chart, taken = slots[-1]
-        moved = [taken.pop()] if len(taken) > (0 if chart.boxes else 1) and fits(len(slots), (empty, taken[-1:]), True) else []
+        moved = (
+            [taken.pop()]
+            if len(taken) > (0 if chart.boxes else 1) and fits(len(slots), (empty, taken[-1:]), True)
+            else []
+        )
         slots.append((empty, moved))
     pages, before = [], 0
     for chart, taken in slots:
@@ -280,8 +293,12 @@ def to_svg_pages(
     n = len(lays)
     linked = any(b.kind == "connector" for lay in lays for b in lay.boxes)  # the legend explains them
     return [
-        _draw(frame, lay, frame.geom(lay, max(lay.width, float(PAGE_W)), k > 0, k == n - 1, linked, f"第{k + 1}页　共{n}页"),
-              f"{frame.uid}-p{k + 1}")
+        _draw(
+            frame,
+            lay,
+            frame.geom(lay, max(lay.width, float(PAGE_W)), k > 0, k == n - 1, linked, f"第{k + 1}页　共{n}页"),
+            f"{frame.uid}-p{k + 1}",
+        )
         for k, lay in enumerate(lays)  # (a page too big even for one rank is drawn bigger, not cut off)
     ]
 
@@ -299,8 +316,10 @@ def to_print_html(
     """The A4 pages of ``to_svg_pages`` in one HTML document that prints each on a sheet of A4
     portrait at 170 mm wide (its text at 9 pt or more)."""
     frame = _Frame(flow, title, complaint, internal, unit, version, date)
-    pages = to_svg_pages(flow, title=title, complaint=complaint, internal=internal, unit=unit, version=version, date=date)
-    body = "".join(f'<div class="page">{svg[svg.index("<svg"):]}</div>\n' for svg in pages)
+    pages = to_svg_pages(
+        flow, title=title, complaint=complaint, internal=internal, unit=unit, version=version, date=date
+    )
+    body = "".join(f'<div class="page">{svg[svg.index("<svg") :]}</div>\n' for svg in pages)
     return (
         '<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
         f"<title>{_t(frame.name)}</title>\n<style>\n"

@@ -27,9 +27,7 @@ class _Grid:
         self.cells: dict[tuple[int, int], list[tuple[str, int, int, int]]] = {}
         self.left_rows: dict[int, bool] = {}  # rows whose left side is kept for a loop
 
-    def ok(
-        self, r: int, c: int, kind: str, src: int, dst: int, anchor: int, strict: bool, turns: bool = False
-    ) -> bool:
+    def ok(self, r: int, c: int, kind: str, src: int, dst: int, anchor: int, strict: bool, turns: bool = False) -> bool:
         if strict and c < 0 and kind != "loop" and r in self.left_rows:
             return False
         kind = "h" if kind == "loop" else kind
@@ -233,9 +231,7 @@ class _Router:
 
         def crossings(side: str) -> int:  # loops already in lanes that this one would cross
             return sum(
-                1
-                for _e, s2, lo2, hi2 in self.lanes
-                if s2 == side and (lo < lo2 < hi < hi2 or lo2 < lo < hi2 < hi)
+                1 for _e, s2, lo2, hi2 in self.lanes if s2 == side and (lo < lo2 < hi < hi2 or lo2 < lo < hi2 < hi)
             )
 
         sides = sorted(("L", "R"), key=lambda sd: (crossings(sd), sd != "L"))

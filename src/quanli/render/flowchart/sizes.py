@@ -4,7 +4,7 @@ evenly for the others, a connector as wide as its widest page number) and its no
 
 from __future__ import annotations
 
-from quanli.render.flowchart.graph import SPECIAL_TEXT, _N
+from quanli.render.flowchart.graph import _N, SPECIAL_TEXT
 from quanli.render.flowchart.metrics import DECISION_MAX_W, LINE, NAME_EM, NAME_PX, NOTE_HEAD_W, NOTE_W, TEXT_PX
 from quanli.render.flowchart.text import _clean, _even, _limit_text, _wrap_even, text_width, wrap_text
 

@@ -91,7 +91,9 @@ class _Geom:
 class _Frame:
     """What is drawn around a layout: title, 内部资料 mark, complaint box, unit/version/date line."""
 
-    def __init__(self, flow: Any, title: Any, complaint: Any, internal: bool, unit: Any, version: Any, date: Any) -> None:
+    def __init__(
+        self, flow: Any, title: Any, complaint: Any, internal: bool, unit: Any, version: Any, date: Any
+    ) -> None:
         if not isinstance(flow, dict):
             flow = {}
         name = _clean(title) if title is not None else _clean(flow.get("name"))
@@ -108,7 +110,13 @@ class _Frame:
 
     def foot(self, width: float, paged: bool) -> list[tuple[str, str]]:
         inner = width - 2 * PAD - 28
-        labels = (("phone", "投诉举报电话"), ("address", "来信地址"), ("email", "电子邮箱"), ("website", "网站"), ("note", "说明"))
+        labels = (
+            ("phone", "投诉举报电话"),
+            ("address", "来信地址"),
+            ("email", "电子邮箱"),
+            ("website", "网站"),
+            ("note", "说明"),
+        )
         complaint = self.complaint
         items = []
         if isinstance(complaint, dict):
@@ -134,7 +142,9 @@ class _Frame:
         foot_h = len(foot) * TEXT_PX * LINE + 20 if foot else 0.0
         meta: list[str] = []
         if self.meta:
-            meta = wrap_text(self.meta, width - 2 * PAD - (text_width(page_text, TEXT_PX) + 24 if page_text else 0), TEXT_PX)
+            meta = wrap_text(
+                self.meta, width - 2 * PAD - (text_width(page_text, TEXT_PX) + 24 if page_text else 0), TEXT_PX
+            )
         meta_y = foot_y + foot_h + (8 if foot else 0)
         rows = max(len(meta), 1 if page_text else 0)
         height = meta_y + (rows * TEXT_PX * LINE + 8 if rows else 0) + 16
@@ -224,7 +234,9 @@ def _draw(frame: _Frame, lay: Layout, g: _Geom, uid: str) -> str:
         y = ly + 1
         for line in e.label_lines:
             base = y + TEXT_PX * LINE / 2 + TEXT_PX * 0.36
-            out.append(f'<tspan x="{_f(lx + lw / 2)}" y="{_f(base)}" font-size="{_num(TEXT_PX)}" fill="{color}">{_t(line)}</tspan>')
+            out.append(
+                f'<tspan x="{_f(lx + lw / 2)}" y="{_f(base)}" font-size="{_num(TEXT_PX)}" fill="{color}">{_t(line)}</tspan>'
+            )
             y += TEXT_PX * LINE
         out.append("</text></g>\n")
     out.append("</g>\n")
@@ -276,7 +288,9 @@ def _draw(frame: _Frame, lay: Layout, g: _Geom, uid: str) -> str:
         if g.meta:
             out.append('<text class="made-by" text-anchor="start">')
             for i, line in enumerate(g.meta):
-                out.append(f'<tspan x="{_f(PAD)}" y="{_f(first + i * TEXT_PX * LINE)}" font-size="{_num(TEXT_PX)}">{_t(line)}</tspan>')
+                out.append(
+                    f'<tspan x="{_f(PAD)}" y="{_f(first + i * TEXT_PX * LINE)}" font-size="{_num(TEXT_PX)}">{_t(line)}</tspan>'
+                )
             out.append("</text>")
         if g.page_text:
             out.append(

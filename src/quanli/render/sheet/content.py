@@ -3,12 +3,10 @@ shared by the DOCX and the HTML."""
 
 from __future__ import annotations
 
-
 from dataclasses import dataclass
-from typing import Any, Union
+from typing import Any
 
 from quanli.render.view import CatalogueView, ItemView, limit_text
-
 
 SHEET_NAME = "权力运行公开表"
 INTERNAL_MARK = "内部资料 不得公开"
@@ -44,22 +42,31 @@ class Grid:
     centered: tuple[int, ...] = (0,)  # columns whose cells are centred
 
 
-Block = Union[Text, Numbered, Grid]
+Block = Text | Numbered | Grid
 
 INNER_CM = 13.4  # usable width inside the value column (value column 13.8 cm minus cell margins)
 
 
-def _grid(headers: list[str], widths: list[float], rows: list[list[tuple[str, ...]]], keep: set[int],
-          flex: int, centered: tuple[int, ...] = (0,)) -> Grid:
+def _grid(
+    headers: list[str],
+    widths: list[float],
+    rows: list[list[tuple[str, ...]]],
+    keep: set[int],
+    flex: int,
+    centered: tuple[int, ...] = (0,),
+) -> Grid:
     """Drop columns that are empty in every row (except ``keep``); their width goes to ``flex``."""
     drop = [c for c in range(len(headers)) if c not in keep and not any(any(r[c]) for r in rows)]
     widths = list(widths)
     for c in drop:
         widths[flex] += widths[c]
     cols = [c for c in range(len(headers)) if c not in drop]
-    return Grid(tuple(headers[c] for c in cols), tuple(round(widths[c], 2) for c in cols),
-                tuple(tuple(r[c] for c in cols) for r in rows),
-                tuple(i for i, c in enumerate(cols) if c in centered))
+    return Grid(
+        tuple(headers[c] for c in cols),
+        tuple(round(widths[c], 2) for c in cols),
+        tuple(tuple(r[c] for c in cols) for r in rows),
+        tuple(i for i, c in enumerate(cols) if c in centered),
+    )
 
 
 def _lines(*texts: str) -> tuple[str, ...]:
@@ -81,10 +88,20 @@ def _list_or_text(values: list[str]) -> list[Block]:
 def _materials(item: ItemView) -> list[Block]:
     if not item.materials:
         return []
-    rows = [[(str(i),), _lines(m.name), _lines(m.form), _lines(m.copies), ("是" if m.required else "否",), _lines(m.note)]
-            for i, m in enumerate(item.materials, 1)]
-    return [_grid(["序号", "材料名称", "形式", "份数", "必需", "备注"], [0.9, 5.3, 1.5, 1.1, 1.2, 3.4], rows,
-                  keep={0, 1}, flex=1, centered=(0, 2, 3, 4))]
+    rows = [
+        [(str(i),), _lines(m.name), _lines(m.form), _lines(m.copies), ("是" if m.required else "否",), _lines(m.note)]
+        for i, m in enumerate(item.materials, 1)
+    ]
+    return [
+        _grid(
+            ["序号", "材料名称", "形式", "份数", "必需", "备注"],
+            [0.9, 5.3, 1.5, 1.1, 1.2, 3.4],
+            rows,
+            keep={0, 1},
+            flex=1,
+            centered=(0, 2, 3, 4),
+        )
+    ]
 
 
 def _steps(flow: dict) -> list[list[tuple[str, ...]]]:
@@ -95,11 +112,21 @@ def _steps(flow: dict) -> list[list[tuple[str, ...]]]:
         if step.get("special") is True:
             name += "（特别程序，所需时间不计入办结时限）"
         disclosure = step.get("disclosure") if isinstance(step.get("disclosure"), dict) else {}
-        forms = "、".join(_s(f) for f in disclosure.get("forms") or [] if _s(f)) if isinstance(disclosure.get("forms"), list) else ""
+        forms = (
+            "、".join(_s(f) for f in disclosure.get("forms") or [] if _s(f))
+            if isinstance(disclosure.get("forms"), list)
+            else ""
+        )
         public = "，".join(t for t in (_s(disclosure.get("scope")), forms, _s(disclosure.get("timing"))) if t)
-        out.append([(str(i),), _lines(name, _s(step.get("description"))), _lines(_s(step.get("post"))),
-                    _lines(limit_text(step.get("time_limit"))),
-                    _lines(_s(step.get("supervision")), f"公开：{public}" if public else "")])
+        out.append(
+            [
+                (str(i),),
+                _lines(name, _s(step.get("description"))),
+                _lines(_s(step.get("post"))),
+                _lines(limit_text(step.get("time_limit"))),
+                _lines(_s(step.get("supervision")), f"公开：{public}" if public else ""),
+            ]
+        )
     return out
 
 
@@ -118,8 +145,15 @@ def _process(view: CatalogueView, item: ItemView, svg: str | None) -> list[Block
         blocks.append(Text(_s(flow.get("description")), "note"))
     steps = _steps(flow)
     if steps:
-        blocks.append(_grid(["序号", "步骤", "承办岗位", "办理时限", "监督制约"], [0.9, 3.1, 3.0, 2.6, 3.8], steps,
-                            keep={0, 1}, flex=1))
+        blocks.append(
+            _grid(
+                ["序号", "步骤", "承办岗位", "办理时限", "监督制约"],
+                [0.9, 3.1, 3.0, 2.6, 3.8],
+                steps,
+                keep={0, 1},
+                flex=1,
+            )
+        )
     rights = [_s(r) for r in flow.get("rights") or [] if _s(r)] if isinstance(flow.get("rights"), list) else []
     if rights:
         blocks.append(Text("相对人的权利", "strong"))
@@ -141,8 +175,15 @@ def rows(view: CatalogueView, item: ItemView, svg: str | None = None) -> list[tu
         timing_notes.append("特别程序（所需时间不计入办结时限）：" + "；".join(item.special_procedures))
     discretion = []
     if item.discretion:
-        discretion = [_grid(["裁量档次", "适用情形", "裁量标准"], [1.6, 5.4, 6.4],
-                            [[_lines(t), _lines(c), _lines(s)] for t, c, s in item.discretion], keep={0, 1, 2}, flex=2)]
+        discretion = [
+            _grid(
+                ["裁量档次", "适用情形", "裁量标准"],
+                [1.6, 5.4, 6.4],
+                [[_lines(t), _lines(c), _lines(s)] for t, c, s in item.discretion],
+                keep={0, 1, 2},
+                flex=2,
+            )
+        ]
     out: list[tuple[str, list[Block]]] = [
         *((("待完善", [Text(item.pending, "note")]),) if getattr(item, "pending", "") else ()),  # internal editions
         ("项目名称", [Text(item.name)] if item.name else []),
@@ -190,4 +231,3 @@ def subtitle(view: CatalogueView) -> str:
 # ---------------------------------------------------------------------------
 # HTML
 # ---------------------------------------------------------------------------
-

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
-
 from html import escape
 
+from quanli.render.sheet.content import (
+    INTERNAL_MARK,
+    SHEET_NAME,
+    Block,
+    Grid,
+    Numbered,
+    Text,
+    figure_caption,
+    rows,
+    subtitle,
+)
 from quanli.render.view import CatalogueView, ItemView
-
-from quanli.render.sheet.content import Block, Grid, INTERNAL_MARK, Numbered, SHEET_NAME, Text, figure_caption, rows, subtitle
 
 FONT = '"Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC", SimSun, sans-serif'
 
@@ -60,8 +68,15 @@ def _html_block(block: Block, svg: str | None) -> str:
         total = sum(block.widths)
         cols = "".join(f'<col style="width:{w / total * 100:.1f}%">' for w in block.widths)
         head = "".join(f"<th>{escape(h)}</th>" for h in block.headers)
-        body = "".join("<tr>" + "".join(('<td class="ql-c">' if c in block.centered else "<td>") + _html_lines(cell) + "</td>"
-                                         for c, cell in enumerate(row)) + "</tr>" for row in block.rows)
+        body = "".join(
+            "<tr>"
+            + "".join(
+                ('<td class="ql-c">' if c in block.centered else "<td>") + _html_lines(cell) + "</td>"
+                for c, cell in enumerate(row)
+            )
+            + "</tr>"
+            for row in block.rows
+        )
         return f'<table class="ql-grid"><colgroup>{cols}</colgroup><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
     raise TypeError(block)
 
@@ -71,28 +86,35 @@ def sheet_fragment(view: CatalogueView, item: ItemView, svg: str | None = None) 
     includes :data:`CSS`; the site bundle reuses it inside its own pages."""
     figure = ""
     if svg:
-        figure = (f'<figure class="ql-flow"><figcaption>附图　{escape(figure_caption(view, item))}</figcaption>\n'
-                  f"{_svg_inline(svg)}\n</figure>\n")
-    body = "\n".join(f'<tr><th scope="row">{escape(label)}</th><td>{"".join(_html_block(b, svg) for b in blocks)}</td></tr>'
-                     for label, blocks in rows(view, item, svg))
-    return (f'<article class="ql-sheet">\n<h1>{escape(item.name)}</h1>\n'
-            f'<p class="ql-sub">{escape(subtitle(view))}</p>\n'
-            f'<table class="ql-fields"><tbody>\n{body}\n</tbody></table>\n{figure}</article>\n')
+        figure = (
+            f'<figure class="ql-flow"><figcaption>附图　{escape(figure_caption(view, item))}</figcaption>\n'
+            f"{_svg_inline(svg)}\n</figure>\n"
+        )
+    body = "\n".join(
+        f'<tr><th scope="row">{escape(label)}</th><td>{"".join(_html_block(b, svg) for b in blocks)}</td></tr>'
+        for label, blocks in rows(view, item, svg)
+    )
+    return (
+        f'<article class="ql-sheet">\n<h1>{escape(item.name)}</h1>\n'
+        f'<p class="ql-sub">{escape(subtitle(view))}</p>\n'
+        f'<table class="ql-fields"><tbody>\n{body}\n</tbody></table>\n{figure}</article>\n'
+    )
 
 
 def html(view: CatalogueView, item: ItemView, svg: str | None = None, fragment: str | None = None) -> str:
     """The sheet as a standalone offline HTML page (inline CSS and SVG, no external asset);
     ``fragment``: its :func:`sheet_fragment`, when the caller has made it already."""
     banner = f'<p class="ql-internal">{INTERNAL_MARK}</p>\n' if view.internal else ""
-    return ('<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
-            '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-            f"<title>{escape(item.name)} - {SHEET_NAME}</title>\n"
-            f"<style>\nbody {{ margin: 0; padding: 16px 24px; background: #fff; }}\n"
-            f"@media print {{ body {{ padding: 0; }} }}\n{CSS}</style>\n</head>\n<body>\n"
-            f"{banner}{sheet_fragment(view, item, svg) if fragment is None else fragment}</body>\n</html>\n")
+    return (
+        '<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{escape(item.name)} - {SHEET_NAME}</title>\n"
+        f"<style>\nbody {{ margin: 0; padding: 16px 24px; background: #fff; }}\n"
+        f"@media print {{ body {{ padding: 0; }} }}\n{CSS}</style>\n</head>\n<body>\n"
+        f"{banner}{sheet_fragment(view, item, svg) if fragment is None else fragment}</body>\n</html>\n"
+    )
 
 
 # ---------------------------------------------------------------------------
 # DOCX
 # ---------------------------------------------------------------------------
-

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import copy
-import json
-
 import datetime as _dt
+import json
 import re
 import zipfile
 from dataclasses import dataclass
@@ -13,9 +12,19 @@ from functools import lru_cache
 from io import BytesIO
 
 from quanli.render import emf, wordml
+from quanli.render.sheet.content import (
+    INNER_CM,
+    INTERNAL_MARK,
+    SHEET_NAME,
+    Block,
+    Grid,
+    Numbered,
+    Text,
+    figure_caption,
+    rows,
+    subtitle,
+)
 from quanli.render.view import CatalogueView, ItemView
-
-from quanli.render.sheet.content import INNER_CM, INTERNAL_MARK, SHEET_NAME, Block, Grid, Numbered, Text, figure_caption, rows, subtitle
 
 BODY_FONT = "宋体"  # SimSun
 HEAD_FONT = "黑体"  # SimHei
@@ -63,6 +72,7 @@ def svg_aspect(svg: str) -> float:
 def _oxml():
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
+
     return OxmlElement, qn
 
 
@@ -82,6 +92,7 @@ def _set_fonts(rpr, east: str, latin: str = LATIN_FONT) -> None:
 
 def _style_fonts(style, east: str, size: float, bold: bool = False, color: str | None = None) -> None:
     from docx.shared import Pt, RGBColor
+
     style.font.size = Pt(size)
     style.font.bold = bold
     if color:
@@ -98,8 +109,17 @@ FONT_TABLE_EXTRA = (
     '<w:sig w:usb0="800002BF" w:usb1="38CF7CFA" w:usb2="00000016" w:usb3="00000000" w:csb0="00040001" w:csb1="00000000"/></w:font>'
 )
 
-KEEP_STYLES = {"Normal", "DefaultParagraphFont", "TableNormal", "NoList", "TableGrid", "Header", "Footer",
-               "HeaderChar", "FooterChar"}
+KEEP_STYLES = {
+    "Normal",
+    "DefaultParagraphFont",
+    "TableNormal",
+    "NoList",
+    "TableGrid",
+    "Header",
+    "Footer",
+    "HeaderChar",
+    "FooterChar",
+}
 
 
 @lru_cache(maxsize=1)
@@ -187,7 +207,9 @@ def _base_docx() -> bytes:
     if preview is not None:
         settings.remove(preview)
 
-    font_table = doc.part.part_related_by("http://schemas.openxmlformats.org/officeDocument/2006/relationships/fontTable")
+    font_table = doc.part.part_related_by(
+        "http://schemas.openxmlformats.org/officeDocument/2006/relationships/fontTable"
+    )
     font_table._blob = font_table.blob.replace(b"</w:fonts>", FONT_TABLE_EXTRA.encode() + b"</w:fonts>")
     for rel in pkg.rels.values():  # docProps/app.xml: say who made it, nothing more
         if rel.reltype.endswith("/extended-properties"):
@@ -195,15 +217,22 @@ def _base_docx() -> bytes:
                 b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
                 b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
                 b'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
-                b"<Application>quanli</Application><DocSecurity>0</DocSecurity></Properties>")
+                b"<Application>quanli</Application><DocSecurity>0</DocSecurity></Properties>"
+            )
     out = BytesIO()
     doc.save(out)
     return out.getvalue()
 
 
 # paragraph style id -> East Asian font of its runs (python-docx drops spaces from names)
-STYLE_EAST = {"QLTitle": HEAD_FONT, "QLFigureTitle": HEAD_FONT, "QLLabel": HEAD_FONT, "QLStrong": HEAD_FONT, "QLGridHead": HEAD_FONT,
-              "QLMark": HEAD_FONT}
+STYLE_EAST = {
+    "QLTitle": HEAD_FONT,
+    "QLFigureTitle": HEAD_FONT,
+    "QLLabel": HEAD_FONT,
+    "QLStrong": HEAD_FONT,
+    "QLGridHead": HEAD_FONT,
+    "QLMark": HEAD_FONT,
+}
 
 
 def _para(style: str, text: str = "", **options) -> str:
@@ -218,8 +247,12 @@ def xml_safe(text: str) -> str:
 
 def footer_xml() -> str:
     """第 N 页　共 M 页, centred (the sheets and the 变更说明 share it)."""
-    runs = (wordml.field("PAGE", "1", BODY_FONT) + wordml.run(" 页　共 ", BODY_FONT)
-            + wordml.field("NUMPAGES", "1", BODY_FONT) + wordml.run(" 页", BODY_FONT))
+    runs = (
+        wordml.field("PAGE", "1", BODY_FONT)
+        + wordml.run(" 页　共 ", BODY_FONT)
+        + wordml.field("NUMPAGES", "1", BODY_FONT)
+        + wordml.run(" 页", BODY_FONT)
+    )
     return _para("Footer", "第 ", align="center", runs=runs)
 
 
@@ -232,29 +265,47 @@ def _docx_grid(grid: Grid) -> str:
     widths = [_cm(w) for w in grid.widths]
     widths[-1] += _cm(INNER_CM) - sum(widths)  # exact total
     # keepNext: the header row stays with the first row
-    head = wordml.row("".join(wordml.cell(w, _para("QLGridHead", text, keep_next=True), HEAD_FILL, "center")
-                              for text, w in zip(grid.headers, widths)), cant_split=True, header=True)
+    head = wordml.row(
+        "".join(
+            wordml.cell(w, _para("QLGridHead", text, keep_next=True), HEAD_FILL, "center")
+            for text, w in zip(grid.headers, widths)
+        ),
+        cant_split=True,
+        header=True,
+    )
     body = "".join(
-        wordml.row("".join(wordml.cell(w, "".join(_para("QLGrid" if i == 0 else "QLGridNote", line,
-                                                        align="center" if c in grid.centered else "")
-                                                  for i, line in enumerate(lines or ("",))))
-                           for c, (lines, w) in enumerate(zip(values, widths))), cant_split=True)
-        for values in grid.rows)
+        wordml.row(
+            "".join(
+                wordml.cell(
+                    w,
+                    "".join(
+                        _para("QLGrid" if i == 0 else "QLGridNote", line, align="center" if c in grid.centered else "")
+                        for i, line in enumerate(lines or ("",))
+                    ),
+                )
+                for c, (lines, w) in enumerate(zip(values, widths))
+            ),
+            cant_split=True,
+        )
+        for values in grid.rows
+    )
     return wordml.table(widths, 72, 20, head + body)
 
 
 # the picture as python-docx's new_pic_inline writes it (the EMF), with the SVG extension Word 2016 reads
-INLINE = ('<w:r><w:drawing><wp:inline xmlns:a="{a}" xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture">'
-          '<wp:extent cx="{cx}" cy="{cy}"/><wp:docPr id="{pid}" name="流程图" descr="{descr}"/>'
-          '<wp:cNvGraphicFramePr><a:graphicFrameLocks noChangeAspect="1"/></wp:cNvGraphicFramePr>'
-          '<a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture"><pic:pic><pic:nvPicPr>'
-          '<pic:cNvPr id="0" name="image.emf"/><pic:cNvPicPr/></pic:nvPicPr><pic:blipFill><a:blip r:embed="{emf}"><a:extLst>'
-          '<a:ext uri="{ext}"><asvg:svgBlip xmlns:asvg="{asvg}" r:embed="{svg}"/></a:ext></a:extLst></a:blip>'
-          '<a:stretch><a:fillRect/></a:stretch></pic:blipFill><pic:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{cx}" cy="{cy}"/>'
-          '</a:xfrm><a:prstGeom prst="rect"/></pic:spPr></pic:pic></a:graphicData></a:graphic></wp:inline></w:drawing></w:r>')
+INLINE = (
+    '<w:r><w:drawing><wp:inline xmlns:a="{a}" xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture">'
+    '<wp:extent cx="{cx}" cy="{cy}"/><wp:docPr id="{pid}" name="流程图" descr="{descr}"/>'
+    '<wp:cNvGraphicFramePr><a:graphicFrameLocks noChangeAspect="1"/></wp:cNvGraphicFramePr>'
+    '<a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture"><pic:pic><pic:nvPicPr>'
+    '<pic:cNvPr id="0" name="image.emf"/><pic:cNvPicPr/></pic:nvPicPr><pic:blipFill><a:blip r:embed="{emf}"><a:extLst>'
+    '<a:ext uri="{ext}"><asvg:svgBlip xmlns:asvg="{asvg}" r:embed="{svg}"/></a:ext></a:extLst></a:blip>'
+    '<a:stretch><a:fillRect/></a:stretch></pic:blipFill><pic:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{cx}" cy="{cy}"/>'
+    '</a:xfrm><a:prstGeom prst="rect"/></pic:spPr></pic:pic></a:graphicData></a:graphic></wp:inline></w:drawing></w:r>'
+)
 
 
-def _docx_figure(proto: "_Proto", pages: list[str], caption: str) -> tuple[str, list[bytes]]:
+def _docx_figure(proto: _Proto, pages: list[str], caption: str) -> tuple[str, list[bytes]]:
     """附图 from a page of its own: heading, one picture a page of the flow (SVG, EMF fallback),
     a note; and the EMFs. Each page is drawn for the 17 x 22 cm box under the heading
     (flowchart.SHEET_PAGE_H), so its text prints at 9 pt or more."""
@@ -265,11 +316,23 @@ def _docx_figure(proto: "_Proto", pages: list[str], caption: str) -> tuple[str, 
         if height > FIG_H_CM:
             height, width = FIG_H_CM, FIG_H_CM / aspect
         emf_rid, svg_rid = proto.pictures[k]
-        inline = INLINE.format(a=A_NS, cx=int(width * 360000), cy=int(height * 360000), pid=k + 1,
-                               descr=wordml.attr(xml_safe(caption if len(pages) == 1 else f"{caption}（第{k + 1}页，共{len(pages)}页）")),
-                               emf=emf_rid, svg=svg_rid, ext=SVG_EXT_URI, asvg=ASVG_NS)
+        inline = INLINE.format(
+            a=A_NS,
+            cx=int(width * 360000),
+            cy=int(height * 360000),
+            pid=k + 1,
+            descr=wordml.attr(xml_safe(caption if len(pages) == 1 else f"{caption}（第{k + 1}页，共{len(pages)}页）")),
+            emf=emf_rid,
+            svg=svg_rid,
+            ext=SVG_EXT_URI,
+            asvg=ASVG_NS,
+        )
         runs.append(_para("QLFigure", keep_next=True, runs=inline, page_break=k > 0))
-    xml = _para("QLFigureTitle", f"附图　{caption}", keep_next=True, page_break=True) + "".join(runs) + _para("QLFigure", FIGURE_NOTE)
+    xml = (
+        _para("QLFigureTitle", f"附图　{caption}", keep_next=True, page_break=True)
+        + "".join(runs)
+        + _para("QLFigure", FIGURE_NOTE)
+    )
     return xml, [fallback_emf(svg) for svg in pages]
 
 
@@ -280,13 +343,22 @@ def figure_pages(view: CatalogueView, item: ItemView, svg: str | None) -> list[s
     flow = view.flows.get(item.flow_id) if svg else None
     if not isinstance(flow, dict):
         return [svg] if svg else []
-    key = json.dumps([flow, view.internal, view.unit, view.version, view.date], ensure_ascii=False, sort_keys=True, default=str)
+    key = json.dumps(
+        [flow, view.internal, view.unit, view.version, view.date], ensure_ascii=False, sort_keys=True, default=str
+    )
     pages = _PAGES.get(key)
     if pages is None:
         from quanli.render import flowchart
 
-        pages = flowchart.to_svg_pages(flow, notes=False, page_h=flowchart.SHEET_PAGE_H, internal=view.internal,
-                                       unit=view.unit, version=view.version, date=view.date)
+        pages = flowchart.to_svg_pages(
+            flow,
+            notes=False,
+            page_h=flowchart.SHEET_PAGE_H,
+            internal=view.internal,
+            unit=view.unit,
+            version=view.version,
+            date=view.date,
+        )
         if len(_PAGES) > 256:
             _PAGES.clear()
         _PAGES[key] = pages
@@ -323,8 +395,10 @@ def _height_cm(blocks: list[Block]) -> float:
         elif isinstance(b, Numbered):
             h += sum(_lines_cm(t, INNER_CM - 0.6, 10.5) for t in b.items)
         else:
-            h += 0.6 + sum(max(sum(_lines_cm(line, w - 0.25, 9) for line in cell) for cell, w in zip(row, b.widths)) + 0.1
-                           for row in b.rows)
+            h += 0.6 + sum(
+                max(sum(_lines_cm(line, w - 0.25, 9) for line in cell) for cell, w in zip(row, b.widths)) + 0.1
+                for row in b.rows
+            )
     return h
 
 
@@ -343,8 +417,11 @@ def _docx_row(label: str, blocks: list[Block]) -> str:
             parts.append(_docx_grid(block))
     if not (parts and parts[-1].endswith("</w:p>")):  # a cell must end with a paragraph: a tiny one after a table
         parts.append(_para("QLGrid", exact=20))
-    return wordml.row(wordml.cell(LABEL_W, _para("QLLabel", label, align="center"), LABEL_FILL, "center" if short else "top")
-                      + wordml.cell(VALUE_W, "".join(parts)), cant_split=short)
+    return wordml.row(
+        wordml.cell(LABEL_W, _para("QLLabel", label, align="center"), LABEL_FILL, "center" if short else "top")
+        + wordml.cell(VALUE_W, "".join(parts)),
+        cant_split=short,
+    )
 
 
 def _date(value: str) -> _dt.datetime:
@@ -355,16 +432,18 @@ def _date(value: str) -> _dt.datetime:
     return _dt.datetime(max(d.year, 1980), d.month, d.day, tzinfo=_dt.timezone.utc)
 
 
-CORE = ("<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
-        '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
-        'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
-        'xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
-        "<dc:title>{title}</dc:title><dc:subject>{subject}</dc:subject><dc:creator>{creator}</dc:creator>"
-        "<cp:keywords>{keywords}</cp:keywords><dc:description></dc:description><cp:lastModifiedBy>quanli</cp:lastModifiedBy>"
-        '<cp:revision>1</cp:revision><dcterms:created xsi:type="dcterms:W3CDTF">{when}</dcterms:created>'
-        '<dcterms:modified xsi:type="dcterms:W3CDTF">{when}</dcterms:modified><cp:category>{category}</cp:category>'
-        "<dc:identifier>{identifier}</dc:identifier><dc:language>zh-CN</dc:language><cp:version>{version}</cp:version>"
-        "<cp:lastPrinted>{when}</cp:lastPrinted><cp:contentStatus>{status}</cp:contentStatus></cp:coreProperties>")
+CORE = (
+    "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+    '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+    'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
+    'xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+    "<dc:title>{title}</dc:title><dc:subject>{subject}</dc:subject><dc:creator>{creator}</dc:creator>"
+    "<cp:keywords>{keywords}</cp:keywords><dc:description></dc:description><cp:lastModifiedBy>quanli</cp:lastModifiedBy>"
+    '<cp:revision>1</cp:revision><dcterms:created xsi:type="dcterms:W3CDTF">{when}</dcterms:created>'
+    '<dcterms:modified xsi:type="dcterms:W3CDTF">{when}</dcterms:modified><cp:category>{category}</cp:category>'
+    "<dc:identifier>{identifier}</dc:identifier><dc:language>zh-CN</dc:language><cp:version>{version}</cp:version>"
+    "<cp:lastPrinted>{when}</cp:lastPrinted><cp:contentStatus>{status}</cp:contentStatus></cp:coreProperties>"
+)
 
 
 def core_xml(when: _dt.datetime, **values: str) -> bytes:
@@ -399,8 +478,10 @@ def _prototype(internal: bool, figure: int) -> _Proto:
     sec = doc.sections[0]
     sec.header.is_linked_to_previous = False
     sec.footer.is_linked_to_previous = False
-    for part, xml in ((sec.header._element, _para("QLMark", INTERNAL_MARK) if internal else _para("Header")),
-                      (sec.footer._element, footer_xml())):
+    for part, xml in (
+        (sec.header._element, _para("QLMark", INTERNAL_MARK) if internal else _para("Header")),
+        (sec.footer._element, footer_xml()),
+    ):
         for p in list(part):
             part.remove(p)
         part.extend(wordml.elements(xml))
@@ -409,7 +490,9 @@ def _prototype(internal: bool, figure: int) -> _Proto:
     for _ in range(figure):  # the parts and relationships of each page's picture; each sheet brings its own EMF and SVG
         # python-docx's get_or_add_image does not read EMF: the part is added as a plain part
         emf_rid = doc.part.relate_to(Part(pkg.next_partname("/word/media/image%d.emf"), EMF_TYPE, b"", pkg), RT_IMAGE)
-        svg_rid = doc.part.relate_to(Part(pkg.next_partname("/word/media/image%d.svg"), "image/svg+xml", b"<svg/>", pkg), RT_IMAGE)
+        svg_rid = doc.part.relate_to(
+            Part(pkg.next_partname("/word/media/image%d.svg"), "image/svg+xml", b"<svg/>", pkg), RT_IMAGE
+        )
         pictures.append((emf_rid, svg_rid))
     members = package_members(doc)
     document_xml = members.pop("word/document.xml").decode("utf-8")
@@ -419,8 +502,12 @@ def _prototype(internal: bool, figure: int) -> _Proto:
     for k in range(figure):
         members.pop(picture_parts(k)[0], None)
         members.pop(picture_parts(k)[1], None)
-    return _Proto(document_xml[:start], document_xml[end:], {name: Packed(data) for name, data in members.items()},
-                  tuple(pictures))
+    return _Proto(
+        document_xml[:start],
+        document_xml[end:],
+        {name: Packed(data) for name, data in members.items()},
+        tuple(pictures),
+    )
 
 
 def picture_parts(k: int) -> tuple[str, str]:
@@ -432,9 +519,17 @@ def docx_members(view: CatalogueView, item: ItemView, svg: str | None = None) ->
     """The members of the sheet's DOCX: name -> bytes, or a Packed member every sheet shares."""
     pages = figure_pages(view, item, svg)
     proto = _prototype(view.internal, len(pages))
-    body = [_para("QLTitle", item.name, keep_next=True), _para("QLSubtitle", subtitle(view), keep_next=True),
-            wordml.table([LABEL_W, VALUE_W], 100, 45, "".join(_docx_row(label, blocks) for label, blocks in rows(view, item, svg)),
-                         center=True)]
+    body = [
+        _para("QLTitle", item.name, keep_next=True),
+        _para("QLSubtitle", subtitle(view), keep_next=True),
+        wordml.table(
+            [LABEL_W, VALUE_W],
+            100,
+            45,
+            "".join(_docx_row(label, blocks) for label, blocks in rows(view, item, svg)),
+            center=True,
+        ),
+    ]
     members = dict(proto.fixed)
     if pages:
         figure, pictures = _docx_figure(proto, pages, figure_caption(view, item))
@@ -446,9 +541,16 @@ def docx_members(view: CatalogueView, item: ItemView, svg: str | None = None) ->
         body.append(_para("QLNote"))  # a paragraph after the table, as Word expects
     members["word/document.xml"] = (proto.head + "".join(body) + proto.tail).encode("utf-8")
     members["docProps/core.xml"] = core_xml(
-        _date(view.date), title=item.name, subject=SHEET_NAME, creator=view.unit,
-        keywords="、".join(t for t in (item.category, item.department) if t), category=item.category, identifier=item.id,
-        version=view.version, status="内部资料" if view.internal else "")
+        _date(view.date),
+        title=item.name,
+        subject=SHEET_NAME,
+        creator=view.unit,
+        keywords="、".join(t for t in (item.category, item.department) if t),
+        category=item.category,
+        identifier=item.id,
+        version=view.version,
+        status="内部资料" if view.internal else "",
+    )
     return members
 
 

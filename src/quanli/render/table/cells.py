@@ -11,8 +11,8 @@ characters a spreadsheet would take for a formula.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from quanli.render.view import CatalogueView, ItemView
 
@@ -55,8 +55,10 @@ def limits_text(item: ItemView) -> str:
     """The 办结时限 cell: 法定：20 个工作日 and 承诺：10 个工作日, each on a line of its own. What a
     limit's note explains (when the days start, who may extend them) is in the item's 一件; the
     table gives the days."""
-    parts = [f"法定：{_without_note(item.statutory)}" if item.statutory else "",
-             f"承诺：{_without_note(item.promised)}" if item.promised else ""]
+    parts = [
+        f"法定：{_without_note(item.statutory)}" if item.statutory else "",
+        f"承诺：{_without_note(item.promised)}" if item.promised else "",
+    ]
     return "\n".join(p for p in parts if p)
 
 
@@ -124,8 +126,15 @@ def cn_number(n: int) -> str:
         return digits[n // 10] + "十" + (digits[n % 10] if n % 10 else "")
     if n < 1000:
         rest = n % 100
-        tail = "" if rest == 0 else ("零" + digits[rest] if rest < 10 else
-                                     (digits[rest // 10] + "十" + (digits[rest % 10] if rest % 10 else "")))
+        tail = (
+            ""
+            if rest == 0
+            else (
+                "零" + digits[rest]
+                if rest < 10
+                else (digits[rest // 10] + "十" + (digits[rest % 10] if rest % 10 else ""))
+            )
+        )
         return digits[n // 100] + "百" + tail
     return str(n)
 

@@ -12,10 +12,27 @@ import csv
 import io
 from html import escape
 
-from quanli.render.table.cells import (CONF_COLUMNS, CONFIDENTIAL_TITLE, CSV_DANGEROUS, INTERNAL_MARK, Column, clean, columns_of,
-                                       group_label)
-from quanli.render.table.layout import (_keyed, _memo, conf_rows, conf_widths, main_rows, meta_text, print_layout, print_widths,
-                                        table_items)
+from quanli.render.table.cells import (
+    CONF_COLUMNS,
+    CONFIDENTIAL_TITLE,
+    CSV_DANGEROUS,
+    INTERNAL_MARK,
+    Column,
+    clean,
+    columns_of,
+    group_label,
+)
+from quanli.render.table.layout import (
+    _keyed,
+    _memo,
+    conf_rows,
+    conf_widths,
+    main_rows,
+    meta_text,
+    print_layout,
+    print_widths,
+    table_items,
+)
 from quanli.render.table.sizes import _header_text
 from quanli.render.view import CatalogueView, ItemView
 
@@ -23,6 +40,7 @@ FONT_STACK = '"Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC", SimSun, sans
 
 
 # ---------------------------------------------------------------- CSV
+
 
 def neutralise(text: str) -> str:
     """A CSV cell that a spreadsheet will not run as a formula."""
@@ -93,12 +111,15 @@ def _e(text: str) -> str:
 
 
 def _tds(columns: tuple[Column, ...], cells: list[str]) -> str:
-    return "".join(f'<td class="c">{_e(t)}</td>' if col.align == "center" else f"<td>{_e(t)}</td>"
-                   for col, t in zip(columns, cells))
+    return "".join(
+        f'<td class="c">{_e(t)}</td>' if col.align == "center" else f"<td>{_e(t)}</td>"
+        for col, t in zip(columns, cells)
+    )
 
 
-def _html_rests(view_items: list[ItemView], rows: list[list[str]], columns: tuple[Column, ...], remembered,
-                part: str) -> list[str]:
+def _html_rests(
+    view_items: list[ItemView], rows: list[list[str]], columns: tuple[Column, ...], remembered, part: str
+) -> list[str]:
     """Each row's cells after 序号 as HTML; remembered between builds like the cells themselves."""
     out = []
     for item, cells in zip(view_items, rows):
@@ -111,14 +132,24 @@ def _html_rests(view_items: list[ItemView], rows: list[list[str]], columns: tupl
     return out
 
 
-def _table(columns: tuple[Column, ...], groups: list[tuple[str, list[list[str]], list[str]]], css_class: str,
-           empty: str, widths: list[float], note: str = "") -> str:
+def _table(
+    columns: tuple[Column, ...],
+    groups: list[tuple[str, list[list[str]], list[str]]],
+    css_class: str,
+    empty: str,
+    widths: list[float],
+    note: str = "",
+) -> str:
     """``groups``: (label, rows, each row's cells after 序号 as HTML); ``note``: the caption."""
     cols = "".join(f'<col style="width:{w / sum(widths) * 100:.1f}%">' for w in widths)
-    head = "".join(f'<th scope="col">{"<br>".join(_e(t) for t in _header_text(c.header, w))}</th>'
-                   for c, w in zip(columns, widths))
-    parts = [f'<table class="{css_class}">'] + ([f"<caption>{_e(note)}</caption>"] if note else []) + [
-        f"<colgroup>{cols}</colgroup>", f"<thead><tr>{head}</tr></thead>"]
+    head = "".join(
+        f'<th scope="col">{"<br>".join(_e(t) for t in _header_text(c.header, w))}</th>' for c, w in zip(columns, widths)
+    )
+    parts = (
+        [f'<table class="{css_class}">']
+        + ([f"<caption>{_e(note)}</caption>"] if note else [])
+        + [f"<colgroup>{cols}</colgroup>", f"<thead><tr>{head}</tr></thead>"]
+    )
     for label, rows, rests in groups:
         parts.append("<tbody>")
         if label:
@@ -145,7 +176,9 @@ def _table_fragment(view: CatalogueView) -> str:
     for index, (category, items) in enumerate(view.categories, 1):
         label = group_label(index, category, len(items))
         extra = layout.group_notes[index - 1] if layout.group_notes else ""
-        groups.append((f"{label}　{extra}" if extra else label, rows[done:done + len(items)], rests[done:done + len(items)]))
+        groups.append(
+            (f"{label}　{extra}" if extra else label, rows[done : done + len(items)], rests[done : done + len(items)])
+        )
         done += len(items)
     return _table(layout.columns, groups, "quanli-table", "本目录暂无事项", print_widths(view), layout.note)
 
@@ -161,13 +194,23 @@ def confidential_fragment(view: CatalogueView) -> str:
 
 def html(view: CatalogueView) -> str:
     """A standalone, offline page: title, the table, and (internal) the 涉密不宜公开 list."""
-    mark = f'<p style="text-align:center"><span class="internal-mark">{INTERNAL_MARK} 不得公开</span></p>\n' if view.internal else ""
+    mark = (
+        f'<p style="text-align:center"><span class="internal-mark">{INTERNAL_MARK} 不得公开</span></p>\n'
+        if view.internal
+        else ""
+    )
     body = [mark + f"<h1>{_e(view.heading)}</h1>", f'<p class="meta">{_e(meta_text(view))}</p>', table_fragment(view)]
     second = confidential_fragment(view)
     if second:
-        body.append(f'<section class="confidential-list">\n<h2>{_e(view.unit)}{CONFIDENTIAL_TITLE}</h2>\n'
-                    f'<p class="meta">共 {len(view.confidential)} 项　　{INTERNAL_MARK} 不得公开</p>\n{second}\n</section>')
+        body.append(
+            f'<section class="confidential-list">\n<h2>{_e(view.unit)}{CONFIDENTIAL_TITLE}</h2>\n'
+            f'<p class="meta">共 {len(view.confidential)} 项　　{INTERNAL_MARK} 不得公开</p>\n{second}\n</section>'
+        )
     css = PAGE_CSS + (INTERNAL_PRINT_CSS if view.internal else "")
-    return ('<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
-            '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-            f"<title>{_e(view.heading)}</title>\n<style>{css}</style>\n</head>\n<body>\n" + "\n".join(body) + "\n</body>\n</html>\n")
+    return (
+        '<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{_e(view.heading)}</title>\n<style>{css}</style>\n</head>\n<body>\n"
+        + "\n".join(body)
+        + "\n</body>\n</html>\n"
+    )

@@ -21,8 +21,11 @@ MAX_CELL = 32767  # Excel's limit on characters in a cell
 
 
 def meta_text(view: CatalogueView) -> str:
-    parts = [f"版本：{view.version}" if view.version else "", f"日期：{date_text(view.date)}" if view.date else "",
-             f"共 {len(table_items(view))} 项"]
+    parts = [
+        f"版本：{view.version}" if view.version else "",
+        f"日期：{date_text(view.date)}" if view.date else "",
+        f"共 {len(table_items(view))} 项",
+    ]
     return "　　".join(p for p in parts if p)
 
 
@@ -53,6 +56,7 @@ class Layout:
     gives are said once, in ``note`` under the title, not in every row (in a workspace's table,
     grouped by unit: each unit's in ``group_notes``, after its group's heading); a code column
     no item fills is left out."""
+
     columns: tuple[Column, ...]
     rows: list[list[str]]
     note: str
@@ -90,13 +94,19 @@ def print_layout(view: CatalogueView) -> Layout:
 
 
 def print_widths(view: CatalogueView) -> list[float]:
-    return _memo(view, "print_widths", lambda: _remembered_widths(view, print_layout(view).columns, print_layout(view).rows,
-                                                                  TABLE_WIDTH))
+    return _memo(
+        view,
+        "print_widths",
+        lambda: _remembered_widths(view, print_layout(view).columns, print_layout(view).rows, TABLE_WIDTH),
+    )
 
 
 def print_heights(view: CatalogueView) -> list[float]:
-    return _memo(view, "print_heights", lambda: _heights(table_items(view), print_layout(view).rows, print_widths(view),
-                                                         _keyed(view), "height"))
+    return _memo(
+        view,
+        "print_heights",
+        lambda: _heights(table_items(view), print_layout(view).rows, print_widths(view), _keyed(view), "height"),
+    )
 
 
 def _contacts(view: CatalogueView) -> list[tuple[str, str]]:
@@ -117,8 +127,11 @@ def shared_note(asked: list[str], told: list[str], whose: str = "各事项") -> 
     """What the table says once for the consult numbers and complaint channels every item gives,
     each said once: 各事项共用的咨询电话：…；投诉渠道：…."""
     both = [t for t in told if any(says(t, a) for a in asked)]
-    parts = [("咨询电话", [a for a in asked if not any(says(t, a) for t in both)]), ("咨询、投诉电话", both),
-             ("投诉渠道", [t for t in told if t not in both])]
+    parts = [
+        ("咨询电话", [a for a in asked if not any(says(t, a) for t in both)]),
+        ("咨询、投诉电话", both),
+        ("投诉渠道", [t for t in told if t not in both]),
+    ]
     return f"{whose}共用的" + "；".join(f"{title}：{'；'.join(texts)}" for title, texts in parts if texts)
 
 
@@ -126,8 +139,10 @@ def _shared(contacts: list[tuple[list[str], list[str]]]) -> tuple[list[str], lis
     """The consult numbers and complaint channels that each of these (two or more) items gives."""
     if len(contacts) < 2:
         return [], []
-    return ([c for c in contacts[0][0] if all(c in other for other, _ in contacts)],
-            [p for p in contacts[0][1] if all(p in other for _, other in contacts)])
+    return (
+        [c for c in contacts[0][0] if all(c in other for other, _ in contacts)],
+        [p for p in contacts[0][1] if all(p in other for _, other in contacts)],
+    )
 
 
 def _print_layout(view: CatalogueView) -> Layout:
@@ -152,7 +167,10 @@ def _print_layout(view: CatalogueView) -> Layout:
             note = shared_note(*everyone) if everyone[0] or everyone[1] else ""
             mine = [everyone] * len(contacts)
         if note or any(group_notes):
-            own = [([c for c in a if c not in sa], [p for p in t if p not in st]) for (a, t), (sa, st) in zip(contacts, mine)]
+            own = [
+                ([c for c in a if c not in sa], [p for p in t if p not in st])
+                for (a, t), (sa, st) in zip(contacts, mine)
+            ]
             if not any(a or t for a, t in own):
                 cells[k] = None
             elif not any(t for _, t in own):
@@ -180,8 +198,11 @@ def conf_widths(view: CatalogueView) -> list[float]:
 
 
 def conf_heights(view: CatalogueView) -> list[float]:
-    return _memo(view, "conf_heights", lambda: _heights(view.confidential, conf_rows(view), conf_widths(view),
-                                                        view.remembered, "conf_height"))
+    return _memo(
+        view,
+        "conf_heights",
+        lambda: _heights(view.confidential, conf_rows(view), conf_widths(view), view.remembered, "conf_height"),
+    )
 
 
 def _rows(view_items: list[ItemView], columns: tuple[Column, ...], remembered=None, part: str = "") -> list[list[str]]:

@@ -27,8 +27,11 @@ CONF_WIDTH = 140
 SHORT_TEXT = 9.5  # a column whose texts are all this narrow (社会公开, 行政许可) is made wide enough for them
 HEAD_SCALE = (BODY_SIZE + 1) / BODY_SIZE  # the header is one point larger
 META_SCALE = 11 / BODY_SIZE  # the version line and the note under the title
-HEADER_BREAKS = {"收费依据和标准": "收费依据|和标准", "法定/承诺办结时限": "法定/承诺|办结时限",
-                 "咨询/投诉电话": "咨询/投诉|电话"}  # where a long header breaks in a narrow column
+HEADER_BREAKS = {
+    "收费依据和标准": "收费依据|和标准",
+    "法定/承诺办结时限": "法定/承诺|办结时限",
+    "咨询/投诉电话": "咨询/投诉|电话",
+}  # where a long header breaks in a narrow column
 
 
 _TOKENS = re.compile(r"[\x21-\x7e]+|\s|.", re.S)
@@ -127,11 +130,15 @@ def _widths(columns: tuple[Column, ...], rows: list[list[str]], budget: float) -
     lo, hi = [], []
     for k, col in enumerate(columns):
         longest = max([0.0] + [max(r[k], default=0.0) for r in cells]) + 1.0
-        head = max(text_units(line) for line in header_lines(col.header)) * HEAD_SCALE + 1  # header: 1 line, or 2 as set
+        head = (
+            max(text_units(line) for line in header_lines(col.header)) * HEAD_SCALE + 1
+        )  # header: 1 line, or 2 as set
         if longest <= 1.0 and k:  # nothing in this column: as narrow as its header allows
             low = math.ceil(_header_width(col.header) * 2) / 2
         else:
-            low = max(col.min_width, head, longest if longest <= SHORT_TEXT else 0)  # short texts (社会公开) never broken
+            low = max(
+                col.min_width, head, longest if longest <= SHORT_TEXT else 0
+            )  # short texts (社会公开) never broken
             runs = [len(m) for r in sample for m in _LATIN_RUN.findall(r[k]) if len(m) <= WHOLE_RUN]
             low = max(low, max(runs, default=0) * LATIN_UNITS + 1.0)  # a phone number on one line
         low = math.ceil(low * 2 - 1e-9) / 2  # widths are whole half units: what is measured is what is written
@@ -195,7 +202,9 @@ def _sample(rows: list[list[str]]) -> list[list[str]]:
     return rows if len(rows) <= 300 else [rows[i * len(rows) // 300] for i in range(300)]
 
 
-def _remembered_widths(view: CatalogueView, columns: tuple[Column, ...], rows: list[list[str]], budget: float) -> list[float]:
+def _remembered_widths(
+    view: CatalogueView, columns: tuple[Column, ...], rows: list[list[str]], budget: float
+) -> list[float]:
     """_widths, remembered between builds (render.memo) under a digest of all it reads: the
     columns' headers and limits, the sampled rows and the budget."""
     memo = view.remembered.memo if view.remembered is not None else None
@@ -220,8 +229,9 @@ def _row_height(cells: list[str], widths: list[float], minimum: float = 20.0) ->
     return min(MAX_ROW_PT, max(minimum, round(lines * ROW_LINE_PT + ROW_PAD, 1), round(breaks * LINE_PT + 4, 1)))
 
 
-def _heights(view_items: list[ItemView], rows: list[list[str]], widths: list[float], remembered=None,
-             part: str = "") -> list[float]:
+def _heights(
+    view_items: list[ItemView], rows: list[list[str]], widths: list[float], remembered=None, part: str = ""
+) -> list[float]:
     """Each row's height in the XLSX; remembered with the column widths it was worked out for."""
     out = []
     shape = tuple(widths)

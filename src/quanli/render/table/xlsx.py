@@ -15,9 +15,25 @@ import io
 import re
 import zipfile
 
-from quanli.render.table.cells import (CONF_COLUMNS, CONF_HEADERS, CONFIDENTIAL_TITLE, INTERNAL_MARK, clean, date_text,
-                                       group_label)
-from quanli.render.table.layout import _keyed, conf_heights, conf_rows, conf_widths, meta_text, print_heights, print_layout, print_widths
+from quanli.render.table.cells import (
+    CONF_COLUMNS,
+    CONF_HEADERS,
+    CONFIDENTIAL_TITLE,
+    INTERNAL_MARK,
+    clean,
+    date_text,
+    group_label,
+)
+from quanli.render.table.layout import (
+    _keyed,
+    conf_heights,
+    conf_rows,
+    conf_widths,
+    meta_text,
+    print_heights,
+    print_layout,
+    print_widths,
+)
 from quanli.render.table.xlsxrows import _fill, _group_row, _header_row, _item_rows, _Styles, _title_rows
 from quanli.render.view import CatalogueView
 
@@ -97,8 +113,18 @@ def xlsx_bytes(view: CatalogueView, epoch: int | None = None, fast: bool | None 
         label = group_label(index, clean(category), len(items))
         extra = layout.group_notes[index - 1] if layout.group_notes else ""
         _group_row(ws, row, f"{label}　{extra}" if extra else label, len(columns), st, raws[0], sum(widths))
-        row = _item_rows(ws, row + 1, rows[done:done + len(items)], columns, heights[done:done + len(items)], st, raws[0],
-                         items, _keyed(view), "xlsx")
+        row = _item_rows(
+            ws,
+            row + 1,
+            rows[done : done + len(items)],
+            columns,
+            heights[done : done + len(items)],
+            st,
+            raws[0],
+            items,
+            _keyed(view),
+            "xlsx",
+        )
         done += len(items)
     if not rows:
         _group_row(ws, row, "（本目录暂无事项）", len(columns), st, raws[0])
@@ -110,14 +136,31 @@ def xlsx_bytes(view: CatalogueView, epoch: int | None = None, fast: bool | None 
         rows2, widths2 = conf_rows(view), conf_widths(view)
         title2 = f"{clean(view.unit)}{CONFIDENTIAL_TITLE}"
         _setup_print(ws2, view, len(CONF_COLUMNS), 3, widths2, f"{title2[:90]}（{INTERNAL_MARK}）")
-        meta2 = "　　".join(p for p in (f"版本：{clean(view.version)}" if view.version else "",
-                                       f"日期：{date_text(clean(view.date))}" if view.date else "",
-                                       f"共 {len(view.confidential)} 项", f"{INTERNAL_MARK} 不得公开") if p)
+        meta2 = "　　".join(
+            p
+            for p in (
+                f"版本：{clean(view.version)}" if view.version else "",
+                f"日期：{date_text(clean(view.date))}" if view.date else "",
+                f"共 {len(view.confidential)} 项",
+                f"{INTERNAL_MARK} 不得公开",
+            )
+            if p
+        )
         raws.append([] if fast else None)
         _title_rows(ws2, title2, meta2, len(CONF_COLUMNS), st, raws[1])
         _header_row(ws2, 3, CONF_HEADERS, widths2, st, raws[1])
-        _item_rows(ws2, 4, rows2, CONF_COLUMNS, conf_heights(view), st, raws[1], view.confidential, view.remembered,
-                   "conf_xlsx")
+        _item_rows(
+            ws2,
+            4,
+            rows2,
+            CONF_COLUMNS,
+            conf_heights(view),
+            st,
+            raws[1],
+            view.confidential,
+            view.remembered,
+            "conf_xlsx",
+        )
 
     try:
         return save_workbook(wb, view, heading, raws, epoch)

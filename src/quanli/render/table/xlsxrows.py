@@ -72,8 +72,13 @@ def _text_cell(ws, value: str, st: _Styles, font, align, border=True, fill=None)
 def _number_cell(ws, value: int, st: _Styles):
     from openpyxl.cell import Cell
 
-    return Cell(ws, row=1, column=1, value=value,
-                style_array=_style_array(ws, st.body_font, st.center, st.border, None, False, st.cache))
+    return Cell(
+        ws,
+        row=1,
+        column=1,
+        value=value,
+        style_array=_style_array(ws, st.body_font, st.center, st.border, None, False, st.cache),
+    )
 
 
 def _text_row(ws, row: int, height: float, cells: list[tuple], st: _Styles, raw: list[str] | None) -> None:
@@ -87,8 +92,9 @@ def _text_row(ws, row: int, height: float, cells: list[tuple], st: _Styles, raw:
 
     parts = []
     for k, (text, font, align, border, fill) in enumerate(cells, 1):
-        s = ws.parent._cell_styles.add(_style_array(ws, font, align, st.border if border else None, fill,
-                                                    text.startswith(DANGEROUS), st.cache))
+        s = ws.parent._cell_styles.add(
+            _style_array(ws, font, align, st.border if border else None, fill, text.startswith(DANGEROUS), st.cache)
+        )
         parts.append(_cell_xml(f"{get_column_letter(k)}{row}", s, text))
     raw.append(_row_open(row, height) + "".join(parts) + "</row>")
 
@@ -98,8 +104,9 @@ def _row_open(row: int, height: float) -> str:
     return f'<row r="{row}" ht="{height:.16g}" customHeight="1">'
 
 
-def _title_rows(ws, title: str, meta: str, ncols: int, st: _Styles, raw: list[str] | None, note: str = "",
-                width: float = 0.0) -> None:
+def _title_rows(
+    ws, title: str, meta: str, ncols: int, st: _Styles, raw: list[str] | None, note: str = "", width: float = 0.0
+) -> None:
     """The title and, under it, the version line; ``note`` (what every item shares) on the lines
     after it, wrapped across the table's ``width``."""
     from openpyxl.utils import get_column_letter
@@ -108,15 +115,23 @@ def _title_rows(ws, title: str, meta: str, ncols: int, st: _Styles, raw: list[st
     _text_row(ws, 1, 36, [(title, st.title_font, st.center, False, None)], st, raw)
     if note:
         lines = 1 + wrapped_lines(note, width / META_SCALE)
-        _text_row(ws, 2, round(lines * LINE_PT * META_SCALE + 6, 1), [(f"{meta}\n{note}", st.meta_font, st.note, False, None)],
-                  st, raw)
+        _text_row(
+            ws,
+            2,
+            round(lines * LINE_PT * META_SCALE + 6, 1),
+            [(f"{meta}\n{note}", st.meta_font, st.note, False, None)],
+            st,
+            raw,
+        )
     else:
         _text_row(ws, 2, 22, [(meta, st.meta_font, st.meta, False, None)], st, raw)
     ws.merged_cells.add(f"A1:{last}1")
     ws.merged_cells.add(f"A2:{last}2")
 
 
-def _header_row(ws, row: int, headers: tuple[str, ...], widths: list[float], st: _Styles, raw: list[str] | None) -> None:
+def _header_row(
+    ws, row: int, headers: tuple[str, ...], widths: list[float], st: _Styles, raw: list[str] | None
+) -> None:
     texts = ["\n".join(_header_text(h, w)) for h, w in zip(headers, widths)]  # 收费依据 / 和标准, not 收费依据和标 / 准
     height = max(30.0, 2 * LINE_PT + 6 if any("\n" in t for t in texts) else 0.0)
     _text_row(ws, row, height, [(t, st.head_font, st.center, True, st.head_fill) for t in texts], st, raw)
@@ -127,22 +142,36 @@ def _group_row(ws, row: int, label: str, ncols: int, st: _Styles, raw: list[str]
     it) wraps across ``width``."""
     from openpyxl.utils import get_column_letter
 
-    cells = [(label, st.group_font, st.left, True, st.group_fill)] + [("", st.group_font, st.left, True, st.group_fill)] * (ncols - 1)
+    cells = [(label, st.group_font, st.left, True, st.group_fill)] + [
+        ("", st.group_font, st.left, True, st.group_fill)
+    ] * (ncols - 1)
     lines = wrapped_lines(label, width / HEAD_SCALE) if width else 1
     _text_row(ws, row, 22 if lines == 1 else round(lines * LINE_PT * HEAD_SCALE + 6, 1), cells, st, raw)
     ws.merged_cells.add(f"A{row}:{get_column_letter(ncols)}{row}")
 
 
-def _item_rows(ws, row: int, rows: list[list[str]], columns: tuple[Column, ...], heights: list[float], st: _Styles,
-               raw: list[str] | None = None, items: list[ItemView] | None = None, remembered=None,
-               part: str = "") -> int:
+def _item_rows(
+    ws,
+    row: int,
+    rows: list[list[str]],
+    columns: tuple[Column, ...],
+    heights: list[float],
+    st: _Styles,
+    raw: list[str] | None = None,
+    items: list[ItemView] | None = None,
+    remembered=None,
+    part: str = "",
+) -> int:
     """Item rows, cell by cell through openpyxl; or with ``raw``, as ready XML: the same bytes as
     openpyxl writes, about twenty times faster for 10,000 rows. With ``remembered`` (and the
     rows' ``items``), an unchanged item's cells come from the last build's XML."""
     for n, (cells, height) in enumerate(zip(rows, heights)):
         if raw is not None:
-            xml = (_remembered_row_xml(ws, row, cells, columns, st, items[n], remembered, part) if remembered is not None
-                   else _row_xml(ws, row, cells, columns, st))
+            xml = (
+                _remembered_row_xml(ws, row, cells, columns, st, items[n], remembered, part)
+                if remembered is not None
+                else _row_xml(ws, row, cells, columns, st)
+            )
             raw.append(_row_open(row, height) + xml + "</row>")
         else:
             ws.row_dimensions[row].height = height
@@ -154,8 +183,9 @@ def _item_rows(ws, row: int, rows: list[list[str]], columns: tuple[Column, ...],
     return row
 
 
-_XML_TEXT = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;",
-                           **{chr(n): f"&#{n};" for n in range(0x80, 0xA0)}})
+_XML_TEXT = str.maketrans(
+    {"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;", **{chr(n): f"&#{n};" for n in range(0x80, 0xA0)}}
+)
 
 
 def _cell_xml(ref: str, s: int, text: str) -> str:
@@ -173,7 +203,9 @@ def _row_xml(ws, row: int | str, cells: list[str], columns: tuple[Column, ...], 
     number = _number_style(ws, st, ids)
     parts = [f'<c r="A{row}" s="{number}" t="n"><v>{int(cells[0])}</v></c>']
     for k, text in enumerate(cells[1:], 2):
-        letter, s = ids.get((k, text.startswith(DANGEROUS))) or _column_style(ws, st, ids, k, columns[k - 1], text.startswith(DANGEROUS))
+        letter, s = ids.get((k, text.startswith(DANGEROUS))) or _column_style(
+            ws, st, ids, k, columns[k - 1], text.startswith(DANGEROUS)
+        )
         parts.append(_cell_xml(f"{letter}{row}", s, text))
     return "".join(parts)
 
@@ -183,15 +215,17 @@ def _number_style(ws, st: _Styles, ids: dict) -> int:
     number = ids.get(0)
     if number is None:
         number = ids[0] = ws.parent._cell_styles.add(  # what Cell.style_id does, without a Cell per value
-            _style_array(ws, st.body_font, st.center, st.border, None, False, st.cache))
+            _style_array(ws, st.body_font, st.center, st.border, None, False, st.cache)
+        )
     return number
 
 
 _ROW = "\x00"  # stands for the row number in a remembered row (clean() keeps NUL out of every text)
 
 
-def _remembered_row_xml(ws, row: int, cells: list[str], columns: tuple[Column, ...], st: _Styles, item: ItemView,
-                        remembered, part: str) -> str:
+def _remembered_row_xml(
+    ws, row: int, cells: list[str], columns: tuple[Column, ...], st: _Styles, item: ItemView, remembered, part: str
+) -> str:
     """``_row_xml`` through the memo: the last build's XML of the row with the row number put in,
     when every cell's style has the same id as then. The styles are registered in the order
     ``_row_xml`` registers them, so the workbook's style table is the same bytes either way."""
@@ -217,7 +251,10 @@ def _column_style(ws, st: _Styles, ids: dict, k: int, col: Column, quoted: bool)
     from openpyxl.utils import get_column_letter
 
     align = st.center if col.align == "center" else st.left
-    ids[k, quoted] = (get_column_letter(k), ws.parent._cell_styles.add(_style_array(ws, st.body_font, align, st.border, None, quoted, st.cache)))
+    ids[k, quoted] = (
+        get_column_letter(k),
+        ws.parent._cell_styles.add(_style_array(ws, st.body_font, align, st.border, None, quoted, st.cache)),
+    )
     return ids[k, quoted]
 
 
