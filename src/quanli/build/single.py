@@ -18,32 +18,18 @@ import time
 from pathlib import Path
 
 from quanli.build.leaks import EXTRA_SECRETS, LEAK_HINT, LEAK_HINT_EN, leak_check, member_text, secrets_of, shown_of
+from quanli.build.outfolder import _refuse_leaking_theirs, prepare_out, safe_stem, say_theirs
+from quanli.build.reuse import Reuse, Scan, _key_start, _keyed, _previous_bundle, cache_key
 from quanli.core.errors import QuanliError
 from quanli.core.findings import Severity
 from quanli.render.outputs import (
-    MARKER,
     Kept,
-    kept,
     read_marker,
     sha256_of,
     theirs,
     up_to_date,
     write_tree,
 )  # noqa: F401
-
-SAFE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
-
-
-RESERVED = frozenset(
-    {"CON", "PRN", "AUX", "NUL"} | {f"COM{i}" for i in range(10)} | {f"LPT{i}" for i in range(10)}
-)  # Windows device names
-
-
-def safe_stem(ident: str) -> str:
-    """A file name that cannot leave the output folder or collide on case-insensitive disks."""
-    if SAFE.match(ident) and ident.upper() not in RESERVED:
-        return ident
-    return "x-" + hashlib.sha256(ident.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
 def source_info(root: Path) -> dict:
@@ -74,61 +60,6 @@ def _date(epoch: int | None) -> str:
         return clock.today().isoformat()
     moment = dt.datetime.fromtimestamp(epoch, dt.timezone.utc)
     return moment.astimezone(dt.timezone(dt.timedelta(hours=8))).date().isoformat()  # Beijing time
-
-
-def cache_key(*parts) -> str:
-    return _keyed(_key_start(), *parts).hexdigest()
-
-
-def _key_start():
-    from quanli.loader.cache import code_fingerprint
-
-    return hashlib.blake2b(code_fingerprint().encode(), digest_size=16)
-
-
-def _keyed(h, *parts):
-    """``h`` (a blake2b) fed ``parts`` as _key feeds them: ``_keyed(_keyed(start, a).copy(), b)``
-    is ``cache_key(a, b)``, so a prefix shared by 10,000 keys is hashed once."""
-    for part in parts:
-        h.update(b"\0" + (part if isinstance(part, bytes) else repr(part).encode("utf-8", "surrogatepass")))
-    return h
-
-
-class Reuse:
-    """Files of the previous build whose inputs have not changed (the content-hash cache).
-
-    A group (a flow's two files, an item's three) is reused only whole, and only if every
-    file is still what that build wrote; reused files are not read (see ``Kept``)."""
-
-    def __init__(self, out: Path, keys: dict[str, str], listing: dict, records: dict) -> None:
-        self.out, self.keys = out, keys
-        self.listing = listing if isinstance(listing, dict) else {}
-        self.records = records if isinstance(records, dict) else {}
-
-    def get(self, group: str, key: str, names: list[str]) -> dict[str, Kept] | None:
-        if self.keys.get(group) != key:
-            return None
-        found = {}
-        for name in names:
-            old = kept(self.out, name, self.listing.get(name), self.records.get(name))
-            if old is None:
-                return None
-            found[name] = old
-        return found
-
-
-class Scan:
-    """The leak scan done where items are rendered (on every core): the secrets to look for, the
-    files found clean there and what was found."""
-
-    def __init__(self, secrets: list[str]) -> None:
-        self.secrets, self.clean, self.leaks = secrets, set(), []
-
-    def take(self, files: dict[str, bytes], leaks: list) -> None:
-        if leaks:
-            self.leaks += leaks
-        else:
-            self.clean.update(files)
 
 
 def render_all(
@@ -268,45 +199,6 @@ def _render_items(view, items, svgs, stems, epoch: int, secrets: list[str]):
     except (OSError, RuntimeError):  # no process support here: render in this process
         for item, svg, stem in work:
             yield _render_item(view, item, svg, stem, epoch, secrets)
-
-
-# what a catalogue folder holds besides its YAML files at the top: an output folder may not be in them
-SOURCE_PARTS = ("items", "flows", "records", "releases", "schemas", ".git", ".quanli", ".quanli-cache")
-
-
-def refuse_source(out: Path, sources: list[Path], lang: str = "zh") -> None:
-    """An output folder must not be a source folder, hold one, or lie in a source's own folders
-    (items/, flows/, .git/…): a build replaces what is in it. ``dist/`` beside items/ is fine."""
-    target = Path(os.path.realpath(out))
-    for source in sources:
-        src = Path(os.path.realpath(source))
-        inside = target == src or src in target.parents
-        within = None
-        if target != src and src in target.parents:
-            within = target.relative_to(src).parts[0]
-        if target == src or target in src.parents:
-            what = "就是" if target == src else "包含了"
-            raise QuanliError(
-                f"输出文件夹 {out} {what}目录 {source}：生成会替换其中的内容，没有写入。请换一个输出文件夹，例如 {source}/dist。",
-                f"the output folder {out} {'is' if target == src else 'contains'} the catalogue {source}; "
-                f"nothing written. Choose another folder, e.g. {source}/dist.",
-            )
-        if inside and within is not None and (within in SOURCE_PARTS or (src / within).is_file()):
-            raise QuanliError(
-                f"输出文件夹 {out} 在目录 {source} 的 {within} 中，生成会改写目录自己的文件，没有写入。请换一个输出文件夹，例如 {source}/dist。",
-                f"the output folder {out} lies in {within} of the catalogue {source}; nothing written. Use e.g. {source}/dist.",
-            )
-
-
-def prepare_out(out: Path, force: bool, sources: list[Path] | None = None) -> None:
-    refuse_source(out, sources or [])
-    if out.exists() and not out.is_dir():
-        raise QuanliError(f"{out} 是一个文件，不是文件夹。", f"{out} is a file, not a folder.")
-    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file() and not force:
-        raise QuanliError(
-            f"{out} 不是空文件夹，也不是 quanli 生成的，为免覆盖其中的文件，没有写入。请换一个文件夹，或加 --force。",
-            f"{out} is not empty and was not made by quanli; refusing to overwrite it. Use another folder or --force.",
-        )
 
 
 def run(
@@ -471,35 +363,6 @@ def build(
     return 0
 
 
-def _refuse_leaking_theirs(out: Path, users: list[str], secrets: list[str]) -> None:
-    """The user's own files stay in a public output folder only if they name no non-public item."""
-    texts = {}
-    for name in users:
-        try:
-            texts[name] = (out / name).read_bytes()
-        except OSError:
-            continue
-    leaks = leak_check(texts, secrets)
-    if leaks:
-        name, secret = leaks[0]
-        raise QuanliError(
-            f"输出文件夹中的 {out / name} 不是 quanli 生成的，其中有不公开事项的内容“{secret}”：公开版不能与它放在一起，没有生成。"
-            f"请把它移出 {out}。",
-            f"{out / name}, which quanli did not write, holds non-public content '{secret}': a public build cannot sit "
-            f"beside it; nothing built. Move it out of {out}.",
-        )
-
-
-def say_theirs(out: Path, users: list[str], lang: str) -> None:
-    shown = "、".join(users[:3]) + (f" 等 {len(users)} 个文件" if len(users) > 3 else "")
-    print(
-        f"提示：输出文件夹中的 {shown} 不是 quanli 生成的，已原样保留；它们不在 manifest.json 和 ZIP 中。"
-        if lang != "en"
-        else f"note: {', '.join(users[:3])} in {out} were not written by quanli and were left as they are (not in the manifest or the ZIP).",
-        file=sys.stderr,
-    )
-
-
 def _publishable(catalogue, view, findings, audience: str, quiet: bool, lang: str) -> bool:
     """False (and every reason said) when a public build would publish an item with placeholder
     text or one changed after its sign-off (quanli.review.publishing); an internal build says which and
@@ -571,19 +434,6 @@ def say_held_back(catalogue, lang: str, who: str = "") -> None:
         else f"note: {who}{len(held)} item(s) are not yet signed off at '{stage}' and are left out of the public edition.",
         file=sys.stderr,
     )
-
-
-def _previous_bundle(path: Path, reuse: Reuse | None, records) -> tuple[str, dict] | None:
-    """The last build's ZIP and its members' digests, if the file is still what that build wrote."""
-    from quanli.render.outputs import file_stat
-
-    record = records.get(path.name) if reuse is not None and isinstance(records, dict) else None
-    try:
-        if not (isinstance(record, list) and len(record) == 2 and list(file_stat(str(path))) == record[1]):
-            return None
-    except OSError:
-        return None
-    return str(path), reuse.listing
 
 
 def _render_with_progress(view, epoch: int, quiet: bool, lang: str, reuse: Reuse | None, scan: Scan | None = None):
