@@ -181,6 +181,23 @@ def test_a_refusing_pre_commit_hook_leaves_nothing_behind(released, cat):
     assert invoke("release", "v2").exit_code == 0  # the retry works
 
 
+@pytest.mark.parametrize("lock", ["index.lock", "HEAD.lock", "refs/heads/main.lock", "refs/tags/v2.lock"])
+def test_a_lock_file_git_left_behind_is_named_and_nothing_is_written(released, cat, lock):
+    """A git (or quanli) killed while writing leaves a .lock file; every later git write fails. Release
+    names the file and says what to do instead of half-committing or failing with dulwich's words."""
+    git(released, "branch", "-m", "main")
+    path = released / ".git" / lock
+    path.write_bytes(b"")
+    before = commit_count(released)
+    result = invoke("release", "v2")
+    assert result.exit_code == 2 and str(path) in result.output and "删除这个文件" in result.output, result.output
+    tags = subprocess.run(["git", "-C", str(released), "tag"], capture_output=True, text=True).stdout.split()
+    assert commit_count(released) == before and "v2" not in tags
+    assert not (cat.root / "CHANGELOG.md").exists() and not (cat.root / "releases").exists()
+    path.unlink()
+    assert invoke("release", "v2").exit_code == 0
+
+
 def test_detached_head_is_refused(released, cat):
     git(released, "checkout", "-q", "--detach")
     result = invoke("release", "v2")

@@ -204,6 +204,16 @@ def _release_locked(
     from quanli.render.changenote import changelog_entry, docx, markdown, tally
     from quanli.versioning import history
 
+    locks = repo.left_locks(f"refs/tags/{version}".encode())
+    if locks:  # git (or a killed quanli) left a lock: every commit and tag would fail, and so would git reset
+        shown = "、".join(str(p) for p in locks)
+        raise QuanliError(
+            f"git 的锁文件 {shown} 还在：可能另一个 git 程序（包括编辑器里的 git 功能）正在使用这个仓库，"
+            "或者上一次 git 操作或发布被中断了。请确认没有其他 git 程序在运行后删除这个文件，再重新发布。没有发布。",
+            f"git lock file(s) {', '.join(str(p) for p in locks)} exist: another git program may be using the "
+            "repository, or an earlier git command or release was interrupted. Make sure no git program is "
+            "running, delete the file(s) and release again. Nothing released.",
+        )
     if f"refs/tags/{version}".encode() in repo.repo.refs:
         raise QuanliError(f"标签 {version} 已经存在，请换一个版本号。", f"tag {version} already exists.")
     tags = repo.repo.refs.keys(base=b"refs/tags/")

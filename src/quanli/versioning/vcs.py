@@ -231,6 +231,28 @@ class Repository:
         if self.is_shallow():
             raise shallow_error()
 
+    def left_locks(self, *refs: bytes) -> list[Path]:
+        """The git lock files that would stop a commit on HEAD's branch or the creation of ``refs``:
+        index.lock, HEAD.lock, packed-refs.lock and each ref's .lock. git leaves one behind when it
+        (or quanli, through dulwich) is killed while writing; while it exists every git write fails."""
+        control = _controldir(self.repo)
+        if control is None:
+            return []
+        control = Path(control)
+        try:
+            head = self.repo.refs.read_ref(b"HEAD") or b""
+        except Exception:
+            head = b""
+        names = [b"index", b"HEAD", b"packed-refs", *refs]
+        if head.startswith(b"ref: "):
+            names.append(head[5:].strip())
+        found = []
+        for name in names:
+            lock = control / (name.decode("utf-8", "replace") + ".lock")
+            if lock.exists() and lock not in found:
+                found.append(lock)
+        return found
+
     def head_id(self) -> bytes | None:
         """HEAD's commit id, or None when there is no commit yet; a garbage HEAD is an error."""
         try:
