@@ -31,7 +31,7 @@ DOCX notes (see ``shared/engineering.md``):
   fixed timestamps, so the same view gives the same bytes.
 
 Modules: ``content`` (the rows and their blocks, shared), ``htmlpage`` (the HTML page and the site's
-fragment), ``wordfile`` (the DOCX and its 附图 pages).
+fragment), ``wordfile`` (the DOCX and its 附图 pages), ``wordstyles`` (page, fonts, styles, footer).
 """
 
 from __future__ import annotations
@@ -51,25 +51,27 @@ from quanli.render.sheet.content import (
 from quanli.render.sheet.htmlpage import CSS, FONT, html, sheet_fragment
 from quanli.render.sheet.wordfile import (
     EMF_PART,
-    FIG_H_CM,
-    FIG_W_CM,
     FIGURE_NOTE,
-    MARGIN_LR,
-    PAGE_H,
-    PAGE_W,
     SVG_PART,
-    TEXT_W,
-    _base_docx,
-    _para,
     core_xml,
     docx_bytes,
     docx_members,
     fallback_emf,
     figure_pages,
-    footer_xml,
     package_members,
     picture_parts,
     svg_aspect,
+)
+from quanli.render.sheet.wordstyles import (
+    FIG_H_CM,
+    FIG_W_CM,
+    MARGIN_LR,
+    PAGE_H,
+    PAGE_W,
+    TEXT_W,
+    _base_docx,
+    _para,
+    footer_xml,
     xml_safe,
 )
 
