@@ -103,14 +103,14 @@ class Context:
     @cached_property
     def flow_graphs(self) -> dict:
         """Flow id -> its graph, built once per run."""
-        from quanli.check.rules.flows import FlowGraph
+        from quanli.check.flowgraph import FlowGraph
 
         return {fid: FlowGraph(sf) for fid, sf in self.flows_by_id.items()}
 
     @cached_property
     def longest_paths(self) -> dict:
         """Flow id -> (working days, step names) of its slowest path."""
-        from quanli.check.rules.flows import longest_path
+        from quanli.check.flowgraph import longest_path
 
         return {fid: longest_path(graph) for fid, graph in self.flow_graphs.items()}
 

@@ -116,6 +116,7 @@ def load_all() -> dict[str, Rule]:
         elements,
         files,
         flows,
+        flowsteps,
         hygiene,
         identity,
         records,
