@@ -43,3 +43,19 @@ def test_the_check_sees_every_kind_of_import():
         "import quanli.commandsx\nfrom quanli.check import run\n"
     )
     assert [line for line, _ in _imports_of_commands(tree)] == [1, 2, 4, 5]
+
+
+SRC = COMMANDS.parent
+MAX_LINES = 500
+
+
+@pytest.mark.parametrize("path", sorted(SRC.rglob("*.py")), ids=lambda p: p.relative_to(SRC).as_posix())
+def test_no_module_is_over_500_lines(path):
+    """A module a reader can hold in mind (issue 21): split along its own steps when it grows past this."""
+    lines = path.read_text(encoding="utf-8").count("\n")
+    assert lines <= MAX_LINES, f"{path.relative_to(SRC)} has {lines} lines: split it along its own steps"
+
+
+def test_the_top_level_holds_only_packages():
+    loose = sorted(p.name for p in SRC.iterdir() if p.suffix == ".py" and p.name not in ("__init__.py", "__main__.py"))
+    assert loose == [], f"modules outside a package: {loose}"

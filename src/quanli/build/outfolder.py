@@ -5,30 +5,13 @@ user's own files a build leaves beside its outputs.
 
 from __future__ import annotations
 
-import hashlib
 import os
-import re
 import sys
 from pathlib import Path
 
 from quanli.build.leaks import leak_check
 from quanli.core.errors import QuanliError
 from quanli.render.outputs import MARKER
-
-SAFE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
-
-
-RESERVED = frozenset(
-    {"CON", "PRN", "AUX", "NUL"} | {f"COM{i}" for i in range(10)} | {f"LPT{i}" for i in range(10)}
-)  # Windows device names
-
-
-def safe_stem(ident: str) -> str:
-    """A file name that cannot leave the output folder or collide on case-insensitive disks."""
-    if SAFE.match(ident) and ident.upper() not in RESERVED:
-        return ident
-    return "x-" + hashlib.sha256(ident.encode("utf-8", "surrogatepass")).hexdigest()[:16]
-
 
 # what a catalogue folder holds besides its YAML files at the top: an output folder may not be in them
 SOURCE_PARTS = ("items", "flows", "records", "releases", "schemas", ".git", ".quanli", ".quanli-cache")

@@ -18,10 +18,11 @@ import time
 from pathlib import Path
 
 from quanli.build.leaks import EXTRA_SECRETS, LEAK_HINT, LEAK_HINT_EN, leak_check, member_text, secrets_of, shown_of
-from quanli.build.outfolder import _refuse_leaking_theirs, prepare_out, safe_stem, say_theirs
+from quanli.build.outfolder import _refuse_leaking_theirs, prepare_out, say_theirs
 from quanli.build.reuse import Reuse, Scan, _key_start, _keyed, _previous_bundle, cache_key
 from quanli.core.errors import QuanliError
 from quanli.core.findings import Severity
+from quanli.core.fsutil import safe_stem
 from quanli.render.outputs import (
     Kept,
     read_marker,

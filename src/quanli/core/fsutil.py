@@ -4,12 +4,27 @@ atomic, and never over something that exists unless asked."""
 from __future__ import annotations
 
 import errno
+import hashlib
 import os
+import re
 import stat
 import tempfile
 from pathlib import Path
 
 from quanli.core.errors import QuanliError
+
+SAFE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
+RESERVED = frozenset(
+    {"CON", "PRN", "AUX", "NUL"} | {f"COM{i}" for i in range(10)} | {f"LPT{i}" for i in range(10)}
+)  # Windows device names
+
+
+def safe_stem(ident: str) -> str:
+    """A file name that cannot leave the output folder or collide on case-insensitive disks."""
+    if SAFE.match(ident) and ident.upper() not in RESERVED:
+        return ident
+    return "x-" + hashlib.sha256(ident.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
 
 # What an OS error means, for a clerk: (Chinese, English) by errno
 _REASONS = {

@@ -195,7 +195,7 @@ def load(file: Path) -> Workspace:
 
 def _slug(key: str, taken: set[str]) -> str:
     """A folder name for the member's deliverables: its path's plain parts, made safe and unique."""
-    from quanli.build.single import safe_stem
+    from quanli.core.fsutil import safe_stem
 
     parts = [p for p in key.split("/") if p not in ("", ".", "..")]
     base = safe_stem("-".join(parts) or "member")
