@@ -97,7 +97,8 @@ def describe(
 def catalogue_rule(
     id: str, name: str, severity: str, zh: str, en: str, rationale: str, passing: str = "", failing: str = ""
 ) -> Callable:
-    """Register ``fn(ctx) -> Iterator[Finding]`` as a catalogue-level rule."""
+    """Register ``fn(ctx)`` as a catalogue-level rule: it reports its findings through ``ctx.report``
+    (quanli.check.context.Context) and returns nothing."""
 
     def wrap(fn: Callable[..., Iterator]) -> Callable:
         register(Rule(id, name, Severity.parse(severity), zh, en, rationale, passing, failing, fn))

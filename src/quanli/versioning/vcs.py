@@ -14,6 +14,7 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from quanli.core.errors import QuanliError
 
@@ -33,6 +34,9 @@ from quanli.versioning.damage import (  # noqa: F401  (imported from here by the
 
 _SUFFIX = re.compile(r"(~\d*|\^\d*|\^\{(?:commit)?\})$")
 _CATALOGUE_FILE = re.compile(r"^(?:(.*)/)?(catalog\.yaml|laws\.yaml|(?:items|flows)/[^/]+\.ya?ml)$")
+if TYPE_CHECKING:
+    from dulwich.objects import Commit
+
 WORKTREE = None  # the "revision" that means the files on disk now
 
 
@@ -161,7 +165,7 @@ class Repository:
     # -- revisions -------------------------------------------------------------------------
 
     @guarded
-    def commit(self, spec: str):
+    def commit(self, spec: str) -> Commit:
         """A commit from a revision: a ref, a tag, a commit id, with ~N, ^N and ^{} suffixes."""
         from dulwich.objectspec import parse_commit
 
@@ -200,7 +204,7 @@ class Repository:
         return commit
 
     @guarded
-    def merge_base(self, a: str, b: str):
+    def merge_base(self, a: str, b: str) -> Commit:
         """The best common ancestor of two revisions (for A...B, as git diff reads it)."""
         from dulwich.graph import find_merge_base
 
@@ -212,7 +216,7 @@ class Repository:
         return self.repo[bases[0]]
 
     @guarded
-    def parent(self, commit, index: int = 0, spec: str = ""):
+    def parent(self, commit: Commit, index: int = 0, spec: str = "") -> Commit:
         if len(commit.parents) <= index:
             raise QuanliError(f"版本“{spec}”不存在（没有更早的提交）。", f"revision '{spec}' does not exist.")
         sha = commit.parents[index]
@@ -397,7 +401,7 @@ def relative_root(repo: Repository, start: Path) -> str:
         ) from None
 
 
-def catalogue_in(repo, start: Path, commit) -> str:
+def catalogue_in(repo: Repository, start: Path, commit: Commit) -> str:
     """The catalogue (repository-relative folder) a command is about: the one around ``start``,
     or the only one in the repository at ``commit``."""
     from quanli.loader.catalogue import find_catalogue_root
@@ -422,7 +426,8 @@ def catalogue_in(repo, start: Path, commit) -> str:
     )
 
 
-def open_repository(path: Path | None):
+def open_repository(path: Path | None) -> tuple[Repository, Path]:
+    """The repository around ``path`` (default: the current folder) and the folder a command starts from."""
     start = (path or Path.cwd()).resolve()
     if not start.exists():
         raise QuanliError(f"路径不存在：{start}", f"path does not exist: {start}")

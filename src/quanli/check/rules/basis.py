@@ -7,9 +7,13 @@ powers about to take effect are registered too.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from quanli.check.registry import catalogue_rule
 from quanli.check.rules.hygiene import is_placeholder
+
+if TYPE_CHECKING:
+    from quanli.check.context import Context
 
 NUM = "[〇零一二三四五六七八九十百千两0-9]+"
 PART = rf"(?:第(?:{NUM}|[（(]{NUM}[）)])(?:条(?:之{NUM})?|款|项|目|章|节)|[（(]{NUM}[）)])"
@@ -42,7 +46,7 @@ def _title(law: dict) -> str:
     "laws.yaml: status: 现行有效",
     "laws.yaml: status: 已废止",
 )
-def law_repealed(ctx):
+def law_repealed(ctx: Context) -> None:
     for sf, i, law in _cited(ctx):
         if law.get("status") == "已废止":
             when = f"（{law['repealed']} 废止）" if law.get("repealed") else ""
@@ -65,7 +69,7 @@ def law_repealed(ctx):
     "laws.yaml: status: 现行有效",
     "laws.yaml: status: 已修改",
 )
-def law_amended(ctx):
+def law_amended(ctx: Context) -> None:
     for sf, i, law in _cited(ctx):
         if law.get("status") == "已修改":
             ctx.report(
@@ -87,7 +91,7 @@ def law_amended(ctx):
     "laws.yaml: effective: '2020-01-01'",
     "laws.yaml: status: 尚未生效, effective: '2099-01-01'",
 )
-def law_not_effective(ctx):
+def law_not_effective(ctx: Context) -> None:
     from quanli.dates import clock
 
     today = clock.today().isoformat()
@@ -114,7 +118,7 @@ def law_not_effective(ctx):
     "article: 第二十二条第一款",
     "article: 22条",
 )
-def article_format(ctx):
+def article_format(ctx: Context) -> None:
     for sf in ctx.items():
         basis = sf.data.get("basis")
         for i, entry in enumerate(basis if isinstance(basis, list) else []):
@@ -144,7 +148,7 @@ def article_format(ctx):
     "status: 现行有效",
     "status: 未知",
 )
-def law_status_unknown(ctx):
+def law_status_unknown(ctx: Context) -> None:
     laws = ctx.catalogue.laws
     entries = laws.get("laws") if laws is not None and laws.ok else None
     for i, law in enumerate(entries if isinstance(entries, list) else []):
@@ -168,7 +172,7 @@ def law_status_unknown(ctx):
     "（每部法规都有事项引用）",
     "（laws.yaml 中有一部法规无人引用）",
 )
-def law_unused(ctx):
+def law_unused(ctx: Context) -> None:
     laws = ctx.catalogue.laws
     if laws is None or not laws.ok:
         return

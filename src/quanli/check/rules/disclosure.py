@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from quanli.check.registry import catalogue_rule
 from quanli.check.rules.elements import _blank
 from quanli.check.rules.hygiene import strings
 from quanli.core.model import PUBLIC_SCOPES, time_limit
+
+if TYPE_CHECKING:
+    from quanli.check.context import Context
 
 NON_PUBLIC = ("内部公开", "不予公开")
 PUBLIC_MEDIA = (
@@ -37,7 +42,7 @@ def _disclosure(sf) -> dict:
     "disclosure: {scope: 社会公开, forms: [门户网站], timing: 长期公开}",
     "disclosure: {scope: 社会公开}",
 )
-def public_forms_timing(ctx):
+def public_forms_timing(ctx: Context) -> None:
     for sf in ctx.items():
         d = _disclosure(sf)
         if d.get("scope") == "社会公开":
@@ -65,7 +70,7 @@ def public_forms_timing(ctx):
     "公开事项的流程图只写通用步骤",
     "公开事项的流程图中写着“参照 BGS-RS-003 干部任免酝酿”",
 )
-def public_flow_mentions_confidential(ctx):
+def public_flow_mentions_confidential(ctx: Context) -> None:
     from quanli.check.mentions import pattern_of, secret_needles
     from quanli.core.textfold import fold
 
@@ -99,7 +104,7 @@ def public_flow_mentions_confidential(ctx):
     "disclosure: {deadline: 7}",
     "disclosure: {deadline: 15}   # 行政处罚",
 )
-def deadline_too_long(ctx):
+def deadline_too_long(ctx: Context) -> None:
     for sf in ctx.items():
         deadline = time_limit(_disclosure(sf).get("deadline"))
         if deadline is None:
@@ -125,7 +130,7 @@ def deadline_too_long(ctx):
     "reason: 涉及国家秘密（保守国家秘密法第二条）",
     "reason: 无",
 )
-def weak_reason(ctx):
+def weak_reason(ctx: Context) -> None:
     for sf in ctx.items():
         d = _disclosure(sf)
         if d.get("scope") in NON_PUBLIC:
@@ -160,7 +165,7 @@ def weak_reason(ctx):
     "disclosure: {scope: 内部公开, forms: [内部文件]}",
     "disclosure: {scope: 不予公开, forms: [门户网站]}",
 )
-def nonpublic_public_forms(ctx):
+def nonpublic_public_forms(ctx: Context) -> None:
     for sf in ctx.items():
         d = _disclosure(sf)
         if d.get("scope") in NON_PUBLIC and isinstance(d.get("forms"), list):

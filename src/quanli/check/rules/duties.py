@@ -7,7 +7,12 @@ unit's functions and to the government's functions; duties come from the 三定 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from quanli.check.registry import catalogue_rule
+
+if TYPE_CHECKING:
+    from quanli.check.context import Context
 
 
 def _departments(ctx):
@@ -29,7 +34,7 @@ def _duties(dep) -> list:
     "duties: [ZZ-01]",
     "（没有 duties）",
 )
-def item_without_duty(ctx):
+def item_without_duty(ctx: Context) -> None:
     if not ctx.catalogue.catalog.ok:
         return
     for sf in ctx.items():
@@ -55,7 +60,7 @@ def item_without_duty(ctx):
     "（每项职责都有事项引用）",
     "（catalog.yaml 中的一项职责无人引用）",
 )
-def duty_without_item(ctx):
+def duty_without_item(ctx: Context) -> None:
     if not ctx.catalogue.catalog.ok:
         return
     used = {
@@ -87,7 +92,7 @@ def duty_without_item(ctx):
     "department: 审批科\nduties: [ZZ-02]   # ZZ-02 是审批科的职责",
     "department: 审批科\nduties: [ZZ-01]   # ZZ-01 是法制科的职责",
 )
-def duty_of_other_department(ctx):
+def duty_of_other_department(ctx: Context) -> None:
     owner = {}
     for dep in _departments(ctx):
         for duty in _duties(dep):

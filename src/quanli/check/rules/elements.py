@@ -8,8 +8,13 @@ requires 裁量基准 (分档设限，明确标准) for enforcement powers.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from quanli.check.registry import catalogue_rule
 from quanli.core.model import time_limit
+
+if TYPE_CHECKING:
+    from quanli.check.context import Context
 
 LICENCE = "行政许可"
 PENALTY = "行政处罚"
@@ -58,7 +63,7 @@ def _missing(ctx, rule_id: str, field: str, zh: str, en: str, category: str | No
     "subject: 示例县生态环境局",
     "（没有 subject）",
 )
-def missing_subject(ctx):
+def missing_subject(ctx: Context) -> None:
     _missing(
         ctx,
         "QL201",
@@ -78,7 +83,7 @@ def missing_subject(ctx):
     "department: 法制宣教科",
     "（没有 department）",
 )
-def missing_department(ctx):
+def missing_department(ctx: Context) -> None:
     _missing(
         ctx,
         "QL202",
@@ -98,7 +103,7 @@ def missing_department(ctx):
     "basis:\n  - law: 行政许可法\n    article: 第二十九条",
     "（没有 basis）",
 )
-def missing_basis(ctx):
+def missing_basis(ctx: Context) -> None:
     _missing(
         ctx,
         "QL203",
@@ -118,7 +123,7 @@ def missing_basis(ctx):
     "- law: 行政许可法\n  article: 第二十九条",
     "- law: 行政许可法",
 )
-def basis_without_article(ctx):
+def basis_without_article(ctx: Context) -> None:
     for sf in ctx.items():
         basis = sf.data.get("basis")
         for i, entry in enumerate(basis if isinstance(basis, list) else []):
@@ -142,7 +147,7 @@ def basis_without_article(ctx):
     "contact:\n  complaint_phone: 0519-82101099",
     "（事项、目录、流程图都没有投诉方式）",
 )
-def missing_complaint(ctx):
+def missing_complaint(ctx: Context) -> None:
     default = ctx.default_contact()
     has_default = not _blank(default.get("complaint_phone")) or not _blank(default.get("complaint_other"))
     for sf in ctx.items():
@@ -176,7 +181,7 @@ def missing_complaint(ctx):
     "responsibility:\n  duties: [受理责任]\n  accountability: [超过法定期限作出决定的]",
     "（没有 responsibility）",
 )
-def missing_responsibility(ctx):
+def missing_responsibility(ctx: Context) -> None:
     for sf in ctx.items():
         resp = sf.data.get("responsibility") if isinstance(sf.data.get("responsibility"), dict) else {}
         _lacking(
@@ -200,7 +205,7 @@ def missing_responsibility(ctx):
     "conditions: [具有相应资质]",
     "（行政许可事项没有 conditions）",
 )
-def licence_conditions(ctx):
+def licence_conditions(ctx: Context) -> None:
     _missing(
         ctx,
         "QL207",
@@ -221,7 +226,7 @@ def licence_conditions(ctx):
     "materials:\n  - name: 申请书",
     "（行政许可事项没有 materials）",
 )
-def licence_materials(ctx):
+def licence_materials(ctx: Context) -> None:
     _missing(
         ctx, "QL208", "materials", "行政许可事项缺少申请材料（materials）。", "a licence item needs materials.", LICENCE
     )
@@ -237,7 +242,7 @@ def licence_materials(ctx):
     "time_limit:\n  statutory: 20\n  promised: 10",
     "time_limit:\n  statutory: 20",
 )
-def licence_limits(ctx):
+def licence_limits(ctx: Context) -> None:
     for sf in ctx.items():
         if sf.data.get("category") != LICENCE:
             continue
@@ -263,7 +268,7 @@ def licence_limits(ctx):
     "fee:\n  charged: false",
     "（行政许可事项没有 fee）",
 )
-def licence_fee(ctx):
+def licence_fee(ctx: Context) -> None:
     for sf in ctx.items():
         if sf.data.get("category") != LICENCE:
             continue
@@ -298,7 +303,7 @@ def licence_fee(ctx):
     "discretion:\n  - {tier: 一般, circumstances: ..., standard: ...}\n  - {tier: 严重, circumstances: ..., standard: ...}",
     "discretion:\n  - {tier: 一般}",
 )
-def penalty_discretion(ctx):
+def penalty_discretion(ctx: Context) -> None:
     for sf in ctx.items():
         if sf.data.get("category") != PENALTY:
             continue
@@ -329,7 +334,7 @@ def penalty_discretion(ctx):
     "penalty: {behaviour: ..., kinds: [罚款], range: 处一万元以上十万元以下罚款}",
     "penalty: {kinds: [罚款]}",
 )
-def penalty_content(ctx):
+def penalty_content(ctx: Context) -> None:
     for sf in ctx.items():
         if sf.data.get("category") != PENALTY:
             continue
@@ -355,7 +360,7 @@ def penalty_content(ctx):
     "flow: CF-YBCX",
     "（没有 flow）",
 )
-def missing_flow(ctx):
+def missing_flow(ctx: Context) -> None:
     _missing(
         ctx,
         "QL213",

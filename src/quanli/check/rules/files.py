@@ -5,8 +5,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import TYPE_CHECKING
 
 from quanli.check.registry import catalogue_rule, describe
+
+if TYPE_CHECKING:
+    from quanli.check.context import Context
 
 describe(
     "QL100",
@@ -131,7 +135,7 @@ describe(
     "catalog.yaml、laws.yaml、items/、flows/ 俱全",
     "缺少 laws.yaml",
 )
-def missing_part(ctx):
+def missing_part(ctx: Context) -> None:
     linked = _linked_folders(ctx)
     for rel in ctx.catalogue.missing:
         if rel in linked:
@@ -173,7 +177,7 @@ def _linked_folders(ctx) -> set[str]:
     "items/HB-XK-001.yaml",
     "items/HB-XK-001.docx",
 )
-def stray_files(ctx):
+def stray_files(ctx: Context) -> None:
     linked = _linked_folders(ctx)
     for stray in ctx.catalogue.strays:
         if stray.rel + "/" in linked:
@@ -250,7 +254,7 @@ def windows_problem(name: str) -> tuple[str, str] | None:
     "items/HB-XK-001.yaml",
     "items/CON.yaml（id: CON）",
 )
-def windows_file_name(ctx):
+def windows_file_name(ctx: Context) -> None:
     files = list(ctx.catalogue.items) + ([] if ctx.items_only else list(ctx.catalogue.flows))
     for sf in files:  # read or not: the file name alone decides
         name = sf.rel.rsplit("/", 1)[-1]
@@ -304,7 +308,7 @@ def fold_name(name: str) -> str:
     "items/HB-XK-001.yaml 与 items/HB-XK-002.yaml",
     "items/HB-XK-001.yaml 与 items/hb-xk-001.yaml",
 )
-def case_collision(ctx):
+def case_collision(ctx: Context) -> None:
     cat = ctx.catalogue
     for folder, files in (("items/", cat.items), ("flows/", cat.flows)):
         entries = [(sf.rel, sf) for sf in files] + [(s.rel, None) for s in cat.strays if s.rel.startswith(folder)]

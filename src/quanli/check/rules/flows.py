@@ -3,6 +3,8 @@ loops back marked, decisions with two ways out."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from quanli.check.flowgraph import (
     _exit_entries,
     _exits_with_entries,
@@ -15,6 +17,9 @@ from quanli.check.flowgraph import (
 )
 from quanli.check.registry import catalogue_rule
 
+if TYPE_CHECKING:
+    from quanli.check.context import Context
+
 
 @catalogue_rule(
     "QL405",
@@ -26,7 +31,7 @@ from quanli.check.registry import catalogue_rule
     "steps:\n  - id: apply\n  - id: accept",
     "steps:\n  - id: apply\n  - id: apply",
 )
-def duplicate_step(ctx):
+def duplicate_step(ctx: Context) -> None:
     for sf in ctx.flows():
         seen = set()
         for i, step in _steps(sf):
@@ -51,7 +56,7 @@ def duplicate_step(ctx):
     "next: [accept]   # 有 id: accept 的步骤",
     "next: [acept]",
 )
-def unknown_step(ctx):
+def unknown_step(ctx: Context) -> None:
     for sf in ctx.flows():
         ids = {s["id"] for _, s in _steps(sf)}
         for i, step in _steps(sf):
@@ -77,7 +82,7 @@ def unknown_step(ctx):
     "apply → accept → decide",
     "apply → decide，另有孤立的 review",
 )
-def flow_start(ctx):
+def flow_start(ctx: Context) -> None:
     for sf in ctx.flows():
         steps, succ, indeg = _graph(sf)
         if not steps:
@@ -114,7 +119,7 @@ def flow_start(ctx):
     "apply → accept → decide",
     "apply → decide；accept ⇄ review（与开始不连通）",
 )
-def unreachable_step(ctx):
+def unreachable_step(ctx: Context) -> None:
     for sf in ctx.flows():
         steps, succ, indeg = _graph(sf)
         if not steps:
@@ -144,7 +149,7 @@ def unreachable_step(ctx):
     "apply → accept → (补正 → apply) → decide（结束）",
     "accept → review → accept（无法结束）",
 )
-def no_end(ctx):
+def no_end(ctx: Context) -> None:
     for sf in ctx.flows():
         steps, succ, indeg = _graph(sf)
         if not steps:
@@ -187,7 +192,7 @@ def no_end(ctx):
     "next:\n  - {to: apply, label: 补正, return: true}",
     "next: [apply]   # 回到开始，却没有标明为回退",
 )
-def unmarked_loop(ctx):
+def unmarked_loop(ctx: Context) -> None:
     for sf in ctx.flows():
         graph = flow_graph(sf, ctx)
         for src, dst in sorted(graph.unmarked_loops):
@@ -212,7 +217,7 @@ def unmarked_loop(ctx):
     "type: decision\nnext:\n  - {to: grant, label: 准予}\n  - {to: refuse, label: 不予}",
     "type: decision\nnext: [grant]",
 )
-def decision_exits(ctx):
+def decision_exits(ctx: Context) -> None:
     for sf in ctx.flows():
         graph = flow_graph(sf, ctx)
         for i, step in graph.steps:

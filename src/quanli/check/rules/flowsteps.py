@@ -3,12 +3,17 @@ steps of the flow, how a decision is disclosed, a type that fits what the step d
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from quanli.check.flowgraph import (
     _is_terminal,
     _reach,
     flow_graph,
 )
 from quanli.check.registry import catalogue_rule
+
+if TYPE_CHECKING:
+    from quanli.check.context import Context
 
 
 @catalogue_rule(
@@ -21,7 +26,7 @@ from quanli.check.registry import catalogue_rule
     "- id: review\n  name: 审查\n  post: 审批科科员",
     "- id: review\n  name: 审查",
 )
-def step_without_post(ctx):
+def step_without_post(ctx: Context) -> None:
     for sf in ctx.flows():
         graph = flow_graph(sf, ctx)
         for i, step in graph.steps:
@@ -45,7 +50,7 @@ def step_without_post(ctx):
     "supervision: 法制审核",
     "（所有步骤都没有 supervision）",
 )
-def flow_without_supervision(ctx):
+def flow_without_supervision(ctx: Context) -> None:
     for sf in ctx.flows():
         graph = flow_graph(sf, ctx)
         if graph.steps and not any(str(s.get("supervision") or "").strip() for _, s in graph.steps):
@@ -69,7 +74,7 @@ def flow_without_supervision(ctx):
     "complaint:\n  phone: 0519-82101099",
     "（没有 complaint）",
 )
-def flow_without_complaint(ctx):
+def flow_without_complaint(ctx: Context) -> None:
     for sf in ctx.flows():
         complaint = sf.data.get("complaint")
         if not (isinstance(complaint, dict) and any(str(v).strip() for v in complaint.values())):
@@ -94,7 +99,7 @@ def flow_without_complaint(ctx):
     "- id: decide\n  disclosure: {scope: 社会, forms: [门户网站], timing: 7 个工作日内}",
     "（流程中没有任何 disclosure）",
 )
-def decision_without_disclosure(ctx):
+def decision_without_disclosure(ctx: Context) -> None:
     for flow_id, items in sorted(ctx.items_by_flow.items()):
         sf = ctx.flows_by_id.get(flow_id)
         if sf is None or not any(i.data.get("category") in ("行政许可", "行政处罚") for i in items):
@@ -131,7 +136,7 @@ def decision_without_disclosure(ctx):
     "- id: close\n  type: end",
     "- id: close\n  type: end\n  next: [archive]",
 )
-def step_type_mismatch(ctx):
+def step_type_mismatch(ctx: Context) -> None:
     for sf in ctx.flows():
         graph = flow_graph(sf, ctx)
         for i, step in graph.steps:

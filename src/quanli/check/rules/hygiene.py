@@ -8,8 +8,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import TYPE_CHECKING
 
 from quanli.check.registry import catalogue_rule
+
+if TYPE_CHECKING:
+    from quanli.check.context import Context
 
 _PLACEHOLDER = re.compile(r"待定|待补充|待完善|XXX|xxx|ＸＸＸ|TODO|TBD|暂无|^（[^（）]*）$|^\([^()]*\)$|^[？?]+$")
 _FULLWIDTH_DIGIT = re.compile("[０-９]")
@@ -133,7 +137,7 @@ def _phones(sf):
     "text: 依照《中华人民共和国行政许可法》第四十二条",
     "text: 依照中华人民共和国行政许可法第四十二条",
 )
-def law_name_brackets(ctx):
+def law_name_brackets(ctx: Context) -> None:
     laws = ctx.catalogue.laws
     names = []
     entries = laws.get("laws") if laws is not None and laws.ok else None
@@ -177,7 +181,7 @@ def law_name_brackets(ctx):
     "subject: 示例县生态环境局",
     "subject: （实施主体）",
 )
-def placeholder_text(ctx):
+def placeholder_text(ctx: Context) -> None:
     flows = None
     for sf, path, text in _suspects(ctx):
         if any(isinstance(p, str) and p in _SKIP_PLACEHOLDER for p in path):
@@ -210,7 +214,7 @@ def placeholder_text(ctx):
     "consult_phone: 0519-82101004",
     "consult_phone: ０５１９-82101004",
 )
-def fullwidth_digits(ctx):
+def fullwidth_digits(ctx: Context) -> None:
     for sf, path, text in _suspects(ctx):
         if _FULLWIDTH_DIGIT.search(text):
             fixed = unicodedata.normalize("NFKC", text) if len(text) < 60 else None
@@ -228,7 +232,7 @@ def fullwidth_digits(ctx):
     "name: '建设项目审批'",
     "name: '建设项目审批 '",
 )
-def surrounding_whitespace(ctx):
+def surrounding_whitespace(ctx: Context) -> None:
     from quanli.loader.yamlparse import ParseFailure, load_bytes
 
     for sf in _files(ctx):
@@ -263,7 +267,7 @@ def surrounding_whitespace(ctx):
     "complaint_phone: 0519-82101099；12369",
     "complaint_phone: 8210109",
 )
-def phone_format(ctx):
+def phone_format(ctx: Context) -> None:
     for sf in _files(ctx):
         for path, text in _phones(sf):
             if _SIMPLE_PHONES.fullmatch(text):  # digits and separators only: the common case
@@ -298,7 +302,7 @@ def phone_format(ctx):
     "name: 建设项目审批",
     "name: 建设项目\u200b审批（含零宽空格）",
 )
-def invisible_characters(ctx):
+def invisible_characters(ctx: Context) -> None:
     for sf, path, text in _suspects(ctx):
         m = _INVISIBLE.search(text)
         if m:

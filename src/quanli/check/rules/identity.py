@@ -5,8 +5,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from quanli.check.registry import catalogue_rule, describe
+
+if TYPE_CHECKING:
+    from quanli.check.context import Context
 
 _NOISE = re.compile(r"[\s\u3000，,、。.；;：:（）()《》“”\"'‘’【】\[\]〔〕的之及和与-]")
 LEVEL_DIGITS = {"国家级": "1", "省级": "2", "市级": "3", "县级": "4", "镇（乡、街道）级": "5", "村（社区）级": "6"}
@@ -28,7 +32,7 @@ def normalise_name(name: str) -> str:
     "“排污许可证核发”与“排污许可证变更”",
     "“排污许可证核发”与“排污许可证 核发”",
 )
-def near_duplicate(ctx):
+def near_duplicate(ctx: Context) -> None:
     seen: dict[str, object] = {}
     for sf in ctx.items():
         name = sf.data.get("name")
@@ -68,7 +72,7 @@ describe(
     "basic: '440101007000'\nimplementation: '11440000006939756B2440101007000'",
     "basic: '440101007000'\nimplementation: '11440000006939756B2440101007001'",
 )
-def code_mismatch(ctx):
+def code_mismatch(ctx: Context) -> None:
     unit = ctx.catalogue.catalog.get("unit")
     unit_code = unit.get("code") if isinstance(unit, dict) else None
     for sf in ctx.items():

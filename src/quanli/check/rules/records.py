@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from quanli.check.registry import catalogue_rule, describe
 from quanli.check.rules.hygiene import strings
 from quanli.review import register
+
+if TYPE_CHECKING:
+    from quanli.check.context import Context
 
 
 def _items_by_id(ctx) -> dict:
@@ -28,7 +33,7 @@ def _items_by_id(ctx) -> dict:
     "summary: 个体工商户申请食品经营许可",
     "summary: 申请人：张三，电话 13912345678",
 )
-def personal_data_in_record(ctx):
+def personal_data_in_record(ctx: Context) -> None:
     for sf in ctx.records():
         for path, text in strings(sf.data):
             for zh, en, masked in register.personal_data(text):
@@ -51,7 +56,7 @@ def personal_data_in_record(ctx):
     "item: T-XK-001",
     "item: T-XK-999",
 )
-def record_unknown_item(ctx):
+def record_unknown_item(ctx: Context) -> None:
     items = _items_by_id(ctx)
     for sf in ctx.records():
         ident = sf.data.get("item")
@@ -76,7 +81,7 @@ def record_unknown_item(ctx):
     "important: true",
     "important: false（却在 records/ 中登记了案件）",
 )
-def record_item_not_important(ctx):
+def record_item_not_important(ctx: Context) -> None:
     items = _items_by_id(ctx)
     for sf in ctx.records():
         item = items.get(sf.data.get("item"))
@@ -100,7 +105,7 @@ def record_item_not_important(ctx):
     "accepted: {date: '2026-03-02'}, decided: {date: '2026-03-10'}",
     "accepted: {date: '2026-03-10'}, decided: {date: '2026-03-02'}",
 )
-def record_dates_out_of_order(ctx):
+def record_dates_out_of_order(ctx: Context) -> None:
     for sf in ctx.records():
         for path, zh, en in register.date_problems(sf.data):
             ctx.report("QL954", sf, path, zh, en)
@@ -117,7 +122,7 @@ def record_dates_out_of_order(ctx):
     "suspensions: [{step: 专家评审, from: '2026-03-05', to: '2026-03-12'}]（流程图中专家评审为特别程序）",
     "suspensions: [{step: 等待材料, from: '2026-03-05'}]",
 )
-def suspension_not_special(ctx):
+def suspension_not_special(ctx: Context) -> None:
     items = _items_by_id(ctx)
     flows = ctx.flows_by_id
     for sf in ctx.records():
@@ -152,7 +157,7 @@ def suspension_not_special(ctx):
     "records/2026-XK-0001.yaml: case: 2026-XK-0001",
     "records/2026-XK-0001.yaml: case: 2026-XK-0002",
 )
-def record_case_file_name(ctx):
+def record_case_file_name(ctx: Context) -> None:
     for sf in ctx.records():
         case = sf.data.get("case")
         if isinstance(case, str) and case != sf.stem:

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from quanli.check.registry import catalogue_rule
 from quanli.core.model import DEFAULT_ID_PATTERN
+
+if TYPE_CHECKING:
+    from quanli.check.context import Context
 
 
 def _str(value) -> str | None:
@@ -31,7 +35,7 @@ def _check_field(ctx, rule_id: str, field: str, known: set | list, zh, en) -> No
     "items/HB-XK-001.yaml:\nid: HB-XK-001\n",
     "items/HB-XK-001.yaml:\nid: HB-XK-002\n",
 )
-def id_matches_file(ctx):
+def id_matches_file(ctx: Context) -> None:
     for sf in ctx.items() + ctx.flows():
         ident = _str(sf.data.get("id"))
         if ident is not None and ident != sf.stem:
@@ -56,7 +60,7 @@ def id_matches_file(ctx):
     "HB-XK-001.yaml 与 HB-XK-002.yaml",
     "HB-XK-001.yaml 与 hb-xk-001.yaml",
 )
-def duplicate_id(ctx):
+def duplicate_id(ctx: Context) -> None:
     for group in (ctx.items(), ctx.flows()):
         seen: dict[str, object] = {}
         for sf in group:
@@ -85,7 +89,7 @@ def duplicate_id(ctx):
     "两个事项分别叫“……审批（新建）”和“……审批（变更）”",
     "两个事项都叫“建设项目环境影响报告书审批”",
 )
-def duplicate_name(ctx):
+def duplicate_name(ctx: Context) -> None:
     seen: dict[str, object] = {}
     for sf in ctx.items():
         name = _str(sf.data.get("name"))
@@ -114,7 +118,7 @@ def duplicate_name(ctx):
     "flow: CF-YBCX   # flows/CF-YBCX.yaml 存在",
     "flow: CF-YBCX   # flows/ 中没有这个文件",
 )
-def unknown_flow(ctx):
+def unknown_flow(ctx: Context) -> None:
     from quanli.check.rules.hygiene import is_placeholder
 
     flows = known_flows(ctx)
@@ -149,7 +153,7 @@ def known_flows(ctx) -> set:
     "basis:\n  - law: 行政许可法   # laws.yaml 中有 id: 行政许可法",
     "basis:\n  - law: 许可法   # laws.yaml 中没有",
 )
-def unknown_law(ctx):
+def unknown_law(ctx: Context) -> None:
     if ctx.catalogue.laws is None or not ctx.catalogue.laws.ok:
         return  # reported as a missing or unreadable laws.yaml
     laws = ctx.catalogue.law_ids()
@@ -177,7 +181,7 @@ def unknown_law(ctx):
     "department: 法制宣教科   # catalog.yaml departments 中有",
     "department: 法制科   # catalog.yaml 中没有",
 )
-def unknown_department(ctx):
+def unknown_department(ctx: Context) -> None:
     if not ctx.catalogue.catalog.ok:
         return
     names = ctx.catalogue.department_names()
@@ -202,7 +206,7 @@ def unknown_department(ctx):
     "category: 行政许可",
     "category: 许可",
 )
-def unknown_category(ctx):
+def unknown_category(ctx: Context) -> None:
     if not ctx.catalogue.catalog.ok:
         return
     names = ctx.catalogue.category_names()
@@ -244,7 +248,7 @@ def _compile(ctx, key: str, default: str, code: str | None = None):
     "id: HB-XK-001",
     "id: HBXK1",
 )
-def id_pattern(ctx):
+def id_pattern(ctx: Context) -> None:
     if not ctx.catalogue.catalog.ok:
         return
     codes = ctx.catalogue.category_codes()
@@ -286,7 +290,7 @@ def id_pattern(ctx):
     "duties: [ZZ-01]   # catalog.yaml 中有 id: ZZ-01",
     "duties: [ZZ-99]",
 )
-def unknown_duty(ctx):
+def unknown_duty(ctx: Context) -> None:
     if not ctx.catalogue.catalog.ok:
         return
     duties = ctx.catalogue.duty_ids()
@@ -313,7 +317,7 @@ def unknown_duty(ctx):
     "laws:\n  - id: 行政许可法\n  - id: 行政处罚法",
     "laws:\n  - id: 行政许可法\n  - id: 行政许可法",
 )
-def duplicate_definition(ctx):
+def duplicate_definition(ctx: Context) -> None:
     cat = ctx.catalogue
     groups = []
     if cat.laws is not None and cat.laws.ok and isinstance(cat.laws.data.get("laws"), list):

@@ -3,8 +3,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from quanli.check.registry import catalogue_rule
 from quanli.review import stages
+
+if TYPE_CHECKING:
+    from quanli.check.context import Context
 
 
 def _chain(ctx) -> stages.Chain:
@@ -25,7 +30,7 @@ def _chain(ctx) -> stages.Chain:
     "status: 初核, signoffs: [{stage: 初核, name: 王明, date: '2026-03-02'}]",
     "status: 审定, signoffs: [{stage: 审定, name: 王明, date: '2026-03-02'}]（跳过了初核、审核）",
 )
-def signoff_out_of_order(ctx):
+def signoff_out_of_order(ctx: Context) -> None:
     chain = _chain(ctx)
     for sf in ctx.items():
         if "signoffs" not in sf.data:
@@ -47,7 +52,7 @@ def signoff_out_of_order(ctx):
     "签署后没有改动事项内容（只运行了 quanli fmt）",
     "审定后又把承诺时限从 15 改为 10 个工作日",
 )
-def changed_after_signoff(ctx):
+def changed_after_signoff(ctx: Context) -> None:
     chain = _chain(ctx)
     for sf in ctx.items():
         if "signoffs" not in sf.data or sf.data.get("status") in stages.WITHDRAWN:
@@ -87,7 +92,7 @@ def changed_after_signoff(ctx):
     "status: 初核, signoffs: [{stage: 初核, role: 政务公开领导小组, name: 王明, date: '2026-03-02'}]",
     "status: 审定（没有 signoffs）",
 )
-def status_without_signoff(ctx):
+def status_without_signoff(ctx: Context) -> None:
     for sf in ctx.items():
         status = sf.data.get("status")
         if isinstance(status, str) and status != stages.DRAFT and not stages.signoffs(sf.data):
@@ -111,7 +116,7 @@ def status_without_signoff(ctx):
     "status: 停止行使, change_reason: 法律依据已废止",
     "status: 停止行使（没有 change_reason）",
 )
-def withdrawn_without_reason(ctx):
+def withdrawn_without_reason(ctx: Context) -> None:
     for sf in ctx.items():
         status = sf.data.get("status")
         if status not in stages.WITHDRAWN:
@@ -141,7 +146,7 @@ def withdrawn_without_reason(ctx):
     "review: {stages: [{stage: 初核}, {stage: 审定}], publish_from: 审定}",
     "review: {stages: [{stage: 审定}, {stage: 初核}]}",
 )
-def review_settings(ctx):
+def review_settings(ctx: Context) -> None:
     if ctx.items_only or not ctx.catalogue.catalog.ok:
         return
     problem = stages.chain_problem(ctx.catalogue.catalog.data)

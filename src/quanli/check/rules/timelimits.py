@@ -8,8 +8,12 @@ approval, and longer only where a law or regulation says so (行政许可法 第
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from quanli.check.registry import catalogue_rule
+
+if TYPE_CHECKING:
+    from quanli.check.context import Context
 
 _CITES_LAW = re.compile(r"《[^》]+》|法|条例|规定|办法|第[〇零一二三四五六七八九十百千两0-9]+条")
 
@@ -28,7 +32,7 @@ def _limits(ctx, sf):
     "statutory: 20\npromised: 10",
     "statutory: 20\npromised: 25",
 )
-def promised_exceeds(ctx):
+def promised_exceeds(ctx: Context) -> None:
     for sf in ctx.items():
         _, statutory, promised = _limits(ctx, sf)
         if statutory and promised and promised.working_days() > statutory.working_days() + 1e-9:
@@ -51,7 +55,7 @@ def promised_exceeds(ctx):
     "promised: 10，流程各步骤合计 8 个工作日",
     "promised: 5，流程各步骤合计 8 个工作日",
 )
-def flow_exceeds_promised(ctx):
+def flow_exceeds_promised(ctx: Context) -> None:
     for sf in ctx.items():
         tl, statutory, promised = _limits(ctx, sf)
         limit = promised or statutory
@@ -82,7 +86,7 @@ def flow_exceeds_promised(ctx):
     "statutory: {value: 20, unit: 工作日}\npromised: {value: 10, unit: 工作日}",
     "statutory: {value: 20, unit: 工作日}\npromised: {value: 10, unit: 自然日}",
 )
-def unit_mismatch(ctx):
+def unit_mismatch(ctx: Context) -> None:
     for sf in ctx.items():
         _, statutory, promised = _limits(ctx, sf)
         if statutory and promised and statutory.unit != promised.unit and 0 not in (statutory.value, promised.value):
@@ -106,7 +110,7 @@ def unit_mismatch(ctx):
     "statutory: {value: 60, unit: 自然日, note: 环境影响评价法第二十二条}",
     "statutory: {value: 60, unit: 自然日}",
 )
-def licence_limit_basis(ctx):
+def licence_limit_basis(ctx: Context) -> None:
     for sf in ctx.items():
         if sf.data.get("category") != "行政许可":
             continue
