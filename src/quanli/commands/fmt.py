@@ -19,9 +19,16 @@ def catalogue_files(root: Path) -> list[Path]:
     for sub in ("items", "flows", "records"):
         folder = root / sub
         if folder.is_dir() and not folder.is_symlink():
-            out += sorted(
-                p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file() and not p.is_symlink()
-            )
+            with os.scandir(folder) as entries:  # one directory read; DirEntry knows a link without a stat
+                names = sorted(
+                    (
+                        e.name
+                        for e in entries
+                        if os.path.splitext(e.name)[1] in (".yaml", ".yml") and e.is_file(follow_symlinks=False)
+                    ),
+                    key=os.path.normcase,  # as Path sorts: without case on Windows
+                )
+            out += [folder / name for name in names]
     return out
 
 
@@ -56,9 +63,17 @@ def _run(targets: list[tuple[Path, Path]], check: bool, lang: str, use_cache: bo
 
     changed, failed = [], []
     caches: dict[Path, DigestSet] = {}  # per catalogue: files found canonical (key: path inside it + content)
+    real: dict[Path, Path] = {}  # folder -> its resolved path: one realpath a folder, not one a file
+    modelines: dict[tuple[Path, Path, str], str] = {}  # (catalogue, folder, kind) -> the modeline its files carry
     for root, path in targets:
         try:  # a file named on the command line may be a link, or be reached through one
-            rel = path.resolve().relative_to(root.resolve()).as_posix() if not path.is_symlink() else None
+            if path.is_symlink():
+                rel = None
+            else:
+                for folder in (root, path.parent):
+                    if folder not in real:
+                        real[folder] = folder.resolve()
+                rel = (real[path.parent] / path.name).relative_to(real[root]).as_posix()
         except ValueError:
             rel = None
         if rel is None:
@@ -92,7 +107,10 @@ def _run(targets: list[tuple[Path, Path]], check: bool, lang: str, use_cache: bo
             failed.append((path, "不是 UTF-8 编码" if not en else "not UTF-8"))
             continue
         try:
-            result = format_text(text, kind, modeline_for(root, path, kind))
+            where = (root, path.parent, kind)
+            if where not in modelines:
+                modelines[where] = modeline_for(root, path, kind)
+            result = format_text(text, kind, modelines[where])
         except Unsafe as exc:
             failed.append((path, str(exc)))
             continue

@@ -218,6 +218,17 @@ def _fast_dump(data: Any) -> str:
     )
 
 
+def _canonical(data: Any, schema: dict) -> str:
+    """The canonical text of plain data: written directly (loader.yamlemit) where that is exact,
+    else through PyYAML's C emitter; the two give the same bytes."""
+    from quanli.loader.yamlemit import emit
+
+    text = emit(data, schema)
+    if text is None:
+        text = _fast_dump(_order(json.loads(json.dumps(data, ensure_ascii=False)), schema, schema))
+    return text
+
+
 def _has_comment(body: str) -> bool:
     """Could the text (without its modeline) hold a comment? Any # at all: a cheap, safe over-estimate."""
     return "#" in body
@@ -260,11 +271,7 @@ def format_text(text: str, kind: str, modeline: str) -> str:
     own, body = _split_modeline(text)
     schema = _schema(kind)
     if not _has_comment(body) and isinstance(expected, (dict, list)):  # nothing to keep but the data: the fast path
-        fast = (
-            (own or modeline)
-            + "\n"
-            + _fast_dump(_order(json.loads(json.dumps(expected, ensure_ascii=False)), schema, schema))
-        )
+        fast = (own or modeline) + "\n" + _canonical(expected, schema)
         if fast == text or _load_quanli(fast) == expected:  # unchanged text needs no second reading
             return fast
     result = (own or modeline) + "\n" + _commented(body, schema)
@@ -296,8 +303,7 @@ def _commented(body: str, schema: dict) -> str:
 def dump_document(data: dict, kind: str, modeline: str) -> str:
     """New data (from import) in the canonical form."""
     schema = _schema(kind)
-    ordered = _order(json.loads(json.dumps(data, ensure_ascii=False)), schema, schema)
-    text = modeline + "\n" + _fast_dump(ordered)
+    text = modeline + "\n" + _canonical(data, schema)
     if _load_quanli(text) != json.loads(json.dumps(data, ensure_ascii=False)):
         raise Unsafe("写出的 YAML 读回后与原数据不同")
     return text
