@@ -41,13 +41,17 @@ def env(**extra) -> dict:
 
 
 # A build spends most of its time rendering in memory and writes its ~120 files in a few tens of
-# milliseconds at the end; random kills would hardly ever land there. For the build tests each
-# file write is preceded by a short sleep (nothing else changes: same code, same order of writes),
-# so the window is wide enough for random kills to hit it often.
+# milliseconds at the end; random kills would hardly ever land there. An import writes its files
+# (fsutil.write_many), syncs once and renames them all in a few milliseconds. For these tests each
+# file write of a build and each rename of an import is preceded by a short sleep (nothing else
+# changes: same code, same order of writes), so the window is wide enough for random kills to hit it often.
 STRETCHED = (
     "import sys, time\nfrom quanli.render import outputs\nreal = outputs._write_one\n"
     "def slow(path, value):\n    time.sleep(0.004)\n    real(path, value)\n"
-    "outputs._write_one = slow\nsys.argv[0] = 'quanli'\nfrom quanli.cli import main\nmain()\n"
+    "outputs._write_one = slow\n"
+    "import quanli.core.fsutil as fs\nrename = fs._Staged.commit\n"
+    "def slow_rename(self):\n    time.sleep(0.004)\n    rename(self)\n"
+    "fs._Staged.commit = slow_rename\nsys.argv[0] = 'quanli'\nfrom quanli.cli import main\nmain()\n"
 )
 
 
@@ -274,6 +278,7 @@ def test_import_killed_at_random_moments_leaves_whole_files(tmp_path):
         reset,
         check,
         seed=9,
+        stretch=True,
         more=lambda st: not partial or st["killed"] < 15,
         limit=60,
     )

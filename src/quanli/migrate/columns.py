@@ -131,6 +131,12 @@ def _item_schema() -> dict:
 
 
 def export_paths() -> list[str]:
+    """The columns of an export, in schema order: each field, a table field's parts (EXPANDED) one by one."""
+    return list(_export_paths())
+
+
+@lru_cache(maxsize=1)
+def _export_paths() -> tuple[str, ...]:
     props = _item_schema()["properties"]
     out = []
     for key, node in props.items():
@@ -139,7 +145,12 @@ def export_paths() -> list[str]:
             out += [f"{key}.{s}" for s in sub]
         else:
             out.append(key)
-    return out
+    return tuple(out)
+
+
+@lru_cache(maxsize=1)
+def _export_path_set() -> frozenset[str]:
+    return frozenset(_export_paths())
 
 
 def field_schema(path: str) -> dict:
@@ -172,7 +183,7 @@ def resolve(header: str, mapping: dict[str, str]) -> str | None:
     if norm in mapping:
         return mapping[norm] or None
     m = _PATH_IN_HEADER.search(header)
-    if m and m.group(1) in set(export_paths()):
+    if m and m.group(1) in _export_path_set():
         return m.group(1)
     if header in _item_schema()["properties"]:  # a key of quanli's own JSON (export --format json)
         return header
@@ -181,10 +192,11 @@ def resolve(header: str, mapping: dict[str, str]) -> str | None:
     return _by_header().get(norm.lower())
 
 
+@lru_cache(maxsize=4096)
 def is_exact(header: str) -> bool:
     """A column quanli export wrote (``标题（path）`` or a JSON key): its values are read as written."""
     m = _PATH_IN_HEADER.search(header)
-    return bool(m and m.group(1) in set(export_paths())) or header in _item_schema()["properties"]
+    return bool(m and m.group(1) in _export_path_set()) or header in _item_schema()["properties"]
 
 
 def known_header(header: str) -> bool:
@@ -216,7 +228,7 @@ def load_mapping(path: Path | None) -> tuple[dict[str, str], dict]:
             f"{path}：不认识的设置“{'、'.join(unknown)}”（可用：columns、sheet、defaults）。",
             f"{path}: unknown setting(s) {', '.join(unknown)} (use columns, sheet, defaults).",
         )
-    allowed = set(export_paths())
+    allowed = set(_export_path_set())
     defaults = data.get("defaults") or {}
     if not isinstance(defaults, dict):
         raise QuanliError(

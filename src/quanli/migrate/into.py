@@ -245,7 +245,7 @@ def write(
 ) -> None:
     """Write what render made: a new catalogue first (quanli init, then the unit's level and region
     where the table shows them; a copy of ``made`` when it has one), laws.yaml, then the items."""
-    from quanli.core.fsutil import read_error, read_regular, write_atomic
+    from quanli.core.fsutil import read_error, read_regular, write_atomic, write_many
     from quanli.loader import scaffold
     from quanli.loader.scaffold import modeline_for
     from quanli.loader.yamlfmt import Unsafe, append_laws, update_text
@@ -301,8 +301,7 @@ def write(
                 f"无法把新的法律法规写入 {laws_path}（{exc}），没有导入任何事项。",
                 f"could not add laws to {laws_path} ({exc}); nothing imported.",
             ) from None
-    for path, text, overwrite in writes:
-        write_atomic(path, text, overwrite=overwrite)
+    write_many(writes)
 
 
 def open_target(

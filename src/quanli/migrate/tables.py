@@ -8,6 +8,7 @@ merged cells above it are skipped) and vertically merged cells filled down.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -112,6 +113,9 @@ def read_xlsx(path: Path, sheet: str | None, known) -> Table:
 
     raw = read_input(path)
     zipsafe.check(raw, path)  # a decompression bomb, or sizes that lie, is refused before openpyxl opens it
+    fast = _read_xlsx_fast(raw, path, sheet, known)
+    if fast is not None:
+        return fast
     try:  # the bytes checked, not the file again (it may have been swapped meanwhile)
         book = openpyxl.load_workbook(io.BytesIO(raw), read_only=False, data_only=True)
     except Exception as exc:
@@ -142,6 +146,66 @@ def read_xlsx(path: Path, sheet: str | None, known) -> Table:
                 merged_down.add((r, c - 1))
     rows = [list(r) for r in ws.iter_rows(min_row=1, values_only=True)]
     return _table_from_rows(rows, known, merged_down, ws.title)
+
+
+@contextlib.contextmanager
+def _no_sheet_sizes():
+    """While a read-only workbook opens: openpyxl reads each sheet's size up front, through the whole
+    sheet when it has no <dimension> (as openpyxl's own files: 1 s for 10,000 rows); xlsxrows needs none."""
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+    saved = ReadOnlyWorksheet.__dict__.get("_get_size")
+    if saved is None:
+        yield
+        return
+    ReadOnlyWorksheet._get_size = lambda self: None
+    try:
+        yield
+    finally:
+        ReadOnlyWorksheet._get_size = saved
+
+
+def _read_xlsx_fast(raw: bytes, path: Path, sheet: str | None, known) -> Table | None:
+    """read_xlsx through migrate.xlsxrows: the same table, three times faster; None when that
+    reader cannot vouch for a sheet (then openpyxl reads the whole workbook as before)."""
+    import openpyxl
+
+    from quanli.migrate.xlsxrows import sheet_rows
+
+    try:
+        with _no_sheet_sizes():
+            book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+    except Exception:
+        return None  # the full reader says what is wrong with the file
+    try:
+        sheets = list(book.worksheets)
+        if not sheets or (sheet and sheet not in [ws.title for ws in sheets]):
+            return None  # the full reader's messages
+        read = {}
+        for ws in sheets if not sheet else [book[sheet]]:
+            got = sheet_rows(book, ws)
+            if got is None:
+                return None
+            read[ws.title] = got
+        if sheet:
+            chosen = sheet
+        else:  # the sheet whose header row knows the most columns (as read_xlsx)
+            scored = []
+            for n, ws in enumerate(sheets):
+                rows = read[ws.title][0][:MAX_HEADER_SCAN]
+                h = _find_header(rows, known) if rows else 0
+                scored.append((sum(1 for c in (rows[h] if rows else []) if known(_clean_header(c))), -n, ws.title))
+            chosen = max(scored, key=lambda t: (t[0], t[1]))[2]
+        rows, merges = read[chosen]
+        merged_down = {
+            (r, c - 1)
+            for min_row, min_col, max_row, max_col in merges
+            for r in range(min_row + 1, max_row + 1)
+            for c in range(min_col, max_col + 1)
+        }
+        return _table_from_rows(rows, known, merged_down, chosen)
+    finally:
+        book.close()
 
 
 def decode_text(raw: bytes, path: Path) -> str:
