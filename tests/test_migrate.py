@@ -756,3 +756,25 @@ def test_the_real_data_without_a_unit_asks_and_split_makes_177_catalogues(tmp_pa
         for f in json.loads(result.stdout)
         if f["rule"] == "QL974" or (f["rule"].startswith("QL97") and f["severity"] == "error")
     ]
+
+
+@pytest.mark.parametrize("sample", ["county-amr", "city-amr"])
+def test_the_fast_xlsx_rows_are_openpyxls_bytes(monkeypatch, sample):
+    """export writes the body rows itself (export._rows_xml): the same bytes openpyxl writes cell by
+    cell, for the samples and for text that needs escaping, preserved spaces and characters past U+FFFF."""
+    from quanli.loader.catalogue import load_catalogue
+    from quanli.migrate import export
+
+    items = [sf.data for sf in load_catalogue(SAMPLES / sample).items if sf.ok]
+    headers, rows = export.table(items)
+    rows = rows + [
+        [" 前后空格 ", "a & b < c > d", "回车\r换行\n制表\t", "\U0001f600 表情", "引号 \" 和 '"]
+        + [None] * (len(headers) - 5)
+    ]
+    called = []
+    real = export._rows_xml
+    monkeypatch.setattr(export, "_rows_xml", lambda *a: called.append(1) or real(*a))
+    fast = export._xlsx(headers, rows)
+    assert called, "the fast path was not taken"
+    monkeypatch.setattr(export, "FAST_ROWS", False)
+    assert fast == export._xlsx(headers, rows)

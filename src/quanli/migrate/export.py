@@ -80,6 +80,9 @@ def _guard(value: Any) -> Any:
 XLSX_CELL_LIMIT = 32767
 
 
+FAST_ROWS = True  # the body rows written by _rows_xml; False: by openpyxl, cell by cell (the tests compare the two)
+
+
 def _xlsx(headers: list[str], rows: list[list[Any]]) -> bytes:
     import datetime as dt
     import zipfile
@@ -107,15 +110,26 @@ def _xlsx(headers: list[str], rows: list[list[Any]]) -> bytes:
         ws.column_dimensions[get_column_letter(n)].width = max(8, min(60, longest * 1.6 + 2))
     bold, wrap = Font(bold=True), Alignment(wrap_text=True, vertical="top")
 
+    made: dict[tuple[bool, bool], Any] = {}  # (header, quoted) -> the style array cells of that kind share
+
     def text_cell(value: Any, font=None):
+        text = isinstance(value, str)
+        kind = (font is not None, text and value.startswith(("=", "+", "-", "@")))
+        style = made.get(kind)
+        if style is not None and text:  # the common case, without openpyxl's per-cell style lookups
+            c = Cell(ws, row=1, column=1, style_array=style)
+            c._value, c.data_type = value, "s"  # the text checked above (length, control characters)
+            return c
         c = Cell(ws, row=1, column=1, value=value)
-        if isinstance(value, str):
+        if text:
             c.data_type = "s"  # never a formula, whatever the text
-            if value.startswith(("=", "+", "-", "@")):
+            if kind[1]:
                 c.quotePrefix = True
         c.alignment = wrap
         if font is not None:
             c.font = font
+        if text:
+            made[kind] = c._style
         return c
 
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -140,7 +154,22 @@ def _xlsx(headers: list[str], rows: list[list[Any]]) -> bytes:
                     f"item {row[0]}: '{headers[n]}' holds the control character {code}, which XLSX cannot "
                     "hold; delete it or use --format json or csv.",
                 )
-        ws.append([text_cell(v) if v is not None else None for v in row])
+    plain = (
+        FAST_ROWS
+        and bool(rows)
+        and all(
+            v is None
+            or (type(v) is str and v != "" and not v.startswith(("=", "+", "-", "@")))
+            or (type(v) is int and abs(v) < 10**15)
+            for row in rows
+            for v in row
+        )
+    )
+    if plain:  # the body style registered as openpyxl registers it for the first body cell it writes
+        plain = text_cell("x").style_id == 2
+    if not plain:  # large numbers, empty or quoted text: openpyxl writes each cell
+        for row in rows:
+            ws.append([text_cell(v) if v is not None else None for v in row])
     props = wb.properties
     props.created = props.modified = dt.datetime(2000, 1, 1)
     props.creator = props.lastModifiedBy = "quanli"
@@ -148,4 +177,36 @@ def _xlsx(headers: list[str], rows: list[list[Any]]) -> bytes:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as archive:
         ExcelWriter(wb, archive).save()  # not wb.save(): that stamps the current time
-    return rezip(buf.getvalue(), 946684800)
+    if not plain:
+        return rezip(buf.getvalue(), 946684800)
+    from quanli.render.bundle import write_package
+
+    with zipfile.ZipFile(io.BytesIO(buf.getvalue())) as zf:
+        members = {info.filename: zf.read(info) for info in zf.infolist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    members[sheet] = members[sheet].replace(b"</sheetData>", _rows_xml(rows, len(headers)) + b"</sheetData>", 1)
+    return write_package(members, 946684800)
+
+
+def _rows_xml(rows: list[list[Any]], width: int) -> bytes:
+    """The body rows (from row 2) as openpyxl's write-only sheet writes text cells of the body style
+    (s="2", inline strings, ASCII with character references; xml:space="preserve" for text with
+    space at either end; integers as numbers), ten times faster than a Cell object a value. tests/test_migrate.py holds
+    the export to openpyxl's own bytes."""
+    from openpyxl.utils import get_column_letter
+
+    letters = [get_column_letter(n) for n in range(1, width + 1)]
+    out = []
+    for r, row in enumerate(rows, 2):
+        out.append(f'<row r="{r}">')
+        for letter, v in zip(letters, row):
+            if v is None:
+                continue
+            if type(v) is int:  # as openpyxl writes a number ("%.16g": the integer itself below 10**15)
+                out.append(f'<c r="{letter}{r}" s="2" t="n"><v>{v}</v></c>')
+                continue
+            text = v.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
+            space = ' xml:space="preserve"' if v != v.strip() else ""
+            out.append(f'<c r="{letter}{r}" s="2" t="inlineStr"><is><t{space}>{text}</t></is></c>')
+        out.append("</row>")
+    return "".join(out).encode("ascii", "xmlcharrefreplace")
