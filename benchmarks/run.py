@@ -275,6 +275,41 @@ print(f"{figures[0]:.2f} s for 10,000,000 additions in a loop, {figures[1]:.2f} 
 """
 
 
+REAL_DATA = HERE.parents[1] / "shared" / "data" / "gd-policy.jsonl"
+
+
+def real_data(runs: int) -> list[tuple]:
+    """Validate the real published items, imported as they are (thousands of findings): the cost of a
+    catalogue with many findings, against a clean one's. Skipped when the data is not beside the project."""
+    if not REAL_DATA.is_file():
+        return []
+    work = HERE / ".work" / "real"
+    if not (work / "catalog.yaml").is_file():
+        shutil.rmtree(work, ignore_errors=True)
+        subprocess.run(
+            QUANLI
+            + ["import", str(REAL_DATA), "--into", str(work), "--unit", "广东省政务服务数据", "--format", "json"],
+            capture_output=True,
+            text=True,
+            env=ENV,
+        )
+    if not work.exists():
+        return []
+    items = len(os.listdir(work / "items")) if (work / "items").is_dir() else 0
+    validate = QUANLI + ["validate", str(work), "--format", "json"]
+
+    def cold() -> None:
+        shutil.rmtree(work / ".quanli-cache", ignore_errors=True)
+
+    return [
+        (items, label, seconds, peak)
+        for label, seconds, peak in best(
+            [("validate the real items cold (many findings)", step(validate, cold))],
+            runs,
+        )
+    ]
+
+
 def speed_check() -> str:
     """How fast the machine is right now (best of three): a pure-Python loop, and building and
     marshalling small dicts and strings (what quanli's work is made of; on a shared machine the
@@ -337,6 +372,20 @@ def main() -> None:
         "--migrate-size", type=int, default=10000, help="size for migrate.py's benchmark, 0 to skip (default: 10000)"
     )
     parser.add_argument("--release", action="store_true", help="also time diff.py's first `quanli release` (slow)")
+    parser.add_argument(
+        "--workspace",
+        type=int,
+        nargs=2,
+        default=(50, 200),
+        metavar=("MEMBERS", "ITEMS"),
+        help="workspace.py's benchmark of MEMBERS catalogues of ITEMS items (default: 50 200); 0 0 to skip",
+    )
+    parser.add_argument(
+        "--no-real-data",
+        dest="real_data",
+        action="store_false",
+        help="skip validating the 2,262 real items imported from ../shared/data/gd-policy.jsonl (many findings)",
+    )
     parser.add_argument("--output", type=Path, help="also write the markdown section to this file")
     parser.add_argument(
         "--quick", action="store_true", help="try the script: 1000 items, one run, diff and migrate at 1000"
@@ -344,6 +393,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.quick:
         args.sizes, args.runs, args.diff_size, args.migrate_size = [1000], 1, 1000, 1000
+        args.workspace = (5, 20)
     sizes = args.sizes or [1000, 10000, 100000]
 
     lines: list[str] = []
@@ -387,6 +437,15 @@ def main() -> None:
 
         for row in migrate.bench(args.migrate_size):
             out(table_line(args.migrate_size, *row))
+    if args.workspace and args.workspace[0]:
+        import workspace
+
+        members, each = args.workspace
+        for label, seconds, peak in workspace.bench(members, each, args.runs):
+            out(table_line(members * each, f"workspace {members} × {each}: {label}", seconds, peak))
+    if args.real_data:
+        for row in real_data(args.runs):
+            out(table_line(row[0], *row[1:]))
     out()
     for n, seconds in validated[JSONSCHEMA].items():
         out(
