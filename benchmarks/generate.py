@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import sys
 from pathlib import Path
 
@@ -77,8 +78,13 @@ def _flow(fid: str, name: str, steps: int) -> str:
     return "\n".join(lines) + "\n"
 
 
+# words QL802 reads as a placeholder: real published data has a few ("关于报备xxx项目…的函"), and a
+# public build refuses an item that holds one, so the generated catalogue gets a real word instead
+_PLACEHOLDERS = re.compile(r"待定|待补充|待完善|XXX|xxx|ＸＸＸ|TODO|TBD|暂无")
+
+
 def _clean(text: str, limit: int) -> str:
-    return " ".join(str(text).replace("'", "’").split())[:limit]
+    return _PLACEHOLDERS.sub("某", " ".join(str(text).replace("'", "’").split()))[:limit]
 
 
 def _phone(value) -> str:
