@@ -100,18 +100,11 @@ def _needles(secrets: tuple[str, ...]) -> tuple[re.Pattern, bytes]:
 
 
 def _any_of(needles: list[str]) -> re.Pattern:
-    """One regular expression for the needles (longest first), grouped by first character: the
-    same matches as a plain alternation, found twice as fast (the engine tries one group, not
-    every needle, at each position)."""
-    groups: dict[str, list[str]] = {}
-    for needle in needles:
-        groups.setdefault(needle[0], []).append(needle[1:])
-    return re.compile(
-        "|".join(
-            re.escape(first) + "(?:" + "|".join(re.escape(rest) for rest in tails) + ")"
-            for first, tails in groups.items()
-        )
-    )
+    """One regular expression for the needles: textfold.any_of's trie (a 10,000-item public build
+    spent 2 ms an item here with one group per first character)."""
+    from quanli.core.textfold import any_of
+
+    return any_of(needles)
 
 
 LEAK_HINT = "检查规则 QL602、QL606、QL975 会指出是哪个事项的哪一处提到了它：若豁免了这些规则，请删去豁免并改正；否则请报告此问题。"

@@ -166,8 +166,19 @@ def _render_item(view, item, svg, stem: str, epoch: int, secrets: list[str]) -> 
     }
     if not secrets:
         return files, []
-    texts = {names[0]: [member_text(m.data if isinstance(m, Packed) else m) for m in members.values()]}
+    # the members every sheet of a kind shares (styles, fonts, a flow's pictures) are scanned once a
+    # process while they are clean; the item's own members every time
+    clean = _CLEAN_SHARED.setdefault(tuple(secrets), {})
+    fresh = [m for m in members.values() if not isinstance(m, Packed)]
+    shared = [m for m in members.values() if isinstance(m, Packed) and id(m) not in clean]
+    for m in shared:
+        if not leak_check({names[0]: b""}, secrets, texts={names[0]: [member_text(m.data)]}):
+            clean[id(m)] = m  # kept, so that its id is not reused by another object
+    texts = {names[0]: [member_text(m) for m in fresh] + [member_text(m.data) for m in shared if id(m) not in clean]}
     return files, leak_check(files, secrets, texts=texts)
+
+
+_CLEAN_SHARED: dict[tuple[str, ...], dict[int, object]] = {}  # secrets -> shared package members found clean
 
 
 def _render_chunk(args) -> list[tuple[dict[str, bytes], list]]:

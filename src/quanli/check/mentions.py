@@ -58,25 +58,11 @@ def secret_needles(items: list) -> dict[str, tuple[str, str]]:
 
 
 def pattern_of(found: dict) -> re.Pattern:
-    """One regular expression for all the names: at each place the longest name that starts there.
-    Written as a trie (names that share a start share its branch), so the engine tries a text's
-    character against one branch, not against every name: an alternation of 2,000 names took
-    250 s on 100,000 items, as a trie 1 s, with the same matches."""
-    trie: dict = {}
-    for name in found:
-        node = trie
-        for ch in name:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-    return re.compile(_trie(trie) or "(?!)")
+    """One regular expression for all the names: at each place the longest name that starts there
+    (textfold.any_of: a trie, not an alternation of every name)."""
+    from quanli.core.textfold import any_of
 
-
-def _trie(node: dict) -> str:
-    branches = [re.escape(ch) + _trie(child) for ch, child in sorted(node.items()) if ch]
-    if not branches:
-        return ""
-    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-    return f"(?:{body})?" if "" in node else body  # greedy: a longer name first, then the name that ends here
+    return any_of(found)
 
 
 def locate(text: str, needle: str) -> tuple[int, int]:
