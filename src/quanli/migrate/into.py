@@ -320,7 +320,7 @@ def open_target(
         else config.resolve(into.parent if into.parent.exists() else Path.cwd(), None).catalog
     )
     if exists:
-        catalogue = load_catalogue(into, use_cache=False)
+        catalogue = load_catalogue(into, use_cache=True)  # the parse cache is keyed by each file's bytes
         for sf in (catalogue.catalog, catalogue.laws):  # planned against them, laws.yaml rewritten: they must be read
             if sf is not None and sf.failure is not None:
                 f = sf.failure

@@ -124,7 +124,12 @@ def loads(text: str) -> Any:
         value = json.loads(text)
     except (ValueError, RecursionError):
         return None
+    if text.count("[") + text.count("{") <= 64 and "\\u" not in text and not _SURROGATE.search(text):
+        return value  # no surrogate to replace, no nesting past the limit: _plain_json would copy it unchanged
     return _plain_json(value, 0)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _plain_json(value: Any, depth: int) -> Any:
