@@ -205,7 +205,7 @@ def test_a_spawned_worker_gets_everything_it_needs(tmp_path):
     check = ItemCheck(snap.root, {}, None, snap.strays, snap.missing, shared=shared)
     here = check.rows_for(work, _parse_chunk(work))
     with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
-        parsed, rows = _unpack(pool.submit(_parse_packed, work, check, True).result(), True)
+        parsed, rows, _ = _unpack(pool.submit(_parse_packed, work, check, True).result(), True)
     assert rows == here and any(rows.values())
     # each item back as its summary and its parse-cache entry (the document, marshalled)
     assert [p[0] for p in parsed] == [summary(p[0]) for p in _parse_chunk(work)]

@@ -19,8 +19,8 @@ from pathlib import Path
 
 from quanli.check.registry import RULES, describe
 from quanli.core.findings import Finding
-from quanli.core.model import is_public
-from quanli.core.textfold import fold, needles
+from quanli.core.model import PUBLIC_SCOPES, is_public
+from quanli.core.textfold import any_of, fold, needles
 
 describe(
     "QL606",
@@ -60,8 +60,6 @@ def secret_needles(items: list) -> dict[str, tuple[str, str]]:
 def pattern_of(found: dict) -> re.Pattern:
     """One regular expression for all the names: at each place the longest name that starts there
     (textfold.any_of: a trie, not an alternation of every name)."""
-    from quanli.core.textfold import any_of
-
     return any_of(found)
 
 
@@ -84,8 +82,39 @@ def locate(text: str, needle: str) -> tuple[int, int]:
     return 1, 1
 
 
-def find(catalogue, display, cache_dir: Path | None, active=None) -> list[Finding]:
-    """QL606's findings for ``catalogue`` (see the module's docstring)."""
+def folded(blob: bytes) -> str:
+    """What a reader reads of an item's file (its lines that are not comments), folded."""
+    text = blob.decode("utf-8-sig", "replace")
+    # str.lstrip drops what \s matches: the same test as _COMMENT, without a regular expression a line
+    return fold("\n".join(line for line in text.splitlines() if "#" not in line or not line.lstrip().startswith("#")))
+
+
+def screen(snap, active=None) -> tuple[re.Pattern, set[str]] | None:
+    """Before the items are parsed: the names of every item that may not be public, found from the
+    files' bytes (an item whose file does not contain a public scope's words), so the processes
+    that parse the items can each search their public ones at once (ItemCheck.screen) and QL606
+    searches again only those with a hit. ``find`` uses the screen only when its names hold every
+    name of the parsed catalogue's non-public items, so a file the bytes misjudge costs time,
+    never a finding. None when there is nothing to gain (QL606 not run, or many such files)."""
+    if active is not None and "QL606" not in active:
+        return None
+    from quanli.loader.catalogue import _parse_blob
+
+    marks = tuple(scope.encode() for scope in PUBLIC_SCOPES)
+    maybe = [b for sf, b in zip(snap.files, snap.blobs) if sf.kind == "item" and b and not any(m in b for m in marks)]
+    if len(maybe) * 10 > len(snap.blobs):  # parsing them twice would cost more than it saves
+        return None
+    names: set[str] = set()
+    for blob in maybe:
+        data = _parse_blob(blob, "item")[0]
+        if isinstance(data, dict):
+            names.update(needles([data.get("id"), data.get("name")]))
+    return any_of(names), names
+
+
+def find(catalogue, display, cache_dir: Path | None, active=None, screened=None) -> list[Finding]:
+    """QL606's findings for ``catalogue`` (see the module's docstring). ``screened``: the names
+    of ``screen`` and, per item file the parsing processes searched, whether they found one."""
     if active is not None and "QL606" not in active:
         return []
     items = [sf for sf in catalogue.items if sf.ok and isinstance(sf.data, dict)]
@@ -101,17 +130,17 @@ def find(catalogue, display, cache_dir: Path | None, active=None) -> list[Findin
 
         clean = DigestSet(cache_dir, "mentions.marshal")
     out = []
+    sure = screened is not None and set(found) <= screened[0]  # the screen searched for every name
     for sf in public:
         key = hashlib.blake2b(against + sf.blob + sf.rel.encode("utf-8", "surrogatepass"), digest_size=16).digest()
         if clean is not None and clean.known(key):
             continue
-        text = sf.blob.decode("utf-8-sig", "replace")
-        published = "\n".join(line for line in text.splitlines() if not _COMMENT.match(line))
-        hits = sorted(set(pattern.findall(fold(published))))
+        hits = [] if sure and screened[1].get(sf.path) is False else sorted(set(pattern.findall(folded(sf.blob))))
         if not hits:
             if clean is not None:
                 clean.add(key)
             continue
+        text = sf.blob.decode("utf-8-sig", "replace")
         for needle in hits:
             line, column = locate(text, needle)
             ident, written = found[needle]

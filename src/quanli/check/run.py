@@ -89,13 +89,21 @@ def check_snapshot(
     if cached is None:
         memory = FindingMemory(snap.root / CACHE_DIR if use_cache else None, extra, snap)
         given = memory.recalled(snap)  # unchanged items: their summary, not parsed again
+        from quanli.check import mentions
+
+        screen = mentions.screen(snap, active)
         check = ItemCheck(snap.root, overrides, active, snap.strays, snap.missing)  # items checked where parsed
+        check.screen = screen and screen[0]
         catalogue = parse_snapshot(snap, use_cache=use_cache, given=given, check=check)
         catalogue.overrides = overrides
         findings = check_catalogue(catalogue, memory, display=lambda sf: sf.path, active=active, known=check.found)
-        from quanli.check import mentions
-
-        findings += mentions.find(catalogue, lambda sf: sf.path, snap.root / CACHE_DIR if use_cache else None, active)
+        findings += mentions.find(
+            catalogue,
+            lambda sf: sf.path,
+            snap.root / CACHE_DIR if use_cache else None,
+            active,
+            screened=screen and (screen[1], check.screened),
+        )
         sups = {sf.path: (sf.path, suppress.parse(blob)) for sf, blob in zip(snap.files, snap.blobs) if blob}
         findings = suppress.apply(findings, {k: v for k, v in sups.items() if v[1]}, active)
         findings.sort(key=Finding.sort_key)
@@ -302,9 +310,11 @@ class ItemCheck:
     missing: list
     shared: list = field(default_factory=list)  # catalog.yaml, laws.yaml, flows: set by the loader
     found: dict = field(default_factory=dict)
+    screen: Any = None  # QL606's names found before parsing (mentions.screen), or None
+    screened: dict = field(default_factory=dict)  # public item path -> whether the screen found a name
 
     def __getstate__(self) -> dict:
-        return {**self.__dict__, "found": {}}  # a worker starts empty; what it finds comes back
+        return {**self.__dict__, "found": {}, "screened": {}}  # a worker starts empty; what it finds comes back
 
     def rows_for(self, work: list[tuple], parsed: list) -> dict[str, list]:
         load_all()
@@ -337,6 +347,13 @@ class ItemCheck:
         out: dict[str, list] = {sf.path: [] for sf in items}
         for f in fresh:
             out[f.abs_path].append(_relative(f.to_row(), self.root))
+        if self.screen is not None:
+            from quanli.check.mentions import folded
+            from quanli.core.model import is_public
+
+            for sf in items:
+                if sf.ok and isinstance(sf.data, dict) and sf.blob and is_public(sf.data):
+                    self.screened[sf.path] = self.screen.search(folded(sf.blob)) is not None
         return out
 
 

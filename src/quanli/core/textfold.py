@@ -15,8 +15,9 @@ import html
 import re
 import unicodedata
 
+# the invisible characters that are not white space (str.split drops those: the same set as \s)
 _INVISIBLE = re.compile(
-    r"[\s\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064"
+    r"[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064"
     r"\u2066-\u206f\u3164\ufeff\uffa0]+"
 )
 _TAG = re.compile(r"<[^<>]*>")
@@ -25,7 +26,7 @@ MIN_NEEDLE = 3  # shorter names and ids are too common to mean an item
 
 def fold(text: str) -> str:
     """``text`` folded (see the module's docstring), markup left as it is."""
-    return _INVISIBLE.sub("", unicodedata.normalize("NFKC", text)).casefold()
+    return _INVISIBLE.sub("", "".join(unicodedata.normalize("NFKC", text).split())).casefold()
 
 
 def fold_markup(text: str) -> str:

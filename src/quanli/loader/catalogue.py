@@ -194,17 +194,17 @@ def _parse_packed(work: list[tuple], check=None, pack: bool = False) -> bytes:
 
     if check is not None:
         out, rows = _parse_checked(work, check, pack)
-        return marshal.dumps(([(s, _pack_failure(x), e) for s, x, e in out], rows))
-    return marshal.dumps(([(d, f, _pack_failure(x), p) for d, f, x, p in _parse_chunk(work)], None))
+        return marshal.dumps(([(s, _pack_failure(x), e) for s, x, e in out], rows, check.screened))
+    return marshal.dumps(([(d, f, _pack_failure(x), p) for d, f, x, p in _parse_chunk(work)], None, None))
 
 
-def _unpack(packed: bytes, checked: bool = False) -> tuple[list, dict | None]:
+def _unpack(packed: bytes, checked: bool = False) -> tuple[list, dict | None, dict | None]:
     import marshal
 
-    parsed, rows = marshal.loads(packed)
+    parsed, rows, screened = marshal.loads(packed)
     if checked:
-        return [(s, None if x is None else ParseFailure(*x), e) for s, x, e in parsed], rows
-    return [(d, f, None if x is None else ParseFailure(*x), p) for d, f, x, p in parsed], rows
+        return [(s, None if x is None else ParseFailure(*x), e) for s, x, e in parsed], rows, screened
+    return [(d, f, None if x is None else ParseFailure(*x), p) for d, f, x, p in parsed], rows, screened
 
 
 def _share(work: list[tuple], check, pack: bool) -> list:
@@ -235,16 +235,18 @@ def _parse_all(work: list[tuple], jobs: int, check=None, pack: bool = False) -> 
             futures = [pool.submit(_parse_packed, part, check, pack) for part in parts]
             own = _share(work[:mine], check, pack)
             for future in futures:
-                parsed, rows = _unpack(future.result(), check is not None)
+                parsed, rows, screened = _unpack(future.result(), check is not None)
                 own += parsed
                 if check is not None:
                     check.found.update(rows)
+                    check.screened.update(screened)
             return own
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
     except (OSError, RuntimeError):  # no process support (e.g. restricted sandbox): do it here
         if check is not None:
             check.found.clear()
+            check.screened.clear()
         return _parse_all(work, 1, check, pack)
 
 
