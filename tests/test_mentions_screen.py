@@ -54,8 +54,8 @@ def test_the_screen_finds_what_the_whole_search_finds(cat, monkeypatch, n):
 
 
 def test_a_secret_file_the_bytes_misjudge_is_still_found(cat, monkeypatch):
-    # the non-public item's file holds a public scope's words, so its bytes look public
-    expected = _catalogue(cat, 20, secret_remarks="原为社会公开，现改为不予公开")
+    # the non-public item's file holds a line like a public scope's (in a block of text), so its bytes look public
+    expected = _catalogue(cat, 20, secret_remarks="旧稿写的是\nscope: 社会公开\n")
     screen = mentions.screen(read_catalogue(cat.root))
     assert screen is None or "t-xk-002" not in screen[1]  # the screen cannot know this name
     found = _ql606(cat)
@@ -70,3 +70,13 @@ def test_no_screen_when_many_files_may_be_secret(cat):
         )
     assert mentions.screen(read_catalogue(cat.root)) is None  # 5 of 6 files: parsing them twice costs more
     assert mentions.screen(read_catalogue(cat.root), active={"QL101"}) is None  # QL606 not run
+
+
+def test_a_secret_whose_name_says_a_public_scope_is_screened(cat):
+    # 依申请公开 in a name is not a scope line: the item is still screened as possibly non-public
+    cat.write("items/T-XK-009.yaml", dump(item(ident="T-XK-009", name="政府信息依申请公开复核", disclosure=SECRET)))
+    for i in range(12):
+        cat.item(ident=f"T-XK-{i + 100:03d}", name=f"建设项目审批第{i}号")
+    screen = mentions.screen(read_catalogue(cat.root))
+    assert screen is not None and {"t-xk-009", "政府信息依申请公开复核"} <= screen[1]
+    assert "t-xk-001" not in screen[1]  # a public item's file, scope line and all

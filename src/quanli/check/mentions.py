@@ -35,6 +35,12 @@ describe(
 )
 
 _COMMENT = re.compile(r"^\s*#")
+# a file with a line that looks like a public scope (an item whose name says 依申请公开 is not one)
+_PUBLIC_SCOPE = re.compile(
+    rb"scope[\x22']?[ \t]*:[ \t]*[\x22']?(?:"
+    + b"|".join(re.escape(v.encode()) for v in PUBLIC_SCOPES)
+    + rb")[\x22']?[ \t]*(?:[,}\r\n]|$)"
+)
 
 
 def secret_needles(items: list) -> dict[str, tuple[str, str]]:
@@ -91,7 +97,7 @@ def folded(blob: bytes) -> str:
 
 def screen(snap, active=None) -> tuple[re.Pattern, set[str]] | None:
     """Before the items are parsed: the names of every item that may not be public, found from the
-    files' bytes (an item whose file does not contain a public scope's words), so the processes
+    files' bytes (an item whose file has no line like ``scope: 社会公开``), so the processes
     that parse the items can each search their public ones at once (ItemCheck.screen) and QL606
     searches again only those with a hit. ``find`` uses the screen only when its names hold every
     name of the parsed catalogue's non-public items, so a file the bytes misjudge costs time,
@@ -100,8 +106,7 @@ def screen(snap, active=None) -> tuple[re.Pattern, set[str]] | None:
         return None
     from quanli.loader.catalogue import _parse_blob
 
-    marks = tuple(scope.encode() for scope in PUBLIC_SCOPES)
-    maybe = [b for sf, b in zip(snap.files, snap.blobs) if sf.kind == "item" and b and not any(m in b for m in marks)]
+    maybe = [b for sf, b in zip(snap.files, snap.blobs) if sf.kind == "item" and b and not _PUBLIC_SCOPE.search(b)]
     if len(maybe) * 10 > len(snap.blobs):  # parsing them twice would cost more than it saves
         return None
     names: set[str] = set()
