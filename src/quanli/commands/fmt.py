@@ -38,23 +38,26 @@ def run(paths: list[Path], check: bool, lang: str, use_cache: bool = True) -> in
     en = lang == "en"
     # files named one by one (pre-commit passes every staged YAML file): those outside a catalogue are not ours
     paths = [p for p in paths if not (p.is_file() and find_catalogue_root(p.parent) is None)] if paths else [Path.cwd()]
-    targets: list[tuple[Path, Path]] = []
+    targets: list[tuple[Path, Path, bool]] = []  # (catalogue, file, listed as a regular file)
     for root, selected in discover(paths) if paths else []:
-        files = sorted(selected) if selected else catalogue_files(root)
-        targets += [(root, f) for f in files]
+        if selected:
+            targets += [(root, f, False) for f in sorted(selected)]
+        else:
+            # files of items/, flows/, records/ were listed as regular files; catalog.yaml may be a FIFO
+            targets += [(root, f, f.parent != root) for f in catalogue_files(root)]
     if not check:  # rewriting: no other quanli command edits these catalogues meanwhile (lock.EditLock)
         import contextlib
 
         from quanli.core.lock import EditLock
 
         with contextlib.ExitStack() as held:
-            for root in sorted({root.resolve() for root, _ in targets}):
+            for root in sorted({root.resolve() for root, _, _ in targets}):
                 held.enter_context(EditLock(root, lang))
             return _run(targets, check, lang, use_cache, en)
     return _run(targets, check, lang, use_cache, en)
 
 
-def _run(targets: list[tuple[Path, Path]], check: bool, lang: str, use_cache: bool, en: bool) -> int:
+def _run(targets: list[tuple[Path, Path, bool]], check: bool, lang: str, use_cache: bool, en: bool) -> int:
     from quanli.core.fsutil import read_reason, read_regular, write_atomic
     from quanli.loader.cache import CACHE_DIR, DigestSet
     from quanli.loader.scaffold import modeline_for
@@ -63,17 +66,22 @@ def _run(targets: list[tuple[Path, Path]], check: bool, lang: str, use_cache: bo
 
     changed, failed = [], []
     caches: dict[Path, DigestSet] = {}  # per catalogue: files found canonical (key: path inside it + content)
-    real: dict[Path, Path] = {}  # folder -> its resolved path: one realpath a folder, not one a file
+    real: dict[Path, str] = {}  # folder -> its resolved path: one realpath a folder, not one a file
     modelines: dict[tuple[Path, Path, str], str] = {}  # (catalogue, folder, kind) -> the modeline its files carry
-    for root, path in targets:
+    for root, path, listed in targets:
         try:  # a file named on the command line may be a link, or be reached through one
-            if path.is_symlink():
+            if not listed and path.is_symlink():
                 rel = None
             else:
                 for folder in (root, path.parent):
                     if folder not in real:
-                        real[folder] = folder.resolve()
-                rel = (real[path.parent] / path.name).relative_to(real[root]).as_posix()
+                        real[folder] = os.path.join(folder.resolve(), "")  # with a trailing separator
+                inside, top = real[path.parent], real[root]
+                rel = (
+                    inside[len(top) :].replace(os.sep, "/") + path.name
+                    if os.path.normcase(inside).startswith(os.path.normcase(top))
+                    else None
+                )
         except ValueError:
             rel = None
         if rel is None:
@@ -90,7 +98,7 @@ def _run(targets: list[tuple[Path, Path]], check: bool, lang: str, use_cache: bo
         if kind is None:
             continue
         try:  # a regular file only, of a size a catalogue file can have: never a hang on a FIFO
-            raw = read_regular(path, MAX_FILE_BYTES)
+            raw = read_regular(path, MAX_FILE_BYTES, prestat=not listed)
         except OSError as exc:
             why = read_reason(exc)
             failed.append((path, why[1] if en else why[0]))

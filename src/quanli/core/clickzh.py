@@ -92,6 +92,9 @@ def ntranslate(singular: str, plural: str, n: int) -> str:
     return translate(singular if n == 1 else plural)
 
 
+_LATE = "typer.rich_utils"  # imports rich (0.12 s): patched when typer imports it, for help or an error
+
+
 def install() -> None:
     """Put ``translate`` in place of gettext in click's and typer's modules (idempotent)."""
     import importlib
@@ -106,16 +109,48 @@ def install() -> None:
         "click.termui",
         "click.utils",
         "typer.core",
-        "typer.rich_utils",
     ):
         try:
-            module = importlib.import_module(name)
-        except ImportError:  # pragma: no cover - rich_utils needs rich, which is a dependency
+            _patch(importlib.import_module(name))
+        except ImportError:  # pragma: no cover - typer vendors click as typer._click in some versions
             continue
-        if hasattr(module, "_"):
-            module._ = translate
-        if hasattr(module, "ngettext"):
-            module.ngettext = ntranslate
+    if _LATE in sys.modules:
+        _patch(sys.modules[_LATE])
+    elif not any(isinstance(f, _PatchOnImport) for f in sys.meta_path):
+        sys.meta_path.insert(0, _PatchOnImport())
+
+
+def _patch(module) -> None:
+    if hasattr(module, "_"):
+        module._ = translate
+    if hasattr(module, "ngettext"):
+        module.ngettext = ntranslate
+
+
+class _PatchOnImport:
+    """A meta path finder for ``typer.rich_utils`` alone: the usual spec, patched once executed."""
+
+    def find_spec(self, name, path, target=None):
+        if name != _LATE:
+            return None
+        from importlib.machinery import PathFinder
+
+        spec = PathFinder.find_spec(name, path, target)
+        if spec is not None and spec.loader is not None:
+            spec.loader = _PatchingLoader(spec.loader)
+        return spec
+
+
+class _PatchingLoader:
+    def __init__(self, inner) -> None:
+        self.inner = inner
+
+    def create_module(self, spec):
+        return self.inner.create_module(spec)
+
+    def exec_module(self, module) -> None:
+        self.inner.exec_module(module)
+        _patch(module)
 
 
 def _from_args(args) -> str | None:

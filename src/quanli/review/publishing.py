@@ -61,16 +61,20 @@ def published_ids(catalogue) -> set[str]:
 
 def held(catalogue, findings: list[Finding], shown: set[str]) -> list[Held]:
     """Each reason an item in ``shown`` may not be published, in file order."""
+    blocking = sorted((f for f in findings if f.rule in BLOCKING), key=Finding.sort_key)
+    if not blocking:
+        return []
     kinds: dict[str, tuple[str, object]] = {}
+    wanted = {_key(f.abs_path) for f in blocking}  # resolving every file's path was 0.5 s at 10,000 items
     for sf in [catalogue.catalog, catalogue.laws, *catalogue.items, *catalogue.flows]:
-        if sf is not None:
-            kinds[_key(sf.path)] = (sf.kind, sf.data.get("id") if sf.ok and isinstance(sf.data, dict) else None)
+        if sf is not None and (key := _key(sf.path)) in wanted:
+            kinds[key] = (sf.kind, sf.data.get("id") if sf.ok and isinstance(sf.data, dict) else None)
     users: dict[object, list[str]] = {}
     for sf in catalogue.items:
         if sf.ok and isinstance(sf.data, dict) and sf.data.get("id") in shown:
             users.setdefault(sf.data.get("flow"), []).append(sf.data["id"])
     out = []
-    for f in sorted((f for f in findings if f.rule in BLOCKING), key=Finding.sort_key):
+    for f in blocking:
         kind, ident = kinds.get(_key(f.abs_path), (None, None))
         if kind == "item" and ident in shown:
             out.append(Held(str(ident), f))
