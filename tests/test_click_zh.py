@@ -56,3 +56,19 @@ def test_help_has_chinese_headings(args):
 
 def test_a_message_no_pattern_knows_stays_as_it_is():
     assert message_zh("something click says one day") == "something click says one day"
+
+
+def test_rich_help_module_is_translated_when_typer_imports_it_late():
+    # start-up does not import typer.rich_utils (it imports rich: 0.12 s); it must be patched when it comes
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, quanli.cli.app\n"
+        "assert 'typer.rich_utils' not in sys.modules, 'imported at start-up'\n"
+        "import typer.rich_utils as r\n"
+        "from quanli.core import clickzh\n"
+        "assert r._ is clickzh.translate\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
