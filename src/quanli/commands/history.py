@@ -81,8 +81,7 @@ def log(item_id: str, path: Path | None, fmt: str, lang: str) -> int:
             }
             for e in entries
         ]
-        json.dump(rows, sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
+        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")  # one write, not one a token
         return 0
     en = lang == "en"
     if not entries:

@@ -71,8 +71,7 @@ def unreadable_note(c: Change, lang: str) -> str:
 
 def to_json(results: dict[str, list[Change]], stream: IO[str]) -> None:
     rows = [dict(c.to_dict(), catalogue=root) for root, changes in results.items() for c in changes]
-    json.dump(rows, stream, ensure_ascii=False, indent=2)
-    stream.write("\n")
+    stream.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")  # one write, not one a token
 
 
 def to_text(results: dict[str, list[Change]], lang: str, stream: IO[str]) -> None:

@@ -11,15 +11,15 @@ from typing import IO
 
 def render(findings, summary, lang: str, stream: IO[str]) -> None:
     if getattr(summary, "only_summary", False):
-        json.dump(counts(findings, lang), stream, ensure_ascii=False, indent=2)
-        stream.write("\n")
+        stream.write(json.dumps(counts(findings, lang), ensure_ascii=False, indent=2) + "\n")
         return
     rows = [f.to_dict(lang) for f in findings]
     if getattr(summary, "docs", None):
         for row in rows:
             row["help"] = f"{summary.docs}#{row['rule'].lower()}"
-    json.dump(rows, stream, ensure_ascii=False, indent=2)
-    stream.write("\n")
+    # one write: json.dump writes each token to the stream, 600,000 writes for 14,000 findings
+    # (0.8 s to a console or a file; the text is 0.1 s to make)
+    stream.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
 
 
 def counts(findings, lang: str) -> dict:

@@ -73,10 +73,5 @@ def document(findings, lang: str, docs: str = "docs/rules.md") -> dict:
 
 
 def render(findings, summary, lang: str, stream: IO[str]) -> None:
-    json.dump(
-        document(findings, lang, getattr(summary, "docs", None) or "docs/rules.md"),
-        stream,
-        ensure_ascii=False,
-        indent=2,
-    )
-    stream.write("\n")
+    document_ = document(findings, lang, getattr(summary, "docs", None) or "docs/rules.md")
+    stream.write(json.dumps(document_, ensure_ascii=False, indent=2) + "\n")  # one write, not one a token
