@@ -456,3 +456,42 @@ def test_the_workspaces_holidays_file_is_shared_by_its_members_in_sibling_checko
     # the workspace's calendar: 03-05 off, due 03-17, due today, exact
     assert found(ws) == [("QL962", False), ("QL962", False)]
     assert found(ws / "county") == [("QL962", False)]  # alone, below the workspace
+
+
+def _members_on(cores: int, monkeypatch) -> None:
+    """Check the members on ``cores`` processes: the fixture's three small members (2, 3 and 2
+    files) are split between processes once the threshold is below their total and above each."""
+    from quanli.loader import catalogue
+
+    monkeypatch.setattr(catalogue, "PARALLEL_THRESHOLD", 4)
+    monkeypatch.setattr(os, "cpu_count", lambda: cores)
+
+
+def test_members_checked_on_every_core_find_exactly_what_one_process_finds(ws, monkeypatch):
+    from quanli.check import members
+
+    city = ws / "city" / "items" / "T-XK-001.yaml"
+    city.write_text(city.read_text(encoding="utf-8") + "remarks: 与排污许可证核发一并办理\n", encoding="utf-8")  # QL975
+    edit(ws / "county" / "items" / "T-XK-001.yaml", "name: 建设项目环境影响报告表审批", "name: 环评报告表审批")  # QL973
+    _members_on(1, monkeypatch)
+    assert members._shares([(ws / m, None) for m in ("city", "county", "county-water")]) is None
+    serial = findings(ws, "--no-cache")
+    _members_on(2, monkeypatch)
+    shares = members._shares([(ws / m, None) for m in ("city", "county", "county-water")])
+    assert shares is not None and len(shares) == 2 and sorted(sum(shares, [])) == [0, 1, 2]
+    parallel = findings(ws, "--no-cache")
+    assert parallel == serial
+    files = {f["file"].replace("\\", "/").split("/")[-3] for f in parallel[1]}
+    assert {"city", "county"} <= files  # findings of members checked in both processes
+    # the rules across members saw the members of both processes
+    assert {"QL973", "QL975"} <= {f["rule"] for f in parallel[1]}
+
+
+def test_members_checked_on_every_core_stop_at_the_first_members_error(ws, monkeypatch):
+    _members_on(2, monkeypatch)
+    for name in ("county", "county-water"):  # the second and the third member: both broken
+        (ws / name / "quanli.toml").write_text(f"fail_level = [  # {name}\n", encoding="utf-8")
+    result = invoke("validate", str(ws))
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert "county" + os.sep + "quanli.toml" in result.stderr, result.stderr
+    assert "county-water" not in result.stderr

@@ -11,13 +11,12 @@ from pathlib import Path
 from typing import IO
 
 from quanli import report
-from quanli.check.run import check_snapshot
+from quanli.check.members import check_all
 from quanli.check.suppress import suppress_cross
-from quanli.check.targets import across, catalog_data, per_member
+from quanli.check.targets import across, per_member
 from quanli.check.targets import targets as find_targets
 from quanli.core.errors import QuanliError
 from quanli.core.findings import Finding, Severity
-from quanli.loader.catalogue import read_catalogue
 from quanli.report.summary import Summary
 
 
@@ -72,34 +71,16 @@ def validate(
     cross_inputs: dict[
         Path, tuple
     ] = {}  # catalogue root -> (Checked, catalog.yaml data), for the cross-catalogue rules
-    for root, selected in targets:
-        cfg = config.resolve(root, config_path)
+    for root, cfg, checked, data, found, n, fails, count, paths in check_all(
+        targets, config_path, select or [], ignore or [], use_cache, use_baseline, fail_level
+    ):
         configs[root] = cfg
-        snap = read_catalogue(root)
-        if selected is not None:
-            known = {str(Path(sf.path).resolve()) for sf in snap.files} | {
-                str((root / s.rel).resolve()) for s in snap.strays
-            }
-            outside = sorted(str(p) for p in selected if str(p) not in known)
-            if outside:
-                raise QuanliError(
-                    f"{outside[0]} 不属于目录 {root}：只检查 catalog.yaml、laws.yaml、items/*.yaml 和 flows/*.yaml。",
-                    f"{outside[0]} is not part of the catalogue {root} (catalog.yaml, laws.yaml, items/*.yaml, flows/*.yaml).",
-                )
-        files += len(selected) if selected is not None else len(snap.files)
-        checked = check_snapshot(
-            snap, use_cache, selected, cfg.catalog, config.active_rules(cfg, select or [], ignore or [])
-        )
+        files += count
         results.append(checked)
-        cross_inputs[root] = (checked, catalog_data(snap))
-        checked_paths += [str(p) for p in selected] if selected is not None else [sf.path for sf in snap.files]
-        found = config.apply(checked.findings, cfg, select or [], ignore or [])
-        recorded = baseline.load(root) if use_baseline else None
-        if recorded is not None:
-            found, n = baseline.filter_new(found, root, recorded)
-            covered += n
-        threshold = Severity.parse(fail_level) if fail_level else (cfg.fail_level or Severity.ERROR)
-        failing |= any(f.severity >= threshold for f in found)
+        cross_inputs[root] = (checked, data)
+        checked_paths += paths
+        covered += n
+        failing |= fails
         findings.extend(found)
     if spaces or len(results) > 1:
         cross = config.apply(across(spaces, cross_inputs), configs[targets[0][0]], select or [], ignore or [])
