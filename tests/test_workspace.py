@@ -495,3 +495,28 @@ def test_members_checked_on_every_core_stop_at_the_first_members_error(ws, monke
     assert result.exit_code == 2 and "Traceback" not in result.output
     assert "county" + os.sep + "quanli.toml" in result.stderr, result.stderr
     assert "county-water" not in result.stderr
+
+
+def test_ql975_scans_the_members_on_every_core_as_in_one_process(ws, monkeypatch):
+    from quanli.check.rules import workspace as rules
+    from quanli.core.textfold import fold
+
+    city = ws / "city" / "items" / "T-XK-001.yaml"
+    city.write_text(city.read_text(encoding="utf-8") + "remarks: 与排污许可证核发一并办理\n", encoding="utf-8")
+    water = ws / "county-water" / "items" / "T-XK-003.yaml"
+    water.write_text(water.read_text(encoding="utf-8") + "# 排污许可证核发（注释不算）\n", encoding="utf-8")
+    work = [
+        ([fold("排污许可证核发"), fold("T-XK-002")], [(str(city), "T-XK-001")]),
+        ([fold("排污许可证核发")], [(str(water), "T-XK-003")]),
+    ]
+    monkeypatch.setattr(os, "cpu_count", lambda: 1)
+    serial = rules._scan_all(work)
+    from quanli.loader import catalogue
+
+    monkeypatch.setattr(catalogue, "PARALLEL_THRESHOLD", 2)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    assert rules._scan_all(work) == serial
+    assert [[(ident, needle) for _, ident, needle, _, _ in hits] for hits in serial] == [
+        [("T-XK-001", fold("排污许可证核发"))],
+        [],
+    ]

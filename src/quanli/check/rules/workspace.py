@@ -292,37 +292,77 @@ def secrets_across(ws, profiles: dict) -> dict:
 
 
 def _secrets_across(ws, active: dict, finding) -> None:
-    """QL975: each member's public items searched for the other members' non-public names."""
-    import re
+    """QL975: each member's public items searched for the other members' non-public names (the
+    members' shares on every core when there are many items: reading and folding each public
+    file is most of QL975's time)."""
+    for_member = secrets_across(ws, active)
+    work = []  # (a member's needles, its public items' (path, id))
+    for m in ws.members:
+        found = for_member.get(m) or {}
+        public = [(p[PATH], p[ID]) for p in active.get(m, ()) if p[PUBLIC]]
+        if found and public:
+            work.append((found, public))
+    for (found, _), hits in zip(work, _scan_all([(sorted(found), public) for found, public in work])):
+        for path, ident_of_item, needle, line, column in hits:
+            key, ident, name = found[needle]
+            finding(
+                "QL975",
+                path,
+                f"公开事项中提到了成员 {key} 不公开的事项“{name}”（{ident}）：发布时会泄露它，请删去或改写。",
+                f"this public item mentions {key}'s non-public item {ident} ('{name}').",
+                (),
+                ident_of_item,
+                line=line,
+                column=column,
+            )
+
+
+def _scan_all(work: list[tuple[list[str], list]]) -> list[list[tuple]]:
+    """_scan of each member's (needles, items), in order; a share in a worker process when many."""
+    import os
+
+    from quanli.loader.catalogue import PARALLEL_THRESHOLD
+
+    total = sum(len(items) for _, items in work)
+    if len(work) < 2 or total < PARALLEL_THRESHOLD or (os.cpu_count() or 1) < 2:
+        return [_scan(needles, items) for needles, items in work]
+    from concurrent.futures import ProcessPoolExecutor
+
+    half, count = 0, 0
+    while half < len(work) and count * 2 < total:  # the first half of the items stays here
+        count += len(work[half][1])
+        half += 1
+    try:
+        pool = ProcessPoolExecutor(max_workers=1)
+    except (OSError, RuntimeError, NotImplementedError):
+        return [_scan(needles, items) for needles, items in work]
+    with pool:
+        theirs = pool.submit(_scan_share, work[half:])
+        mine = [_scan(needles, items) for needles, items in work[:half]]
+        return mine + theirs.result()
+
+
+def _scan_share(work: list[tuple[list[str], list]]) -> list[list[tuple]]:
+    return [_scan(needles, items) for needles, items in work]
+
+
+def _scan(needles: list[str], items: list[tuple[str, str]]) -> list[tuple]:
+    """(path, item id, needle, line, column) of each needle found in the items' files as a reader
+    reads them (comment lines left out, folded: quanli.core.textfold)."""
     from pathlib import Path
 
     from quanli.check.mentions import locate
-    from quanli.core.textfold import fold
+    from quanli.core.textfold import any_of, fold
 
-    for_member = secrets_across(ws, active)
-    for m in ws.members:
-        found = for_member.get(m) or {}
-        if not found:
+    pattern = any_of(sorted(needles, key=lambda n: (-len(n), n)))  # a trie: thousands of names cost little more
+    hits = []
+    for path, ident in items:
+        try:
+            text = Path(path).read_bytes().decode("utf-8-sig", "replace")
+        except OSError:
             continue
-        pattern = re.compile("|".join(re.escape(n) for n in sorted(found, key=lambda n: (-len(n), n))))
-        for p in active.get(m, ()):
-            if not p[PUBLIC]:
-                continue
-            try:
-                text = Path(p[PATH]).read_bytes().decode("utf-8-sig", "replace")
-            except OSError:
-                continue
-            published = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
-            for needle in sorted(set(pattern.findall(fold(published)))):
-                key, ident, name = found[needle]
-                line, column = locate(text, needle)
-                finding(
-                    "QL975",
-                    p[PATH],
-                    f"公开事项中提到了成员 {key} 不公开的事项“{name}”（{ident}）：发布时会泄露它，请删去或改写。",
-                    f"this public item mentions {key}'s non-public item {ident} ('{name}').",
-                    (),
-                    p[ID],
-                    line=line,
-                    column=column,
-                )
+        published = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
+        for needle in sorted(set(pattern.findall(fold(published)))):
+            line, column = locate(text, needle)
+            hits.append((path, ident, needle, line, column))
+    return hits
